@@ -1,0 +1,26 @@
+/** The two error codes a builtin can raise at evaluation time, as OPA names them. */
+export type BuiltinErrorCode = 'eval_builtin_error' | 'eval_type_error';
+
+/**
+ * Thrown by a host builtin. With strict builtin errors (Warden's default) evaluation fails with
+ * `code: message`; otherwise the call is undefined.
+ */
+export class BuiltinError extends Error {
+  constructor(
+    readonly code: BuiltinErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BuiltinError';
+  }
+}
+
+/** `name: operand N must be EXPECTED but got ACTUAL` — OPA's wording for a wrongly typed argument. */
+export function operandTypeError(name: string, position: number, expected: string, actual: string): BuiltinError {
+  return new BuiltinError('eval_type_error', `${name}: operand ${position} must be ${expected} but got ${actual}`);
+}
+
+/** A builtin's own failure, worded `name: message`. */
+export function builtinError(name: string, message: string): BuiltinError {
+  return new BuiltinError('eval_builtin_error', `${name}: ${message}`);
+}

@@ -1,0 +1,10 @@
+import { toSdkBuiltins } from './host-builtins.js';
+import type { HostBuiltinTable } from './host-builtin.js';
+
+const implementations: HostBuiltinTable = {};
+
+/** Every TypeScript builtin, keyed by OPA name. */
+export const builtinImplementations: Readonly<HostBuiltinTable> = implementations;
+
+/** The third argument of `loadPolicy` for Warden-compiled modules (and OPA-built ones). */
+export const hostBuiltins = toSdkBuiltins(implementations);

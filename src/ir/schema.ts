@@ -1,0 +1,41 @@
+import type { StmtType } from './types.js';
+
+export type FieldKind = 'local' | 'operand' | 'int' | 'string' | 'block' | 'blocks' | 'locals' | 'operands' | 'ints';
+
+/** Every statement type and the kind of each of its fields, as OPA's `v1/ir` defines them. */
+export const STMT_FIELDS: Record<StmtType, Record<string, FieldKind>> = {
+  ArrayAppendStmt: { array: 'local', value: 'operand' },
+  AssignIntStmt: { value: 'int', target: 'local' },
+  AssignVarStmt: { source: 'operand', target: 'local' },
+  AssignVarOnceStmt: { source: 'operand', target: 'local' },
+  BlockStmt: { blocks: 'blocks' },
+  BreakStmt: { index: 'int' },
+  CallStmt: { func: 'string', args: 'operands', result: 'local' },
+  CallDynamicStmt: { path: 'operands', args: 'locals', result: 'local' },
+  DotStmt: { source: 'operand', key: 'operand', target: 'local' },
+  EqualStmt: { a: 'operand', b: 'operand' },
+  NotEqualStmt: { a: 'operand', b: 'operand' },
+  IsArrayStmt: { source: 'operand' },
+  IsObjectStmt: { source: 'operand' },
+  IsSetStmt: { source: 'operand' },
+  IsDefinedStmt: { source: 'local' },
+  IsUndefinedStmt: { source: 'local' },
+  LenStmt: { source: 'operand', target: 'local' },
+  MakeNullStmt: { target: 'local' },
+  MakeNumberIntStmt: { value: 'int', target: 'local' },
+  MakeNumberRefStmt: { Index: 'int', target: 'local' },
+  MakeArrayStmt: { capacity: 'int', target: 'local' },
+  MakeObjectStmt: { target: 'local' },
+  MakeSetStmt: { target: 'local' },
+  NopStmt: {},
+  NotStmt: { block: 'block' },
+  ObjectInsertStmt: { key: 'operand', value: 'operand', object: 'local' },
+  ObjectInsertOnceStmt: { key: 'operand', value: 'operand', object: 'local' },
+  ObjectMergeStmt: { a: 'local', b: 'local', target: 'local' },
+  ResetLocalStmt: { target: 'local' },
+  ResultSetAddStmt: { value: 'local' },
+  ReturnLocalStmt: { source: 'local' },
+  ScanStmt: { source: 'local', key: 'local', value: 'local', block: 'block' },
+  SetAddStmt: { value: 'operand', set: 'local' },
+  WithStmt: { local: 'local', path: 'ints', value: 'operand', block: 'block' },
+};

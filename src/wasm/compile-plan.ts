@@ -1,0 +1,141 @@
+import { loadPlan } from '../ir/load-plan.js';
+import type { BuiltinFunc, Func, Policy } from '../ir/types.js';
+import { FunctionBuilder } from './function-builder.js';
+import { linkModule, type GeneratedFunction } from './link-module.js';
+import { OP } from './opcodes.js';
+import { generateFunc, generatePlan, type CodegenContext } from './plan-codegen.js';
+import { loadRuntime, type RuntimeModule } from './runtime-module.js';
+import { StaticData } from './static-data.js';
+
+export interface CompilePlanOptions {
+  /** Builtin errors abort evaluation (default). `false` gives OPA's default: the call is undefined. */
+  strictBuiltinErrors?: boolean;
+}
+
+// Fixed slots at the start of the generated functions.
+const START = 0;
+const BUILTINS = 1;
+const ENTRYPOINTS = 2;
+const OPA_EVAL = 3;
+const LEGACY_EVAL = 4;
+const FIRST_PLAN = 5;
+
+function runtimeFunctions(rt: RuntimeModule): (name: string) => number {
+  const byName = new Map(rt.exports.filter((e) => e.kind === 0).map((e) => [e.name, e.index]));
+  return (name) => {
+    const idx = byName.get(name);
+    if (idx === undefined) throw new Error(`runtime.wasm lacks export ${name}: rebuild it with \`npm run build:runtime\``);
+    return idx;
+  };
+}
+
+function jsonConstant(rtFn: (n: string) => number, data: StaticData, value: unknown): GeneratedFunction {
+  const { addr, len } = data.raw(JSON.stringify(value));
+  const fb = new FunctionBuilder(0);
+  fb.i32(addr).i32(len).call(rtFn('opa_json_parse'));
+  return { params: 0, results: 1, body: fb.finish() };
+}
+
+/** Dispatches on the entrypoint id to the plan functions (shared by `opa_eval` and legacy `eval`). */
+function dispatchPlans(fb: FunctionBuilder, planCount: number, firstPlanIndex: number, entrypoint: () => void, input: () => void, data: () => void): void {
+  for (let i = 0; i < planCount; i++) {
+    entrypoint();
+    fb.i32(i).op(OP.i32Eq).open(OP.if);
+    input();
+    data();
+    fb.call(firstPlanIndex + i).close();
+  }
+}
+
+/**
+ * Compiles an OPA plan (`opa build -t plan` JSON, parsed or as text) to a WebAssembly module with
+ * OPA's ABI (version 1.3) that `@open-policy-agent/opa-wasm` loads; host builtins come from
+ * Warden's `hostBuiltins`.
+ */
+export async function compilePlan(plan: unknown, options: CompilePlanOptions = {}): Promise<Uint8Array> {
+  return compilePlanSync(plan, options);
+}
+
+export function compilePlanSync(plan: unknown, options: CompilePlanOptions = {}): Uint8Array {
+  const policy: Policy = loadPlan(plan);
+  const rt = loadRuntime();
+  const rtFn = runtimeFunctions(rt);
+  const strict = options.strictBuiltinErrors ?? true;
+  const plans = policy.plans?.plans ?? [];
+  const funcs = policy.funcs?.funcs ?? [];
+  const firstNew = rt.importedFuncs + rt.functions.count;
+  const firstFunc = FIRST_PLAN + plans.length;
+  const funcIndex = new Map(funcs.map((f, i) => [f.name, firstNew + firstFunc + i]));
+  const data = new StaticData((rt.staticEnd + 15) & ~15);
+  const ctx: CodegenContext = {
+    runtimeFn: rtFn,
+    irFuncIndex: (name) => funcIndex.get(name),
+    funcsByPath: funcs.filter((f: Func) => f.path !== undefined),
+    data,
+    strings: (policy.static?.strings ?? []).map((s) => s.value),
+    builtins: new Map((policy.static?.builtin_funcs ?? []).map((b: BuiltinFunc) => [b.name, b])),
+    hostIds: new Map(),
+    resultSetGlobal: rt.globals.count,
+  };
+
+  const generated: GeneratedFunction[] = [];
+  plans.forEach((p, i) => {
+    generated[FIRST_PLAN + i] = { params: 2, results: 0, body: generatePlan(ctx, p.name, p.blocks ?? []) };
+  });
+  funcs.forEach((f, i) => {
+    generated[firstFunc + i] = { params: f.params.length, results: 1, body: generateFunc(ctx, f) };
+  });
+  generated[BUILTINS] = jsonConstant(rtFn, data, Object.fromEntries(ctx.hostIds));
+  generated[ENTRYPOINTS] = jsonConstant(rtFn, data, Object.fromEntries(plans.map((p, i) => [p.name, i])));
+
+  const planIndex = firstNew + FIRST_PLAN;
+  const rs = ctx.resultSetGlobal;
+  {
+    // opa_eval(reserved, entrypoint, data, inputPtr, inputLen, heapPtr, format) → dumped result set
+    const fb = new FunctionBuilder(7);
+    const input = fb.newLocal();
+    fb.get(3).get(4).get(5).call(rtFn('rt_eval_begin')).set(input);
+    fb.call(rtFn('rt_result_set')).globalSet(rs);
+    dispatchPlans(fb, plans.length, planIndex, () => fb.get(1), () => fb.get(input), () => fb.get(2));
+    fb.globalGet(rs).get(6).call(rtFn('rt_dump'));
+    generated[OPA_EVAL] = { params: 7, results: 1, body: fb.finish() };
+  }
+  {
+    // eval(ctx): the pre-1.2 ABI path, reading input, data and entrypoint from the context.
+    const fb = new FunctionBuilder(1);
+    fb.call(rtFn('rt_result_set')).globalSet(rs);
+    dispatchPlans(
+      fb, plans.length, planIndex,
+      () => fb.get(0).call(rtFn('rt_ctx_entrypoint')),
+      () => fb.get(0).call(rtFn('rt_ctx_input')),
+      () => fb.get(0).call(rtFn('rt_ctx_data')),
+    );
+    fb.get(0).globalGet(rs).call(rtFn('rt_ctx_set_result')).i32(0);
+    generated[LEGACY_EVAL] = { params: 1, results: 1, body: fb.finish() };
+  }
+  const staticBytes = data.bytes();
+  {
+    const fb = new FunctionBuilder(0);
+    if (rt.start !== undefined) fb.call(rt.start);
+    fb.i32((data.end + 15) & ~15).i32(strict ? 1 : 0).call(rtFn('rt_init'));
+    fb.i32(data.base).i32(0).i32(staticBytes.length);
+    fb.code.byte(OP.prefixFC).u32(OP.memoryInit).u32(rt.data.count).byte(0);
+    fb.code.byte(OP.prefixFC).u32(OP.dataDrop).u32(rt.data.count);
+    generated[START] = { params: 0, results: 0, body: fb.finish() };
+  }
+
+  return linkModule({
+    runtime: rt,
+    functions: generated,
+    exports: new Map([
+      ['builtins', BUILTINS],
+      ['entrypoints', ENTRYPOINTS],
+      ['opa_eval', OPA_EVAL],
+      ['eval', LEGACY_EVAL],
+    ]),
+    keepRuntimeExports: (name) => name.startsWith('opa_'),
+    extraGlobals: 1,
+    startFunction: START,
+    staticData: staticBytes,
+  });
+}

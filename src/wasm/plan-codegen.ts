@@ -1,0 +1,379 @@
+import type { Block, BuiltinFunc, Func, Operand, Policy, Stmt } from '../ir/types.js';
+import { FunctionBuilder } from './function-builder.js';
+import { OP } from './opcodes.js';
+import { StaticData } from './static-data.js';
+import { NATIVE_BUILTINS, HOST_BUILTIN_PREFIX } from './native-builtins.js';
+import { DEFER } from './value-layout.js';
+
+export class CodegenError extends Error {
+  readonly code = 'wasm_compile_error';
+  constructor(where: string, problem: string) {
+    super(`${where}: ${problem}`);
+    this.name = 'CodegenError';
+  }
+}
+
+/** How generated code reaches what lives outside it. */
+export interface CodegenContext {
+  /** Function index of a runtime export. */
+  runtimeFn(name: string): number;
+  /** Function index of the generated function for IR function `name`. */
+  irFuncIndex(name: string): number | undefined;
+  /** Funcs with a `path`, for CallDynamicStmt. */
+  funcsByPath: Func[];
+  data: StaticData;
+  strings: string[];
+  builtins: Map<string, BuiltinFunc>;
+  /** Host builtin name → id in `builtins()`; filled while generating. */
+  hostIds: Map<string, number>;
+  resultSetGlobal: number;
+}
+
+const MAX_HOST_ARGS = 4;
+
+/** Generates the body of one IR plan (params input, data) or function (its params). */
+export class BodyGenerator {
+  private readonly fb: FunctionBuilder;
+  private readonly locals = new Map<number, number>();
+  private readonly conflictKind: number;
+
+  constructor(
+    private readonly ctx: CodegenContext,
+    private readonly where: string,
+    params: number[],
+    isFunction: boolean,
+  ) {
+    this.fb = new FunctionBuilder(params.length);
+    params.forEach((p, i) => this.locals.set(p, i));
+    this.conflictKind = isFunction && params.length > 2 ? 1 : 0;
+  }
+
+  private local(irLocal: number): number {
+    let l = this.locals.get(irLocal);
+    if (l === undefined) {
+      l = this.fb.newLocal();
+      this.locals.set(irLocal, l);
+    }
+    return l;
+  }
+
+  private rt(name: string): this {
+    this.fb.call(this.ctx.runtimeFn(name));
+    return this;
+  }
+
+  private operand(o: Operand): void {
+    switch (o.type) {
+      case 'local':
+        this.fb.get(this.local(o.value));
+        return;
+      case 'bool':
+        this.fb.i32(this.ctx.data.bool(o.value));
+        return;
+      case 'string_index':
+        this.fb.i32(this.ctx.data.string(this.ctx.strings[o.value]!));
+        return;
+    }
+  }
+
+  /** Leaves the innermost IR block when the i32 on the stack is zero. */
+  private failIfZero(): void {
+    this.fb.op(OP.i32Eqz);
+    this.fb.breakIr(0, true);
+  }
+
+  blocks(blocks: Block[]): void {
+    for (const b of blocks) this.block(b);
+  }
+
+  private block(b: Block, tail?: () => void): void {
+    this.fb.open(OP.block, true);
+    for (const s of b.stmts) this.stmt(s);
+    tail?.();
+    this.fb.close(true);
+  }
+
+  private stmt(s: Stmt): void {
+    const fb = this.fb;
+    switch (s.type) {
+      case 'ArrayAppendStmt':
+        fb.get(this.local(s.stmt.array));
+        this.operand(s.stmt.value);
+        this.rt('rt_array_append');
+        return;
+      case 'AssignIntStmt':
+        fb.i32(this.ctx.data.int(BigInt(s.stmt.value))).set(this.local(s.stmt.target));
+        return;
+      case 'AssignVarStmt':
+        this.operand(s.stmt.source);
+        fb.set(this.local(s.stmt.target));
+        return;
+      case 'AssignVarOnceStmt': {
+        const target = this.local(s.stmt.target);
+        fb.get(target).op(OP.i32Eqz).open(OP.if);
+        this.operand(s.stmt.source);
+        fb.set(target).elseBranch().get(target);
+        this.operand(s.stmt.source);
+        fb.i32(this.conflictKind);
+        this.rt('rt_assign_once_check');
+        fb.close();
+        return;
+      }
+      case 'BlockStmt':
+        for (const b of s.stmt.blocks) this.block(b);
+        return;
+      case 'BreakStmt':
+        fb.breakIr(s.stmt.index);
+        return;
+      case 'CallStmt':
+        this.call(s.stmt.func, s.stmt.args, s.stmt.result);
+        return;
+      case 'CallDynamicStmt':
+        this.callDynamic(s.stmt.path, s.stmt.args, s.stmt.result);
+        return;
+      case 'DotStmt': {
+        const target = this.local(s.stmt.target);
+        this.operand(s.stmt.source);
+        this.operand(s.stmt.key);
+        this.rt('rt_dot');
+        fb.tee(target);
+        this.failIfZero();
+        return;
+      }
+      case 'EqualStmt':
+        this.operand(s.stmt.a);
+        this.operand(s.stmt.b);
+        this.rt('rt_equal');
+        this.failIfZero();
+        return;
+      case 'NotEqualStmt':
+        this.operand(s.stmt.a);
+        this.operand(s.stmt.b);
+        this.rt('rt_equal');
+        fb.breakIr(0, true);
+        return;
+      case 'IsArrayStmt':
+      case 'IsObjectStmt':
+      case 'IsSetStmt': {
+        const fn = s.type === 'IsArrayStmt' ? 'rt_is_array' : s.type === 'IsObjectStmt' ? 'rt_is_object' : 'rt_is_set';
+        // An undefined operand is never of any type; guard before the runtime reads its tag.
+        this.operand(s.stmt.source);
+        this.failIfZero();
+        this.operand(s.stmt.source);
+        this.rt(fn);
+        this.failIfZero();
+        return;
+      }
+      case 'IsDefinedStmt':
+        fb.get(this.local(s.stmt.source));
+        this.failIfZero();
+        return;
+      case 'IsUndefinedStmt':
+        fb.get(this.local(s.stmt.source));
+        fb.breakIr(0, true);
+        return;
+      case 'LenStmt': {
+        const target = this.local(s.stmt.target);
+        this.operand(s.stmt.source);
+        this.rt('rt_len');
+        fb.tee(target);
+        this.failIfZero();
+        return;
+      }
+      case 'MakeNullStmt':
+        fb.i32(this.ctx.data.null()).set(this.local(s.stmt.target));
+        return;
+      case 'MakeNumberIntStmt':
+        fb.i32(this.ctx.data.int(BigInt(s.stmt.value))).set(this.local(s.stmt.target));
+        return;
+      case 'MakeNumberRefStmt':
+        fb.i32(this.ctx.data.number(this.ctx.strings[s.stmt.Index]!)).set(this.local(s.stmt.target));
+        return;
+      case 'MakeArrayStmt':
+        fb.i32(Math.max(0, s.stmt.capacity));
+        this.rt('rt_make_array');
+        fb.set(this.local(s.stmt.target));
+        return;
+      case 'MakeObjectStmt':
+        this.rt('rt_make_object');
+        fb.set(this.local(s.stmt.target));
+        return;
+      case 'MakeSetStmt':
+        this.rt('rt_make_set');
+        fb.set(this.local(s.stmt.target));
+        return;
+      case 'NopStmt':
+        return;
+      case 'NotStmt':
+        // The negated block completing means the NotStmt fails: leave the enclosing IR block.
+        this.block(s.stmt.block, () => fb.breakIr(1));
+        return;
+      case 'ObjectInsertStmt':
+      case 'ObjectInsertOnceStmt':
+        fb.get(this.local(s.stmt.object));
+        this.operand(s.stmt.key);
+        this.operand(s.stmt.value);
+        this.rt(s.type === 'ObjectInsertStmt' ? 'rt_object_insert' : 'rt_object_insert_once');
+        return;
+      case 'ObjectMergeStmt':
+        fb.get(this.local(s.stmt.a)).get(this.local(s.stmt.b));
+        this.rt('rt_object_merge');
+        fb.set(this.local(s.stmt.target));
+        return;
+      case 'ResetLocalStmt':
+        fb.i32(0).set(this.local(s.stmt.target));
+        return;
+      case 'ResultSetAddStmt':
+        fb.globalGet(this.ctx.resultSetGlobal).get(this.local(s.stmt.value));
+        this.rt('rt_result_add');
+        return;
+      case 'ReturnLocalStmt':
+        fb.get(this.local(s.stmt.source)).op(OP.return);
+        return;
+      case 'ScanStmt':
+        this.scan(s.stmt.source, s.stmt.key, s.stmt.value, s.stmt.block);
+        return;
+      case 'SetAddStmt':
+        fb.get(this.local(s.stmt.set));
+        this.operand(s.stmt.value);
+        this.rt('rt_set_add');
+        return;
+      case 'WithStmt':
+        this.withStmt(s.stmt.local, s.stmt.path, s.stmt.value, s.stmt.block);
+        return;
+    }
+  }
+
+  private scan(source: number, key: number, value: number, body: Block): void {
+    const fb = this.fb;
+    const src = this.local(source);
+    const n = fb.newLocal();
+    const i = fb.newLocal();
+    fb.get(src);
+    this.rt('rt_iter_count');
+    fb.set(n).i32(0).set(i);
+    fb.open(OP.block).open(OP.loop);
+    fb.get(i).get(n).op(OP.i32GeU).br(1, true);
+    fb.get(src).get(i);
+    this.rt('rt_iter_key');
+    fb.set(this.local(key));
+    fb.get(src).get(i);
+    this.rt('rt_iter_value');
+    fb.set(this.local(value));
+    this.block(body);
+    fb.get(i).i32(1).op(OP.i32Add).set(i).br(0);
+    fb.close().close();
+  }
+
+  private withStmt(target: number, path: number[], value: Operand, body: Block): void {
+    const fb = this.fb;
+    const l = this.local(target);
+    const saved = fb.newLocal();
+    const ok = fb.newLocal();
+    fb.get(l).set(saved);
+    if (path.length === 0) {
+      this.operand(value);
+    } else {
+      const keys = path.map((p) => this.ctx.data.string(this.ctx.strings[p]!));
+      fb.get(l).i32(this.ctx.data.array(keys));
+      this.operand(value);
+      this.rt('rt_with_upsert');
+    }
+    fb.set(l).i32(0).set(ok);
+    this.block(body, () => fb.i32(1).set(ok));
+    fb.get(saved).set(l).get(ok);
+    this.failIfZero();
+  }
+
+  private call(func: string, args: Operand[], result: number): void {
+    const fb = this.fb;
+    const target = this.local(result);
+    const irFunc = this.ctx.irFuncIndex(func);
+    if (irFunc !== undefined) {
+      for (const a of args) this.operand(a);
+      fb.call(irFunc).tee(target);
+      this.failIfZero();
+      return;
+    }
+    const decl = this.ctx.builtins.get(func)?.decl;
+    const isVoid = decl !== undefined && decl.result === undefined;
+    const native = NATIVE_BUILTINS[func];
+    if (native) {
+      for (const a of args) this.operand(a);
+      this.rt(native.fn);
+      fb.set(target);
+      if (native.defers) {
+        fb.get(target).i32(DEFER).op(OP.i32Eq).open(OP.if);
+        this.hostCall(func, args);
+        fb.set(target).close();
+      }
+    } else {
+      this.hostCall(func, args);
+      fb.set(target);
+    }
+    if (!isVoid) {
+      fb.get(target);
+      this.failIfZero();
+    }
+  }
+
+  private hostCall(func: string, args: Operand[]): void {
+    if (args.length > MAX_HOST_ARGS) {
+      throw new CodegenError(this.where, `builtin ${func} takes ${args.length} arguments; the host interface allows at most ${MAX_HOST_ARGS} and Warden has no native implementation`);
+    }
+    const name = HOST_BUILTIN_PREFIX + func;
+    let id = this.ctx.hostIds.get(name);
+    if (id === undefined) {
+      id = this.ctx.hostIds.size;
+      this.ctx.hostIds.set(name, id);
+    }
+    this.fb.i32(id);
+    for (const a of args) this.operand(a);
+    this.rt(`rt_host_call${args.length}`);
+  }
+
+  private callDynamic(path: Operand[], args: number[], result: number): void {
+    const fb = this.fb;
+    const target = this.local(result);
+    fb.i32(0).set(target);
+    fb.open(OP.block);
+    for (const f of this.ctx.funcsByPath) {
+      if (!f.path || f.path.length !== path.length || f.params.length !== args.length) continue;
+      fb.open(OP.block);
+      path.forEach((p, i) => {
+        this.operand(p);
+        fb.i32(this.ctx.data.string(f.path![i]!));
+        this.rt('rt_equal');
+        fb.op(OP.i32Eqz).br(0, true);
+      });
+      for (const a of args) fb.get(this.local(a));
+      fb.call(this.ctx.irFuncIndex(f.name)!).set(target).br(1);
+      fb.close();
+    }
+    fb.close();
+    fb.get(target);
+    this.failIfZero();
+  }
+
+  finish(returnLocal?: number): Uint8Array {
+    if (returnLocal !== undefined) this.fb.get(this.local(returnLocal));
+    return this.fb.finish();
+  }
+}
+
+/** Builds a plan function: (input, data) → (), adding result rows to the result-set global. */
+export function generatePlan(ctx: CodegenContext, name: string, blocks: Block[]): Uint8Array {
+  const g = new BodyGenerator(ctx, `plan "${name}"`, [0, 1], false);
+  g.blocks(blocks);
+  return g.finish();
+}
+
+/** Builds an IR function: params → value (0 = undefined). */
+export function generateFunc(ctx: CodegenContext, f: Func): Uint8Array {
+  const g = new BodyGenerator(ctx, `func "${f.name}"`, f.params, true);
+  g.blocks(f.blocks ?? []);
+  // Falling off the end means no block returned: undefined. A ReturnLocalStmt returns earlier.
+  return g.finish(f.return);
+}
+
+export type { Policy };

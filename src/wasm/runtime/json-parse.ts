@@ -1,0 +1,286 @@
+import { malloc } from './alloc';
+import {
+  nullValue, boolValue, makeString, makeArray, makeObject, makeSet, arrayPush, T_STRING, tag,
+} from './value';
+import { objectInsert, setAdd } from './collections';
+import { numberFromText } from './number';
+
+// Recursive-descent parser for JSON text (and, with `rego` set, Rego's set literals `{1, 2}` and
+// `set()` and non-string object keys, for opa_value_parse). Returns 0 on malformed input.
+
+let src: u32 = 0;
+let end: u32 = 0;
+let pos: u32 = 0;
+let regoSyntax = false;
+let failed = false;
+
+@inline function peek(): u32 {
+  return pos < end ? load<u8>(pos) : 0;
+}
+
+function skipWs(): void {
+  while (pos < end) {
+    const c = load<u8>(pos);
+    if (c == 32 || c == 9 || c == 10 || c == 13) pos++;
+    else break;
+  }
+}
+
+function fail(): u32 {
+  failed = true;
+  return 0;
+}
+
+function expectWord(word: string): bool {
+  const n = <u32>word.length;
+  if (end - pos < n) return false;
+  for (let i: u32 = 0; i < n; i++) if (load<u8>(pos + i) != <u8>word.charCodeAt(i)) return false;
+  pos += n;
+  return true;
+}
+
+function hexDigit(c: u32): i32 {
+  if (c >= 48 && c <= 57) return <i32>c - 48;
+  if (c >= 97 && c <= 102) return <i32>c - 87;
+  if (c >= 65 && c <= 70) return <i32>c - 55;
+  return -1;
+}
+
+function readHex4(): i32 {
+  if (end - pos < 4) return -1;
+  let r: i32 = 0;
+  for (let i: u32 = 0; i < 4; i++) {
+    const d = hexDigit(load<u8>(pos + i));
+    if (d < 0) return -1;
+    r = (r << 4) | d;
+  }
+  pos += 4;
+  return r;
+}
+
+function writeUtf8(out: u32, cp: u32): u32 {
+  if (cp < 0x80) {
+    store<u8>(out, <u8>cp);
+    return 1;
+  }
+  if (cp < 0x800) {
+    store<u8>(out, <u8>(0xc0 | (cp >> 6)));
+    store<u8>(out + 1, <u8>(0x80 | (cp & 63)));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    store<u8>(out, <u8>(0xe0 | (cp >> 12)));
+    store<u8>(out + 1, <u8>(0x80 | ((cp >> 6) & 63)));
+    store<u8>(out + 2, <u8>(0x80 | (cp & 63)));
+    return 3;
+  }
+  store<u8>(out, <u8>(0xf0 | (cp >> 18)));
+  store<u8>(out + 1, <u8>(0x80 | ((cp >> 12) & 63)));
+  store<u8>(out + 2, <u8>(0x80 | ((cp >> 6) & 63)));
+  store<u8>(out + 3, <u8>(0x80 | (cp & 63)));
+  return 4;
+}
+
+function parseString(): u32 {
+  pos++; // opening quote
+  const start = pos;
+  let escaped = false;
+  while (pos < end) {
+    const c = load<u8>(pos);
+    if (c == 34) break;
+    if (c == 92) {
+      escaped = true;
+      pos += 2;
+      continue;
+    }
+    if (c < 32) return fail();
+    pos++;
+  }
+  if (pos >= end) return fail();
+  const rawEnd = pos;
+  pos++; // closing quote
+  if (!escaped) return makeString(start, rawEnd - start);
+  const out = malloc(rawEnd - start);
+  let n: u32 = 0;
+  let p = start;
+  while (p < rawEnd) {
+    const c = load<u8>(p);
+    if (c != 92) {
+      store<u8>(out + n, c);
+      n++;
+      p++;
+      continue;
+    }
+    const e = load<u8>(p + 1);
+    p += 2;
+    let ch: i32 = -1;
+    if (e == 34) ch = 34;
+    else if (e == 92) ch = 92;
+    else if (e == 47) ch = 47;
+    else if (e == 98) ch = 8;
+    else if (e == 102) ch = 12;
+    else if (e == 110) ch = 10;
+    else if (e == 114) ch = 13;
+    else if (e == 116) ch = 9;
+    else if (e == 117) {
+      const saved = pos;
+      pos = p;
+      let cp = readHex4();
+      if (cp < 0) return fail();
+      if (cp >= 0xd800 && cp < 0xdc00 && end - pos >= 6 && load<u8>(pos) == 92 && load<u8>(pos + 1) == 117) {
+        pos += 2;
+        const lo = readHex4();
+        if (lo >= 0xdc00 && lo < 0xe000) cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+        else pos -= 2;
+      }
+      if (cp >= 0xd800 && cp < 0xe000) cp = 0xfffd;
+      p = pos;
+      pos = saved;
+      n += writeUtf8(out + n, <u32>cp);
+      continue;
+    } else return fail();
+    store<u8>(out + n, <u8>ch);
+    n++;
+  }
+  return makeString(out, n);
+}
+
+function parseNumber(): u32 {
+  const start = pos;
+  if (peek() == 45) pos++;
+  const intStart = pos;
+  while (pos < end && load<u8>(pos) >= 48 && load<u8>(pos) <= 57) pos++;
+  if (pos == intStart) return fail();
+  if (pos - intStart > 1 && load<u8>(intStart) == 48) return fail();
+  if (peek() == 46) {
+    pos++;
+    const f = pos;
+    while (pos < end && load<u8>(pos) >= 48 && load<u8>(pos) <= 57) pos++;
+    if (pos == f) return fail();
+  }
+  if (peek() == 101 || peek() == 69) {
+    pos++;
+    if (peek() == 43 || peek() == 45) pos++;
+    const f = pos;
+    while (pos < end && load<u8>(pos) >= 48 && load<u8>(pos) <= 57) pos++;
+    if (pos == f) return fail();
+  }
+  return numberFromText(start, pos - start);
+}
+
+function parseValue(depth: u32): u32 {
+  if (depth > 10000) return fail();
+  skipWs();
+  const c = peek();
+  if (c == 123) return parseObjectOrSet(depth);
+  if (c == 91) {
+    pos++;
+    const arr = makeArray(4);
+    skipWs();
+    if (peek() == 93) {
+      pos++;
+      return arr;
+    }
+    while (true) {
+      const v = parseValue(depth + 1);
+      if (v == 0) return 0;
+      arrayPush(arr, v);
+      skipWs();
+      const d = peek();
+      pos++;
+      if (d == 44) {
+        skipWs();
+        if (regoSyntax && peek() == 93) {
+          pos++;
+          return arr;
+        }
+        continue;
+      }
+      if (d == 93) return arr;
+      return fail();
+    }
+  }
+  if (c == 34) return parseString();
+  if (c == 45 || (c >= 48 && c <= 57)) return parseNumber();
+  if (expectWord('true')) return boolValue(true);
+  if (expectWord('false')) return boolValue(false);
+  if (expectWord('null')) return nullValue();
+  if (regoSyntax && expectWord('set()')) return makeSet();
+  return fail();
+}
+
+function parseObjectOrSet(depth: u32): u32 {
+  pos++;
+  skipWs();
+  if (peek() == 125) {
+    pos++;
+    return makeObject();
+  }
+  const first = parseValue(depth + 1);
+  if (first == 0) return 0;
+  skipWs();
+  if (regoSyntax && (peek() == 44 || peek() == 125)) {
+    const set = makeSet();
+    setAdd(set, first);
+    while (true) {
+      skipWs();
+      const d = peek();
+      pos++;
+      if (d == 125) return set;
+      if (d != 44) return fail();
+      skipWs();
+      if (peek() == 125) {
+        pos++;
+        return set;
+      }
+      const v = parseValue(depth + 1);
+      if (v == 0) return 0;
+      setAdd(set, v);
+    }
+  }
+  if (!regoSyntax && tag(first) != T_STRING) return fail();
+  const obj = makeObject();
+  let key = first;
+  while (true) {
+    skipWs();
+    if (peek() != 58) return fail();
+    pos++;
+    const v = parseValue(depth + 1);
+    if (v == 0) return 0;
+    objectInsert(obj, key, v);
+    skipWs();
+    const d = peek();
+    pos++;
+    if (d == 125) return obj;
+    if (d != 44) return fail();
+    skipWs();
+    if (regoSyntax && peek() == 125) {
+      pos++;
+      return obj;
+    }
+    if (!regoSyntax && peek() != 34) return fail();
+    key = parseValue(depth + 1);
+    if (key == 0) return 0;
+  }
+}
+
+export function parseText(p: u32, len: u32, rego: bool): u32 {
+  src = p;
+  pos = p;
+  end = p + len;
+  regoSyntax = rego;
+  failed = false;
+  const v = parseValue(0);
+  if (v == 0 || failed) return 0;
+  skipWs();
+  if (pos != end) return 0;
+  return v;
+}
+
+export function opa_json_parse(p: u32, len: u32): u32 {
+  return parseText(p, len, false);
+}
+
+export function opa_value_parse(p: u32, len: u32): u32 {
+  return parseText(p, len, true);
+}

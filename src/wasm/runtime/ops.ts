@@ -1,0 +1,156 @@
+import {
+  T_INT, T_STRING, T_ARRAY, T_OBJECT, T_SET, tag, collLen, arrayGet, setGet, objKey, objVal,
+  makeInt, makeArray, makeObject, makeSet, arrayPush, strLen, strPtr, boolValue, nullValue,
+} from './value';
+import { objectGet, objectInsert, setAdd, setContains, copyCollection } from './collections';
+import { toInt } from './number';
+import { valuesEqual } from './compare';
+import { rt_conflict } from './errors';
+
+// Helpers behind the plan IR's statements. Every function takes and returns value pointers;
+// 0 is "undefined", which makes the statement fail.
+
+const okCell = memory.data(8);
+
+export function rt_make_null(): u32 {
+  return nullValue();
+}
+
+export function rt_make_bool(b: u32): u32 {
+  return boolValue(b != 0);
+}
+
+export function rt_make_int(n: i64): u32 {
+  return makeInt(n);
+}
+
+export function rt_make_array(cap: u32): u32 {
+  return makeArray(cap);
+}
+
+export function rt_make_object(): u32 {
+  return makeObject();
+}
+
+export function rt_make_set(): u32 {
+  return makeSet();
+}
+
+export function rt_array_append(arr: u32, v: u32): void {
+  arrayPush(arr, v);
+}
+
+export function rt_object_insert(obj: u32, k: u32, v: u32): void {
+  objectInsert(obj, k, v);
+}
+
+export function rt_object_insert_once(obj: u32, k: u32, v: u32): void {
+  const existing = objectGet(obj, k);
+  if (existing != 0) {
+    if (!valuesEqual(existing, v)) rt_conflict(2);
+    return;
+  }
+  objectInsert(obj, k, v);
+}
+
+export function rt_set_add(set: u32, v: u32): void {
+  setAdd(set, v);
+}
+
+export function rt_equal(a: u32, b: u32): u32 {
+  return valuesEqual(a, b) ? 1 : 0;
+}
+
+export function rt_is_array(v: u32): u32 {
+  return tag(v) == T_ARRAY ? 1 : 0;
+}
+
+export function rt_is_object(v: u32): u32 {
+  return tag(v) == T_OBJECT ? 1 : 0;
+}
+
+export function rt_is_set(v: u32): u32 {
+  return tag(v) == T_SET ? 1 : 0;
+}
+
+/** AssignVarOnce on a defined target: same value is a no-op, another is a conflict. */
+export function rt_assign_once_check(current: u32, next: u32, kind: u32): void {
+  if (!valuesEqual(current, next)) rt_conflict(kind);
+}
+
+export function rt_dot(src: u32, key: u32): u32 {
+  const t = tag(src);
+  if (t == T_OBJECT) return objectGet(src, key);
+  if (t == T_ARRAY) {
+    const kt = tag(key);
+    if (kt != T_INT && kt != 4) return 0;
+    const i = toInt(key, okCell);
+    if (load<u32>(okCell) == 0 || i < 0 || i >= <i64>collLen(src)) return 0;
+    return arrayGet(src, <u32>i);
+  }
+  if (t == T_SET) return setContains(src, key) ? key : 0;
+  return 0;
+}
+
+export function countCodePoints(p: u32, n: u32): u32 {
+  let count: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) if ((load<u8>(p + i) & 0xc0) != 0x80) count++;
+  return count;
+}
+
+export function rt_len(v: u32): u32 {
+  const t = tag(v);
+  if (t == T_ARRAY || t == T_OBJECT || t == T_SET) return makeInt(collLen(v));
+  if (t == T_STRING) return makeInt(countCodePoints(strPtr(v), strLen(v)));
+  return 0;
+}
+
+export function rt_iter_count(v: u32): u32 {
+  const t = tag(v);
+  return t == T_ARRAY || t == T_OBJECT || t == T_SET ? collLen(v) : 0;
+}
+
+export function rt_iter_key(v: u32, i: u32): u32 {
+  const t = tag(v);
+  if (t == T_ARRAY) return makeInt(i);
+  if (t == T_OBJECT) return objKey(v, i);
+  return setGet(v, i);
+}
+
+export function rt_iter_value(v: u32, i: u32): u32 {
+  const t = tag(v);
+  if (t == T_ARRAY) return arrayGet(v, i);
+  if (t == T_OBJECT) return objVal(v, i);
+  return setGet(v, i);
+}
+
+/** `with` on part of a document: a copy of `base` with `value` at `path` (an array of keys). */
+export function rt_with_upsert(base: u32, path: u32, value: u32): u32 {
+  return upsertAt(base, path, 0, value);
+}
+
+function upsertAt(base: u32, path: u32, depth: u32, value: u32): u32 {
+  if (depth == collLen(path)) return value;
+  const obj = base != 0 && tag(base) == T_OBJECT ? copyCollection(base) : makeObject();
+  const key = arrayGet(path, depth);
+  const child = objectGet(obj, key);
+  objectInsert(obj, key, upsertAt(child, path, depth + 1, value));
+  return obj;
+}
+
+/** Recursive merge of two objects; on a clash of non-objects the first wins. */
+export function rt_object_merge(a: u32, b: u32): u32 {
+  if (a == 0) return b;
+  if (b == 0) return a;
+  if (tag(a) != T_OBJECT || tag(b) != T_OBJECT) return a;
+  const out = copyCollection(a);
+  const n = collLen(b);
+  for (let i: u32 = 0; i < n; i++) {
+    const k = objKey(b, i);
+    const bv = objVal(b, i);
+    const av = objectGet(out, k);
+    if (av == 0) objectInsert(out, k, bv);
+    else if (tag(av) == T_OBJECT && tag(bv) == T_OBJECT) objectInsert(out, k, rt_object_merge(av, bv));
+  }
+  return out;
+}

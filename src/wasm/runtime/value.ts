@@ -1,0 +1,159 @@
+import { malloc } from './alloc';
+
+// Value layout (all little-endian, 4-byte aligned, pointer 0 = undefined):
+//   NULL   [tag]
+//   BOOL   [tag][i32 value]
+//   INT    [tag][pad][i64 value]
+//   REF    [tag][u32 len][u32 textPtr]            exact decimal text of a number
+//   STRING [tag][u32 byteLen][u32 bytesPtr][i32 codePoints or -1]
+//   ARRAY  [tag][u32 len][u32 cap][u32 elemsPtr]
+//   OBJECT [tag][u32 len][u32 cap][u32 pairsPtr]  pairs sorted by key in Rego order
+//   SET    [tag][u32 len][u32 cap][u32 elemsPtr]  elements sorted in Rego order
+// The compiler writes STRING, INT and REF constants into the data segment with this layout.
+export const T_NULL: u32 = 1;
+export const T_BOOL: u32 = 2;
+export const T_INT: u32 = 3;
+export const T_REF: u32 = 4;
+export const T_STRING: u32 = 5;
+export const T_ARRAY: u32 = 6;
+export const T_OBJECT: u32 = 7;
+export const T_SET: u32 = 8;
+
+// Returned by a native builtin that leaves the call to the host implementation.
+export const DEFER: u32 = 0xffffffff;
+
+@inline export function tag(v: u32): u32 {
+  return load<u32>(v);
+}
+
+@inline export function isNumber(v: u32): bool {
+  const t = tag(v);
+  return t == T_INT || t == T_REF;
+}
+
+const staticValues = memory.data(32);
+
+export function nullValue(): u32 {
+  store<u32>(staticValues, T_NULL);
+  return staticValues;
+}
+
+export function boolValue(b: bool): u32 {
+  const p = staticValues + 8 + (b ? 8 : 0);
+  store<u32>(p, T_BOOL);
+  store<u32>(p, b ? 1 : 0, 4);
+  return p;
+}
+
+@inline export function boolOf(v: u32): bool {
+  return load<u32>(v, 4) != 0;
+}
+
+export function makeInt(n: i64): u32 {
+  const p = malloc(16);
+  store<u32>(p, T_INT);
+  store<i64>(p, n, 8);
+  return p;
+}
+
+@inline export function intOf(v: u32): i64 {
+  return load<i64>(v, 8);
+}
+
+export function makeRef(textPtr: u32, len: u32): u32 {
+  const p = malloc(12);
+  store<u32>(p, T_REF);
+  store<u32>(p, len, 4);
+  store<u32>(p, textPtr, 8);
+  return p;
+}
+
+export function makeString(bytes: u32, len: u32): u32 {
+  const p = malloc(16);
+  store<u32>(p, T_STRING);
+  store<u32>(p, len, 4);
+  store<u32>(p, bytes, 8);
+  store<i32>(p, -1, 12);
+  return p;
+}
+
+/** A string value holding a copy of an ASCII AssemblyScript literal. */
+export function stringFromLiteral(s: string): u32 {
+  const n = <u32>s.length;
+  const bytes = malloc(n);
+  for (let i: u32 = 0; i < n; i++) store<u8>(bytes + i, <u8>s.charCodeAt(i));
+  return makeString(bytes, n);
+}
+
+@inline export function strLen(v: u32): u32 {
+  return load<u32>(v, 4);
+}
+
+@inline export function strPtr(v: u32): u32 {
+  return load<u32>(v, 8);
+}
+
+export function makeCollection(t: u32, cap: u32, width: u32): u32 {
+  const p = malloc(16);
+  if (cap < 4) cap = 4;
+  store<u32>(p, t);
+  store<u32>(p, 0, 4);
+  store<u32>(p, cap, 8);
+  store<u32>(p, malloc(cap * width), 12);
+  return p;
+}
+
+export function makeArray(cap: u32): u32 {
+  return makeCollection(T_ARRAY, cap, 4);
+}
+
+export function makeObject(): u32 {
+  return makeCollection(T_OBJECT, 4, 8);
+}
+
+export function makeSet(): u32 {
+  return makeCollection(T_SET, 4, 4);
+}
+
+@inline export function collLen(v: u32): u32 {
+  return load<u32>(v, 4);
+}
+
+@inline export function collData(v: u32): u32 {
+  return load<u32>(v, 12);
+}
+
+@inline export function arrayGet(v: u32, i: u32): u32 {
+  return load<u32>(collData(v) + (i << 2));
+}
+
+@inline export function setGet(v: u32, i: u32): u32 {
+  return load<u32>(collData(v) + (i << 2));
+}
+
+@inline export function objKey(v: u32, i: u32): u32 {
+  return load<u32>(collData(v) + (i << 3));
+}
+
+@inline export function objVal(v: u32, i: u32): u32 {
+  return load<u32>(collData(v) + (i << 3) + 4);
+}
+
+/** Makes room for one more slot of `width` bytes. */
+export function reserve(v: u32, width: u32): void {
+  const len = collLen(v);
+  const cap = load<u32>(v, 8);
+  if (len < cap) return;
+  const newCap = cap * 2;
+  const data = malloc(newCap * width);
+  memory.copy(data, collData(v), len * width);
+  store<u32>(v, newCap, 8);
+  store<u32>(v, data, 12);
+}
+
+export function arrayPush(arr: u32, item: u32): void {
+  reserve(arr, 4);
+  const len = collLen(arr);
+  store<u32>(collData(arr) + (len << 2), item);
+  store<u32>(arr, len + 1, 4);
+}
