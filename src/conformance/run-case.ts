@@ -1,4 +1,4 @@
-import opa from '@open-policy-agent/opa-wasm';
+import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { hostBuiltins } from '../builtins/index.js';
 import { compilePlan } from '../wasm/compile-plan.js';
 import type { ConformanceCase, Mode } from './case-types.js';
@@ -33,7 +33,7 @@ export async function runCase(c: ConformanceCase, mode: Mode): Promise<RunResult
   }
   let rows: unknown[];
   try {
-    const policy = await opa.loadPolicy(wasm, undefined, hostBuiltins);
+    const policy = await loadPolicy(wasm, undefined, hostBuiltins);
     if (c.data !== undefined) policy.setData(c.data as object);
     const input = c.input_term !== undefined ? new TextEncoder().encode(c.input_term).buffer : c.input;
     const entrypoint = c.entrypoints?.[0] ?? 0;

@@ -3,7 +3,7 @@ import type { BuiltinFunc, Func, Policy } from '../ir/types.js';
 import { FunctionBuilder } from './function-builder.js';
 import { linkModule, type GeneratedFunction } from './link-module.js';
 import { OP } from './opcodes.js';
-import { generateFunc, generatePlan, type CodegenContext } from './plan-codegen.js';
+import { generateFunc, generateGlobalsReset, generateMemoWrapper, generatePlan, type CodegenContext } from './plan-codegen.js';
 import { loadRuntime, type RuntimeModule } from './runtime-module.js';
 import { StaticData } from './static-data.js';
 
@@ -18,7 +18,9 @@ const BUILTINS = 1;
 const ENTRYPOINTS = 2;
 const OPA_EVAL = 3;
 const LEGACY_EVAL = 4;
-const FIRST_PLAN = 5;
+const MEMO_RESET = 5;
+const EVAL_RESET = 6;
+const FIRST_PLAN = 7;
 
 function runtimeFunctions(rt: RuntimeModule): (name: string) => number {
   const byName = new Map(rt.exports.filter((e) => e.kind === 0).map((e) => [e.name, e.index]));
@@ -65,7 +67,14 @@ export function compilePlanSync(plan: unknown, options: CompilePlanOptions = {})
   const funcs = policy.funcs?.funcs ?? [];
   const firstNew = rt.importedFuncs + rt.functions.count;
   const firstFunc = FIRST_PLAN + plans.length;
+  const firstWrapper = firstFunc + funcs.length;
+  // Rules (functions of input and data alone) are memoized through a wrapper; callers call that.
+  const rules = funcs.map((f, i) => ({ f, i })).filter(({ f }) => f.params.length === 2);
   const funcIndex = new Map(funcs.map((f, i) => [f.name, firstNew + firstFunc + i]));
+  const firstMemoGlobal = rt.globals.count + 1;
+  rules.forEach(({ f }, j) => funcIndex.set(f.name, firstNew + firstWrapper + j));
+  const nullaryGlobals = new Map<string, number>();
+  const firstNullaryGlobal = firstMemoGlobal + rules.length;
   const data = new StaticData((rt.staticEnd + 15) & ~15);
   const ctx: CodegenContext = {
     runtimeFn: rtFn,
@@ -76,6 +85,15 @@ export function compilePlanSync(plan: unknown, options: CompilePlanOptions = {})
     builtins: new Map((policy.static?.builtin_funcs ?? []).map((b: BuiltinFunc) => [b.name, b])),
     hostIds: new Map(),
     resultSetGlobal: rt.globals.count,
+    nullaryCacheGlobal: (name) => {
+      let g = nullaryGlobals.get(name);
+      if (g === undefined) {
+        g = firstNullaryGlobal + nullaryGlobals.size;
+        nullaryGlobals.set(name, g);
+      }
+      return g;
+    },
+    memoResetFn: firstNew + MEMO_RESET,
   };
 
   const generated: GeneratedFunction[] = [];
@@ -85,6 +103,12 @@ export function compilePlanSync(plan: unknown, options: CompilePlanOptions = {})
   funcs.forEach((f, i) => {
     generated[firstFunc + i] = { params: f.params.length, results: 1, body: generateFunc(ctx, f) };
   });
+  rules.forEach(({ i }, j) => {
+    generated[firstWrapper + j] = { params: 2, results: 1, body: generateMemoWrapper(firstMemoGlobal + j, firstNew + firstFunc + i) };
+  });
+  const memoGlobals = rules.map((_, j) => firstMemoGlobal + j);
+  generated[MEMO_RESET] = { params: 0, results: 0, body: generateGlobalsReset(memoGlobals) };
+  generated[EVAL_RESET] = { params: 0, results: 0, body: generateGlobalsReset([...memoGlobals, ...nullaryGlobals.values()]) };
   generated[BUILTINS] = jsonConstant(rtFn, data, Object.fromEntries(ctx.hostIds));
   generated[ENTRYPOINTS] = jsonConstant(rtFn, data, Object.fromEntries(plans.map((p, i) => [p.name, i])));
 
@@ -95,6 +119,7 @@ export function compilePlanSync(plan: unknown, options: CompilePlanOptions = {})
     const fb = new FunctionBuilder(7);
     const input = fb.newLocal();
     fb.get(3).get(4).get(5).call(rtFn('rt_eval_begin')).set(input);
+    fb.call(firstNew + EVAL_RESET);
     fb.call(rtFn('rt_result_set')).globalSet(rs);
     dispatchPlans(fb, plans.length, planIndex, () => fb.get(1), () => fb.get(input), () => fb.get(2));
     fb.globalGet(rs).get(6).call(rtFn('rt_dump'));
@@ -103,6 +128,7 @@ export function compilePlanSync(plan: unknown, options: CompilePlanOptions = {})
   {
     // eval(ctx): the pre-1.2 ABI path, reading input, data and entrypoint from the context.
     const fb = new FunctionBuilder(1);
+    fb.call(firstNew + EVAL_RESET);
     fb.call(rtFn('rt_result_set')).globalSet(rs);
     dispatchPlans(
       fb, plans.length, planIndex,
@@ -134,7 +160,7 @@ export function compilePlanSync(plan: unknown, options: CompilePlanOptions = {})
       ['eval', LEGACY_EVAL],
     ]),
     keepRuntimeExports: (name) => name.startsWith('opa_'),
-    extraGlobals: 1,
+    extraGlobals: 1 + rules.length + nullaryGlobals.size,
     startFunction: START,
     staticData: staticBytes,
   });

@@ -27,6 +27,10 @@ export interface CodegenContext {
   /** Host builtin name → id in `builtins()`; filled while generating. */
   hostIds: Map<string, number>;
   resultSetGlobal: number;
+  /** Global that caches a zero-argument host builtin's result for one evaluation. */
+  nullaryCacheGlobal(builtin: string): number;
+  /** Function that forgets memoized rule values (called when `with` changes input or data). */
+  memoResetFn: number;
 }
 
 const MAX_HOST_ARGS = 4;
@@ -280,7 +284,9 @@ export class BodyGenerator {
       this.rt('rt_with_upsert');
     }
     fb.set(l).i32(0).set(ok);
+    fb.call(this.ctx.memoResetFn);
     this.block(body, () => fb.i32(1).set(ok));
+    fb.call(this.ctx.memoResetFn);
     fb.get(saved).set(l).get(ok);
     this.failIfZero();
   }
@@ -326,6 +332,16 @@ export class BodyGenerator {
     if (id === undefined) {
       id = this.ctx.hostIds.size;
       this.ctx.hostIds.set(name, id);
+    }
+    if (args.length === 0) {
+      // time.now_ns, opa.runtime and the like: one value per evaluation, as OPA guarantees.
+      const g = this.ctx.nullaryCacheGlobal(func);
+      const tmp = this.fb.newLocal();
+      this.fb.globalGet(g).tee(tmp).op(OP.i32Eqz).open(OP.if);
+      this.fb.i32(id);
+      this.rt('rt_host_call0');
+      this.fb.tee(tmp).globalSet(g).close().get(tmp);
+      return;
     }
     this.fb.i32(id);
     for (const a of args) this.operand(a);
@@ -374,6 +390,32 @@ export function generateFunc(ctx: CodegenContext, f: Func): Uint8Array {
   g.blocks(f.blocks ?? []);
   // Falling off the end means no block returned: undefined. A ReturnLocalStmt returns earlier.
   return g.finish(f.return);
+}
+
+/** Sentinel in a memo global: the rule was evaluated and is undefined. Never a value pointer. */
+const MEMO_UNDEFINED = 1;
+
+/**
+ * Wraps a rule (an IR function of input and data only) so that it is evaluated at most once per
+ * evaluation, as OPA memoizes rules: `memoGlobal` holds 0 (not yet), MEMO_UNDEFINED, or the value.
+ */
+export function generateMemoWrapper(memoGlobal: number, implIndex: number): Uint8Array {
+  const fb = new FunctionBuilder(2);
+  const v = fb.newLocal();
+  fb.globalGet(memoGlobal).tee(v).open(OP.if);
+  fb.get(v).i32(MEMO_UNDEFINED).op(OP.i32Eq).open(OP.if).i32(0).op(OP.return).close();
+  fb.get(v).op(OP.return).close();
+  fb.get(0).get(1).call(implIndex).tee(v).op(OP.i32Eqz).open(OP.if);
+  fb.i32(MEMO_UNDEFINED).globalSet(memoGlobal).i32(0).op(OP.return).close();
+  fb.get(v).globalSet(memoGlobal).get(v);
+  return fb.finish();
+}
+
+/** Zeroes the given globals. */
+export function generateGlobalsReset(globals: number[]): Uint8Array {
+  const fb = new FunctionBuilder(0);
+  for (const g of globals) fb.i32(0).globalSet(g);
+  return fb.finish();
 }
 
 export type { Policy };
