@@ -1,0 +1,114 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import tar from 'tar-stream';
+import { mountData, parseDataFile } from './policy-files.js';
+
+/** OPA's bundle manifest (`/.manifest`). */
+export interface BundleManifest {
+  revision?: string;
+  roots?: string[];
+  wasm?: Array<{ entrypoint: string; module: string }>;
+  rego_version?: number;
+  metadata?: Record<string, unknown>;
+}
+
+/** The contents of an OPA bundle, as `opa build` writes it (`-t rego`, `-t wasm` or `-t plan`). */
+export interface Bundle {
+  manifest: BundleManifest;
+  data: Record<string, unknown>;
+  modules: Array<{ path: string; source: string }>;
+  /** `/policy.wasm` (or the module the manifest names), when the bundle has one. */
+  wasm?: Uint8Array;
+  /** `/plan.json`, when the bundle was built with `-t plan`. */
+  plan?: unknown;
+}
+
+export class BundleError extends Error {
+  readonly code = 'bundle_error';
+  constructor(message: string) {
+    super(message);
+    this.name = 'BundleError';
+  }
+}
+
+/** Reads a gzipped tar bundle. */
+export async function readBundle(archive: Uint8Array): Promise<Bundle> {
+  let raw: Buffer;
+  try {
+    raw = gunzipSync(archive);
+  } catch (e) {
+    throw new BundleError(`bundle is not gzip data: ${(e as Error).message}`);
+  }
+  const files = new Map<string, Buffer>();
+  const extract = tar.extract();
+  const done = new Promise<void>((resolve, reject) => {
+    extract.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: unknown) => {
+        chunks.push(c as Buffer);
+      });
+      stream.on('end', () => {
+        if (header.type === 'file') files.set(`/${header.name.replace(/^\.?\/+/, '')}`, Buffer.concat(chunks));
+        next();
+      });
+      stream.resume();
+    });
+    extract.on('finish', resolve);
+    extract.on('error', (e: Error) => reject(new BundleError(`bundle is not a tar archive: ${e.message}`)));
+  });
+  Readable.from([raw]).pipe(extract);
+  await done;
+
+  const manifestText = files.get('/.manifest');
+  let manifest: BundleManifest = {};
+  if (manifestText) {
+    try {
+      manifest = JSON.parse(manifestText.toString('utf8')) as BundleManifest;
+    } catch (e) {
+      throw new BundleError(`/.manifest is not JSON: ${(e as Error).message}`);
+    }
+  }
+  const bundle: Bundle = { manifest, data: {}, modules: [] };
+  const wasmPath = manifest.wasm?.[0]?.module ?? '/policy.wasm';
+  for (const [path, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+    const name = path.split('/').pop()!;
+    if (name === 'data.json' || name === 'data.yaml' || name === 'data.yml') {
+      const mount = path.split('/').slice(1, -1);
+      mountData(bundle.data, mount, parseDataFile(name, content.toString('utf8'), path), path);
+    } else if (name.endsWith('.rego')) bundle.modules.push({ path, source: content.toString('utf8') });
+    else if (path === wasmPath) bundle.wasm = new Uint8Array(content);
+    else if (path === '/plan.json') {
+      try {
+        bundle.plan = JSON.parse(content.toString('utf8'));
+      } catch (e) {
+        throw new BundleError(`/plan.json is not JSON: ${(e as Error).message}`);
+      }
+    }
+  }
+  return bundle;
+}
+
+/** Writes a gzipped tar bundle in OPA's layout. */
+export async function writeBundle(bundle: Bundle): Promise<Uint8Array> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on('data', (c: unknown) => {
+    chunks.push(c as Buffer);
+  });
+  const finished = new Promise<void>((resolve, reject) => {
+    pack.on('end', resolve);
+    pack.on('error', reject);
+  });
+  const add = (name: string, content: Uint8Array | string) => {
+    const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+    pack.entry({ name, size: buf.length, mode: 0o644, mtime: new Date(0) }, buf);
+  };
+  add('/data.json', JSON.stringify(bundle.data));
+  for (const m of bundle.modules) add(m.path.startsWith('/') ? m.path : `/${m.path}`, m.source);
+  if (bundle.wasm) add('/policy.wasm', bundle.wasm);
+  if (bundle.plan !== undefined) add('/plan.json', JSON.stringify(bundle.plan));
+  add('/.manifest', JSON.stringify(bundle.manifest));
+  pack.finalize();
+  await finished;
+  return new Uint8Array(gzipSync(Buffer.concat(chunks)));
+}
