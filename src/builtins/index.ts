@@ -1,7 +1,8 @@
 import { toSdkBuiltins } from './host-builtins.js';
 import type { HostBuiltinTable } from './host-builtin.js';
+import { stringsBuiltins } from './strings/index.js';
 
-const implementations: HostBuiltinTable = {};
+const implementations: HostBuiltinTable = { ...stringsBuiltins };
 
 /** Every TypeScript builtin, keyed by OPA name. */
 export const builtinImplementations: Readonly<HostBuiltinTable> = implementations;

@@ -16,7 +16,11 @@ function describe(e: unknown): string {
 }
 
 async function compileCase(c: ConformanceCase, mode: Mode): Promise<Uint8Array> {
-  if (mode === 'rego') throw new Error('--from-rego needs the Rego front end (issue 3), which is not built yet');
+  if (mode === 'rego') {
+    const modules = (c.modules ?? []).map((source, i) => ({ path: `module-${i}.rego`, source }));
+    const { compile } = await import('../rego/compile.js');
+    return compile({ modules, query: c.query ?? '' });
+  }
   if (c.plan === undefined) throw new Error('case has no plan');
   return compilePlan(c.plan);
 }
@@ -28,9 +32,12 @@ export async function runCase(c: ConformanceCase, mode: Mode): Promise<RunResult
   try {
     wasm = await compileCase(c, mode);
   } catch (e) {
-    if (wantsError && mode === 'rego') return { pass: true };
-    return { pass: false, reason: `compile: ${describe(e)}` };
+    const diagnostics = (e as { diagnostics?: Array<{ code: string }> }).diagnostics ?? [];
+    const codes = diagnostics.map((d) => d.code);
+    if (wantsError && c.want_error_code?.startsWith('rego_') && codes.includes(c.want_error_code)) return { pass: true };
+    return { pass: false, reason: `compile: ${describe(e).slice(0, 600)}` };
   }
+  if (c.want_error_code?.startsWith('rego_')) return { pass: false, reason: `wanted compile error ${c.want_error_code}, compiled fine` };
   let rows: unknown[];
   try {
     const policy = await loadPolicy(wasm, undefined, hostBuiltins);
