@@ -15,14 +15,15 @@ function describe(e: unknown): string {
   return String(e);
 }
 
+// As OPA's own harness: strict builtin errors only for cases marked `strict_error`.
 async function compileCase(c: ConformanceCase, mode: Mode): Promise<Uint8Array> {
   if (mode === 'rego') {
     const modules = (c.modules ?? []).map((source, i) => ({ path: `module-${i}.rego`, source }));
     const { compile } = await import('../rego/compile.js');
-    return compile({ modules, query: c.query ?? '' });
+    return compile({ modules, query: c.query ?? '', strictBuiltinErrors: c.strict_error === true });
   }
   if (c.plan === undefined) throw new Error('case has no plan');
-  return compilePlan(c.plan);
+  return compilePlan(c.plan, { strictBuiltinErrors: c.strict_error === true });
 }
 
 /** Runs one case end to end through `@open-policy-agent/opa-wasm`, as a user's program would. */
