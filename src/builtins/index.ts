@@ -1,8 +1,9 @@
 import { toSdkBuiltins } from './host-builtins.js';
 import type { HostBuiltinTable } from './host-builtin.js';
 import { stringsBuiltins } from './strings/index.js';
+import { patternsTimeBuiltins } from './patterns-time/index.js';
 
-const implementations: HostBuiltinTable = { ...stringsBuiltins };
+const implementations: HostBuiltinTable = { ...stringsBuiltins, ...patternsTimeBuiltins };
 
 /** Every TypeScript builtin, keyed by OPA name. */
 export const builtinImplementations: Readonly<HostBuiltinTable> = implementations;
