@@ -1,0 +1,82 @@
+package warden.authz_test
+
+import data.warden.authz
+
+workload(ns, sa) := {
+	"id": sprintf("spiffe://warden.local/ns/%s/sa/%s", [ns, sa]),
+	"trust_domain": "warden.local",
+	"namespace": ns,
+	"service_account": sa,
+	"authenticated_by": "mtls",
+}
+
+call(subject, action, service) := {
+	"subject": subject,
+	"requester": subject,
+	"action": action,
+	"resource": {"service": service, "path": "/", "attributes": {}},
+}
+
+test_granted_call_is_allowed if {
+	d := authz.decision with input as call(workload("shop", "frontend"), "orders.read", "orders")
+	d.allow
+	d.reasons == ["granted: shop/frontend may orders.read on orders"]
+}
+
+test_ungranted_action_is_denied if {
+	d := authz.decision with input as call(workload("shop", "frontend"), "orders.create", "orders")
+	not d.allow
+	d.reasons == ["no grant lets shop/frontend orders.create on orders"]
+}
+
+test_unknown_service_account_is_denied if {
+	d := authz.decision with input as call(workload("shop", "intruder"), "orders.read", "orders")
+	not d.allow
+}
+
+test_wildcard_service_account_grant if {
+	authz.allow with input as call(workload("shop", "anything"), "inventory.read", "inventory")
+}
+
+test_wildcard_action_grant if {
+	authz.allow with input as call(workload("observability", "prometheus"), "scrape", "metrics")
+}
+
+test_other_trust_domain_is_denied if {
+	subject := object.union(workload("shop", "frontend"), {"trust_domain": "evil.example"})
+	d := authz.decision with input as call(subject, "orders.read", "orders")
+	not d.allow
+	"subject trust domain \"evil.example\" is not \"warden.local\"" in d.reasons
+}
+
+test_missing_subject_is_denied_with_reason if {
+	d := authz.decision with input as {"action": "GET", "resource": {"service": "orders"}}
+	not d.allow
+	"subject is not identified" in d.reasons
+}
+
+test_asserted_subject_from_proxy_is_trusted if {
+	subject := object.union(workload("shop", "frontend"), {"authenticated_by": "requester"})
+	c := object.union(call(subject, "GET", "orders"), {"requester": workload("mesh", "ingress-gateway")})
+	authz.allow with input as c
+}
+
+test_asserted_subject_from_callee_is_trusted if {
+	subject := object.union(workload("shop", "frontend"), {"authenticated_by": "requester"})
+	c := object.union(call(subject, "GET", "orders"), {"requester": workload("shop", "orders")})
+	authz.allow with input as c
+}
+
+test_asserted_subject_from_other_service_is_denied if {
+	subject := object.union(workload("shop", "frontend"), {"authenticated_by": "requester"})
+	c := object.union(call(subject, "GET", "orders"), {"requester": workload("shop", "checkout")})
+	d := authz.decision with input as c
+	not d.allow
+	"requester spiffe://warden.local/ns/shop/sa/checkout may not assert subjects for orders" in d.reasons
+}
+
+test_every_deny_has_a_reason if {
+	d := authz.decision with input as call(workload("shop", "frontend"), "payments.charge", "payments")
+	not d.allow
+	count(d.reasons) > 0
+}

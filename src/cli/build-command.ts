@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadPolicyFiles } from '../bundle/policy-files.js';
+import { writeBundle } from '../bundle/bundle-archive.js';
+import { compile } from '../rego/compile.js';
+import { EXIT, runCommand } from './output.js';
+
+export const BUILD_USAGE = 'warden build -b DIR [-e ENTRYPOINT]... -o FILE [--revision REV] [--v0]';
+
+/** `warden build`: an OPA-layout bundle (policy.wasm, data.json, .manifest, sources). */
+export function buildCommand(argv: string[]): Promise<number> {
+  return runCommand(async () => {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        bundle: { type: 'string', short: 'b', multiple: true },
+        entrypoint: { type: 'string', short: 'e', multiple: true },
+        output: { type: 'string', short: 'o', default: 'bundle.tar.gz' },
+        revision: { type: 'string' },
+        v0: { type: 'boolean' },
+      },
+    });
+    if (!values.bundle || values.bundle.length === 0) {
+      process.stderr.write(`usage: ${BUILD_USAGE}\n`);
+      return EXIT.invalid;
+    }
+    const files = loadPolicyFiles(values.bundle);
+    const entrypoints = (values.entrypoint ?? ['warden/authz/decision']).map((e) => e.replace(/^data[./]/, '').replace(/\./g, '/'));
+    const wasm = await compile({ modules: files.modules, entrypoints, regoVersion: values.v0 ? 0 : 1 });
+    const revision = values.revision ?? createHash('sha256').update(wasm).update(JSON.stringify(files.data)).digest('hex').slice(0, 16);
+    const archive = await writeBundle({
+      manifest: { revision, roots: [''], wasm: entrypoints.map((entrypoint) => ({ entrypoint, module: '/policy.wasm' })), rego_version: values.v0 ? 0 : 1 },
+      data: files.data,
+      modules: files.modules.map((m) => ({ path: `/${m.path.replace(/^\.?\/+/, '')}`, source: m.source })),
+      wasm,
+    });
+    writeFileSync(values.output!, archive);
+    process.stdout.write(`wrote ${values.output} (revision ${revision}, ${entrypoints.length} entrypoint${entrypoints.length === 1 ? '' : 's'})\n`);
+    return EXIT.ok;
+  });
+}

@@ -1,0 +1,17 @@
+import { parseArgs } from 'node:util';
+import { loadPolicyFiles } from '../bundle/policy-files.js';
+import { compileToPlan } from '../rego/compile.js';
+import { EXIT, runCommand } from './output.js';
+
+export const CHECK_USAGE = 'warden check [PATH...] [--v0]';
+
+/** `warden check`: parse and compile only, for CI; exit 2 with diagnostics when a policy is wrong. */
+export function checkCommand(argv: string[]): Promise<number> {
+  return runCommand(async () => {
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { v0: { type: 'boolean' } } });
+    const files = loadPolicyFiles(positionals.length > 0 ? positionals : ['policies']);
+    compileToPlan({ modules: files.modules, regoVersion: values.v0 ? 0 : 1 });
+    process.stdout.write(`${files.modules.length} module${files.modules.length === 1 ? '' : 's'} checked, no errors\n`);
+    return EXIT.ok;
+  });
+}

@@ -1,0 +1,43 @@
+import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import { hostBuiltins } from '../builtins/index.js';
+import { compile } from '../rego/compile.js';
+import { parseQuery } from '../rego/syntax/index.js';
+import { CompileError } from '../rego/diagnostics.js';
+import type { Body, Expr } from '../rego/ast.js';
+import type { PolicyFiles } from '../bundle/policy-files.js';
+
+/** One row of `opa eval`'s output. */
+export interface EvalRow {
+  expressions: Array<{ value: unknown; text: string; location: { row: number; col: number } }>;
+  bindings?: Record<string, unknown>;
+}
+
+const exprVar = (i: number) => `__warden_expr_${i}__`;
+
+/**
+ * Evaluates a query as `opa eval` does: each expression's value (a bare term's own value, true for
+ * anything else) and the query variables' bindings, one row per solution.
+ */
+export async function evaluateQuery(files: PolicyFiles, query: string, input: unknown, regoVersion: 0 | 1 = 1): Promise<EvalRow[]> {
+  const parsed = parseQuery(query, { file: '<query>', regoVersion });
+  if (!parsed.body) throw new CompileError(parsed.diagnostics);
+  // A bare term is evaluated for its value (false included), so bind it instead of testing it.
+  const body: Body = parsed.body.map((e, i): Expr => {
+    if (e.type !== 'term' || e.negated) return e;
+    return { ...e, type: 'call', operator: { type: 'ref', head: { type: 'var', name: 'eq', loc: e.loc }, path: [], loc: e.loc }, args: [{ type: 'var', name: exprVar(i), loc: e.loc }, e.term] };
+  });
+  const wasm = await compile({ modules: files.modules, queryBody: body, regoVersion });
+  const policy = await loadPolicy(wasm, undefined, hostBuiltins);
+  policy.setData(files.data);
+  const text = input === undefined ? undefined : new TextEncoder().encode(JSON.stringify(input)).buffer;
+  const rows = policy.evaluate(text as unknown as object, 0) as Array<Record<string, unknown>>;
+  return rows.map((row) => {
+    const expressions = parsed.body!.map((e, i) => ({
+      value: e.type === 'term' && !e.negated ? row[exprVar(i)] : true,
+      text: query.slice(e.loc.offset, e.loc.end),
+      location: { row: e.loc.line, col: e.loc.col },
+    }));
+    const bindings = Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('__warden_expr_')));
+    return Object.keys(bindings).length > 0 ? { expressions, bindings } : { expressions };
+  });
+}

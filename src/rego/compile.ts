@@ -1,0 +1,116 @@
+import type { Body, Module } from './ast.js';
+import { CompileError, type Diagnostic } from './diagnostics.js';
+import { parseModule, parseQuery } from './syntax/index.js';
+import { Resolver } from './compile/resolve.js';
+import type { RuleDef } from './compile/rule-defs.js';
+import { Planner } from './plan/planner.js';
+import type { Policy } from '../ir/types.js';
+import { compilePlan } from '../wasm/compile-plan.js';
+
+export interface SourceModule {
+  path: string;
+  source: string;
+}
+
+export interface CompileOptions {
+  modules: SourceModule[];
+  /** An ad-hoc query (`data.authz.allow = x`): one entrypoint, id 0, returning binding rows. */
+  query?: string;
+  /** The same, already parsed (tools that rewrite queries, such as `warden eval`). */
+  queryBody?: Body;
+  /** Rule paths (`authz/allow`): one entrypoint each, returning `[{"result": …}]`. */
+  entrypoints?: string[];
+  regoVersion?: 0 | 1;
+  strictBuiltinErrors?: boolean;
+}
+
+function withSourceLines(diagnostics: Diagnostic[], sources: Map<string, string>): Diagnostic[] {
+  return diagnostics.map((d) => {
+    const text = sources.get(d.file);
+    const line = text?.split('\n')[d.line - 1];
+    return line === undefined ? d : { ...d, sourceLine: line.replace(/\r$/, '') };
+  });
+}
+
+/** Parses every module; diagnostics of all modules are collected. */
+export function parseModules(modules: SourceModule[], regoVersion: 0 | 1 = 1): { modules: Module[]; diagnostics: Diagnostic[] } {
+  const out: Module[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const m of modules) {
+    const r = parseModule(m.source, { file: m.path, regoVersion });
+    diagnostics.push(...r.diagnostics);
+    if (r.module) out.push(r.module);
+  }
+  return { modules: out, diagnostics };
+}
+
+/**
+ * Rego source → OPA plan IR. Throws one `CompileError` holding every diagnostic (parse errors,
+ * unsafe variables, recursion, unknown functions, conflicting rules), sorted by file:line:col.
+ */
+export function compileToPlan(options: CompileOptions): Policy {
+  const sources = new Map(options.modules.map((m) => [m.path, m.source]));
+  const { modules, diagnostics } = parseModules(options.modules, options.regoVersion ?? 1);
+  const fail = () => new CompileError(withSourceLines(diagnostics, sources));
+  if (diagnostics.length > 0) throw fail();
+
+  const rulesByPackage = new Map<string, Set<string>>();
+  for (const m of modules) {
+    const key = m.package.path.map((p) => p.value).join('.');
+    const names = rulesByPackage.get(key) ?? new Set<string>();
+    for (const r of m.rules) {
+      const first = r.head.ref[0];
+      if (first?.type === 'var') names.add(first.name);
+    }
+    rulesByPackage.set(key, names);
+  }
+  const defs: RuleDef[] = [];
+  for (const m of modules) {
+    const resolver = new Resolver(m, rulesByPackage.get(m.package.path.map((p) => p.value).join('.'))!);
+    for (const r of m.rules) {
+      const def = resolver.rule(r);
+      if (def) defs.push(def);
+    }
+    diagnostics.push(...resolver.diagnostics);
+  }
+  const planner = new Planner(defs, (d) => diagnostics.push(d));
+
+  if (options.query !== undefined || options.queryBody !== undefined) {
+    const q = options.queryBody ? { body: options.queryBody, diagnostics: [] } : parseQuery(options.query!, { file: '<query>', regoVersion: options.regoVersion ?? 1 });
+    diagnostics.push(...q.diagnostics);
+    if (q.body) {
+      const queryModule: Module = modules[0] ?? {
+        file: '<query>',
+        regoVersion: 1,
+        package: { path: [], loc: { file: '<query>', line: 1, col: 1, offset: 0, end: 0 } },
+        imports: [],
+        rules: [],
+        annotations: [],
+        comments: [],
+      };
+      const resolver = new Resolver({ ...queryModule, imports: [], package: { ...queryModule.package, path: [] } }, new Set());
+      const body: Body = resolver.query(q.body);
+      diagnostics.push(...resolver.diagnostics);
+      planner.planQuery('eval', body);
+    }
+  }
+  for (const ep of options.entrypoints ?? []) {
+    const path = ep.replace(/^data[./]/, '').split(/[./]/).filter(Boolean);
+    planner.planEntrypoint(path, { file: '<entrypoint>', line: 1, col: 1, offset: 0, end: 0 });
+  }
+  if (options.query === undefined && options.queryBody === undefined && (options.entrypoints ?? []).length === 0) {
+    // Without an entrypoint, still plan every rule so that compile errors surface.
+    for (const g of planner.tree.groups) planner.funcName(g, { id: 0, mocks: new Map() });
+  }
+  if (diagnostics.length > 0) throw fail();
+  return planner.policy();
+}
+
+/**
+ * Rego source → WebAssembly module with OPA's ABI, loadable by `@open-policy-agent/opa-wasm`.
+ * With `query`: one entrypoint (id 0) returning binding rows; with `entrypoints`: one per rule path.
+ */
+export async function compile(options: CompileOptions): Promise<Uint8Array> {
+  const plan = compileToPlan(options);
+  return compilePlan(plan, { strictBuiltinErrors: options.strictBuiltinErrors });
+}

@@ -1,0 +1,608 @@
+import type { Body, Expr, RefTerm, Term, VarTerm, Location } from '../ast.js';
+import type { Operand } from '../../ir/types.js';
+import type { Diagnostic } from '../diagnostics.js';
+import type { RuleGroup } from '../compile/rule-defs.js';
+import type { SafetyChecker } from '../compile/safety.js';
+import { builtinArity, isBuiltin } from '../compile/builtin-catalog.js';
+import { refName, varsOf, walkTerm, ROOTS } from '../compile/terms.js';
+import { exprTermsOf } from '../compile/safety.js';
+import { FnBuilder, boolOp, local } from './ir-builder.js';
+import type { MockEnv } from './mock-env.js';
+import type { RuleTree, TreeNode } from './rule-tree.js';
+import { VarScope } from './var-scope.js';
+
+type K = () => void;
+type KOp = (op: Operand) => void;
+
+/** What a body planner needs from the policy-wide planner. */
+export interface PlannerServices {
+  tree: RuleTree;
+  safety: SafetyChecker;
+  report(d: Diagnostic): void;
+  /** The IR function for a rule group under a mock environment (planned on first use). */
+  funcName(group: RuleGroup, env: MockEnv): string;
+  withMocks(env: MockEnv, more: Array<[string, Term]>): MockEnv;
+}
+
+/**
+ * Plans bodies, terms and unification into IR statements in continuation-passing style: whatever
+ * follows an expression is planned inside it, so iteration (ScanStmt) naturally nests the rest of
+ * the body, and a failing statement ends the current block, as OPA's planner does.
+ */
+export class BodyPlanner {
+  constructor(
+    readonly fb: FnBuilder,
+    private readonly svc: PlannerServices,
+    public env: MockEnv,
+    /** Locals holding input and data in this function. */
+    private readonly inputLocal = 0,
+    private readonly dataLocal = 1,
+  ) {}
+
+  private error(loc: Location, message: string, code: Diagnostic['code'] = 'rego_compile_error'): void {
+    this.svc.report({ code, message, file: loc.file, line: loc.line, col: loc.col });
+  }
+
+  // ---------------------------------------------------------------- bodies and expressions
+
+  planBody(body: Body, scope: VarScope, k: K, outer?: Set<string>): void {
+    const { body: ordered } = this.svc.safety.order(body, scope.bound(), outer);
+    const allVars = new Set<string>(outer ?? []);
+    for (const e of body) for (const t of exprTermsOf(e)) varsOf(t, allVars);
+    const step = (i: number): void => {
+      if (i === ordered.length) return k();
+      this.planExpr(ordered[i]!, scope, () => step(i + 1), allVars);
+    };
+    step(0);
+  }
+
+  private planExpr(e: Expr, scope: VarScope, k: K, outer: Set<string>): void {
+    this.fb.loc = e.loc;
+    if (e.with.length > 0) return this.planWith(e, scope, k, outer);
+    if (e.negated) {
+      const block = this.fb.block(() => this.planExprCore(e, scope.child(), () => {}, outer));
+      this.fb.emit('NotStmt', { block });
+      return k();
+    }
+    this.planExprCore(e, scope, k, outer);
+  }
+
+  private planExprCore(e: Expr, scope: VarScope, k: K, outer: Set<string>): void {
+    switch (e.type) {
+      case 'term':
+        return this.planTerm(e.term, scope, (op) => {
+          this.fb.emit('NotEqualStmt', { a: op, b: boolOp(false) });
+          k();
+        });
+      case 'some':
+        return k();
+      case 'someIn':
+        return this.planTerm(e.collection, scope, (coll) => {
+          const src = this.fb.toLocal(coll);
+          const key = this.fb.newLocal();
+          const value = this.fb.newLocal();
+          const block = this.fb.block(() => {
+            this.unifyValue(e.value, local(value), scope, () => {
+              if (e.key) this.unifyValue(e.key, local(key), scope, k);
+              else k();
+            });
+          });
+          this.fb.emit('ScanStmt', { source: src, key, value, block });
+        });
+      case 'every':
+        return this.planEvery(e, scope, k, outer);
+      case 'call':
+        return this.planCallExpr(e, scope, k);
+    }
+  }
+
+  /** `every k, v in d { body }` holds when no element makes the body fail. */
+  private planEvery(e: Extract<Expr, { type: 'every' }>, scope: VarScope, k: K, outer: Set<string>): void {
+    this.planTerm(e.domain, scope, (dom) => {
+      const src = this.fb.toLocal(dom);
+      const notBlock = this.fb.block(() => {
+        const inner = this.fb.block(() => {
+          const key = this.fb.newLocal();
+          const value = this.fb.newLocal();
+          const scanBody = this.fb.block(() => {
+            const s = scope.child();
+            s.set(e.value.name, value);
+            if (e.key) s.set(e.key.name, key);
+            const negated = this.fb.block(() => this.planBody(e.body, s, () => {}, outer));
+            this.fb.emit('NotStmt', { block: negated });
+            this.fb.emit('BreakStmt', { index: 1 });
+          });
+          this.fb.emit('ScanStmt', { source: src, key, value, block: scanBody });
+          this.fb.emit('BreakStmt', { index: 1 });
+        });
+        this.fb.emit('BlockStmt', { blocks: [inner] });
+      });
+      this.fb.emit('NotStmt', { block: notBlock });
+      k();
+    });
+  }
+
+  private planCallExpr(e: Extract<Expr, { type: 'call' }>, scope: VarScope, k: K): void {
+    const name = refName(e.operator);
+    const args = e.args;
+    if (name === 'eq' && args.length === 2) return this.unify(args[0]!, args[1]!, scope, k);
+    if ((name === 'equal' || name === 'neq') && args.length === 2) {
+      return this.planTerm(args[0]!, scope, (a) =>
+        this.planTerm(args[1]!, scope, (b) => {
+          this.fb.emit(name === 'equal' ? 'EqualStmt' : 'NotEqualStmt', { a, b });
+          k();
+        }),
+      );
+    }
+    if (name === 'print' || name === 'internal.print') return this.planPrint(args, scope, k);
+    const arity = this.arityOf(e.operator);
+    if (arity === undefined) {
+      this.error(e.operator.loc, `undefined function ${name ?? 'call'}`, 'rego_type_error');
+      return;
+    }
+    if (args.length === arity + 1) {
+      return this.planCall(e.operator, args.slice(0, arity), scope, (result) => this.unifyValue(args[arity]!, result, scope, k));
+    }
+    if (args.length !== arity) {
+      this.error(e.loc, `${name}: ${args.length < arity ? 'too few' : 'too many'} arguments`, 'rego_type_error');
+      return;
+    }
+    this.planCall(e.operator, args, scope, (result) => {
+      this.fb.emit('NotEqualStmt', { a: result, b: boolOp(false) });
+      k();
+    });
+  }
+
+  /** `print(a, b)`: each argument as a set of its values (empty when undefined), then internal.print. */
+  private planPrint(args: Term[], scope: VarScope, k: K): void {
+    const arr = this.fb.newLocal();
+    this.fb.emit('MakeArrayStmt', { capacity: args.length, target: arr });
+    for (const a of args) {
+      const set = this.fb.newLocal();
+      this.fb.emit('MakeSetStmt', { target: set });
+      const block = this.fb.block(() => this.planTerm(a, scope.child(), (op) => this.fb.emit('SetAddStmt', { value: op, set })));
+      this.fb.emit('BlockStmt', { blocks: [block] });
+      this.fb.emit('ArrayAppendStmt', { array: arr, value: local(set) });
+    }
+    this.fb.ir.useBuiltin('internal.print', 1);
+    this.fb.emit('CallStmt', { func: 'internal.print', args: [local(arr)], result: this.fb.newLocal() });
+    k();
+  }
+
+  private planWith(e: Expr, scope: VarScope, k: K, outer: Set<string>): void {
+    const plain = { ...e, with: [] };
+    const docMocks: Array<{ root: number; path: string[]; value: Term }> = [];
+    const fnMocks: Array<[string, Term]> = [];
+    for (const w of e.with) {
+      const t = w.target;
+      const head = t.head.type === 'var' ? t.head.name : '';
+      const path = t.path.map((p) => (p.type === 'string' ? p.value : undefined));
+      if (path.some((p) => p === undefined)) {
+        this.error(t.loc, 'with target must be a ref of strings');
+        continue;
+      }
+      const segs = path as string[];
+      if (head === 'input') docMocks.push({ root: this.inputLocal, path: segs, value: w.value });
+      else if (head === 'data') {
+        const rulesInvolved = this.svc.tree.ruleAlong(segs) !== undefined || (this.svc.tree.node(segs)?.children.size ?? 0) > 0 || this.svc.tree.node(segs)?.group;
+        if (rulesInvolved) fnMocks.push([`data.${segs.join('.')}`, w.value]);
+        else docMocks.push({ root: this.dataLocal, path: segs, value: w.value });
+      } else {
+        const name = refName(t);
+        if (name !== undefined) fnMocks.push([name, w.value]);
+      }
+    }
+    const savedEnv = this.env;
+    const inner = (kk: K): void => {
+      if (fnMocks.length > 0) this.env = this.svc.withMocks(savedEnv, fnMocks);
+      this.planExpr(plain, scope, () => {
+        this.env = savedEnv;
+        kk();
+      }, outer);
+      this.env = savedEnv;
+    };
+    const apply = (i: number, restore: Array<{ root: number; saved: number }>): void => {
+      if (i === docMocks.length) {
+        inner(() => {
+          // The rest of the body sees the documents as they were.
+          const unwind = (j: number): void => {
+            if (j < 0) return k();
+            const r = restore[j]!;
+            const block = this.fb.block(() => unwind(j - 1));
+            this.fb.emit('WithStmt', { local: r.root, path: [], value: local(r.saved), block });
+          };
+          unwind(restore.length - 1);
+        });
+        return;
+      }
+      const m = docMocks[i]!;
+      this.planTerm(m.value, scope, (value) => {
+        const saved = this.fb.newLocal();
+        this.fb.emit('AssignVarStmt', { source: local(m.root), target: saved });
+        const block = this.fb.block(() => apply(i + 1, [...restore, { root: m.root, saved }]));
+        this.fb.emit('WithStmt', { local: m.root, path: m.path.map((p) => this.fb.ir.string(p)), value, block });
+      });
+    };
+    apply(0, []);
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  /** Arguments a callable takes: a builtin, a user function (data ref), or undefined. */
+  arityOf(op: RefTerm): number | undefined {
+    const name = refName(op);
+    if (name === undefined) return undefined;
+    const mock = this.env.mocks.get(name);
+    if (mock && mock.type === 'ref') {
+      const target = this.arityOf(mock);
+      if (target !== undefined) return target;
+    }
+    if (op.head.type === 'var' && op.head.name === 'data') {
+      const path = op.path.map((p) => (p.type === 'string' ? p.value : ''));
+      const node = this.svc.tree.node(path);
+      if (node?.group?.kind === 'function') return node.group.arity;
+      return undefined;
+    }
+    return builtinArity(name);
+  }
+
+  planCall(op: RefTerm, args: Term[], scope: VarScope, k: KOp): void {
+    const name = refName(op)!;
+    const mock = this.env.mocks.get(name);
+    if (mock) {
+      if (mock.type === 'ref' && this.arityOf(mock) !== undefined) return this.planCall(mock, args, scope, k);
+      // Replaced by a value: the call evaluates its arguments and yields the value.
+      return this.planTerms(args, scope, () => this.planTerm(mock, scope, k));
+    }
+    this.planTerms(args, scope, (ops) => {
+      const result = this.fb.newLocal();
+      if (op.head.type === 'var' && op.head.name === 'data') {
+        const path = op.path.map((p) => (p.type === 'string' ? p.value : ''));
+        const group = this.svc.tree.node(path)?.group;
+        if (!group || group.kind !== 'function') {
+          this.error(op.loc, `undefined function data.${path.join('.')}`, 'rego_type_error');
+          return;
+        }
+        const func = this.svc.funcName(group, this.env);
+        this.fb.emit('CallStmt', { func, args: [local(this.inputLocal), local(this.dataLocal), ...ops], result });
+        return k(local(result));
+      }
+      if (!isBuiltin(name)) {
+        this.error(op.loc, `undefined function ${name}`, 'rego_type_error');
+        return;
+      }
+      this.fb.ir.useBuiltin(name, builtinArity(name)!);
+      this.fb.emit('CallStmt', { func: name, args: ops, result });
+      k(local(result));
+    });
+  }
+
+  planTerms(terms: Term[], scope: VarScope, k: (ops: Operand[]) => void): void {
+    const ops: Operand[] = [];
+    const step = (i: number): void => {
+      if (i === terms.length) return k(ops);
+      this.planTerm(terms[i]!, scope, (op) => {
+        ops[i] = op;
+        step(i + 1);
+      });
+    };
+    step(0);
+  }
+
+  // ---------------------------------------------------------------- terms
+
+  planTerm(t: Term, scope: VarScope, k: KOp): void {
+    const fb = this.fb;
+    switch (t.type) {
+      case 'null': {
+        const l = fb.newLocal();
+        fb.emit('MakeNullStmt', { target: l });
+        return k(local(l));
+      }
+      case 'boolean':
+        return k(boolOp(t.value));
+      case 'number': {
+        const l = fb.newLocal();
+        fb.emit('MakeNumberRefStmt', { Index: fb.ir.string(t.text), target: l });
+        return k(local(l));
+      }
+      case 'string':
+        return k(fb.str(t.value));
+      case 'var': {
+        if (t.name === 'input') return k(local(this.inputLocal));
+        if (t.name === 'data') return this.planDataRef([], { ...t, type: 'ref', head: t, path: [] } as RefTerm, scope, k);
+        const l = scope.get(t.name);
+        if (l === undefined) {
+          this.error(t.loc, `var ${t.name.startsWith('$') ? '_' : t.name} is unsafe`, 'rego_unsafe_var_error');
+          return;
+        }
+        return k(local(l));
+      }
+      case 'ref':
+        return this.planRef(t, scope, k);
+      case 'array':
+        return this.planTerms(t.items, scope, (ops) => {
+          const l = fb.newLocal();
+          fb.emit('MakeArrayStmt', { capacity: ops.length, target: l });
+          for (const op of ops) fb.emit('ArrayAppendStmt', { array: l, value: op });
+          k(local(l));
+        });
+      case 'set':
+        return this.planTerms(t.items, scope, (ops) => {
+          const l = fb.newLocal();
+          fb.emit('MakeSetStmt', { target: l });
+          for (const op of ops) fb.emit('SetAddStmt', { value: op, set: l });
+          k(local(l));
+        });
+      case 'object':
+        return this.planTerms(t.entries.flat(), scope, (ops) => {
+          const l = fb.newLocal();
+          fb.emit('MakeObjectStmt', { target: l });
+          for (let i = 0; i < ops.length; i += 2) fb.emit('ObjectInsertStmt', { key: ops[i]!, value: ops[i + 1]!, object: l });
+          k(local(l));
+        });
+      case 'arrayComprehension':
+      case 'setComprehension':
+      case 'objectComprehension':
+        return this.planComprehension(t, scope, k);
+      case 'call': {
+        const arity = this.arityOf(t.operator);
+        if (arity !== undefined && t.args.length !== arity) {
+          this.error(t.loc, `${refName(t.operator)}: ${t.args.length < arity ? 'too few' : 'too many'} arguments`, 'rego_type_error');
+          return;
+        }
+        return this.planCall(t.operator, t.args, scope, k);
+      }
+      case 'templateString':
+        return this.planTemplate(t, scope, k);
+    }
+  }
+
+  private planComprehension(t: Extract<Term, { type: 'arrayComprehension' | 'setComprehension' | 'objectComprehension' }>, scope: VarScope, k: KOp): void {
+    const fb = this.fb;
+    const target = fb.newLocal();
+    if (t.type === 'arrayComprehension') fb.emit('MakeArrayStmt', { capacity: 0, target });
+    else if (t.type === 'setComprehension') fb.emit('MakeSetStmt', { target });
+    else fb.emit('MakeObjectStmt', { target });
+    const inner = scope.child();
+    const outer = new Set<string>(scope.bound());
+    const block = fb.block(() =>
+      this.planBody(t.body, inner, () => {
+        if (t.type === 'objectComprehension') {
+          this.planTerm(t.key, inner, (key) => this.planTerm(t.value, inner, (value) => fb.emit('ObjectInsertOnceStmt', { key, value, object: target })));
+        } else {
+          this.planTerm(t.head, inner, (v) => {
+            if (t.type === 'arrayComprehension') fb.emit('ArrayAppendStmt', { array: target, value: v });
+            else fb.emit('SetAddStmt', { value: v, set: target });
+          });
+        }
+      }, outer),
+    );
+    fb.emit('BlockStmt', { blocks: [block] });
+    k(local(target));
+  }
+
+  /** `$"a{x}b"`: parts as an array, each embedded value as a set (empty when undefined). */
+  private planTemplate(t: Extract<Term, { type: 'templateString' }>, scope: VarScope, k: KOp): void {
+    const fb = this.fb;
+    const arr = fb.newLocal();
+    fb.emit('MakeArrayStmt', { capacity: t.parts.length, target: arr });
+    for (const p of t.parts) {
+      if (typeof p === 'string') {
+        fb.emit('ArrayAppendStmt', { array: arr, value: fb.str(p) });
+        continue;
+      }
+      const set = fb.newLocal();
+      fb.emit('MakeSetStmt', { target: set });
+      const block = fb.block(() => this.planTerm(p, scope.child(), (op) => fb.emit('SetAddStmt', { value: op, set })));
+      fb.emit('BlockStmt', { blocks: [block] });
+      fb.emit('ArrayAppendStmt', { array: arr, value: local(set) });
+    }
+    const result = fb.newLocal();
+    fb.ir.useBuiltin('internal.template_string', 1);
+    fb.emit('CallStmt', { func: 'internal.template_string', args: [local(arr)], result });
+    k(local(result));
+  }
+
+  // ---------------------------------------------------------------- references
+
+  private planRef(t: RefTerm, scope: VarScope, k: KOp): void {
+    const head = t.head;
+    if (head.type === 'var' && head.name === 'data') return this.planDataRef(t.path, t, scope, k);
+    if (head.type === 'var' && head.name === 'input') return this.planPath(this.inputLocal, t.path, 0, scope, k);
+    this.planTerm(head, scope, (h) => this.planPath(this.fb.toLocal(h), t.path, 0, scope, k));
+  }
+
+  /** Applies ref segments to the value in `src`: Dot for known keys, Scan for unbound variables. */
+  planPath(src: number, path: Term[], i: number, scope: VarScope, k: KOp): void {
+    if (i === path.length) return k(local(src));
+    const seg = path[i]!;
+    const fb = this.fb;
+    const unbound = [...varsOf(seg)].some((v) => scope.get(v) === undefined && !ROOTS.has(v));
+    if (!unbound) {
+      return this.planTerm(seg, scope, (key) => {
+        const target = fb.newLocal();
+        fb.emit('DotStmt', { source: local(src), key, target });
+        this.planPath(target, path, i + 1, scope, k);
+      });
+    }
+    const key = fb.newLocal();
+    const value = fb.newLocal();
+    const block = fb.block(() => this.unifyValue(seg, local(key), scope, () => this.planPath(value, path, i + 1, scope, k)));
+    fb.emit('ScanStmt', { source: src, key, value, block });
+  }
+
+  /** `data…`: rules are called, prefixes of rules become objects, the rest is base data. */
+  private planDataRef(path: Term[], t: RefTerm, scope: VarScope, k: KOp): void {
+    const fb = this.fb;
+    let node: TreeNode | undefined = this.svc.tree.root;
+    let i = 0;
+    const ground: string[] = [];
+    for (; i < path.length; i++) {
+      if (node.group) break;
+      const seg = path[i]!;
+      if (seg.type !== 'string') break;
+      const next: TreeNode | undefined = node.children.get(seg.value);
+      if (!next) {
+        node = undefined;
+        break;
+      }
+      ground.push(seg.value);
+      node = next;
+    }
+    const mock = this.mockAlong(ground);
+    if (mock) {
+      return this.planTerm(mock.value, scope, (v) => this.planPath(fb.toLocal(v), path, mock.depth, scope, k));
+    }
+    if (!node) return this.planPath(this.dataLocal, path, 0, scope, k);
+    if (node.group) {
+      if (node.group.kind === 'function') {
+        this.error(t.loc, `function data.${ground.join('.')} used as a value`, 'rego_type_error');
+        return;
+      }
+      const result = fb.newLocal();
+      fb.emit('CallStmt', { func: this.svc.funcName(node.group, this.env), args: [local(this.inputLocal), local(this.dataLocal)], result });
+      return this.planPath(result, path, i, scope, k);
+    }
+    const doc = this.virtualDoc(node, ground);
+    this.planPath(doc, path, i, scope, k);
+  }
+
+  private mockAlong(ground: string[]): { value: Term; depth: number } | undefined {
+    for (let d = ground.length; d > 0; d--) {
+      const m = this.env.mocks.get(`data.${ground.slice(0, d).join('.')}`);
+      if (m) return { value: m, depth: d };
+    }
+    return undefined;
+  }
+
+  /** The object at a prefix of rule paths: base data there merged with every rule below it. */
+  private virtualDoc(node: TreeNode, path: string[]): number {
+    const fb = this.fb;
+    const obj = fb.newLocal();
+    fb.emit('MakeObjectStmt', { target: obj });
+    for (const [name, child] of [...node.children].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const childPath = [...path, name];
+      if (child.group?.kind === 'function') continue;
+      const block = fb.block(() => {
+        let value: number;
+        const mock = this.env.mocks.get(`data.${childPath.join('.')}`);
+        if (mock) {
+          this.planTerm(mock, new VarScope(), (v) => fb.emit('ObjectInsertStmt', { key: fb.str(name), value: v, object: obj }));
+          return;
+        }
+        if (child.group) {
+          value = fb.newLocal();
+          fb.emit('CallStmt', { func: this.svc.funcName(child.group, this.env), args: [local(this.inputLocal), local(this.dataLocal)], result: value });
+        } else value = this.virtualDoc(child, childPath);
+        fb.emit('ObjectInsertStmt', { key: fb.str(name), value: local(value), object: obj });
+      });
+      fb.emit('BlockStmt', { blocks: [block] });
+    }
+    const base = fb.newLocal();
+    const merged = fb.newLocal();
+    fb.emit('ResetLocalStmt', { target: base });
+    const baseBlock = fb.block(() => {
+      let src = this.dataLocal;
+      for (const seg of path) {
+        const next = fb.newLocal();
+        fb.emit('DotStmt', { source: local(src), key: fb.str(seg), target: next });
+        src = next;
+      }
+      fb.emit('AssignVarStmt', { source: local(src), target: base });
+    });
+    fb.emit('BlockStmt', { blocks: [baseBlock] });
+    fb.emit('AssignVarStmt', { source: local(obj), target: merged });
+    const mergeBlock = fb.block(() => {
+      fb.emit('IsDefinedStmt', { source: base });
+      fb.emit('IsObjectStmt', { source: local(base) });
+      fb.emit('ObjectMergeStmt', { a: obj, b: base, target: merged });
+    });
+    fb.emit('BlockStmt', { blocks: [mergeBlock] });
+    return merged;
+  }
+
+  // ---------------------------------------------------------------- unification
+
+  private isBound(t: Term, scope: VarScope): boolean {
+    return [...varsOf(t)].every((v) => ROOTS.has(v) || scope.get(v) !== undefined);
+  }
+
+  private evaluable(t: Term, scope: VarScope): boolean {
+    return this.svc.safety.evaluable(t, scope.bound(), new Set());
+  }
+
+  unify(a: Term, b: Term, scope: VarScope, k: K): void {
+    if (a.type === 'var' && scope.get(a.name) === undefined && !ROOTS.has(a.name)) return this.planTerm(b, scope, (op) => this.bind(a, op, scope, k));
+    if (b.type === 'var' && scope.get(b.name) === undefined && !ROOTS.has(b.name)) return this.planTerm(a, scope, (op) => this.bind(b, op, scope, k));
+    if (a.type === 'array' && b.type === 'array' && !this.isBound(a, scope) && !this.isBound(b, scope)) {
+      if (a.items.length !== b.items.length) {
+        this.fb.emit('BreakStmt', { index: 0 });
+        return;
+      }
+      const step = (i: number): void => {
+        if (i === a.items.length) return k();
+        this.unify(a.items[i]!, b.items[i]!, scope, () => step(i + 1));
+      };
+      return step(0);
+    }
+    if (this.evaluable(a, scope)) return this.planTerm(a, scope, (op) => this.unifyValue(b, op, scope, k));
+    if (this.evaluable(b, scope)) return this.planTerm(b, scope, (op) => this.unifyValue(a, op, scope, k));
+    this.error(a.loc, 'cannot unify: both sides have unbound variables', 'rego_unsafe_var_error');
+  }
+
+  private bind(v: VarTerm, op: Operand, scope: VarScope, k: K): void {
+    const l = this.fb.newLocal();
+    this.fb.emit('AssignVarStmt', { source: op, target: l });
+    scope.set(v.name, l);
+    k();
+  }
+
+  /** Matches `pattern` against the value `op`, binding the pattern's unbound variables. */
+  unifyValue(pattern: Term, op: Operand, scope: VarScope, k: K): void {
+    const fb = this.fb;
+    if (pattern.type === 'var' && !ROOTS.has(pattern.name) && scope.get(pattern.name) === undefined) return this.bind(pattern, op, scope, k);
+    if (this.isBound(pattern, scope) || (pattern.type !== 'array' && pattern.type !== 'object')) {
+      return this.planTerm(pattern, scope, (p) => {
+        fb.emit('EqualStmt', { a: p, b: op });
+        k();
+      });
+    }
+    const src = fb.toLocal(op);
+    if (pattern.type === 'array') {
+      fb.emit('IsArrayStmt', { source: local(src) });
+      const n = fb.newLocal();
+      fb.emit('LenStmt', { source: local(src), target: n });
+      const want = fb.newLocal();
+      fb.emit('MakeNumberIntStmt', { value: pattern.items.length, target: want });
+      fb.emit('EqualStmt', { a: local(n), b: local(want) });
+      const step = (i: number): void => {
+        if (i === pattern.items.length) return k();
+        const idx = fb.newLocal();
+        fb.emit('MakeNumberIntStmt', { value: i, target: idx });
+        const elem = fb.newLocal();
+        fb.emit('DotStmt', { source: local(src), key: local(idx), target: elem });
+        this.unifyValue(pattern.items[i]!, local(elem), scope, () => step(i + 1));
+      };
+      return step(0);
+    }
+    fb.emit('IsObjectStmt', { source: local(src) });
+    const n = fb.newLocal();
+    fb.emit('LenStmt', { source: local(src), target: n });
+    const want = fb.newLocal();
+    fb.emit('MakeNumberIntStmt', { value: pattern.entries.length, target: want });
+    fb.emit('EqualStmt', { a: local(n), b: local(want) });
+    const step = (i: number): void => {
+      if (i === pattern.entries.length) return k();
+      const [key, value] = pattern.entries[i]!;
+      this.planTerm(key, scope, (kop) => {
+        const elem = fb.newLocal();
+        fb.emit('DotStmt', { source: local(src), key: kop, target: elem });
+        this.unifyValue(value, local(elem), scope, () => step(i + 1));
+      });
+    };
+    step(0);
+  }
+}
+
+export { walkTerm };

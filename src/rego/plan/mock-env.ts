@@ -1,0 +1,40 @@
+import type { Term } from '../ast.js';
+
+/**
+ * Replacements made by `with` for rules, functions and builtins, keyed by `data.a.b` path or
+ * builtin name. Rules planned under a non-empty environment get their own functions (`g1.…`),
+ * as in OPA's planner, so that the replacement reaches every rule the expression calls.
+ */
+export interface MockEnv {
+  id: number;
+  mocks: ReadonlyMap<string, Term>;
+}
+
+export const EMPTY_ENV: MockEnv = { id: 0, mocks: new Map() };
+
+export class MockEnvs {
+  private readonly byKey = new Map<string, MockEnv>([['', EMPTY_ENV]]);
+
+  /** `base` extended with `more` (later entries win), interned so equal environments share an id. */
+  extend(base: MockEnv, more: Array<[string, Term]>): MockEnv {
+    const mocks = new Map(base.mocks);
+    for (const [k, v] of more) mocks.set(k, v);
+    const key = [...mocks].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${JSON.stringify(strip(v))}`).join(';');
+    let env = this.byKey.get(key);
+    if (!env) {
+      env = { id: this.byKey.size, mocks };
+      this.byKey.set(key, env);
+    }
+    return env;
+  }
+}
+
+function strip(t: unknown): unknown {
+  if (Array.isArray(t)) return t.map(strip);
+  if (t && typeof t === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(t)) if (k !== 'loc') out[k] = strip(v);
+    return out;
+  }
+  return t;
+}

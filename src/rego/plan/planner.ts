@@ -1,0 +1,216 @@
+import type { Body, Term } from '../ast.js';
+import type { Policy } from '../../ir/types.js';
+import type { Diagnostic } from '../diagnostics.js';
+import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
+import { SafetyChecker } from '../compile/safety.js';
+import { builtinArity } from '../compile/builtin-catalog.js';
+import { dataRef, isGenerated, refName, varsOf } from '../compile/terms.js';
+import { BodyPlanner, type PlannerServices } from './body-planner.js';
+import { FnBuilder, IrBuilder, boolOp, local } from './ir-builder.js';
+import { EMPTY_ENV, MockEnvs, type MockEnv } from './mock-env.js';
+import { RuleTree } from './rule-tree.js';
+import { VarScope } from './var-scope.js';
+
+/** Plans rule groups into IR functions (on demand, per mock environment) and queries into plans. */
+export class Planner implements PlannerServices {
+  readonly ir = new IrBuilder();
+  readonly tree: RuleTree;
+  readonly safety: SafetyChecker;
+  private readonly envs = new MockEnvs();
+  private readonly planned = new Map<string, string>();
+
+  constructor(
+    defs: RuleDef[],
+    readonly report: (d: Diagnostic) => void,
+  ) {
+    this.tree = new RuleTree(defs, report);
+    this.safety = new SafetyChecker((op) => {
+      if (op.type !== 'ref') return undefined;
+      const name = refName(op);
+      if (name === undefined) return undefined;
+      if (name.startsWith('data.')) {
+        const g = this.tree.node(name.split('.').slice(1))?.group;
+        return g?.kind === 'function' ? g.arity : undefined;
+      }
+      return builtinArity(name);
+    }, report);
+  }
+
+  withMocks(env: MockEnv, more: Array<[string, Term]>): MockEnv {
+    return this.envs.extend(env, more);
+  }
+
+  private readonly inProgress: string[] = [];
+
+  funcName(group: RuleGroup, env: MockEnv): string {
+    const name = `g${env.id}.data.${group.path.join('.')}`;
+    if (this.inProgress.includes(name)) {
+      const cycle = this.inProgress.slice(this.inProgress.indexOf(name)).map((n) => n.replace(/^g\d+\./, ''));
+      const loc = (group.defs[0] ?? group.defaults[0])!.loc;
+      this.report({ code: 'rego_recursion_error', message: `rule ${cycle[0]} is recursive: ${[...cycle, cycle[0]].join(' -> ')}`, file: loc.file, line: loc.line, col: loc.col });
+      return name;
+    }
+    if (!this.planned.has(name)) {
+      this.planned.set(name, name);
+      this.inProgress.push(name);
+      try {
+        this.planGroup(group, env, name);
+      } finally {
+        this.inProgress.pop();
+      }
+    }
+    return name;
+  }
+
+  private planGroup(group: RuleGroup, env: MockEnv, name: string): void {
+    const params = [0, 1, ...Array.from({ length: group.arity }, (_, i) => i + 2)];
+    const ret = params.length;
+    const fb = new FnBuilder(this.ir, ret + 1);
+    const bp = new BodyPlanner(fb, this, env);
+    const blocks = [];
+    if (group.kind === 'set') blocks.push(fb.block(() => fb.emit('MakeSetStmt', { target: ret })));
+    if (group.kind === 'object') blocks.push(fb.block(() => fb.emit('MakeObjectStmt', { target: ret })));
+    for (const def of group.defs) blocks.push(fb.block(() => this.planDef(bp, group, def, ret)));
+    for (const def of group.defaults) {
+      blocks.push(
+        fb.block(() => {
+          fb.loc = def.loc;
+          fb.emit('IsUndefinedStmt', { source: ret });
+          bp.planTerm(def.value, new VarScope(), (v) => fb.emit('AssignVarOnceStmt', { source: v, target: ret }));
+        }),
+      );
+    }
+    blocks.push(fb.block(() => fb.emit('ReturnLocalStmt', { source: ret })));
+    this.ir.funcs.push({ name, params, return: ret, blocks, path: [`g${env.id}`, ...group.path] });
+  }
+
+  /** One definition (with its else chain) contributing to the group's result in `ret`. */
+  private planDef(bp: BodyPlanner, group: RuleGroup, def: RuleDef, ret: number): void {
+    const fb = bp.fb;
+    fb.loc = def.loc;
+    const argScope = (): VarScope => new VarScope();
+    const withArgs = (scope: VarScope, k: () => void): void => {
+      const step = (i: number): void => {
+        if (i === def.args.length) return k();
+        bp.unifyValue(def.args[i]!, local(i + 2), scope, () => step(i + 1));
+      };
+      step(0);
+    };
+    const head = (scope: VarScope, target: number) => (): void => {
+      fb.loc = def.loc;
+      switch (group.kind) {
+        case 'set':
+          bp.planTerm(def.element!, scope, (v) => fb.emit('SetAddStmt', { value: v, set: target }));
+          return;
+        case 'object':
+          this.planObjectInsert(bp, def.keys, def.value, scope, target);
+          return;
+        default:
+          bp.planTerm(def.value, scope, (v) => fb.emit('AssignVarOnceStmt', { source: v, target }));
+      }
+    };
+    const bodyThen = (body: Body, scope: VarScope, k: () => void) => withArgs(scope, () => bp.planBody(body, scope, k, this.headVars(def)));
+    if (group.kind === 'set' || group.kind === 'object' || def.elses.length === 0) {
+      const scope = argScope();
+      bodyThen(def.body, scope, head(scope, ret));
+      return;
+    }
+    // An else chain: the first branch that succeeds gives this definition's value.
+    const chain = fb.newLocal();
+    fb.emit('ResetLocalStmt', { target: chain });
+    const branches = [
+      fb.block(() => {
+        const scope = argScope();
+        bodyThen(def.body, scope, head(scope, chain));
+      }),
+      ...def.elses.map((e) =>
+        fb.block(() => {
+          fb.loc = e.loc;
+          fb.emit('IsUndefinedStmt', { source: chain });
+          const scope = argScope();
+          bodyThen(e.body, scope, () => bp.planTerm(e.value, scope, (v) => fb.emit('AssignVarOnceStmt', { source: v, target: chain })));
+        }),
+      ),
+    ];
+    fb.emit('BlockStmt', { blocks: branches });
+    fb.emit('IsDefinedStmt', { source: chain });
+    fb.emit('AssignVarOnceStmt', { source: local(chain), target: ret });
+  }
+
+  private headVars(def: RuleDef): Set<string> {
+    const out = new Set<string>();
+    for (const t of [def.value, ...(def.element ? [def.element] : []), ...def.keys]) varsOf(t, out);
+    return out;
+  }
+
+  /** `p[k1][k2] := v`: nested objects created on the way, the last key inserted once. */
+  private planObjectInsert(bp: BodyPlanner, keys: Term[], value: Term, scope: VarScope, target: number): void {
+    const fb = bp.fb;
+    bp.planTerms(keys, scope, (ops) =>
+      bp.planTerm(value, scope, (v) => {
+        let obj = target;
+        for (let i = 0; i < ops.length - 1; i++) {
+          const next = fb.newLocal();
+          fb.emit('ResetLocalStmt', { target: next });
+          fb.emit('BlockStmt', { blocks: [fb.block(() => fb.emit('DotStmt', { source: local(obj), key: ops[i]!, target: next }))] });
+          fb.emit('BlockStmt', {
+            blocks: [
+              fb.block(() => {
+                fb.emit('IsUndefinedStmt', { source: next });
+                fb.emit('MakeObjectStmt', { target: next });
+                fb.emit('ObjectInsertStmt', { key: ops[i]!, value: local(next), object: obj });
+              }),
+            ],
+          });
+          obj = next;
+        }
+        fb.emit('ObjectInsertOnceStmt', { key: ops[ops.length - 1]!, value: v, object: obj });
+      }),
+    );
+  }
+
+  /** A query plan whose rows bind the query's (non-generated) variables, as OPA's query entrypoint. */
+  planQuery(name: string, body: Body): void {
+    const fb = new FnBuilder(this.ir, 2);
+    const bp = new BodyPlanner(fb, this, EMPTY_ENV);
+    const names = new Set<string>();
+    for (const e of body) {
+      for (const t of [...('args' in e ? e.args : []), ...('term' in e ? [e.term] : []), ...(e.type === 'someIn' ? [e.value, e.collection, ...(e.key ? [e.key] : [])] : [])]) varsOf(t, names);
+    }
+    const bindings = [...names].filter((n) => !isGenerated(n) && n !== 'input' && n !== 'data').sort();
+    const scope = new VarScope();
+    const block = fb.block(() =>
+      bp.planBody(body, scope, () => {
+        const row = fb.newLocal();
+        fb.emit('MakeObjectStmt', { target: row });
+        for (const b of bindings) {
+          const l = scope.get(b);
+          if (l !== undefined) fb.emit('ObjectInsertStmt', { key: fb.str(b), value: local(l), object: row });
+        }
+        fb.emit('ResultSetAddStmt', { value: row });
+      }),
+    );
+    this.ir.plans.push({ name, blocks: [block] });
+  }
+
+  /** An entrypoint plan `a/b/c` whose single row is `{"result": data.a.b.c}`. */
+  planEntrypoint(path: string[], loc: Term['loc']): void {
+    const fb = new FnBuilder(this.ir, 2);
+    const bp = new BodyPlanner(fb, this, EMPTY_ENV);
+    const block = fb.block(() =>
+      bp.planTerm(dataRef(path, loc), new VarScope(), (v) => {
+        const row = fb.newLocal();
+        fb.emit('MakeObjectStmt', { target: row });
+        fb.emit('ObjectInsertStmt', { key: fb.str('result'), value: v, object: row });
+        fb.emit('ResultSetAddStmt', { value: row });
+      }),
+    );
+    this.ir.plans.push({ name: path.join('/'), blocks: [block] });
+  }
+
+  policy(): Policy {
+    return this.ir.policy();
+  }
+}
+
+export { boolOp };

@@ -1,0 +1,23 @@
+/** Variable → local bindings while planning a body; nested bodies see their parents' bindings. */
+export class VarScope {
+  private readonly vars = new Map<string, number>();
+  constructor(readonly parent?: VarScope) {}
+
+  get(name: string): number | undefined {
+    return this.vars.get(name) ?? this.parent?.get(name);
+  }
+
+  set(name: string, local: number): void {
+    this.vars.set(name, local);
+  }
+
+  child(): VarScope {
+    return new VarScope(this);
+  }
+
+  bound(): Set<string> {
+    const out = this.parent ? this.parent.bound() : new Set<string>();
+    for (const k of this.vars.keys()) out.add(k);
+    return out;
+  }
+}

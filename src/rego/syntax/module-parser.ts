@@ -1,0 +1,185 @@
+import { parse as parseYaml } from 'yaml';
+import type { Annotations, Body, Import, Module, Package, RefTerm, Rule, RuleHead, StringTerm, Term } from '../ast.js';
+import { BodyParser } from './body-parser.js';
+import type { Comment, Token } from './tokens.js';
+import { SourceText } from './source-text.js';
+
+const V1_KEYWORDS = ['in', 'every', 'contains', 'if'];
+
+/** Modules: package, imports, rules with heads, bodies and else chains; METADATA annotations. */
+export class ModuleParser extends BodyParser {
+  constructor(
+    source: SourceText,
+    tokens: Token[],
+    regoVersion: 0 | 1,
+    private readonly comments: Comment[] = [],
+  ) {
+    super(source, tokens, regoVersion);
+  }
+
+  protected subParser(tokens: Token[]): ModuleParser {
+    const p = new ModuleParser(this.source, tokens, this.regoVersion);
+    p.keywords = this.keywords;
+    return p;
+  }
+
+  parseModule(): Module {
+    const pkg = this.parsePackage();
+    const imports: Import[] = [];
+    while (this.isWord('import')) imports.push(this.parseImport());
+    const rules: Rule[] = [];
+    while (this.tok.type !== 'eof') {
+      if (this.isWord('import')) this.raise(this.tok.start, 'imports must appear before rules');
+      if (this.isWord('package')) this.raise(this.tok.start, 'unexpected package: a file holds one package');
+      rules.push(this.parseRule());
+    }
+    const annotations = this.annotations();
+    for (const a of annotations) {
+      if (a.scope === 'package' || a.scope === 'subpackages') continue;
+      const rule = rules.find((r) => r.loc.offset > a.loc.end);
+      if (rule) rule.annotations = a;
+    }
+    return { file: this.source.file, regoVersion: this.regoVersion, package: pkg, imports, rules, annotations, comments: this.comments.map((c) => ({ text: c.text, loc: this.source.loc(c.start, c.start + c.text.length + 1) })) };
+  }
+
+  private parsePackage(): Package {
+    const start = this.tok.start;
+    if (!this.isWord('package')) this.unexpected('expected package');
+    this.next();
+    const ref = this.parsePostfix(this.parsePrimary());
+    const path: StringTerm[] = [];
+    const add = (t: Term) => {
+      if (t.type === 'var') path.push({ type: 'string', value: t.name, loc: t.loc });
+      else if (t.type === 'string') path.push(t);
+      else this.raise(t.loc.offset, 'package path must be names or strings');
+    };
+    if (ref.type === 'ref') {
+      add(ref.head);
+      ref.path.forEach(add);
+    } else add(ref);
+    if (path[0]?.value === 'data') path.shift();
+    return { path, loc: this.loc(start) };
+  }
+
+  private parseImport(): Import {
+    const start = this.next().start;
+    const t = this.parsePostfix(this.parsePrimary());
+    const path: RefTerm = t.type === 'ref' ? t : t.type === 'var' ? { type: 'ref', head: t, path: [], loc: t.loc } : this.raise(t.loc.offset, 'import path must be a reference');
+    const head = path.head.type === 'var' ? path.head.name : '';
+    if (!['data', 'input', 'future', 'rego'].includes(head)) this.raise(path.loc.offset, `invalid import path: must begin with input, data, future or rego`);
+    let alias: string | undefined;
+    if (this.eat('as')) {
+      const a = this.next();
+      if (a.type !== 'ident') this.unexpected('expected a name after as', a);
+      alias = a.value;
+    }
+    const names = path.path.map((p) => (p.type === 'string' ? p.value : ''));
+    if (head === 'future' && names[0] === 'keywords') {
+      for (const k of names.length > 1 ? [names[1]!] : V1_KEYWORDS) this.keywords.add(k);
+    } else if (head === 'rego' && names[0] === 'v1') {
+      for (const k of V1_KEYWORDS) this.keywords.add(k);
+    }
+    return { path, alias, loc: this.loc(start) };
+  }
+
+  private parseRuleBody(): Body | undefined {
+    if (this.isKeyword('if')) {
+      this.next();
+      if (this.isPunct('{')) return this.parseBraceBody();
+      return [this.parseExpr()];
+    }
+    if (this.isPunct('{') && !this.tok.newlineBefore) {
+      if (this.keywords.has('if') && this.regoVersion === 1) this.raise(this.tok.start, '`if` keyword is required before rule body');
+      return this.parseBraceBody();
+    }
+    return undefined;
+  }
+
+  parseRule(): Rule {
+    const start = this.tok.start;
+    const isDefault = this.eat('default');
+    const nameTok = this.tok;
+    if (nameTok.type !== 'ident' || this.keywords.has(nameTok.value) || ['not', 'some', 'with', 'else'].includes(nameTok.value)) this.unexpected('expected rule name');
+    const headTerm = this.parsePostfix(this.parsePrimary());
+    let ref: Term[];
+    let args: Term[] | undefined;
+    if (headTerm.type === 'call') {
+      ref = [headTerm.operator.head, ...headTerm.operator.path];
+      args = headTerm.args;
+    } else if (headTerm.type === 'ref') ref = [headTerm.head, ...headTerm.path];
+    else ref = [headTerm];
+    if (ref[0]?.type !== 'var') this.raise(start, 'rule name must be a variable');
+    const head: RuleHead = { ref, args, assign: false, contains: false, loc: this.loc(start) };
+    if (this.isKeyword('contains')) {
+      this.next();
+      head.contains = true;
+      head.key = this.parseTermExpr();
+    }
+    if (this.isPunct(':=') || this.isPunct('=')) {
+      head.assign = this.next().value === ':=';
+      head.value = this.parseTermExpr();
+    }
+    head.loc = this.loc(start);
+    if (isDefault) {
+      if (head.value === undefined) this.raise(start, 'default rules must have a value');
+      return { head, body: [], default: true, loc: this.loc(start) };
+    }
+    let body = this.parseRuleBody();
+    const v0SetHead = !head.contains && head.value === undefined && args === undefined && ref.length === 2 && ref[1]!.type !== 'string' && !this.keywords.has('contains');
+    if (v0SetHead) {
+      head.contains = true;
+      head.key = ref[1];
+      head.ref = [ref[0]!];
+    } else if (this.regoVersion === 1 && !head.contains && head.value === undefined && args === undefined && body === undefined && ref.length > 1 && ref[ref.length - 1]!.type !== 'string') {
+      this.raise(start, '`contains` keyword is required for partial set rules');
+    }
+    if (body === undefined) {
+      if (head.value === undefined && !head.contains && this.regoVersion === 1 && !this.keywords.has('if')) this.unexpected('expected rule body');
+      body = [];
+    }
+    const rule: Rule = { head, body, default: false, loc: this.loc(start) };
+    let tail = rule;
+    while (this.isWord('else')) {
+      const elseStart = this.next().start;
+      const elseHead: RuleHead = { ...head, value: undefined, loc: this.loc(elseStart) };
+      if (this.isPunct(':=') || this.isPunct('=')) {
+        this.next();
+        elseHead.value = this.parseTermExpr();
+      }
+      const elseBody = this.parseRuleBody() ?? [];
+      const e: Rule = { head: elseHead, body: elseBody, default: false, loc: this.loc(elseStart) };
+      tail.else = e;
+      tail = e;
+    }
+    rule.loc = this.loc(start);
+    return rule;
+  }
+
+  private annotations(): Annotations[] {
+    const out: Annotations[] = [];
+    const lines = this.comments.map((c) => ({ ...c, pos: this.source.position(c.start) }));
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i]!.text.trim() !== 'METADATA') continue;
+      const block: string[] = [];
+      let j = i + 1;
+      while (j < lines.length && lines[j]!.pos.line === lines[j - 1]!.pos.line + 1 && lines[j]!.pos.col === lines[i]!.pos.col) {
+        block.push(lines[j]!.text.replace(/^ /, ''));
+        j++;
+      }
+      const startOffset = lines[i]!.start;
+      const endOffset = j - 1 > i ? lines[j - 1]!.start + lines[j - 1]!.text.length : startOffset;
+      let fields: Record<string, unknown>;
+      try {
+        fields = (parseYaml(block.join('\n')) as Record<string, unknown> | null) ?? {};
+      } catch (e) {
+        this.raise(startOffset, `invalid METADATA block: ${(e as Error).message.split('\n')[0]}`);
+      }
+      if (typeof fields !== 'object' || Array.isArray(fields)) this.raise(startOffset, 'invalid METADATA block: expected a YAML mapping');
+      const beforePackage = startOffset < (this.tokens[0]?.start ?? 0);
+      const scope = (fields.scope as Annotations['scope']) ?? (beforePackage ? 'package' : 'rule');
+      out.push({ scope, fields, loc: this.source.loc(startOffset, endOffset) });
+      i = j - 1;
+    }
+    return out;
+  }
+}

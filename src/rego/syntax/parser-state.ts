@@ -1,0 +1,82 @@
+import type { Location } from '../ast.js';
+import { SourceText, SyntaxFailure } from './source-text.js';
+import type { Token } from './tokens.js';
+
+/** Cursor over the tokens, keyword rules for the module's Rego version, and error raising. */
+export class ParserState {
+  pos = 0;
+  private wildcards = 0;
+  /** `in`, `every`, `contains`, `if` are keywords (Rego v1, or v0 with future.keywords / rego.v1). */
+  keywords = new Set<string>();
+
+  constructor(
+    readonly source: SourceText,
+    readonly tokens: Token[],
+    public regoVersion: 0 | 1,
+  ) {
+    if (regoVersion === 1) this.keywords = new Set(['in', 'every', 'contains', 'if']);
+  }
+
+  get tok(): Token {
+    return this.tokens[this.pos]!;
+  }
+
+  peek(n = 1): Token {
+    return this.tokens[Math.min(this.pos + n, this.tokens.length - 1)]!;
+  }
+
+  next(): Token {
+    const t = this.tok;
+    if (t.type !== 'eof') this.pos++;
+    return t;
+  }
+
+  isPunct(value: string, t = this.tok): boolean {
+    return t.type === 'punct' && t.value === value;
+  }
+
+  isWord(value: string, t = this.tok): boolean {
+    return t.type === 'ident' && t.value === value;
+  }
+
+  /** A keyword that may be an ordinary name in v0 modules without the future import. */
+  isKeyword(value: string, t = this.tok): boolean {
+    return this.isWord(value, t) && this.keywords.has(value);
+  }
+
+  eat(value: string): boolean {
+    if (this.isPunct(value) || this.isWord(value)) {
+      this.next();
+      return true;
+    }
+    return false;
+  }
+
+  expect(value: string, what?: string): Token {
+    if (this.isPunct(value) || this.isWord(value)) return this.next();
+    this.unexpected(what ?? `expected ${value}`);
+  }
+
+  describe(t: Token): string {
+    if (t.type === 'eof') return 'end of file';
+    if (t.type === 'string') return 'string';
+    if (t.type === 'template') return 'template string';
+    return `\`${t.value}\` token`;
+  }
+
+  unexpected(expected: string, t = this.tok): never {
+    this.raise(t.start, `unexpected ${this.describe(t)}: ${expected}`);
+  }
+
+  raise(offset: number, message: string): never {
+    throw new SyntaxFailure(offset, message);
+  }
+
+  loc(start: number, end = this.tokens[Math.max(0, this.pos - 1)]!.end): Location {
+    return this.source.loc(start, Math.max(start, end));
+  }
+
+  wildcard(): string {
+    return `$_${this.wildcards++}`;
+  }
+}

@@ -1,0 +1,60 @@
+import { performance } from 'node:perf_hooks';
+import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import { hostBuiltins } from '../builtins/index.js';
+import { compile, parseModules } from '../rego/compile.js';
+import type { PolicyFiles } from '../bundle/policy-files.js';
+
+export interface TestCase {
+  /** `data.pkg.test_name` */
+  name: string;
+  entrypoint: string;
+  file: string;
+  line: number;
+}
+
+export interface TestResult extends TestCase {
+  passed: boolean;
+  /** Why it failed: undefined result, a value other than true, or an evaluation error. */
+  reason?: string;
+  durationMs: number;
+}
+
+/** Every rule named `test_*`, as OPA's test runner finds them. */
+export function findTests(files: PolicyFiles, regoVersion: 0 | 1 = 1): TestCase[] {
+  const { modules } = parseModules(files.modules, regoVersion);
+  const seen = new Map<string, TestCase>();
+  for (const m of modules) {
+    const pkg = m.package.path.map((p) => p.value);
+    for (const r of m.rules) {
+      const first = r.head.ref[0];
+      if (r.head.ref.length !== 1 || first?.type !== 'var' || !first.name.startsWith('test_') || r.head.args) continue;
+      const path = [...pkg, first.name];
+      const name = `data.${path.join('.')}`;
+      if (!seen.has(name)) seen.set(name, { name, entrypoint: path.join('/'), file: r.loc.file, line: r.loc.line });
+    }
+  }
+  return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Compiles the policies once with every selected test as an entrypoint and runs each test. */
+export async function runTests(files: PolicyFiles, options: { run?: RegExp; regoVersion?: 0 | 1 } = {}): Promise<TestResult[]> {
+  const tests = findTests(files, options.regoVersion).filter((t) => !options.run || options.run.test(t.name));
+  const wasm = await compile({ modules: files.modules, entrypoints: tests.map((t) => t.entrypoint), regoVersion: options.regoVersion });
+  if (tests.length === 0) return [];
+  const policy = await loadPolicy(wasm, undefined, hostBuiltins);
+  policy.setData(files.data);
+  return tests.map((t) => {
+    const started = performance.now();
+    let passed = false;
+    let reason: string | undefined;
+    try {
+      const rows = policy.evaluate(undefined as unknown as object, t.entrypoint) as Array<{ result: unknown }>;
+      if (rows.length === 0) reason = 'undefined';
+      else if (rows[0]!.result !== true) reason = `value is ${JSON.stringify(rows[0]!.result)}, not true`;
+      else passed = true;
+    } catch (e) {
+      reason = `error: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    return { ...t, passed, reason, durationMs: performance.now() - started };
+  });
+}
