@@ -112,7 +112,16 @@ export class SafetyChecker {
       });
     }
     if (a.type === 'object' && b.type === 'object' && a.entries.length === b.entries.length) {
-      return a.entries.every(([, v], i) => this.unifiable(v, b.entries[i]![1], bound, outer));
+      const keyOf = (t: Term) => JSON.stringify(t, (key, v) => (key === 'loc' ? undefined : v));
+      const bByKey = new Map(b.entries.map(([kt, vt]) => [keyOf(kt), vt]));
+      const scratch = new Set(bound);
+      return a.entries.every(([kt, vt]) => {
+        const other = bByKey.get(keyOf(kt));
+        if (other === undefined || !this.unifiable(vt, other, scratch, outer)) return false;
+        this.binds(vt, scratch, scratch);
+        this.binds(other, scratch, scratch);
+        return true;
+      });
     }
     return false;
   }

@@ -22,6 +22,7 @@ export interface PlannerServices {
   /** The IR function for a rule group under a mock environment (planned on first use). */
   funcName(group: RuleGroup, env: MockEnv): string;
   withMocks(env: MockEnv, more: Array<[string, Term]>): MockEnv;
+  withoutMock(env: MockEnv, name: string): MockEnv;
 }
 
 /**
@@ -250,7 +251,19 @@ export class BodyPlanner {
     const name = refName(op)!;
     const mock = this.env.mocks.get(name);
     if (mock) {
-      if (mock.type === 'ref' && this.arityOf(mock) !== undefined) return this.planCall(mock, args, scope, k);
+      if (mock.type === 'ref' && this.arityOf(mock) !== undefined) {
+        // The replacement itself sees the original: `with f as g` where g calls f is not recursion.
+        const saved = this.env;
+        this.env = this.svc.withoutMock(saved, name);
+        try {
+          return this.planCall(mock, args, scope, (op) => {
+            this.env = saved;
+            k(op);
+          });
+        } finally {
+          this.env = saved;
+        }
+      }
       // Replaced by a value: the call evaluates its arguments and yields the value.
       return this.planTerms(args, scope, () => this.planTerm(mock, scope, k));
     }
@@ -441,6 +454,11 @@ export class BodyPlanner {
     for (; i < path.length; i++) {
       if (node.group) break;
       const seg = path[i]!;
+      // Rule paths are strings: any other known key can only reach base data.
+      if (seg.type !== 'string' && seg.type !== 'var' && seg.type !== 'ref' && seg.type !== 'call') {
+        node = undefined;
+        break;
+      }
       if (seg.type !== 'string') break;
       const next: TreeNode | undefined = node.children.get(seg.value);
       if (!next) {
@@ -543,6 +561,20 @@ export class BodyPlanner {
       const step = (i: number): void => {
         if (i === a.items.length) return k();
         this.unify(a.items[i]!, b.items[i]!, scope, () => step(i + 1));
+      };
+      return step(0);
+    }
+    if (a.type === 'object' && b.type === 'object' && !this.isBound(a, scope) && !this.isBound(b, scope)) {
+      const keyOf = (t: Term) => JSON.stringify(t, (key, v) => (key === 'loc' ? undefined : v));
+      const bByKey = new Map(b.entries.map(([kt, vt]) => [keyOf(kt), vt]));
+      if (a.entries.length !== b.entries.length || !a.entries.every(([kt]) => bByKey.has(keyOf(kt)))) {
+        this.fb.emit('BreakStmt', { index: 0 });
+        return;
+      }
+      const step = (i: number): void => {
+        if (i === a.entries.length) return k();
+        const [kt, vt] = a.entries[i]!;
+        this.unify(vt, bByKey.get(keyOf(kt))!, scope, () => step(i + 1));
       };
       return step(0);
     }

@@ -16,9 +16,20 @@ export class MockEnvs {
   private readonly byKey = new Map<string, MockEnv>([['', EMPTY_ENV]]);
 
   /** `base` extended with `more` (later entries win), interned so equal environments share an id. */
+  without(base: MockEnv, name: string): MockEnv {
+    if (!base.mocks.has(name)) return base;
+    const mocks = new Map(base.mocks);
+    mocks.delete(name);
+    return this.intern(mocks);
+  }
+
   extend(base: MockEnv, more: Array<[string, Term]>): MockEnv {
     const mocks = new Map(base.mocks);
     for (const [k, v] of more) mocks.set(k, v);
+    return this.intern(mocks);
+  }
+
+  private intern(mocks: Map<string, Term>): MockEnv {
     const key = [...mocks].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${JSON.stringify(strip(v))}`).join(';');
     let env = this.byKey.get(key);
     if (!env) {

@@ -40,6 +40,10 @@ export class Planner implements PlannerServices {
     return this.envs.extend(env, more);
   }
 
+  withoutMock(env: MockEnv, name: string): MockEnv {
+    return this.envs.without(env, name);
+  }
+
   private readonly inProgress: string[] = [];
 
   funcName(group: RuleGroup, env: MockEnv): string {

@@ -14,7 +14,7 @@ export abstract class BodyParser extends TermParser {
         while (this.eat(';'));
         continue;
       }
-      if (this.isPunct(close) || this.tok.type === 'eof') break;
+      if (this.isPunct(close) || this.atEof()) break;
       if (this.tok.newlineBefore) continue;
       this.unexpected(`expected ; or a new line or ${close}`);
     }
@@ -32,13 +32,13 @@ export abstract class BodyParser extends TermParser {
 
   parseExpr(): Expr {
     const start = this.tok.start;
-    const negated = this.eat('not');
+    const negated = this.isWord('not') && !this.keywordAsName() ? (this.next(), true) : false;
     let kind: ExprKind;
-    if (this.isWord('some') && !this.isPunct('(', this.peek())) kind = this.parseSome();
-    else if (this.isKeyword('every')) kind = this.parseEvery();
+    if (this.isWord('some') && !this.keywordAsName()) kind = this.parseSome();
+    else if (this.isKeyword('every') && !this.keywordAsName()) kind = this.parseEvery();
     else kind = this.parseExprTerms(start);
     const withs: WithModifier[] = [];
-    while (this.isWord('with')) {
+    while (this.isWord('with') && !this.keywordAsName()) {
       const w = this.next();
       const target = this.parsePostfix(this.parsePrimary());
       const ref: RefTerm = target.type === 'ref' ? target : target.type === 'var' ? { type: 'ref', head: target, path: [], loc: target.loc } : this.raise(target.loc.offset, 'with target must be a reference');
@@ -50,15 +50,7 @@ export abstract class BodyParser extends TermParser {
   }
 
   private parseExprTerms(start: number): ExprKind {
-    const first = this.parseTermExpr();
-    if (this.isPunct(',') && this.depth === 0) {
-      this.next();
-      const value = this.parseRelation();
-      if (!this.isKeyword('in')) this.unexpected('expected in after `key, value`');
-      this.next();
-      const coll = this.parseRelation();
-      return { type: 'call', operator: this.opRef('internal.member_3', this.loc(start)), args: [first, value, coll] };
-    }
+    const first = this.parseTermExpr(this.depth === 0);
     if ((this.isPunct(':=') || this.isPunct('=')) && !this.endsExpression()) {
       const op = this.next().value === ':=' ? 'assign' : 'eq';
       const right = this.parseTermExpr();

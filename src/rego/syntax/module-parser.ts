@@ -97,9 +97,9 @@ export class ModuleParser extends BodyParser {
 
   parseRule(): Rule {
     const start = this.tok.start;
-    const isDefault = this.eat('default');
+    const isDefault = this.isWord('default') && !this.keywordAsName() ? (this.next(), true) : false;
     const nameTok = this.tok;
-    if (nameTok.type !== 'ident' || this.keywords.has(nameTok.value) || ['not', 'some', 'with', 'else'].includes(nameTok.value)) this.unexpected('expected rule name');
+    if (nameTok.type !== 'ident' || ((this.keywords.has(nameTok.value) || ['not', 'some', 'with', 'else', 'default'].includes(nameTok.value)) && !this.keywordAsName())) this.unexpected('expected rule name');
     const headTerm = this.parsePostfix(this.parsePrimary());
     let ref: Term[];
     let args: Term[] | undefined;

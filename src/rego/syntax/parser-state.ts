@@ -21,6 +21,10 @@ export class ParserState {
     return this.tokens[this.pos]!;
   }
 
+  atEof(): boolean {
+    return this.tok.type === 'eof';
+  }
+
   peek(n = 1): Token {
     return this.tokens[Math.min(this.pos + n, this.tokens.length - 1)]!;
   }

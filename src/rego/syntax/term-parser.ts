@@ -43,9 +43,17 @@ export abstract class TermParser extends ParserState {
   }
 
   /** A term with every operator but assignment and unification. */
-  parseTermExpr(): Term {
+  parseTermExpr(allowPair = false): Term {
     const start = this.tok.start;
     let left = this.parseRelation();
+    if (allowPair && this.isPunct(',')) {
+      // `k, v in xs` (membership of a key/value pair), allowed at expression level and in parentheses.
+      this.next();
+      const value = this.parseRelation();
+      if (!this.isKeyword('in')) this.unexpected('expected in after `key, value`');
+      this.next();
+      left = this.call('internal.member_3', [left, value, this.parseRelation()], start);
+    }
     while (this.isKeyword('in') && !this.endsExpression()) {
       this.next();
       const right = this.parseRelation();
@@ -157,7 +165,10 @@ export abstract class TermParser extends ParserState {
           this.pos += 3;
           return { type: 'set', items: [], loc: this.loc(start) };
         }
-        if (RESERVED.has(t.value) || this.keywords.has(t.value)) this.unexpected('expected term');
+        // Keywords name things too where nothing else fits: `contains(s, x)`, `data.x.default`, `with.foo`.
+        const next = this.peek();
+        const usedAsName = (next.type === 'punct' && (next.value === '(' || next.value === '.') && next.start === t.end) || this.isPunct('.', this.tokens[this.pos - 1]);
+        if ((RESERVED.has(t.value) || this.keywords.has(t.value)) && !usedAsName) this.unexpected('expected term');
         this.next();
         return { type: 'var', name: t.value === '_' ? this.wildcard() : t.value, loc: this.loc(start) };
       }
@@ -167,7 +178,7 @@ export abstract class TermParser extends ParserState {
         if (t.value === '(') {
           this.next();
           this.depth++;
-          const inner = this.parseTermExpr();
+          const inner = this.parseTermExpr(true);
           this.depth--;
           this.expect(')', 'expected )');
           return inner;
@@ -258,6 +269,12 @@ export abstract class TermParser extends ParserState {
       out.push(term);
     }
     return { type: 'templateString', parts: out, loc: this.loc(start) };
+  }
+
+  /** An identifier used as a name although it is a keyword (`default.foo`, `contains(…)`). */
+  protected keywordAsName(t = this.tok): boolean {
+    const next = this.tokens[this.tokens.indexOf(t) + 1];
+    return next !== undefined && next.type === 'punct' && (next.value === '.' || next.value === '(' || next.value === '[') && next.start === t.end;
   }
 
   /** A parser of the same kind over other tokens of this source (template expressions). */
