@@ -22,7 +22,7 @@ export class SafetyChecker {
   private closureVars(t: Term, outer: Set<string>): Set<string> {
     const out = new Set<string>();
     walkTerm(t, (x) => {
-      if (x.type === 'var' && outer.has(x.name)) out.add(x.name);
+      if (x.type === 'var' && outer.has(x.name) && !ROOTS.has(x.name)) out.add(x.name);
     });
     return out;
   }
@@ -128,7 +128,8 @@ export class SafetyChecker {
 
   /** Whether `e` can run now; if so, the variables it binds. */
   private runnable(e: Expr, bound: Set<string>, outer: Set<string>): Set<string> | undefined {
-    if (!e.with.every((w) => this.evaluable(w.value, bound, outer))) return undefined;
+    // A `with` value naming a function or builtin replaces it; any other value must be computable.
+    if (!e.with.every((w) => (w.value.type === 'ref' || w.value.type === 'var') && this.arityOf(w.value) !== undefined || this.evaluable(w.value, bound, outer))) return undefined;
     const out = new Set<string>();
     let ok = false;
     switch (e.type) {
@@ -207,9 +208,14 @@ export class SafetyChecker {
 
   private reportUnsafe(exprs: Body, bound: Set<string>): void {
     const seen = new Set<string>();
+    const operators = new Set<Term>();
+    for (const e of exprs) {
+      for (const t of exprTermsOf(e)) walkTerm(t, (x) => x.type === 'call' && operators.add(x.operator.head));
+    }
     for (const e of exprs) {
       for (const t of exprTermsOf(e)) {
         walkTerm(t, (x) => {
+          if (operators.has(x)) return;
           if (x.type !== 'var' || bound.has(x.name) || ROOTS.has(x.name) || seen.has(x.name)) return;
           if (t.type === 'ref' && x === t.head && exprIsCallOperator(e, t)) return;
           seen.add(x.name);

@@ -190,7 +190,10 @@ export class BodyPlanner {
         else docMocks.push({ root: this.dataLocal, path: segs, value: w.value });
       } else {
         const name = refName(t);
-        if (name !== undefined) fnMocks.push([name, w.value]);
+        const value: Term = w.value.type === 'var' && builtinArity(w.value.name) !== undefined && scope.get(w.value.name) === undefined
+          ? { type: 'ref', head: w.value, path: [], loc: w.value.loc }
+          : w.value;
+        if (name !== undefined) fnMocks.push([name, value]);
       }
     }
     const savedEnv = this.env;
@@ -322,7 +325,10 @@ export class BodyPlanner {
       case 'string':
         return k(fb.str(t.value));
       case 'var': {
-        if (t.name === 'input') return k(local(this.inputLocal));
+        if (t.name === 'input') {
+          fb.emit('IsDefinedStmt', { source: this.inputLocal });
+          return k(local(this.inputLocal));
+        }
         if (t.name === 'data') return this.planDataRef([], { ...t, type: 'ref', head: t, path: [] } as RefTerm, scope, k);
         const l = scope.get(t.name);
         if (l === undefined) {

@@ -25,6 +25,7 @@ export class Planner implements PlannerServices {
   ) {
     this.tree = new RuleTree(defs, report);
     this.safety = new SafetyChecker((op) => {
+      if (op.type === 'var') return builtinArity(op.name);
       if (op.type !== 'ref') return undefined;
       const name = refName(op);
       if (name === undefined) return undefined;
