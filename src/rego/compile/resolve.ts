@@ -202,10 +202,8 @@ export class Resolver {
       element = this.term(head.key ?? keys.pop()!, scope);
     } else if (keys.length > 0) kind = 'object';
     else kind = 'complete';
-    if (kind === 'set' && keys.length > 0) {
-      // `a[x] contains y`: treat the prefix keys as object levels holding sets is not supported.
-      this.error(rule.loc, 'multi-value rules with variables in the head reference are not supported');
-    }
+    // `a[x].b contains y`: an object whose leaves are sets.
+    if (kind === 'set' && keys.length > 0) kind = 'object';
     const value = head.value ? this.term(head.value, scope) : { type: 'boolean' as const, value: true, loc: head.loc };
     const elses: RuleDef['elses'] = [];
     for (let e = rule.else; e; e = e.else) {

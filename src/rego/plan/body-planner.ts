@@ -486,7 +486,10 @@ export class BodyPlanner {
       }
       const result = fb.newLocal();
       fb.emit('CallStmt', { func: this.svc.funcName(node.group, this.env), args: [local(this.inputLocal), local(this.dataLocal)], result });
-      return this.planPath(result, path, i, scope, k);
+      if (node.children.size === 0) return this.planPath(result, path, i, scope, k);
+      // Rules deeper than a ref-head rule at this path contribute to the same document.
+      const merged = this.mergeChildren(result, node, ground);
+      return this.planPath(merged, path, i, scope, k);
     }
     const doc = this.virtualDoc(node, ground);
     this.planPath(doc, path, i, scope, k);
@@ -500,8 +503,17 @@ export class BodyPlanner {
     return undefined;
   }
 
+  /** A rule's object merged with the documents of rules defined below its path. */
+  private mergeChildren(value: number, node: TreeNode, path: string[]): number {
+    const fb = this.fb;
+    const below = this.virtualDoc({ children: node.children }, path, false);
+    const merged = fb.newLocal();
+    fb.emit('ObjectMergeStmt', { a: value, b: below, target: merged });
+    return merged;
+  }
+
   /** The object at a prefix of rule paths: base data there merged with every rule below it. */
-  private virtualDoc(node: TreeNode, path: string[]): number {
+  private virtualDoc(node: TreeNode, path: string[], withBase = true): number {
     const fb = this.fb;
     const obj = fb.newLocal();
     fb.emit('MakeObjectStmt', { target: obj });
@@ -518,11 +530,13 @@ export class BodyPlanner {
         if (child.group) {
           value = fb.newLocal();
           fb.emit('CallStmt', { func: this.svc.funcName(child.group, this.env), args: [local(this.inputLocal), local(this.dataLocal)], result: value });
+          if (child.children.size > 0) value = this.mergeChildren(value, child, childPath);
         } else value = this.virtualDoc(child, childPath);
         fb.emit('ObjectInsertStmt', { key: fb.str(name), value: local(value), object: obj });
       });
       fb.emit('BlockStmt', { blocks: [block] });
     }
+    if (!withBase) return obj;
     const base = fb.newLocal();
     const merged = fb.newLocal();
     fb.emit('ResetLocalStmt', { target: base });

@@ -108,7 +108,7 @@ export class Planner implements PlannerServices {
           bp.planTerm(def.element!, scope, (v) => fb.emit('SetAddStmt', { value: v, set: target }));
           return;
         case 'object':
-          this.planObjectInsert(bp, def.keys, def.value, scope, target);
+          this.planObjectInsert(bp, def.keys, def.element ?? def.value, scope, target, def.element !== undefined);
           return;
         default:
           bp.planTerm(def.value, scope, (v) => fb.emit('AssignVarOnceStmt', { source: v, target }));
@@ -149,12 +149,13 @@ export class Planner implements PlannerServices {
   }
 
   /** `p[k1][k2] := v`: nested objects created on the way, the last key inserted once. */
-  private planObjectInsert(bp: BodyPlanner, keys: Term[], value: Term, scope: VarScope, target: number): void {
+  private planObjectInsert(bp: BodyPlanner, keys: Term[], value: Term, scope: VarScope, target: number, leafSet = false): void {
     const fb = bp.fb;
     bp.planTerms(keys, scope, (ops) =>
       bp.planTerm(value, scope, (v) => {
         let obj = target;
-        for (let i = 0; i < ops.length - 1; i++) {
+        const levels = leafSet ? ops.length : ops.length - 1;
+        for (let i = 0; i < levels; i++) {
           const next = fb.newLocal();
           fb.emit('ResetLocalStmt', { target: next });
           fb.emit('BlockStmt', { blocks: [fb.block(() => fb.emit('DotStmt', { source: local(obj), key: ops[i]!, target: next }))] });
@@ -162,14 +163,16 @@ export class Planner implements PlannerServices {
             blocks: [
               fb.block(() => {
                 fb.emit('IsUndefinedStmt', { source: next });
-                fb.emit('MakeObjectStmt', { target: next });
+                if (leafSet && i === levels - 1) fb.emit('MakeSetStmt', { target: next });
+                else fb.emit('MakeObjectStmt', { target: next });
                 fb.emit('ObjectInsertStmt', { key: ops[i]!, value: local(next), object: obj });
               }),
             ],
           });
           obj = next;
         }
-        fb.emit('ObjectInsertOnceStmt', { key: ops[ops.length - 1]!, value: v, object: obj });
+        if (leafSet) fb.emit('SetAddStmt', { value: v, set: obj });
+        else fb.emit('ObjectInsertOnceStmt', { key: ops[ops.length - 1]!, value: v, object: obj });
       }),
     );
   }
