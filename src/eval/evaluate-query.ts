@@ -3,7 +3,11 @@ import { hostBuiltins } from '../builtins/index.js';
 import { compile } from '../rego/compile.js';
 import { parseQuery } from '../rego/syntax/index.js';
 import { CompileError } from '../rego/diagnostics.js';
-import type { Body, Expr } from '../rego/ast.js';
+import type { Body, Expr, RefTerm, Term } from '../rego/ast.js';
+import { builtinArity } from '../rego/compile/builtin-catalog.js';
+import { refName } from '../rego/compile/terms.js';
+
+const BOOLEAN_OPERATORS = new Set(['eq', 'assign', 'equal', 'neq', 'lt', 'lte', 'gt', 'gte', 'internal.member_2', 'internal.member_3']);
 import type { PolicyFiles } from '../bundle/policy-files.js';
 
 /** One row of `opa eval`'s output. */
@@ -21,10 +25,26 @@ const exprVar = (i: number) => `__warden_expr_${i}__`;
 export async function evaluateQuery(files: PolicyFiles, query: string, input: unknown, regoVersion: 0 | 1 = 1): Promise<EvalRow[]> {
   const parsed = parseQuery(query, { file: '<query>', regoVersion });
   if (!parsed.body) throw new CompileError(parsed.diagnostics);
-  // A bare term is evaluated for its value (false included), so bind it instead of testing it.
-  const body: Body = parsed.body.map((e, i): Expr => {
-    if (e.type !== 'term' || e.negated) return e;
-    return { ...e, type: 'call', operator: { type: 'ref', head: { type: 'var', name: 'eq', loc: e.loc }, path: [], loc: e.loc }, args: [{ type: 'var', name: exprVar(i), loc: e.loc }, e.term] };
+  // A bare term is evaluated for its value (false included), so bind it instead of testing it; a
+  // builtin call's value is reported too (and false still makes it undefined, as in OPA).
+  const valued = new Set<number>();
+  const body: Body = parsed.body.flatMap((e, i): Expr[] => {
+    const ref = (name: string): RefTerm => ({ type: 'ref', head: { type: 'var', name, loc: e.loc }, path: [], loc: e.loc });
+    const v: Term = { type: 'var', name: exprVar(i), loc: e.loc };
+    if (e.type === 'term' && !e.negated) {
+      valued.add(i);
+      return [{ ...e, type: 'call', operator: ref('eq'), args: [v, e.term] }];
+    }
+    const name = e.type === 'call' ? refName(e.operator) : undefined;
+    if (e.type === 'call' && !e.negated && e.with.length === 0 && name && !BOOLEAN_OPERATORS.has(name) && builtinArity(name) === e.args.length) {
+      valued.add(i);
+      const call: Term = { type: 'call', operator: e.operator, args: e.args, loc: e.loc };
+      return [
+        { ...e, type: 'call', operator: ref('eq'), args: [v, call] },
+        { ...e, type: 'call', operator: ref('neq'), args: [v, { type: 'boolean', value: false, loc: e.loc }] },
+      ];
+    }
+    return [e];
   });
   const wasm = await compile({ modules: files.modules, queryBody: body, regoVersion });
   const policy = await loadPolicy(wasm, undefined, hostBuiltins);
@@ -33,7 +53,7 @@ export async function evaluateQuery(files: PolicyFiles, query: string, input: un
   const rows = policy.evaluate(text as unknown as object, 0) as Array<Record<string, unknown>>;
   return rows.map((row) => {
     const expressions = parsed.body!.map((e, i) => ({
-      value: e.type === 'term' && !e.negated ? row[exprVar(i)] : true,
+      value: valued.has(i) ? row[exprVar(i)] : true,
       text: query.slice(e.loc.offset, e.loc.end),
       location: { row: e.loc.line, col: e.loc.col },
     }));

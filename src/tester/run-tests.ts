@@ -53,8 +53,15 @@ export async function runTests(files: PolicyFiles, options: { run?: RegExp; rego
       else if (rows[0]!.result !== true) reason = `value is ${JSON.stringify(rows[0]!.result)}, not true`;
       else passed = true;
     } catch (e) {
-      reason = `error: ${e instanceof Error ? e.message : String(e)}`;
+      reason = `error: ${describeThrown(e)}`;
     }
     return { ...t, passed, reason, durationMs: performance.now() - started };
   });
+}
+
+/** The SDK throws strings (aborts), plain objects (missing builtins) and Errors. */
+export function describeThrown(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'object' && e !== null && 'message' in e) return String((e as { message: unknown }).message);
+  return String(e);
 }

@@ -72,7 +72,7 @@ test('warden check: unsafe variables are reported with their position', (t) => {
 
 test('warden eval: opa eval output shape, raw format, input file', (t) => {
   const dir = folder({ 'app/policy.rego': policy, 'app/data.json': '{"roles": {"alice": ["admin"]}}', 'input.json': '{"user": "alice"}' });
-  const r = warden(['eval', '-d', join(dir, 'app'), '-i', join(dir, 'input.json'), 'data.app.allow']);
+  const r = warden(['eval', '-d', dir, '-i', join(dir, 'input.json'), 'data.app.allow']);
   t.is(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   t.is(out.result[0].expressions[0].value, true);

@@ -6,7 +6,7 @@
 #   the caller's mTLS) is trusted only from requesters listed as proxies, or from the callee itself.
 package warden.authz
 
-config := data.warden.authz
+config := data.warden.config
 
 decision := {"allow": allow, "reasons": reasons}
 
