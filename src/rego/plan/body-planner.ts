@@ -433,17 +433,16 @@ export class BodyPlanner {
   }
 
   /** Applies ref segments to the value in `src`: Dot for known keys, Scan for unbound variables. */
-  planPath(src: number, path: Term[], i: number, scope: VarScope, k: KOp, storageKeys = false): void {
+  planPath(src: number, path: Term[], i: number, scope: VarScope, k: KOp): void {
     if (i === path.length) return k(local(src));
-    // Paths into stored data are strings: `data.x[2]` reads key "2", as OPA's storage does.
-    const seg = storageKeys && path[i]!.type === 'number' ? { type: 'string' as const, value: (path[i] as { text: string }).text, loc: path[i]!.loc } : path[i]!;
+    const seg = path[i]!;
     const fb = this.fb;
     const unbound = [...varsOf(seg)].some((v) => scope.get(v) === undefined && !ROOTS.has(v));
     if (!unbound) {
       return this.planTerm(seg, scope, (key) => {
         const target = fb.newLocal();
         fb.emit('DotStmt', { source: local(src), key, target });
-        this.planPath(target, path, i + 1, scope, k, storageKeys);
+        this.planPath(target, path, i + 1, scope, k);
       });
     }
     const key = fb.newLocal();
@@ -479,7 +478,7 @@ export class BodyPlanner {
     if (mock) {
       return this.planTerm(mock.value, scope, (v) => this.planPath(fb.toLocal(v), path, mock.depth, scope, k));
     }
-    if (!node) return this.planPath(this.dataLocal, path, 0, scope, k, true);
+    if (!node) return this.planPath(this.dataLocal, path, 0, scope, k);
     if (node.group) {
       if (node.group.kind === 'function') {
         this.error(t.loc, `function data.${ground.join('.')} used as a value`, 'rego_type_error');
