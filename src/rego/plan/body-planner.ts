@@ -61,8 +61,14 @@ export class BodyPlanner {
     this.fb.loc = e.loc;
     if (e.with.length > 0) return this.planWith(e, scope, k, outer);
     if (e.negated) {
-      const block = this.fb.block(() => this.planExprCore(e, scope.child(), () => {}, outer));
-      this.fb.emit('NotStmt', { block });
+      // A flag rather than NotStmt: iteration inside the expression must succeed once, and a
+      // ScanStmt completes whether or not any of its iterations did.
+      const fb = this.fb;
+      const held = fb.newLocal();
+      fb.emit('ResetLocalStmt', { target: held });
+      const block = fb.block(() => this.planExprCore(e, scope.child(), () => fb.emit('AssignVarStmt', { source: boolOp(true), target: held }), outer));
+      fb.emit('BlockStmt', { blocks: [block] });
+      fb.emit('IsUndefinedStmt', { source: held });
       return k();
     }
     this.planExprCore(e, scope, k, outer);
@@ -97,28 +103,35 @@ export class BodyPlanner {
     }
   }
 
-  /** `every k, v in d { body }` holds when no element makes the body fail. */
+  /** `every k, v in d { body }` holds when the domain is a collection and no element fails the body. */
   private planEvery(e: Extract<Expr, { type: 'every' }>, scope: VarScope, k: K, outer: Set<string>): void {
+    const fb = this.fb;
     this.planTerm(e.domain, scope, (dom) => {
-      const src = this.fb.toLocal(dom);
-      const notBlock = this.fb.block(() => {
-        const inner = this.fb.block(() => {
-          const key = this.fb.newLocal();
-          const value = this.fb.newLocal();
-          const scanBody = this.fb.block(() => {
-            const s = scope.child();
-            s.set(e.value.name, value);
-            if (e.key) s.set(e.key.name, key);
-            const negated = this.fb.block(() => this.planBody(e.body, s, () => {}, outer));
-            this.fb.emit('NotStmt', { block: negated });
-            this.fb.emit('BreakStmt', { index: 1 });
-          });
-          this.fb.emit('ScanStmt', { source: src, key, value, block: scanBody });
-          this.fb.emit('BreakStmt', { index: 1 });
-        });
-        this.fb.emit('BlockStmt', { blocks: [inner] });
+      const src = fb.toLocal(dom);
+      const kinds = (['IsArrayStmt', 'IsObjectStmt', 'IsSetStmt'] as const).map((type) =>
+        fb.block(() => {
+          fb.emit(type, { source: local(src) });
+          fb.emit('BreakStmt', { index: 1 });
+        }),
+      );
+      fb.emit('BlockStmt', { blocks: [fb.block(() => { fb.emit('BlockStmt', { blocks: kinds }); fb.emit('BreakStmt', { index: 1 }); })] });
+      const violated = fb.newLocal();
+      fb.emit('ResetLocalStmt', { target: violated });
+      const key = fb.newLocal();
+      const value = fb.newLocal();
+      const scanBody = fb.block(() => {
+        const s = scope.child();
+        s.set(e.value.name, value);
+        if (e.key) s.set(e.key.name, key);
+        const held = fb.newLocal();
+        fb.emit('ResetLocalStmt', { target: held });
+        const body = fb.block(() => this.planBody(e.body, s, () => fb.emit('AssignVarStmt', { source: boolOp(true), target: held }), outer));
+        fb.emit('BlockStmt', { blocks: [body] });
+        fb.emit('IsUndefinedStmt', { source: held });
+        fb.emit('AssignVarStmt', { source: boolOp(true), target: violated });
       });
-      this.fb.emit('NotStmt', { block: notBlock });
+      fb.emit('ScanStmt', { source: src, key, value, block: scanBody });
+      fb.emit('IsUndefinedStmt', { source: violated });
       k();
     });
   }

@@ -22,8 +22,9 @@ export class Planner implements PlannerServices {
   constructor(
     defs: RuleDef[],
     readonly report: (d: Diagnostic) => void,
+    packages: string[][] = [],
   ) {
-    this.tree = new RuleTree(defs, report);
+    this.tree = new RuleTree(defs, report, packages);
     this.safety = new SafetyChecker((op) => {
       if (op.type === 'var') return builtinArity(op.name);
       if (op.type !== 'ref') return undefined;

@@ -11,7 +11,19 @@ export class RuleTree {
   readonly root: TreeNode = { children: new Map() };
   readonly groups: RuleGroup[] = [];
 
-  constructor(defs: RuleDef[], report: (d: Diagnostic) => void) {
+  constructor(defs: RuleDef[], report: (d: Diagnostic) => void, packages: string[][] = []) {
+    // A package exists as a (possibly empty) document even when it defines no rules.
+    for (const pkg of packages) {
+      let node = this.root;
+      for (const seg of pkg) {
+        let next = node.children.get(seg);
+        if (!next) {
+          next = { children: new Map() };
+          node.children.set(seg, next);
+        }
+        node = next;
+      }
+    }
     for (const def of defs) {
       let node = this.root;
       for (const seg of def.path) {
