@@ -73,7 +73,7 @@ export function compileToPlan(options: CompileOptions): Policy {
     }
     diagnostics.push(...resolver.diagnostics);
   }
-  const planner = new Planner(defs, (d) => diagnostics.push(d), modules.map((m) => m.package.path.map((p) => p.value)));
+  const planner = new Planner(defs, (d) => diagnostics.push(d), modules.map((m) => m.package.path.map((p) => p.value)), modules);
 
   if (options.query !== undefined || options.queryBody !== undefined) {
     const q = options.queryBody ? { body: options.queryBody, diagnostics: [] } : parseQuery(options.query!, { file: '<query>', regoVersion: options.regoVersion ?? 1 });

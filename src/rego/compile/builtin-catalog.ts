@@ -64,6 +64,8 @@ const ARITIES: Record<string, number> = {
   'net.cidr_contains': 2, 'net.cidr_intersects': 2, 'net.cidr_contains_matches': 2, 'net.cidr_expand': 1,
   'net.cidr_is_valid': 1, 'net.cidr_merge': 1, 'net.cidr_overlap': 2, 'net.lookup_ip_addr': 1,
   'http.send': 1, 'providers.aws.sign_req': 3, 'opa.runtime': 0, 'test.sleep': 1, trace: 1,
+  // answered by the planner from METADATA annotations
+  'rego.metadata.rule': 0, 'rego.metadata.chain': 0,
 };
 
 /** Builtins that no longer exist in Rego v1 (OPA's deprecated list). */

@@ -1,7 +1,8 @@
 import type { Body, Expr, RefTerm, Term, VarTerm, Location } from '../ast.js';
 import type { Operand } from '../../ir/types.js';
 import type { Diagnostic } from '../diagnostics.js';
-import type { RuleGroup } from '../compile/rule-defs.js';
+import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
+import { valueTerm } from './annotations.js';
 import type { SafetyChecker } from '../compile/safety.js';
 import { builtinArity, isBuiltin } from '../compile/builtin-catalog.js';
 import { refName, varsOf, walkTerm, ROOTS } from '../compile/terms.js';
@@ -23,6 +24,8 @@ export interface PlannerServices {
   funcName(group: RuleGroup, env: MockEnv): string;
   withMocks(env: MockEnv, more: Array<[string, Term]>): MockEnv;
   withoutMock(env: MockEnv, name: string): MockEnv;
+  /** `rego.metadata.rule()` / `rego.metadata.chain()` of a rule definition. */
+  metadata(def: RuleDef | undefined, which: 'rule' | 'chain'): unknown;
 }
 
 /**
@@ -35,6 +38,8 @@ export class BodyPlanner {
     readonly fb: FnBuilder,
     private readonly svc: PlannerServices,
     public env: MockEnv,
+    /** The rule definition being planned, for `rego.metadata.*`. */
+    public currentDef?: RuleDef,
     /** Locals holding input and data in this function. */
     private readonly inputLocal = 0,
     private readonly dataLocal = 1,
@@ -282,6 +287,9 @@ export class BodyPlanner {
       }
       // Replaced by a value: the call evaluates its arguments and yields the value.
       return this.planTerms(args, scope, () => this.planTerm(mock, scope, k));
+    }
+    if (name === 'rego.metadata.rule' || name === 'rego.metadata.chain') {
+      return this.planTerm(valueTerm(this.svc.metadata(this.currentDef, name === 'rego.metadata.rule' ? 'rule' : 'chain'), op.loc), scope, k);
     }
     this.planTerms(args, scope, (ops) => {
       const result = this.fb.newLocal();

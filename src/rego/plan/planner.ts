@@ -9,6 +9,8 @@ import { BodyPlanner, type PlannerServices } from './body-planner.js';
 import { FnBuilder, IrBuilder, boolOp, local } from './ir-builder.js';
 import { EMPTY_ENV, MockEnvs, type MockEnv } from './mock-env.js';
 import { RuleTree } from './rule-tree.js';
+import { annotationValue, metadataChain } from './annotations.js';
+import type { Module } from '../ast.js';
 import { VarScope } from './var-scope.js';
 
 /** Plans rule groups into IR functions (on demand, per mock environment) and queries into plans. */
@@ -23,6 +25,7 @@ export class Planner implements PlannerServices {
     defs: RuleDef[],
     readonly report: (d: Diagnostic) => void,
     packages: string[][] = [],
+    private readonly modules: Module[] = [],
   ) {
     this.tree = new RuleTree(defs, report, packages);
     this.safety = new SafetyChecker((op) => {
@@ -40,6 +43,16 @@ export class Planner implements PlannerServices {
 
   withMocks(env: MockEnv, more: Array<[string, Term]>): MockEnv {
     return this.envs.extend(env, more);
+  }
+
+  metadata(def: RuleDef | undefined, which: 'rule' | 'chain'): unknown {
+    if (!def) return which === 'rule' ? {} : [];
+    if (which === 'rule') {
+      const a = def.rule.annotations;
+      return a && a.scope === 'rule' ? annotationValue(a) : {};
+    }
+    const group = this.tree.node(def.path)?.group;
+    return metadataChain(def, group ? [...group.defs, ...group.defaults] : [def], this.modules);
   }
 
   withoutMock(env: MockEnv, name: string): MockEnv {
@@ -93,6 +106,7 @@ export class Planner implements PlannerServices {
   /** One definition (with its else chain) contributing to the group's result in `ret`. */
   private planDef(bp: BodyPlanner, group: RuleGroup, def: RuleDef, ret: number): void {
     const fb = bp.fb;
+    bp.currentDef = def;
     fb.loc = def.loc;
     const argScope = (): VarScope => new VarScope();
     const withArgs = (scope: VarScope, k: () => void): void => {
