@@ -83,7 +83,7 @@ export class ModuleParser extends BodyParser {
   }
 
   private parseRuleBody(): Body | undefined {
-    if (this.isKeyword('if')) {
+    if (this.isKeyword('if') && !this.keywordAsName()) {
       this.next();
       if (this.isPunct('{')) return this.parseBraceBody();
       return [this.parseExpr()];
@@ -110,7 +110,7 @@ export class ModuleParser extends BodyParser {
     else ref = [headTerm];
     if (ref[0]?.type !== 'var') this.raise(start, 'rule name must be a variable');
     const head: RuleHead = { ref, args, assign: false, contains: false, loc: this.loc(start) };
-    if (this.isKeyword('contains')) {
+    if (this.isKeyword('contains') && !this.keywordAsName()) {
       this.next();
       head.contains = true;
       head.key = this.parseTermExpr();
@@ -139,7 +139,7 @@ export class ModuleParser extends BodyParser {
     }
     const rule: Rule = { head, body, default: false, loc: this.loc(start) };
     let tail = rule;
-    while (this.isWord('else')) {
+    while (this.isWord('else') && !this.keywordAsName()) {
       const elseStart = this.next().start;
       const elseHead: RuleHead = { ...head, value: undefined, loc: this.loc(elseStart) };
       if (this.isPunct(':=') || this.isPunct('=')) {
