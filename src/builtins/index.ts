@@ -2,8 +2,9 @@ import { toSdkBuiltins } from './host-builtins.js';
 import type { HostBuiltinTable } from './host-builtin.js';
 import { stringsBuiltins } from './strings/index.js';
 import { patternsTimeBuiltins } from './patterns-time/index.js';
+import { collectionsBuiltins } from './collections/index.js';
 
-const implementations: HostBuiltinTable = { ...stringsBuiltins, ...patternsTimeBuiltins };
+const implementations: HostBuiltinTable = { ...stringsBuiltins, ...patternsTimeBuiltins, ...collectionsBuiltins };
 
 /** Every TypeScript builtin, keyed by OPA name. */
 export const builtinImplementations: Readonly<HostBuiltinTable> = implementations;
