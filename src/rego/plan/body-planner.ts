@@ -159,6 +159,16 @@ export class BodyPlanner {
       this.error(e.operator.loc, `undefined function ${name ?? 'call'}`, 'rego_type_error');
       return;
     }
+    if (name === 'walk' && args.length === 2) {
+      // walk is a relation: each [path, value] pair is one solution.
+      return this.planCall(e.operator, args.slice(0, 1), scope, (result) => {
+        const src = this.fb.toLocal(result);
+        const key = this.fb.newLocal();
+        const value = this.fb.newLocal();
+        const block = this.fb.block(() => this.unifyValue(args[1]!, local(value), scope, k));
+        this.fb.emit('ScanStmt', { source: src, key, value, block });
+      });
+    }
     if (args.length === arity + 1) {
       return this.planCall(e.operator, args.slice(0, arity), scope, (result) => this.unifyValue(args[arity]!, result, scope, k));
     }
