@@ -602,6 +602,11 @@ export class BodyPlanner {
   }
 
   unify(a: Term, b: Term, scope: VarScope, k: K): void {
+    for (const [call, other] of [[b, a], [a, b]] as const) {
+      if (call.type === 'call' && refName(call.operator) === 'walk' && call.args.length === 1) {
+        return this.planCallExpr({ type: 'call', operator: call.operator, args: [call.args[0]!, other], negated: false, with: [], loc: call.loc }, scope, k);
+      }
+    }
     if (a.type === 'var' && scope.get(a.name) === undefined && !ROOTS.has(a.name)) return this.planTerm(b, scope, (op) => this.bind(a, op, scope, k));
     if (b.type === 'var' && scope.get(b.name) === undefined && !ROOTS.has(b.name)) return this.planTerm(a, scope, (op) => this.bind(b, op, scope, k));
     if (a.type === 'array' && b.type === 'array' && !this.isBound(a, scope) && !this.isBound(b, scope)) {
