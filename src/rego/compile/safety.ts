@@ -1,6 +1,6 @@
 import type { Body, Expr, Term } from '../ast.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { refName, varsOf, walkTerm, ROOTS } from './terms.js';
+import { exprTerms, refName, varsOf, walkTerm, ROOTS } from './terms.js';
 
 /** How many arguments a callable takes (builtin or user function), or undefined if unknown. */
 export type ArityOf = (operator: Term) => number | undefined;
@@ -232,25 +232,4 @@ function exprIsCallOperator(e: Expr, t: Term): boolean {
 }
 
 /** The terms of an expression that hold variables (not a call's operator name). */
-export function exprTermsOf(e: Expr): Term[] {
-  const out: Term[] = [];
-  switch (e.type) {
-    case 'term':
-      out.push(e.term);
-      break;
-    case 'call':
-      out.push(...e.args);
-      break;
-    case 'someIn':
-      if (e.key) out.push(e.key);
-      out.push(e.value, e.collection);
-      break;
-    case 'every':
-      out.push(e.domain);
-      break;
-    default:
-      break;
-  }
-  for (const w of e.with) out.push(w.value);
-  return out;
-}
+export const exprTermsOf = (e: Expr): Term[] => exprTerms(e, true);

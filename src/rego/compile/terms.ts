@@ -73,28 +73,39 @@ export function walkTerm(t: Term, fn: (t: Term) => void): void {
   }
 }
 
-export function exprTerms(e: Expr): Term[] {
+/**
+ * The terms of an expression. `operands` leaves out what names things rather than holding values
+ * (call operators, `with` targets, `some` and `every` declarations), as safety analysis wants.
+ */
+export function exprTerms(e: Expr, operands = false): Term[] {
   const out: Term[] = [];
   switch (e.type) {
     case 'term':
       out.push(e.term);
       break;
     case 'call':
-      out.push(e.operator, ...e.args);
+      if (!operands) out.push(e.operator);
+      out.push(...e.args);
       break;
     case 'some':
-      out.push(...e.vars);
+      if (!operands) out.push(...e.vars);
       break;
     case 'someIn':
       if (e.key) out.push(e.key);
       out.push(e.value, e.collection);
       break;
     case 'every':
-      if (e.key) out.push(e.key);
-      out.push(e.value, e.domain);
+      if (!operands) {
+        if (e.key) out.push(e.key);
+        out.push(e.value);
+      }
+      out.push(e.domain);
       break;
   }
-  for (const w of e.with) out.push(w.target, w.value);
+  for (const w of e.with) {
+    if (!operands) out.push(w.target);
+    out.push(w.value);
+  }
   return out;
 }
 
