@@ -3,8 +3,9 @@ import type { HostBuiltinTable } from './host-builtin.js';
 import { stringsBuiltins } from './strings/index.js';
 import { patternsTimeBuiltins } from './patterns-time/index.js';
 import { collectionsBuiltins } from './collections/index.js';
+import { securityBuiltins } from './security/index.js';
 
-const implementations: HostBuiltinTable = { ...stringsBuiltins, ...patternsTimeBuiltins, ...collectionsBuiltins };
+const implementations: HostBuiltinTable = { ...stringsBuiltins, ...patternsTimeBuiltins, ...collectionsBuiltins, ...securityBuiltins };
 
 /** Every TypeScript builtin, keyed by OPA name. */
 export const builtinImplementations: Readonly<HostBuiltinTable> = implementations;
