@@ -6,7 +6,12 @@ import { tt } from './token-types.js';
 
 type BodyEnd = typeof tt.braceR | typeof tt.bracketR | typeof tt.eof;
 
-const isMember = (t: Term): t is CallTerm => t.type === 'call' && (operatorName(t.operator) === MEMBER_2 || operatorName(t.operator) === MEMBER_3);
+/** The membership call that `x in xs` and `k, v in xs` become, if `t` is one. */
+function asMember(t: Term | undefined): CallTerm | undefined {
+  if (t?.type !== 'call') return undefined;
+  const name = operatorName(t.operator);
+  return name === MEMBER_2 || name === MEMBER_3 ? t : undefined;
+}
 
 /**
  * Bodies and their expressions (OPA's "literals"): `not`, `some`, `every`, `:=` and `=`, calls and
@@ -37,7 +42,7 @@ export abstract class BodyParser extends TemplateParser {
   parseLiteral(): Expr {
     const start = this.start;
     let negated = false;
-    if (this.type === tt._not && !this.keywordAsName()) {
+    if (this.atKeyword(tt._not)) {
       this.next();
       negated = true;
     }
@@ -48,7 +53,7 @@ export abstract class BodyParser extends TemplateParser {
     } else {
       kind = this.parseExprKind();
     }
-    const withs = this.type === tt._with && kind.type !== 'some' ? this.parseWiths() : [];
+    const withs = this.atKeyword(tt._with) && kind.type !== 'some' ? this.parseWiths() : [];
     return { ...kind, negated, with: withs, loc: this.loc(start) };
   }
 
@@ -78,8 +83,9 @@ export abstract class BodyParser extends TemplateParser {
       if (!(e instanceof ParseError)) throw e;
       failure = e;
     }
-    if (t && isMember(t)) {
-      const [a, b, c] = t.args;
+    const member = asMember(t);
+    if (member) {
+      const [a, b, c] = member.args;
       return c === undefined ? { type: 'someIn', value: a!, collection: b! } : { type: 'someIn', key: a!, value: b!, collection: c };
     }
     if (t?.type === 'call') this.raise(t.loc.offset, 'expected `x in xs` or `x, y in xs` expression after some');
@@ -95,7 +101,7 @@ export abstract class BodyParser extends TemplateParser {
       this.next();
     }
     // `some x in <broken>`: the membership's own error says more than one about `in`.
-    if (failure && this.type === tt._in) throw failure;
+    if (failure && this.atKeyword(tt._in)) throw failure;
     return { type: 'some', vars };
   }
 
@@ -103,9 +109,9 @@ export abstract class BodyParser extends TemplateParser {
   private parseEvery(): ExprKind {
     this.next();
     const start = this.start;
-    const t = this.parseInfix(true);
-    if (!isMember(t)) this.raise(start, 'expected `x[, y] in xs { ... }` expression after every');
-    const [a, b, c] = t.args;
+    const member = asMember(this.parseInfix(true));
+    if (!member) this.raise(start, 'expected `x[, y] in xs { ... }` expression after every');
+    const [a, b, c] = member.args;
     const key = c === undefined ? undefined : a!;
     const value = c === undefined ? a! : b!;
     const domain = c === undefined ? b! : c;
@@ -121,7 +127,7 @@ export abstract class BodyParser extends TemplateParser {
   /** One or more `with target as value`; the target is a name or a reference. */
   parseWiths(): WithModifier[] {
     const withs: WithModifier[] = [];
-    while (this.type === tt._with && !this.keywordAsName()) {
+    while (this.atKeyword(tt._with)) {
       const start = this.start;
       this.next();
       if (!this.atName()) this.unexpected('expected a reference after with');

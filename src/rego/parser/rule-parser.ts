@@ -43,7 +43,7 @@ export abstract class RuleParser extends BodyParser {
 
   parseRuleStatement(): Rule[] {
     const start = this.start;
-    const isDefault = this.type === tt._default && !this.keywordAsName();
+    const isDefault = this.atKeyword(tt._default);
     if (isDefault) this.next();
     if (this.type !== tt.name && !this.keywordAsName()) {
       if (this.type.kind === 'keyword' && FUTURE_KEYWORDS.has(this.type.label)) this.raise(this.start, `${this.type.label} keyword cannot be used for rule name`);
@@ -63,7 +63,7 @@ export abstract class RuleParser extends BodyParser {
       ref = [headTerm];
     }
     const head: RuleHead = { ref, args, assign: false, contains: false, loc: this.loc(start) };
-    if (this.type === tt._contains) {
+    if (this.atKeyword(tt._contains)) {
       if (args) this.raise(this.start, `the contains keyword can only be used with multi-value rule definitions (e.g., ${name.name} contains <VALUE> { ... })`);
       this.next();
       head.key = this.parseInfix(true);
@@ -83,7 +83,7 @@ export abstract class RuleParser extends BodyParser {
       return [{ head, body: [], default: true, loc: this.loc(start) }];
     }
 
-    const hasIf = this.type === tt._if;
+    const hasIf = this.atKeyword(tt._if);
     // v0's `p[x] { … }` (no `if`, no value) declares a partial set, even `p.q { … }`.
     const v0Set = !hasIf && !head.contains && !args && ref.length === 2 && head.value === undefined;
     if (v0Set) {
@@ -111,7 +111,7 @@ export abstract class RuleParser extends BodyParser {
     if (v0Set) this.v1Violations.push({ offset: start, message: '`contains` keyword is required for partial set rules' });
 
     const rule: Rule = { head, body: body ?? [], default: false, loc: this.loc(start) };
-    if (body && this.type === tt._else && !this.keywordAsName()) {
+    if (body && this.atKeyword(tt._else)) {
       if (head.ref.length > 1 && !head.ref.slice(1).every(isGround)) this.raise(this.start, 'else keyword cannot be used on rules with variables in head');
       if (head.contains) this.raise(this.start, 'else keyword cannot be used on multi-value rules');
       rule.else = this.parseElse(head, kind);
@@ -173,7 +173,7 @@ export abstract class RuleParser extends BodyParser {
       elseHead.assign = this.type === tt.assign;
       this.next();
       elseHead.value = this.parseInfix(true);
-    } else if (this.type === tt.braceL || this.type === tt._if) {
+    } else if (this.type === tt.braceL || this.atKeyword(tt._if)) {
       elseHead.value = { type: 'boolean', value: true, loc: this.loc(start) };
     } else {
       this.unexpected('expected else value term or rule body');
@@ -181,7 +181,7 @@ export abstract class RuleParser extends BodyParser {
     elseHead.loc = this.loc(start);
     let body: Body = [];
     let hasBody = true;
-    if (this.type === tt._if) {
+    if (this.atKeyword(tt._if)) {
       this.next();
       if (this.type === tt.braceL) body = this.parseBraceBody();
       else if (this.type === tt.eof) this.unexpected('rule body expected');
@@ -193,7 +193,7 @@ export abstract class RuleParser extends BodyParser {
       hasBody = false;
     }
     const rule: Rule = { head: elseHead, body, default: false, loc: this.loc(start) };
-    if (hasBody && this.type === tt._else && !this.keywordAsName()) rule.else = this.parseElse(head, kind);
+    if (hasBody && this.atKeyword(tt._else)) rule.else = this.parseElse(head, kind);
     rule.loc = this.loc(start);
     return rule;
   }

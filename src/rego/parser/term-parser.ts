@@ -61,6 +61,11 @@ export abstract class TermParser extends Tokenizer {
     return c === 46 || c === 91;
   }
 
+  /** The current token is keyword `kw` used as one (not as a name, like `if.x`). */
+  atKeyword(kw: typeof tt[keyof typeof tt]): boolean {
+    return this.type === kw && !this.keywordAsName();
+  }
+
   /** Names begin variables; `contains` is only a keyword in rule heads, elsewhere it is a name. */
   atName(): boolean {
     return this.type === tt.name || this.type === tt._contains || this.keywordAsName();
@@ -107,7 +112,7 @@ export abstract class TermParser extends Tokenizer {
         } catch (e) {
           if (!(e instanceof ParseError)) throw e;
         }
-        if (value && this.type === tt._in) {
+        if (value && this.atKeyword(tt._in)) {
           const opLoc = this.loc(this.start, this.end);
           this.next();
           const coll = this.parseBinary(1);
@@ -116,7 +121,7 @@ export abstract class TermParser extends Tokenizer {
         }
         this.restore(snap);
       }
-      if (this.type !== tt._in) return lhs;
+      if (!this.atKeyword(tt._in)) return lhs;
       const opLoc = this.loc(this.start, this.end);
       this.next();
       const coll = this.parseBinary(1);

@@ -204,6 +204,10 @@ export class BodyPlanner {
     const fnMocks: Array<[string, Term]> = [];
     for (const w of e.with) {
       const t = w.target;
+      // A value naming a builtin (`with f as count`) replaces the function rather than being a variable.
+      const replacement: Term = w.value.type === 'var' && builtinArity(w.value.name) !== undefined && scope.get(w.value.name) === undefined
+        ? { type: 'ref', head: w.value, path: [], loc: w.value.loc }
+        : w.value;
       const head = t.head.type === 'var' ? t.head.name : '';
       const path = t.path.map((p) => (p.type === 'string' ? p.value : undefined));
       if (path.some((p) => p === undefined)) {
@@ -214,14 +218,11 @@ export class BodyPlanner {
       if (head === 'input') docMocks.push({ root: this.inputLocal, path: segs, value: w.value });
       else if (head === 'data') {
         const rulesInvolved = this.svc.tree.ruleAlong(segs) !== undefined || (this.svc.tree.node(segs)?.children.size ?? 0) > 0 || this.svc.tree.node(segs)?.group;
-        if (rulesInvolved) fnMocks.push([`data.${segs.join('.')}`, w.value]);
+        if (rulesInvolved) fnMocks.push([`data.${segs.join('.')}`, replacement]);
         else docMocks.push({ root: this.dataLocal, path: segs, value: w.value });
       } else {
         const name = refName(t);
-        const value: Term = w.value.type === 'var' && builtinArity(w.value.name) !== undefined && scope.get(w.value.name) === undefined
-          ? { type: 'ref', head: w.value, path: [], loc: w.value.loc }
-          : w.value;
-        if (name !== undefined) fnMocks.push([name, value]);
+        if (name !== undefined) fnMocks.push([name, replacement]);
       }
     }
     const savedEnv = this.env;
