@@ -24,6 +24,8 @@ export interface PlannerServices {
   funcName(group: RuleGroup, env: MockEnv): string;
   withMocks(env: MockEnv, more: Array<[string, Term]>): MockEnv;
   withoutMock(env: MockEnv, name: string): MockEnv;
+  /** A fresh number for carrying a `with` value through data. */
+  nextCarrier(): number;
   /** `rego.metadata.rule()` / `rego.metadata.chain()` of a rule definition. */
   metadata(def: RuleDef | undefined, which: 'rule' | 'chain'): unknown;
 }
@@ -218,11 +220,11 @@ export class BodyPlanner {
       if (head === 'input') docMocks.push({ root: this.inputLocal, path: segs, value: w.value });
       else if (head === 'data') {
         const rulesInvolved = this.svc.tree.ruleAlong(segs) !== undefined || (this.svc.tree.node(segs)?.children.size ?? 0) > 0 || this.svc.tree.node(segs)?.group;
-        if (rulesInvolved) fnMocks.push([`data.${segs.join('.')}`, replacement]);
+        if (rulesInvolved) fnMocks.push([`data.${segs.join('.')}`, this.carried(replacement, scope, docMocks)]);
         else docMocks.push({ root: this.dataLocal, path: segs, value: w.value });
       } else {
         const name = refName(t);
-        if (name !== undefined) fnMocks.push([name, replacement]);
+        if (name !== undefined) fnMocks.push([name, this.carried(replacement, scope, docMocks)]);
       }
     }
     const savedEnv = this.env;
@@ -257,6 +259,18 @@ export class BodyPlanner {
       });
     };
     apply(0, []);
+  }
+
+  /**
+   * A `with` replacement that reads this body's variables cannot be planned inside the functions it
+   * reaches; it travels there in `data` under a reserved key for the duration of the expression.
+   */
+  private carried(value: Term, scope: VarScope, docMocks: Array<{ root: number; path: string[]; value: Term }>): Term {
+    const locals = [...varsOf(value)].filter((v) => !ROOTS.has(v) && scope.get(v) !== undefined);
+    if (locals.length === 0 || (value.type === 'ref' && this.arityOf(value) !== undefined)) return value;
+    const key = `$warden.with.${this.svc.nextCarrier()}`;
+    docMocks.push({ root: this.dataLocal, path: [key], value });
+    return { type: 'ref', head: { type: 'var', name: 'data', loc: value.loc }, path: [{ type: 'string', value: key, loc: value.loc }], loc: value.loc };
   }
 
   // ---------------------------------------------------------------- calls

@@ -55,6 +55,12 @@ export class Planner implements PlannerServices {
     return metadataChain(def, group ? [...group.defs, ...group.defaults] : [def], this.modules);
   }
 
+  private carriers = 0;
+
+  nextCarrier(): number {
+    return this.carriers++;
+  }
+
   withoutMock(env: MockEnv, name: string): MockEnv {
     return this.envs.without(env, name);
   }
