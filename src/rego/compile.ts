@@ -114,3 +114,13 @@ export async function compile(options: CompileOptions): Promise<Uint8Array> {
   const plan = compileToPlan(options);
   return compilePlan(plan, { strictBuiltinErrors: options.strictBuiltinErrors });
 }
+
+/**
+ * Parses one module for tools (formatters, linters, coverage): the AST, or a `CompileError` holding
+ * the parse diagnostics with file:line:col.
+ */
+export function parse(module: SourceModule, options: { regoVersion?: 0 | 1 } = {}): Module {
+  const r = parseModule(module.source, { file: module.path, regoVersion: options.regoVersion ?? 1 });
+  if (!r.module) throw new CompileError(withSourceLines(r.diagnostics, new Map([[module.path, module.source]])));
+  return r.module;
+}

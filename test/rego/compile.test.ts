@@ -72,3 +72,9 @@ test('a query entrypoint returns binding rows', async (t) => {
   const rows = policy.evaluate({}, 0) as Array<{ x: number; i: number }>;
   t.deepEqual(rows.map((r) => [r.i, r.x]).sort(), [[1, 2], [2, 3]]);
 });
+
+test('deprecated builtins are errors in v1 and allowed in v0', async (t) => {
+  const v1 = await diagnostics('package t\np if any([true])\n');
+  t.deepEqual(v1.map((d) => d.code), ['rego_type_error']);
+  await t.notThrowsAsync(compile({ modules: [{ path: 'p.rego', source: 'package t\np { any([true]) }\n' }], regoVersion: 0 }));
+});

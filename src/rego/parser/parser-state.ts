@@ -20,9 +20,15 @@ export interface ParserOptions {
 /** Offsets of line starts, so that line and column are computed only for what is reported or kept. */
 export class LineIndex {
   private readonly starts: number[] = [0];
+  /** Lines holding characters outside the BMP, where columns must be counted rather than subtracted. */
+  private readonly astral = new Set<number>();
 
   constructor(private readonly text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.starts.push(i + 1);
+      else if (c >= 0xd800 && c <= 0xdfff) this.astral.add(this.starts.length - 1);
+    }
   }
 
   position(offset: number): { line: number; col: number } {
@@ -35,6 +41,7 @@ export class LineIndex {
       else hi = mid - 1;
     }
     const lineStart = this.starts[lo]!;
+    if (!this.astral.has(lo)) return { line: lo + 1, col: at - lineStart + 1 };
     let col = 1;
     for (let i = lineStart; i < at; i++) {
       const c = this.text.charCodeAt(i);
@@ -130,7 +137,10 @@ export class ParserState {
   /** `unexpected \`}\` token: expected term`, naming the current token as the reader sees it. */
   unexpected(expected?: string): never {
     const what = this.describeToken();
-    this.raise(this.start, expected ? `unexpected ${what}: ${expected}` : `unexpected ${what}`);
+    let message = expected ? `unexpected ${what}: ${expected}` : `unexpected ${what}`;
+    const word = String(this.value);
+    if (this.type === tt.name && FUTURE_KEYWORDS.has(word)) message += ` (hint: \`import rego.v1\` or \`import future.keywords.${word}\` makes \`${word}\` a keyword)`;
+    this.raise(this.start, message);
   }
 
   describeToken(): string {

@@ -4,7 +4,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
 import { valueTerm } from './annotations.js';
 import type { SafetyChecker } from '../compile/safety.js';
-import { builtinArity, isBuiltin } from '../compile/builtin-catalog.js';
+import { DEPRECATED_BUILTINS, builtinArity, isBuiltin } from '../compile/builtin-catalog.js';
 import { refName, varsOf, walkTerm, ROOTS } from '../compile/terms.js';
 import { exprTermsOf } from '../compile/safety.js';
 import { FnBuilder, boolOp, local } from './ir-builder.js';
@@ -331,6 +331,10 @@ export class BodyPlanner {
       }
       if (!isBuiltin(name)) {
         this.error(op.loc, `undefined function ${name}`, 'rego_type_error');
+        return;
+      }
+      if (DEPRECATED_BUILTINS.has(name) && (this.currentDef?.module.regoVersion ?? 1) === 1) {
+        this.error(op.loc, `deprecated built-in function calls in expression: ${name}`, 'rego_type_error');
         return;
       }
       this.fb.ir.useBuiltin(name, builtinArity(name)!);
