@@ -1,0 +1,4 @@
+export { createRedactor, isSecretKey, REDACTED, type Redactor, type RedactorOptions } from './redact.js';
+export { DecisionLog, type DecisionLogOptions, type DecisionRecord } from './decision-log.js';
+export { WardenMetrics, type DecisionApi, type DecisionResult } from './metrics.js';
+export { startMetricsServer, splitHostPort, type MetricsServer } from './metrics-server.js';

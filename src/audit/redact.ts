@@ -1,0 +1,92 @@
+/** What replaces a redacted value. */
+export const REDACTED = '[REDACTED]';
+
+/** Key names whose values are secrets wherever they appear (headers, claims, context, attributes). */
+const SECRET_KEY =
+  /password|passwd|passphrase|secret|token|api[-_]?key|private[-_]?key|access[-_]?key|^key$|[-_.]key$|^authorization$|^proxy-authorization$|cookie|credential|^x-api-key$/i;
+
+/** A JWT (or any JWS compact serialisation) inside a longer string. */
+const JWT_SHAPED = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
+
+/** Options of {@link createRedactor}. */
+export interface RedactorOptions {
+  /**
+   * Extra dotted paths to redact, from the root of the logged record; `*` matches any one key:
+   * `context.customer.email`, `resource.attributes.*`, `http.headers.x-user-email`.
+   */
+  paths?: string[];
+  /** Deepest level copied; anything deeper is replaced (default 32). */
+  maxDepth?: number;
+}
+
+/** Returns a redacted deep copy of a record. */
+export type Redactor = (value: unknown) => unknown;
+
+interface PathNode {
+  end: boolean;
+  children: Map<string, PathNode>;
+}
+
+function buildTrie(paths: string[]): PathNode {
+  const root: PathNode = { end: false, children: new Map() };
+  for (const p of paths) {
+    let node = root;
+    for (const seg of p.split('.')) {
+      if (seg === '') continue;
+      let next = node.children.get(seg);
+      if (!next) node.children.set(seg, (next = { end: false, children: new Map() }));
+      node = next;
+    }
+    node.end = true;
+  }
+  return root;
+}
+
+function scrubString(s: string): string {
+  return s.includes('eyJ') ? s.replace(JWT_SHAPED, REDACTED) : s;
+}
+
+/** True for key names that hold secrets by convention (`authorization`, `cookie`, `*token*`, `password`, `*_key`). */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+/**
+ * Builds a redactor that copies a value, replacing: values under secret-looking keys; JWT-shaped
+ * substrings anywhere (values and keys); and the configured extra paths. The input is not modified.
+ *
+ * @example
+ * const redact = createRedactor({ paths: ['context.customer.email'] });
+ * redact({ http: { headers: { authorization: 'Bearer x' } } }); // → { http: { headers: { authorization: '[REDACTED]' } } }
+ */
+export function createRedactor(options: RedactorOptions = {}): Redactor {
+  const trie = buildTrie(options.paths ?? []);
+  const maxDepth = options.maxDepth ?? 32;
+
+  const visit = (value: unknown, nodes: PathNode[], depth: number): unknown => {
+    if (typeof value === 'string') return scrubString(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (depth >= maxDepth) return '[TRUNCATED]';
+    if (Array.isArray(value)) {
+      const next = nodes.flatMap((n) => [n.children.get('*')].filter((c): c is PathNode => c !== undefined));
+      return value.map((v) => visit(v, next, depth + 1));
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const key = scrubString(k);
+      const next: PathNode[] = [];
+      let hit = false;
+      for (const n of nodes) {
+        for (const c of [n.children.get(k), n.children.get('*')]) {
+          if (!c) continue;
+          if (c.end) hit = true;
+          next.push(c);
+        }
+      }
+      out[key] = hit || (v !== null && v !== undefined && isSecretKey(k)) ? REDACTED : visit(v, next, depth + 1);
+    }
+    return out;
+  };
+
+  return (value) => visit(value, [trie], 0);
+}

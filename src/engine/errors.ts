@@ -1,0 +1,23 @@
+/** Stable codes of {@link EngineError}. */
+export type EngineErrorCode =
+  | 'engine_no_revision'
+  | 'engine_policy_files'
+  | 'engine_compile_failed'
+  | 'engine_load_failed'
+  | 'engine_invalid_config';
+
+/**
+ * A policy that cannot be served: no revision yet, unreadable files, a compile or load failure.
+ * `details` carries structured diagnostics (file:line:col) when the compiler gave them.
+ */
+export class EngineError extends Error {
+  readonly code: EngineErrorCode;
+  readonly details: readonly string[];
+
+  constructor(code: EngineErrorCode, message: string, options?: { cause?: unknown; details?: readonly string[] }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'EngineError';
+    this.code = code;
+    this.details = options?.details ?? [];
+  }
+}

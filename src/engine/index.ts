@@ -1,0 +1,15 @@
+export { Engine, type DecisionOutcome } from './engine.js';
+export { DecisionCache, type DecisionCacheOptions } from './decision-cache.js';
+export {
+  interpretResultSet,
+  failedDecision,
+  type Decision,
+  type DecisionFailure,
+  type DecisionShape,
+  type EnvoyDecisionDetails,
+} from './decision.js';
+export { canonicalJson } from './canonical-json.js';
+export { buildRevision, contentRevisionId, type PolicyCompiler, type PolicyRevision, type RevisionParts } from './revision.js';
+export { loadRevision, type PolicySourceOptions } from './policy-loader.js';
+export { PolicyManager, type PolicyManagerOptions, type ReloadResult } from './policy-manager.js';
+export { EngineError, type EngineErrorCode } from './errors.js';

@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { loadPolicyFiles, readBundle } from '../bundle/index.js';
+import { compilePlan } from '../wasm/index.js';
+import { canonicalJson } from './canonical-json.js';
+import { EngineError } from './errors.js';
+import { buildRevision, contentRevisionId, type PolicyCompiler, type PolicyRevision } from './revision.js';
+
+/** Where policy comes from, and how to compile it. */
+export interface PolicySourceOptions {
+  /** A policy directory in OPA's bundle layout. */
+  policies?: string;
+  /** An OPA bundle (`.tar.gz`, built with `-t rego`, `-t wasm` or `-t plan`); wins over `policies`. */
+  bundle?: string;
+  /** Rule paths the module must export (`warden/authz/decision`). */
+  entrypoints: string[];
+  /** Compiles Rego modules; needed unless the bundle carries Wasm or a plan. */
+  compiler?: PolicyCompiler;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The compiler's diagnostics as `file:line:col: message` lines, when it gave structured ones. */
+function diagnosticLines(e: unknown): string[] {
+  const diags = (e as { diagnostics?: unknown }).diagnostics;
+  if (!Array.isArray(diags)) return [];
+  return diags.map((d: { file?: string; line?: number; col?: number; code?: string; message?: string }) =>
+    `${d.file ?? '?'}:${d.line ?? 0}:${d.col ?? 0}: ${d.code ?? 'error'}: ${d.message ?? ''}`);
+}
+
+async function compileModules(
+  modules: Array<{ path: string; source: string }>,
+  options: PolicySourceOptions,
+  where: string,
+): Promise<Uint8Array> {
+  if (!options.compiler) throw new EngineError('engine_invalid_config', `${where} holds Rego source but no compiler was given`);
+  if (modules.length === 0) throw new EngineError('engine_policy_files', `${where} holds no .rego files`);
+  try {
+    return await options.compiler(modules, options.entrypoints);
+  } catch (e) {
+    throw new EngineError('engine_compile_failed', `policy in ${where} does not compile: ${message(e)}`, { cause: e, details: diagnosticLines(e) });
+  }
+}
+
+async function fromDirectory(dir: string, options: PolicySourceOptions): Promise<PolicyRevision> {
+  let files;
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
+    files = loadPolicyFiles([dir]);
+  } catch (e) {
+    throw new EngineError('engine_policy_files', `cannot read policy directory ${dir}: ${message(e)}`, { cause: e });
+  }
+  // Rego tests are for `warden test`; they never decide a request.
+  const modules = files.modules.filter((m) => !m.path.endsWith('_test.rego')).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const hashInput = modules.map((m) => `${m.path}\0${m.source}`).join('\0') + '\0' + canonicalJson(files.data) + '\0' + options.entrypoints.join(',');
+  const wasm = await compileModules(modules, options, dir);
+  return buildRevision({ wasm, data: files.data, source: dir, id: contentRevisionId(hashInput) });
+}
+
+async function fromBundle(file: string, options: PolicySourceOptions): Promise<PolicyRevision> {
+  let bundle;
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+    bundle = await readBundle(bytes);
+  } catch (e) {
+    throw new EngineError('engine_policy_files', `cannot read bundle ${file}: ${message(e)}`, { cause: e });
+  }
+  let wasm: Uint8Array;
+  if (bundle.wasm) wasm = bundle.wasm;
+  else if (bundle.plan !== undefined) {
+    try {
+      wasm = await compilePlan(bundle.plan);
+    } catch (e) {
+      throw new EngineError('engine_compile_failed', `plan in bundle ${file} does not compile: ${message(e)}`, { cause: e });
+    }
+  } else {
+    const modules = bundle.modules.filter((m) => !m.path.endsWith('_test.rego'));
+    wasm = await compileModules(modules, options, file);
+  }
+  const id = bundle.manifest.revision || contentRevisionId(bytes, options.entrypoints.join(','));
+  return buildRevision({ wasm, data: bundle.data, source: file, id });
+}
+
+/**
+ * Loads one revision from a bundle file or a policy directory (`*.rego` anywhere, `_test.rego`
+ * excluded; `data.json`/`data.yaml` under `a/b/` mounted at `data.a.b`).
+ *
+ * @example
+ * const rev = await loadRevision({ policies: 'policies/', entrypoints: ['warden/authz/decision'], compiler });
+ * @throws EngineError `engine_policy_files`, `engine_compile_failed`, `engine_load_failed` or `engine_invalid_config`
+ */
+export async function loadRevision(options: PolicySourceOptions): Promise<PolicyRevision> {
+  if (options.bundle) return fromBundle(options.bundle, options);
+  if (options.policies) return fromDirectory(options.policies, options);
+  throw new EngineError('engine_invalid_config', 'no policy directory or bundle configured');
+}

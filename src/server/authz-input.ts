@@ -1,0 +1,48 @@
+import type { Identity } from '../identity/index.js';
+import { structToJson } from './proto-json.js';
+import type { AuthzCheckRequest } from './request-types.js';
+
+/** The policy input of a `warden.authz.v1` check (documented in docs/policy-input.md). */
+export interface AuthzInput {
+  requester: Identity;
+  subject: Identity;
+  action: string;
+  resource: { service: string; path: string; attributes: Record<string, string> };
+  context: Record<string, unknown>;
+  source: { ip: string };
+}
+
+/**
+ * The IP in grpc-js's peer text, which is `remoteAddress:remotePort` (`1.2.3.4:5678`, `::1:5678`,
+ * `::ffff:1.2.3.4:5678`); IPv4-mapped IPv6 addresses come out as plain IPv4.
+ */
+export function peerIp(peer: string): string {
+  let host = peer;
+  if (host.startsWith('[')) host = host.slice(1, host.indexOf(']'));
+  else if (/:\d+$/.test(host)) host = host.slice(0, host.lastIndexOf(':'));
+  if (host.toLowerCase().startsWith('::ffff:') && host.includes('.')) host = host.slice(7);
+  return host;
+}
+
+/**
+ * Builds `input` for one authorizer check: who asks (`requester`), whose call is decided
+ * (`subject`), what (`action`, `resource`), and free-form `context`; `source.ip` is the peer's IP.
+ *
+ * @example
+ * buildAuthzInput(req, requester, requester, '10.0.0.7')
+ * // → { requester, subject: requester, action: 'orders.read', resource: { service: 'orders', path: '', attributes: {} }, context: {}, source: { ip: '10.0.0.7' } }
+ */
+export function buildAuthzInput(req: AuthzCheckRequest, requester: Identity, subject: Identity, sourceIp: string, maxDepth: number): AuthzInput {
+  return {
+    requester,
+    subject,
+    action: req.action ?? '',
+    resource: {
+      service: req.resource?.service ?? '',
+      path: req.resource?.path ?? '',
+      attributes: { ...(req.resource?.attributes ?? {}) },
+    },
+    context: structToJson(req.context as Parameters<typeof structToJson>[0], maxDepth),
+    source: { ip: sourceIp },
+  };
+}

@@ -1,0 +1,117 @@
+import { parseSpiffeId, type Identity } from '../identity/index.js';
+import { attributeContextToJson } from './proto-json.js';
+import type { EnvoyAttributeContext, EnvoyHttpRequest } from './request-types.js';
+
+/** The policy input of an Envoy ext_authz check (documented in docs/policy-input.md). */
+export interface EnvoyInput {
+  requester: Identity;
+  subject?: Identity;
+  action: string;
+  resource: { service: string; path: string; attributes: Record<string, string> };
+  context: Record<string, string>;
+  source: { ip: string };
+  http: { method: string; path: string; host: string; headers: Record<string, string> };
+  /** OPA-Envoy compatible fields. */
+  attributes: unknown;
+  parsed_path: string[];
+  parsed_query: Record<string, string[]>;
+  parsed_body?: unknown;
+  truncated_body: boolean;
+  version: { encoding: 'protojson'; ext_authz: 'v3' };
+}
+
+/** Envoy's headers: the `headers` map, or `header_map` (raw headers) joined per name as HTTP does. */
+export function envoyHeaders(http: EnvoyHttpRequest): Record<string, string> {
+  const out: Record<string, string> = { ...(http.headers ?? {}) };
+  for (const h of http.header_map?.headers ?? []) {
+    if (!h.key) continue;
+    const key = h.key.toLowerCase();
+    const value = h.value ?? (h.raw_value ? Buffer.from(h.raw_value, 'base64').toString('utf8') : '');
+    out[key] = key in out ? `${out[key]},${value}` : value;
+  }
+  return out;
+}
+
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** OPA-Envoy's `parsed_path`: the path without its query, split on `/`, each segment unescaped. */
+export function parsePath(pathOnly: string): string[] {
+  return pathOnly.replace(/^\/+/, '').split('/').map(decodeSegment);
+}
+
+/** OPA-Envoy's `parsed_query`: every query parameter with all its values. */
+export function parseQuery(query: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (query === '') return out;
+  for (const [k, v] of new URLSearchParams(query)) (out[k] ??= []).push(v);
+  return out;
+}
+
+function peerIdentity(principal: string | undefined): Identity | undefined {
+  if (!principal) return undefined;
+  try {
+    return { ...parseSpiffeId(principal), authenticated_by: 'requester' };
+  } catch {
+    return { id: principal, authenticated_by: 'requester' };
+  }
+}
+
+function parsedBody(http: EnvoyHttpRequest, headers: Record<string, string>): unknown {
+  const body = http.body ? http.body : http.raw_body ? Buffer.from(http.raw_body, 'base64').toString('utf8') : '';
+  if (body === '') return undefined;
+  const type = headers['content-type'] ?? '';
+  if (/^application\/(.+\+)?json/i.test(type)) {
+    try {
+      return JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  if (/^application\/x-www-form-urlencoded/i.test(type)) return parseQuery(body);
+  return undefined;
+}
+
+/**
+ * Builds `input` for an Envoy check. The sidecar that asks is `requester` (its mTLS identity); the
+ * caller Envoy authenticated (`source.principal`) is `subject`; the HTTP method is `action`; the
+ * destination principal's service account is `resource.service`. OPA-Envoy's `attributes`,
+ * `parsed_path`, `parsed_query`, `parsed_body` and `truncated_body` are included so its policies
+ * run unchanged.
+ */
+export function buildEnvoyInput(attrs: EnvoyAttributeContext, requester: Identity): EnvoyInput {
+  const http = attrs.request?.http ?? {};
+  const headers = envoyHeaders(http);
+  const fullPath = http.path ?? '';
+  const q = fullPath.indexOf('?');
+  const pathOnly = (q < 0 ? fullPath : fullPath.slice(0, q)).split('#')[0]!;
+  const query = q < 0 ? '' : fullPath.slice(q + 1).split('#')[0]!;
+  const destination = peerIdentity(attrs.destination?.principal);
+  const subject = peerIdentity(attrs.source?.principal);
+  const input: EnvoyInput = {
+    requester,
+    action: http.method ?? '',
+    resource: {
+      service: destination?.service_account ?? '',
+      path: pathOnly,
+      attributes: { ...(attrs.destination?.labels ?? {}) },
+    },
+    context: { ...(attrs.context_extensions ?? {}) },
+    source: { ip: attrs.source?.address?.socket_address?.address ?? '' },
+    http: { method: http.method ?? '', path: fullPath, host: http.host ?? '', headers },
+    attributes: attributeContextToJson(attrs),
+    parsed_path: parsePath(pathOnly),
+    parsed_query: parseQuery(query),
+    truncated_body: headers['x-envoy-auth-partial-body'] === 'true',
+    version: { encoding: 'protojson', ext_authz: 'v3' },
+  };
+  if (subject) input.subject = subject;
+  const body = parsedBody(http, headers);
+  if (body !== undefined) input.parsed_body = body;
+  return input;
+}

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { DecisionServiceDeps } from './authorizer-service.js';
+import { buildEnvoyInput } from './envoy-input.js';
+import { envoyResponse } from './envoy-response.js';
+import { elapsedMs, unaryPipeline } from './pipeline.js';
+import type { EnvoyCheckRequest, EnvoyCheckResponse } from './request-types.js';
+import { validateEnvoyCheck } from './validation.js';
+
+/**
+ * `envoy.service.auth.v3.Authorization/Check`: Envoy's external authorization, decided with the
+ * Envoy entrypoint and answered in Envoy's terms (status 0 / 7, ok or denied HTTP response).
+ */
+export function envoyAuthorizationService(deps: DecisionServiceDeps): UntypedServiceImplementation {
+  return {
+    Check: unaryPipeline<EnvoyCheckRequest, EnvoyCheckResponse>(
+      deps,
+      'envoy',
+      '/envoy.service.auth.v3.Authorization/Check',
+      (req) => validateEnvoyCheck(req, deps.limits),
+      async (req, state) => {
+        const input = buildEnvoyInput(req.attributes!, state.requester);
+        const outcome = deps.engine.decide(input, deps.envoyDecision, 'envoy');
+        const { decision } = outcome;
+        const decisionId = randomUUID();
+        state.decisions.push({
+          result: decision.failure !== undefined ? 'error' : decision.allow ? 'allow' : 'deny',
+          cacheHit: outcome.cached,
+          record: {
+            decision_id: decisionId,
+            time: new Date().toISOString(),
+            api: 'envoy',
+            requester: input.requester,
+            subject: input.subject ?? null,
+            action: input.action,
+            resource: input.resource,
+            context: input.context,
+            source: input.source,
+            http: input.http,
+            allowed: decision.allow,
+            reasons: decision.reasons,
+            revision: outcome.revision,
+            cached: outcome.cached,
+            latency: elapsedMs(state.started),
+          },
+        });
+        return envoyResponse(decision, decisionId);
+      },
+    ),
+  };
+}

@@ -1,0 +1,66 @@
+import { fileURLToPath } from 'node:url';
+import * as protoLoader from '@grpc/proto-loader';
+import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
+
+/** The folder holding Warden's and Envoy's `.proto` files (same relative place from `src/` and `dist/`). */
+export const PROTO_ROOT = fileURLToPath(new URL('../../proto/', import.meta.url));
+
+/** The `.proto` files the server serves. */
+export const SERVED_PROTOS = ['warden/authz/v1/authz.proto', 'envoy/service/auth/v3/external_auth.proto'];
+
+/**
+ * Loader options: original field names, 64-bit integers and enums as strings, bytes as base64,
+ * and no default values, so a decoded message holds only what was sent (as protobuf JSON omits
+ * defaults).
+ */
+export const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  bytes: String,
+  defaults: false,
+  oneofs: false,
+  includeDirs: [PROTO_ROOT],
+};
+
+/** Marks a request whose bytes did not decode; validation answers it with INVALID_ARGUMENT. */
+export const MALFORMED = Symbol('warden.malformed');
+
+/** A request that failed to decode. */
+export interface MalformedRequest {
+  [MALFORMED]: string;
+}
+
+/** Whether `value` is a {@link MalformedRequest}. */
+export function isMalformed(value: unknown): value is MalformedRequest {
+  return typeof value === 'object' && value !== null && MALFORMED in value;
+}
+
+/** Loads the served protos (plus any extra files, such as the health proto for reflection). */
+export function loadPackageDefinition(extraFiles: string[] = []): protoLoader.PackageDefinition {
+  return protoLoader.loadSync([...SERVED_PROTOS, ...extraFiles], LOADER_OPTIONS);
+}
+
+/**
+ * The service definition of `name`, with each request deserializer made total: bytes that do not
+ * decode give a {@link MalformedRequest} instead of grpc-js's INTERNAL status.
+ */
+export function tolerantService(def: protoLoader.PackageDefinition, name: string): ServiceDefinition {
+  const service = def[name] as unknown as Record<string, MethodDefinition<unknown, unknown>> | undefined;
+  if (!service) throw new Error(`service ${name} is not in the loaded protos`);
+  const out: Record<string, MethodDefinition<unknown, unknown>> = {};
+  for (const [method, md] of Object.entries(service)) {
+    const decode = md.requestDeserialize;
+    out[method] = {
+      ...md,
+      requestDeserialize: (bytes: Buffer) => {
+        try {
+          return decode(bytes);
+        } catch (e) {
+          return { [MALFORMED]: e instanceof Error ? e.message : String(e) } satisfies MalformedRequest;
+        }
+      },
+    };
+  }
+  return out as ServiceDefinition;
+}

@@ -1,0 +1,156 @@
+import { Server } from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import { pino, type Logger } from 'pino';
+import { DecisionLog, startMetricsServer, WardenMetrics, type MetricsServer } from '../audit/index.js';
+import { Engine, PolicyManager, type ReloadResult } from '../engine/index.js';
+import { JwtVerifier } from '../identity/index.js';
+import { authorizerService } from './authorizer-service.js';
+import { DEFAULT_LIMITS, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
+import { envoyAuthorizationService } from './envoy-service.js';
+import { loadPackageDefinition, tolerantService } from './protos.js';
+import { ServiceError } from './service-error.js';
+import { mtlsCredentials } from './tls.js';
+
+/** A running Warden service. */
+export interface WardenServer {
+  /** `host:port` the gRPC server listens on. */
+  readonly address: string;
+  readonly port: number;
+  /** The metrics scrape URL, when metrics are served. */
+  readonly metricsUrl: string | undefined;
+  readonly engine: Engine;
+  readonly metrics: WardenMetrics;
+  /** Reloads the policy now (the watcher does this on change). */
+  reload(): Promise<ReloadResult>;
+  /** Stops accepting calls, finishes those in flight, and releases everything. */
+  close(): Promise<void>;
+}
+
+/** Services whose health follows policy readiness ('' is the server as a whole). */
+const HEALTH_SERVICES = ['', 'warden.authz.v1.Authorizer', 'envoy.service.auth.v3.Authorization'];
+
+function logReload(logger: Logger, result: ReloadResult): void {
+  if (result.ok) {
+    if (result.changed) logger.info({ revision: result.revision.id, source: result.revision.source }, 'policy revision serving');
+    return;
+  }
+  const e = result.error;
+  logger.error({ code: e.code, errors: e.details.length > 0 ? e.details : undefined }, `policy reload failed, last good revision keeps serving: ${e.message}`);
+}
+
+/**
+ * Starts `warden serve`: loads the policy, then serves `warden.authz.v1.Authorizer`,
+ * `envoy.service.auth.v3.Authorization`, `grpc.health.v1.Health` and server reflection on one mTLS
+ * port, the metrics endpoint, and the decision log; the policy is watched and reloaded on change.
+ * Health is SERVING once a revision is loaded; until then checks fail with UNAVAILABLE.
+ *
+ * @example
+ * const server = await startServer({ listen: '127.0.0.1:0', tls: { cert, key, clientCa }, compiler });
+ * console.log(server.address);
+ * await server.close();
+ * @throws ServiceError `invalid_config` for unreadable TLS files, a bad listen address or JWT settings
+ */
+export async function startServer(config: ServeConfig): Promise<WardenServer> {
+  const logger = config.logger ?? pino({ level: 'info' }, pino.destination(2));
+  const limits: RequestLimits = { ...DEFAULT_LIMITS, ...config.limits };
+  const decision = config.decision ?? SERVE_DEFAULTS.decision;
+  const envoyDecision = config.envoyDecision ?? decision;
+  const listen = config.listen ?? SERVE_DEFAULTS.listen;
+  const tls = mtlsCredentials(config.tls);
+  const { credentials } = tls;
+
+  let jwt: JwtVerifier | undefined;
+  if (config.jwt) {
+    try {
+      jwt = new JwtVerifier(config.jwt);
+    } catch (e) {
+      throw new ServiceError('invalid_config', (e as Error).message, { cause: e });
+    }
+    // Keys can still arrive later (first token, or unknown kid), so a missing JWKS only warns.
+    await jwt.start().catch((e: Error) => logger.warn({ jwks: config.jwt!.jwks }, `JWKS not loaded yet: ${e.message}`));
+  }
+
+  const metrics = new WardenMetrics();
+  const decisionLog = new DecisionLog({ destination: config.decisionLog ?? 'stdout', redactPaths: config.redactPaths });
+  const engine = new Engine(config.cache);
+  const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((s) => [s, 'NOT_SERVING' as const])));
+
+  const manager = new PolicyManager(engine, {
+    policies: config.bundle ? undefined : (config.policies ?? SERVE_DEFAULTS.policies),
+    bundle: config.bundle,
+    entrypoints: [...new Set([decision, envoyDecision])],
+    compiler: config.compiler,
+    onReload: (result) => {
+      logReload(logger, result);
+      if (result.ok && result.changed) {
+        metrics.recordReload(result.revision.id);
+        for (const s of HEALTH_SERVICES) health.setStatus(s, 'SERVING');
+      } else if (!result.ok) metrics.recordReloadFailure();
+    },
+  });
+  await manager.load();
+
+  const server = new Server({ 'grpc.max_receive_message_length': limits.maxMessageBytes });
+  const deps = { logger, decisionLog, metrics, engine, jwt, limits, decision, envoyDecision };
+  const packageDefinition = loadPackageDefinition([healthProtoPath]);
+  server.addService(tolerantService(packageDefinition, 'warden.authz.v1.Authorizer'), authorizerService(deps));
+  server.addService(tolerantService(packageDefinition, 'envoy.service.auth.v3.Authorization'), envoyAuthorizationService(deps));
+  health.addToServer(server);
+  new ReflectionService(packageDefinition).addToServer(server);
+
+  let port: number;
+  try {
+    await tls.ready;
+    port = await new Promise<number>((resolve, reject) => server.bindAsync(listen, credentials, (err, p) => (err ? reject(err) : resolve(p))));
+  } catch (e) {
+    tls.close();
+    await manager.close();
+    await decisionLog.close();
+    throw new ServiceError('invalid_config', `cannot listen on ${listen}: ${(e as Error).message}`, { cause: e });
+  }
+  const host = listen.slice(0, listen.lastIndexOf(':'));
+
+  let metricsServer: MetricsServer | undefined;
+  const metricsListen = config.metrics ?? SERVE_DEFAULTS.metrics;
+  if (metricsListen !== false) {
+    try {
+      metricsServer = await startMetricsServer(metrics.registry, metricsListen);
+    } catch (e) {
+      server.forceShutdown();
+      tls.close();
+      await manager.close();
+      await decisionLog.close();
+      throw new ServiceError('invalid_config', `cannot serve metrics on ${metricsListen}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  if (config.watch !== false) manager.watch();
+  logger.info({ address: `${host}:${port}`, metrics: metricsServer?.url, revision: engine.revision?.id ?? null }, 'warden serving');
+
+  let closing: Promise<void> | undefined;
+  return {
+    address: `${host}:${port}`,
+    port,
+    metricsUrl: metricsServer?.url,
+    engine,
+    metrics,
+    reload: () => manager.load(),
+    close: () =>
+      (closing ??= (async () => {
+        await manager.close();
+        await new Promise<void>((resolve) => {
+          const force = setTimeout(() => {
+            server.forceShutdown();
+            resolve();
+          }, 5_000);
+          server.tryShutdown(() => {
+            clearTimeout(force);
+            resolve();
+          });
+        });
+        tls.close();
+        await metricsServer?.close();
+        await decisionLog.close();
+      })()),
+  };
+}

@@ -1,0 +1,55 @@
+import test from 'ava';
+import { canonicalJson, interpretResultSet } from '../../src/engine/index.js';
+
+const EP = 'warden/authz/decision';
+
+test('the authz shape is accepted exactly', (t) => {
+  t.deepEqual(interpretResultSet([{ result: { allow: true, reasons: [] } }], EP, 'authz'), { allow: true, reasons: [] });
+  t.deepEqual(interpretResultSet([{ result: { allow: false, reasons: ['a', 'b'], extra: 1 } }], EP, 'authz'), { allow: false, reasons: ['a', 'b'] });
+});
+
+test('undefined, errors and other shapes deny with a reason that says which', (t) => {
+  const cases: Array<[unknown, string, RegExp]> = [
+    [[], 'undefined', /is undefined/],
+    [[{}], 'undefined', /is undefined/],
+    ['x', 'error', /not a result set/],
+    [[{ result: true }], 'invalid_shape', /got a boolean/],
+    [[{ result: { allow: 'yes', reasons: [] } }], 'invalid_shape', /got an object/],
+    [[{ result: { allow: true } }], 'invalid_shape', /must be/],
+    [[{ result: { allow: true, reasons: [1] } }], 'invalid_shape', /must be/],
+    [[{ result: { allow: true, reasons: [] } }, { result: { allow: true, reasons: [] } }], 'invalid_shape', /2 results/],
+  ];
+  for (const [rs, failure, reason] of cases) {
+    const d = interpretResultSet(rs, EP, 'authz');
+    t.false(d.allow);
+    t.is(d.failure, failure as never);
+    t.is(d.reasons.length, 1);
+    t.regex(d.reasons[0]!, reason);
+  }
+});
+
+test('Envoy decisions: booleans, the authz shape and OPA-Envoy objects', (t) => {
+  t.deepEqual(interpretResultSet([{ result: true }], EP, 'envoy'), { allow: true, reasons: [] });
+  t.like(interpretResultSet([{ result: false }], EP, 'envoy'), { allow: false, reasons: [`denied by ${EP}`] });
+  t.deepEqual(interpretResultSet([{ result: { allow: false, reasons: ['r'] } }], EP, 'envoy'), { allow: false, reasons: ['r'] });
+  const opa = interpretResultSet(
+    [{ result: { allowed: true, headers: { 'x-a': 'b', 'x-m': ['1', '2'] }, response_headers_to_add: { 'x-r': 'v' }, request_headers_to_remove: ['authorization'] } }],
+    EP,
+    'envoy',
+  );
+  t.deepEqual(opa, {
+    allow: true,
+    reasons: [],
+    envoy: { headers: { 'x-a': 'b', 'x-m': ['1', '2'] }, response_headers_to_add: { 'x-r': 'v' }, request_headers_to_remove: ['authorization'] },
+  });
+  t.like(interpretResultSet([{ result: { allowed: false, body: 'b', http_status: 429 } }], EP, 'envoy'), { allow: false, envoy: { body: 'b', http_status: 429 } });
+  for (const bad of [{ allowed: 'y' }, { allowed: true, headers: { a: 1 } }, { allowed: false, http_status: 42 }, { allowed: false, body: 3 }, 'str', 7]) {
+    t.is(interpretResultSet([{ result: bad }], EP, 'envoy').failure, 'invalid_shape', JSON.stringify(bad));
+  }
+});
+
+test('canonical JSON sorts keys at every level and drops undefined', (t) => {
+  t.is(canonicalJson({ b: 1, a: [true, { d: null, c: 'x', u: undefined }] }), '{"a":[true,{"c":"x","d":null}],"b":1}');
+  t.is(canonicalJson({ x: { z: 1, y: 2 } }), canonicalJson({ x: { y: 2, z: 1 } }));
+  t.not(canonicalJson({ a: '1' }), canonicalJson({ a: 1 }));
+});

@@ -1,0 +1,102 @@
+import test from 'ava';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Engine, EngineError, loadRevision, PolicyManager, type PolicyCompiler, type ReloadResult } from '../../src/engine/index.js';
+import { testCompiler } from '../server/helpers/test-policy.js';
+
+const EP = 'warden/authz/decision';
+
+function policyDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-pm-'));
+  mkdirSync(join(dir, 'grants', 'nested'), { recursive: true });
+  writeFileSync(join(dir, 'a.rego'), 'package a\n');
+  writeFileSync(join(dir, 'a_test.rego'), 'package a_test\nFAIL this is a test module and is not compiled\n');
+  writeFileSync(join(dir, 'grants', 'data.yaml'), 'alice:\n  read: true\n');
+  writeFileSync(join(dir, 'grants', 'nested', 'data.json'), '{"x": 1}');
+  return dir;
+}
+
+test('a policy directory in bundle layout: modules anywhere, data mounted by folder, tests left out', async (t) => {
+  const dir = policyDir();
+  let seen: Array<{ path: string }> = [];
+  const compiler: PolicyCompiler = async (modules, entrypoints) => {
+    seen = modules;
+    t.deepEqual(entrypoints, [EP]);
+    return testCompiler()(modules, entrypoints);
+  };
+  const rev = await loadRevision({ policies: dir, entrypoints: [EP], compiler });
+  t.deepEqual(seen.map((m) => m.path), [join(dir, 'a.rego')]);
+  const engine = new Engine();
+  engine.swap(rev);
+  t.true(engine.decide({ action: 'read', subject: { id: 'alice' } }, EP).decision.allow);
+  const again = await loadRevision({ policies: dir, entrypoints: [EP], compiler });
+  t.is(again.id, rev.id, 'equal sources give equal revision ids');
+});
+
+test('load errors carry stable codes and compiler diagnostics', async (t) => {
+  const dir = policyDir();
+  writeFileSync(join(dir, 'b.rego'), 'FAIL\n');
+  const e = await t.throwsAsync(loadRevision({ policies: dir, entrypoints: [EP], compiler: testCompiler() }), { instanceOf: EngineError });
+  t.is(e?.code, 'engine_compile_failed');
+  t.deepEqual(e?.details, [`${join(dir, 'b.rego')}:1:1: rego_parse_error: test failure`]);
+  const missing = await t.throwsAsync(loadRevision({ policies: join(dir, 'nope'), entrypoints: [EP], compiler: testCompiler() }), { instanceOf: EngineError });
+  t.is(missing?.code, 'engine_policy_files');
+  const empty = mkdtempSync(join(tmpdir(), 'warden-pm-'));
+  t.is((await t.throwsAsync(loadRevision({ policies: empty, entrypoints: [EP], compiler: testCompiler() })) as EngineError).code, 'engine_policy_files');
+  t.is((await t.throwsAsync(loadRevision({ policies: dir, entrypoints: [EP] })) as EngineError).code, 'engine_invalid_config');
+});
+
+test('a bundle that is not a bundle is engine_policy_files', async (t) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'warden-pm-')), 'bundle.tar.gz');
+  writeFileSync(file, gzipSync('not a tar'));
+  const e = await t.throwsAsync(loadRevision({ bundle: file, entrypoints: [EP], compiler: testCompiler() }), { instanceOf: EngineError });
+  t.is(e?.code, 'engine_policy_files');
+});
+
+test('the manager swaps changes in, keeps the last good revision on failure, and never overlaps reloads', async (t) => {
+  const dir = policyDir();
+  const engine = new Engine();
+  const results: ReloadResult[] = [];
+  const calls = { count: 0 };
+  const manager = new PolicyManager(engine, { policies: dir, entrypoints: [EP], compiler: testCompiler(calls), debounceMs: 20, onReload: (r) => results.push(r) });
+  try {
+    t.true((await manager.load()).ok);
+    const first = engine.revision!.id;
+    const same = await manager.load();
+    t.true(same.ok && !same.changed, 'an unchanged source swaps nothing');
+    manager.watch();
+    writeFileSync(join(dir, 'grants', 'data.yaml'), 'alice:\n  write: true\n');
+    const deadline = Date.now() + 2000;
+    while (engine.revision!.id === first && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    t.not(engine.revision!.id, first);
+    const good = engine.revision!.id;
+    writeFileSync(join(dir, 'c.rego'), 'FAIL\n');
+    while (!results.some((r) => !r.ok) && Date.now() < deadline + 2000) await new Promise((r) => setTimeout(r, 20));
+    t.is(engine.revision!.id, good);
+    rmSync(join(dir, 'c.rego'));
+    const [a, b] = await Promise.all([manager.load(), manager.load()]);
+    t.is(a, b, 'a load during a load joins it');
+  } finally {
+    await manager.close();
+  }
+});
+
+test('bundles: Wasm and plan bundles load without a compiler; the manifest revision names the revision', async (t) => {
+  const { writeBundle } = await import('../../src/bundle/index.js');
+  const { compilePlan } = await import('../../src/wasm/index.js');
+  const { testPlan } = await import('../server/helpers/test-policy.js');
+  const dir = mkdtempSync(join(tmpdir(), 'warden-pm-'));
+  const wasmBundle = join(dir, 'wasm.tar.gz');
+  writeFileSync(wasmBundle, await writeBundle({ manifest: { revision: 'v42' }, data: { grants: { alice: { read: true } } }, modules: [], wasm: await compilePlan(testPlan()) }));
+  const rev = await loadRevision({ bundle: wasmBundle, entrypoints: [EP] });
+  t.is(rev.id, 'v42');
+  const engine = new Engine();
+  engine.swap(rev);
+  t.true(engine.decide({ action: 'read', subject: { id: 'alice' } }, EP).decision.allow);
+  const planBundle = join(dir, 'plan.tar.gz');
+  writeFileSync(planBundle, await writeBundle({ manifest: {}, data: {}, modules: [], plan: testPlan() }));
+  const planRev = await loadRevision({ bundle: planBundle, entrypoints: [EP] });
+  t.regex(planRev.id, /^[0-9a-f]{12}$/);
+});

@@ -1,0 +1,78 @@
+import test from 'ava';
+import * as grpc from '@grpc/grpc-js';
+import { CHANNEL_OPTIONS, startFixture, unary, type Fixture } from './helpers/fixture.js';
+import { createCa } from './helpers/pki.js';
+
+let fx: Fixture;
+test.before(async () => {
+  fx = await startFixture();
+});
+test.after.always(async () => {
+  await fx?.close();
+});
+
+const ctor = (c: grpc.Client) => c.constructor as unknown as new (address: string, creds: grpc.ChannelCredentials, options: object) => grpc.Client;
+
+async function evaluatedCount(): Promise<number> {
+  const text = await fx.server.metrics.registry.getSingleMetricAsString('warden_decisions_total');
+  return [...text.matchAll(/ (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+}
+
+test.serial('a client without a certificate fails the handshake; nothing is evaluated', async (t) => {
+  const before = await evaluatedCount();
+  const ref = fx.clients();
+  const noCert = new (ctor(ref.authz))(fx.server.address, grpc.credentials.createSsl(Buffer.from(fx.ca.cert)), CHANNEL_OPTIONS);
+  const err = await t.throwsAsync<grpc.ServiceError>(unary(noCert, 'Check', { action: 'read' }, { deadline: Date.now() + 3000 }));
+  t.true([grpc.status.UNAVAILABLE, grpc.status.UNAUTHENTICATED, grpc.status.DEADLINE_EXCEEDED].includes(err!.code));
+  noCert.close();
+  ref.close();
+  t.is(await evaluatedCount(), before);
+});
+
+test.serial('a certificate from another CA fails the handshake', async (t) => {
+  const before = await evaluatedCount();
+  const other = createCa('Other CA');
+  const c = fx.clients('spiffe://example.org/ns/shop/sa/frontend', { ca: other });
+  const err = await t.throwsAsync<grpc.ServiceError>(unary(c.authz, 'Check', { action: 'read' }, { deadline: Date.now() + 3000 }));
+  t.true([grpc.status.UNAVAILABLE, grpc.status.UNAUTHENTICATED, grpc.status.DEADLINE_EXCEEDED].includes(err!.code));
+  c.close();
+  t.is(await evaluatedCount(), before);
+});
+
+test.serial('a trusted certificate without a SPIFFE ID gets UNAUTHENTICATED', async (t) => {
+  const before = await evaluatedCount();
+  const c = fx.clients(null);
+  const err = await t.throwsAsync<grpc.ServiceError>(unary(c.authz, 'Check', { action: 'read' }));
+  t.is(err!.code, grpc.status.UNAUTHENTICATED);
+  t.regex(err!.details, /no spiffe:\/\/ URI SAN/);
+  const envoyErr = await t.throwsAsync<grpc.ServiceError>(unary(c.envoy, 'Check', { attributes: { request: { http: { method: 'GET', path: '/' } } } }));
+  t.is(envoyErr!.code, grpc.status.UNAUTHENTICATED);
+  c.close();
+  t.is(await evaluatedCount(), before);
+});
+
+test.serial('a certificate with two SPIFFE IDs gets UNAUTHENTICATED', async (t) => {
+  const cert = fx.ca.issue({ cn: 'two', uris: ['spiffe://example.org/a', 'spiffe://example.org/b'] });
+  const c = fx.clients(undefined, { cert });
+  const err = await t.throwsAsync<grpc.ServiceError>(unary(c.authz, 'Check', { action: 'read' }));
+  t.is(err!.code, grpc.status.UNAUTHENTICATED);
+  c.close();
+});
+
+test.serial('the requester identity comes from the certificate, with namespace and service account', async (t) => {
+  const c = fx.clients('spiffe://example.org/ns/shop/sa/frontend');
+  const res = await unary<{ allowed: boolean; decision_id: string }>(c.authz, 'Check', { action: 'read', resource: { service: 'mtls-id-test' } });
+  t.true(res.allowed);
+  const lines = await fx.decisions(1);
+  const line = lines.find((l) => l.decision_id === res.decision_id);
+  t.deepEqual(line?.requester, {
+    id: 'spiffe://example.org/ns/shop/sa/frontend',
+    trust_domain: 'example.org',
+    namespace: 'shop',
+    service_account: 'frontend',
+    authenticated_by: 'mtls',
+  });
+  t.deepEqual(line?.subject, line?.requester);
+  t.deepEqual(line?.source, { ip: '127.0.0.1' });
+  c.close();
+});
