@@ -6,3 +6,4 @@ export { PROTO_ROOT, SERVED_PROTOS, LOADER_OPTIONS, loadPackageDefinition } from
 export { buildAuthzInput, peerIp, type AuthzInput } from './authz-input.js';
 export { buildEnvoyInput, parsePath, parseQuery, type EnvoyInput } from './envoy-input.js';
 export { envoyResponse, DECISION_ID_HEADER } from './envoy-response.js';
+export { checkOnce, type CheckCallOptions, type CheckAnswer } from './check-client.js';

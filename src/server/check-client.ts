@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import { loadPackageDefinition } from './protos.js';
+
+export interface CheckCallOptions {
+  /** `host:port` of a Warden server. */
+  address: string;
+  /** Client certificate, its key, and the CA that signed the server's certificate (PEM files). */
+  cert: string;
+  key: string;
+  ca: string;
+  action: string;
+  service: string;
+  path?: string;
+  /** Decide for this SPIFFE ID instead of the caller's own identity. */
+  asSpiffeId?: string;
+  timeoutMs?: number;
+}
+
+export interface CheckAnswer {
+  allowed: boolean;
+  reasons: string[];
+  decision_id: string;
+  policy_revision: string;
+  cached: boolean;
+}
+
+/** One `warden.authz.v1.Authorizer/Check` call over mTLS, as a service or a person at a terminal would make it. */
+export function checkOnce(options: CheckCallOptions): Promise<CheckAnswer> {
+  const pkg = grpc.loadPackageDefinition(loadPackageDefinition()) as unknown as {
+    warden: { authz: { v1: { Authorizer: grpc.ServiceClientConstructor } } };
+  };
+  const credentials = grpc.credentials.createSsl(readFileSync(options.ca), readFileSync(options.key), readFileSync(options.cert));
+  // The dev CA names the server `localhost`; SNI may not carry an IP address.
+  const host = options.address.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  const channelOptions = /^[\d.]+$|:/.test(host) ? { 'grpc.ssl_target_name_override': 'localhost' } : {};
+  const client = new pkg.warden.authz.v1.Authorizer(options.address, credentials, channelOptions);
+  const request = {
+    action: options.action,
+    resource: { service: options.service, path: options.path ?? '', attributes: {} },
+    ...(options.asSpiffeId ? { subject: { spiffe_id: options.asSpiffeId } } : {}),
+  };
+  return new Promise((resolve, reject) => {
+    const deadline = new Date(Date.now() + (options.timeoutMs ?? 5000));
+    client.Check(request, { deadline }, (err: grpc.ServiceError | null, res: CheckAnswer) => {
+      client.close();
+      if (err) reject(err);
+      else resolve(res);
+    });
+  });
+}

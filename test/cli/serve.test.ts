@@ -1,0 +1,38 @@
+import test from 'ava';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const main = join(process.cwd(), 'src/cli/main.ts');
+// The children run in a temporary folder, so tsx is named by path rather than resolved from there.
+const tsx = pathToFileURL(join(process.cwd(), 'node_modules/tsx/dist/loader.mjs')).href;
+
+test('the README path: serve --dev, dev-cert, check allowed and denied over mTLS', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-serve-'));
+  cpSync(join(process.cwd(), 'policies'), join(dir, 'policies'), { recursive: true });
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const server = spawn(process.execPath, ['--import', tsx, main, 'serve', '--dev', '--listen', `127.0.0.1:${port}`, '--metrics', `127.0.0.1:${port + 1}`], { cwd: dir });
+  t.teardown(() => server.kill('SIGTERM'));
+  await new Promise<void>((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 30_000);
+    server.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes('serving on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  const run = (args: string[]) => spawnSync(process.execPath, ['--import', tsx, main, ...args], { cwd: dir, encoding: 'utf8' });
+  t.is(run(['dev-cert', 'spiffe://warden.local/ns/shop/sa/frontend', '--out', 'frontend']).status, 0);
+  const common = ['--cert', 'frontend.pem', '--key', 'frontend-key.pem', '--service', 'orders', '--address', `127.0.0.1:${port}`];
+  const allowed = run(['check', ...common, '--action', 'orders.read']);
+  t.is(allowed.status, 0, allowed.stderr);
+  t.true(JSON.parse(allowed.stdout).allowed);
+  const denied = run(['check', ...common, '--action', 'orders.create']);
+  t.is(denied.status, 1);
+  t.deepEqual(JSON.parse(denied.stdout).reasons, ['no grant lets shop/frontend orders.create on orders']);
+});
