@@ -1,6 +1,7 @@
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { hostBuiltins } from '../builtins/index.js';
 import { compilePlan } from '../wasm/compile-plan.js';
+import { describeThrown } from '../tester/run-tests.js';
 import type { ConformanceCase, Mode } from './case-types.js';
 import { resultsMatch } from './compare-results.js';
 
@@ -9,11 +10,6 @@ export interface RunResult {
   reason?: string;
 }
 
-function describe(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  if (typeof e === 'object' && e !== null && 'message' in e) return String((e as { message: unknown }).message);
-  return String(e);
-}
 
 // As OPA's own harness: strict builtin errors only for cases marked `strict_error`.
 async function compileCase(c: ConformanceCase, mode: Mode): Promise<Uint8Array> {
@@ -36,7 +32,7 @@ export async function runCase(c: ConformanceCase, mode: Mode): Promise<RunResult
     const diagnostics = (e as { diagnostics?: Array<{ code: string }> }).diagnostics ?? [];
     const codes = diagnostics.map((d) => d.code);
     if (wantsError && c.want_error_code?.startsWith('rego_') && codes.includes(c.want_error_code)) return { pass: true };
-    return { pass: false, reason: `compile: ${describe(e).slice(0, 600)}` };
+    return { pass: false, reason: `compile: ${describeThrown(e).slice(0, 600)}` };
   }
   if (c.want_error_code?.startsWith('rego_')) return { pass: false, reason: `wanted compile error ${c.want_error_code}, compiled fine` };
   let rows: unknown[];
@@ -48,7 +44,7 @@ export async function runCase(c: ConformanceCase, mode: Mode): Promise<RunResult
     rows = policy.evaluate(input as object, entrypoint) as unknown[];
   } catch (e) {
     if (wantsError) return { pass: true };
-    return { pass: false, reason: `evaluate: ${describe(e)}` };
+    return { pass: false, reason: `evaluate: ${describeThrown(e)}` };
   }
   if (wantsError) {
     return { pass: false, reason: `wanted error ${c.want_error_code ?? ''} ${c.want_error ?? ''}, got ${JSON.stringify(rows).slice(0, 300)}` };

@@ -1,3 +1,4 @@
+import { CorruptInput, STD_MAP, URL_MAP, goBase64Decode as decodeGoBase64 } from '../strings/encoding.js';
 import { BuiltinError, builtinError, operandTypeError } from '../errors.js';
 import { RegoObjectEntries, RegoSet, isRegoObject, typeNameOf, type RegoObject, type RegoValue } from '../value.js';
 
@@ -38,65 +39,14 @@ export function collectionItems(value: RegoValue): RegoValue[] | undefined {
 /** A Go error with its own text; builtins turn it into `name: message`. */
 export class GoError extends Error {}
 
-const STD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-function decodeMap(alphabet: string): Int16Array {
-  const m = new Int16Array(256).fill(-1);
-  for (let i = 0; i < alphabet.length; i++) m[alphabet.charCodeAt(i)] = i;
-  return m;
-}
-
-const STD_MAP = decodeMap(STD);
-const URL_MAP = decodeMap(URL);
-
-/**
- * Go's base64 decoding with padding (StdEncoding / URLEncoding, not strict): CR and LF are skipped,
- * errors say `illegal base64 data at input byte N` with Go's offsets.
- */
+/** Go's base64 decoding (shared with the strings family), its errors as GoErrors. */
 function goBase64Decode(src: Buffer, map: Int16Array): Buffer {
-  const out: number[] = [];
-  let si = 0;
-  const corrupt = (at: number): GoError => new GoError(`illegal base64 data at input byte ${at}`);
-  while (si < src.length) {
-    const dbuf = [0, 0, 0, 0];
-    let dlen = 4;
-    let j = 0;
-    for (; j < 4; j++) {
-      if (si === src.length) {
-        if (j === 0) return Buffer.from(out);
-        throw corrupt(si - j);
-      }
-      const c = src[si]!;
-      si++;
-      const v = map[c]!;
-      if (v >= 0) {
-        dbuf[j] = v;
-        continue;
-      }
-      if (c === 0x0a || c === 0x0d) {
-        j--;
-        continue;
-      }
-      if (c !== 0x3d) throw corrupt(si - 1);
-      if (j === 0 || j === 1) throw corrupt(si - 1);
-      if (j === 2) {
-        while (si < src.length && (src[si] === 0x0a || src[si] === 0x0d)) si++;
-        if (si === src.length) throw corrupt(src.length);
-        if (src[si] !== 0x3d) throw corrupt(si - 1);
-        si++;
-      }
-      while (si < src.length && (src[si] === 0x0a || src[si] === 0x0d)) si++;
-      if (si < src.length) throw corrupt(si);
-      dlen = j;
-      break;
-    }
-    const val = (dbuf[0]! << 18) | (dbuf[1]! << 12) | (dbuf[2]! << 6) | dbuf[3]!;
-    const bytes = [(val >> 16) & 0xff, (val >> 8) & 0xff, val & 0xff];
-    for (let k = 0; k < dlen - 1; k++) out.push(bytes[k]!);
-    if (dlen < 4) break;
+  try {
+    return decodeGoBase64(src, map);
+  } catch (e) {
+    if (e instanceof CorruptInput) throw new GoError(e.message);
+    throw e;
   }
-  return Buffer.from(out);
 }
 
 export function stdBase64Decode(s: string | Buffer): Buffer {

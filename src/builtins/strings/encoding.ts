@@ -13,19 +13,19 @@ function decodeMap(alphabet: string): Int16Array {
   return m;
 }
 
-const STD_MAP = decodeMap(STD);
-const URL_MAP = decodeMap(URL);
+export const STD_MAP = decodeMap(STD);
+export const URL_MAP = decodeMap(URL);
 const PAD = 0x3d;
 const isNewline = (b: number | undefined): boolean => b === 0x0a || b === 0x0d;
 
-class CorruptInput extends Error {
+export class CorruptInput extends Error {
   constructor(readonly offset: number) {
     super(`illegal base64 data at input byte ${offset}`);
   }
 }
 
 /** Go's (non-strict, padded) Encoding.DecodeString, quantum by quantum. */
-function goBase64Decode(src: Buffer, map: Int16Array): Buffer {
+export function goBase64Decode(src: Buffer, map: Int16Array): Buffer {
   const out: number[] = [];
   let si = 0;
   while (si < src.length) {

@@ -1,6 +1,6 @@
 import type { Body, Expr, Term } from '../ast.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { exprTerms, refName, varsOf, walkTerm, ROOTS } from './terms.js';
+import { exprTerms, refName, termKey, varsOf, walkTerm, ROOTS } from './terms.js';
 
 /** How many arguments a callable takes (builtin or user function), or undefined if unknown. */
 export type ArityOf = (operator: Term) => number | undefined;
@@ -112,11 +112,10 @@ export class SafetyChecker {
       });
     }
     if (a.type === 'object' && b.type === 'object' && a.entries.length === b.entries.length) {
-      const keyOf = (t: Term) => JSON.stringify(t, (key, v) => (key === 'loc' ? undefined : v));
-      const bByKey = new Map(b.entries.map(([kt, vt]) => [keyOf(kt), vt]));
+      const bByKey = new Map(b.entries.map(([kt, vt]) => [termKey(kt), vt]));
       const scratch = new Set(bound);
       return a.entries.every(([kt, vt]) => {
-        const other = bByKey.get(keyOf(kt));
+        const other = bByKey.get(termKey(kt));
         if (other === undefined || !this.unifiable(vt, other, scratch, outer)) return false;
         this.binds(vt, scratch, scratch);
         this.binds(other, scratch, scratch);

@@ -161,3 +161,8 @@ export const ROOTS = new Set(['input', 'data']);
 export function isGenerated(name: string): boolean {
   return name.startsWith('$') || name.startsWith('__local');
 }
+
+/** A term's structure as text, without locations: equal for terms that mean the same. */
+export function termKey(t: unknown): string {
+  return JSON.stringify(t, (key, v) => (key === 'loc' ? undefined : v));
+}

@@ -5,7 +5,7 @@ import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
 import { valueTerm } from './annotations.js';
 import type { SafetyChecker } from '../compile/safety.js';
 import { DEPRECATED_BUILTINS, builtinArity, isBuiltin } from '../compile/builtin-catalog.js';
-import { refName, varsOf, walkTerm, ROOTS } from '../compile/terms.js';
+import { refName, termKey, varsOf, walkTerm, ROOTS } from '../compile/terms.js';
 import { exprTermsOf } from '../compile/safety.js';
 import { FnBuilder, boolOp, local } from './ir-builder.js';
 import type { MockEnv } from './mock-env.js';
@@ -640,16 +640,15 @@ export class BodyPlanner {
       return step(0);
     }
     if (a.type === 'object' && b.type === 'object' && !this.isBound(a, scope) && !this.isBound(b, scope)) {
-      const keyOf = (t: Term) => JSON.stringify(t, (key, v) => (key === 'loc' ? undefined : v));
-      const bByKey = new Map(b.entries.map(([kt, vt]) => [keyOf(kt), vt]));
-      if (a.entries.length !== b.entries.length || !a.entries.every(([kt]) => bByKey.has(keyOf(kt)))) {
+      const bByKey = new Map(b.entries.map(([kt, vt]) => [termKey(kt), vt]));
+      if (a.entries.length !== b.entries.length || !a.entries.every(([kt]) => bByKey.has(termKey(kt)))) {
         this.fb.emit('BreakStmt', { index: 0 });
         return;
       }
       const step = (i: number): void => {
         if (i === a.entries.length) return k();
         const [kt, vt] = a.entries[i]!;
-        this.unify(vt, bByKey.get(keyOf(kt))!, scope, () => step(i + 1));
+        this.unify(vt, bByKey.get(termKey(kt))!, scope, () => step(i + 1));
       };
       return step(0);
     }

@@ -1,4 +1,5 @@
 import type { Term } from '../ast.js';
+import { termKey } from '../compile/terms.js';
 
 /**
  * Replacements made by `with` for rules, functions and builtins, keyed by `data.a.b` path or
@@ -30,7 +31,7 @@ export class MockEnvs {
   }
 
   private intern(mocks: Map<string, Term>): MockEnv {
-    const key = [...mocks].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${JSON.stringify(strip(v))}`).join(';');
+    const key = [...mocks].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${termKey(v)}`).join(';');
     let env = this.byKey.get(key);
     if (!env) {
       env = { id: this.byKey.size, mocks };
@@ -38,14 +39,4 @@ export class MockEnvs {
     }
     return env;
   }
-}
-
-function strip(t: unknown): unknown {
-  if (Array.isArray(t)) return t.map(strip);
-  if (t && typeof t === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(t)) if (k !== 'loc') out[k] = strip(v);
-    return out;
-  }
-  return t;
 }
