@@ -38,7 +38,8 @@ export interface ArrayTerm extends Node { type: 'array'; items: Term[] }
 export interface ObjectTerm extends Node { type: 'object'; entries: Array<[Term, Term]> }
 export interface SetTerm extends Node { type: 'set'; items: Term[] }
 export interface ArrayComprehension extends Node { type: 'arrayComprehension'; head: Term; body: Body }
-export interface SetComprehension extends Node { type: 'setComprehension'; head: Term; body: Body }
+/** `templateValue`: made by the parser for a template-string value with `with` modifiers. */
+export interface SetComprehension extends Node { type: 'setComprehension'; head: Term; body: Body; templateValue?: boolean }
 export interface ObjectComprehension extends Node { type: 'objectComprehension'; key: Term; value: Term; body: Body }
 /**
  * A call in term position: `count(x)`, or an operator: `a + b` is operator ref `plus` with args

@@ -35,6 +35,9 @@ export interface CodegenContext {
 
 const MAX_HOST_ARGS = 4;
 
+/** Builtins whose value OPA keeps for the rest of a query once computed for the same arguments. */
+const PER_EVALUATION_BUILTINS = new Set(['rand.intn', 'uuid.rfc4122']);
+
 /** Generates the body of one IR plan (params input, data) or function (its params). */
 export class BodyGenerator {
   private readonly fb: FunctionBuilder;
@@ -343,9 +346,39 @@ export class BodyGenerator {
       this.fb.tee(tmp).globalSet(g).close().get(tmp);
       return;
     }
+    if (PER_EVALUATION_BUILTINS.has(func)) return this.memoHostCall(func, id, args);
     this.fb.i32(id);
     for (const a of args) this.operand(a);
     this.rt(`rt_host_call${args.length}`);
+  }
+
+  /** One value per arguments and evaluation (an object keyed by the argument array), as OPA. */
+  private memoHostCall(func: string, id: number, args: Operand[]): void {
+    const fb = this.fb;
+    const g = this.ctx.nullaryCacheGlobal(`memo:${func}`);
+    const key = fb.newLocal();
+    const value = fb.newLocal();
+    fb.i32(args.length);
+    this.rt('rt_make_array');
+    fb.set(key);
+    for (const a of args) {
+      fb.get(key);
+      this.operand(a);
+      this.rt('rt_array_append');
+    }
+    fb.globalGet(g).op(OP.i32Eqz).open(OP.if);
+    this.rt('rt_make_object');
+    fb.globalSet(g).close();
+    fb.globalGet(g).get(key);
+    this.rt('rt_dot');
+    fb.tee(value).op(OP.i32Eqz).open(OP.if);
+    fb.i32(id);
+    for (const a of args) this.operand(a);
+    this.rt(`rt_host_call${args.length}`);
+    fb.tee(value).open(OP.if);
+    fb.globalGet(g).get(key).get(value);
+    this.rt('rt_object_insert');
+    fb.close().close().get(value);
   }
 
   private callDynamic(path: Operand[], args: number[], result: number): void {

@@ -1,8 +1,15 @@
 import type { Body, Expr, Location, Module, RefTerm, Rule, Term, VarTerm } from '../ast.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { Scope } from './scope.js';
-import { ref, str, variable, ROOTS } from './terms.js';
+import { ref, str, variable, walkTerm, ROOTS } from './terms.js';
 import type { RuleDef, RuleKind } from './rule-defs.js';
+
+
+function containsCall(t: Term): boolean {
+  let found = false;
+  walkTerm(t, (x) => (found ||= x.type === 'call' || x.type === 'templateString'));
+  return found;
+}
 
 /**
  * Name resolution and local renaming, per rule: declared locals (`:=`, `some`, function args,
@@ -176,8 +183,18 @@ export class Resolver {
   rule(rule: Rule): RuleDef | undefined {
     const scope = new Scope(undefined, this.fresh);
     const head = rule.head;
-    const args = (head.args ?? []).map((a) => this.declarePattern(a, scope));
-    const body = this.body(rule.body, scope);
+    // As OPA: calls in argument patterns (`f($"{x}")`) are evaluated in the body, after it binds
+    // their variables, and unified with the argument there.
+    const argBody: Body = [];
+    const argTerms = (head.args ?? []).map((a, i) => {
+      if (!containsCall(a)) return a;
+      const v: Term = { type: 'var', name: `$arg${i}`, loc: a.loc };
+      const operator: RefTerm = { type: 'ref', head: { type: 'var', name: 'eq', loc: a.loc }, path: [], loc: a.loc };
+      argBody.push({ type: 'call', operator, args: [v, a], negated: false, with: [], loc: a.loc });
+      return v;
+    });
+    const args = argTerms.map((a) => this.declarePattern(a, scope));
+    const body = this.body([...rule.body, ...argBody], scope);
     const pkg = this.packagePath();
     const refTerms = head.ref;
     const first = refTerms[0];

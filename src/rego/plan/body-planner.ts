@@ -23,7 +23,7 @@ export interface PlannerServices {
   /** The IR function for a rule group under a mock environment (planned on first use). */
   funcName(group: RuleGroup, env: MockEnv): string;
   withMocks(env: MockEnv, more: Array<[string, Term]>): MockEnv;
-  withoutMock(env: MockEnv, name: string): MockEnv;
+  withoutFunctionMocks(env: MockEnv): MockEnv;
   /** A fresh number for carrying a `with` value through data. */
   nextCarrier(): number;
   /** `rego.metadata.rule()` / `rego.metadata.chain()` of a rule definition. */
@@ -295,52 +295,56 @@ export class BodyPlanner {
 
   planCall(op: RefTerm, args: Term[], scope: VarScope, k: KOp): void {
     const name = refName(op)!;
+    if (name === 'rego.metadata.rule' || name === 'rego.metadata.chain') {
+      return this.planTerm(valueTerm(this.svc.metadata(this.currentDef, name === 'rego.metadata.rule' ? 'rule' : 'chain'), op.loc), scope, k);
+    }
+    this.planTerms(args, scope, (ops) => this.callWithOperands(op, ops, scope, k));
+  }
+
+  /** A call whose arguments are evaluated (in the caller's environment). */
+  private callWithOperands(op: RefTerm, ops: Operand[], scope: VarScope, k: KOp): void {
+    const name = refName(op)!;
     const mock = this.env.mocks.get(name);
     if (mock) {
       if (mock.type === 'ref' && this.arityOf(mock) !== undefined) {
-        // The replacement itself sees the original: `with f as g` where g calls f is not recursion.
+        // The replacement sees the originals: `with f as g` where g calls f is not recursion.
         const saved = this.env;
-        this.env = this.svc.withoutMock(saved, name);
+        this.env = this.svc.withoutFunctionMocks(saved);
         try {
-          return this.planCall(mock, args, scope, (op) => {
+          return this.callWithOperands(mock, ops, scope, (result) => {
             this.env = saved;
-            k(op);
+            k(result);
           });
         } finally {
           this.env = saved;
         }
       }
-      // Replaced by a value: the call evaluates its arguments and yields the value.
-      return this.planTerms(args, scope, () => this.planTerm(mock, scope, k));
+      // Replaced by a value: the call yields the value.
+      return this.planTerm(mock, scope, k);
     }
-    if (name === 'rego.metadata.rule' || name === 'rego.metadata.chain') {
-      return this.planTerm(valueTerm(this.svc.metadata(this.currentDef, name === 'rego.metadata.rule' ? 'rule' : 'chain'), op.loc), scope, k);
-    }
-    this.planTerms(args, scope, (ops) => {
-      const result = this.fb.newLocal();
-      if (op.head.type === 'var' && op.head.name === 'data') {
-        const path = op.path.map((p) => (p.type === 'string' ? p.value : ''));
-        const group = this.svc.tree.node(path)?.group;
-        if (!group || group.kind !== 'function') {
-          this.error(op.loc, `undefined function data.${path.join('.')}`, 'rego_type_error');
-          return;
-        }
-        const func = this.svc.funcName(group, this.env);
-        this.fb.emit('CallStmt', { func, args: [local(this.inputLocal), local(this.dataLocal), ...ops], result });
-        return k(local(result));
-      }
-      if (!isBuiltin(name)) {
-        this.error(op.loc, `undefined function ${name}`, 'rego_type_error');
+    const result = this.fb.newLocal();
+    if (op.head.type === 'var' && op.head.name === 'data') {
+      const path = op.path.map((p) => (p.type === 'string' ? p.value : ''));
+      const group = this.svc.tree.node(path)?.group;
+      if (!group || group.kind !== 'function') {
+        this.error(op.loc, `undefined function data.${path.join('.')}`, 'rego_type_error');
         return;
       }
-      if (DEPRECATED_BUILTINS.has(name) && (this.currentDef?.module.regoVersion ?? 1) === 1) {
-        this.error(op.loc, `deprecated built-in function calls in expression: ${name}`, 'rego_type_error');
-        return;
-      }
-      this.fb.ir.useBuiltin(name, builtinArity(name)!);
-      this.fb.emit('CallStmt', { func: name, args: ops, result });
-      k(local(result));
-    });
+      const func = this.svc.funcName(group, this.env);
+      this.fb.emit('CallStmt', { func, args: [local(this.inputLocal), local(this.dataLocal), ...ops], result });
+      return k(local(result));
+    }
+    if (!isBuiltin(name)) {
+      this.error(op.loc, `undefined function ${name}`, 'rego_type_error');
+      return;
+    }
+    if (DEPRECATED_BUILTINS.has(name) && (this.currentDef?.module.regoVersion ?? 1) === 1) {
+      this.error(op.loc, `deprecated built-in function calls in expression: ${name}`, 'rego_type_error');
+      return;
+    }
+    this.fb.ir.useBuiltin(name, builtinArity(name)!);
+    this.fb.emit('CallStmt', { func: name, args: ops, result });
+    k(local(result));
   }
 
   planTerms(terms: Term[], scope: VarScope, k: (ops: Operand[]) => void): void {
@@ -461,6 +465,10 @@ export class BodyPlanner {
         fb.emit('ArrayAppendStmt', { array: arr, value: fb.str(p) });
         continue;
       }
+      if (p.type === 'setComprehension' && p.templateValue) {
+        this.planTerm(p, scope, (op) => fb.emit('ArrayAppendStmt', { array: arr, value: op }));
+        continue;
+      }
       const set = fb.newLocal();
       fb.emit('MakeSetStmt', { target: set });
       const block = fb.block(() => this.planTerm(p, scope.child(), (op) => fb.emit('SetAddStmt', { value: op, set })));
@@ -483,6 +491,35 @@ export class BodyPlanner {
   }
 
   /** Applies ref segments to the value in `src`: Dot for known keys, Scan for unbound variables. */
+  /**
+   * A path into base documents. As OPA's storage reads them, an integer key also finds the
+   * object key spelled the same (`data[2]` reads `{"2": …}`).
+   */
+  private planStoredPath(src: number, path: Term[], from: number, scope: VarScope, k: KOp): void {
+    const j = path.findIndex((seg, at) => at >= from && seg.type === 'number' && /^\d+$/.test(seg.text));
+    if (j < 0) return this.planPath(src, path, from, scope, k);
+    const fb = this.fb;
+    const text = (path[j] as Extract<Term, { type: 'number' }>).text;
+    this.planPath(src, path.slice(0, j), from, scope, (v) =>
+      this.planTerm(path[j]!, scope, (numberKey) => {
+        const obj = fb.toLocal(v);
+        const found = fb.newLocal();
+        fb.emit('ResetLocalStmt', { target: found });
+        fb.emit('BlockStmt', { blocks: [fb.block(() => fb.emit('DotStmt', { source: local(obj), key: numberKey, target: found }))] });
+        fb.emit('BlockStmt', {
+          blocks: [
+            fb.block(() => {
+              fb.emit('IsUndefinedStmt', { source: found });
+              fb.emit('DotStmt', { source: local(obj), key: fb.str(text), target: found });
+            }),
+          ],
+        });
+        fb.emit('IsDefinedStmt', { source: found });
+        this.planStoredPath(found, path, j + 1, scope, k);
+      }),
+    );
+  }
+
   planPath(src: number, path: Term[], i: number, scope: VarScope, k: KOp): void {
     if (i === path.length) return k(local(src));
     const seg = path[i]!;
@@ -528,7 +565,7 @@ export class BodyPlanner {
     if (mock) {
       return this.planTerm(mock.value, scope, (v) => this.planPath(fb.toLocal(v), path, mock.depth, scope, k));
     }
-    if (!node) return this.planPath(this.dataLocal, path, 0, scope, k);
+    if (!node) return this.planStoredPath(this.dataLocal, path, 0, scope, k);
     if (node.group) {
       if (node.group.kind === 'function') {
         this.error(t.loc, `function data.${ground.join('.')} used as a value`, 'rego_type_error');

@@ -16,14 +16,15 @@ export const EMPTY_ENV: MockEnv = { id: 0, mocks: new Map() };
 export class MockEnvs {
   private readonly byKey = new Map<string, MockEnv>([['', EMPTY_ENV]]);
 
-  /** `base` extended with `more` (later entries win), interned so equal environments share an id. */
-  without(base: MockEnv, name: string): MockEnv {
-    if (!base.mocks.has(name)) return base;
+  /** `base` without the replacements of `names`. */
+  without(base: MockEnv, names: string[]): MockEnv {
+    if (!names.some((n) => base.mocks.has(n))) return base;
     const mocks = new Map(base.mocks);
-    mocks.delete(name);
+    for (const n of names) mocks.delete(n);
     return this.intern(mocks);
   }
 
+  /** `base` extended with `more` (later entries win), interned so equal environments share an id. */
   extend(base: MockEnv, more: Array<[string, Term]>): MockEnv {
     const mocks = new Map(base.mocks);
     for (const [k, v] of more) mocks.set(k, v);

@@ -61,8 +61,16 @@ export class Planner implements PlannerServices {
     return this.carriers++;
   }
 
-  withoutMock(env: MockEnv, name: string): MockEnv {
-    return this.envs.without(env, name);
+  /**
+   * The environment a `with` replacement function runs in: as OPA, no function or builtin mocks
+   * (a mock never calls another mock, nor itself); rule and data replacements stay.
+   */
+  withoutFunctionMocks(env: MockEnv): MockEnv {
+    const isFunctionMock = (name: string): boolean => {
+      if (!name.startsWith('data.')) return true;
+      return this.tree.node(name.slice(5).split('.'))?.group?.kind === 'function';
+    };
+    return this.envs.without(env, [...env.mocks.keys()].filter(isFunctionMock));
   }
 
   private readonly inProgress: string[] = [];
@@ -187,6 +195,20 @@ export class Planner implements PlannerServices {
                 if (leafSet && i === levels - 1) fb.emit('MakeSetStmt', { target: next });
                 else fb.emit('MakeObjectStmt', { target: next });
                 fb.emit('ObjectInsertStmt', { key: ops[i]!, value: local(next), object: obj });
+              }),
+            ],
+          });
+          // Another rule put a value of another kind here: inserting over it is a conflict.
+          const want = leafSet && i === levels - 1 ? 'IsSetStmt' : 'IsObjectStmt';
+          const parent = obj;
+          const key = ops[i]!;
+          fb.emit('BlockStmt', {
+            blocks: [
+              fb.block(() => {
+                fb.emit('NotStmt', { block: fb.block(() => fb.emit(want, { source: local(next) })) });
+                const clash = fb.newLocal();
+                fb.emit('MakeObjectStmt', { target: clash });
+                fb.emit('ObjectInsertOnceStmt', { key, value: local(clash), object: parent });
               }),
             ],
           });

@@ -1,5 +1,6 @@
 import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
 import type { Diagnostic } from '../diagnostics.js';
+import type { Term } from '../ast.js';
 
 /** A node of `data`'s virtual-document tree: rules defined here and deeper paths. */
 export interface TreeNode {
@@ -67,6 +68,53 @@ export class RuleTree {
         g.defaults.push(def);
       } else g.defs.push(def);
     }
+    this.foldUnderObjectRules();
+  }
+
+  /**
+   * Rules defined below a rule with variable keys (`p[q] contains r` and `p.b contains "foo"`) are
+   * one document, as in OPA: their definitions join the upper rule as inserts at ground keys, so
+   * sets union and clashing values are conflicts. Rules with defaults or `else` stay separate.
+   */
+  private foldUnderObjectRules(node: TreeNode = this.root): void {
+    const g = node.group;
+    if (g?.kind === 'object' && g.defs.length > 0) {
+      const leafSets = g.defs.every((d) => d.element !== undefined);
+      if (g.defs.every((d) => (d.element !== undefined) === leafSets)) {
+        const folded = new Set<RuleGroup>();
+        const visit = (n: TreeNode, below: string[]): boolean => {
+          let all = true;
+          for (const [seg, child] of n.children) {
+            const sub = [...below, seg];
+            const d = child.group;
+            if (d) {
+              const fits = d.kind === (leafSets ? 'set' : 'complete') || (d.kind === 'object' && d.defs.every((x) => (x.element !== undefined) === leafSets));
+              if (!fits || d.defaults.length > 0 || d.defs.some((x) => x.elses.length > 0)) {
+                all = false;
+                continue;
+              }
+              for (const def of d.defs) {
+                const ground = sub.map((value): Term => ({ type: 'string', value, loc: def.loc }));
+                g.defs.push({ ...def, kind: 'object', keys: [...ground, ...def.keys] });
+              }
+              folded.add(d);
+              child.group = undefined;
+            }
+            if (visit(child, sub) && child.children.size === 0 && !child.group) n.children.delete(seg);
+            else all = false;
+          }
+          return all;
+        };
+        // Deeper rules first: they build the objects on their way, and a rule whose value lands
+        // on one of those keys afterwards is a conflict rather than a write into its value.
+        const own = g.defs.splice(0, g.defs.length);
+        visit(node, []);
+        g.defs.push(...own);
+        if (folded.size > 0) this.groups.splice(0, this.groups.length, ...this.groups.filter((x) => !folded.has(x)));
+        return;
+      }
+    }
+    for (const child of node.children.values()) this.foldUnderObjectRules(child);
   }
 
   /** The node at `path`, if any rule lives at or below it. */

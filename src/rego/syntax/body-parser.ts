@@ -1,4 +1,4 @@
-import type { Body, Expr, ExprKind, RefTerm, Term, VarTerm, WithModifier } from '../ast.js';
+import type { Body, Expr, ExprKind, Term, VarTerm } from '../ast.js';
 import { TermParser } from './term-parser.js';
 
 /** Bodies and expressions: `not`, `some`, `every`, `with`, `:=` and `=`, `k, v in xs`. */
@@ -37,15 +37,7 @@ export abstract class BodyParser extends TermParser {
     if (this.isWord('some') && !this.keywordAsName()) kind = this.parseSome();
     else if (this.isKeyword('every') && !this.keywordAsName()) kind = this.parseEvery();
     else kind = this.parseExprTerms(start);
-    const withs: WithModifier[] = [];
-    while (this.isWord('with') && !this.keywordAsName()) {
-      const w = this.next();
-      const target = this.parsePostfix(this.parsePrimary());
-      const ref: RefTerm = target.type === 'ref' ? target : target.type === 'var' ? { type: 'ref', head: target, path: [], loc: target.loc } : this.raise(target.loc.offset, 'with target must be a reference');
-      this.expect('as', 'expected as after the with target');
-      const value = this.parseTermExpr();
-      withs.push({ target: ref, value, loc: this.loc(w.start) });
-    }
+    const withs = this.parseWithModifiers();
     return { ...kind, negated, with: withs, loc: this.loc(start) } as Expr;
   }
 

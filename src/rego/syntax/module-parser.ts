@@ -2,7 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Annotations, Body, Import, Module, Package, RefTerm, Rule, RuleHead, StringTerm, Term } from '../ast.js';
 import { BodyParser } from './body-parser.js';
 import type { Comment, Token } from './tokens.js';
-import { SourceText } from './source-text.js';
+import { SourceText, SyntaxFailure } from './source-text.js';
 
 const V1_KEYWORDS = ['in', 'every', 'contains', 'if'];
 
@@ -85,8 +85,20 @@ export class ModuleParser extends BodyParser {
   private parseRuleBody(): Body | undefined {
     if (this.isKeyword('if') && !this.keywordAsName()) {
       this.next();
-      if (this.isPunct('{')) return this.parseBraceBody();
-      return [this.parseExpr()];
+      if (!this.isPunct('{')) return [this.parseExpr()];
+      // As OPA: `if {x: 1 | …}` is one expression (an object comprehension); `if { x }` parses
+      // as a set literal, which a body never is, so braces then hold a body.
+      const saved = { pos: this.pos, depth: this.depth, bar: this.barStopsAt };
+      try {
+        const expr = this.parseExpr();
+        if (!(expr.type === 'term' && expr.term.type === 'set')) return [expr];
+      } catch (e) {
+        if (!(e instanceof SyntaxFailure)) throw e;
+      }
+      this.pos = saved.pos;
+      this.depth = saved.depth;
+      this.barStopsAt = saved.bar;
+      return this.parseBraceBody();
     }
     if (this.isPunct('{') && !this.tok.newlineBefore) {
       if (this.keywords.has('if') && this.regoVersion === 1) this.raise(this.tok.start, '`if` keyword is required before rule body');

@@ -1,4 +1,4 @@
-import type { Body, CallTerm, Location, RefTerm, Term, VarTerm } from '../ast.js';
+import type { Body, CallTerm, Expr, Location, RefTerm, Term, VarTerm, WithModifier } from '../ast.js';
 import { SourceText } from './source-text.js';
 import { ParserState } from './parser-state.js';
 import { tokenize } from './tokenizer.js';
@@ -12,7 +12,7 @@ export abstract class TermParser extends ParserState {
   /** Bracket nesting: at depth 0 a line break ends an expression. */
   protected depth = 0;
   /** Depth at which `|` ends a comprehension head instead of meaning set union. */
-  private barStopsAt = -1;
+  protected barStopsAt = -1;
 
   /** The first term inside `[` or `{`: a `|` after it starts a comprehension body. */
   private parseHead(): Term {
@@ -265,10 +265,36 @@ export abstract class TermParser extends ParserState {
       const { tokens } = tokenize(p.expr!, p.offset);
       const sub = this.subParser(tokens);
       const term = sub.parseTermExpr();
+      const withs = sub.parseWithModifiers();
       if (sub.tok.type !== 'eof') sub.unexpected('expected } to end the template expression');
-      out.push(term);
+      out.push(withs.length === 0 ? term : this.templateValueWith(term, withs));
     }
     return { type: 'templateString', parts: out, loc: this.loc(start) };
+  }
+
+  /** `with target as value` modifiers after an expression. */
+  parseWithModifiers(): WithModifier[] {
+    const withs: WithModifier[] = [];
+    while (this.isWord('with') && !this.keywordAsName()) {
+      const w = this.next();
+      const target = this.parsePostfix(this.parsePrimary());
+      const ref: RefTerm = target.type === 'ref' ? target : target.type === 'var' ? { type: 'ref', head: target, path: [], loc: target.loc } : this.raise(target.loc.offset, 'with target must be a reference');
+      this.expect('as', 'expected as after the with target');
+      const value = this.parseTermExpr();
+      withs.push({ target: ref, value, loc: this.loc(w.start) });
+    }
+    return withs;
+  }
+
+  /**
+   * `{a with input as x}` inside a template string: the value is taken in a set comprehension
+   * whose one expression carries the modifiers (the template builtin takes each value as a set).
+   */
+  private templateValueWith(term: Term, withs: WithModifier[]): Term {
+    const loc = term.loc;
+    const v: VarTerm = { type: 'var', name: this.wildcard(), loc };
+    const expr: Expr = { type: 'call', operator: this.opRef('eq', loc), args: [v, term], negated: false, with: withs, loc };
+    return { type: 'setComprehension', head: v, body: [expr], templateValue: true, loc };
   }
 
   /** An identifier used as a name although it is a keyword (`default.foo`, `contains(…)`). */

@@ -1,0 +1,78 @@
+import test from 'ava';
+import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import { compile } from '../../src/rego/index.js';
+import { hostBuiltins } from '../../src/builtins/index.js';
+
+async function evaluate(source: string, entrypoint: string, input?: unknown, data?: unknown) {
+  const wasm = await compile({ modules: [{ path: 'p.rego', source }], entrypoints: [entrypoint] });
+  const policy = await loadPolicy(wasm, undefined, hostBuiltins);
+  if (data !== undefined) policy.setData(data as object);
+  return policy.evaluate(input as object, entrypoint);
+}
+
+test('a brace right after `if` is one expression when it is a comprehension, else a body', async (t) => {
+  const src = `package t
+keys := object.keys(x) if x := {k: 1 | some k in input.ks}
+ok if {k: 1 | some k in input.ks}
+set_body if { input.a }
+`;
+  t.deepEqual(await evaluate(src, 't/ok', { ks: ['a'] }), [{ result: true }]);
+  t.deepEqual(await evaluate(src, 't/set_body', { a: true }), [{ result: true }]);
+  t.deepEqual(await evaluate(src, 't/set_body', { a: false }), []);
+});
+
+test('`with` inside a template string applies to that value only', async (t) => {
+  const src = 'package t\na := input.a\np := $"got {a with input as {"a": 42}} and {a}"\n';
+  t.deepEqual(await evaluate(src, 't/p', { a: 1 }), [{ result: 'got 42 and 1' }]);
+});
+
+test('calls in function argument patterns are evaluated after the body binds their variables', async (t) => {
+  const src = 'package t\np := f("foo bar")\nf($"{x} {input.y}") := 42 if x = "foo"\n';
+  t.deepEqual(await evaluate(src, 't/p', { y: 'bar' }), [{ result: 42 }]);
+  t.deepEqual(await evaluate(src, 't/p', { y: 'baz' }), []);
+});
+
+test('a `with` replacement function sees no other function mocks, while its arguments do', async (t) => {
+  const src = `package t
+boom(x) := 1 / 0
+g(x) := count(x)
+p if q with count as boom
+q if r with object.union_n as g
+r if object.union_n([{}, {}]) == 2
+`;
+  t.deepEqual(await evaluate(src, 't/p'), [{ result: true }]);
+  const args = `package t
+fake_decode(x) := {"owner": x}
+fake_fetch(_) := "alice"
+claims := decode(fetch(1))
+decode(x) := x
+fetch(x) := x
+p if claims.owner == "alice" with decode as fake_decode with fetch as fake_fetch
+`;
+  t.deepEqual(await evaluate(args, 't/p'), [{ result: true }]);
+});
+
+test('rules below a rule with variable keys are one document: sets union, clashes conflict', async (t) => {
+  const sets = 'package t\np[q] contains r if { some q in ["a", "b"]; some r in ["x"] }\np.b contains "foo"\n';
+  t.deepEqual(await evaluate(sets, 't/p'), [{ result: { a: ['x'], b: ['foo', 'x'] } }]);
+  const clash = 'package t\np[q].r.s := i if q := ["a", "b"][i]\np.a.r := 42\n';
+  await t.throwsAsync(async () => evaluate(clash, 't/p'), { any: true });
+  const inject = 'package t\np[q].r := {"s": 1} if q := "q"\np.q.r.t := 2\n';
+  await t.throwsAsync(async () => evaluate(inject, 't/p'), { any: true });
+  const fine = 'package t\np[q].r := 1 if q := "a"\np.b.r := 2\n';
+  t.deepEqual(await evaluate(fine, 't/p'), [{ result: { a: { r: 1 }, b: { r: 2 } } }]);
+});
+
+test('an integer key into stored data also finds the object key spelled the same', async (t) => {
+  const src = 'package t\np := data.nested[2]\nq := data.list[1]\nr := o[2] if o := data.nested\n';
+  const data = { nested: { '2': 'bar' }, list: ['a', 'b'] };
+  t.deepEqual(await evaluate(src, 't/p', undefined, data), [{ result: 'bar' }]);
+  t.deepEqual(await evaluate(src, 't/q', undefined, data), [{ result: 'b' }]);
+  t.deepEqual(await evaluate(src, 't/r', undefined, data), []);
+});
+
+test('rand.intn gives one value per arguments within an evaluation', async (t) => {
+  const src = 'package t\np := [rand.intn("k", 1000000) | some _ in numbers.range(1, 5)]\n';
+  const [{ result }] = (await evaluate(src, 't/p')) as Array<{ result: number[] }>;
+  t.is(new Set(result).size, 1);
+});
