@@ -22,6 +22,8 @@ export interface CompileOptions {
   entrypoints?: string[];
   regoVersion?: 0 | 1;
   strictBuiltinErrors?: boolean;
+  /** Plan calls to `COVERAGE_BUILTIN` wherever execution reaches a rule head or an expression. */
+  coverage?: boolean;
 }
 
 function withSourceLines(diagnostics: Diagnostic[], sources: Map<string, string>): Diagnostic[] {
@@ -74,6 +76,7 @@ export function compileToPlan(options: CompileOptions): Policy {
     diagnostics.push(...resolver.diagnostics);
   }
   const planner = new Planner(defs, (d) => diagnostics.push(d), modules.map((m) => m.package.path.map((p) => p.value)), modules);
+  planner.coverage = options.coverage ?? false;
 
   if (options.query !== undefined || options.queryBody !== undefined) {
     const q = options.queryBody ? { body: options.queryBody, diagnostics: [] } : parseQuery(options.query!, { file: '<query>', regoVersion: options.regoVersion ?? 1 });

@@ -28,6 +28,8 @@ export interface PlannerServices {
   nextCarrier(): number;
   /** `rego.metadata.rule()` / `rego.metadata.chain()` of a rule definition. */
   metadata(def: RuleDef | undefined, which: 'rule' | 'chain'): unknown;
+  /** With coverage on: records that execution reached `loc` (see `COVERAGE_BUILTIN`). */
+  markCovered(fb: FnBuilder, loc: Location): void;
 }
 
 /**
@@ -66,6 +68,7 @@ export class BodyPlanner {
 
   private planExpr(e: Expr, scope: VarScope, k: K, outer: Set<string>): void {
     this.fb.loc = e.loc;
+    this.svc.markCovered(this.fb, e.loc);
     if (e.with.length > 0) return this.planWith(e, scope, k, outer);
     if (e.negated) {
       // A flag rather than NotStmt: iteration inside the expression must succeed once, and a

@@ -1,4 +1,4 @@
-import type { Body, Term } from '../ast.js';
+import type { Body, Location, Term } from '../ast.js';
 import type { Policy } from '../../ir/types.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
@@ -12,6 +12,12 @@ import { RuleTree } from './rule-tree.js';
 import { annotationValue, metadataChain } from './annotations.js';
 import type { Module } from '../ast.js';
 import { VarScope } from './var-scope.js';
+
+/**
+ * A host builtin that only coverage builds call: its one argument is `file:line` of a rule head
+ * or expression that execution reached; it returns true.
+ */
+export const COVERAGE_BUILTIN = 'warden.coverage.mark';
 
 /** Plans rule groups into IR functions (on demand, per mock environment) and queries into plans. */
 export class Planner implements PlannerServices {
@@ -65,6 +71,15 @@ export class Planner implements PlannerServices {
    * The environment a `with` replacement function runs in: as OPA, no function or builtin mocks
    * (a mock never calls another mock, nor itself); rule and data replacements stay.
    */
+  /** Set by tools that measure coverage: planned code then reports what it reaches. */
+  coverage = false;
+
+  markCovered(fb: FnBuilder, loc: Location): void {
+    if (!this.coverage) return;
+    fb.ir.useBuiltin(COVERAGE_BUILTIN, 1);
+    fb.emit('CallStmt', { func: COVERAGE_BUILTIN, args: [fb.str(`${loc.file}:${loc.line}`)], result: fb.newLocal() });
+  }
+
   withoutFunctionMocks(env: MockEnv): MockEnv {
     const isFunctionMock = (name: string): boolean => {
       if (!name.startsWith('data.')) return true;
@@ -109,6 +124,7 @@ export class Planner implements PlannerServices {
         fb.block(() => {
           fb.loc = def.loc;
           fb.emit('IsUndefinedStmt', { source: ret });
+          this.markCovered(fb, def.loc);
           bp.planTerm(def.value, new VarScope(), (v) => fb.emit('AssignVarOnceStmt', { source: v, target: ret }));
         }),
       );
@@ -132,6 +148,7 @@ export class Planner implements PlannerServices {
     };
     const head = (scope: VarScope, target: number) => (): void => {
       fb.loc = def.loc;
+      this.markCovered(fb, def.loc);
       switch (group.kind) {
         case 'set':
           bp.planTerm(def.element!, scope, (v) => fb.emit('SetAddStmt', { value: v, set: target }));
@@ -162,7 +179,10 @@ export class Planner implements PlannerServices {
           fb.loc = e.loc;
           fb.emit('IsUndefinedStmt', { source: chain });
           const scope = argScope();
-          bodyThen(e.body, scope, () => bp.planTerm(e.value, scope, (v) => fb.emit('AssignVarOnceStmt', { source: v, target: chain })));
+          bodyThen(e.body, scope, () => {
+            this.markCovered(fb, e.loc);
+            bp.planTerm(e.value, scope, (v) => fb.emit('AssignVarOnceStmt', { source: v, target: chain }));
+          });
         }),
       ),
     ];
