@@ -101,10 +101,9 @@ export function compileToPlan(options: CompileOptions): Policy {
     const path = ep.replace(/^data[./]/, '').split(/[./]/).filter(Boolean);
     planner.planEntrypoint(path, { file: '<entrypoint>', line: 1, col: 1, offset: 0, end: 0 });
   }
-  if (options.query === undefined && options.queryBody === undefined && (options.entrypoints ?? []).length === 0) {
-    // Without an entrypoint, still plan every rule so that compile errors surface.
-    for (const g of planner.tree.groups) planner.funcName(g, { id: 0, mocks: new Map() });
-  }
+  // Every rule is planned, reachable from an entrypoint or not, so that its compile errors
+  // surface as OPA reports them: a policy with an unsafe variable anywhere does not compile.
+  for (const g of planner.tree.groups) planner.funcName(g, { id: 0, mocks: new Map() });
   if (diagnostics.length > 0) throw fail();
   return planner.policy();
 }

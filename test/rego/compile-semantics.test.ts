@@ -76,3 +76,9 @@ test('rand.intn gives one value per arguments within an evaluation', async (t) =
   const [{ result }] = (await evaluate(src, 't/p')) as Array<{ result: number[] }>;
   t.is(new Set(result).size, 1);
 });
+
+test('errors in rules no entrypoint reaches are still reported, as OPA compiles every rule', async (t) => {
+  const source = 'package t\nallow if input.a\nother if { x > 1 }\n';
+  const error = await t.throwsAsync(async () => compile({ modules: [{ path: 't.rego', source }], entrypoints: ['t/allow'] }));
+  t.regex(error!.message, /t\.rego:3:12: rego_unsafe_var_error: var x is unsafe/);
+});
