@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
-import { compile } from '../rego/compile.js';
+import { servingCompiler } from '../engine/worker-compiler.js';
 import { ensureDevCa } from '../devca/dev-ca.js';
 import { readServeConfigFile, startServer, type ServeConfig } from '../server/index.js';
 import { EXIT, runCommand } from './output.js';
 
 export const SERVE_USAGE =
   'warden serve [--policies DIR] [--bundle FILE] [--listen HOST:PORT] [--tls-cert F --tls-key F --client-ca F] [--dev] ' +
-  '[--jwks F|URL --jwt-issuer S --jwt-audience S] [--decision PATH] [--envoy-decision PATH] [--metrics HOST:PORT] [--decision-log FILE] [--config FILE]';
+  '[--jwks F|URL --jwt-issuer S --jwt-audience S] [--decision PATH] [--envoy-decision PATH] [--metrics HOST:PORT] [--decision-log FILE] [--config FILE] [--v0]';
 
 /** `warden serve`: the authorization service. `--dev` uses (and creates) the development CA in `.warden/`. */
 export function serveCommand(argv: string[]): Promise<number> {
@@ -29,6 +29,8 @@ export function serveCommand(argv: string[]): Promise<number> {
         metrics: { type: 'string' },
         'decision-log': { type: 'string' },
         config: { type: 'string' },
+        v0: { type: 'boolean' },
+        'v0-compatible': { type: 'boolean' },
       },
     });
     const fromFile = values.config ? readServeConfigFile(values.config) : {};
@@ -48,10 +50,11 @@ export function serveCommand(argv: string[]): Promise<number> {
       tls = { cert: ca.serverCert, key: ca.serverKey, clientCa: ca.ca };
       process.stderr.write(`warden: development CA in ${ca.dir}/ (issue client certificates with \`warden dev-cert SPIFFE_ID\`)\n`);
     }
+    const compiler = servingCompiler({ regoVersion: values.v0 || values['v0-compatible'] ? 0 : 1 });
     const config: ServeConfig = {
       ...fromFile,
       tls,
-      compiler: (modules, entrypoints) => compile({ modules, entrypoints }),
+      compiler,
       ...(values.policies ? { policies: values.policies } : {}),
       ...(values.bundle ? { bundle: values.bundle } : {}),
       ...(values.listen ? { listen: values.listen } : {}),
@@ -69,6 +72,7 @@ export function serveCommand(argv: string[]): Promise<number> {
       process.once('SIGTERM', stop);
     });
     await server.close();
+    await compiler.close();
     return EXIT.ok;
   });
 }

@@ -1,0 +1,112 @@
+import { Worker } from 'node:worker_threads';
+import type { Diagnostic } from '../rego/diagnostics.js';
+import { compile } from '../rego/index.js';
+import type { PolicyCompiler } from './revision.js';
+
+export interface CompileJob {
+  id: number;
+  modules: Array<{ path: string; source: string }>;
+  entrypoints: string[];
+  regoVersion: 0 | 1;
+}
+
+export type CompileReply = { id: number; wasm: Uint8Array } | { id: number; error: { message: string; diagnostics?: Diagnostic[] } };
+
+/** A compile failure from the worker, with the compiler's diagnostics (file:line:col). */
+export class WorkerCompileError extends Error {
+  constructor(
+    message: string,
+    readonly diagnostics: Diagnostic[] | undefined,
+  ) {
+    super(message);
+    this.name = 'CompileError';
+  }
+}
+
+/** Under tsx (tests, `npm start`) the worker must register tsx itself before loading TypeScript. */
+function startWorker(): Worker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(fromSource ? './compile-worker.ts' : './compile-worker.js', import.meta.url);
+  const worker = fromSource
+    ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true })
+    : new Worker(url);
+  worker.unref();
+  return worker;
+}
+
+/**
+ * A `PolicyCompiler` that compiles in a worker thread, so compiling a large policy on reload never
+ * stalls the event loop that answers checks. The worker starts on first use and is reused; if it
+ * dies, pending compiles fail and the next one starts a new worker.
+ */
+export function workerCompiler(options: { regoVersion?: 0 | 1 } = {}): PolicyCompiler & { warmUp(): void; close(): Promise<void> } {
+  let worker: Worker | undefined;
+  let nextId = 0;
+  const pending = new Map<number, { resolve: (w: Uint8Array) => void; reject: (e: Error) => void }>();
+
+  const failAll = (e: Error) => {
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+    worker = undefined;
+  };
+  const ensure = (): Worker => {
+    if (worker) return worker;
+    const w = startWorker();
+    w.on('message', (reply: CompileReply) => {
+      const p = pending.get(reply.id);
+      if (!p) return;
+      pending.delete(reply.id);
+      if ('wasm' in reply) p.resolve(reply.wasm);
+      else p.reject(new WorkerCompileError(reply.error.message, reply.error.diagnostics));
+    });
+    w.on('error', (e) => failAll(new Error(`policy compiler worker failed: ${e.message}`)));
+    w.on('exit', (code) => failAll(new Error(`policy compiler worker exited (code ${code})`)));
+    worker = w;
+    return w;
+  };
+
+  const compileInWorker = (modules: CompileJob['modules'], entrypoints: string[]): Promise<Uint8Array> =>
+    new Promise((resolve, reject) => {
+      const w = ensure();
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      // A compile in flight keeps the process alive; an idle worker does not.
+      w.ref();
+      const done = () => pending.size === 0 && w.unref();
+      pending.set(id, { resolve: (x) => (resolve(x), done()), reject: (e) => (reject(e), done()) });
+      const job: CompileJob = { id, modules, entrypoints, regoVersion: options.regoVersion ?? 1 };
+      w.postMessage(job);
+    });
+
+  return Object.assign(compileInWorker, {
+    /** Starts the worker now so that the first compile does not wait for it to load. */
+    warmUp(): void {
+      ensure();
+    },
+    async close(): Promise<void> {
+      const w = worker;
+      worker = undefined;
+      if (w) await w.terminate();
+    },
+  });
+}
+
+/**
+ * The compiler `warden serve` uses: the first compile runs in-process (nothing is served yet, and
+ * it starts faster); every later one is a reload while checks are being answered, so it runs in
+ * the worker, which is started right after the first compile so that it is warm by then.
+ */
+export function servingCompiler(options: { regoVersion?: 0 | 1 } = {}): PolicyCompiler & { close(): Promise<void> } {
+  const inWorker = workerCompiler(options);
+  let served = false;
+  const compileForServing: PolicyCompiler = async (modules, entrypoints) => {
+    if (served) return inWorker(modules, entrypoints);
+    served = true;
+    try {
+      return await compile({ modules, entrypoints, regoVersion: options.regoVersion });
+    } finally {
+      inWorker.warmUp();
+    }
+  };
+  return Object.assign(compileForServing, { close: () => inWorker.close() });
+}
