@@ -10,6 +10,8 @@ import { compilePlan } from '../wasm/compile-plan.js';
 export interface SourceModule {
   path: string;
   source: string;
+  /** This module's Rego version, over `CompileOptions.regoVersion` (a bundle's `file_rego_versions`). */
+  regoVersion?: 0 | 1;
 }
 
 export interface CompileOptions {
@@ -39,7 +41,7 @@ export function parseModules(modules: SourceModule[], regoVersion: 0 | 1 = 1): {
   const out: Module[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const m of modules) {
-    const r = parseModule(m.source, { file: m.path, regoVersion });
+    const r = parseModule(m.source, { file: m.path, regoVersion: m.regoVersion ?? regoVersion });
     diagnostics.push(...r.diagnostics);
     if (r.module) out.push(r.module);
   }

@@ -82,3 +82,12 @@ test('errors in rules no entrypoint reaches are still reported, as OPA compiles 
   const error = await t.throwsAsync(async () => compile({ modules: [{ path: 't.rego', source }], entrypoints: ['t/allow'] }));
   t.regex(error!.message, /t\.rego:3:12: rego_unsafe_var_error: var x is unsafe/);
 });
+
+test('modules may carry their own Rego version', async (t) => {
+  const v0 = { path: 'old.rego', source: 'package old\nnames[n] { n := input.names[_] }\n', regoVersion: 0 as const };
+  const v1 = { path: 'new.rego', source: 'package new\ncount_names := count(data.old.names)\n' };
+  const wasm = await compile({ modules: [v0, v1], entrypoints: ['new/count_names'] });
+  const policy = await loadPolicy(wasm, undefined, hostBuiltins);
+  t.deepEqual(policy.evaluate({ names: ['a', 'b', 'a'] }, 'new/count_names'), [{ result: 2 }]);
+  await t.throwsAsync(compile({ modules: [{ ...v0, regoVersion: undefined }, v1] }), { message: /old\.rego:2/ });
+});
