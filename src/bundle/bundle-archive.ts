@@ -2,6 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { mountData, parseDataFile } from './policy-files.js';
+import { applyRegoVersions } from './rego-versions.js';
 
 /** OPA's bundle manifest (`/.manifest`). */
 export interface BundleManifest {
@@ -9,6 +10,7 @@ export interface BundleManifest {
   roots?: string[];
   wasm?: Array<{ entrypoint: string; module: string }>;
   rego_version?: number;
+  file_rego_versions?: Record<string, number>;
   metadata?: Record<string, unknown>;
 }
 
@@ -16,7 +18,8 @@ export interface BundleManifest {
 export interface Bundle {
   manifest: BundleManifest;
   data: Record<string, unknown>;
-  modules: Array<{ path: string; source: string }>;
+  /** Rego modules; `regoVersion` where the manifest sets one (`rego_version`, `file_rego_versions`). */
+  modules: Array<{ path: string; source: string; regoVersion?: 0 | 1 }>;
   /** `/policy.wasm` (or the module the manifest names), when the bundle has one. */
   wasm?: Uint8Array;
   /** `/plan.json`, when the bundle was built with `-t plan`. */
@@ -85,6 +88,7 @@ export async function readBundle(archive: Uint8Array): Promise<Bundle> {
       }
     }
   }
+  bundle.modules = applyRegoVersions(bundle.modules, manifest);
   return bundle;
 }
 

@@ -1,10 +1,11 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { applyRegoVersions, type RegoVersionFields } from './rego-versions.js';
 
 export interface PolicyFiles {
-  /** Rego modules, with paths relative to the root they were loaded from. */
-  modules: Array<{ path: string; source: string }>;
+  /** Rego modules; `regoVersion` where a root's `.manifest` sets one (as `opa build -b` reads it). */
+  modules: Array<{ path: string; source: string; regoVersion?: 0 | 1 }>;
   /** Every data file merged at its mount point (`a/b/data.json` → `data.a.b`). */
   data: Record<string, unknown>;
 }
@@ -76,6 +77,7 @@ export function loadPolicyFiles(roots: string[]): PolicyFiles {
     const files: string[] = [];
     if (isDir) walk(root, files);
     else files.push(root);
+    const modulesBefore = result.modules.length;
     for (const file of files) {
       const rel = isDir ? relative(root, file) : file;
       const name = rel.split(sep).pop()!;
@@ -85,6 +87,12 @@ export function loadPolicyFiles(roots: string[]): PolicyFiles {
         const mount = isDir ? rel.split(sep).slice(0, -1) : [];
         mountData(result.data, mount, parseDataFile(name, readFileSync(file, 'utf8'), file), file);
       }
+    }
+    const manifestFile = join(root, '.manifest');
+    if (isDir && existsSync(manifestFile)) {
+      const manifest = parseDataFile('.manifest.json', readFileSync(manifestFile, 'utf8'), manifestFile) as RegoVersionFields;
+      const fromRoot = applyRegoVersions(result.modules.slice(modulesBefore), manifest ?? {}, (p) => relative(root, p).split(sep).join('/'));
+      result.modules.splice(modulesBefore, fromRoot.length, ...fromRoot);
     }
   }
   return result;
