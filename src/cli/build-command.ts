@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { REGO_VERSION_OPTIONS, regoVersionOf } from './rego-version-flag.js';
 import { loadPolicyFiles } from '../bundle/policy-files.js';
 import { writeBundle } from '../bundle/bundle-archive.js';
 import { compile } from '../rego/compile.js';
@@ -18,7 +19,7 @@ export function buildCommand(argv: string[]): Promise<number> {
         entrypoint: { type: 'string', short: 'e', multiple: true },
         output: { type: 'string', short: 'o', default: 'bundle.tar.gz' },
         revision: { type: 'string' },
-        v0: { type: 'boolean' },
+        ...REGO_VERSION_OPTIONS,
       },
     });
     if (!values.bundle || values.bundle.length === 0) {
@@ -27,10 +28,10 @@ export function buildCommand(argv: string[]): Promise<number> {
     }
     const files = loadPolicyFiles(values.bundle);
     const entrypoints = (values.entrypoint ?? ['warden/authz/decision']).map((e) => e.replace(/^data[./]/, '').replace(/\./g, '/'));
-    const wasm = await compile({ modules: files.modules, entrypoints, regoVersion: values.v0 ? 0 : 1 });
+    const wasm = await compile({ modules: files.modules, entrypoints, regoVersion: regoVersionOf(values) });
     const revision = values.revision ?? createHash('sha256').update(wasm).update(JSON.stringify(files.data)).digest('hex').slice(0, 16);
     const archive = await writeBundle({
-      manifest: { revision, roots: [''], wasm: entrypoints.map((entrypoint) => ({ entrypoint, module: '/policy.wasm' })), rego_version: values.v0 ? 0 : 1 },
+      manifest: { revision, roots: [''], wasm: entrypoints.map((entrypoint) => ({ entrypoint, module: '/policy.wasm' })), rego_version: regoVersionOf(values) },
       data: files.data,
       modules: files.modules.map((m) => ({ path: `/${m.path.replace(/^\.?\/+/, '')}`, source: m.source })),
       wasm,

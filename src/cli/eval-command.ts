@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { REGO_VERSION_OPTIONS, regoVersionOf } from './rego-version-flag.js';
 import { parse as parseYaml } from 'yaml';
 import { loadPolicyFiles } from '../bundle/policy-files.js';
 import { evaluateQuery } from '../eval/evaluate-query.js';
@@ -17,7 +18,7 @@ export function evalCommand(argv: string[]): Promise<number> {
         data: { type: 'string', short: 'd', multiple: true },
         input: { type: 'string', short: 'i' },
         format: { type: 'string', short: 'f', default: 'json' },
-        v0: { type: 'boolean' },
+        ...REGO_VERSION_OPTIONS,
       },
     });
     if (positionals.length !== 1) {
@@ -35,7 +36,7 @@ export function evalCommand(argv: string[]): Promise<number> {
       const text = readFileSync(values.input, 'utf8');
       input = values.input.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
     }
-    const rows = await evaluateQuery(files, positionals[0]!, input, values.v0 ? 0 : 1);
+    const rows = await evaluateQuery(files, positionals[0]!, input, regoVersionOf(values));
     if (format === 'raw') {
       const value = rows[0]?.expressions[0]?.value;
       if (rows.length > 0) process.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value)}\n`);

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { REGO_VERSION_OPTIONS, regoVersionOf } from './rego-version-flag.js';
 import { servingCompiler } from '../engine/worker-compiler.js';
 import { ensureDevCa } from '../devca/dev-ca.js';
 import { readServeConfigFile, startServer, type ServeConfig } from '../server/index.js';
@@ -29,8 +30,7 @@ export function serveCommand(argv: string[]): Promise<number> {
         metrics: { type: 'string' },
         'decision-log': { type: 'string' },
         config: { type: 'string' },
-        v0: { type: 'boolean' },
-        'v0-compatible': { type: 'boolean' },
+        ...REGO_VERSION_OPTIONS,
       },
     });
     const fromFile = values.config ? readServeConfigFile(values.config) : {};
@@ -50,7 +50,7 @@ export function serveCommand(argv: string[]): Promise<number> {
       tls = { cert: ca.serverCert, key: ca.serverKey, clientCa: ca.ca };
       process.stderr.write(`warden: development CA in ${ca.dir}/ (issue client certificates with \`warden dev-cert SPIFFE_ID\`)\n`);
     }
-    const compiler = servingCompiler({ regoVersion: values.v0 || values['v0-compatible'] ? 0 : 1 });
+    const compiler = servingCompiler({ regoVersion: regoVersionOf(values) });
     const config: ServeConfig = {
       ...fromFile,
       tls,
