@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { REGO_VERSION_OPTIONS, regoVersionOf } from './rego-version-flag.js';
 import { loadPolicyFiles } from '../bundle/policy-files.js';
-import { compileToPlan } from '../rego/compile.js';
+import { compile } from '../rego/compile.js';
 import { EXIT, runCommand } from './output.js';
 
 export const CHECK_USAGE = 'warden check [PATH...] [--v0]';
@@ -11,7 +11,7 @@ export function checkCommand(argv: string[]): Promise<number> {
   return runCommand(async () => {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...REGO_VERSION_OPTIONS } });
     const files = loadPolicyFiles(positionals.length > 0 ? positionals : ['policies']);
-    compileToPlan({ modules: files.modules, regoVersion: regoVersionOf(values) });
+    await compile({ modules: files.modules, regoVersion: regoVersionOf(values) });
     process.stdout.write(`${files.modules.length} module${files.modules.length === 1 ? '' : 's'} checked, no errors\n`);
     return EXIT.ok;
   });

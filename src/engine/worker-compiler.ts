@@ -1,16 +1,8 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../rego/diagnostics.js';
 import { compile } from '../rego/index.js';
+import { startCompileWorker, type CompileReply } from '../rego/worker/compile-job.js';
 import type { PolicyCompiler } from './revision.js';
-
-export interface CompileJob {
-  id: number;
-  modules: Array<{ path: string; source: string }>;
-  entrypoints: string[];
-  regoVersion: 0 | 1;
-}
-
-export type CompileReply = { id: number; wasm: Uint8Array } | { id: number; error: { message: string; diagnostics?: Diagnostic[] } };
 
 /** A compile failure from the worker, with the compiler's diagnostics (file:line:col). */
 export class WorkerCompileError extends Error {
@@ -23,13 +15,9 @@ export class WorkerCompileError extends Error {
   }
 }
 
-/** Under tsx (tests, `npm start`) the worker must register tsx itself before loading TypeScript. */
 function startWorker(): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './compile-worker.ts' : './compile-worker.js', import.meta.url);
-  const worker = fromSource
-    ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true })
-    : new Worker(url);
+  // Reloads of very large policies need more stack than the default (see large-stack.ts).
+  const worker = startCompileWorker({ stackSizeMb: 256 });
   worker.unref();
   return worker;
 }
@@ -57,7 +45,7 @@ export function workerCompiler(options: { regoVersion?: 0 | 1 } = {}): PolicyCom
       if (!p) return;
       pending.delete(reply.id);
       if ('wasm' in reply) p.resolve(reply.wasm);
-      else p.reject(new WorkerCompileError(reply.error.message, reply.error.diagnostics));
+      else if ('error' in reply) p.reject(new WorkerCompileError(reply.error.message, reply.error.diagnostics));
     });
     w.on('error', (e) => failAll(new Error(`policy compiler worker failed: ${e.message}`)));
     w.on('exit', (code) => failAll(new Error(`policy compiler worker exited (code ${code})`)));
@@ -65,7 +53,7 @@ export function workerCompiler(options: { regoVersion?: 0 | 1 } = {}): PolicyCom
     return w;
   };
 
-  const compileInWorker = (modules: CompileJob['modules'], entrypoints: string[]): Promise<Uint8Array> =>
+  const compileInWorker = (modules: Array<{ path: string; source: string; regoVersion?: 0 | 1 }>, entrypoints: string[]): Promise<Uint8Array> =>
     new Promise((resolve, reject) => {
       const w = ensure();
       const id = nextId++;
@@ -74,8 +62,7 @@ export function workerCompiler(options: { regoVersion?: 0 | 1 } = {}): PolicyCom
       w.ref();
       const done = () => pending.size === 0 && w.unref();
       pending.set(id, { resolve: (x) => (resolve(x), done()), reject: (e) => (reject(e), done()) });
-      const job: CompileJob = { id, modules, entrypoints, regoVersion: options.regoVersion ?? 1 };
-      w.postMessage(job);
+      w.postMessage({ id, output: 'wasm', options: { modules, entrypoints, regoVersion: options.regoVersion } });
     });
 
   return Object.assign(compileInWorker, {

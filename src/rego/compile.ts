@@ -6,6 +6,7 @@ import type { RuleDef } from './compile/rule-defs.js';
 import { Planner } from './plan/planner.js';
 import type { Policy } from '../ir/types.js';
 import { compilePlan } from '../wasm/compile-plan.js';
+import { compileWithLargeStack, isStackOverflow } from './worker/large-stack.js';
 
 export interface SourceModule {
   path: string;
@@ -53,6 +54,11 @@ export function parseModules(modules: SourceModule[], regoVersion: 0 | 1 = 1): {
  * unsafe variables, recursion, unknown functions, conflicting rules), sorted by file:line:col.
  */
 export function compileToPlan(options: CompileOptions): Policy {
+  return compileToPlanInProcess(options);
+}
+
+/** `compileToPlan` on this thread's stack (also what the compile worker runs). */
+export function compileToPlanInProcess(options: CompileOptions): Policy {
   const sources = new Map(options.modules.map((m) => [m.path, m.source]));
   const { modules, diagnostics } = parseModules(options.modules, options.regoVersion ?? 1);
   const fail = () => new CompileError(withSourceLines(diagnostics, sources));
@@ -115,7 +121,17 @@ export function compileToPlan(options: CompileOptions): Policy {
  * With `query`: one entrypoint (id 0) returning binding rows; with `entrypoints`: one per rule path.
  */
 export async function compile(options: CompileOptions): Promise<Uint8Array> {
-  const plan = compileToPlan(options);
+  try {
+    return await compileInProcess(options);
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    return compileWithLargeStack('wasm', options);
+  }
+}
+
+/** `compile` on this thread's stack (also what the compile worker runs). */
+export async function compileInProcess(options: CompileOptions): Promise<Uint8Array> {
+  const plan = compileToPlanInProcess(options);
   return compilePlan(plan, { strictBuiltinErrors: options.strictBuiltinErrors });
 }
 

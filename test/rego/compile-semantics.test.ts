@@ -91,3 +91,14 @@ test('modules may carry their own Rego version', async (t) => {
   t.deepEqual(policy.evaluate({ names: ['a', 'b', 'a'] }, 'new/count_names'), [{ result: 2 }]);
   await t.throwsAsync(compile({ modules: [{ ...v0, regoVersion: undefined }, v1] }), { message: /old\.rego:2/ });
 });
+
+test('very large policies compile: long literals, and bodies deeper than the default stack', async (t) => {
+  const items = Array.from({ length: 20000 }, (_, i) => `"item${i}"`).join(', ');
+  const body = Array.from({ length: 3000 }, (_, i) => `  input.x != ${i}`).join('\n');
+  const source = `package big\nitems := {${items}}\nlong if {\n${body}\n}\nlisted if input.x in items\n`;
+  const wasm = await compile({ modules: [{ path: 'big.rego', source }], entrypoints: ['big/long', 'big/listed'] });
+  const policy = await loadPolicy(wasm, undefined, hostBuiltins);
+  t.deepEqual(policy.evaluate({ x: 3000 }, 'big/long'), [{ result: true }]);
+  t.deepEqual(policy.evaluate({ x: 2999 }, 'big/long'), []);
+  t.deepEqual(policy.evaluate({ x: 'item19999' }, 'big/listed'), [{ result: true }]);
+});

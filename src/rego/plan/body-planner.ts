@@ -37,6 +37,24 @@ export interface PlannerServices {
  * follows an expression is planned inside it, so iteration (ScanStmt) naturally nests the rest of
  * the body, and a failing statement ends the current block, as OPA's planner does.
  */
+/** Scalars, and arrays, sets and objects of them. */
+function isConstant(t: Term): boolean {
+  switch (t.type) {
+    case 'null':
+    case 'boolean':
+    case 'number':
+    case 'string':
+      return true;
+    case 'array':
+    case 'set':
+      return t.items.every(isConstant);
+    case 'object':
+      return t.entries.every(([k, v]) => isConstant(k) && isConstant(v));
+    default:
+      return false;
+  }
+}
+
 export class BodyPlanner {
   constructor(
     readonly fb: FnBuilder,
@@ -353,6 +371,9 @@ export class BodyPlanner {
   planTerms(terms: Term[], scope: VarScope, k: (ops: Operand[]) => void): void {
     const ops: Operand[] = [];
     const step = (i: number): void => {
+      // Constants need no continuation: runs of them are planned in a loop, so that long
+      // literals (allow-lists of thousands of items) do not nest one call per item.
+      for (; i < terms.length && isConstant(terms[i]!); i++) ops[i] = this.planConstant(terms[i]!);
       if (i === terms.length) return k(ops);
       this.planTerm(terms[i]!, scope, (op) => {
         ops[i] = op;
@@ -364,8 +385,50 @@ export class BodyPlanner {
 
   // ---------------------------------------------------------------- terms
 
+  /** A term without variables, references or calls: straight-line statements, no continuation. */
+  private planConstant(t: Term): Operand {
+    const fb = this.fb;
+    switch (t.type) {
+      case 'boolean':
+        return boolOp(t.value);
+      case 'string':
+        return fb.str(t.value);
+      case 'null':
+      case 'number': {
+        const l = fb.newLocal();
+        if (t.type === 'null') fb.emit('MakeNullStmt', { target: l });
+        else fb.emit('MakeNumberRefStmt', { Index: fb.ir.string(t.text), target: l });
+        return local(l);
+      }
+      case 'array': {
+        const l = fb.newLocal();
+        const ops = t.items.map((x) => this.planConstant(x));
+        fb.emit('MakeArrayStmt', { capacity: ops.length, target: l });
+        for (const op of ops) fb.emit('ArrayAppendStmt', { array: l, value: op });
+        return local(l);
+      }
+      case 'set': {
+        const l = fb.newLocal();
+        const ops = t.items.map((x) => this.planConstant(x));
+        fb.emit('MakeSetStmt', { target: l });
+        for (const op of ops) fb.emit('SetAddStmt', { value: op, set: l });
+        return local(l);
+      }
+      case 'object': {
+        const l = fb.newLocal();
+        const ops = t.entries.map(([key, value]) => [this.planConstant(key), this.planConstant(value)] as const);
+        fb.emit('MakeObjectStmt', { target: l });
+        for (const [key, value] of ops) fb.emit('ObjectInsertStmt', { key, value, object: l });
+        return local(l);
+      }
+      default:
+        throw new Error(`planConstant: ${t.type} is not a constant`);
+    }
+  }
+
   planTerm(t: Term, scope: VarScope, k: KOp): void {
     const fb = this.fb;
+    if ((t.type === 'array' || t.type === 'set' || t.type === 'object') && isConstant(t)) return k(this.planConstant(t));
     switch (t.type) {
       case 'null': {
         const l = fb.newLocal();

@@ -20,7 +20,21 @@ export class SourceText {
       else hi = mid - 1;
     }
     const start = this.lineStarts[lo]!;
-    return { line: lo + 1, col: [...this.text.slice(start, offset)].length + 1 };
+    // Columns count code points; only lines with characters outside the BMP need counting.
+    const col = this.hasAstral(lo) ? [...this.text.slice(start, offset)].length + 1 : offset - start + 1;
+    return { line: lo + 1, col };
+  }
+
+  private readonly astralLines = new Map<number, boolean>();
+
+  private hasAstral(line: number): boolean {
+    let has = this.astralLines.get(line);
+    if (has === undefined) {
+      const end = this.lineStarts[line + 1] ?? this.text.length;
+      has = /[\uD800-\uDBFF]/.test(this.text.slice(this.lineStarts[line]!, end));
+      this.astralLines.set(line, has);
+    }
+    return has;
   }
 
   loc(start: number, end: number): Location {

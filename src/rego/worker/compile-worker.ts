@@ -1,0 +1,23 @@
+import { parentPort } from 'node:worker_threads';
+import { compileInProcess, compileToPlanInProcess } from '../compile.js';
+import { CompileError } from '../diagnostics.js';
+import type { CompileJob, CompileReply } from './compile-job.js';
+
+// The worker side of `startCompileWorker`: one job at a time; the Wasm bytes are transferred, not
+// copied; a failure carries the compiler's diagnostics.
+parentPort!.on('message', async (job: CompileJob) => {
+  let reply: CompileReply;
+  try {
+    if (job.output === 'plan') {
+      reply = { id: job.id, plan: compileToPlanInProcess(job.options) };
+    } else {
+      const wasm = await compileInProcess(job.options);
+      parentPort!.postMessage({ id: job.id, wasm } satisfies CompileReply, [wasm.buffer as ArrayBuffer]);
+      return;
+    }
+  } catch (e) {
+    const diagnostics = e instanceof CompileError ? e.diagnostics : undefined;
+    reply = { id: job.id, error: { message: e instanceof Error ? e.message : String(e), diagnostics } };
+  }
+  parentPort!.postMessage(reply);
+});
