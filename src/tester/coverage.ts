@@ -72,7 +72,7 @@ export class CoverageRecorder {
     const files: FileCoverage[] = [];
     let covered = 0;
     let coverable = 0;
-    for (const [file, lines] of [...coverableLines(modules)].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [file, lines] of [...coverableLines(modules)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const reached = this.reached.get(file) ?? new Set<number>();
       const sorted = [...lines].sort((a, b) => a - b);
       const yes = sorted.filter((l) => reached.has(l));

@@ -3,6 +3,7 @@ import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { hostBuiltins } from '../builtins/index.js';
 import { compile, parseModules } from '../rego/compile.js';
 import type { PolicyFiles } from '../bundle/policy-files.js';
+import type { CoverageRecorder } from './coverage.js';
 
 export interface TestCase {
   /** `data.pkg.test_name` */
@@ -37,11 +38,12 @@ export function findTests(files: PolicyFiles, regoVersion: 0 | 1 = 1): TestCase[
 }
 
 /** Compiles the policies once with every selected test as an entrypoint and runs each test. */
-export async function runTests(files: PolicyFiles, options: { run?: RegExp; regoVersion?: 0 | 1 } = {}): Promise<TestResult[]> {
+export async function runTests(files: PolicyFiles, options: { run?: RegExp; regoVersion?: 0 | 1; coverage?: CoverageRecorder } = {}): Promise<TestResult[]> {
   const tests = findTests(files, options.regoVersion).filter((t) => !options.run || options.run.test(t.name));
-  const wasm = await compile({ modules: files.modules, entrypoints: tests.map((t) => t.entrypoint), regoVersion: options.regoVersion });
+  const coverage = options.coverage !== undefined;
+  const wasm = await compile({ modules: files.modules, entrypoints: tests.map((t) => t.entrypoint), regoVersion: options.regoVersion, coverage });
   if (tests.length === 0) return [];
-  const policy = await loadPolicy(wasm, undefined, hostBuiltins);
+  const policy = await loadPolicy(wasm, undefined, coverage ? { ...hostBuiltins, ...options.coverage!.builtins() } : hostBuiltins);
   policy.setData(files.data);
   return tests.map((t) => {
     const started = performance.now();

@@ -80,3 +80,10 @@ test_every_deny_has_a_reason if {
 	not d.allow
 	count(d.reasons) > 0
 }
+
+test_subject_without_service_account_is_denied if {
+	subject := {"id": "spiffe://warden.local/job/batch", "trust_domain": "warden.local", "authenticated_by": "mtls"}
+	d := authz.decision with input as call(subject, "orders.read", "orders")
+	not d.allow
+	"subject is not a workload identity (spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>)" in d.reasons
+}
