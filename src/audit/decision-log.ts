@@ -24,6 +24,16 @@ export interface DecisionRecord {
   http?: unknown;
 }
 
+/** Where decisions go: {@link DecisionLog} in this thread, or `OffThreadDecisionLog`. */
+export interface DecisionSink {
+  /** Queues or writes one record; never blocks on the destination and never throws. */
+  write(record: DecisionRecord): void;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+  /** Records lost because the sink failed or fell too far behind. */
+  readonly dropped: number;
+}
+
 /** Options of {@link DecisionLog}. */
 export interface DecisionLogOptions {
   /** `"stdout"` (default), a file path, a writable stream, or `false` to log nothing. */
@@ -44,7 +54,7 @@ export interface DecisionLogOptions {
  * log.write(record);
  * await log.close();
  */
-export class DecisionLog {
+export class DecisionLog implements DecisionSink {
   private readonly logger: Logger | undefined;
   private readonly stream: (DestinationStream & { flushSync?(): void; end?(): void; flush?(cb?: (e?: Error) => void): void }) | undefined;
   private readonly redact: Redactor;
@@ -97,6 +107,9 @@ export class DecisionLog {
   async flush(): Promise<void> {
     const s = this.stream;
     if (!s?.flush) return;
+    // A file destination opens asynchronously: flushing before it is open would flush nothing.
+    const boom = s as unknown as { fd?: number; once?(event: string, f: () => void): void };
+    if (typeof boom.fd === 'number' && boom.fd < 0 && boom.once) await new Promise<void>((resolve) => boom.once!('ready', resolve));
     await new Promise<void>((resolve) => {
       try {
         s.flush!(() => resolve());

@@ -6,6 +6,29 @@
  * canonicalJson({ b: 1, a: [true, { d: null, c: 'x' }] }) // → '{"a":[true,{"c":"x","d":null}],"b":1}'
  */
 export function canonicalJson(value: unknown): string {
+  // Inputs built in key order (as Warden builds them) take V8's native serialiser.
+  return isCanonical(value, 0) ? JSON.stringify(value) : sortedJson(value);
+}
+
+/** Plain data whose object keys are already in sorted order at every level, within a depth. */
+function isCanonical(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return typeof value !== 'undefined' && typeof value !== 'function' && typeof value !== 'bigint';
+  if (depth > 64) return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (!isCanonical(v, depth + 1)) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  let previous: string | undefined;
+  for (const k in value) {
+    if (previous !== undefined && !(previous < k)) return false;
+    if (!isCanonical((value as Record<string, unknown>)[k], depth + 1)) return false;
+    previous = k;
+  }
+  return true;
+}
+
+function sortedJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
     const s = JSON.stringify(value);
     return s === undefined ? 'null' : s;
@@ -15,7 +38,7 @@ export function canonicalJson(value: unknown): string {
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ',';
       const v: unknown = value[i];
-      out += v === undefined || typeof v === 'function' ? 'null' : canonicalJson(v);
+      out += v === undefined || typeof v === 'function' ? 'null' : sortedJson(v);
     }
     return out + ']';
   }
@@ -28,7 +51,7 @@ export function canonicalJson(value: unknown): string {
     if (v === undefined || typeof v === 'function') continue;
     if (!first) out += ',';
     first = false;
-    out += JSON.stringify(k) + ':' + canonicalJson(v);
+    out += JSON.stringify(k) + ':' + sortedJson(v);
   }
   return out + '}';
 }

@@ -33,16 +33,34 @@ export function peerIp(peer: string): string {
  * // → { requester, subject: requester, action: 'orders.read', resource: { service: 'orders', path: '', attributes: {} }, context: {}, source: { ip: '10.0.0.7' } }
  */
 export function buildAuthzInput(req: AuthzCheckRequest, requester: Identity, subject: Identity, sourceIp: string, maxDepth: number): AuthzInput {
+  // Keys in sorted order at every level Warden builds, so that the decision cache's canonical key
+  // is V8's own JSON (see canonicalJson).
   return {
-    requester,
-    subject,
     action: req.action ?? '',
-    resource: {
-      service: req.resource?.service ?? '',
-      path: req.resource?.path ?? '',
-      attributes: { ...(req.resource?.attributes ?? {}) },
-    },
     context: structToJson(req.context as Parameters<typeof structToJson>[0], maxDepth),
+    requester: withSortedKeys(requester),
+    resource: {
+      attributes: sortedCopy(req.resource?.attributes ?? {}),
+      path: req.resource?.path ?? '',
+      service: req.resource?.service ?? '',
+    },
     source: { ip: sourceIp },
+    subject: withSortedKeys(subject),
   };
+}
+
+function sortedCopy<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
+}
+
+const sortedCopies = new WeakMap<object, object>();
+
+/** A copy with its own keys in sorted order (memoised: identities live as long as connections). */
+function withSortedKeys<T extends object>(value: T): T {
+  let copy = sortedCopies.get(value) as T | undefined;
+  if (!copy) {
+    copy = sortedCopy(value);
+    sortedCopies.set(value, copy);
+  }
+  return copy;
 }

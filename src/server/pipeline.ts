@@ -1,9 +1,9 @@
 import type { handleUnaryCall, ServerUnaryCall, ServiceError as GrpcServiceError } from '@grpc/grpc-js';
 import { Metadata } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import type { DecisionApi, DecisionLog, DecisionRecord, DecisionResult, WardenMetrics } from '../audit/index.js';
-import { identityFromCertificate, type Identity } from '../identity/index.js';
-import { peerIp } from './authz-input.js';
+import type { DecisionApi, DecisionRecord, DecisionResult, DecisionSink, WardenMetrics } from '../audit/index.js';
+import type { Identity } from '../identity/index.js';
+import { connectionIdentity } from './connection-identity.js';
 import { ServiceError } from './service-error.js';
 import { toGrpcStatus } from './status-mapping.js';
 import { rejectMalformed } from './validation.js';
@@ -33,7 +33,7 @@ export interface CallState {
 /** What the stages need. */
 export interface PipelineDeps {
   logger: Logger;
-  decisionLog: DecisionLog;
+  decisionLog: DecisionSink;
   metrics: WardenMetrics;
 }
 
@@ -61,13 +61,13 @@ const deadline: Stage<unknown, unknown> = async (call, _state, next) => {
 
 /** Establishes the requester from the verified client certificate; no certificate, no service. */
 const identity: Stage<unknown, unknown> = async (call, state, next) => {
-  const cert = call.getAuthContext?.()?.sslPeerCertificate;
   try {
-    state.requester = identityFromCertificate(cert);
+    const { requester, sourceIp } = connectionIdentity(call);
+    state.requester = requester;
+    state.sourceIp = sourceIp;
   } catch (e) {
     throw new ServiceError('unauthenticated', e instanceof Error ? e.message : 'client certificate rejected', { cause: e });
   }
-  state.sourceIp = peerIp(call.getPeer());
   return next();
 };
 

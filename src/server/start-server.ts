@@ -2,7 +2,7 @@ import { Server } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { pino, type Logger } from 'pino';
-import { DecisionLog, startMetricsServer, WardenMetrics, type MetricsServer } from '../audit/index.js';
+import { DecisionLog, OffThreadDecisionLog, startMetricsServer, WardenMetrics, type MetricsServer } from '../audit/index.js';
 import { Engine, PolicyManager, type ReloadResult } from '../engine/index.js';
 import { JwtVerifier } from '../identity/index.js';
 import { authorizerService } from './authorizer-service.js';
@@ -72,7 +72,12 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
   }
 
   const metrics = new WardenMetrics();
-  const decisionLog = new DecisionLog({ destination: config.decisionLog ?? 'stdout', redactPaths: config.redactPaths });
+  // stdout and files are written by a worker thread; streams (embedders, tests) stay in-process.
+  const destination = config.decisionLog ?? 'stdout';
+  const decisionLog =
+    typeof destination === 'string'
+      ? new OffThreadDecisionLog({ destination, redactPaths: config.redactPaths })
+      : new DecisionLog({ destination, redactPaths: config.redactPaths });
   const engine = new Engine(config.cache);
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((s) => [s, 'NOT_SERVING' as const])));
 

@@ -72,7 +72,7 @@ test.serial('the Envoy input: subject from source.principal, requester the sidec
   const c = fx.clients(SIDECAR);
   const res = await unary<EnvoyResponse>(c.envoy, 'Check', envoyRequest({ path: '/log-me?q=1' }));
   const id = headerMap(res.ok_response!.headers)['x-warden-decision-id'];
-  const lines = await fx.decisions(1);
+  const lines = await fx.decisions(1, id);
   const line = lines.find((l) => l.decision_id === id)!;
   t.truthy(line);
   t.is(line.api, 'envoy');

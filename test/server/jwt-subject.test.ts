@@ -28,7 +28,7 @@ test.serial('a valid service-account token is the subject; the decision log has 
   const tok = await token(key1, { team: 'payments' });
   const res = await check(c, tok);
   t.true(res.allowed);
-  const line = (await fx.decisions(1)).find((l) => l.decision_id === res.decision_id)!;
+  const line = (await fx.decisions(1, res.decision_id as string)).find((l) => l.decision_id === res.decision_id)!;
   t.like(line.subject as object, { id: 'system:serviceaccount:shop:billing', namespace: 'shop', service_account: 'billing', authenticated_by: 'jwt' });
   t.like((line.subject as { claims: object }).claims, { iss: ISSUER, aud: AUDIENCE, team: 'payments' });
   t.like(line.requester as object, { authenticated_by: 'mtls' });

@@ -63,7 +63,7 @@ test.serial('the requester identity comes from the certificate, with namespace a
   const c = fx.clients('spiffe://example.org/ns/shop/sa/frontend');
   const res = await unary<{ allowed: boolean; decision_id: string }>(c.authz, 'Check', { action: 'read', resource: { service: 'mtls-id-test' } });
   t.true(res.allowed);
-  const lines = await fx.decisions(1);
+  const lines = await fx.decisions(1, res.decision_id);
   const line = lines.find((l) => l.decision_id === res.decision_id);
   t.deepEqual(line?.requester, {
     id: 'spiffe://example.org/ns/shop/sa/frontend',

@@ -67,8 +67,8 @@ export interface Fixture {
   clients(spiffeId?: string | null, opts?: { ca?: TestCa; cert?: Issued }): Clients;
   /** Raw channel credentials for a client certificate. */
   credentials(spiffeId: string | null, issuer?: TestCa): grpc.ChannelCredentials;
-  /** Decision log lines, waiting until at least `min` are there. */
-  decisions(min: number): Promise<Array<Record<string, unknown>>>;
+  /** Decision log lines, waiting until at least `min` are there (and, given one, `decisionId` is). */
+  decisions(min: number, decisionId?: string): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
 }
 
@@ -151,12 +151,14 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
       open.push(c.authz, c.envoy, c.health, c.reflection);
       return c;
     },
-    async decisions(min) {
+    async decisions(min, decisionId) {
       return waitFor(() => {
         if (!existsSync(decisionLogFile)) return undefined;
         const text = readFileSync(decisionLogFile, 'utf8');
         const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean);
-        return lines.length >= min ? lines.map((l) => JSON.parse(l) as Record<string, unknown>) : undefined;
+        if (lines.length < min) return undefined;
+        const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+        return decisionId === undefined || parsed.some((l) => l.decision_id === decisionId) ? parsed : undefined;
       });
     },
     async close() {

@@ -1,0 +1,22 @@
+// A grpc-js server with the same mTLS settings and service as Warden, whose Check answers at once
+// with a canned CheckResponse of the size Warden answers with: the ceiling for Warden's throughput.
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import { AUTHORIZER_SERVICE } from './client.js';
+import type { ServerMessage, TlsPaths } from './protocol.js';
+
+const { tls, response } = JSON.parse(process.argv[2]!) as { tls: TlsPaths; response: Record<string, unknown> };
+const server = new grpc.Server();
+server.addService(AUTHORIZER_SERVICE, {
+  Check: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => callback(null, response),
+  CheckBatch: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => callback(null, { results: [response] }),
+});
+const credentials = grpc.ServerCredentials.createSsl(readFileSync(tls.ca), [{ cert_chain: readFileSync(tls.serverCert), private_key: readFileSync(tls.serverKey) }], true);
+server.bindAsync('127.0.0.1:0', credentials, (error, port) => {
+  if (error) throw error;
+  process.send!({ type: 'ready', address: `127.0.0.1:${port}` } satisfies ServerMessage);
+});
+process.on('message', (m: string) => {
+  if (m === 'cpu') process.send!({ type: 'cpu', usage: process.cpuUsage() } satisfies ServerMessage);
+});
+process.on('SIGINT', () => process.exit(0));

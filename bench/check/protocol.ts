@@ -1,0 +1,44 @@
+// What the bench's processes say to each other over IPC.
+
+export interface TlsPaths {
+  ca: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+/** A server child: ready with its address, then CPU readings on request. */
+export type ServerMessage = { type: 'ready'; address: string } | { type: 'cpu'; usage: NodeJS.CpuUsage };
+
+export interface DriverJob {
+  address: string;
+  tls: TlsPaths;
+  /** `hit`: the same request every time; `miss`: a new resource path per call. */
+  mode: 'hit' | 'miss';
+  channels: number;
+  inFlightPerChannel: number;
+  warmupMs: number;
+  measureMs: number;
+}
+
+export interface DriverResult {
+  calls: number;
+  errors: number;
+  firstError?: string;
+  seconds: number;
+  /** Latencies in microseconds, sorted. */
+  p50: number;
+  p99: number;
+  cpu: NodeJS.CpuUsage;
+  cachedShare: number;
+}
+
+/** The CheckRequest every call sends (the miss mode changes `resource.path`). */
+export function checkRequest(path: string): Record<string, unknown> {
+  return {
+    action: 'orders.read',
+    resource: { service: 'orders', path, attributes: { tenant: 'acme', region: 'eu-west-1' } },
+    context: { fields: { request_id: { stringValue: 'bench' } } },
+  };
+}
