@@ -5,6 +5,7 @@ import { runTests } from '../tester/run-tests.js';
 import { EXIT, runCommand } from './output.js';
 import { REGO_VERSION_OPTIONS, regoVersionOf } from './rego-version-flag.js';
 import { CoverageRecorder, coverageJson, formatCoverage } from '../tester/coverage.js';
+import { explainFailure, formatExplanation } from '../tester/explain-failure.js';
 import { parseModules } from '../rego/compile.js';
 
 export const TEST_USAGE = 'warden test [PATH...] [--run REGEX] [-v] [--coverage] [--coverage-json FILE] [--v0]';
@@ -30,7 +31,11 @@ export function testCommand(argv: string[]): Promise<number> {
     let passed = 0;
     for (const r of results) {
       if (r.passed) passed++;
-      if (values.verbose) process.stdout.write(`${r.passed ? 'PASS' : 'FAIL'}: ${r.name} (${r.durationMs.toFixed(2)} ms)${r.passed ? '' : ` — ${r.reason}`}\n`);
+      if (values.verbose) {
+        process.stdout.write(`${r.passed ? 'PASS' : 'FAIL'}: ${r.name} (${r.durationMs.toFixed(2)} ms)${r.passed ? '' : ` at ${r.file}:${r.line}: ${r.reason}`}\n`);
+        const why = r.passed ? undefined : await explainFailure(files, r, regoVersion);
+        if (why) process.stdout.write(`${formatExplanation(why).join('\n')}\n`);
+      }
       else if (!r.passed) process.stdout.write(`FAIL: ${r.name} at ${r.file}:${r.line}: ${r.reason}\n`);
     }
     if (coverage) {

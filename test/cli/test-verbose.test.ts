@@ -1,0 +1,75 @@
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const main = join(process.cwd(), 'src/cli/main.ts');
+
+function warden(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), main, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function folder(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'warden-verbose-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+const policy = `package app
+
+deny contains "no owner" if not input.owner
+deny contains "bad tier" if input.tier == "gold"
+
+allow if count(deny) == 0
+`;
+
+const tests = `package app_test
+
+import data.app
+
+test_two_denies if {
+	inp := {"tier": "gold", "owner": "x"}
+	n := count(app.deny) with input as inp
+	n == 2
+}
+
+test_allow if {
+	app.allow with input as {"owner": "bob", "tier": "gold"}
+}
+
+test_reasons if {
+	reasons := app.deny with input as {}
+	reasons == {"no owner", "bad tier"}
+}
+
+test_passes if app.allow with input as {"owner": "bob"}
+`;
+
+test('warden test -v: each test, and for a failure the expression that failed with its values', (t) => {
+  const dir = folder({ 'app/policy.rego': policy, 'app/policy_test.rego': tests });
+  const r = warden(['test', 'app', '-v'], dir);
+  t.is(r.code, 1, r.stderr);
+  const out = r.stdout;
+  t.regex(out, /^PASS: data\.app_test\.test_passes /m);
+  t.regex(out, /^FAIL: data\.app_test\.test_two_denies .* at app\/policy_test\.rego:5: undefined\n {2}app\/policy_test\.rego:8: n == 2\n {4}n = 1\n/m);
+  t.regex(out, /^FAIL: data\.app_test\.test_allow .*\n {2}app\/policy_test\.rego:12: app\.allow with input as \{"owner": "bob", "tier": "gold"\}\n {4}app\.allow = undefined\n/m);
+  t.regex(out, /^ {2}app\/policy_test\.rego:17: reasons == \{"no owner", "bad tier"\}\n {4}reasons = \["no owner"\]\n/m);
+  t.is(out.trim().split('\n').pop(), '1 passed, 3 failed');
+});
+
+test('without -v, a failure is one line naming the test with file:line', (t) => {
+  const dir = folder({ 'app/policy.rego': policy, 'app/policy_test.rego': tests });
+  const r = warden(['test', 'app'], dir);
+  t.is(r.code, 1);
+  t.deepEqual(r.stdout.trim().split('\n'), [
+    'FAIL: data.app_test.test_allow at app/policy_test.rego:11: undefined',
+    'FAIL: data.app_test.test_reasons at app/policy_test.rego:15: undefined',
+    'FAIL: data.app_test.test_two_denies at app/policy_test.rego:5: undefined',
+    '1 passed, 3 failed',
+  ]);
+});
