@@ -1,6 +1,6 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,11 +9,12 @@ const main = join(process.cwd(), 'src/cli/main.ts');
 // The children run in a temporary folder, so tsx is named by path rather than resolved from there.
 const tsx = pathToFileURL(join(process.cwd(), 'node_modules/tsx/dist/loader.mjs')).href;
 
-test('the README path: serve --dev, dev-cert, check allowed and denied over mTLS', async (t) => {
+async function serveAndCheck(t: ExecutionContext, serveArgs: string[], prepare: (dir: string) => void = () => undefined): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'warden-serve-'));
   cpSync(join(process.cwd(), 'policies'), join(dir, 'policies'), { recursive: true });
+  prepare(dir);
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const server = spawn(process.execPath, ['--import', tsx, main, 'serve', '--dev', '--listen', `127.0.0.1:${port}`, '--metrics', `127.0.0.1:${port + 1}`], { cwd: dir });
+  const server = spawn(process.execPath, ['--import', tsx, main, 'serve', '--dev', ...serveArgs, '--listen', `127.0.0.1:${port}`, '--metrics', `127.0.0.1:${port + 1}`], { cwd: dir });
   t.teardown(() => server.kill('SIGTERM'));
   await new Promise<void>((resolve, reject) => {
     let err = '';
@@ -35,4 +36,16 @@ test('the README path: serve --dev, dev-cert, check allowed and denied over mTLS
   const denied = run(['check', ...common, '--action', 'orders.create']);
   t.is(denied.status, 1);
   t.deepEqual(JSON.parse(denied.stdout).reasons, ['no grant lets shop/frontend orders.create on orders']);
+}
+
+test('the README path: serve --dev, dev-cert, check allowed and denied over mTLS', async (t) => {
+  await serveAndCheck(t, []);
+});
+
+test('warden build, then serve --bundle: the same decisions from the bundle', async (t) => {
+  await serveAndCheck(t, ['--bundle', 'authz.tar.gz'], (dir) => {
+    const built = spawnSync(process.execPath, ['--import', tsx, main, 'build', '-b', 'policies', '-e', 'warden/authz/decision', '-o', 'authz.tar.gz'], { cwd: dir, encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`warden build failed: ${built.stderr}`);
+    rmSync(join(dir, 'policies'), { recursive: true });
+  });
 });
