@@ -4,6 +4,7 @@ import { parseModule, parseQuery } from './syntax/index.js';
 import { Resolver } from './compile/resolve.js';
 import type { RuleDef } from './compile/rule-defs.js';
 import { Planner } from './plan/planner.js';
+import { checkTypes } from './types/check-types.js';
 import type { Policy } from '../ir/types.js';
 import { compilePlan } from '../wasm/compile-plan.js';
 import { compileWithLargeStack, isStackOverflow } from './worker/large-stack.js';
@@ -83,6 +84,7 @@ export function compileToPlanInProcess(options: CompileOptions): Policy {
     }
     diagnostics.push(...resolver.diagnostics);
   }
+  diagnostics.push(...checkTypes(defs));
   const planner = new Planner(defs, (d) => diagnostics.push(d), modules.map((m) => m.package.path.map((p) => p.value)), modules);
   planner.coverage = options.coverage ?? false;
 
