@@ -34,12 +34,12 @@ writeFileSync(join(dir, 'client.pem'), client.cert);
 writeFileSync(join(dir, 'client-key.pem'), client.key);
 const tls: TlsPaths = { ca: ca.ca, serverCert: ca.serverCert, serverKey: ca.serverKey, clientCert: join(dir, 'client.pem'), clientKey: join(dir, 'client-key.pem') };
 
-function startServer(file: string, arg: unknown): Promise<{ child: ChildProcess; address: string }> {
+function startServer(file: string, arg: unknown): Promise<{ child: ChildProcess; address: string; fromDist?: boolean }> {
   // BENCH_CPU_PROF=DIR writes a CPU profile of each server process there (on exit).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = fork(here(file), [JSON.stringify(arg)], { execArgv: [...execArgv, ...profile] });
   return new Promise((resolve, reject) => {
-    child.once('message', (m: ServerMessage) => (m.type === 'ready' ? resolve({ child, address: m.address }) : reject(new Error('unexpected message'))));
+    child.once('message', (m: ServerMessage) => (m.type === 'ready' ? resolve({ child, address: m.address, fromDist: m.fromDist }) : reject(new Error('unexpected message'))));
     child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
   });
 }
@@ -114,7 +114,7 @@ warden.child.kill('SIGINT');
 
 const rate = (r: Measured) => r.calls / r.seconds;
 console.log(`driver: ${driverKind === 'python' ? "grpcio's C core (Debian python3-grpcio, asyncio)" : 'grpc-js'} over mTLS, ${values.channels} connections × ${values['in-flight']} calls in flight, ${values.seconds} s measured after 2 s warm-up; servers and driver in separate processes`);
-console.log('decision log: written to a file for every decision (as `--decision-log FILE`)\n');
+console.log(`warden: ${warden.fromDist ? 'from dist/ (as deployed)' : 'from src/ through tsx (run `npm run build` first to measure the deployed code)'}; decision log written to a file for every decision (as \`--decision-log FILE\`)\n`);
 console.log('scenario                           calls/s     p50 µs    p99 µs   server CPU  driver CPU  cached  errors');
 for (const r of runs) {
   const driverCpu = (r.cpu.user + r.cpu.system) / 1e6 / r.seconds;

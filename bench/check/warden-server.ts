@@ -1,8 +1,17 @@
 // Warden as `warden serve` runs it: the bundled policies/, mTLS, decision log to a file, no metrics
-// endpoint (the metrics are still recorded).
-import { compile } from '../../src/rego/index.js';
-import { startServer } from '../../src/server/index.js';
+// endpoint (the metrics are still recorded). From dist/ when it is built (as deployed: tsx wraps
+// every closure the serving path creates in a naming helper, which costs per call), else from src/.
+import { existsSync } from 'node:fs';
 import type { ServerMessage, TlsPaths } from './protocol.js';
+
+type ServerModule = typeof import('../../src/server/index.js');
+type RegoModule = typeof import('../../src/rego/index.js');
+
+const dist = new URL('../../dist/', import.meta.url);
+const fromDist = existsSync(new URL('server/index.js', dist));
+const base = fromDist ? dist.href : new URL('../../src/', import.meta.url).href;
+const { startServer } = (await import(`${base}server/index.js`)) as ServerModule;
+const { compile } = (await import(`${base}rego/index.js`)) as RegoModule;
 
 const { tls, decisionLog } = JSON.parse(process.argv[2]!) as { tls: TlsPaths; decisionLog: string };
 const server = await startServer({
@@ -14,7 +23,7 @@ const server = await startServer({
   watch: false,
   compiler: (modules, entrypoints) => compile({ modules, entrypoints }),
 });
-process.send!({ type: 'ready', address: server.address } satisfies ServerMessage);
+process.send!({ type: 'ready', address: server.address, fromDist } satisfies ServerMessage);
 process.on('message', (m: string) => {
   if (m === 'cpu') process.send!({ type: 'cpu', usage: process.cpuUsage() } satisfies ServerMessage);
 });
