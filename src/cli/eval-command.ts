@@ -6,7 +6,7 @@ import { loadPolicyFiles } from '../bundle/policy-files.js';
 import { evaluateQuery } from '../eval/evaluate-query.js';
 import { EXIT, runCommand } from './output.js';
 
-export const EVAL_USAGE = 'warden eval [-d PATH]... [-i FILE] [--format json|raw|pretty] [--v0] QUERY';
+export const EVAL_USAGE = 'warden eval [-d PATH]... [-i FILE] [--format json|raw|pretty] [--v0] [--strict-builtin-errors] QUERY';
 
 /** `warden eval`: evaluates a query against data and input, printing `opa eval`'s output shape. */
 export function evalCommand(argv: string[]): Promise<number> {
@@ -19,6 +19,7 @@ export function evalCommand(argv: string[]): Promise<number> {
         input: { type: 'string', short: 'i' },
         format: { type: 'string', short: 'f', default: 'json' },
         ...REGO_VERSION_OPTIONS,
+        'strict-builtin-errors': { type: 'boolean' },
       },
     });
     if (positionals.length !== 1) {
@@ -36,7 +37,7 @@ export function evalCommand(argv: string[]): Promise<number> {
       const text = readFileSync(values.input, 'utf8');
       input = values.input.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
     }
-    const rows = await evaluateQuery(files, positionals[0]!, input, regoVersionOf(values));
+    const rows = await evaluateQuery(files, positionals[0]!, input, regoVersionOf(values), values['strict-builtin-errors'] ?? false);
     if (format === 'raw') {
       const value = rows[0]?.expressions[0]?.value;
       if (rows.length > 0) process.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value)}\n`);

@@ -8,7 +8,7 @@ import { CoverageRecorder, coverageJson, formatCoverage } from '../tester/covera
 import { explainFailure, formatExplanation } from '../tester/explain-failure.js';
 import { parseModules } from '../rego/compile.js';
 
-export const TEST_USAGE = 'warden test [PATH...] [--run REGEX] [-v] [--coverage] [--coverage-json FILE] [--v0]';
+export const TEST_USAGE = 'warden test [PATH...] [--run REGEX] [-v] [--coverage] [--coverage-json FILE] [--strict-builtin-errors] [--v0]';
 
 /** `warden test`: runs every `test_*` rule; the last line is `N passed, M failed`. */
 export function testCommand(argv: string[]): Promise<number> {
@@ -21,13 +21,14 @@ export function testCommand(argv: string[]): Promise<number> {
         verbose: { type: 'boolean', short: 'v' },
         coverage: { type: 'boolean' },
         'coverage-json': { type: 'string' },
+        'strict-builtin-errors': { type: 'boolean' },
         ...REGO_VERSION_OPTIONS,
       },
     });
     const files = loadPolicyFiles(positionals.length > 0 ? positionals : ['policies']);
     const regoVersion = regoVersionOf(values);
     const coverage = values.coverage || values['coverage-json'] ? new CoverageRecorder() : undefined;
-    const results = await runTests(files, { run: values.run ? new RegExp(values.run) : undefined, regoVersion, coverage });
+    const results = await runTests(files, { run: values.run ? new RegExp(values.run) : undefined, regoVersion, coverage, strictBuiltinErrors: values['strict-builtin-errors'] ?? false });
     let passed = 0;
     for (const r of results) {
       if (r.passed) passed++;

@@ -22,7 +22,7 @@ const exprVar = (i: number) => `__warden_expr_${i}__`;
  * Evaluates a query as `opa eval` does: each expression's value (a bare term's own value, true for
  * anything else) and the query variables' bindings, one row per solution.
  */
-export async function evaluateQuery(files: PolicyFiles, query: string, input: unknown, regoVersion: 0 | 1 = 1): Promise<EvalRow[]> {
+export async function evaluateQuery(files: PolicyFiles, query: string, input: unknown, regoVersion: 0 | 1 = 1, strictBuiltinErrors = false): Promise<EvalRow[]> {
   const parsed = parseQuery(query, { file: '<query>', regoVersion });
   if (!parsed.body) throw new CompileError(parsed.diagnostics);
   // A bare term is evaluated for its value (false included), so bind it instead of testing it; a
@@ -46,7 +46,8 @@ export async function evaluateQuery(files: PolicyFiles, query: string, input: un
     }
     return [e];
   });
-  const wasm = await compile({ modules: files.modules, queryBody: body, regoVersion });
+  // As `opa eval`: a builtin that fails is undefined unless `--strict-builtin-errors`.
+  const wasm = await compile({ modules: files.modules, queryBody: body, regoVersion, strictBuiltinErrors });
   const policy = await loadPolicy(wasm, undefined, hostBuiltins);
   policy.setData(files.data);
   const text = input === undefined ? undefined : new TextEncoder().encode(JSON.stringify(input)).buffer;

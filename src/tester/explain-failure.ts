@@ -110,6 +110,10 @@ export async function explainFailure(files: PolicyFiles, test: TestCase, regoVer
   const isLocal = (name: string) => !name.startsWith('$') && !globals.has(name) && !rules.has(name);
 
   const body = rule.body;
+  // Probe rules in the module's own syntax (v0 modules without the v1 keywords have no `if`).
+  const v1Syntax = module.regoVersion === 1 || /\bimport\s+(rego\.v1|future\.keywords)/.test(source);
+  const head = v1Syntax ? ':=' : '=';
+  const bodyOpen = v1Syntax ? 'if {' : '{';
   const probes: string[] = [];
   const boundAfter: string[][] = [];
   const seen = new Set<string>();
@@ -118,7 +122,7 @@ export async function explainFailure(files: PolicyFiles, test: TestCase, regoVer
     boundAfter.push(names);
     const object = `{${names.map((n) => `${JSON.stringify(n)}: ${n}`).join(', ')}}`;
     const prefix = body.slice(0, k).map(text).join('\n  ');
-    probes.push(`__probe_${k} := ${object} if {\n  true\n  ${prefix}\n}`);
+    probes.push(`__probe_${k} ${head} ${object} ${bodyOpen}\n  true\n  ${prefix}\n}`);
     if (k < body.length) topLevelVars(body[k]!, seen);
   }
   const operandRules: string[] = [];
@@ -136,7 +140,7 @@ export async function explainFailure(files: PolicyFiles, test: TestCase, regoVer
     };
     const terms = operandsOf(e).filter((t) => !isConstant(t) && evaluable(t));
     operandTexts.push(terms.map(text));
-    terms.forEach((t, i) => operandRules.push(`__operand_${k}_${i} := __v if {\n  true\n  ${prefix}\n  __v := ${text(t)}${withs}\n}`));
+    terms.forEach((t, i) => operandRules.push(`__operand_${k}_${i} ${head} __v ${bodyOpen}\n  true\n  ${prefix}\n  __v := ${text(t)}${withs}\n}`));
   }
 
   const pkg = module.package.path.map((p) => p.value).join('.');
@@ -150,7 +154,7 @@ export async function explainFailure(files: PolicyFiles, test: TestCase, regoVer
   const entrypoints = [...probes.map((_, k) => entry(`__probe_${k}`)), ...operandRules.map((r) => entry(r.slice(0, r.indexOf(' '))))];
   let policy;
   try {
-    const wasm = await compile({ modules: [...files.modules, probeModule], entrypoints, regoVersion });
+    const wasm = await compile({ modules: [...files.modules, probeModule], entrypoints, regoVersion, strictBuiltinErrors: false });
     policy = await loadPolicy(wasm, undefined, hostBuiltins);
     policy.setData(files.data);
   } catch (e) {

@@ -38,10 +38,12 @@ export function findTests(files: PolicyFiles, regoVersion: 0 | 1 = 1): TestCase[
 }
 
 /** Compiles the policies once with every selected test as an entrypoint and runs each test. */
-export async function runTests(files: PolicyFiles, options: { run?: RegExp; regoVersion?: 0 | 1; coverage?: CoverageRecorder } = {}): Promise<TestResult[]> {
+export async function runTests(files: PolicyFiles, options: { run?: RegExp; regoVersion?: 0 | 1; coverage?: CoverageRecorder; strictBuiltinErrors?: boolean } = {}): Promise<TestResult[]> {
   const tests = findTests(files, options.regoVersion).filter((t) => !options.run || options.run.test(t.name));
   const coverage = options.coverage !== undefined;
-  const wasm = await compile({ modules: files.modules, entrypoints: tests.map((t) => t.entrypoint), regoVersion: options.regoVersion, coverage });
+  // As `opa test`: a builtin that fails is undefined unless strict errors are asked for.
+  const strictBuiltinErrors = options.strictBuiltinErrors ?? false;
+  const wasm = await compile({ modules: files.modules, entrypoints: tests.map((t) => t.entrypoint), regoVersion: options.regoVersion, coverage, strictBuiltinErrors });
   if (tests.length === 0) return [];
   const policy = await loadPolicy(wasm, undefined, coverage ? { ...hostBuiltins, ...options.coverage!.builtins() } : hostBuiltins);
   policy.setData(files.data);

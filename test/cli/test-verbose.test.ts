@@ -73,3 +73,15 @@ test('without -v, a failure is one line naming the test with file:line', (t) => 
     '1 passed, 3 failed',
   ]);
 });
+
+test('warden test is non-strict about builtin errors, as opa test is; --strict-builtin-errors makes them failures', (t) => {
+  const dir = folder({
+    'p/p.rego': 'package p\nname := object.get(input.obj, "name", "none")\n',
+    'p/p_test.rego': 'package p_test\nimport data.p\ntest_null_object if { not p.name with input as {"obj": null} }\n',
+  });
+  const lax = warden(['test', 'p'], dir);
+  t.is(lax.code, 0, lax.stdout + lax.stderr);
+  const strict = warden(['test', 'p', '--strict-builtin-errors'], dir);
+  t.is(strict.code, 1);
+  t.regex(strict.stdout, /FAIL: data\.p_test\.test_null_object at p\/p_test\.rego:3: error: .*object\.get/);
+});

@@ -102,3 +102,14 @@ test('very large policies compile: long literals, and bodies deeper than the def
   t.deepEqual(policy.evaluate({ x: 2999 }, 'big/long'), []);
   t.deepEqual(policy.evaluate({ x: 'item19999' }, 'big/listed'), [{ result: true }]);
 });
+
+test('v0: several bodies after one head are several definitions; a function of no arguments is usable as a value', async (t) => {
+  const source = 'package v0\nkind_ok(k) = true { k == "Pod" } { k == "Job" }\nsample() = {"kind": "Job"}\nok { kind_ok(sample.kind) }\n';
+  const wasm = await compile({ modules: [{ path: 'v0.rego', source, regoVersion: 0 }], entrypoints: ['v0/ok'] });
+  const policy = await loadPolicy(wasm, undefined, hostBuiltins);
+  t.deepEqual(policy.evaluate({}, 'v0/ok'), [{ result: true }]);
+});
+
+test('trace is true and leaves no mark on the result', async (t) => {
+  t.deepEqual(await evaluate('package t\np if { trace("checking"); input.x == 1 }\n', 't/p', { x: 1 }), [{ result: true }]);
+});

@@ -74,6 +74,15 @@ export const testSleep: HostBuiltin = (d) => {
   return null;
 };
 
+/**
+ * trace: OPA records the note in its evaluation trace (shown by `opa eval --explain`); Warden keeps
+ * no trace, so the note goes nowhere and the call is true, as OPA's is.
+ */
+export const trace: HostBuiltin = (note) => {
+  stringArg('trace', note, 1);
+  return true;
+};
+
 /** http.send: a zero-trust policy engine makes no outbound requests from policy code. */
 export const httpSend: HostBuiltin = (req) => {
   objectArg('http.send', req, 1);
@@ -97,6 +106,7 @@ export const runtimeBuiltins: Record<string, HostBuiltin> = {
   'rand.intn': randIntn,
   'opa.runtime': opaRuntime,
   'test.sleep': testSleep,
+  trace,
   'http.send': httpSend,
   'net.lookup_ip_addr': netLookupIpAddr,
 };

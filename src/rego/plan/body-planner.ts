@@ -633,7 +633,8 @@ export class BodyPlanner {
     }
     if (!node) return this.planStoredPath(this.dataLocal, path, 0, scope, k);
     if (node.group) {
-      if (node.group.kind === 'function') {
+      // A function of no arguments (`f() := …`) may be named without parentheses, as in OPA.
+      if (node.group.kind === 'function' && node.group.arity > 0) {
         this.error(t.loc, `function data.${ground.join('.')} used as a value`, 'rego_type_error');
         return;
       }

@@ -31,7 +31,14 @@ export class ModuleParser extends BodyParser {
     while (this.tok.type !== 'eof') {
       if (this.isWord('import')) this.raise(this.tok.start, 'imports must appear before rules');
       if (this.isWord('package')) this.raise(this.tok.start, 'unexpected package: a file holds one package');
-      rules.push(this.parseRule());
+      const rule = this.parseRule();
+      rules.push(rule);
+      // v0: `p { a } { b }` is two definitions of p, one per body.
+      while (this.regoVersion === 0 && !this.keywords.has('if') && this.isPunct('{') && !this.tok.newlineBefore && !rule.default) {
+        const start = this.tok.start;
+        const body = this.parseBraceBody();
+        rules.push({ head: rule.head, body, default: false, loc: this.loc(start) });
+      }
     }
     const annotations = this.annotations();
     for (const a of annotations) {
