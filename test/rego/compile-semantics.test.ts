@@ -113,3 +113,36 @@ test('v0: several bodies after one head are several definitions; a function of n
 test('trace is true and leaves no mark on the result', async (t) => {
   t.deepEqual(await evaluate('package t\np if { trace("checking"); input.x == 1 }\n', 't/p', { x: 1 }), [{ result: true }]);
 });
+
+test('future keywords and, or and not-blocks; iterating head values; repeated function argument variables', async (t) => {
+  const source = `package f
+import future.keywords
+
+small(n) if n < 10 or n > 100 and n < 200
+both if { input.a == 1 } or { input.b == 2; input.c == 3 }
+none_admin if not {
+  some u in input.users
+  u.admin
+}
+agg[file] := input.files[file].common if some file
+same(["k", x], x)
+same_ok if same(["k", "v"], "v")
+`;
+  const wasm = await compile({ modules: [{ path: 'f.rego', source, regoVersion: 0 }], entrypoints: ['f/both', 'f/none_admin', 'f/agg', 'f/same_ok', 'f'] });
+  const policy = await loadPolicy(wasm, undefined, hostBuiltins);
+  const doc = (input: object) => (policy.evaluate(input, 'f') as Array<{ result: Record<string, unknown> }>)[0]!.result;
+  t.like(doc({ a: 1, users: [{ admin: false }] }), { both: true, none_admin: true, same_ok: true });
+  t.false('both' in doc({ a: 2, b: 2, c: 4 }));
+  t.true(doc({ a: 2, b: 2, c: 3 }).both as boolean);
+  t.false('none_admin' in doc({ users: [{ admin: true }] }));
+  t.deepEqual(doc({ files: { x: { common: 1 }, y: { common: 2 } } }).agg, { x: 1, y: 2 });
+  const small = await compile({ modules: [{ path: 'f.rego', source: `${source}\nr := [n | some n in [5, 50, 150, 250]; small(n)]\n`, regoVersion: 0 }], entrypoints: ['f/r'] });
+  const p2 = await loadPolicy(small, undefined, hostBuiltins);
+  t.deepEqual(p2.evaluate({}, 'f/r'), [{ result: [5, 150] }]);
+});
+
+test('unsafe variables are named as written, not by their internal names', async (t) => {
+  const error = await t.throwsAsync(compile({ modules: [{ path: 'u.rego', source: 'package u\np if {\n  some file\n  count(file) > 1\n}\n' }] }));
+  t.regex(error!.message, /var file is unsafe/);
+  t.notRegex(error!.message, /__local/);
+});

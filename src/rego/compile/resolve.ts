@@ -5,6 +5,15 @@ import { ref, str, variable, walkTerm, ROOTS } from './terms.js';
 import type { RuleDef, RuleKind } from './rule-defs.js';
 
 
+/** A ref whose path holds a variable: evaluating it can bind that variable. */
+function iterates(t: Term): boolean {
+  let found = false;
+  walkTerm(t, (x) => {
+    if (x.type === 'ref' && x.path.some((p) => p.type === 'var' && !p.name.startsWith('$'))) found = true;
+  });
+  return found;
+}
+
 function containsCall(t: Term): boolean {
   let found = false;
   walkTerm(t, (x) => (found ||= x.type === 'call' || x.type === 'templateString'));
@@ -37,7 +46,8 @@ export class Resolver {
 
   private readonly imports = new Map<string, RefTerm>();
 
-  private fresh = (): string => `__local${this.counter++}__`;
+  // The user's name rides along so that messages can show it (see displayName).
+  private fresh = (name: string): string => `__local${this.counter++}__${name}`;
 
   private error(loc: Location, message: string): void {
     this.diagnostics.push({ code: 'rego_compile_error', message, file: loc.file, line: loc.line, col: loc.col });
@@ -109,21 +119,22 @@ export class Resolver {
   }
 
   /** Declares the vars of an assignment target or `some … in` pattern in `scope`. */
-  private declarePattern(t: Term, scope: Scope): Term {
+  private declarePattern(t: Term, scope: Scope, repeatable = false): Term {
     switch (t.type) {
       case 'var': {
         if (t.name.startsWith('$')) return t;
         const unique = scope.declare(t.name);
         if (unique === undefined) {
-          this.error(t.loc, `var ${t.name} assigned above`);
+          // A function's arguments may name a variable twice (`f([x, x])`): both must be equal.
+          if (!repeatable) this.error(t.loc, `var ${t.name} assigned above`);
           return { ...t, name: scope.lookup(t.name)! };
         }
         return { ...t, name: unique };
       }
       case 'array':
-        return { ...t, items: t.items.map((x) => this.declarePattern(x, scope)) };
+        return { ...t, items: t.items.map((x) => this.declarePattern(x, scope, repeatable)) };
       case 'object':
-        return { ...t, entries: t.entries.map(([k, v]) => [this.term(k, scope), this.declarePattern(v, scope)] as [Term, Term]) };
+        return { ...t, entries: t.entries.map(([k, v]) => [this.term(k, scope), this.declarePattern(v, scope, repeatable)] as [Term, Term]) };
       default:
         return this.term(t, scope);
     }
@@ -193,7 +204,7 @@ export class Resolver {
       argBody.push({ type: 'call', operator, args: [v, a], negated: false, with: [], loc: a.loc });
       return v;
     });
-    const args = argTerms.map((a) => this.declarePattern(a, scope));
+    const args = argTerms.map((a) => this.declarePattern(a, scope, true));
     const body = this.body([...rule.body, ...argBody], scope);
     const pkg = this.packagePath();
     const refTerms = head.ref;
@@ -221,7 +232,15 @@ export class Resolver {
     else kind = 'complete';
     // `a[x].b contains y`: an object whose leaves are sets.
     if (kind === 'set' && keys.length > 0) kind = 'object';
-    const value = head.value ? this.term(head.value, scope) : { type: 'boolean' as const, value: true, loc: head.loc };
+    let value: Term = head.value ? this.term(head.value, scope) : { type: 'boolean', value: true, loc: head.loc };
+    // As OPA: a head value that iterates (`p[f] := input.x[f].y if some f`) is evaluated in the
+    // body, where it can bind its variables.
+    if (kind !== 'function' && rule.else === undefined && iterates(value)) {
+      const target: Term = { type: 'var', name: '$head', loc: value.loc };
+      const operator: RefTerm = { type: 'ref', head: { type: 'var', name: 'eq', loc: value.loc }, path: [], loc: value.loc };
+      body.push({ type: 'call', operator, args: [target, value], negated: false, with: [], loc: value.loc });
+      value = target;
+    }
     const elses: RuleDef['elses'] = [];
     for (let e = rule.else; e; e = e.else) {
       const s = scope.child();

@@ -1,6 +1,6 @@
 import type { Body, Expr, Term } from '../ast.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { exprTerms, refName, termKey, varsOf, walkTerm, ROOTS } from './terms.js';
+import { displayName, exprTerms, refName, termKey, varsOf, walkTerm, ROOTS } from './terms.js';
 
 /** How many arguments a callable takes (builtin or user function), or undefined if unknown. */
 export type ArityOf = (operator: Term) => number | undefined;
@@ -218,7 +218,7 @@ export class SafetyChecker {
           if (x.type !== 'var' || bound.has(x.name) || ROOTS.has(x.name) || seen.has(x.name)) return;
           if (t.type === 'ref' && x === t.head && exprIsCallOperator(e, t)) return;
           seen.add(x.name);
-          const shown = x.name.startsWith('$') ? '_' : x.name;
+          const shown = displayName(x.name);
           this.report({ code: 'rego_unsafe_var_error', message: `var ${shown} is unsafe`, file: x.loc.file, line: x.loc.line, col: x.loc.col });
         });
       }

@@ -3,7 +3,7 @@ export class Scope {
   private readonly names = new Map<string, string>();
   constructor(
     readonly parent: Scope | undefined,
-    private readonly fresh: () => string,
+    private readonly fresh: (name: string) => string,
     /** Query scopes keep their names: they are the result's bindings. */
     private readonly preserve = false,
   ) {}
@@ -11,7 +11,7 @@ export class Scope {
   /** Declares `name` here; returns its unique name, or undefined when it is already declared here. */
   declare(name: string): string | undefined {
     if (this.names.has(name)) return undefined;
-    const unique = this.preserve ? name : this.fresh();
+    const unique = this.preserve ? name : this.fresh(name);
     this.names.set(name, unique);
     return unique;
   }

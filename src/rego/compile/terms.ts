@@ -158,6 +158,13 @@ export function varsOf(t: Term, out = new Set<string>(), intoClosures = false): 
 
 export const ROOTS = new Set(['input', 'data']);
 
+/** A variable's name as the user wrote it: `_` for wildcards, the original for renamed locals. */
+export function displayName(name: string): string {
+  if (name.startsWith('$')) return '_';
+  const m = /^__local\d+__(.+)$/.exec(name);
+  return m ? m[1]! : name;
+}
+
 export function isGenerated(name: string): boolean {
   return name.startsWith('$') || name.startsWith('__local');
 }

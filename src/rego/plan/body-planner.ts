@@ -5,7 +5,7 @@ import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
 import { valueTerm } from './annotations.js';
 import type { SafetyChecker } from '../compile/safety.js';
 import { DEPRECATED_BUILTINS, builtinArity, isBuiltin } from '../compile/builtin-catalog.js';
-import { refName, termKey, varsOf, walkTerm, ROOTS } from '../compile/terms.js';
+import { displayName, refName, termKey, varsOf, walkTerm, ROOTS } from '../compile/terms.js';
 import { exprTermsOf } from '../compile/safety.js';
 import { FnBuilder, boolOp, local } from './ir-builder.js';
 import type { MockEnv } from './mock-env.js';
@@ -452,7 +452,7 @@ export class BodyPlanner {
         if (t.name === 'data') return this.planDataRef([], { ...t, type: 'ref', head: t, path: [] } as RefTerm, scope, k);
         const l = scope.get(t.name);
         if (l === undefined) {
-          this.error(t.loc, `var ${t.name.startsWith('$') ? '_' : t.name} is unsafe`, 'rego_unsafe_var_error');
+          this.error(t.loc, `var ${displayName(t.name)} is unsafe`, 'rego_unsafe_var_error');
           return;
         }
         return k(local(l));

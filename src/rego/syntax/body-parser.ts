@@ -1,5 +1,6 @@
 import type { Body, Expr, ExprKind, Term, VarTerm } from '../ast.js';
 import { TermParser } from './term-parser.js';
+import { SyntaxFailure } from './source-text.js';
 
 /** Bodies and expressions: `not`, `some`, `every`, `with`, `:=` and `=`, `k, v in xs`. */
 export abstract class BodyParser extends TermParser {
@@ -32,13 +33,77 @@ export abstract class BodyParser extends TermParser {
 
   parseExpr(): Expr {
     const start = this.tok.start;
+    const expr = this.parseOrChain(start);
+    const withs = this.parseWithModifiers();
+    return withs.length === 0 ? expr : ({ ...expr, with: [...expr.with, ...withs], loc: this.loc(start) } as Expr);
+  }
+
+  /**
+   * `a or b and not c` (future keywords `or`, `and`; `and` binds tighter). Neither produces a
+   * value: `A or B` holds when either side does, `A and B` when both do. Each side becomes the body
+   * of a set comprehension, so the whole is `count({true | A} | {true | B}) > 0`, planned as usual.
+   */
+  private parseOrChain(start: number): Expr {
+    const alternatives: Body[] = [this.parseAndChain(false)];
+    while (this.isKeyword('or')) {
+      this.next();
+      alternatives.push(this.parseAndChain(true));
+    }
+    if (alternatives.length === 1 && alternatives[0]!.length === 1) return alternatives[0]![0]!;
+    const loc = this.loc(start);
+    const truth: Term = { type: 'boolean', value: true, loc };
+    let sets: Term = { type: 'setComprehension', head: truth, body: alternatives[0]!, loc };
+    for (const body of alternatives.slice(1)) {
+      sets = { type: 'call', operator: this.opRef('or', loc), args: [sets, { type: 'setComprehension', head: truth, body, loc }], loc };
+    }
+    const count: Term = { type: 'call', operator: this.opRef('count', loc), args: [sets], loc };
+    return { type: 'call', operator: this.opRef('gt', loc), args: [count, { type: 'number', text: '0', loc }], negated: false, with: [], loc };
+  }
+
+  private parseAndChain(afterOr: boolean): Body {
+    const body = [...this.parseOperand(afterOr)];
+    while (this.isKeyword('and')) {
+      this.next();
+      body.push(...this.parseOperand(true));
+    }
+    return body;
+  }
+
+  /** An operand of `and`/`or`: a literal, or a `{ … }` block of them (`{ A; B } or { C }`). */
+  private parseOperand(afterOperator: boolean): Body {
+    if (this.isPunct('{') && (this.keywords.has('or') || this.keywords.has('and'))) {
+      const saved = { pos: this.pos, depth: this.depth };
+      try {
+        const block = this.parseBraceBody();
+        if (afterOperator || this.isKeyword('or') || this.isKeyword('and')) return block;
+      } catch (e) {
+        if (!(e instanceof SyntaxFailure)) throw e;
+      }
+      this.pos = saved.pos;
+      this.depth = saved.depth;
+    }
+    return [this.parseLiteral()];
+  }
+
+  /** One expression without `and`/`or`: `not …`, `some …`, `every …`, or terms. */
+  private parseLiteral(): Expr {
+    const start = this.tok.start;
     const negated = this.isWord('not') && !this.keywordAsName() ? (this.next(), true) : false;
+    if (negated && this.keywords.has('not-block') && this.isPunct('{')) return this.parseNotBlock(start);
     let kind: ExprKind;
     if (this.isWord('some') && !this.keywordAsName()) kind = this.parseSome();
     else if (this.isKeyword('every') && !this.keywordAsName()) kind = this.parseEvery();
     else kind = this.parseExprTerms(start);
-    const withs = this.parseWithModifiers();
-    return { ...kind, negated, with: withs, loc: this.loc(start) } as Expr;
+    return { ...kind, negated, with: [], loc: this.loc(start) } as Expr;
+  }
+
+  /** `not { A; B }` (future keyword `not`): holds when the body has no solution. */
+  private parseNotBlock(start: number): Expr {
+    const body = this.parseBraceBody();
+    const loc = this.loc(start);
+    const set: Term = { type: 'setComprehension', head: { type: 'boolean', value: true, loc }, body, loc };
+    const count: Term = { type: 'call', operator: this.opRef('count', loc), args: [set], loc };
+    return { type: 'call', operator: this.opRef('equal', loc), args: [count, { type: 'number', text: '0', loc }], negated: false, with: [], loc };
   }
 
   private parseExprTerms(start: number): ExprKind {

@@ -5,6 +5,7 @@ import type { Comment, Token } from './tokens.js';
 import { SourceText, SyntaxFailure } from './source-text.js';
 
 const V1_KEYWORDS = ['in', 'every', 'contains', 'if'];
+const FUTURE_ONLY_KEYWORDS = ['and', 'or', 'not'];
 
 /** Modules: package, imports, rules with heads, bodies and else chains; METADATA annotations. */
 export class ModuleParser extends BodyParser {
@@ -82,7 +83,8 @@ export class ModuleParser extends BodyParser {
     }
     const names = path.path.map((p) => (p.type === 'string' ? p.value : ''));
     if (head === 'future' && names[0] === 'keywords') {
-      for (const k of names.length > 1 ? [names[1]!] : V1_KEYWORDS) this.keywords.add(k);
+      // `and`, `or` and `not { … }` blocks are future keywords only (rego.v1 does not bring them).
+      for (const k of names.length > 1 ? [names[1]!] : [...V1_KEYWORDS, ...FUTURE_ONLY_KEYWORDS]) this.keywords.add(k === 'not' ? 'not-block' : k);
     } else if (head === 'rego' && names[0] === 'v1') {
       for (const k of V1_KEYWORDS) this.keywords.add(k);
     }
