@@ -146,3 +146,16 @@ test('unsafe variables are named as written, not by their internal names', async
   t.regex(error!.message, /var file is unsafe/);
   t.notRegex(error!.message, /__local/);
 });
+
+test('a rule that dispatches to sibling packages by a variable key does not depend on itself', async (t) => {
+  const modules = [
+    { path: 'main.rego', source: 'package lsp.main\neval := data.lsp[h].result if h := input.handler\n' },
+    { path: 'hover.rego', source: 'package lsp.hover\nresult := {"hover": input.x}\n' },
+    { path: 'lens.rego', source: 'package lsp.lens\nresult := "lens"\nother := 1\n' },
+  ];
+  const wasm = await compile({ modules, entrypoints: ['lsp/main/eval'] });
+  const policy = await loadPolicy(wasm, undefined, hostBuiltins);
+  t.deepEqual(policy.evaluate({ handler: 'hover', x: 1 }, 'lsp/main/eval'), [{ result: { hover: 1 } }]);
+  t.deepEqual(policy.evaluate({ handler: 'lens' }, 'lsp/main/eval'), [{ result: 'lens' }]);
+  t.deepEqual(policy.evaluate({ handler: 'main' }, 'lsp/main/eval'), []);
+});

@@ -645,7 +645,8 @@ export class BodyPlanner {
       const merged = this.mergeChildren(result, node, ground);
       return this.planPath(merged, path, i, scope, k);
     }
-    const doc = this.virtualDoc(node, ground);
+    const rest = path.slice(i).map((seg) => (seg.type === 'string' ? seg.value : null));
+    const doc = this.virtualDoc(node, ground, true, rest);
     this.planPath(doc, path, i, scope, k);
   }
 
@@ -667,13 +668,19 @@ export class BodyPlanner {
   }
 
   /** The object at a prefix of rule paths: base data there merged with every rule below it. */
-  private virtualDoc(node: TreeNode, path: string[], withBase = true): number {
+  /**
+   * `pattern`: the rest of the reference reading this document (a string for a known key, null
+   * for a variable), so that `data.pkgs[x].result` builds only the `result` rules under each
+   * package, and a rule that dispatches to its siblings is not planned as depending on itself.
+   */
+  private virtualDoc(node: TreeNode, path: string[], withBase = true, pattern: Array<string | null> = []): number {
     const fb = this.fb;
     const obj = fb.newLocal();
     fb.emit('MakeObjectStmt', { target: obj });
     for (const [name, child] of [...node.children].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const childPath = [...path, name];
       if (child.group?.kind === 'function') continue;
+      if (typeof pattern[0] === 'string' && pattern[0] !== name) continue;
       const block = fb.block(() => {
         let value: number;
         const mock = this.env.mocks.get(`data.${childPath.join('.')}`);
@@ -685,7 +692,7 @@ export class BodyPlanner {
           value = fb.newLocal();
           fb.emit('CallStmt', { func: this.svc.funcName(child.group, this.env), args: [local(this.inputLocal), local(this.dataLocal)], result: value });
           if (child.children.size > 0) value = this.mergeChildren(value, child, childPath);
-        } else value = this.virtualDoc(child, childPath);
+        } else value = this.virtualDoc(child, childPath, true, pattern.slice(1));
         fb.emit('ObjectInsertStmt', { key: fb.str(name), value: local(value), object: obj });
       });
       fb.emit('BlockStmt', { blocks: [block] });
