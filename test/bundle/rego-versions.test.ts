@@ -1,24 +1,14 @@
 import test from 'ava';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { folder } from '../helpers/cli.js';
 import { loadPolicyFiles, readBundle, writeBundle } from '../../src/bundle/index.js';
 import { compile } from '../../src/rego/index.js';
 
 const v0 = 'package old\nallow { input.x == 1 }\n';
 const v1 = 'package new\nallow if input.x == 1\n';
 
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'warden-versions-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
-}
 
 test('a policy directory’s .manifest sets the Rego version of its modules, per file where it says so', async (t) => {
-  const root = tree({
+  const root = folder({
     '.manifest': JSON.stringify({ rego_version: 1, file_rego_versions: { '/legacy/*.rego': 0 } }),
     'legacy/old.rego': v0,
     'new.rego': v1,
@@ -30,7 +20,7 @@ test('a policy directory’s .manifest sets the Rego version of its modules, per
 });
 
 test('without a manifest, modules take the version the command line gives', async (t) => {
-  const files = loadPolicyFiles([tree({ 'old.rego': v0 })]);
+  const files = loadPolicyFiles([folder({ 'old.rego': v0 })]);
   t.is(files.modules[0]!.regoVersion, undefined);
   await t.throwsAsync(compile({ modules: files.modules }), { message: /old\.rego:2/ });
   t.true((await compile({ modules: files.modules, regoVersion: 0 })).length > 0);
