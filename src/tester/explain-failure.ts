@@ -3,7 +3,7 @@ import { hostBuiltins } from '../builtins/index.js';
 import type { PolicyFiles } from '../bundle/policy-files.js';
 import type { Expr, Module, Rule, Term } from '../rego/ast.js';
 import { compile, parseModules } from '../rego/compile.js';
-import { exprTerms, walkTerm } from '../rego/compile/terms.js';
+import { exprTerms, varsOf, walkTerm } from '../rego/compile/terms.js';
 import type { TestCase } from './run-tests.js';
 
 /** Where a failing test stopped, and the values that made it stop. */
@@ -35,38 +35,10 @@ function isConstant(t: Term): boolean {
   return constant;
 }
 
-/** Names a term reads at its own level (not inside comprehensions). */
-function termVars(term: Term, out: Set<string>): void {
-  const visit = (t: Term): void => {
-    switch (t.type) {
-      case 'var':
-        out.add(t.name);
-        return;
-      case 'ref':
-        visit(t.head);
-        t.path.forEach(visit);
-        return;
-      case 'array':
-      case 'set':
-        t.items.forEach(visit);
-        return;
-      case 'object':
-        t.entries.forEach(([k, v]) => (visit(k), visit(v)));
-        return;
-      case 'call':
-        t.args.forEach(visit);
-        return;
-      default:
-        return;
-    }
-  };
-  visit(term);
-}
-
 /** Names an expression binds or reads at its own level (not inside comprehensions or `every`). */
 function topLevelVars(e: Expr, out: Set<string>): void {
   if (e.type === 'every') return;
-  for (const t of exprTerms(e, true)) termVars(t, out);
+  for (const t of exprTerms(e, true)) varsOf(t, out);
 }
 
 /** The operands worth showing: both sides of a comparison or call, or the term itself. */
@@ -135,7 +107,7 @@ export async function explainFailure(files: PolicyFiles, test: TestCase, regoVer
     // Only operands whose variables are bound by then (not the target of `x := …`) have a value.
     const evaluable = (t: Term) => {
       const names = new Set<string>();
-      termVars(t, names);
+      varsOf(t, names);
       return [...names].every((n) => !isLocal(n) || bound.has(n));
     };
     const terms = operandsOf(e).filter((t) => !isConstant(t) && evaluable(t));
