@@ -159,3 +159,17 @@ test('a rule that dispatches to sibling packages by a variable key does not depe
   t.deepEqual(policy.evaluate({ handler: 'lens' }, 'lsp/main/eval'), [{ result: 'lens' }]);
   t.deepEqual(policy.evaluate({ handler: 'main' }, 'lsp/main/eval'), []);
 });
+
+test('calls nested in a negated expression run before it, outside the negation, as OPA compiles them', async (t) => {
+  const source = `package neg
+f(x) := {"foo": true} if x == "yes"
+lowered if not startswith(lower(input.x), "a")
+looked_up if not f("bar").foo
+plain if not startswith(input.name, "a")
+`;
+  const wasm = await compile({ modules: [{ path: 'neg.rego', source }], entrypoints: ['neg'] });
+  const policy = await loadPolicy(wasm, undefined, hostBuiltins);
+  const doc = (input: object) => (policy.evaluate(input, 'neg') as Array<{ result: unknown }>)[0]!.result;
+  t.deepEqual(doc({ name: 'bob' }), { plain: true });
+  t.deepEqual(doc({ x: 'Bob', name: 'alice' }), { lowered: true });
+});

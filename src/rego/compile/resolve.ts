@@ -143,10 +143,46 @@ export class Resolver {
   body(body: Body, scope: Scope): Body {
     const out: Body = [];
     for (const e of body) {
-      const r = this.expr(e, scope);
-      if (r) out.push(r);
+      for (const x of e.negated ? this.hoistNestedCalls(e) : [e]) {
+        const r = this.expr(x, scope);
+        if (r) out.push(r);
+      }
     }
     return out;
+  }
+
+  /**
+   * As OPA's compiler does for every expression: calls nested in a negated expression's operands
+   * (`not startswith(lower(input.x), "a")`, `not f(1).foo`) are evaluated before it, outside the
+   * negation — so an undefined inner call makes the body fail rather than the `not` hold.
+   */
+  private hoistNestedCalls(e: Expr): Expr[] {
+    const before: Expr[] = [];
+    const hoist = (t: Term): Term => {
+      switch (t.type) {
+        case 'call': {
+          const call: Term = { ...t, args: t.args.map(hoist) };
+          const v: Term = { type: 'var', name: `$hoist${this.counter++}`, loc: t.loc };
+          const operator: RefTerm = { type: 'ref', head: { type: 'var', name: 'eq', loc: t.loc }, path: [], loc: t.loc };
+          before.push({ type: 'call', operator, args: [v, call], negated: false, with: e.with, loc: t.loc });
+          return v;
+        }
+        case 'ref':
+          return { ...t, head: hoist(t.head), path: t.path.map(hoist) };
+        case 'array':
+        case 'set':
+          return { ...t, items: t.items.map(hoist) };
+        case 'object':
+          return { ...t, entries: t.entries.map(([k, v]) => [hoist(k), hoist(v)] as [Term, Term]) };
+        default:
+          return t;
+      }
+    };
+    let main: Expr;
+    if (e.type === 'call') main = { ...e, args: e.args.map(hoist) };
+    else if (e.type === 'term') main = { ...e, term: e.term.type === 'call' ? { ...e.term, args: e.term.args.map(hoist) } : hoist(e.term) };
+    else return [e];
+    return [...before, main];
   }
 
   private expr(e: Expr, scope: Scope): Expr | undefined {
