@@ -57,7 +57,6 @@ export function workerCompiler(options: { regoVersion?: 0 | 1 } = {}): PolicyCom
     new Promise((resolve, reject) => {
       const w = ensure();
       const id = nextId++;
-      pending.set(id, { resolve, reject });
       // A compile in flight keeps the process alive; an idle worker does not.
       w.ref();
       const done = () => pending.size === 0 && w.unref();

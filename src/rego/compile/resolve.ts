@@ -1,7 +1,7 @@
 import type { Body, Expr, Location, Module, RefTerm, Rule, Term, VarTerm } from '../ast.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { Scope } from './scope.js';
-import { ref, str, variable, walkTerm, ROOTS } from './terms.js';
+import { eqExpr, ref, str, variable, walkTerm, ROOTS } from './terms.js';
 import type { RuleDef, RuleKind } from './rule-defs.js';
 
 
@@ -162,9 +162,8 @@ export class Resolver {
       switch (t.type) {
         case 'call': {
           const call: Term = { ...t, args: t.args.map(hoist) };
-          const v: Term = { type: 'var', name: `$hoist${this.counter++}`, loc: t.loc };
-          const operator: RefTerm = { type: 'ref', head: { type: 'var', name: 'eq', loc: t.loc }, path: [], loc: t.loc };
-          before.push({ type: 'call', operator, args: [v, call], negated: false, with: e.with, loc: t.loc });
+          const v = variable(`$hoist${this.counter++}`, t.loc);
+          before.push(eqExpr(v, call, t.loc, e.with));
           return v;
         }
         case 'ref':
@@ -235,9 +234,8 @@ export class Resolver {
     const argBody: Body = [];
     const argTerms = (head.args ?? []).map((a, i) => {
       if (!containsCall(a)) return a;
-      const v: Term = { type: 'var', name: `$arg${i}`, loc: a.loc };
-      const operator: RefTerm = { type: 'ref', head: { type: 'var', name: 'eq', loc: a.loc }, path: [], loc: a.loc };
-      argBody.push({ type: 'call', operator, args: [v, a], negated: false, with: [], loc: a.loc });
+      const v = variable(`$arg${i}`, a.loc);
+      argBody.push(eqExpr(v, a, a.loc));
       return v;
     });
     const args = argTerms.map((a) => this.declarePattern(a, scope, true));
@@ -272,9 +270,8 @@ export class Resolver {
     // As OPA: a head value that iterates (`p[f] := input.x[f].y if some f`) is evaluated in the
     // body, where it can bind its variables.
     if (kind !== 'function' && rule.else === undefined && iterates(value)) {
-      const target: Term = { type: 'var', name: '$head', loc: value.loc };
-      const operator: RefTerm = { type: 'ref', head: { type: 'var', name: 'eq', loc: value.loc }, path: [], loc: value.loc };
-      body.push({ type: 'call', operator, args: [target, value], negated: false, with: [], loc: value.loc });
+      const target = variable('$head', value.loc);
+      body.push(eqExpr(target, value, value.loc));
       value = target;
     }
     const elses: RuleDef['elses'] = [];

@@ -6,6 +6,16 @@ export const str = (value: string, loc: Location): StringTerm => ({ type: 'strin
 export const variable = (name: string, loc: Location): VarTerm => ({ type: 'var', name, loc });
 export const ref = (head: Term, path: Term[], loc: Location): RefTerm => ({ type: 'ref', head, path, loc });
 
+/** `left = right` as a body expression (what the compiler inserts when it moves a term into a body). */
+export const eqExpr = (left: Term, right: Term, loc: Location, withs: Expr['with'] = []): Expr => ({
+  type: 'call',
+  operator: ref(variable('eq', loc), [], loc),
+  args: [left, right],
+  negated: false,
+  with: withs,
+  loc,
+});
+
 /** `data.a.b` as a ref term. */
 export function dataRef(path: string[], loc: Location): RefTerm {
   return ref(variable('data', loc), path.map((p) => str(p, loc)), loc);
