@@ -400,50 +400,37 @@ export class BodyPlanner {
         else fb.emit('MakeNumberRefStmt', { Index: fb.ir.string(t.text), target: l });
         return local(l);
       }
-      case 'array': {
-        const l = fb.newLocal();
-        const ops = t.items.map((x) => this.planConstant(x));
-        fb.emit('MakeArrayStmt', { capacity: ops.length, target: l });
-        for (const op of ops) fb.emit('ArrayAppendStmt', { array: l, value: op });
-        return local(l);
-      }
-      case 'set': {
-        const l = fb.newLocal();
-        const ops = t.items.map((x) => this.planConstant(x));
-        fb.emit('MakeSetStmt', { target: l });
-        for (const op of ops) fb.emit('SetAddStmt', { value: op, set: l });
-        return local(l);
-      }
-      case 'object': {
-        const l = fb.newLocal();
-        const ops = t.entries.map(([key, value]) => [this.planConstant(key), this.planConstant(value)] as const);
-        fb.emit('MakeObjectStmt', { target: l });
-        for (const [key, value] of ops) fb.emit('ObjectInsertStmt', { key, value, object: l });
-        return local(l);
-      }
+      case 'array':
+      case 'set':
+        return this.collection(t.type, t.items.map((x) => this.planConstant(x)));
+      case 'object':
+        return this.collection('object', t.entries.flat().map((x) => this.planConstant(x)));
       default:
         throw new Error(`planConstant: ${t.type} is not a constant`);
     }
   }
 
+  /** An array, set or object of planned operands (objects: keys and values alternate). */
+  private collection(kind: 'array' | 'set' | 'object', ops: Operand[]): Operand {
+    const fb = this.fb;
+    const l = fb.newLocal();
+    if (kind === 'array') {
+      fb.emit('MakeArrayStmt', { capacity: ops.length, target: l });
+      for (const op of ops) fb.emit('ArrayAppendStmt', { array: l, value: op });
+    } else if (kind === 'set') {
+      fb.emit('MakeSetStmt', { target: l });
+      for (const op of ops) fb.emit('SetAddStmt', { value: op, set: l });
+    } else {
+      fb.emit('MakeObjectStmt', { target: l });
+      for (let i = 0; i < ops.length; i += 2) fb.emit('ObjectInsertStmt', { key: ops[i]!, value: ops[i + 1]!, object: l });
+    }
+    return local(l);
+  }
+
   planTerm(t: Term, scope: VarScope, k: KOp): void {
     const fb = this.fb;
-    if ((t.type === 'array' || t.type === 'set' || t.type === 'object') && isConstant(t)) return k(this.planConstant(t));
+    if (isConstant(t)) return k(this.planConstant(t));
     switch (t.type) {
-      case 'null': {
-        const l = fb.newLocal();
-        fb.emit('MakeNullStmt', { target: l });
-        return k(local(l));
-      }
-      case 'boolean':
-        return k(boolOp(t.value));
-      case 'number': {
-        const l = fb.newLocal();
-        fb.emit('MakeNumberRefStmt', { Index: fb.ir.string(t.text), target: l });
-        return k(local(l));
-      }
-      case 'string':
-        return k(fb.str(t.value));
       case 'var': {
         if (t.name === 'input') {
           fb.emit('IsDefinedStmt', { source: this.inputLocal });
@@ -460,26 +447,10 @@ export class BodyPlanner {
       case 'ref':
         return this.planRef(t, scope, k);
       case 'array':
-        return this.planTerms(t.items, scope, (ops) => {
-          const l = fb.newLocal();
-          fb.emit('MakeArrayStmt', { capacity: ops.length, target: l });
-          for (const op of ops) fb.emit('ArrayAppendStmt', { array: l, value: op });
-          k(local(l));
-        });
       case 'set':
-        return this.planTerms(t.items, scope, (ops) => {
-          const l = fb.newLocal();
-          fb.emit('MakeSetStmt', { target: l });
-          for (const op of ops) fb.emit('SetAddStmt', { value: op, set: l });
-          k(local(l));
-        });
+        return this.planTerms(t.items, scope, (ops) => k(this.collection(t.type, ops)));
       case 'object':
-        return this.planTerms(t.entries.flat(), scope, (ops) => {
-          const l = fb.newLocal();
-          fb.emit('MakeObjectStmt', { target: l });
-          for (let i = 0; i < ops.length; i += 2) fb.emit('ObjectInsertStmt', { key: ops[i]!, value: ops[i + 1]!, object: l });
-          k(local(l));
-        });
+        return this.planTerms(t.entries.flat(), scope, (ops) => k(this.collection('object', ops)));
       case 'arrayComprehension':
       case 'setComprehension':
       case 'objectComprehension':
