@@ -1,25 +1,78 @@
+import { once } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
-import { DecisionLog, type DecisionLogOptions, type DecisionRecord } from './decision-log.js';
+import { pino } from 'pino';
+import { LogRingReader, type LogRingMemory } from './log-ring.js';
+import { createRedactor } from './redact.js';
 
-// The thread behind OffThreadDecisionLog: redacts, serialises and writes batches of records.
-export type ToLogWorker = { type: 'records'; bytes: ArrayBuffer; length: number; count: number } | { type: 'flush'; id: number } | { type: 'close'; id: number };
-export type FromLogWorker = { type: 'written'; count: number; dropped: number } | { type: 'done'; id: number; dropped: number };
+// The thread behind OffThreadDecisionLog: takes records (JSON) from the shared ring, redacts them,
+// and writes one line each, a batch per system call. Blocking here never blocks a decision.
+export interface LogWorkerData {
+  memory: LogRingMemory;
+  destination: 'stdout' | string | false;
+  redactPaths?: string[];
+}
+export type ToLogWorker = { type: 'flush' | 'close'; id: number };
+export type FromLogWorker = { type: 'done'; id: number };
 
-const log = new DecisionLog(workerData as DecisionLogOptions);
-const decoder = new TextDecoder();
-parentPort!.on('message', async (m: ToLogWorker) => {
-  if (m.type === 'records') {
-    const lines = decoder.decode(new Uint8Array(m.bytes, 0, m.length));
-    let from = 0;
-    for (let i = 0; i < m.count; i++) {
-      const end = lines.indexOf('\n', from);
-      log.write(JSON.parse(lines.slice(from, end)) as DecisionRecord);
-      from = end + 1;
-    }
-    parentPort!.postMessage({ type: 'written', count: m.count, dropped: log.dropped } satisfies FromLogWorker);
-    return;
+/** How long a busy ring is left to fill before the next batch is taken. */
+const BATCH_MS = 10;
+/** Text gathered before it is written out. */
+const CHUNK_CHARS = 1 << 20;
+
+const { memory, destination, redactPaths } = workerData as LogWorkerData;
+const reader = new LogRingReader(memory);
+const redact = createRedactor({ paths: redactPaths });
+const sink =
+  destination === false ? undefined : pino.destination({ dest: destination === 'stdout' ? 1 : destination, sync: true, mkdir: destination !== 'stdout' });
+sink?.on('error', () => undefined);
+
+let pending = '';
+let pendingCount = 0;
+
+function writeOut(): void {
+  if (pendingCount === 0) return;
+  try {
+    sink?.write(pending);
+  } catch {
+    reader.addDropped(pendingCount);
   }
-  if (m.type === 'flush') await log.flush();
-  else await log.close();
-  parentPort!.postMessage({ type: 'done', id: m.id, dropped: log.dropped } satisfies FromLogWorker);
+  pending = '';
+  pendingCount = 0;
+}
+
+/** Lines start with "log":"decision" so they stand out on a shared stdout (as pino's level field did). */
+function take(text: string): void {
+  try {
+    const body = JSON.stringify(redact(JSON.parse(text)));
+    pending += `{"log":"decision",${body.slice(1)}\n`;
+    pendingCount++;
+  } catch {
+    reader.addDropped(1);
+  }
+  if (pending.length >= CHUNK_CHARS) writeOut();
+}
+
+function drain(): number {
+  const n = reader.drain(take);
+  writeOut();
+  return n;
+}
+
+let closed = false;
+parentPort!.on('message', async (m: ToLogWorker) => {
+  drain();
+  if (m.type === 'close' && !closed) {
+    closed = true;
+    if (sink && destination !== 'stdout') {
+      const done = once(sink, 'close').catch(() => undefined);
+      sink.end();
+      await done;
+    }
+  }
+  parentPort!.postMessage({ type: 'done', id: m.id } satisfies FromLogWorker);
 });
+
+while (!closed) {
+  if (drain() > 0) await new Promise((resolve) => setTimeout(resolve, BATCH_MS));
+  else await reader.nextLine();
+}

@@ -26,8 +26,11 @@ export interface DecisionRecord {
 
 /** Where decisions go: {@link DecisionLog} in this thread, or `OffThreadDecisionLog`. */
 export interface DecisionSink {
-  /** Queues or writes one record; never blocks on the destination and never throws. */
-  write(record: DecisionRecord): void;
+  /**
+   * Queues or writes one record, given as an object or as its JSON text; never blocks on the
+   * destination and never throws.
+   */
+  write(record: DecisionRecord | string): void;
   flush(): Promise<void>;
   close(): Promise<void>;
   /** Records lost because the sink failed or fell too far behind. */
@@ -93,11 +96,11 @@ export class DecisionLog implements DecisionSink {
     this.logger = pino({ base: undefined, timestamp: false, formatters: { level: () => ({ log: 'decision' }) } }, this.stream);
   }
 
-  /** Redacts and writes one record. Never throws. */
-  write(record: DecisionRecord): void {
+  /** Redacts and writes one record (an object or its JSON text). Never throws. */
+  write(record: DecisionRecord | string): void {
     if (!this.logger) return;
     try {
-      this.logger.info(this.redact(record) as object);
+      this.logger.info(this.redact(typeof record === 'string' ? JSON.parse(record) : record) as object);
     } catch {
       this.dropped++;
     }

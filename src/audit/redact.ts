@@ -62,8 +62,35 @@ export function isSecretKey(key: string): boolean {
 export function createRedactor(options: RedactorOptions = {}): Redactor {
   const trie = buildTrie(options.paths ?? []);
   const maxDepth = options.maxDepth ?? 32;
+  // The same few key names recur in every record: their verdicts are remembered (boundedly).
+  const secretByKey = new Map<string, boolean>();
+  const secret = (key: string): boolean => {
+    let verdict = secretByKey.get(key);
+    if (verdict === undefined) {
+      verdict = isSecretKey(key);
+      if (secretByKey.size < 4096) secretByKey.set(key, verdict);
+    }
+    return verdict;
+  };
+  const leaf = (key: string, v: unknown): boolean => v !== null && v !== undefined && secret(key);
+
+  /** Below every configured path: only secret keys and JWTs are looked for. */
+  const visitPlain = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return scrubString(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (depth >= maxDepth) return '[TRUNCATED]';
+    if (Array.isArray(value)) return value.map((v) => visitPlain(v, depth + 1));
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>; // "__proto__" stays a key
+    for (const k in value) {
+      if (!Object.hasOwn(value, k)) continue;
+      const v = (value as Record<string, unknown>)[k];
+      out[scrubString(k)] = leaf(k, v) ? REDACTED : visitPlain(v, depth + 1);
+    }
+    return out;
+  };
 
   const visit = (value: unknown, nodes: PathNode[], depth: number): unknown => {
+    if (nodes.length === 0) return visitPlain(value, depth);
     if (typeof value === 'string') return scrubString(value);
     if (value === null || typeof value !== 'object') return value;
     if (depth >= maxDepth) return '[TRUNCATED]';
@@ -71,7 +98,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
       const next = nodes.flatMap((n) => [n.children.get('*')].filter((c): c is PathNode => c !== undefined));
       return value.map((v) => visit(v, next, depth + 1));
     }
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>; // "__proto__" stays a key
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       const key = scrubString(k);
       const next: PathNode[] = [];
@@ -83,10 +110,10 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
           next.push(c);
         }
       }
-      out[key] = hit || (v !== null && v !== undefined && isSecretKey(k)) ? REDACTED : visit(v, next, depth + 1);
+      out[key] = hit || leaf(k, v) ? REDACTED : visit(v, next, depth + 1);
     }
     return out;
   };
 
-  return (value) => visit(value, [trie], 0);
+  return (value) => visit(value, trie.children.size > 0 ? [trie] : [], 0);
 }

@@ -55,3 +55,27 @@ function sortedJson(value: unknown): string {
   }
   return out + '}';
 }
+
+/**
+ * A deep copy of plain JSON data with object keys inserted in sorted order, so that
+ * `JSON.stringify` of it is a canonical text: equal values give equal text whatever order their
+ * keys came in (V8 lists integer-like keys first, in numeric order, which is just as deterministic).
+ * `undefined` members are dropped.
+ */
+export function canonicalCopy<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => (v === undefined ? null : canonicalCopy(v))) as T;
+  const obj = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(obj).sort()) {
+    const v = obj[k];
+    if (v !== undefined) setMember(out, k, canonicalCopy(v));
+  }
+  return out as T;
+}
+
+/** `out[key] = value`, also for the key `__proto__` (which assignment would take as the prototype). */
+export function setMember(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}

@@ -9,6 +9,12 @@ export interface DecisionCacheOptions {
   ttlMs?: number;
 }
 
+/** A decision kept for a request, with the canonical JSON of the input it was made for. */
+export interface RememberedDecision {
+  decision: Decision;
+  inputJson: string;
+}
+
 /**
  * Decisions of one policy revision, keyed by entrypoint, decision shape and canonical input. Only
  * decisions the policy actually made are stored: failures (undefined, errors, bad shapes) never are.
@@ -16,13 +22,33 @@ export interface DecisionCacheOptions {
  */
 export class DecisionCache {
   private readonly lru: LRUCache<string, Decision> | undefined;
+  /** The same decisions, by the request they were made for (see `Engine.recall`). */
+  private readonly byRequest: LRUCache<string, RememberedDecision> | undefined;
 
   constructor(options: DecisionCacheOptions = {}) {
     const max = options.maxEntries ?? 10_000;
     if (max > 0) {
       const ttl = options.ttlMs ?? 60_000;
-      this.lru = new LRUCache<string, Decision>({ max, ...(ttl > 0 ? { ttl, ttlAutopurge: false } : {}) });
+      const lifetime = ttl > 0 ? { ttl, ttlAutopurge: false } : {};
+      this.lru = new LRUCache<string, Decision>({ max, ...lifetime });
+      this.byRequest = new LRUCache<string, RememberedDecision>({ max, ...lifetime });
     }
+  }
+
+  /** The decision remembered for a request, if any and still fresh. */
+  recall(requestKey: string): RememberedDecision | undefined {
+    return this.byRequest?.get(requestKey);
+  }
+
+  /**
+   * Remembers the decision cached under `key` for a request too, for as long as it has left
+   * there (a decision is never served longer than the TTL after it was made).
+   */
+  remember(requestKey: string, key: string, remembered: RememberedDecision): void {
+    if (!this.byRequest || !this.lru || remembered.decision.failure !== undefined) return;
+    const left = this.lru.getRemainingTTL(key);
+    if (left <= 0) return;
+    this.byRequest.set(requestKey, remembered, Number.isFinite(left) ? { ttl: left } : {});
   }
 
   /** The cached decision for `key`, if any and still fresh. */

@@ -4,6 +4,8 @@ import { failedDecision, interpretResultSet, type Decision, type DecisionShape }
 import { EngineError } from './errors.js';
 import type { PolicyRevision } from './revision.js';
 
+const encoder = new TextEncoder();
+
 /** What {@link Engine.decide} returns. */
 export interface DecisionOutcome {
   decision: Decision;
@@ -11,6 +13,19 @@ export interface DecisionOutcome {
   revision: string;
   /** True when answered from the decision cache. */
   cached: boolean;
+  /** The input as canonical JSON (what the cache is keyed by). */
+  inputJson: string;
+}
+
+/** Options of {@link Engine.decide}. */
+export interface DecideOptions {
+  /** The input's canonical JSON, when the caller built the input in key order and has it already. */
+  inputJson?: string;
+  /**
+   * A key for the request the input was built from (its bytes and everything else the input
+   * depends on): a decision the policy makes is also remembered under it, for {@link Engine.recall}.
+   */
+  requestKey?: string;
 }
 
 interface Serving {
@@ -59,24 +74,40 @@ export class Engine {
    *
    * @throws EngineError `engine_no_revision` when nothing is loaded yet
    */
-  decide(input: unknown, entrypoint: string, shape: DecisionShape = 'authz'): DecisionOutcome {
+  decide(input: unknown, entrypoint: string, shape: DecisionShape = 'authz', options: DecideOptions = {}): DecisionOutcome {
     const serving = this.serving;
     if (!serving) throw new EngineError('engine_no_revision', 'no policy revision is loaded yet');
-    const key = `${shape}\0${entrypoint}\0${canonicalJson(input)}`;
-    const hit = serving.cache.get(key);
-    if (hit) return { decision: hit, revision: serving.revision.id, cached: true };
-    const decision = this.evaluate(serving.revision, input, entrypoint, shape);
-    serving.cache.set(key, decision);
-    return { decision, revision: serving.revision.id, cached: false };
+    const inputJson = options.inputJson ?? canonicalJson(input);
+    const key = `${shape}\0${entrypoint}\0${inputJson}`;
+    let decision = serving.cache.get(key);
+    const cached = decision !== undefined;
+    if (!decision) {
+      decision = this.evaluate(serving.revision, inputJson, entrypoint, shape);
+      serving.cache.set(key, decision);
+    }
+    if (options.requestKey !== undefined) serving.cache.remember(`${shape}\0${entrypoint}\0${options.requestKey}`, key, { decision, inputJson });
+    return { decision, revision: serving.revision.id, cached, inputJson };
   }
 
-  private evaluate(revision: PolicyRevision, input: unknown, entrypoint: string, shape: DecisionShape): Decision {
+  /**
+   * A decision remembered by {@link Engine.decide} under `requestKey` in the serving revision, with
+   * the input it was made for: the same request is answered without building its input again.
+   */
+  recall(requestKey: string, entrypoint: string, shape: DecisionShape = 'authz'): (DecisionOutcome & { cached: true }) | undefined {
+    const serving = this.serving;
+    const remembered = serving?.cache.recall(`${shape}\0${entrypoint}\0${requestKey}`);
+    if (!remembered) return undefined;
+    return { decision: remembered.decision, inputJson: remembered.inputJson, revision: serving!.revision.id, cached: true };
+  }
+
+  private evaluate(revision: PolicyRevision, inputJson: string, entrypoint: string, shape: DecisionShape): Decision {
     if (!revision.entrypoints.includes(entrypoint)) {
       return failedDecision('error', `policy evaluation failed: revision ${revision.id} has no entrypoint ${entrypoint}`);
     }
     let resultSet: unknown;
     try {
-      resultSet = revision.policy.evaluate(input, entrypoint);
+      // Handed over as JSON bytes, so the SDK does not serialise the input a second time.
+      resultSet = revision.policy.evaluate(encoder.encode(inputJson).buffer as ArrayBuffer, entrypoint);
     } catch (e) {
       return failedDecision('error', `policy evaluation failed: ${errorText(e).slice(0, 500)}`);
     }

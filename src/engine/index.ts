@@ -8,7 +8,7 @@ export {
   type DecisionShape,
   type EnvoyDecisionDetails,
 } from './decision.js';
-export { canonicalJson } from './canonical-json.js';
+export { canonicalJson, canonicalCopy, setMember } from './canonical-json.js';
 export { buildRevision, contentRevisionId, type PolicyCompiler, type PolicyRevision, type RevisionParts } from './revision.js';
 export { loadRevision, type PolicySourceOptions } from './policy-loader.js';
 export { PolicyManager, type PolicyManagerOptions, type ReloadResult } from './policy-manager.js';

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
+import { recordJson } from '../audit/index.js';
 import type { Decision, DecisionOutcome, Engine } from '../engine/index.js';
 import { assertedIdentity, type Identity, type JwtVerifier } from '../identity/index.js';
 import type { RequestLimits } from './config.js';
 import { buildAuthzInput } from './authz-input.js';
+import { requestKey } from './connection-identity.js';
 import { elapsedMs, unaryPipeline, type CallState, type PipelineDeps } from './pipeline.js';
+import type { RawRequest } from './protos.js';
 import type { AuthzCheckBatchRequest, AuthzCheckBatchResponse, AuthzCheckRequest, AuthzCheckResponse } from './request-types.js';
 import { validateAuthzBatch, validateAuthzCheck } from './validation.js';
 
@@ -19,81 +22,71 @@ export interface DecisionServiceDeps extends PipelineDeps {
   envoyDecision: string;
 }
 
-type SubjectResolution = { identity: Identity } | { rejection: string };
-
-async function resolveSubject(req: AuthzCheckRequest, requester: Identity, jwt: JwtVerifier | undefined): Promise<SubjectResolution> {
-  const s = req.subject;
-  if (s?.spiffe_id !== undefined) return { identity: assertedIdentity(s.spiffe_id) };
-  if (s?.token !== undefined) {
-    if (!jwt) return { rejection: 'subject token rejected: JWT verification is not configured' };
-    const r = await jwt.verify(s.token);
-    return r.ok ? { identity: r.identity } : { rejection: `subject token rejected: ${r.reason}` };
-  }
-  return { identity: requester };
-}
-
-/** One check: resolve the subject, build the input, decide, and record the decision for the audit stage. */
-async function decideOne(req: AuthzCheckRequest, state: CallState, deps: DecisionServiceDeps): Promise<AuthzCheckResponse> {
-  const subject = await resolveSubject(req, state.requester, deps.jwt);
-  let outcome: DecisionOutcome;
-  let input;
-  if ('rejection' in subject) {
-    // A bad token is a deny with a reason; the policy is not asked about an unverified subject.
-    const decision: Decision = { allow: false, reasons: [subject.rejection], failure: 'error' };
-    outcome = { decision, revision: deps.engine.revision?.id ?? '', cached: false };
-    input = buildAuthzInput(req, state.requester, { id: '', authenticated_by: 'jwt' }, state.sourceIp, deps.limits.maxDepth);
-  } else {
-    input = buildAuthzInput(req, state.requester, subject.identity, state.sourceIp, deps.limits.maxDepth);
-    outcome = deps.engine.decide(input, deps.decision, 'authz');
-  }
-  const decisionId = randomUUID();
+/** Records the decision for the log and metrics, and answers with it. */
+function answer(outcome: DecisionOutcome, state: CallState, cacheHit: boolean | undefined): AuthzCheckResponse {
   const { decision } = outcome;
+  const decisionId = randomUUID();
+  const latency = elapsedMs(state.started);
   state.decisions.push({
     result: decision.failure !== undefined ? 'error' : decision.allow ? 'allow' : 'deny',
-    cacheHit: 'rejection' in subject ? undefined : outcome.cached,
-    record: {
-      decision_id: decisionId,
-      time: new Date().toISOString(),
-      api: 'authorizer',
-      requester: input.requester,
-      subject: input.subject,
-      action: input.action,
-      resource: input.resource,
-      context: input.context,
-      source: input.source,
-      allowed: decision.allow,
-      reasons: decision.reasons,
-      revision: outcome.revision,
-      cached: outcome.cached,
-      latency: elapsedMs(state.started),
-    },
+    cacheHit,
+    latencyMs: latency,
+    record: recordJson(
+      { decision_id: decisionId, time: new Date().toISOString(), api: 'authorizer', allowed: decision.allow, reasons: decision.reasons, revision: outcome.revision, cached: outcome.cached, latency },
+      outcome.inputJson,
+    ),
   });
   return { allowed: decision.allow, reasons: decision.reasons, decision_id: decisionId, policy_revision: outcome.revision, cached: outcome.cached };
 }
 
+/** Decides for `subject`; with `key`, the decision is also remembered for the request's bytes. */
+function decideFor(req: AuthzCheckRequest, subject: Identity, state: CallState, deps: DecisionServiceDeps, key?: string): AuthzCheckResponse {
+  const { requester, sourceIp } = state.connection;
+  const input = buildAuthzInput(req, requester, subject, sourceIp, deps.limits.maxDepth);
+  const outcome = deps.engine.decide(input, deps.decision, 'authz', { inputJson: JSON.stringify(input), requestKey: key });
+  return answer(outcome, state, outcome.cached);
+}
+
+/** A subject token is verified on every call (it may expire), so its decisions are never recalled by bytes. */
+async function decideForToken(req: AuthzCheckRequest, token: string, state: CallState, deps: DecisionServiceDeps): Promise<AuthzCheckResponse> {
+  const verified = deps.jwt ? await deps.jwt.verify(token) : undefined;
+  if (verified?.ok) return decideFor(req, verified.identity, state, deps);
+  // A bad token is a deny with a reason; the policy is not asked about an unverified subject.
+  const reason = verified ? `subject token rejected: ${verified.reason}` : 'subject token rejected: JWT verification is not configured';
+  const decision: Decision = { allow: false, reasons: [reason], failure: 'error' };
+  const input = buildAuthzInput(req, state.connection.requester, { id: '', authenticated_by: 'jwt' }, state.connection.sourceIp, deps.limits.maxDepth);
+  return answer({ decision, revision: deps.engine.revision?.id ?? '', cached: false, inputJson: JSON.stringify(input) }, state, undefined);
+}
+
+/** One validated check: decided at once unless its subject is a token to verify. */
+function decideOne(req: AuthzCheckRequest, state: CallState, deps: DecisionServiceDeps, key?: string): AuthzCheckResponse | Promise<AuthzCheckResponse> {
+  const s = req.subject;
+  if (s?.token !== undefined) return decideForToken(req, s.token, state, deps);
+  return decideFor(req, s?.spiffe_id !== undefined ? assertedIdentity(s.spiffe_id) : state.connection.requester, state, deps, key);
+}
+
 /**
  * `warden.authz.v1.Authorizer`: `Check` and `CheckBatch` (checks decided in order, results in
- * request order, each with its own decision id and log line).
+ * request order, each with its own decision id and log line). A `Check` whose bytes, from the same
+ * connection, were decided before is answered from the cache without being decoded again: equal
+ * bytes on one connection make equal policy inputs (tokens excepted, see decideForToken).
  */
 export function authorizerService(deps: DecisionServiceDeps): UntypedServiceImplementation {
   return {
-    Check: unaryPipeline<AuthzCheckRequest, AuthzCheckResponse>(
-      deps,
-      'authorizer',
-      '/warden.authz.v1.Authorizer/Check',
-      (req) => validateAuthzCheck(req, deps.limits),
-      (req, state) => decideOne(req, state, deps),
-    ),
-    CheckBatch: unaryPipeline<AuthzCheckBatchRequest, AuthzCheckBatchResponse>(
-      deps,
-      'authorizer',
-      '/warden.authz.v1.Authorizer/CheckBatch',
-      (req) => validateAuthzBatch(req, deps.limits),
-      async (req, state) => {
-        const results: AuthzCheckResponse[] = [];
-        for (const check of req.checks ?? []) results.push(await decideOne(check, state, deps));
-        return { results };
-      },
-    ),
+    Check: unaryPipeline<RawRequest<AuthzCheckRequest>, AuthzCheckResponse>(deps, 'authorizer', '/warden.authz.v1.Authorizer/Check', (raw, state) => {
+      const key = requestKey(state.connection, raw.bytes);
+      const recalled = deps.engine.recall(key, deps.decision, 'authz');
+      if (recalled) return answer(recalled, state, true);
+      const req = raw.message();
+      validateAuthzCheck(req, deps.limits);
+      return decideOne(req, state, deps, key);
+    }),
+    CheckBatch: unaryPipeline<RawRequest<AuthzCheckBatchRequest>, AuthzCheckBatchResponse>(deps, 'authorizer', '/warden.authz.v1.Authorizer/CheckBatch', async (raw, state) => {
+      const req = raw.message();
+      validateAuthzBatch(req, deps.limits);
+      const results: AuthzCheckResponse[] = [];
+      for (const check of req.checks ?? []) results.push(await decideOne(check, state, deps));
+      return { results };
+    }),
   };
 }

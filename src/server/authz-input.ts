@@ -1,3 +1,4 @@
+import { canonicalCopy } from '../engine/index.js';
 import type { Identity } from '../identity/index.js';
 import { structToJson } from './proto-json.js';
 import type { AuthzCheckRequest } from './request-types.js';
@@ -27,40 +28,24 @@ export function peerIp(peer: string): string {
 /**
  * Builds `input` for one authorizer check: who asks (`requester`), whose call is decided
  * (`subject`), what (`action`, `resource`), and free-form `context`; `source.ip` is the peer's IP.
+ * Keys are in sorted order at every level, so `JSON.stringify(input)` is its canonical JSON (the
+ * decision cache's key); `requester` is expected in that form already (see connectionIdentity).
  *
  * @example
  * buildAuthzInput(req, requester, requester, '10.0.0.7')
- * // → { requester, subject: requester, action: 'orders.read', resource: { service: 'orders', path: '', attributes: {} }, context: {}, source: { ip: '10.0.0.7' } }
+ * // → { action: 'orders.read', context: {}, requester, resource: { attributes: {}, path: '', service: 'orders' }, source: { ip: '10.0.0.7' }, subject: requester }
  */
 export function buildAuthzInput(req: AuthzCheckRequest, requester: Identity, subject: Identity, sourceIp: string, maxDepth: number): AuthzInput {
-  // Keys in sorted order at every level Warden builds, so that the decision cache's canonical key
-  // is V8's own JSON (see canonicalJson).
   return {
     action: req.action ?? '',
     context: structToJson(req.context as Parameters<typeof structToJson>[0], maxDepth),
-    requester: withSortedKeys(requester),
+    requester,
     resource: {
-      attributes: sortedCopy(req.resource?.attributes ?? {}),
+      attributes: canonicalCopy(req.resource?.attributes ?? {}),
       path: req.resource?.path ?? '',
       service: req.resource?.service ?? '',
     },
     source: { ip: sourceIp },
-    subject: withSortedKeys(subject),
+    subject: subject === requester ? requester : canonicalCopy(subject),
   };
-}
-
-function sortedCopy<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
-}
-
-const sortedCopies = new WeakMap<object, object>();
-
-/** A copy with its own keys in sorted order (memoised: identities live as long as connections). */
-function withSortedKeys<T extends object>(value: T): T {
-  let copy = sortedCopies.get(value) as T | undefined;
-  if (!copy) {
-    copy = sortedCopy(value);
-    sortedCopies.set(value, copy);
-  }
-  return copy;
 }

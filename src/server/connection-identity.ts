@@ -1,11 +1,15 @@
 import type { ServerUnaryCall } from '@grpc/grpc-js';
 import { identityFromCertificate, type Identity } from '../identity/index.js';
 import { peerIp } from './authz-input.js';
+import { canonicalCopy } from '../engine/index.js';
 
 /** The caller's verified identity and address, fixed for the life of one connection. */
 export interface ConnectionIdentity {
+  /** With keys in sorted order (see buildAuthzInput). */
   requester: Identity;
   sourceIp: string;
+  /** Everything about the connection a policy input can depend on, as text (see requestKey). */
+  key: string;
 }
 
 /**
@@ -37,7 +41,17 @@ export function connectionIdentity(call: ServerUnaryCall<unknown, unknown>): Con
   const known = session && bySession.get(session);
   if (known) return known;
   const cert = call.getAuthContext?.()?.sslPeerCertificate;
-  const identity: ConnectionIdentity = { requester: identityFromCertificate(cert), sourceIp: peerIp(call.getPeer()) };
+  const requester = canonicalCopy(identityFromCertificate(cert));
+  const sourceIp = peerIp(call.getPeer());
+  const identity: ConnectionIdentity = { requester, sourceIp, key: JSON.stringify([requester, sourceIp]) };
   if (session) bySession.set(session, identity);
   return identity;
+}
+
+/**
+ * The key of a request on a connection: its bytes, with everything about the connection that its
+ * policy input depends on. Equal keys mean equal inputs.
+ */
+export function requestKey(connection: ConnectionIdentity, bytes: Buffer): string {
+  return `${connection.key}\0${bytes.toString('latin1')}`;
 }

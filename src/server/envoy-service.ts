@@ -5,7 +5,7 @@ import { buildEnvoyInput } from './envoy-input.js';
 import { envoyResponse } from './envoy-response.js';
 import { elapsedMs, unaryPipeline } from './pipeline.js';
 import type { EnvoyCheckRequest, EnvoyCheckResponse } from './request-types.js';
-import { validateEnvoyCheck } from './validation.js';
+import { rejectMalformed, validateEnvoyCheck } from './validation.js';
 
 /**
  * `envoy.service.auth.v3.Authorization/Check`: Envoy's external authorization, decided with the
@@ -17,15 +17,18 @@ export function envoyAuthorizationService(deps: DecisionServiceDeps): UntypedSer
       deps,
       'envoy',
       '/envoy.service.auth.v3.Authorization/Check',
-      (req) => validateEnvoyCheck(req, deps.limits),
-      async (req, state) => {
-        const input = buildEnvoyInput(req.attributes!, state.requester);
+      (req, state) => {
+        rejectMalformed(req);
+        validateEnvoyCheck(req, deps.limits);
+        const input = buildEnvoyInput(req.attributes!, state.connection.requester);
         const outcome = deps.engine.decide(input, deps.envoyDecision, 'envoy');
         const { decision } = outcome;
         const decisionId = randomUUID();
+        const latency = elapsedMs(state.started);
         state.decisions.push({
           result: decision.failure !== undefined ? 'error' : decision.allow ? 'allow' : 'deny',
           cacheHit: outcome.cached,
+          latencyMs: latency,
           record: {
             decision_id: decisionId,
             time: new Date().toISOString(),
@@ -41,7 +44,7 @@ export function envoyAuthorizationService(deps: DecisionServiceDeps): UntypedSer
             reasons: decision.reasons,
             revision: outcome.revision,
             cached: outcome.cached,
-            latency: elapsedMs(state.started),
+            latency,
           },
         });
         return envoyResponse(decision, decisionId);

@@ -1,3 +1,4 @@
+import { setMember } from '../engine/index.js';
 import { ServiceError } from './service-error.js';
 
 /** A decoded `google.protobuf.Value` (field names as in the .proto file). */
@@ -30,8 +31,10 @@ export function structToJson(struct: { fields?: Record<string, ProtoValue> } | n
 
 function structFields(struct: { fields?: Record<string, ProtoValue> }, maxDepth: number, depth: number): Record<string, unknown> {
   if (depth >= maxDepth) throw new ServiceError('invalid_argument', `context is nested deeper than ${maxDepth} levels`);
+  // Keys in sorted order, so that the policy input's JSON is canonical as built (see canonicalCopy).
+  const fields = struct.fields ?? {};
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(struct.fields ?? {})) out[k] = valueToJson(v, maxDepth, depth + 1);
+  for (const k of Object.keys(fields).sort()) setMember(out, k, valueToJson(fields[k], maxDepth, depth + 1));
   return out;
 }
 

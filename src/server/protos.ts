@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import * as protoLoader from '@grpc/proto-loader';
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
+import { ServiceError } from './service-error.js';
 
 /** The folder holding Warden's and Envoy's `.proto` files (same relative place from `src/` and `dist/`). */
 export const PROTO_ROOT = fileURLToPath(new URL('../../proto/', import.meta.url));
@@ -61,6 +62,48 @@ export function tolerantService(def: protoLoader.PackageDefinition, name: string
         }
       },
     };
+  }
+  return out as ServiceDefinition;
+}
+
+/**
+ * A request kept as the bytes it arrived in, decoded only when needed: a request Warden has
+ * decided before is recognised by its bytes alone (see `Engine.recall`).
+ */
+export class RawRequest<T> {
+  private decoded: T | undefined;
+
+  constructor(
+    readonly bytes: Buffer,
+    private readonly decode: (bytes: Buffer) => T,
+  ) {}
+
+  /**
+   * The decoded message.
+   *
+   * @throws ServiceError `invalid_argument` when the bytes are not a valid message
+   */
+  message(): T {
+    if (this.decoded === undefined) {
+      try {
+        this.decoded = this.decode(this.bytes);
+      } catch {
+        throw new ServiceError('invalid_argument', 'request is not a valid protobuf message');
+      }
+      if (typeof this.decoded !== 'object' || this.decoded === null) throw new ServiceError('invalid_argument', 'request is empty');
+    }
+    return this.decoded;
+  }
+}
+
+/** The service definition of `name`, whose handlers receive each request as a {@link RawRequest}. */
+export function rawRequestService(def: protoLoader.PackageDefinition, name: string): ServiceDefinition {
+  const service = def[name] as unknown as Record<string, MethodDefinition<unknown, unknown>> | undefined;
+  if (!service) throw new Error(`service ${name} is not in the loaded protos`);
+  const out: Record<string, MethodDefinition<unknown, unknown>> = {};
+  for (const [method, md] of Object.entries(service)) {
+    const decode = md.requestDeserialize;
+    out[method] = { ...md, requestDeserialize: (bytes: Buffer) => new RawRequest(bytes, decode) };
   }
   return out as ServiceDefinition;
 }

@@ -8,7 +8,7 @@ import { JwtVerifier } from '../identity/index.js';
 import { authorizerService } from './authorizer-service.js';
 import { DEFAULT_LIMITS, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
 import { envoyAuthorizationService } from './envoy-service.js';
-import { loadPackageDefinition, tolerantService } from './protos.js';
+import { loadPackageDefinition, rawRequestService, tolerantService } from './protos.js';
 import { ServiceError } from './service-error.js';
 import { mtlsCredentials } from './tls.js';
 
@@ -99,7 +99,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
   const server = new Server({ 'grpc.max_receive_message_length': limits.maxMessageBytes });
   const deps = { logger, decisionLog, metrics, engine, jwt, limits, decision, envoyDecision };
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
-  server.addService(tolerantService(packageDefinition, 'warden.authz.v1.Authorizer'), authorizerService(deps));
+  server.addService(rawRequestService(packageDefinition, 'warden.authz.v1.Authorizer'), authorizerService(deps));
   server.addService(tolerantService(packageDefinition, 'envoy.service.auth.v3.Authorization'), envoyAuthorizationService(deps));
   health.addToServer(server);
   new ReflectionService(packageDefinition).addToServer(server);

@@ -38,6 +38,7 @@ export const NATIVE_BUILTINS: Record<string, NativeBuiltin> = {
   startswith: deferring('b_startswith'),
   endswith: deferring('b_endswith'),
   'internal.print': exact('b_internal_print'),
+  sprintf: deferring('b_sprintf'),
 };
 
 /** Prefix of the names under which Warden modules call host builtins (see src/builtins/host-codec.ts). */

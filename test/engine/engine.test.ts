@@ -68,3 +68,37 @@ test('Wasm that does not load is engine_load_failed', async (t) => {
   const e = await t.throwsAsync(buildRevision({ wasm: new Uint8Array([0, 1, 2]), data: {}, source: 'junk' }), { instanceOf: EngineError });
   t.is(e?.code, 'engine_load_failed');
 });
+
+test('a decision made for a request key is recalled by that key, in that revision only; failures never', async (t) => {
+  const engine = new Engine();
+  engine.swap(await revision(grants({ read: true })));
+  t.is(engine.recall('req-1', EP), undefined);
+  const made = engine.decide(input('read'), EP, 'authz', { requestKey: 'req-1' });
+  const recalled = engine.recall('req-1', EP);
+  t.like(recalled, { cached: true, revision: made.revision, decision: { allow: true }, inputJson: made.inputJson });
+  t.is(engine.recall('req-1', 'other/entrypoint'), undefined);
+  engine.decide(input('boom'), EP, 'authz', { requestKey: 'req-2' });
+  t.is(engine.recall('req-2', EP), undefined);
+  engine.swap(await revision(grants({ read: false })));
+  t.is(engine.recall('req-1', EP), undefined);
+});
+
+test('a recalled decision lives no longer than the cached decision it came from', async (t) => {
+  const engine = new Engine({ ttlMs: 1000 });
+  engine.swap(await revision(grants({ read: true })));
+  engine.decide(input('read'), EP);
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  // Cached 600 ms ago and remembered now: it must expire with the cached one, not 1 s from now.
+  t.true(engine.decide(input('read'), EP, 'authz', { requestKey: 'late' }).cached);
+  t.truthy(engine.recall('late', EP));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  t.is(engine.recall('late', EP), undefined);
+});
+
+test('the input can come as its JSON text, which is what the policy then sees', async (t) => {
+  const engine = new Engine();
+  engine.swap(await revision(grants({ read: true })));
+  const outcome = engine.decide({ ignored: true }, EP, 'authz', { inputJson: JSON.stringify(input('read')) });
+  t.true(outcome.decision.allow);
+  t.is(outcome.inputJson, JSON.stringify(input('read')));
+});

@@ -45,6 +45,25 @@ test.serial('the second identical check is a cache hit; a different input is not
   c.close();
 });
 
+test.serial('a repeated request is answered from the cache for its own requester only', async (t) => {
+  const frontend = fx.clients();
+  const req = { action: 'read', resource: { service: 'stock', path: '/s/1' } };
+  t.falsy((await unary<CheckResponse>(frontend.authz, 'Check', req)).cached);
+  const again = await unary<CheckResponse>(frontend.authz, 'Check', req);
+  t.true(again.cached);
+  t.true(again.allowed);
+  // The same bytes from another workload are its own input, decided for it (and not granted).
+  const other = fx.clients('spiffe://example.org/ns/shop/sa/intruder');
+  const theirs = await unary<CheckResponse>(other.authz, 'Check', req);
+  t.falsy(theirs.cached);
+  t.false(theirs.allowed ?? false);
+  const lines = await fx.decisions(1, again.decision_id);
+  const line = lines.find((l) => l.decision_id === again.decision_id)!;
+  t.like(line, { cached: true, allowed: true, action: 'read', resource: { service: 'stock', path: '/s/1', attributes: {} }, requester: { id: REQUESTER, authenticated_by: 'mtls' } });
+  frontend.close();
+  other.close();
+});
+
 test.serial('subject.spiffe_id is decided as the asserted identity', async (t) => {
   const c = fx.clients();
   const res = await unary<CheckResponse>(c.authz, 'Check', { action: 'write', subject: { spiffe_id: 'spiffe://example.org/ns/shop/sa/orders' } });

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { buildAuthzInput, buildEnvoyInput, envoyResponse, parsePath, parseQuery, peerIp } from '../../src/server/index.js';
 import type { Identity } from '../../src/identity/index.js';
+import { canonicalCopy, canonicalJson } from '../../src/engine/index.js';
 
 const sidecar: Identity = { id: 'spiffe://td/ns/shop/sa/sidecar', trust_domain: 'td', namespace: 'shop', service_account: 'sidecar', authenticated_by: 'mtls' };
 
@@ -97,4 +98,27 @@ test('Envoy responses: ok with the decision id, denied with 403 and reasons', (t
   const multi = envoyResponse({ allow: true, reasons: [], envoy: { headers: { 'x-m': ['1', '2'] }, request_headers_to_remove: ['authorization'] } }, 'id3');
   t.deepEqual(multi.ok_response!.headers!.slice(1), [{ header: { key: 'x-m', value: '1' } }, { header: { key: 'x-m', value: '2' }, append: { value: true } }]);
   t.deepEqual(multi.ok_response!.headers_to_remove, ['authorization']);
+});
+
+test('the authorizer input is canonical as built: its JSON does not depend on the order keys arrived in', (t) => {
+  const requester = canonicalCopy<Identity>({ id: 'spiffe://a/ns/x/sa/y', trust_domain: 'a', namespace: 'x', service_account: 'y', authenticated_by: 'mtls' });
+  const subject: Identity = { trust_domain: 'b', id: 'spiffe://b/ns/p/sa/q', authenticated_by: 'requester', service_account: 'q', namespace: 'p' };
+  const struct = (order: string[]) => ({ fields: Object.fromEntries(order.map((k) => [k, k === 'nested' ? { structValue: { fields: { z: { boolValue: true }, a: { stringValue: 'x' } } } } : { numberValue: 1 }])) });
+  const one = buildAuthzInput({ action: 'read', resource: { service: 's', attributes: { zone: '1', app: '2' } }, context: struct(['nested', 'b', 'a']) }, requester, subject, '10.0.0.1', 32);
+  const two = buildAuthzInput(
+    { context: struct(['a', 'nested', 'b']), resource: { attributes: { app: '2', zone: '1' }, service: 's' }, action: 'read' },
+    requester,
+    { namespace: 'p', service_account: 'q', authenticated_by: 'requester', id: 'spiffe://b/ns/p/sa/q', trust_domain: 'b' },
+    '10.0.0.1',
+    32,
+  );
+  t.is(JSON.stringify(one), JSON.stringify(two));
+  t.is(JSON.stringify(one), canonicalJson(one));
+  t.deepEqual(Object.keys(one.context), ['a', 'b', 'nested']);
+});
+
+test('a context key named __proto__ is kept as data', (t) => {
+  const requester: Identity = { authenticated_by: 'mtls', id: 'spiffe://a/b' };
+  const input = buildAuthzInput({ action: 'a', context: { fields: { ['__proto__']: { stringValue: 'x' } } } }, requester, requester, '', 32);
+  t.is(JSON.stringify(input.context), '{"__proto__":"x"}');
 });

@@ -15,7 +15,7 @@ test.before(async () => {
   const dir = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'warden-jwks-'));
   jwksFile = join(dir, 'jwks.json');
   writeJwks(jwksFile, [key1]);
-  fx = await startFixture({ config: { jwt: { jwks: jwksFile, issuer: ISSUER, audience: AUDIENCE, refreshCooldownMs: 0 } } });
+  fx = await startFixture({ config: { jwt: { jwks: jwksFile, issuer: ISSUER, audience: AUDIENCE, refreshCooldownMs: 0, clockToleranceSeconds: 0 } } });
 });
 test.after.always(async () => {
   await fx?.close();
@@ -33,6 +33,17 @@ test.serial('a valid service-account token is the subject; the decision log has 
   t.like((line.subject as { claims: object }).claims, { iss: ISSUER, aud: AUDIENCE, team: 'payments' });
   t.like(line.requester as object, { authenticated_by: 'mtls' });
   t.false(JSON.stringify(line).includes(tok));
+  c.close();
+});
+
+test.serial('a token is verified on every call: the same request bytes are denied once it has expired', async (t) => {
+  const c = fx.clients();
+  const tok = await token(key1, {}, { exp: Math.floor(Date.now() / 1000) + 2 });
+  t.true((await check(c, tok)).allowed);
+  await new Promise((resolve) => setTimeout(resolve, 3200));
+  const later = await check(c, tok);
+  t.false(later.allowed ?? false);
+  t.regex(later.reasons?.[0] ?? '', /^subject token rejected: /);
   c.close();
 });
 

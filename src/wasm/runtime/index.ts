@@ -6,3 +6,4 @@ export * from './host';
 export * from './eval';
 export * from './builtins-core';
 export { rt_conflict } from './errors';
+export * from './sprintf';

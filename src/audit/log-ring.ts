@@ -1,0 +1,119 @@
+/**
+ * A single-producer, single-consumer ring of UTF-8 lines in shared memory, between the thread that
+ * answers checks and the decision-log thread. Writing a line is a copy into the ring and one atomic
+ * add: no message, no allocation, no system call, and the consumer is woken only when it sleeps.
+ *
+ * Layout: four control words, then the data. Each record is a 32-bit length followed by its bytes,
+ * padded to 4 bytes; a length of -1 (or fewer than 4 bytes left) sends the reader back to the start.
+ */
+const USED = 0; // bytes the writer has committed and the reader has not released
+const SLEEPING = 1; // 1 while the reader waits for a wake-up
+const WAKE = 2; // the word the reader waits on
+const DROPPED = 3; // records the reader's side lost (a failing destination)
+const CONTROL_BYTES = 16;
+const WRAP = -1;
+
+const align4 = (n: number) => (n + 3) & ~3;
+
+/** The shared memory of a ring, to hand to the other thread. */
+export type LogRingMemory = SharedArrayBuffer;
+
+/** Allocates a ring with room for `dataBytes` bytes of records (rounded up to 4). */
+export function allocateLogRing(dataBytes: number): LogRingMemory {
+  return new SharedArrayBuffer(CONTROL_BYTES + align4(Math.max(dataBytes, 64)));
+}
+
+abstract class RingSide {
+  protected readonly control: Int32Array;
+  protected readonly lengths: Int32Array;
+  protected readonly bytes: Buffer;
+  protected readonly size: number;
+
+  constructor(memory: LogRingMemory) {
+    this.control = new Int32Array(memory, 0, CONTROL_BYTES / 4);
+    this.size = memory.byteLength - CONTROL_BYTES;
+    this.lengths = new Int32Array(memory, CONTROL_BYTES, this.size / 4);
+    this.bytes = Buffer.from(memory, CONTROL_BYTES, this.size);
+  }
+
+  /** Records lost on the reader's side. */
+  get droppedByReader(): number {
+    return Atomics.load(this.control, DROPPED);
+  }
+}
+
+/** The producing side: appends lines, never blocks. */
+export class LogRingWriter extends RingSide {
+  private offset = 0;
+
+  /** Appends `line`; false when the ring has no room for it (the caller counts the loss). */
+  write(line: string): boolean {
+    // UTF-8 takes at most three bytes per UTF-16 unit; room is reserved for that, and released.
+    const reserve = 4 + align4(line.length * 3);
+    let start = this.offset;
+    let skipped = 0;
+    if (start + reserve > this.size) {
+      skipped = this.size - start;
+      start = 0;
+    }
+    if (Atomics.load(this.control, USED) + skipped + reserve > this.size) return false;
+    if (skipped >= 4) this.lengths[this.offset >> 2] = WRAP;
+    const written = this.bytes.write(line, start + 4, line.length * 3, 'utf8');
+    this.lengths[start >> 2] = written;
+    const taken = 4 + align4(written);
+    this.offset = start + taken;
+    // The atomic add publishes the bytes above to the reader.
+    Atomics.add(this.control, USED, skipped + taken);
+    if (Atomics.load(this.control, SLEEPING) === 1 && Atomics.exchange(this.control, SLEEPING, 0) === 1) {
+      Atomics.store(this.control, WAKE, 1);
+      Atomics.notify(this.control, WAKE);
+    }
+    return true;
+  }
+}
+
+/** The consuming side: takes every committed line, and waits for more. */
+export class LogRingReader extends RingSide {
+  private offset = 0;
+
+  /** Calls `take` with each committed line in order, releases their room, and returns how many. */
+  drain(take: (line: string) => void): number {
+    const available = Atomics.load(this.control, USED);
+    let consumed = 0;
+    let count = 0;
+    while (consumed < available) {
+      const left = this.size - this.offset;
+      const length = left >= 4 ? this.lengths[this.offset >> 2]! : WRAP;
+      if (length === WRAP) {
+        consumed += left;
+        this.offset = 0;
+        continue;
+      }
+      take(this.bytes.toString('utf8', this.offset + 4, this.offset + 4 + length));
+      const taken = 4 + align4(length);
+      this.offset += taken;
+      consumed += taken;
+      count++;
+    }
+    if (consumed > 0) Atomics.sub(this.control, USED, consumed);
+    return count;
+  }
+
+  /** Resolves when the writer commits a line (at once if one is waiting already). */
+  async nextLine(): Promise<void> {
+    Atomics.store(this.control, SLEEPING, 1);
+    // A line committed before the flag was raised would not wake us: look once more.
+    if (Atomics.load(this.control, USED) > 0) {
+      Atomics.store(this.control, SLEEPING, 0);
+      return;
+    }
+    const wait = Atomics.waitAsync(this.control, WAKE, 0);
+    if (wait.async) await wait.value;
+    Atomics.store(this.control, WAKE, 0);
+  }
+
+  /** Counts records lost after they left the ring. */
+  addDropped(count: number): void {
+    Atomics.add(this.control, DROPPED, count);
+  }
+}

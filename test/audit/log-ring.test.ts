@@ -1,0 +1,55 @@
+import test from 'ava';
+import { allocateLogRing, LogRingReader, LogRingWriter } from '../../src/audit/log-ring.js';
+
+const drainAll = (reader: LogRingReader) => {
+  const lines: string[] = [];
+  reader.drain((l) => lines.push(l));
+  return lines;
+};
+
+test('lines come out in order, multi-byte text intact, across many wrap-arounds of a small ring', (t) => {
+  const memory = allocateLogRing(256);
+  const writer = new LogRingWriter(memory);
+  const reader = new LogRingReader(memory);
+  const seen: string[] = [];
+  const sent: string[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const line = `${i}:${'é'.repeat(i % 13)}🙂${'x'.repeat(i % 7)}`;
+    t.true(writer.write(line), `line ${i} fits`);
+    sent.push(line);
+    if (i % 3 === 2) seen.push(...drainAll(reader));
+  }
+  seen.push(...drainAll(reader));
+  t.deepEqual(seen, sent);
+});
+
+test('a full ring refuses lines instead of overwriting unread ones, and takes them again once drained', (t) => {
+  const memory = allocateLogRing(128);
+  const writer = new LogRingWriter(memory);
+  const reader = new LogRingReader(memory);
+  const accepted: string[] = [];
+  let refused = 0;
+  for (let i = 0; i < 50; i++) {
+    if (writer.write(`line-${i}`)) accepted.push(`line-${i}`);
+    else refused++;
+  }
+  t.true(refused > 0);
+  t.deepEqual(drainAll(reader), accepted);
+  t.true(writer.write('after'));
+  t.deepEqual(drainAll(reader), ['after']);
+});
+
+test('a line larger than the whole ring is refused', (t) => {
+  const writer = new LogRingWriter(allocateLogRing(64));
+  t.false(writer.write('y'.repeat(100)));
+});
+
+test('a waiting reader wakes when a line is committed', async (t) => {
+  const memory = allocateLogRing(1024);
+  const writer = new LogRingWriter(memory);
+  const reader = new LogRingReader(memory);
+  const woke = reader.nextLine();
+  setTimeout(() => writer.write('hello'), 20);
+  await woke;
+  t.deepEqual(drainAll(reader), ['hello']);
+});
