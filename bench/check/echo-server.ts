@@ -17,6 +17,6 @@ server.bindAsync('127.0.0.1:0', credentials, (error, port) => {
   process.send!({ type: 'ready', address: `127.0.0.1:${port}` } satisfies ServerMessage);
 });
 process.on('message', (m: string) => {
-  if (m === 'cpu') process.send!({ type: 'cpu', usage: process.cpuUsage() } satisfies ServerMessage);
+  if (m === 'cpu') process.send!({ type: 'cpu', usage: process.cpuUsage(), elu: performance.eventLoopUtilization() } satisfies ServerMessage);
 });
 process.on('SIGINT', () => process.exit(0));

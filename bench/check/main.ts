@@ -1,7 +1,9 @@
 // Check throughput and latency: Warden with cache hits and with misses against a grpc-js echo
 // server that answers the same request with a response of the same size, over the same mTLS, in
 // one run; printed as ratios. Each server and the load driver run in their own process.
-// Usage: npm run bench:check [-- --seconds 5 --channels 4 --in-flight 16]
+// Scenarios alternate over several rounds (on a shared VM the machine's speed drifts within a run),
+// and each ratio is taken within a round; the medians are reported.
+// Usage: npm run bench:check [-- --seconds 3 --rounds 5 --warmup 1 --channels 4 --in-flight 16]
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -14,7 +16,9 @@ import { checkRequest, type DriverJob, type DriverResult, type ServerMessage, ty
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '1' },
     channels: { type: 'string', default: '4' },
     'in-flight': { type: 'string', default: '16' },
     driver: { type: 'string' },
@@ -37,6 +41,8 @@ const tls: TlsPaths = { ca: ca.ca, serverCert: ca.serverCert, serverKey: ca.serv
 function startServer(file: string, arg: unknown): Promise<{ child: ChildProcess; address: string; fromDist?: boolean }> {
   // BENCH_CPU_PROF=DIR writes a CPU profile of each server process there (on exit).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  // BENCH_SERVER_FLAGS="--trace-gc …" passes Node flags to both servers.
+  profile.push(...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []));
   const child = fork(here(file), [JSON.stringify(arg)], { execArgv: [...execArgv, ...profile] });
   return new Promise((resolve, reject) => {
     child.once('message', (m: ServerMessage) => (m.type === 'ready' ? resolve({ child, address: m.address, fromDist: m.fromDist }) : reject(new Error('unexpected message'))));
@@ -44,12 +50,14 @@ function startServer(file: string, arg: unknown): Promise<{ child: ChildProcess;
   });
 }
 
-function cpuOf(child: ChildProcess): Promise<NodeJS.CpuUsage> {
+type Usage = Extract<ServerMessage, { type: 'cpu' }>;
+
+function cpuOf(child: ChildProcess): Promise<Usage> {
   return new Promise((resolve) => {
     const onMessage = (m: ServerMessage) => {
       if (m.type !== 'cpu') return;
       child.off('message', onMessage);
-      resolve(m.usage);
+      resolve(m);
     };
     child.on('message', onMessage);
     child.send('cpu');
@@ -59,43 +67,47 @@ function cpuOf(child: ChildProcess): Promise<NodeJS.CpuUsage> {
 interface Measured extends DriverResult {
   label: string;
   serverCpuShare: number;
+  /** Share of the time the server's main thread was busy. */
+  mainThreadBusy: number;
 }
 
-/** Serialised CheckRequests for the Python driver: one for hits, a distinct one per call for misses. */
-function requestsFile(mode: DriverJob['mode']): string {
-  const file = join(dir, `requests-${mode}.txt`);
+/** Serialised CheckRequests for the Python driver: one for hits, a distinct one per call for misses (new in every round). */
+function requestsFile(mode: DriverJob['mode'], round: number): string {
+  const file = join(dir, `requests-${mode}-${round}.txt`);
   const serialize = (AUTHORIZER_SERVICE.Check as unknown as { requestSerialize(v: unknown): Buffer }).requestSerialize;
-  const count = mode === 'hit' ? 1 : 200_000;
+  const count = mode === 'hit' ? 1 : 100_000;
   const lines: string[] = [];
-  for (let i = 0; i < count; i++) lines.push(serialize(checkRequest(mode === 'hit' ? '/orders/42' : `/orders/${i}`)).toString('base64'));
+  for (let i = 0; i < count; i++) lines.push(serialize(checkRequest(mode === 'hit' ? '/orders/42' : `/orders/${round}-${i}`)).toString('base64'));
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
 
 /** Runs the driver; calls `onMeasuring` when its measured window opens. */
-function runDriver(job: DriverJob, onMeasuring: () => void): Promise<DriverResult> {
+function runDriver(job: DriverJob, round: number, onMeasuring: () => void): Promise<DriverResult> {
   if (driverKind === 'python') {
-    const child = spawn(PYTHON, [here('./driver.py'), JSON.stringify({ ...job, requestsFile: requestsFile(job.mode) })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(PYTHON, [here('./driver.py'), JSON.stringify({ ...job, requestsFile: requestsFile(job.mode, round) })], { stdio: ['ignore', 'pipe', 'inherit'] });
     return new Promise((resolve, reject) => {
       createInterface({ input: child.stdout! }).on('line', (line) => (line === 'measuring' ? onMeasuring() : resolve(JSON.parse(line) as DriverResult)));
       child.once('exit', (code) => code !== 0 && reject(new Error(`driver exited with ${code}`)));
     });
   }
-  const driver = fork(here('./driver.ts'), [JSON.stringify(job)], { execArgv });
+  const driver = fork(here('./driver.ts'), [JSON.stringify({ ...job, round })], { execArgv });
   return new Promise<DriverResult>((resolve, reject) => {
     driver.on('message', (m: 'measuring' | DriverResult) => (m === 'measuring' ? onMeasuring() : resolve(m)));
     driver.once('exit', (code) => code !== 0 && reject(new Error(`driver exited with ${code}`)));
   });
 }
 
-async function measure(label: string, server: ChildProcess, address: string, mode: DriverJob['mode']): Promise<Measured> {
-  const job: DriverJob = { address, tls, mode, channels: Number(values.channels), inFlightPerChannel: Number(values['in-flight']), warmupMs: 2000, measureMs: Number(values.seconds) * 1000 };
-  let before: Promise<NodeJS.CpuUsage> | undefined;
-  const result = await runDriver(job, () => (before = cpuOf(server)));
+async function measure(label: string, server: ChildProcess, address: string, mode: DriverJob['mode'], round: number): Promise<Measured> {
+  const job: DriverJob = { address, tls, mode, channels: Number(values.channels), inFlightPerChannel: Number(values['in-flight']), warmupMs: Number(values.warmup) * 1000, measureMs: Number(values.seconds) * 1000 };
+  let before: Promise<Usage> | undefined;
+  const result = await runDriver(job, round, () => (before = cpuOf(server)));
   const after = await cpuOf(server);
   const start = await before!;
-  const serverCpuSeconds = (after.user + after.system - start.user - start.system) / 1e6;
-  return { ...result, label, serverCpuShare: serverCpuSeconds / result.seconds };
+  const serverCpuSeconds = (after.usage.user + after.usage.system - start.usage.user - start.usage.system) / 1e6;
+  const active = after.elu.active - start.elu.active;
+  const idle = after.elu.idle - start.elu.idle;
+  return { ...result, label, serverCpuShare: serverCpuSeconds / result.seconds, mainThreadBusy: active / (active + idle) };
 }
 
 const warden = await startServer('./warden-server.ts', { tls, decisionLog: join(dir, 'decisions.log') });
@@ -105,23 +117,39 @@ probe.close();
 if (sample.allowed !== true) throw new Error(`the bench request should be allowed: ${JSON.stringify(sample)}`);
 const echo = await startServer('./echo-server.ts', { tls, response: { ...sample, cached: true } });
 
-const runs: Measured[] = [];
-runs.push(await measure('echo (grpc-js, canned response)', echo.child, echo.address, 'hit'));
-runs.push(await measure('warden Check, cache hit', warden.child, warden.address, 'hit'));
-runs.push(await measure('warden Check, cache miss', warden.child, warden.address, 'miss'));
+const rounds = Number(values.rounds);
+const labels = ['echo (grpc-js, canned response)', 'warden Check, cache hit', 'warden Check, cache miss'] as const;
+const runs: Measured[][] = [[], [], []];
+for (let round = 0; round < rounds; round++) {
+  runs[0]!.push(await measure(labels[0], echo.child, echo.address, 'hit', round));
+  runs[1]!.push(await measure(labels[1], warden.child, warden.address, 'hit', round));
+  runs[2]!.push(await measure(labels[2], warden.child, warden.address, 'miss', round));
+}
 echo.child.kill('SIGINT');
 warden.child.kill('SIGINT');
 
 const rate = (r: Measured) => r.calls / r.seconds;
-console.log(`driver: ${driverKind === 'python' ? "grpcio's C core (Debian python3-grpcio, asyncio)" : 'grpc-js'} over mTLS, ${values.channels} connections × ${values['in-flight']} calls in flight, ${values.seconds} s measured after 2 s warm-up; servers and driver in separate processes`);
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+console.log(`driver: ${driverKind === 'python' ? "grpcio's C core (Debian python3-grpcio, asyncio)" : 'grpc-js'} over mTLS, ${values.channels} connections × ${values['in-flight']} calls in flight, ${values.seconds} s measured after ${values.warmup} s warm-up, ${rounds} rounds of the three scenarios in turn; servers and driver in separate processes`);
 console.log(`warden: ${warden.fromDist ? 'from dist/ (as deployed)' : 'from src/ through tsx (run `npm run build` first to measure the deployed code)'}; decision log written to a file for every decision (as \`--decision-log FILE\`)\n`);
-console.log('scenario                           calls/s     p50 µs    p99 µs   server CPU  driver CPU  cached  errors');
-for (const r of runs) {
-  const driverCpu = (r.cpu.user + r.cpu.system) / 1e6 / r.seconds;
-  console.log(
-    `${r.label.padEnd(34)} ${rate(r).toFixed(0).padStart(8)} ${r.p50.toFixed(0).padStart(10)} ${r.p99.toFixed(0).padStart(9)} ${`${(r.serverCpuShare * 100).toFixed(0)}%`.padStart(12)} ${`${(driverCpu * 100).toFixed(0)}%`.padStart(11)} ${`${(r.cachedShare * 100).toFixed(0)}%`.padStart(7)} ${String(r.errors).padStart(7)}${r.firstError ? ` (${r.firstError})` : ''}`,
-  );
+console.log('scenario                       round   calls/s   p50 µs   p99 µs  server CPU  main thread  CPU µs/call  driver CPU  cached  errors');
+for (let round = 0; round < rounds; round++) {
+  for (const series of runs) {
+    const r = series[round]!;
+    const driverCpu = (r.cpu.user + r.cpu.system) / 1e6 / r.seconds;
+    console.log(
+      `${r.label.padEnd(31)} ${String(round + 1).padStart(4)} ${rate(r).toFixed(0).padStart(9)} ${r.p50.toFixed(0).padStart(8)} ${r.p99.toFixed(0).padStart(8)} ${pct(r.serverCpuShare).padStart(11)} ${pct(r.mainThreadBusy).padStart(12)} ${((r.serverCpuShare / rate(r)) * 1e6).toFixed(0).padStart(12)} ${pct(driverCpu).padStart(11)} ${pct(r.cachedShare).padStart(7)} ${String(r.errors).padStart(7)}${r.firstError ? ` (${r.firstError})` : ''}`,
+    );
+  }
 }
-const [echoRun, hit, miss] = runs as [Measured, Measured, Measured];
-console.log(`\ncache hit  / echo: ${((rate(hit) / rate(echoRun)) * 100).toFixed(1)}% of the echo server's throughput (target ≥ 85%)`);
-console.log(`cache miss / echo: ${((rate(miss) / rate(echoRun)) * 100).toFixed(1)}% of the echo server's throughput (target ≥ 70%)`);
+const ratios = (series: Measured[]) => series.map((r, round) => rate(r) / rate(runs[0]![round]!));
+const hitRatios = ratios(runs[1]!);
+const missRatios = ratios(runs[2]!);
+const list = (xs: number[]) => xs.map((x) => `${(x * 100).toFixed(1)}%`).join(', ');
+console.log(`\ncache hit  / echo: ${(median(hitRatios) * 100).toFixed(1)}% of the echo server's throughput, median of rounds (${list(hitRatios)}; target ≥ 85%)`);
+console.log(`cache miss / echo: ${(median(missRatios) * 100).toFixed(1)}% of the echo server's throughput, median of rounds (${list(missRatios)}; target ≥ 70%)`);

@@ -9,7 +9,7 @@ export interface TlsPaths {
 }
 
 /** A server child: ready with its address, then CPU readings on request. */
-export type ServerMessage = { type: 'ready'; address: string; fromDist?: boolean } | { type: 'cpu'; usage: NodeJS.CpuUsage };
+export type ServerMessage = { type: 'ready'; address: string; fromDist?: boolean } | { type: 'cpu'; usage: NodeJS.CpuUsage; elu: { idle: number; active: number } };
 
 export interface DriverJob {
   address: string;

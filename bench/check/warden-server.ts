@@ -25,6 +25,6 @@ const server = await startServer({
 });
 process.send!({ type: 'ready', address: server.address, fromDist } satisfies ServerMessage);
 process.on('message', (m: string) => {
-  if (m === 'cpu') process.send!({ type: 'cpu', usage: process.cpuUsage() } satisfies ServerMessage);
+  if (m === 'cpu') process.send!({ type: 'cpu', usage: process.cpuUsage(), elu: performance.eventLoopUtilization() } satisfies ServerMessage);
 });
 process.on('SIGINT', () => process.exit(0));

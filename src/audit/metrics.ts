@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { TallyHistogram, type RegisteredMetric } from './tally-histogram.js';
 
 /** Which API a decision was made for. */
 export type DecisionApi = 'authorizer' | 'envoy';
@@ -21,7 +22,7 @@ export type DecisionResult = 'allow' | 'deny' | 'error';
 export class WardenMetrics {
   readonly registry = new Registry();
   readonly decisions: Counter<'api' | 'result'>;
-  readonly decisionDuration: Histogram<'api'>;
+  readonly decisionDuration: TallyHistogram<DecisionApi>;
   readonly cacheHits: Counter;
   readonly cacheMisses: Counter;
   readonly reloads: Counter;
@@ -29,36 +30,71 @@ export class WardenMetrics {
   readonly revision: Gauge<'revision'>;
   readonly revisionLoadedAt: Gauge;
 
+  // Per-decision counts are tallied in plain numbers and handed to prom-client when it is scraped
+  // (its own inc() validates and hashes labels on every call).
+  private readonly decisionTally: Record<DecisionApi, Record<DecisionResult, number>> = {
+    authorizer: { allow: 0, deny: 0, error: 0 },
+    envoy: { allow: 0, deny: 0, error: 0 },
+  };
+  private hitTally = 0;
+  private missTally = 0;
+
   constructor() {
     const registers = [this.registry];
-    this.decisions = new Counter({ name: 'warden_decisions_total', help: 'Decisions made, by API and result.', labelNames: ['api', 'result'], registers });
-    this.decisionDuration = new Histogram({
-      name: 'warden_decision_duration_seconds',
-      help: 'Time from request to decision.',
-      labelNames: ['api'],
-      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
+    const tally = this.decisionTally;
+    this.decisions = new Counter({
+      name: 'warden_decisions_total',
+      help: 'Decisions made, by API and result.',
+      labelNames: ['api', 'result'],
       registers,
+      collect() {
+        for (const api of ['authorizer', 'envoy'] as const) {
+          for (const result of ['allow', 'deny', 'error'] as const) {
+            this.inc({ api, result }, tally[api][result]);
+            tally[api][result] = 0;
+          }
+        }
+      },
     });
-    this.cacheHits = new Counter({ name: 'warden_cache_hits_total', help: 'Decisions answered from the decision cache.', registers });
-    this.cacheMisses = new Counter({ name: 'warden_cache_misses_total', help: 'Decisions that had to evaluate the policy.', registers });
+    this.decisionDuration = new TallyHistogram<DecisionApi>('warden_decision_duration_seconds', 'Time from request to decision.', 'api', [
+      0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1,
+    ]);
+    this.registry.registerMetric(this.decisionDuration as unknown as RegisteredMetric);
+    const self = this;
+    this.cacheHits = new Counter({
+      name: 'warden_cache_hits_total',
+      help: 'Decisions answered from the decision cache.',
+      registers,
+      collect() {
+        this.inc(self.hitTally);
+        self.hitTally = 0;
+      },
+    });
+    this.cacheMisses = new Counter({
+      name: 'warden_cache_misses_total',
+      help: 'Decisions that had to evaluate the policy.',
+      registers,
+      collect() {
+        this.inc(self.missTally);
+        self.missTally = 0;
+      },
+    });
     this.reloads = new Counter({ name: 'warden_policy_reloads_total', help: 'Policy revisions loaded and swapped in.', registers });
     this.reloadFailures = new Counter({ name: 'warden_policy_reload_failures_total', help: 'Policy revisions that failed to compile or load.', registers });
     this.revision = new Gauge({ name: 'warden_policy_revision', help: 'The serving policy revision (value 1).', labelNames: ['revision'], registers });
     this.revisionLoadedAt = new Gauge({ name: 'warden_policy_revision_loaded_timestamp_seconds', help: 'When the serving revision was loaded.', registers });
-    for (const api of ['authorizer', 'envoy'] as const) {
-      for (const result of ['allow', 'deny', 'error'] as const) this.decisions.inc({ api, result }, 0);
-    }
   }
 
   /** Counts one decision and observes its latency. */
   recordDecision(api: DecisionApi, result: DecisionResult, seconds: number): void {
-    this.decisions.inc({ api, result });
-    this.decisionDuration.observe({ api }, seconds);
+    this.decisionTally[api][result]++;
+    this.decisionDuration.observe(api, seconds);
   }
 
   /** Counts a cache lookup. */
   recordCache(hit: boolean): void {
-    (hit ? this.cacheHits : this.cacheMisses).inc();
+    if (hit) this.hitTally++;
+    else this.missTally++;
   }
 
   /** Records a swapped-in revision. */

@@ -96,14 +96,22 @@ export class RawRequest<T> {
   }
 }
 
-/** The service definition of `name`, whose handlers receive each request as a {@link RawRequest}. */
+/**
+ * The service definition of `name`, whose handlers receive each request as a {@link RawRequest}
+ * and may answer with the response's bytes already encoded.
+ */
 export function rawRequestService(def: protoLoader.PackageDefinition, name: string): ServiceDefinition {
   const service = def[name] as unknown as Record<string, MethodDefinition<unknown, unknown>> | undefined;
   if (!service) throw new Error(`service ${name} is not in the loaded protos`);
   const out: Record<string, MethodDefinition<unknown, unknown>> = {};
   for (const [method, md] of Object.entries(service)) {
     const decode = md.requestDeserialize;
-    out[method] = { ...md, requestDeserialize: (bytes: Buffer) => new RawRequest(bytes, decode) };
+    const encode = md.responseSerialize;
+    out[method] = {
+      ...md,
+      requestDeserialize: (bytes: Buffer) => new RawRequest(bytes, decode),
+      responseSerialize: (value: unknown) => (Buffer.isBuffer(value) ? value : encode(value)),
+    };
   }
   return out as ServiceDefinition;
 }

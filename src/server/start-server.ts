@@ -97,9 +97,11 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
   await manager.load();
 
   const server = new Server({ 'grpc.max_receive_message_length': limits.maxMessageBytes });
-  const deps = { logger, decisionLog, metrics, engine, jwt, limits, decision, envoyDecision };
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
-  server.addService(rawRequestService(packageDefinition, 'warden.authz.v1.Authorizer'), authorizerService(deps));
+  const authorizer = rawRequestService(packageDefinition, 'warden.authz.v1.Authorizer');
+  const encodeCheckResponse = authorizer.Check!.responseSerialize as (response: unknown) => Buffer;
+  const deps = { logger, decisionLog, metrics, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse };
+  server.addService(authorizer, authorizerService(deps));
   server.addService(tolerantService(packageDefinition, 'envoy.service.auth.v3.Authorization'), envoyAuthorizationService(deps));
   health.addToServer(server);
   new ReflectionService(packageDefinition).addToServer(server);

@@ -30,3 +30,26 @@ test('HOST:PORT parsing', (t) => {
   t.deepEqual(splitHostPort(':9464'), { host: '127.0.0.1', port: 9464 });
   t.throws(() => splitHostPort('nope'));
 });
+
+test('the latency histogram and counters read as prom-client exposes them', async (t) => {
+  const m = new WardenMetrics();
+  for (const seconds of [0.00004, 0.0003, 0.0003, 2]) m.recordDecision('authorizer', 'deny', seconds);
+  m.recordCache(true);
+  m.recordCache(true);
+  m.recordCache(false);
+  const text = await m.registry.metrics();
+  t.regex(text, /^# TYPE warden_decision_duration_seconds histogram$/m);
+  t.regex(text, /^warden_decision_duration_seconds_bucket\{api="authorizer",le="0.00005"\} 1$/m);
+  t.regex(text, /^warden_decision_duration_seconds_bucket\{api="authorizer",le="0.0005"\} 3$/m);
+  t.regex(text, /^warden_decision_duration_seconds_bucket\{api="authorizer",le="1"\} 3$/m);
+  t.regex(text, /^warden_decision_duration_seconds_bucket\{api="authorizer",le="\+Inf"\} 4$/m);
+  t.regex(text, /^warden_decision_duration_seconds_count\{api="authorizer"\} 4$/m);
+  t.regex(text, /^warden_decision_duration_seconds_sum\{api="authorizer"\} 2\.00064/m);
+  t.regex(text, /^warden_decisions_total\{api="authorizer",result="deny"\} 4$/m);
+  t.regex(text, /^warden_decisions_total\{api="envoy",result="allow"\} 0$/m);
+  t.regex(text, /^warden_cache_hits_total 2$/m);
+  t.regex(text, /^warden_cache_misses_total 1$/m);
+  // Counted once: a second scrape sees the same totals.
+  m.recordCache(true);
+  t.regex(await m.registry.metrics(), /^warden_cache_hits_total 3$/m);
+});
