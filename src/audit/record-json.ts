@@ -25,7 +25,10 @@ export function recordTail(constants: RecordConstants, inputJson: string): strin
   return `${members}"allowed":${constants.allowed},"reasons":${JSON.stringify(constants.reasons)},"revision":${JSON.stringify(constants.revision)},"cached":${constants.cached},"latency":`;
 }
 
-/** A record's JSON from its per-call fields and a {@link recordTail} made earlier. */
+/**
+ * A record's JSON from its per-call fields and a {@link recordTail} made earlier. The decision id
+ * (a UUID), the time (RFC 3339) and the API name never need escaping.
+ */
 export function recordJsonWith(outcome: Pick<RecordOutcome, 'decision_id' | 'time' | 'api' | 'latency'>, tail: string): string {
-  return `{"decision_id":${JSON.stringify(outcome.decision_id)},"time":${JSON.stringify(outcome.time)},"api":${JSON.stringify(outcome.api)},${tail}${JSON.stringify(outcome.latency)}}`;
+  return `{"decision_id":"${outcome.decision_id}","time":"${outcome.time}","api":"${outcome.api}",${tail}${JSON.stringify(outcome.latency)}}`;
 }

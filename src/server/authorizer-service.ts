@@ -27,6 +27,9 @@ export interface DecisionServiceDeps extends PipelineDeps {
   encodeCheckResponse?: (response: Omit<AuthzCheckResponse, 'decision_id'>) => Buffer;
 }
 
+/** Requests up to this size are recognised by their bytes (see authorizerService). */
+const MAX_RECALLED_REQUEST_BYTES = 8 * 1024;
+
 /** Records the decision for the log and metrics, and answers with it. */
 function answer(outcome: DecisionOutcome, state: CallState, cacheHit: boolean | undefined): AuthzCheckResponse {
   const { decision } = outcome;
@@ -132,8 +135,9 @@ function decideOne(req: AuthzCheckRequest, state: CallState, deps: DecisionServi
 export function authorizerService(deps: DecisionServiceDeps): UntypedServiceImplementation {
   return {
     Check: unaryPipeline<RawRequest<AuthzCheckRequest>, AuthzCheckResponse | Buffer>(deps, 'authorizer', '/warden.authz.v1.Authorizer/Check', (raw, state) => {
-      const key = requestKey(state.connection, raw.bytes);
-      const recalled = deps.engine.recall(key, deps.decision, 'authz');
+      // Large requests are not worth a cache key of their size: they are decoded and decided as usual.
+      const key = raw.bytes.length <= MAX_RECALLED_REQUEST_BYTES ? requestKey(state.connection, raw.bytes) : undefined;
+      const recalled = key !== undefined ? deps.engine.recall(key, deps.decision, 'authz') : undefined;
       if (recalled) return deps.encodeCheckResponse ? answerCachedBytes(recalled, state, deps.encodeCheckResponse) : answer(recalled, state, true);
       const req = raw.message();
       validateAuthzCheck(req, deps.limits);

@@ -64,6 +64,16 @@ test.serial('a repeated request is answered from the cache for its own requester
   other.close();
 });
 
+test.serial('a large request is cached by its input', async (t) => {
+  const c = fx.clients();
+  const req = { action: 'read', resource: { service: 'big' }, context: { fields: { blob: { stringValue: 'x'.repeat(20_000) } } } };
+  t.falsy((await unary<CheckResponse>(c.authz, 'Check', req)).cached);
+  const again = await unary<CheckResponse>(c.authz, 'Check', req);
+  t.true(again.cached);
+  t.true(again.allowed);
+  c.close();
+});
+
 test.serial('subject.spiffe_id is decided as the asserted identity', async (t) => {
   const c = fx.clients();
   const res = await unary<CheckResponse>(c.authz, 'Check', { action: 'write', subject: { spiffe_id: 'spiffe://example.org/ns/shop/sa/orders' } });
