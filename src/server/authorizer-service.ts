@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
-import { recordJson, recordJsonWith, recordTail } from '../audit/index.js';
 import type { Decision, DecisionOutcome, Engine } from '../engine/index.js';
 import { assertedIdentity, type Identity, type JwtVerifier } from '../identity/index.js';
 import type { RequestLimits } from './config.js';
 import { buildAuthzInput } from './authz-input.js';
 import { requestKey } from './connection-identity.js';
-import { elapsedMs, unaryPipeline, type CallState, type PipelineDeps } from './pipeline.js';
+import { answer, answerCachedBytes, type EncodeCheckResponse } from './check-answer.js';
+import { unaryPipeline, type CallState, type PipelineDeps } from './pipeline.js';
 import type { RawRequest } from './protos.js';
 import type { AuthzCheckBatchRequest, AuthzCheckBatchResponse, AuthzCheckRequest, AuthzCheckResponse } from './request-types.js';
 import { validateAuthzBatch, validateAuthzCheck } from './validation.js';
@@ -24,94 +23,26 @@ export interface DecisionServiceDeps extends PipelineDeps {
    * Encodes a `CheckResponse` (the service's own serializer): given it, `Check` answers with bytes,
    * and a cached decision's bytes are encoded once rather than on every call.
    */
-  encodeCheckResponse?: (response: Omit<AuthzCheckResponse, 'decision_id'>) => Buffer;
+  encodeCheckResponse?: EncodeCheckResponse;
 }
 
 /** Requests up to this size are recognised by their bytes (see authorizerService). */
 const MAX_RECALLED_REQUEST_BYTES = 8 * 1024;
 
-/** Records the decision for the log and metrics, and answers with it. */
-function answer(outcome: DecisionOutcome, state: CallState, cacheHit: boolean | undefined): AuthzCheckResponse {
-  const { decision } = outcome;
-  const decisionId = randomUUID();
-  const latency = elapsedMs(state.started);
-  state.decisions.push({
-    result: resultOf(decision),
-    cacheHit,
-    latencyMs: latency,
-    record: recordJson(
-      { decision_id: decisionId, time: new Date().toISOString(), api: 'authorizer', allowed: decision.allow, reasons: decision.reasons, revision: outcome.revision, cached: outcome.cached, latency },
-      outcome.inputJson,
-    ),
-  });
-  return { allowed: decision.allow, reasons: decision.reasons, decision_id: decisionId, policy_revision: outcome.revision, cached: outcome.cached };
-}
-
-function resultOf(decision: Decision): 'allow' | 'deny' | 'error' {
-  return decision.failure !== undefined ? 'error' : decision.allow ? 'allow' : 'deny';
-}
-
-/** What every answer from one cached decision shares: the encoded response and the log line's tail. */
-interface CachedAnswer {
-  revision: string;
-  inputJson: string;
-  /** The CheckResponse without its decision id. */
-  body: Buffer;
-  logTail: string;
-}
-
-// Keyed by the cached decision object: it lives exactly as long as some cache holds it.
-const cachedAnswers = new WeakMap<Decision, CachedAnswer>();
-
-/** `CheckResponse.decision_id` (field 3, length-delimited) holding a 36-character UUID. */
-const DECISION_ID_HEADER = [(3 << 3) | 2, 36] as const;
-
-/**
- * The answer to a cached decision as `CheckResponse` bytes: the decision id goes first (protobuf
- * fields may come in any order) and the rest is the same every time, so it is encoded once.
- */
-function answerCachedBytes(outcome: DecisionOutcome, state: CallState, encode: NonNullable<DecisionServiceDeps['encodeCheckResponse']>): Buffer {
-  const { decision } = outcome;
-  let parts = cachedAnswers.get(decision);
-  if (!parts || parts.revision !== outcome.revision || parts.inputJson !== outcome.inputJson) {
-    const constants = { allowed: decision.allow, reasons: decision.reasons, revision: outcome.revision, cached: true };
-    parts = {
-      revision: outcome.revision,
-      inputJson: outcome.inputJson,
-      body: encode({ allowed: decision.allow, reasons: decision.reasons, policy_revision: outcome.revision, cached: true }),
-      logTail: recordTail(constants, outcome.inputJson),
-    };
-    cachedAnswers.set(decision, parts);
-  }
-  const decisionId = randomUUID();
-  const latency = elapsedMs(state.started);
-  state.decisions.push({
-    result: resultOf(decision),
-    cacheHit: true,
-    latencyMs: latency,
-    record: recordJsonWith({ decision_id: decisionId, time: new Date().toISOString(), api: 'authorizer', latency }, parts.logTail),
-  });
-  const bytes = Buffer.allocUnsafe(2 + 36 + parts.body.length);
-  bytes[0] = DECISION_ID_HEADER[0];
-  bytes[1] = DECISION_ID_HEADER[1];
-  bytes.write(decisionId, 2, 'latin1');
-  parts.body.copy(bytes, 38);
-  return bytes;
-}
-
 /** Decides for `subject`; with `key`, the decision is also remembered for the request's bytes. */
-function decideFor(req: AuthzCheckRequest, subject: Identity, state: CallState, deps: DecisionServiceDeps, key?: string): AuthzCheckResponse | Buffer {
+function decideFor(req: AuthzCheckRequest, subject: Identity, state: CallState, deps: DecisionServiceDeps, key?: string): DecisionOutcome {
   const { requester, sourceIp } = state.connection;
   const input = buildAuthzInput(req, requester, subject, sourceIp, deps.limits.maxDepth);
-  const outcome = deps.engine.decide(input, deps.decision, 'authz', { inputJson: JSON.stringify(input), requestKey: key });
-  if (outcome.cached && key !== undefined && deps.encodeCheckResponse) return answerCachedBytes(outcome, state, deps.encodeCheckResponse);
-  return answer(outcome, state, outcome.cached);
+  return deps.engine.decide(input, deps.decision, 'authz', { inputJson: JSON.stringify(input), requestKey: key });
 }
 
 /** A subject token is verified on every call (it may expire), so its decisions are never recalled by bytes. */
 async function decideForToken(req: AuthzCheckRequest, token: string, state: CallState, deps: DecisionServiceDeps): Promise<AuthzCheckResponse> {
   const verified = deps.jwt ? await deps.jwt.verify(token) : undefined;
-  if (verified?.ok) return decideFor(req, verified.identity, state, deps) as AuthzCheckResponse;
+  if (verified?.ok) {
+    const outcome = decideFor(req, verified.identity, state, deps);
+    return answer(outcome, state, outcome.cached);
+  }
   // A bad token is a deny with a reason; the policy is not asked about an unverified subject.
   const reason = verified ? `subject token rejected: ${verified.reason}` : 'subject token rejected: JWT verification is not configured';
   const decision: Decision = { allow: false, reasons: [reason], failure: 'error' };
@@ -119,11 +50,14 @@ async function decideForToken(req: AuthzCheckRequest, token: string, state: Call
   return answer({ decision, revision: deps.engine.revision?.id ?? '', cached: false, inputJson: JSON.stringify(input) }, state, undefined);
 }
 
-/** One validated check: decided at once unless its subject is a token to verify. */
-function decideOne(req: AuthzCheckRequest, state: CallState, deps: DecisionServiceDeps, key?: string): AuthzCheckResponse | Buffer | Promise<AuthzCheckResponse> {
-  const s = req.subject;
-  if (s?.token !== undefined) return decideForToken(req, s.token, state, deps);
-  return decideFor(req, s?.spiffe_id !== undefined ? assertedIdentity(s.spiffe_id) : state.connection.requester, state, deps, key);
+function assertedOrRequester(req: AuthzCheckRequest, state: CallState): Identity {
+  const id = req.subject?.spiffe_id;
+  return id !== undefined ? assertedIdentity(id) : state.connection.requester;
+}
+
+/** A `Check`'s answer: a cached decision as bytes when the service can encode them. */
+function answerCheck(outcome: DecisionOutcome, state: CallState, deps: DecisionServiceDeps): AuthzCheckResponse | Buffer {
+  return outcome.cached && deps.encodeCheckResponse ? answerCachedBytes(outcome, state, deps.encodeCheckResponse) : answer(outcome, state, outcome.cached);
 }
 
 /**
@@ -138,16 +72,23 @@ export function authorizerService(deps: DecisionServiceDeps): UntypedServiceImpl
       // Large requests are not worth a cache key of their size: they are decoded and decided as usual.
       const key = raw.bytes.length <= MAX_RECALLED_REQUEST_BYTES ? requestKey(state.connection, raw.bytes) : undefined;
       const recalled = key !== undefined ? deps.engine.recall(key, deps.decision, 'authz') : undefined;
-      if (recalled) return deps.encodeCheckResponse ? answerCachedBytes(recalled, state, deps.encodeCheckResponse) : answer(recalled, state, true);
+      if (recalled) return answerCheck(recalled, state, deps);
       const req = raw.message();
       validateAuthzCheck(req, deps.limits);
-      return decideOne(req, state, deps, key);
+      if (req.subject?.token !== undefined) return decideForToken(req, req.subject.token, state, deps);
+      return answerCheck(decideFor(req, assertedOrRequester(req, state), state, deps, key), state, deps);
     }),
     CheckBatch: unaryPipeline<RawRequest<AuthzCheckBatchRequest>, AuthzCheckBatchResponse>(deps, 'authorizer', '/warden.authz.v1.Authorizer/CheckBatch', async (raw, state) => {
       const req = raw.message();
       validateAuthzBatch(req, deps.limits);
       const results: AuthzCheckResponse[] = [];
-      for (const check of req.checks ?? []) results.push((await decideOne(check, state, deps)) as AuthzCheckResponse);
+      for (const check of req.checks ?? []) {
+        if (check.subject?.token !== undefined) results.push(await decideForToken(check, check.subject.token, state, deps));
+        else {
+          const outcome = decideFor(check, assertedOrRequester(check, state), state, deps);
+          results.push(answer(outcome, state, outcome.cached));
+        }
+      }
       return { results };
     }),
   };
