@@ -1,13 +1,13 @@
 import { once } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
-import { LogRingReader, type LogRingMemory } from './log-ring.js';
+import { LineRingReader, type LineRingMemory } from '../threads/line-ring.js';
 import { createRedactor } from './redact.js';
 
 // The thread behind OffThreadDecisionLog: takes records (JSON) from the shared ring, redacts them,
 // and writes one line each, a batch per system call. Blocking here never blocks a decision.
 export interface LogWorkerData {
-  memory: LogRingMemory;
+  memory: LineRingMemory;
   destination: 'stdout' | string | false;
   redactPaths?: string[];
 }
@@ -20,7 +20,7 @@ const BATCH_MS = 10;
 const CHUNK_CHARS = 1 << 20;
 
 const { memory, destination, redactPaths } = workerData as LogWorkerData;
-const reader = new LogRingReader(memory);
+const reader = new LineRingReader(memory);
 const redact = createRedactor({ paths: redactPaths });
 const sink =
   destination === false ? undefined : pino.destination({ dest: destination === 'stdout' ? 1 : destination, sync: true, mkdir: destination !== 'stdout' });

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../threads/start-module-worker.js';
 import type { DecisionLogOptions, DecisionRecord, DecisionSink } from './decision-log.js';
 import type { FromLogWorker, LogWorkerData, ToLogWorker } from './decision-log-worker.js';
-import { allocateLogRing, LogRingWriter } from './log-ring.js';
+import { allocateLineRing, LineRingWriter } from '../threads/line-ring.js';
 
 const DEFAULT_BUFFER_BYTES = 16 * 1024 * 1024;
 
@@ -15,15 +15,15 @@ const DEFAULT_BUFFER_BYTES = 16 * 1024 * 1024;
  */
 export class OffThreadDecisionLog implements DecisionSink {
   private readonly worker: Worker;
-  private readonly ring: LogRingWriter;
+  private readonly ring: LineRingWriter;
   private droppedHere = 0;
   private workerFailed = false;
   private nextId = 0;
   private readonly waiting = new Map<number, () => void>();
 
   constructor(options: Omit<DecisionLogOptions, 'destination'> & { destination?: 'stdout' | string | false }) {
-    const memory = allocateLogRing(options.maxBufferBytes ?? DEFAULT_BUFFER_BYTES);
-    this.ring = new LogRingWriter(memory);
+    const memory = allocateLineRing(options.maxBufferBytes ?? DEFAULT_BUFFER_BYTES);
+    this.ring = new LineRingWriter(memory);
     const workerData: LogWorkerData = { memory, destination: options.destination ?? 'stdout', redactPaths: options.redactPaths };
     this.worker = startModuleWorker(import.meta.url, 'decision-log-worker', { workerData });
     this.worker.unref();

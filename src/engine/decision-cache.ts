@@ -61,6 +61,11 @@ export class DecisionCache {
     if (this.lru && decision.failure === undefined) this.lru.set(key, decision);
   }
 
+  /** Remembers a decision made just now (elsewhere) for a request, for the full TTL. */
+  rememberFresh(requestKey: string, remembered: RememberedDecision): void {
+    if (this.byRequest && remembered.decision.failure === undefined) this.byRequest.set(requestKey, remembered);
+  }
+
   /** Entries currently held. */
   get size(): number {
     return this.lru?.size ?? 0;

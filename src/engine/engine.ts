@@ -100,6 +100,16 @@ export class Engine {
     return { decision: remembered.decision, inputJson: remembered.inputJson, revision: serving!.revision.id, cached: true };
   }
 
+  /**
+   * Remembers, for {@link recall}, a decision that another thread made just now with the serving
+   * revision (a decision of any other revision is not kept).
+   */
+  rememberFresh(requestKey: string, entrypoint: string, shape: DecisionShape, outcome: DecisionOutcome): void {
+    const serving = this.serving;
+    if (!serving || serving.revision.id !== outcome.revision || outcome.cached) return;
+    serving.cache.rememberFresh(`${shape}\0${entrypoint}\0${requestKey}`, { decision: outcome.decision, inputJson: outcome.inputJson });
+  }
+
   private evaluate(revision: PolicyRevision, inputJson: string, entrypoint: string, shape: DecisionShape): Decision {
     if (!revision.entrypoints.includes(entrypoint)) {
       return failedDecision('error', `policy evaluation failed: revision ${revision.id} has no entrypoint ${entrypoint}`);

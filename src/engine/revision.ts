@@ -20,6 +20,8 @@ export interface PolicyRevision {
   /** Where it came from (directory or bundle path). */
   readonly source: string;
   readonly loadedAt: Date;
+  /** What it was built from, with its id: another thread builds the same revision from these. */
+  readonly parts: RevisionParts & { id: string };
 }
 
 /** The parts a revision is built from. */
@@ -62,5 +64,5 @@ export async function buildRevision(parts: RevisionParts): Promise<PolicyRevisio
   }
   const entrypoints = Object.keys((policy.entrypoints ?? {}) as Record<string, number>);
   const id = parts.id ?? contentRevisionId(parts.hashInput ?? '', parts.wasm, canonicalJson(parts.data));
-  return { id, policy, entrypoints, source: parts.source, loadedAt: new Date() };
+  return { id, policy, entrypoints, source: parts.source, loadedAt: new Date(), parts: { wasm: parts.wasm, data: parts.data, source: parts.source, id } };
 }

@@ -5,9 +5,12 @@ import type { RequestLimits } from './config.js';
 import { buildAuthzInput } from './authz-input.js';
 import { requestKey } from './connection-identity.js';
 import { answer, answerCachedBytes, type EncodeCheckResponse } from './check-answer.js';
+import type { CheckOffload } from './check-worker/check-offload.js';
+import type { CheckResult } from './check-worker/wire.js';
 import { unaryPipeline, type CallState, type PipelineDeps } from './pipeline.js';
 import type { RawRequest } from './protos.js';
 import type { AuthzCheckBatchRequest, AuthzCheckBatchResponse, AuthzCheckRequest, AuthzCheckResponse } from './request-types.js';
+import { ServiceError } from './service-error.js';
 import { validateAuthzBatch, validateAuthzCheck } from './validation.js';
 
 /** What the decision services need besides the pipeline's own dependencies. */
@@ -24,6 +27,8 @@ export interface DecisionServiceDeps extends PipelineDeps {
    * and a cached decision's bytes are encoded once rather than on every call.
    */
   encodeCheckResponse?: EncodeCheckResponse;
+  /** Decides cache-missing `Check`s on a worker thread, when given. */
+  offload?: CheckOffload;
 }
 
 /** Requests up to this size are recognised by their bytes (see authorizerService). */
@@ -60,6 +65,28 @@ function answerCheck(outcome: DecisionOutcome, state: CallState, deps: DecisionS
   return outcome.cached && deps.encodeCheckResponse ? answerCachedBytes(outcome, state, deps.encodeCheckResponse) : answer(outcome, state, outcome.cached);
 }
 
+/** A `Check` decided on this thread. */
+function checkInProcess(raw: RawRequest<AuthzCheckRequest>, state: CallState, deps: DecisionServiceDeps, key: string | undefined): AuthzCheckResponse | Buffer | Promise<AuthzCheckResponse> {
+  const req = raw.message();
+  validateAuthzCheck(req, deps.limits);
+  if (req.subject?.token !== undefined) return decideForToken(req, req.subject.token, state, deps);
+  return answerCheck(decideFor(req, assertedOrRequester(req, state), state, deps, key), state, deps);
+}
+
+/** A `Check` the worker decided (or rejected, or handed back to be decided here). */
+function settleOffloaded(result: CheckResult, raw: RawRequest<AuthzCheckRequest>, state: CallState, deps: DecisionServiceDeps, key: string): AuthzCheckResponse | Buffer | Promise<AuthzCheckResponse> {
+  if (result.kind === 'rejected') throw new ServiceError(result.code, result.message);
+  if (result.kind === 'declined') return checkInProcess(raw, state, deps, key);
+  const outcome: DecisionOutcome = {
+    decision: { allow: result.allow, reasons: result.reasons, ...(result.failure !== undefined ? { failure: result.failure } : {}) },
+    revision: result.revision,
+    cached: result.cached,
+    inputJson: result.inputJson,
+  };
+  deps.engine.rememberFresh(key, deps.decision, 'authz', outcome);
+  return answerCheck(outcome, state, deps);
+}
+
 /**
  * `warden.authz.v1.Authorizer`: `Check` and `CheckBatch` (checks decided in order, results in
  * request order, each with its own decision id and log line). A `Check` whose bytes, from the same
@@ -73,10 +100,10 @@ export function authorizerService(deps: DecisionServiceDeps): UntypedServiceImpl
       const key = raw.bytes.length <= MAX_RECALLED_REQUEST_BYTES ? requestKey(state.connection, raw.bytes) : undefined;
       const recalled = key !== undefined ? deps.engine.recall(key, deps.decision, 'authz') : undefined;
       if (recalled) return answerCheck(recalled, state, deps);
-      const req = raw.message();
-      validateAuthzCheck(req, deps.limits);
-      if (req.subject?.token !== undefined) return decideForToken(req, req.subject.token, state, deps);
-      return answerCheck(decideFor(req, assertedOrRequester(req, state), state, deps, key), state, deps);
+      const serving = deps.engine.revision;
+      const offloaded = key !== undefined && serving ? deps.offload?.submit(serving.id, state.connection.key, raw.bytes) : undefined;
+      if (offloaded) return offloaded.then((result) => settleOffloaded(result, raw, state, deps, key!));
+      return checkInProcess(raw, state, deps, key);
     }),
     CheckBatch: unaryPipeline<RawRequest<AuthzCheckBatchRequest>, AuthzCheckBatchResponse>(deps, 'authorizer', '/warden.authz.v1.Authorizer/CheckBatch', async (raw, state) => {
       const req = raw.message();

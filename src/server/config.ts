@@ -53,6 +53,11 @@ export interface ServeConfig {
   redactPaths?: string[];
   /** Decision cache size and lifetime. */
   cache?: { maxEntries?: number; ttlMs?: number };
+  /**
+   * Decide `Check`s that miss the cache on a worker thread, off the thread that answers every call
+   * (default true; false decides everything in-process).
+   */
+  checkWorker?: boolean;
   /** Watch the policy source and reload on change (default true). */
   watch?: boolean;
   /** Request limits (defaults in {@link RequestLimits}). */

@@ -7,6 +7,7 @@ import { Engine, PolicyManager, type ReloadResult } from '../engine/index.js';
 import { JwtVerifier } from '../identity/index.js';
 import { authorizerService } from './authorizer-service.js';
 import { DEFAULT_LIMITS, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
+import { CheckOffload } from './check-worker/check-offload.js';
 import { envoyAuthorizationService } from './envoy-service.js';
 import { loadPackageDefinition, rawRequestService, tolerantService } from './protos.js';
 import { ServiceError } from './service-error.js';
@@ -79,6 +80,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
       ? new OffThreadDecisionLog({ destination, redactPaths: config.redactPaths })
       : new DecisionLog({ destination, redactPaths: config.redactPaths });
   const engine = new Engine(config.cache);
+  const offload = config.checkWorker === false ? undefined : new CheckOffload({ cache: config.cache ?? {}, limits, decision });
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((s) => [s, 'NOT_SERVING' as const])));
 
   const manager = new PolicyManager(engine, {
@@ -89,6 +91,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
     onReload: (result) => {
       logReload(logger, result);
       if (result.ok && result.changed) {
+        offload?.serve(result.revision);
         metrics.recordReload(result.revision.id);
         for (const s of HEALTH_SERVICES) health.setStatus(s, 'SERVING');
       } else if (!result.ok) metrics.recordReloadFailure();
@@ -100,7 +103,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
   const authorizer = rawRequestService(packageDefinition, 'warden.authz.v1.Authorizer');
   const encodeCheckResponse = authorizer.Check!.responseSerialize as (response: unknown) => Buffer;
-  const deps = { logger, decisionLog, metrics, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse };
+  const deps = { logger, decisionLog, metrics, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, offload };
   server.addService(authorizer, authorizerService(deps));
   server.addService(tolerantService(packageDefinition, 'envoy.service.auth.v3.Authorization'), envoyAuthorizationService(deps));
   health.addToServer(server);
@@ -112,6 +115,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
     port = await new Promise<number>((resolve, reject) => server.bindAsync(listen, credentials, (err, p) => (err ? reject(err) : resolve(p))));
   } catch (e) {
     tls.close();
+    offload?.stop();
     await manager.close();
     await decisionLog.close();
     throw new ServiceError('invalid_config', `cannot listen on ${listen}: ${(e as Error).message}`, { cause: e });
@@ -126,6 +130,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
     } catch (e) {
       server.forceShutdown();
       tls.close();
+      offload?.stop();
       await manager.close();
       await decisionLog.close();
       throw new ServiceError('invalid_config', `cannot serve metrics on ${metricsListen}: ${(e as Error).message}`, { cause: e });
@@ -156,6 +161,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
           });
         });
         tls.close();
+        offload?.stop();
         await metricsServer?.close();
         await decisionLog.close();
       })()),

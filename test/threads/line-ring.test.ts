@@ -1,16 +1,16 @@
 import test from 'ava';
-import { allocateLogRing, LogRingReader, LogRingWriter } from '../../src/audit/log-ring.js';
+import { allocateLineRing, LineRingReader, LineRingWriter } from '../../src/threads/line-ring.js';
 
-const drainAll = (reader: LogRingReader) => {
+const drainAll = (reader: LineRingReader) => {
   const lines: string[] = [];
   reader.drain((l) => lines.push(l));
   return lines;
 };
 
 test('lines come out in order, multi-byte text intact, across many wrap-arounds of a small ring', (t) => {
-  const memory = allocateLogRing(256);
-  const writer = new LogRingWriter(memory);
-  const reader = new LogRingReader(memory);
+  const memory = allocateLineRing(256);
+  const writer = new LineRingWriter(memory);
+  const reader = new LineRingReader(memory);
   const seen: string[] = [];
   const sent: string[] = [];
   for (let i = 0; i < 1000; i++) {
@@ -24,9 +24,9 @@ test('lines come out in order, multi-byte text intact, across many wrap-arounds 
 });
 
 test('a full ring refuses lines instead of overwriting unread ones, and takes them again once drained', (t) => {
-  const memory = allocateLogRing(128);
-  const writer = new LogRingWriter(memory);
-  const reader = new LogRingReader(memory);
+  const memory = allocateLineRing(128);
+  const writer = new LineRingWriter(memory);
+  const reader = new LineRingReader(memory);
   const accepted: string[] = [];
   let refused = 0;
   for (let i = 0; i < 50; i++) {
@@ -40,14 +40,14 @@ test('a full ring refuses lines instead of overwriting unread ones, and takes th
 });
 
 test('a line larger than the whole ring is refused', (t) => {
-  const writer = new LogRingWriter(allocateLogRing(64));
+  const writer = new LineRingWriter(allocateLineRing(64));
   t.false(writer.write('y'.repeat(100)));
 });
 
 test('a waiting reader wakes when a line is committed', async (t) => {
-  const memory = allocateLogRing(1024);
-  const writer = new LogRingWriter(memory);
-  const reader = new LogRingReader(memory);
+  const memory = allocateLineRing(1024);
+  const writer = new LineRingWriter(memory);
+  const reader = new LineRingReader(memory);
   const woke = reader.nextLine();
   setTimeout(() => writer.write('hello'), 20);
   await woke;

@@ -1,7 +1,8 @@
 /**
- * A single-producer, single-consumer ring of UTF-8 lines in shared memory, between the thread that
- * answers checks and the decision-log thread. Writing a line is a copy into the ring and one atomic
- * add: no message, no allocation, no system call, and the consumer is woken only when it sleeps.
+ * A single-producer, single-consumer ring of text lines in shared memory between two threads (the
+ * serving thread and the decision-log or check worker). Writing a line is a copy into the ring and
+ * one atomic add: no message, no allocation, no system call, and the reader is woken only when it
+ * sleeps.
  *
  * Layout: four control words, then the data. Each record is a 32-bit length followed by its bytes,
  * padded to 4 bytes; a length of -1 (or fewer than 4 bytes left) sends the reader back to the start.
@@ -16,10 +17,10 @@ const WRAP = -1;
 const align4 = (n: number) => (n + 3) & ~3;
 
 /** The shared memory of a ring, to hand to the other thread. */
-export type LogRingMemory = SharedArrayBuffer;
+export type LineRingMemory = SharedArrayBuffer;
 
 /** Allocates a ring with room for `dataBytes` bytes of records (rounded up to 4). */
-export function allocateLogRing(dataBytes: number): LogRingMemory {
+export function allocateLineRing(dataBytes: number): LineRingMemory {
   return new SharedArrayBuffer(CONTROL_BYTES + align4(Math.max(dataBytes, 64)));
 }
 
@@ -29,21 +30,21 @@ abstract class RingSide {
   protected readonly bytes: Buffer;
   protected readonly size: number;
 
-  constructor(memory: LogRingMemory) {
+  constructor(memory: LineRingMemory) {
     this.control = new Int32Array(memory, 0, CONTROL_BYTES / 4);
     this.size = memory.byteLength - CONTROL_BYTES;
     this.lengths = new Int32Array(memory, CONTROL_BYTES, this.size / 4);
     this.bytes = Buffer.from(memory, CONTROL_BYTES, this.size);
   }
 
-  /** Records lost on the reader's side. */
+  /** Lines lost on the reader's side (counted by the reader). */
   get droppedByReader(): number {
     return Atomics.load(this.control, DROPPED);
   }
 }
 
 /** The producing side: appends lines, never blocks. */
-export class LogRingWriter extends RingSide {
+export class LineRingWriter extends RingSide {
   private offset = 0;
 
   /** Appends `line`; false when the ring has no room for it (the caller counts the loss). */
@@ -73,7 +74,7 @@ export class LogRingWriter extends RingSide {
 }
 
 /** The consuming side: takes every committed line, and waits for more. */
-export class LogRingReader extends RingSide {
+export class LineRingReader extends RingSide {
   private offset = 0;
 
   /** Calls `take` with each committed line in order, releases their room, and returns how many. */
@@ -110,6 +111,12 @@ export class LogRingReader extends RingSide {
     const wait = Atomics.waitAsync(this.control, WAKE, 0);
     if (wait.async) await wait.value;
     Atomics.store(this.control, WAKE, 0);
+  }
+
+  /** Ends a {@link nextLine} wait at once (to stop a reading loop). */
+  interrupt(): void {
+    Atomics.store(this.control, WAKE, 1);
+    Atomics.notify(this.control, WAKE);
   }
 
   /** Counts records lost after they left the ring. */

@@ -1,0 +1,101 @@
+import type { Worker } from 'node:worker_threads';
+import type { DecisionCacheOptions, PolicyRevision } from '../../engine/index.js';
+import { allocateLineRing, LineRingReader, LineRingWriter } from '../../threads/line-ring.js';
+import { startModuleWorker } from '../../threads/start-module-worker.js';
+import type { RequestLimits } from '../config.js';
+import type { CheckWorkerData, FromCheckWorker, ToCheckWorker } from './check-worker.js';
+import { decodeResult, encodeJob, type CheckResult } from './wire.js';
+
+/** Checks handed over and not yet answered, beyond which the serving thread decides itself. */
+const MAX_IN_FLIGHT = 256;
+// Requests handed over are at most 8 KiB (see authorizerService) and their results hold the input's
+// JSON: 256 of either fit with room to spare.
+const RING_BYTES = 16 * 1024 * 1024;
+
+/** Options of {@link CheckOffload}. */
+export interface CheckOffloadOptions {
+  cache: DecisionCacheOptions;
+  limits: RequestLimits;
+  decision: string;
+}
+
+/**
+ * Decides cache-missing `Check`s on a worker thread, so that decoding, building the input and
+ * evaluating the policy do not hold up the thread that answers every other call. Jobs and results
+ * travel through rings of shared memory. The worker serves the same revision as the engine: until it
+ * has loaded the serving one (after a reload), or when it is full or has failed, {@link submit}
+ * declines and the caller decides in-process as before, so nothing depends on the worker being there.
+ */
+export class CheckOffload {
+  private readonly worker: Worker;
+  private readonly jobs: LineRingWriter;
+  private readonly results: LineRingReader;
+  private readonly pending = new Map<number, (result: CheckResult) => void>();
+  private nextId = 1;
+  private alive = true;
+  /** The revision the worker decides with. */
+  private loaded: string | undefined;
+
+  constructor(options: CheckOffloadOptions) {
+    const jobs = allocateLineRing(RING_BYTES);
+    const results = allocateLineRing(RING_BYTES);
+    this.jobs = new LineRingWriter(jobs);
+    this.results = new LineRingReader(results);
+    const workerData: CheckWorkerData = { jobs, results, ...options };
+    this.worker = startModuleWorker(import.meta.url, 'check-worker', { workerData });
+    this.worker.unref();
+    this.worker.on('message', (m: FromCheckWorker) => {
+      if (m.type === 'loaded') this.loaded = m.id;
+    });
+    const fail = () => this.stop();
+    this.worker.on('error', fail);
+    this.worker.on('exit', fail);
+    void this.pump();
+  }
+
+  /** Hands `revision` to the worker; it takes jobs again once it has loaded it. */
+  serve(revision: PolicyRevision): void {
+    if (!this.alive) return;
+    this.loaded = undefined;
+    this.worker.postMessage({ type: 'revision', parts: revision.parts } satisfies ToCheckWorker);
+  }
+
+  /**
+   * Hands a check to the worker, to be decided with `revision`; `undefined` when the worker cannot
+   * take it now (not on that revision yet, full, or failed), and the caller decides it in-process.
+   */
+  submit(revision: string, connection: string, bytes: Buffer): Promise<CheckResult> | undefined {
+    if (!this.alive || this.loaded !== revision || this.pending.size >= MAX_IN_FLIGHT) return undefined;
+    const id = this.nextId++;
+    if (!this.jobs.write(encodeJob({ id, connection, bytes }))) return undefined;
+    return new Promise((resolve) => this.pending.set(id, resolve));
+  }
+
+  private async pump(): Promise<void> {
+    const settle = (line: string) => {
+      const result = decodeResult(line);
+      const resolve = this.pending.get(result.id);
+      this.pending.delete(result.id);
+      resolve?.(result);
+    };
+    while (this.alive) {
+      this.results.drain(settle);
+      await this.results.nextLine();
+    }
+  }
+
+  /** Stops the worker; checks still with it are declined (decided in-process). */
+  stop(): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.results.interrupt();
+    for (const [id, resolve] of this.pending) resolve({ id, kind: 'declined' });
+    this.pending.clear();
+    try {
+      this.worker.postMessage({ type: 'stop' } satisfies ToCheckWorker);
+    } catch {
+      // Already gone.
+    }
+    void this.worker.terminate();
+  }
+}

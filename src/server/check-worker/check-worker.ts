@@ -1,0 +1,80 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { buildRevision, Engine, type DecisionCacheOptions, type RevisionParts } from '../../engine/index.js';
+import { assertedIdentity, type Identity } from '../../identity/index.js';
+import { LineRingReader, LineRingWriter, type LineRingMemory } from '../../threads/line-ring.js';
+import { buildAuthzInput } from '../authz-input.js';
+import type { RequestLimits } from '../config.js';
+import { loadPackageDefinition, rawRequestService, type RawRequest } from '../protos.js';
+import type { AuthzCheckRequest } from '../request-types.js';
+import { ServiceError } from '../service-error.js';
+import { validateAuthzCheck } from '../validation.js';
+import { decodeJob, encodeResult, type CheckJob, type CheckResult } from './wire.js';
+
+// The thread behind CheckOffload: decides `Check`s the serving thread could not answer from its
+// cache, with the same revision, the same input and its own decision cache.
+export interface CheckWorkerData {
+  jobs: LineRingMemory;
+  results: LineRingMemory;
+  cache: DecisionCacheOptions;
+  limits: RequestLimits;
+  decision: string;
+}
+export type ToCheckWorker = { type: 'revision'; parts: RevisionParts & { id: string } } | { type: 'stop' };
+export type FromCheckWorker = { type: 'loaded'; id: string } | { type: 'load-failed'; id: string; message: string };
+
+const { jobs, results, cache, limits, decision } = workerData as CheckWorkerData;
+const reader = new LineRingReader(jobs);
+const writer = new LineRingWriter(results);
+const engine = new Engine(cache);
+const method = rawRequestService(loadPackageDefinition(), 'warden.authz.v1.Authorizer').Check!;
+const connections = new Map<string, { requester: Identity; sourceIp: string }>();
+
+function connectionOf(key: string): { requester: Identity; sourceIp: string } {
+  let connection = connections.get(key);
+  if (!connection) {
+    const [requester, sourceIp] = JSON.parse(key) as [Identity, string];
+    connection = { requester, sourceIp };
+    if (connections.size >= 4096) connections.clear();
+    connections.set(key, connection);
+  }
+  return connection;
+}
+
+function decide(job: CheckJob): CheckResult {
+  try {
+    const req = (method.requestDeserialize(job.bytes) as RawRequest<AuthzCheckRequest>).message();
+    validateAuthzCheck(req, limits);
+    if (req.subject?.token !== undefined || !engine.revision) return { id: job.id, kind: 'declined' };
+    const { requester, sourceIp } = connectionOf(job.connection);
+    const subject = req.subject?.spiffe_id !== undefined ? assertedIdentity(req.subject.spiffe_id) : requester;
+    const input = buildAuthzInput(req, requester, subject, sourceIp, limits.maxDepth);
+    const outcome = engine.decide(input, decision, 'authz', { inputJson: JSON.stringify(input) });
+    const { allow, reasons, failure } = outcome.decision;
+    return { id: job.id, kind: 'decided', revision: outcome.revision, allow, reasons, failure, cached: outcome.cached, inputJson: outcome.inputJson };
+  } catch (e) {
+    if (e instanceof ServiceError) return { id: job.id, kind: 'rejected', code: e.code, message: e.message };
+    return { id: job.id, kind: 'declined' };
+  }
+}
+
+let stopped = false;
+parentPort!.on('message', async (m: ToCheckWorker) => {
+  if (m.type === 'stop') {
+    stopped = true;
+    reader.interrupt();
+    parentPort!.close();
+    return;
+  }
+  try {
+    engine.swap(await buildRevision(m.parts));
+    parentPort!.postMessage({ type: 'loaded', id: m.parts.id } satisfies FromCheckWorker);
+  } catch (e) {
+    parentPort!.postMessage({ type: 'load-failed', id: m.parts.id, message: e instanceof Error ? e.message : String(e) } satisfies FromCheckWorker);
+  }
+});
+
+while (!stopped) {
+  // The serving thread caps what is in flight, so results always have room.
+  reader.drain((line) => writer.write(encodeResult(decide(decodeJob(line)))));
+  await reader.nextLine();
+}

@@ -1,0 +1,46 @@
+import type { DecisionFailure } from '../../engine/index.js';
+import type { ServiceErrorCode } from '../service-error.js';
+
+// What travels through the rings between the serving thread and the check worker: one text line
+// per job and per result, fields split by U+0001 (JSON never holds it raw), the free-form part last.
+
+const SEPARATOR = '\u0001';
+
+/** A `Check` the serving thread could not answer from its cache: the request's bytes and its connection. */
+export interface CheckJob {
+  id: number;
+  /** `ConnectionIdentity.key`: the requester (sorted keys) and source IP as JSON. */
+  connection: string;
+  bytes: Buffer;
+}
+
+/** What the worker made of a job. */
+export type CheckResult =
+  | { id: number; kind: 'decided'; revision: string; allow: boolean; reasons: string[]; failure?: DecisionFailure; cached: boolean; inputJson: string }
+  | { id: number; kind: 'rejected'; code: ServiceErrorCode; message: string }
+  /** The serving thread decides it itself (a subject token to verify, or the worker could not). */
+  | { id: number; kind: 'declined' };
+
+export function encodeJob(job: CheckJob): string {
+  return `${job.id}${SEPARATOR}${job.connection}${SEPARATOR}${job.bytes.toString('latin1')}`;
+}
+
+export function decodeJob(line: string): CheckJob {
+  const a = line.indexOf(SEPARATOR);
+  const b = line.indexOf(SEPARATOR, a + 1);
+  return { id: Number(line.slice(0, a)), connection: line.slice(a + 1, b), bytes: Buffer.from(line.slice(b + 1), 'latin1') };
+}
+
+export function encodeResult(result: CheckResult): string {
+  if (result.kind !== 'decided') return `${result.id}${SEPARATOR}${JSON.stringify(result)}${SEPARATOR}`;
+  const { inputJson, ...rest } = result;
+  return `${result.id}${SEPARATOR}${JSON.stringify(rest)}${SEPARATOR}${inputJson}`;
+}
+
+export function decodeResult(line: string): CheckResult {
+  const a = line.indexOf(SEPARATOR);
+  const b = line.indexOf(SEPARATOR, a + 1);
+  const result = JSON.parse(line.slice(a + 1, b)) as CheckResult;
+  if (result.kind === 'decided') result.inputJson = line.slice(b + 1);
+  return result;
+}
