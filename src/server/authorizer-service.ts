@@ -4,7 +4,7 @@ import { assertedIdentity, type Identity, type JwtVerifier } from '../identity/i
 import type { RequestLimits } from './config.js';
 import { buildAuthzInput } from './authz-input.js';
 import { requestKey } from './connection-identity.js';
-import { answer, answerCachedBytes, type EncodeCheckResponse } from './check-answer.js';
+import { answer, answerCachedBytes, answerFromParts, type EncodeCheckResponse } from './check-answer.js';
 import type { CheckOffload } from './check-worker/check-offload.js';
 import type { CheckResult } from './check-worker/wire.js';
 import { unaryPipeline, type CallState, type PipelineDeps } from './pipeline.js';
@@ -84,7 +84,7 @@ function settleOffloaded(result: CheckResult, raw: RawRequest<AuthzCheckRequest>
     inputJson: result.inputJson,
   };
   deps.engine.rememberFresh(key, deps.decision, 'authz', outcome);
-  return answerCheck(outcome, state, deps);
+  return deps.encodeCheckResponse ? answerFromParts(outcome.decision, result.answer, state, outcome.cached) : answer(outcome, state, outcome.cached);
 }
 
 /**

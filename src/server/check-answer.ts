@@ -28,13 +28,10 @@ export function answer(outcome: DecisionOutcome, state: CallState, cacheHit: boo
   return { allowed: decision.allow, reasons: decision.reasons, decision_id: decisionId, policy_revision: outcome.revision, cached: outcome.cached };
 }
 
-/** What every answer from one cached decision shares: the encoded response and the log line's tail. */
-interface CachedAnswer {
+/** A cached decision's answer parts, with what they were made for. */
+interface CachedAnswer extends AnswerParts {
   revision: string;
   inputJson: string;
-  /** The CheckResponse without its decision id. */
-  body: Buffer;
-  logTail: string;
 }
 
 // Keyed by the cached decision object: it lives exactly as long as some cache holds it.
@@ -43,28 +40,33 @@ const cachedAnswers = new WeakMap<Decision, CachedAnswer>();
 /** `CheckResponse.decision_id` (field 3, length-delimited) holding a 36-character UUID. */
 const DECISION_ID_HEADER = [(3 << 3) | 2, 36] as const;
 
-/**
- * {@link answer} for a cached decision, as `CheckResponse` bytes: the decision id goes first
- * (protobuf fields may come in any order) and the rest is the same every time, so it is encoded
- * once, as is the decision log line's tail.
- */
-export function answerCachedBytes(outcome: DecisionOutcome, state: CallState, encode: EncodeCheckResponse): Buffer {
+/** What an answer shares with every other answer to the same decision. */
+export interface AnswerParts {
+  /** The CheckResponse without its decision id. */
+  body: Buffer;
+  /** The decision log line after its per-call fields (see recordTail). */
+  logTail: string;
+}
+
+/** The encoded parts of `outcome`'s answer (`cached` as in the outcome). */
+export function answerParts(outcome: DecisionOutcome, encode: EncodeCheckResponse): AnswerParts {
   const { decision } = outcome;
-  let parts = cachedAnswers.get(decision);
-  if (!parts || parts.revision !== outcome.revision || parts.inputJson !== outcome.inputJson) {
-    parts = {
-      revision: outcome.revision,
-      inputJson: outcome.inputJson,
-      body: encode({ allowed: decision.allow, reasons: decision.reasons, policy_revision: outcome.revision, cached: true }),
-      logTail: recordTail({ allowed: decision.allow, reasons: decision.reasons, revision: outcome.revision, cached: true }, outcome.inputJson),
-    };
-    cachedAnswers.set(decision, parts);
-  }
+  return {
+    body: encode({ allowed: decision.allow, reasons: decision.reasons, policy_revision: outcome.revision, cached: outcome.cached }),
+    logTail: recordTail({ allowed: decision.allow, reasons: decision.reasons, revision: outcome.revision, cached: outcome.cached }, outcome.inputJson),
+  };
+}
+
+/**
+ * {@link answer} from parts encoded earlier, as `CheckResponse` bytes: the decision id goes first
+ * (protobuf fields may come in any order), followed by the parts' body.
+ */
+export function answerFromParts(decision: Decision, parts: AnswerParts, state: CallState, cacheHit: boolean): Buffer {
   const decisionId = randomUUID();
   const latency = elapsedMs(state.started);
   state.decisions.push({
     result: resultOf(decision),
-    cacheHit: true,
+    cacheHit,
     latencyMs: latency,
     record: recordJsonWith({ decision_id: decisionId, time: new Date().toISOString(), api: 'authorizer', latency }, parts.logTail),
   });
@@ -74,4 +76,15 @@ export function answerCachedBytes(outcome: DecisionOutcome, state: CallState, en
   bytes.write(decisionId, DECISION_ID_HEADER.length, 'latin1');
   parts.body.copy(bytes, DECISION_ID_HEADER.length + 36);
   return bytes;
+}
+
+/** {@link answer} for a cached decision, as bytes whose parts are encoded once per decision. */
+export function answerCachedBytes(outcome: DecisionOutcome, state: CallState, encode: EncodeCheckResponse): Buffer {
+  const { decision } = outcome;
+  let parts = cachedAnswers.get(decision);
+  if (!parts || parts.revision !== outcome.revision || parts.inputJson !== outcome.inputJson) {
+    parts = { revision: outcome.revision, inputJson: outcome.inputJson, ...answerParts({ ...outcome, cached: true }, encode) };
+    cachedAnswers.set(decision, parts);
+  }
+  return answerFromParts(decision, parts, state, true);
 }

@@ -11,7 +11,7 @@ import { testPlan } from './helpers/test-policy.js';
 const DECISION = 'warden/authz/decision';
 const REQUESTER = canonicalCopy({ id: 'spiffe://example.org/ns/shop/sa/frontend', trust_domain: 'example.org', namespace: 'shop', service_account: 'frontend', authenticated_by: 'mtls' as const });
 const CONNECTION = JSON.stringify([REQUESTER, '10.0.0.7']);
-const def = protoLoader.loadSync(SERVED_PROTOS, LOADER_OPTIONS) as unknown as Record<string, Record<string, { requestSerialize(v: unknown): Buffer }>>;
+const def = protoLoader.loadSync(SERVED_PROTOS, LOADER_OPTIONS) as unknown as Record<string, Record<string, { requestSerialize(v: unknown): Buffer; responseDeserialize(b: Buffer): unknown }>>;
 const encode = (request: unknown) => def['warden.authz.v1.Authorizer']!.Check!.requestSerialize(request);
 
 async function started(t: { teardown(f: () => void): void }) {
@@ -41,6 +41,10 @@ test('the worker decides as the serving thread would, once it serves the same re
   const input = buildAuthzInput(request, REQUESTER, REQUESTER, '10.0.0.7', DEFAULT_LIMITS.maxDepth);
   const here = engine.decide(input, DECISION, 'authz', { inputJson: JSON.stringify(input) });
   t.like(result, { kind: 'decided', revision: revision.id, allow: true, reasons: [], cached: false, inputJson: here.inputJson });
+  if (result.kind !== 'decided') return;
+  // The answer comes encoded: the response without its decision id, and the log line's tail.
+  t.like(def['warden.authz.v1.Authorizer']!.Check!.responseDeserialize(result.answer.body), { allowed: true, policy_revision: revision.id });
+  t.deepEqual(JSON.parse(`{${result.answer.logTail}0}`), { ...JSON.parse(here.inputJson), allowed: true, reasons: [], revision: revision.id, cached: false, latency: 0 });
   const denied = await offload.submit(revision.id, CONNECTION, encode({ action: 'delete' }));
   t.like(denied, { kind: 'decided', allow: false, reasons: ['not granted'] });
   const failed = await offload.submit(revision.id, CONNECTION, encode({ action: 'boom' }));

@@ -3,6 +3,7 @@ import { buildRevision, Engine, type DecisionCacheOptions, type RevisionParts } 
 import { assertedIdentity, type Identity } from '../../identity/index.js';
 import { LineRingReader, LineRingWriter, type LineRingMemory } from '../../threads/line-ring.js';
 import { buildAuthzInput } from '../authz-input.js';
+import { answerParts, type EncodeCheckResponse } from '../check-answer.js';
 import type { RequestLimits } from '../config.js';
 import { loadPackageDefinition, rawRequestService, type RawRequest } from '../protos.js';
 import type { AuthzCheckRequest } from '../request-types.js';
@@ -27,6 +28,7 @@ const reader = new LineRingReader(jobs);
 const writer = new LineRingWriter(results);
 const engine = new Engine(cache);
 const method = rawRequestService(loadPackageDefinition(), 'warden.authz.v1.Authorizer').Check!;
+const encode = method.responseSerialize as EncodeCheckResponse;
 const connections = new Map<string, { requester: Identity; sourceIp: string }>();
 
 function connectionOf(key: string): { requester: Identity; sourceIp: string } {
@@ -50,7 +52,7 @@ function decide(job: CheckJob): CheckResult {
     const input = buildAuthzInput(req, requester, subject, sourceIp, limits.maxDepth);
     const outcome = engine.decide(input, decision, 'authz', { inputJson: JSON.stringify(input) });
     const { allow, reasons, failure } = outcome.decision;
-    return { id: job.id, kind: 'decided', revision: outcome.revision, allow, reasons, failure, cached: outcome.cached, inputJson: outcome.inputJson };
+    return { id: job.id, kind: 'decided', revision: outcome.revision, allow, reasons, failure, cached: outcome.cached, inputJson: outcome.inputJson, answer: answerParts(outcome, encode) };
   } catch (e) {
     if (e instanceof ServiceError) return { id: job.id, kind: 'rejected', code: e.code, message: e.message };
     return { id: job.id, kind: 'declined' };

@@ -16,7 +16,18 @@ export interface CheckJob {
 
 /** What the worker made of a job. */
 export type CheckResult =
-  | { id: number; kind: 'decided'; revision: string; allow: boolean; reasons: string[]; failure?: DecisionFailure; cached: boolean; inputJson: string }
+  | {
+      id: number;
+      kind: 'decided';
+      revision: string;
+      allow: boolean;
+      reasons: string[];
+      failure?: DecisionFailure;
+      cached: boolean;
+      inputJson: string;
+      /** The `CheckResponse` without its decision id, encoded (see answerCachedBytes), and the log line's tail. */
+      answer: { body: Buffer; logTail: string };
+    }
   | { id: number; kind: 'rejected'; code: ServiceErrorCode; message: string }
   /** The serving thread decides it itself (a subject token to verify, or the worker could not). */
   | { id: number; kind: 'declined' };
@@ -33,14 +44,20 @@ export function decodeJob(line: string): CheckJob {
 
 export function encodeResult(result: CheckResult): string {
   if (result.kind !== 'decided') return `${result.id}${SEPARATOR}${JSON.stringify(result)}${SEPARATOR}`;
-  const { inputJson, ...rest } = result;
-  return `${result.id}${SEPARATOR}${JSON.stringify(rest)}${SEPARATOR}${inputJson}`;
+  const { inputJson, answer, ...rest } = result;
+  // JSON texts never hold a raw U+0001; the encoded body may, so it goes last.
+  return `${result.id}${SEPARATOR}${JSON.stringify(rest)}${SEPARATOR}${inputJson}${SEPARATOR}${answer.logTail}${SEPARATOR}${answer.body.toString('latin1')}`;
 }
 
 export function decodeResult(line: string): CheckResult {
   const a = line.indexOf(SEPARATOR);
   const b = line.indexOf(SEPARATOR, a + 1);
   const result = JSON.parse(line.slice(a + 1, b)) as CheckResult;
-  if (result.kind === 'decided') result.inputJson = line.slice(b + 1);
+  if (result.kind === 'decided') {
+    const c = line.indexOf(SEPARATOR, b + 1);
+    const d = line.indexOf(SEPARATOR, c + 1);
+    result.inputJson = line.slice(b + 1, c);
+    result.answer = { logTail: line.slice(c + 1, d), body: Buffer.from(line.slice(d + 1), 'latin1') };
+  }
   return result;
 }
