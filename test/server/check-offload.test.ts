@@ -22,7 +22,8 @@ async function started(t: { teardown(f: () => void): void }) {
 }
 
 async function submitWhenLoaded(offload: CheckOffload, revision: string, bytes: Buffer) {
-  for (let i = 0; i < 200; i++) {
+  // A worker starting under tsx on a loaded machine can take many seconds.
+  for (const until = Date.now() + 60_000; Date.now() < until; ) {
     const job = offload.submit(revision, CONNECTION, bytes);
     if (job) return job;
     await new Promise((resolve) => setTimeout(resolve, 20));
