@@ -87,7 +87,7 @@ export const DEFAULT_LIMITS: RequestLimits = {
   maxDepth: 32,
 };
 
-const KEYS = new Set(['policies', 'bundle', 'listen', 'tls', 'jwt', 'decision', 'envoyDecision', 'metrics', 'decisionLog', 'redactPaths', 'cache', 'watch', 'limits']);
+const KEYS = new Set(['policies', 'bundle', 'listen', 'tls', 'jwt', 'decision', 'envoyDecision', 'metrics', 'decisionLog', 'redactPaths', 'cache', 'checkWorker', 'watch', 'limits']);
 
 /**
  * Reads a `--config` file (JSON or YAML) holding {@link ServeConfig} fields; flags given on the
