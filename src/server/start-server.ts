@@ -80,7 +80,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
       ? new OffThreadDecisionLog({ destination, redactPaths: config.redactPaths })
       : new DecisionLog({ destination, redactPaths: config.redactPaths });
   const engine = new Engine(config.cache);
-  const offload = config.checkWorker === false ? undefined : new CheckOffload({ cache: config.cache ?? {}, limits, decision });
+  const offload = config.checkWorker === false ? undefined : new CheckOffload({ cache: config.cache ?? {}, limits, decision, onProblem: (message) => logger.warn(message) });
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((s) => [s, 'NOT_SERVING' as const])));
 
   const manager = new PolicyManager(engine, {

@@ -17,6 +17,8 @@ export interface CheckOffloadOptions {
   cache: DecisionCacheOptions;
   limits: RequestLimits;
   decision: string;
+  /** Told when the worker fails or cannot load a revision (checks are then decided in-process). */
+  onProblem?: (message: string) => void;
 }
 
 /**
@@ -41,15 +43,19 @@ export class CheckOffload {
     const results = allocateLineRing(RING_BYTES);
     this.jobs = new LineRingWriter(jobs);
     this.results = new LineRingReader(results);
-    const workerData: CheckWorkerData = { jobs, results, ...options };
+    const { onProblem, ...settings } = options;
+    const workerData: CheckWorkerData = { jobs, results, ...settings };
     this.worker = startModuleWorker(import.meta.url, 'check-worker', { workerData });
     this.worker.unref();
     this.worker.on('message', (m: FromCheckWorker) => {
       if (m.type === 'loaded') this.loaded = m.id;
+      else onProblem?.(`check worker cannot load revision ${m.id}, checks are decided in-process: ${m.message}`);
     });
-    const fail = () => this.stop();
-    this.worker.on('error', fail);
-    this.worker.on('exit', fail);
+    this.worker.on('error', (e) => {
+      onProblem?.(`check worker failed, checks are decided in-process from now on: ${e.message}`);
+      this.stop();
+    });
+    this.worker.on('exit', () => this.stop());
     void this.pump();
   }
 
