@@ -37,6 +37,15 @@ abstract class RingSide {
     this.bytes = Buffer.from(memory, CONTROL_BYTES, this.size);
   }
 
+  /**
+   * Whether a line of `length` UTF-16 units is sure to fit once the reader has caught up: its room
+   * (three bytes a unit) must be at most half the ring, or the place the reader stopped could leave
+   * no stretch long enough on either side of it.
+   */
+  canHold(length: number): boolean {
+    return 4 + align4(length * 3) <= this.size / 2;
+  }
+
   /** Lines lost on the reader's side (counted by the reader). */
   get droppedByReader(): number {
     return Atomics.load(this.control, DROPPED);

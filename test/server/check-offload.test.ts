@@ -14,9 +14,9 @@ const CONNECTION = JSON.stringify([REQUESTER, '10.0.0.7']);
 const def = protoLoader.loadSync(SERVED_PROTOS, LOADER_OPTIONS) as unknown as Record<string, Record<string, { requestSerialize(v: unknown): Buffer; responseDeserialize(b: Buffer): unknown }>>;
 const encode = (request: unknown) => def['warden.authz.v1.Authorizer']!.Check!.requestSerialize(request);
 
-async function started(t: { teardown(f: () => void): void }) {
+async function started(t: { teardown(f: () => void): void }, ringBytes?: number) {
   const revision = await buildRevision({ wasm: await compilePlan(testPlan()), data: { grants: { [REQUESTER.id]: { read: true } } }, source: 'test' });
-  const offload = new CheckOffload({ cache: {}, limits: DEFAULT_LIMITS, decision: DECISION });
+  const offload = new CheckOffload({ cache: {}, limits: DEFAULT_LIMITS, decision: DECISION, ringBytes });
   t.teardown(() => offload.stop());
   return { revision, offload };
 }
@@ -70,4 +70,20 @@ test('a stopped worker declines everything, including what it still held', async
   offload.stop();
   if (inFlight) t.true(['declined', 'decided'].includes((await inFlight).kind));
   t.is(offload.submit(revision.id, CONNECTION, encode({ action: 'read' })), undefined);
+});
+
+test('results that find the ring full wait their turn: every check is answered, none twice', async (t) => {
+  const { revision, offload } = await started(t, 16 * 1024);
+  offload.serve(revision);
+  await submitWhenLoaded(offload, revision.id, encode({ action: 'read' }));
+  const jobs: Array<Promise<unknown>> = [];
+  for (let i = 0; i < 40; i++) {
+    const request = { action: 'read', resource: { path: `/p/${i}` }, context: { fields: { pad: { stringValue: 'x'.repeat(600) } } } };
+    const job = offload.submit(revision.id, CONNECTION, encode(request));
+    if (job) jobs.push(job.then((r) => r as { kind: string; inputJson?: string }));
+  }
+  t.true(jobs.length > 3, 'some fit in the small job ring');
+  const results = (await Promise.all(jobs)) as Array<{ kind: string; inputJson: string }>;
+  t.true(results.every((r) => r.kind === 'decided'));
+  t.is(new Set(results.map((r) => JSON.parse(r.inputJson).resource.path)).size, results.length);
 });

@@ -53,3 +53,9 @@ test('a waiting reader wakes when a line is committed', async (t) => {
   await woke;
   t.deepEqual(drainAll(reader), ['hello']);
 });
+
+test('canHold says which lines could ever fit', (t) => {
+  const writer = new LineRingWriter(allocateLineRing(256));
+  t.true(writer.canHold(40));
+  t.false(writer.canHold(60));
+});

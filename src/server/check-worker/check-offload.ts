@@ -19,6 +19,8 @@ export interface CheckOffloadOptions {
   decision: string;
   /** Told when the worker fails or cannot load a revision (checks are then decided in-process). */
   onProblem?: (message: string) => void;
+  /** Size of each ring (default 16 MiB). */
+  ringBytes?: number;
 }
 
 /**
@@ -39,12 +41,12 @@ export class CheckOffload {
   private loaded: string | undefined;
 
   constructor(options: CheckOffloadOptions) {
-    const jobs = allocateLineRing(RING_BYTES);
-    const results = allocateLineRing(RING_BYTES);
+    const jobs = allocateLineRing(options.ringBytes ?? RING_BYTES);
+    const results = allocateLineRing(options.ringBytes ?? RING_BYTES);
     this.jobs = new LineRingWriter(jobs);
     this.results = new LineRingReader(results);
-    const { onProblem, ...settings } = options;
-    const workerData: CheckWorkerData = { jobs, results, ...settings };
+    const { onProblem, cache, limits, decision } = options;
+    const workerData: CheckWorkerData = { jobs, results, cache, limits, decision };
     this.worker = startModuleWorker(import.meta.url, 'check-worker', { workerData });
     this.worker.unref();
     this.worker.on('message', (m: FromCheckWorker) => {

@@ -75,8 +75,25 @@ parentPort!.on('message', async (m: ToCheckWorker) => {
   }
 });
 
+// Results that found the ring full (large inputs, a serving thread slow to read): sent, in order,
+// before anything newer. A result is never dropped, or its call would wait forever.
+const overflow: string[] = [];
+
+function send(line: string): void {
+  if (overflow.length > 0 || !writer.write(line)) overflow.push(line);
+}
+
+function flushOverflow(): void {
+  while (overflow.length > 0 && writer.write(overflow[0]!)) overflow.shift();
+}
+
 while (!stopped) {
-  // The serving thread caps what is in flight, so results always have room.
-  reader.drain((line) => writer.write(encodeResult(decide(decodeJob(line)))));
-  await reader.nextLine();
+  flushOverflow();
+  reader.drain((line) => {
+    const job = decodeJob(line);
+    const result = encodeResult(decide(job));
+    send(writer.canHold(result.length) ? result : encodeResult({ id: job.id, kind: 'declined' }));
+  });
+  if (overflow.length > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+  else await reader.nextLine();
 }
