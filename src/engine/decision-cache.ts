@@ -13,6 +13,8 @@ export interface DecisionCacheOptions {
 export interface RememberedDecision {
   decision: Decision;
   inputJson: string;
+  /** What asked: `shape\0entrypoint` (a request key alone does not say). */
+  asked: string;
 }
 
 /**

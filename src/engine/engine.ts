@@ -85,7 +85,7 @@ export class Engine {
       decision = this.evaluate(serving.revision, inputJson, entrypoint, shape);
       serving.cache.set(key, decision);
     }
-    if (options.requestKey !== undefined) serving.cache.remember(`${shape}\0${entrypoint}\0${options.requestKey}`, key, { decision, inputJson });
+    if (options.requestKey !== undefined) serving.cache.remember(options.requestKey, key, { decision, inputJson, asked: `${shape}\0${entrypoint}` });
     return { decision, revision: serving.revision.id, cached, inputJson };
   }
 
@@ -95,8 +95,9 @@ export class Engine {
    */
   recall(requestKey: string, entrypoint: string, shape: DecisionShape = 'authz'): (DecisionOutcome & { cached: true }) | undefined {
     const serving = this.serving;
-    const remembered = serving?.cache.recall(`${shape}\0${entrypoint}\0${requestKey}`);
-    if (!remembered) return undefined;
+    // The key is the request's alone (composing a longer one costs every call): the entry says what asked.
+    const remembered = serving?.cache.recall(requestKey);
+    if (!remembered || remembered.asked !== `${shape}\0${entrypoint}`) return undefined;
     return { decision: remembered.decision, inputJson: remembered.inputJson, revision: serving!.revision.id, cached: true };
   }
 
@@ -107,7 +108,7 @@ export class Engine {
   rememberFresh(requestKey: string, entrypoint: string, shape: DecisionShape, outcome: DecisionOutcome): void {
     const serving = this.serving;
     if (!serving || serving.revision.id !== outcome.revision || outcome.cached) return;
-    serving.cache.rememberFresh(`${shape}\0${entrypoint}\0${requestKey}`, { decision: outcome.decision, inputJson: outcome.inputJson });
+    serving.cache.rememberFresh(requestKey, { decision: outcome.decision, inputJson: outcome.inputJson, asked: `${shape}\0${entrypoint}` });
   }
 
   private evaluate(revision: PolicyRevision, inputJson: string, entrypoint: string, shape: DecisionShape): Decision {
