@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
 import { LineRingReader, type LineRingMemory } from '../threads/line-ring.js';
-import { createRedactor } from './redact.js';
+import { createLineRedactor } from './line-redactor.js';
 
 // The thread behind OffThreadDecisionLog: takes records (JSON) from the shared ring, redacts them,
 // and writes one line each, a batch per system call. Blocking here never blocks a decision.
@@ -21,7 +21,7 @@ const CHUNK_CHARS = 1 << 20;
 
 const { memory, destination, redactPaths } = workerData as LogWorkerData;
 const reader = new LineRingReader(memory);
-const redact = createRedactor({ paths: redactPaths });
+const redactedLine = createLineRedactor(redactPaths);
 const sink =
   destination === false ? undefined : pino.destination({ dest: destination === 'stdout' ? 1 : destination, sync: true, mkdir: destination !== 'stdout' });
 sink?.on('error', () => undefined);
@@ -43,8 +43,7 @@ function writeOut(): void {
 /** Lines start with "log":"decision" so they stand out on a shared stdout (as pino's level field did). */
 function take(text: string): void {
   try {
-    const body = JSON.stringify(redact(JSON.parse(text)));
-    pending += `{"log":"decision",${body.slice(1)}\n`;
+    pending += `${redactedLine(text)}\n`;
     pendingCount++;
   } catch {
     reader.addDropped(1);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { recordJson, recordJsonWith, recordTail } from '../audit/index.js';
 import type { Decision, DecisionOutcome } from '../engine/index.js';
+import { decisionTime } from './decision-time.js';
 import { elapsedMs, type CallState } from './pipeline.js';
 import type { AuthzCheckResponse } from './request-types.js';
 
@@ -21,7 +22,7 @@ export function answer(outcome: DecisionOutcome, state: CallState, cacheHit: boo
     cacheHit,
     latencyMs: latency,
     record: recordJson(
-      { decision_id: decisionId, time: new Date().toISOString(), api: 'authorizer', allowed: decision.allow, reasons: decision.reasons, revision: outcome.revision, cached: outcome.cached, latency },
+      { decision_id: decisionId, time: decisionTime(), api: 'authorizer', allowed: decision.allow, reasons: decision.reasons, revision: outcome.revision, cached: outcome.cached, latency },
       outcome.inputJson,
     ),
   });
@@ -68,7 +69,7 @@ export function answerFromParts(decision: Decision, parts: AnswerParts, state: C
     result: resultOf(decision),
     cacheHit,
     latencyMs: latency,
-    record: recordJsonWith({ decision_id: decisionId, time: new Date().toISOString(), api: 'authorizer', latency }, parts.logTail),
+    record: recordJsonWith({ decision_id: decisionId, time: decisionTime(), api: 'authorizer', latency }, parts.logTail),
   });
   const bytes = Buffer.allocUnsafe(DECISION_ID_HEADER.length + 36 + parts.body.length);
   bytes[0] = DECISION_ID_HEADER[0];

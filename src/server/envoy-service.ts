@@ -3,6 +3,7 @@ import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { DecisionServiceDeps } from './authorizer-service.js';
 import { buildEnvoyInput } from './envoy-input.js';
 import { envoyResponse } from './envoy-response.js';
+import { decisionTime } from './decision-time.js';
 import { elapsedMs, unaryPipeline } from './pipeline.js';
 import type { EnvoyCheckRequest, EnvoyCheckResponse } from './request-types.js';
 import { rejectMalformed, validateEnvoyCheck } from './validation.js';
@@ -31,7 +32,7 @@ export function envoyAuthorizationService(deps: DecisionServiceDeps): UntypedSer
           latencyMs: latency,
           record: {
             decision_id: decisionId,
-            time: new Date().toISOString(),
+            time: decisionTime(),
             api: 'envoy',
             requester: input.requester,
             subject: input.subject ?? null,

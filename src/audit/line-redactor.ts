@@ -1,0 +1,40 @@
+import { createRedactor } from './redact.js';
+
+/** The per-call head Warden writes first in every record (see recordJsonWith): nothing in it is secret. */
+const HEAD = /^\{"decision_id":"[0-9a-f-]{36}","time":"[0-9T:.Z-]{24}","api":"(?:authorizer|envoy)",/;
+const LATENCY = '"latency":';
+const NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const HEAD_FIELDS = new Set(['decision_id', 'time', 'api', 'latency', '*']);
+const MAX_REMEMBERED = 10_000;
+
+/**
+ * Turns a decision record's JSON text into its redacted line body (`{"log":"decision",…}`, no
+ * newline). Records of one cached decision differ only in their head (id, time) and latency, so
+ * the redacted middle is remembered by its text: the same middle is parsed and redacted once, not
+ * on every call. Text of any other shape is parsed and redacted whole.
+ */
+export function createLineRedactor(redactPaths: string[] = []): (recordJson: string) => string {
+  const redact = createRedactor({ paths: redactPaths });
+  const full = (text: string) => `{"log":"decision",${JSON.stringify(redact(JSON.parse(text))).slice(1)}`;
+  // A configured path into the head or latency would need them redacted too: no shortcut then.
+  if (redactPaths.some((p) => HEAD_FIELDS.has(p.split('.')[0]!))) return full;
+  const middles = new Map<string, string>();
+
+  return (text) => {
+    const head = HEAD.exec(text);
+    const at = text.lastIndexOf(LATENCY);
+    if (!head || at < head[0].length || !text.endsWith('}')) return full(text);
+    const latency = text.slice(at + LATENCY.length, -1);
+    if (!NUMBER.test(latency)) return full(text);
+    const middle = text.slice(head[0].length, at + LATENCY.length);
+    let redacted = middles.get(middle);
+    if (redacted === undefined) {
+      const body = JSON.stringify(redact(JSON.parse(`{${middle}0}`)));
+      if (!body.endsWith(`${LATENCY}0}`)) return full(text);
+      redacted = body.slice(1, -2);
+      if (middles.size >= MAX_REMEMBERED) middles.clear();
+      middles.set(middle, redacted);
+    }
+    return `{"log":"decision",${head[0].slice(1)}${redacted}${latency}}`;
+  };
+}

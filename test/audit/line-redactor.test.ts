@@ -1,0 +1,41 @@
+import test from 'ava';
+import { createRedactor, recordJson, recordJsonWith, recordTail } from '../../src/audit/index.js';
+import { createLineRedactor } from '../../src/audit/line-redactor.js';
+
+const input = {
+  action: 'orders.read',
+  context: { password: 'hunter2', note: 'bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ5In0.c2ln', email: 'a@b.c' },
+  requester: { authenticated_by: 'mtls', id: 'spiffe://a/ns/x/sa/y' },
+  resource: { attributes: { api_key: 'k' }, path: '/p', service: 's' },
+  source: { ip: '10.0.0.1' },
+  subject: { authenticated_by: 'requester', id: 'spiffe://a/ns/x/sa/z' },
+};
+const constants = { allowed: true, reasons: ['ok'], revision: 'r1', cached: true };
+const call = (n: number) => ({ decision_id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, time: '2026-11-23T08:00:00.000Z', api: 'authorizer' as const, latency: n / 7 });
+const whole = (paths: string[]) => {
+  const redact = createRedactor({ paths });
+  return (text: string) => `{"log":"decision",${JSON.stringify(redact(JSON.parse(text))).slice(1)}`;
+};
+
+for (const paths of [[], ['context.email'], ['time'], ['*.path']]) {
+  test(`lines are what redacting the whole record gives (paths: ${JSON.stringify(paths)})`, (t) => {
+    const line = createLineRedactor(paths);
+    const reference = whole(paths);
+    const tail = recordTail(constants, JSON.stringify(input));
+    for (let n = 0; n < 3; n++) {
+      const text = recordJsonWith(call(n), tail);
+      t.is(line(text), reference(text));
+    }
+    const fresh = recordJson({ ...call(9), ...constants, cached: false }, JSON.stringify(input));
+    t.is(line(fresh), reference(fresh));
+    const envoy = JSON.stringify({ ...call(4), api: 'envoy', ...input, http: { headers: { authorization: 'Bearer x' } }, ...constants });
+    t.is(line(envoy), reference(envoy));
+    t.false(line(fresh).includes('hunter2'));
+    t.false(line(fresh).includes('eyJhbGciOiJSUzI1NiJ9'));
+  });
+}
+
+test('text of another shape is redacted whole', (t) => {
+  const line = createLineRedactor();
+  t.is(line('{"password":"x","latency":1}'), '{"log":"decision","password":"[REDACTED]","latency":1}');
+});
