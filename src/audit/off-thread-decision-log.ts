@@ -23,7 +23,7 @@ export class OffThreadDecisionLog implements DecisionSink {
 
   constructor(options: Omit<DecisionLogOptions, 'destination'> & { destination?: 'stdout' | string | false }) {
     const memory = allocateLineRing(options.maxBufferBytes ?? DEFAULT_BUFFER_BYTES);
-    this.ring = new LineRingWriter(memory);
+    this.ring = new LineRingWriter(memory, setImmediate);
     const workerData: LogWorkerData = { memory, destination: options.destination ?? 'stdout', redactPaths: options.redactPaths };
     this.worker = startModuleWorker(import.meta.url, 'decision-log-worker', { workerData });
     this.worker.unref();

@@ -55,6 +55,27 @@ abstract class RingSide {
 /** The producing side: appends lines, never blocks. */
 export class LineRingWriter extends RingSide {
   private offset = 0;
+  private wakeScheduled = false;
+
+  /**
+   * @param wakeLater when given, a sleeping reader is woken through it (`setImmediate`,
+   *   `queueMicrotask`) rather than at once, so that the lines written in the meantime cost one
+   *   wake-up (a system call on both sides) instead of one each
+   */
+  constructor(
+    memory: LineRingMemory,
+    private readonly wakeLater?: (wake: () => void) => void,
+  ) {
+    super(memory);
+  }
+
+  private readonly wake = (): void => {
+    this.wakeScheduled = false;
+    if (Atomics.exchange(this.control, SLEEPING, 0) === 1) {
+      Atomics.store(this.control, WAKE, 1);
+      Atomics.notify(this.control, WAKE);
+    }
+  };
 
   /** Appends `line`; false when the ring has no room for it (the caller counts the loss). */
   write(line: string): boolean {
@@ -74,9 +95,12 @@ export class LineRingWriter extends RingSide {
     this.offset = start + taken;
     // The atomic add publishes the bytes above to the reader.
     Atomics.add(this.control, USED, skipped + taken);
-    if (Atomics.load(this.control, SLEEPING) === 1 && Atomics.exchange(this.control, SLEEPING, 0) === 1) {
-      Atomics.store(this.control, WAKE, 1);
-      Atomics.notify(this.control, WAKE);
+    if (Atomics.load(this.control, SLEEPING) === 1) {
+      if (!this.wakeLater) this.wake();
+      else if (!this.wakeScheduled) {
+        this.wakeScheduled = true;
+        this.wakeLater(this.wake);
+      }
     }
     return true;
   }

@@ -59,3 +59,20 @@ test('canHold says which lines could ever fit', (t) => {
   t.true(writer.canHold(40));
   t.false(writer.canHold(60));
 });
+
+test('with a deferred wake, lines written together wake a sleeping reader once, later', async (t) => {
+  const memory = allocateLineRing(1024);
+  const scheduled: Array<() => void> = [];
+  const writer = new LineRingWriter(memory, (wake) => scheduled.push(wake));
+  const reader = new LineRingReader(memory);
+  let woke = false;
+  const waiting = reader.nextLine().then(() => (woke = true));
+  writer.write('a');
+  writer.write('b');
+  t.is(scheduled.length, 1);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  t.false(woke, 'not before the deferred wake runs');
+  scheduled[0]!();
+  await waiting;
+  t.deepEqual(drainAll(reader), ['a', 'b']);
+});

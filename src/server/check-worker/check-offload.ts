@@ -43,6 +43,7 @@ export class CheckOffload {
   constructor(options: CheckOffloadOptions) {
     const jobs = allocateLineRing(options.ringBytes ?? RING_BYTES);
     const results = allocateLineRing(options.ringBytes ?? RING_BYTES);
+    // A job wakes a sleeping worker at once: the call waits on it.
     this.jobs = new LineRingWriter(jobs);
     this.results = new LineRingReader(results);
     const { onProblem, cache, limits, decision } = options;

@@ -25,7 +25,8 @@ export type FromCheckWorker = { type: 'loaded'; id: string } | { type: 'load-fai
 
 const { jobs, results, cache, limits, decision } = workerData as CheckWorkerData;
 const reader = new LineRingReader(jobs);
-const writer = new LineRingWriter(results);
+// The results of one batch of jobs wake the serving thread once.
+const writer = new LineRingWriter(results, queueMicrotask);
 const engine = new Engine(cache);
 const method = rawRequestService(loadPackageDefinition(), 'warden.authz.v1.Authorizer').Check!;
 const encode = method.responseSerialize as EncodeCheckResponse;
