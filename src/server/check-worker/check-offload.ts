@@ -8,9 +8,9 @@ import { decodeResult, encodeJob, type CheckResult } from './wire.js';
 
 /** Checks handed over and not yet answered, beyond which the serving thread decides itself. */
 const MAX_IN_FLIGHT = 256;
-// Requests handed over are at most 8 KiB (see authorizerService) and their results hold the input's
-// JSON: 256 of either fit with room to spare.
-const RING_BYTES = 16 * 1024 * 1024;
+// Requests handed over are at most 8 KiB (see authorizerService) and a result is a few KiB more than
+// its input's JSON: 256 of either usually fit, and results that do not wait their turn (see the worker).
+const RING_BYTES = 4 * 1024 * 1024;
 
 /** Options of {@link CheckOffload}. */
 export interface CheckOffloadOptions {
@@ -19,7 +19,7 @@ export interface CheckOffloadOptions {
   decision: string;
   /** Told when the worker fails or cannot load a revision (checks are then decided in-process). */
   onProblem?: (message: string) => void;
-  /** Size of each ring (default 16 MiB). */
+  /** Size of each ring (default 4 MiB). */
   ringBytes?: number;
 }
 
