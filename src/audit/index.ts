@@ -1,6 +1,6 @@
 export { createRedactor, isSecretKey, REDACTED, type Redactor, type RedactorOptions } from './redact.js';
 export { DecisionLog, type DecisionLogOptions, type DecisionRecord, type DecisionSink } from './decision-log.js';
 export { OffThreadDecisionLog } from './off-thread-decision-log.js';
-export { recordJson, recordJsonWith, recordTail, type RecordConstants, type RecordOutcome } from './record-json.js';
+export { recordJsonWith, recordTail, type RecordCall, type RecordConstants } from './record-json.js';
 export { WardenMetrics, type DecisionApi, type DecisionResult } from './metrics.js';
 export { startMetricsServer, splitHostPort, type MetricsServer } from './metrics-server.js';

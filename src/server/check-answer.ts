@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { recordJson, recordJsonWith, recordTail } from '../audit/index.js';
+import { recordJsonWith, recordTail } from '../audit/index.js';
 import type { Decision, DecisionOutcome } from '../engine/index.js';
 import { decisionTime } from './decision-time.js';
 import { elapsedMs, type CallState } from './pipeline.js';
@@ -12,20 +12,24 @@ function resultOf(decision: Decision): 'allow' | 'deny' | 'error' {
   return decision.failure !== undefined ? 'error' : decision.allow ? 'allow' : 'deny';
 }
 
-/** Records the decision for the log and metrics, and answers with it. */
-export function answer(outcome: DecisionOutcome, state: CallState, cacheHit: boolean | undefined): AuthzCheckResponse {
-  const { decision } = outcome;
+/** Records one decision for the log and metrics (its own id, time and latency before `logTail`); returns its id. */
+function recordDecision(decision: Decision, logTail: string, state: CallState, cacheHit: boolean | undefined): string {
   const decisionId = randomUUID();
   const latency = elapsedMs(state.started);
   state.decisions.push({
     result: resultOf(decision),
     cacheHit,
     latencyMs: latency,
-    record: recordJson(
-      { decision_id: decisionId, time: decisionTime(), api: 'authorizer', allowed: decision.allow, reasons: decision.reasons, revision: outcome.revision, cached: outcome.cached, latency },
-      outcome.inputJson,
-    ),
+    record: recordJsonWith({ decision_id: decisionId, time: decisionTime(), api: 'authorizer', latency }, logTail),
   });
+  return decisionId;
+}
+
+/** Records the decision for the log and metrics, and answers with it. */
+export function answer(outcome: DecisionOutcome, state: CallState, cacheHit: boolean | undefined): AuthzCheckResponse {
+  const { decision } = outcome;
+  const tail = recordTail({ allowed: decision.allow, reasons: decision.reasons, revision: outcome.revision, cached: outcome.cached }, outcome.inputJson);
+  const decisionId = recordDecision(decision, tail, state, cacheHit);
   return { allowed: decision.allow, reasons: decision.reasons, decision_id: decisionId, policy_revision: outcome.revision, cached: outcome.cached };
 }
 
@@ -63,14 +67,7 @@ export function answerParts(outcome: DecisionOutcome, encode: EncodeCheckRespons
  * (protobuf fields may come in any order), followed by the parts' body.
  */
 export function answerFromParts(decision: Decision, parts: AnswerParts, state: CallState, cacheHit: boolean): Buffer {
-  const decisionId = randomUUID();
-  const latency = elapsedMs(state.started);
-  state.decisions.push({
-    result: resultOf(decision),
-    cacheHit,
-    latencyMs: latency,
-    record: recordJsonWith({ decision_id: decisionId, time: decisionTime(), api: 'authorizer', latency }, parts.logTail),
-  });
+  const decisionId = recordDecision(decision, parts.logTail, state, cacheHit);
   const bytes = Buffer.allocUnsafe(DECISION_ID_HEADER.length + 36 + parts.body.length);
   bytes[0] = DECISION_ID_HEADER[0];
   bytes[1] = DECISION_ID_HEADER[1];

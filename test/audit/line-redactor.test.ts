@@ -1,5 +1,5 @@
 import test from 'ava';
-import { createRedactor, recordJson, recordJsonWith, recordTail } from '../../src/audit/index.js';
+import { createRedactor, recordJsonWith, recordTail } from '../../src/audit/index.js';
 import { createLineRedactor } from '../../src/audit/line-redactor.js';
 
 const input = {
@@ -26,7 +26,7 @@ for (const paths of [[], ['context.email'], ['time'], ['*.path']]) {
       const text = recordJsonWith(call(n), tail);
       t.is(line(text), reference(text));
     }
-    const fresh = recordJson({ ...call(9), ...constants, cached: false }, JSON.stringify(input));
+    const fresh = recordJsonWith(call(9), recordTail({ ...constants, cached: false }, JSON.stringify(input)));
     t.is(line(fresh), reference(fresh));
     const envoy = JSON.stringify({ ...call(4), api: 'envoy', ...input, http: { headers: { authorization: 'Bearer x' } }, ...constants });
     t.is(line(envoy), reference(envoy));

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { recordJson, recordJsonWith, recordTail } from '../../src/audit/index.js';
+import { recordJsonWith, recordTail } from '../../src/audit/index.js';
 
 const input = {
   action: 'orders.read',
@@ -12,7 +12,7 @@ const input = {
 const outcome = { decision_id: '6f1c2a9e-0c1d-4a5b-9e8f-0123456789ab', time: '2026-11-23T08:00:00.000Z', api: 'authorizer' as const, allowed: false, reasons: ['no grant for "z" — ünïcode'], revision: 'r1', cached: true, latency: 0.0123 };
 
 test('a record built around the input JSON text is the record itself', (t) => {
-  const text = recordJson(outcome, JSON.stringify(input));
+  const text = recordJsonWith(outcome, recordTail(outcome, JSON.stringify(input)));
   t.deepEqual(JSON.parse(text), { ...outcome, ...input });
 });
 
@@ -23,5 +23,5 @@ test('a tail made once serves every later call of a cached decision', (t) => {
 });
 
 test('an empty input leaves no stray comma', (t) => {
-  t.deepEqual(JSON.parse(recordJson(outcome, '{}')), outcome);
+  t.deepEqual(JSON.parse(recordJsonWith(outcome, recordTail(outcome, '{}'))), outcome);
 });
