@@ -61,19 +61,26 @@ function decide(job: CheckJob): CheckResult {
 }
 
 let stopped = false;
-parentPort!.on('message', async (m: ToCheckWorker) => {
+// Revisions load one after another, so a slow older one never lands after a newer one.
+let loading: Promise<void> = Promise.resolve();
+
+async function load(parts: RevisionParts & { id: string }): Promise<void> {
+  try {
+    engine.swap(await buildRevision(parts));
+    parentPort!.postMessage({ type: 'loaded', id: parts.id } satisfies FromCheckWorker);
+  } catch (e) {
+    parentPort!.postMessage({ type: 'load-failed', id: parts.id, message: e instanceof Error ? e.message : String(e) } satisfies FromCheckWorker);
+  }
+}
+
+parentPort!.on('message', (m: ToCheckWorker) => {
   if (m.type === 'stop') {
     stopped = true;
     reader.interrupt();
     parentPort!.close();
     return;
   }
-  try {
-    engine.swap(await buildRevision(m.parts));
-    parentPort!.postMessage({ type: 'loaded', id: m.parts.id } satisfies FromCheckWorker);
-  } catch (e) {
-    parentPort!.postMessage({ type: 'load-failed', id: m.parts.id, message: e instanceof Error ? e.message : String(e) } satisfies FromCheckWorker);
-  }
+  loading = loading.then(() => load(m.parts));
 });
 
 // Results that found the ring full (large inputs, a serving thread slow to read): sent, in order,
