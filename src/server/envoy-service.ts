@@ -5,8 +5,9 @@ import { buildEnvoyInput } from './envoy-input.js';
 import { envoyResponse } from './envoy-response.js';
 import { decisionTime } from './decision-time.js';
 import { elapsedMs, unaryPipeline } from './pipeline.js';
+import type { RawRequest } from './protos.js';
 import type { EnvoyCheckRequest, EnvoyCheckResponse } from './request-types.js';
-import { rejectMalformed, validateEnvoyCheck } from './validation.js';
+import { validateEnvoyCheck } from './validation.js';
 
 /**
  * `envoy.service.auth.v3.Authorization/Check`: Envoy's external authorization, decided with the
@@ -14,12 +15,12 @@ import { rejectMalformed, validateEnvoyCheck } from './validation.js';
  */
 export function envoyAuthorizationService(deps: DecisionServiceDeps): UntypedServiceImplementation {
   return {
-    Check: unaryPipeline<EnvoyCheckRequest, EnvoyCheckResponse>(
+    Check: unaryPipeline<RawRequest<EnvoyCheckRequest>, EnvoyCheckResponse>(
       deps,
       'envoy',
       '/envoy.service.auth.v3.Authorization/Check',
-      (req, state) => {
-        rejectMalformed(req);
+      (raw, state) => {
+        const req = raw.message();
         validateEnvoyCheck(req, deps.limits);
         const input = buildEnvoyInput(req.attributes!, state.connection.requester);
         const outcome = deps.engine.decide(input, deps.envoyDecision, 'envoy');

@@ -24,46 +24,9 @@ export const LOADER_OPTIONS: protoLoader.Options = {
   includeDirs: [PROTO_ROOT],
 };
 
-/** Marks a request whose bytes did not decode; validation answers it with INVALID_ARGUMENT. */
-export const MALFORMED = Symbol('warden.malformed');
-
-/** A request that failed to decode. */
-export interface MalformedRequest {
-  [MALFORMED]: string;
-}
-
-/** Whether `value` is a {@link MalformedRequest}. */
-export function isMalformed(value: unknown): value is MalformedRequest {
-  return typeof value === 'object' && value !== null && MALFORMED in value;
-}
-
 /** Loads the served protos (plus any extra files, such as the health proto for reflection). */
 export function loadPackageDefinition(extraFiles: string[] = []): protoLoader.PackageDefinition {
   return protoLoader.loadSync([...SERVED_PROTOS, ...extraFiles], LOADER_OPTIONS);
-}
-
-/**
- * The service definition of `name`, with each request deserializer made total: bytes that do not
- * decode give a {@link MalformedRequest} instead of grpc-js's INTERNAL status.
- */
-export function tolerantService(def: protoLoader.PackageDefinition, name: string): ServiceDefinition {
-  const service = def[name] as unknown as Record<string, MethodDefinition<unknown, unknown>> | undefined;
-  if (!service) throw new Error(`service ${name} is not in the loaded protos`);
-  const out: Record<string, MethodDefinition<unknown, unknown>> = {};
-  for (const [method, md] of Object.entries(service)) {
-    const decode = md.requestDeserialize;
-    out[method] = {
-      ...md,
-      requestDeserialize: (bytes: Buffer) => {
-        try {
-          return decode(bytes);
-        } catch (e) {
-          return { [MALFORMED]: e instanceof Error ? e.message : String(e) } satisfies MalformedRequest;
-        }
-      },
-    };
-  }
-  return out as ServiceDefinition;
 }
 
 /**
@@ -98,7 +61,8 @@ export class RawRequest<T> {
 
 /**
  * The service definition of `name`, whose handlers receive each request as a {@link RawRequest}
- * and may answer with the response's bytes already encoded.
+ * (bytes that do not decode become INVALID_ARGUMENT when the handler asks, instead of grpc-js's
+ * INTERNAL status) and may answer with the response's bytes already encoded.
  */
 export function rawRequestService(def: protoLoader.PackageDefinition, name: string): ServiceDefinition {
   const service = def[name] as unknown as Record<string, MethodDefinition<unknown, unknown>> | undefined;

@@ -9,7 +9,7 @@ import { authorizerService } from './authorizer-service.js';
 import { DEFAULT_LIMITS, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
 import { CheckOffload } from './check-worker/check-offload.js';
 import { envoyAuthorizationService } from './envoy-service.js';
-import { loadPackageDefinition, rawRequestService, tolerantService } from './protos.js';
+import { loadPackageDefinition, rawRequestService } from './protos.js';
 import { ServiceError } from './service-error.js';
 import { mtlsCredentials } from './tls.js';
 
@@ -105,7 +105,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
   const encodeCheckResponse = authorizer.Check!.responseSerialize as (response: unknown) => Buffer;
   const deps = { logger, decisionLog, metrics, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, offload };
   server.addService(authorizer, authorizerService(deps));
-  server.addService(tolerantService(packageDefinition, 'envoy.service.auth.v3.Authorization'), envoyAuthorizationService(deps));
+  server.addService(rawRequestService(packageDefinition, 'envoy.service.auth.v3.Authorization'), envoyAuthorizationService(deps));
   health.addToServer(server);
   new ReflectionService(packageDefinition).addToServer(server);
 

@@ -1,6 +1,5 @@
 import { parseSpiffeId, IdentityError } from '../identity/index.js';
 import type { RequestLimits } from './config.js';
-import { isMalformed } from './protos.js';
 import type { AuthzCheckBatchRequest, AuthzCheckRequest, EnvoyCheckRequest } from './request-types.js';
 import { ServiceError } from './service-error.js';
 
@@ -16,12 +15,6 @@ function checkString(value: unknown, field: string, max: number, required = fals
   if (typeof value !== 'string') throw invalid(`${field} must be a string`);
   if (required && value === '') throw invalid(`${field} is required`);
   if (value.length > max) throw invalid(`${field} is longer than ${max} characters`);
-}
-
-/** Rejects a request whose bytes did not decode. */
-export function rejectMalformed(request: unknown): void {
-  if (isMalformed(request)) throw invalid('request is not a valid protobuf message');
-  if (typeof request !== 'object' || request === null) throw invalid('request is empty');
 }
 
 /**
