@@ -1,8 +1,9 @@
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Decision, DecisionOutcome, Engine } from '../engine/index.js';
-import { assertedIdentity, type Identity, type JwtVerifier } from '../identity/index.js';
+import type { Identity, JwtVerifier } from '../identity/index.js';
 import type { RequestLimits } from './config.js';
 import { buildAuthzInput } from './authz-input.js';
+import { assertedOrRequester, decideAuthz } from './authz-decide.js';
 import { requestKey } from './connection-identity.js';
 import { answer, answerCachedBytes, answerFromParts, type EncodeCheckResponse } from './check-answer.js';
 import type { CheckOffload } from './check-worker/check-offload.js';
@@ -34,11 +35,8 @@ export interface DecisionServiceDeps extends PipelineDeps {
 /** Requests up to this size are recognised by their bytes (see authorizerService). */
 const MAX_RECALLED_REQUEST_BYTES = 8 * 1024;
 
-/** Decides for `subject`; with `key`, the decision is also remembered for the request's bytes. */
 function decideFor(req: AuthzCheckRequest, subject: Identity, state: CallState, deps: DecisionServiceDeps, key?: string): DecisionOutcome {
-  const { requester, sourceIp } = state.connection;
-  const input = buildAuthzInput(req, requester, subject, sourceIp, deps.limits.maxDepth);
-  return deps.engine.decide(input, deps.decision, 'authz', { inputJson: JSON.stringify(input), requestKey: key });
+  return decideAuthz(deps.engine, deps.decision, req, subject, state.connection, deps.limits.maxDepth, key);
 }
 
 /** A subject token is verified on every call (it may expire), so its decisions are never recalled by bytes. */
@@ -55,11 +53,6 @@ async function decideForToken(req: AuthzCheckRequest, token: string, state: Call
   return answer({ decision, revision: deps.engine.revision?.id ?? '', cached: false, inputJson: JSON.stringify(input) }, state, undefined);
 }
 
-function assertedOrRequester(req: AuthzCheckRequest, state: CallState): Identity {
-  const id = req.subject?.spiffe_id;
-  return id !== undefined ? assertedIdentity(id) : state.connection.requester;
-}
-
 /** A `Check`'s answer: a cached decision as bytes when the service can encode them. */
 function answerCheck(outcome: DecisionOutcome, state: CallState, deps: DecisionServiceDeps): AuthzCheckResponse | Buffer {
   return outcome.cached && deps.encodeCheckResponse ? answerCachedBytes(outcome, state, deps.encodeCheckResponse) : answer(outcome, state, outcome.cached);
@@ -70,7 +63,7 @@ function checkInProcess(raw: RawRequest<AuthzCheckRequest>, state: CallState, de
   const req = raw.message();
   validateAuthzCheck(req, deps.limits);
   if (req.subject?.token !== undefined) return decideForToken(req, req.subject.token, state, deps);
-  return answerCheck(decideFor(req, assertedOrRequester(req, state), state, deps, key), state, deps);
+  return answerCheck(decideFor(req, assertedOrRequester(req, state.connection.requester), state, deps, key), state, deps);
 }
 
 /** A `Check` the worker decided (or rejected, or handed back to be decided here). */
@@ -112,7 +105,7 @@ export function authorizerService(deps: DecisionServiceDeps): UntypedServiceImpl
       for (const check of req.checks ?? []) {
         if (check.subject?.token !== undefined) results.push(await decideForToken(check, check.subject.token, state, deps));
         else {
-          const outcome = decideFor(check, assertedOrRequester(check, state), state, deps);
+          const outcome = decideFor(check, assertedOrRequester(check, state.connection.requester), state, deps);
           results.push(answer(outcome, state, outcome.cached));
         }
       }

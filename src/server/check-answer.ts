@@ -2,22 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { recordJsonWith, recordTail } from '../audit/index.js';
 import type { Decision, DecisionOutcome } from '../engine/index.js';
 import { decisionTime } from './decision-time.js';
-import { elapsedMs, type CallState } from './pipeline.js';
+import { decisionResult, elapsedMs, type CallState } from './pipeline.js';
 import type { AuthzCheckResponse } from './request-types.js';
 
 /** Encodes a `CheckResponse` without its decision id (the service's own serializer). */
 export type EncodeCheckResponse = (response: Omit<AuthzCheckResponse, 'decision_id'>) => Buffer;
-
-function resultOf(decision: Decision): 'allow' | 'deny' | 'error' {
-  return decision.failure !== undefined ? 'error' : decision.allow ? 'allow' : 'deny';
-}
 
 /** Records one decision for the log and metrics (its own id, time and latency before `logTail`); returns its id. */
 function recordDecision(decision: Decision, logTail: string, state: CallState, cacheHit: boolean | undefined): string {
   const decisionId = randomUUID();
   const latency = elapsedMs(state.started);
   state.decisions.push({
-    result: resultOf(decision),
+    result: decisionResult(decision),
     cacheHit,
     latencyMs: latency,
     record: recordJsonWith({ decision_id: decisionId, time: decisionTime(), api: 'authorizer', latency }, logTail),

@@ -4,7 +4,7 @@ import type { DecisionServiceDeps } from './authorizer-service.js';
 import { buildEnvoyInput } from './envoy-input.js';
 import { envoyResponse } from './envoy-response.js';
 import { decisionTime } from './decision-time.js';
-import { elapsedMs, unaryPipeline } from './pipeline.js';
+import { decisionResult, elapsedMs, unaryPipeline } from './pipeline.js';
 import type { RawRequest } from './protos.js';
 import type { EnvoyCheckRequest, EnvoyCheckResponse } from './request-types.js';
 import { validateEnvoyCheck } from './validation.js';
@@ -28,7 +28,7 @@ export function envoyAuthorizationService(deps: DecisionServiceDeps): UntypedSer
         const decisionId = randomUUID();
         const latency = elapsedMs(state.started);
         state.decisions.push({
-          result: decision.failure !== undefined ? 'error' : decision.allow ? 'allow' : 'deny',
+          result: decisionResult(decision),
           cacheHit: outcome.cached,
           latencyMs: latency,
           record: {

@@ -2,6 +2,7 @@ import type { handleUnaryCall, ServerUnaryCall, ServiceError as GrpcServiceError
 import { Metadata } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { DecisionApi, DecisionRecord, DecisionResult, DecisionSink, WardenMetrics } from '../audit/index.js';
+import type { Decision } from '../engine/index.js';
 import { connectionIdentity, type ConnectionIdentity } from './connection-identity.js';
 import { ServiceError } from './service-error.js';
 import { toGrpcStatus } from './status-mapping.js';
@@ -15,6 +16,11 @@ export interface DecisionEntry {
   cacheHit: boolean | undefined;
   /** Milliseconds from the call reaching the service to the decision. */
   latencyMs: number;
+}
+
+/** The metrics' result label of a decision. */
+export function decisionResult(decision: Decision): DecisionResult {
+  return decision.failure !== undefined ? 'error' : decision.allow ? 'allow' : 'deny';
 }
 
 /** Per-call state for the handler. */

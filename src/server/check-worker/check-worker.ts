@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildRevision, Engine, type DecisionCacheOptions, type RevisionParts } from '../../engine/index.js';
-import { assertedIdentity, type Identity } from '../../identity/index.js';
+import type { Identity } from '../../identity/index.js';
 import { LineRingReader, LineRingWriter, type LineRingMemory } from '../../threads/line-ring.js';
-import { buildAuthzInput } from '../authz-input.js';
+import { assertedOrRequester, decideAuthz, type RequesterOf } from '../authz-decide.js';
 import { answerParts, type EncodeCheckResponse } from '../check-answer.js';
 import type { RequestLimits } from '../config.js';
 import { loadPackageDefinition, rawRequestService, type RawRequest } from '../protos.js';
@@ -30,9 +30,9 @@ const writer = new LineRingWriter(results, queueMicrotask);
 const engine = new Engine(cache);
 const method = rawRequestService(loadPackageDefinition(), 'warden.authz.v1.Authorizer').Check!;
 const encode = method.responseSerialize as EncodeCheckResponse;
-const connections = new Map<string, { requester: Identity; sourceIp: string }>();
+const connections = new Map<string, RequesterOf>();
 
-function connectionOf(key: string): { requester: Identity; sourceIp: string } {
+function connectionOf(key: string): RequesterOf {
   let connection = connections.get(key);
   if (!connection) {
     const [requester, sourceIp] = JSON.parse(key) as [Identity, string];
@@ -48,10 +48,8 @@ function decide(job: CheckJob): CheckResult {
     const req = (method.requestDeserialize(job.bytes) as RawRequest<AuthzCheckRequest>).message();
     validateAuthzCheck(req, limits);
     if (req.subject?.token !== undefined || !engine.revision) return { id: job.id, kind: 'declined' };
-    const { requester, sourceIp } = connectionOf(job.connection);
-    const subject = req.subject?.spiffe_id !== undefined ? assertedIdentity(req.subject.spiffe_id) : requester;
-    const input = buildAuthzInput(req, requester, subject, sourceIp, limits.maxDepth);
-    const outcome = engine.decide(input, decision, 'authz', { inputJson: JSON.stringify(input) });
+    const from = connectionOf(job.connection);
+    const outcome = decideAuthz(engine, decision, req, assertedOrRequester(req, from.requester), from, limits.maxDepth);
     const { allow, reasons, failure } = outcome.decision;
     return { id: job.id, kind: 'decided', revision: outcome.revision, allow, reasons, failure, cached: outcome.cached, inputJson: outcome.inputJson, answer: answerParts(outcome, encode) };
   } catch (e) {
