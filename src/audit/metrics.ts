@@ -7,6 +7,18 @@ export type DecisionApi = 'authorizer' | 'envoy';
 /** Result label of `warden_decisions_total`. */
 export type DecisionResult = 'allow' | 'deny' | 'error';
 
+/** A counter that takes what `take` tallied since the last scrape whenever it is read. */
+function tallyCounter(name: string, help: string, registry: Registry, take: () => number): Counter {
+  return new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.inc(take());
+    },
+  });
+}
+
 /**
  * Warden's metrics, in a registry of their own (so several servers can run in one process):
  * `warden_decisions_total{api,result}`, `warden_decision_duration_seconds{api}`,
@@ -60,24 +72,15 @@ export class WardenMetrics {
       0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1,
     ]);
     this.registry.registerMetric(this.decisionDuration as unknown as RegisteredMetric);
-    const self = this;
-    this.cacheHits = new Counter({
-      name: 'warden_cache_hits_total',
-      help: 'Decisions answered from the decision cache.',
-      registers,
-      collect() {
-        this.inc(self.hitTally);
-        self.hitTally = 0;
-      },
+    this.cacheHits = tallyCounter('warden_cache_hits_total', 'Decisions answered from the decision cache.', this.registry, () => {
+      const n = this.hitTally;
+      this.hitTally = 0;
+      return n;
     });
-    this.cacheMisses = new Counter({
-      name: 'warden_cache_misses_total',
-      help: 'Decisions that had to evaluate the policy.',
-      registers,
-      collect() {
-        this.inc(self.missTally);
-        self.missTally = 0;
-      },
+    this.cacheMisses = tallyCounter('warden_cache_misses_total', 'Decisions that had to evaluate the policy.', this.registry, () => {
+      const n = this.missTally;
+      this.missTally = 0;
+      return n;
     });
     this.reloads = new Counter({ name: 'warden_policy_reloads_total', help: 'Policy revisions loaded and swapped in.', registers });
     this.reloadFailures = new Counter({ name: 'warden_policy_reload_failures_total', help: 'Policy revisions that failed to compile or load.', registers });

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Decision } from './decision.js';
+import type { Decision, DecisionShape } from './decision.js';
 
 /** Size and lifetime of the decision cache. */
 export interface DecisionCacheOptions {
@@ -13,8 +13,9 @@ export interface DecisionCacheOptions {
 export interface RememberedDecision {
   decision: Decision;
   inputJson: string;
-  /** What asked: `shape\0entrypoint` (a request key alone does not say). */
-  asked: string;
+  /** What asked (a request key alone does not say). */
+  entrypoint: string;
+  shape: DecisionShape;
 }
 
 /**
@@ -45,14 +46,18 @@ export class DecisionCache {
   }
 
   /**
-   * Remembers the decision cached under `key` for a request too, for as long as it has left
-   * there (a decision is never served longer than the TTL after it was made).
+   * Remembers a decision for a request. Given the `key` it is cached under, only for as long as it
+   * has left there (a decision is never served longer than the TTL after it was made); without,
+   * for the full TTL (a decision made just now, elsewhere).
    */
-  remember(requestKey: string, key: string, remembered: RememberedDecision): void {
-    if (!this.byRequest || !this.lru || remembered.decision.failure !== undefined) return;
-    const left = this.lru.getRemainingTTL(key);
-    if (left <= 0) return;
-    this.byRequest.set(requestKey, remembered, Number.isFinite(left) ? { ttl: left } : {});
+  remember(requestKey: string, remembered: RememberedDecision, cachedUnder?: string): void {
+    if (!this.byRequest || remembered.decision.failure !== undefined) return;
+    if (cachedUnder === undefined) {
+      this.byRequest.set(requestKey, remembered);
+      return;
+    }
+    const left = this.lru!.getRemainingTTL(cachedUnder);
+    if (left > 0) this.byRequest.set(requestKey, remembered, Number.isFinite(left) ? { ttl: left } : {});
   }
 
   /** The cached decision for `key`, if any and still fresh. */
@@ -63,11 +68,6 @@ export class DecisionCache {
   /** Stores a decision, unless it records a failure. */
   set(key: string, decision: Decision): void {
     if (this.lru && decision.failure === undefined) this.lru.set(key, decision);
-  }
-
-  /** Remembers a decision made just now (elsewhere) for a request, for the full TTL. */
-  rememberFresh(requestKey: string, remembered: RememberedDecision): void {
-    if (this.byRequest && remembered.decision.failure === undefined) this.byRequest.set(requestKey, remembered);
   }
 
   /** Entries currently held. */

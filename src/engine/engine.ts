@@ -85,7 +85,7 @@ export class Engine {
       decision = this.evaluate(serving.revision, inputJson, entrypoint, shape);
       serving.cache.set(key, decision);
     }
-    if (options.requestKey !== undefined) serving.cache.remember(options.requestKey, key, { decision, inputJson, asked: `${shape}\0${entrypoint}` });
+    if (options.requestKey !== undefined) serving.cache.remember(options.requestKey, { decision, inputJson, entrypoint, shape }, key);
     return { decision, revision: serving.revision.id, cached, inputJson };
   }
 
@@ -97,7 +97,7 @@ export class Engine {
     const serving = this.serving;
     // The key is the request's alone (composing a longer one costs every call): the entry says what asked.
     const remembered = serving?.cache.recall(requestKey);
-    if (!remembered || remembered.asked !== `${shape}\0${entrypoint}`) return undefined;
+    if (!remembered || remembered.entrypoint !== entrypoint || remembered.shape !== shape) return undefined;
     return { decision: remembered.decision, inputJson: remembered.inputJson, revision: serving!.revision.id, cached: true };
   }
 
@@ -108,7 +108,7 @@ export class Engine {
   rememberFresh(requestKey: string, entrypoint: string, shape: DecisionShape, outcome: DecisionOutcome): void {
     const serving = this.serving;
     if (!serving || serving.revision.id !== outcome.revision || outcome.cached) return;
-    serving.cache.rememberFresh(requestKey, { decision: outcome.decision, inputJson: outcome.inputJson, asked: `${shape}\0${entrypoint}` });
+    serving.cache.remember(requestKey, { decision: outcome.decision, inputJson: outcome.inputJson, entrypoint, shape });
   }
 
   private evaluate(revision: PolicyRevision, inputJson: string, entrypoint: string, shape: DecisionShape): Decision {
