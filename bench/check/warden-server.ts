@@ -21,6 +21,8 @@ const server = await startServer({
   decisionLog,
   metrics: false,
   watch: false,
+  // BENCH_CHECK_WORKER=0 measures cache misses decided on the serving thread (`checkWorker: false`).
+  checkWorker: process.env.BENCH_CHECK_WORKER !== '0',
   compiler: (modules, entrypoints) => compile({ modules, entrypoints }),
 });
 process.send!({ type: 'ready', address: server.address, fromDist } satisfies ServerMessage);

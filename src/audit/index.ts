@@ -1,4 +1,4 @@
-export { createRedactor, isSecretKey, REDACTED, type Redactor, type RedactorOptions } from './redact.js';
+export { createRedactor, isSecretKey, mayNeedRedaction, REDACTED, type Redactor, type RedactorOptions } from './redact.js';
 export { DecisionLog, type DecisionLogOptions, type DecisionRecord, type DecisionSink } from './decision-log.js';
 export { OffThreadDecisionLog } from './off-thread-decision-log.js';
 export { recordJsonWith, recordTail, type RecordCall, type RecordConstants } from './record-json.js';

@@ -1,4 +1,4 @@
-import { createRedactor } from './redact.js';
+import { createRedactor, mayNeedRedaction } from './redact.js';
 
 /** The per-call head Warden writes first in every record (see recordJsonWith): nothing in it is secret. */
 const HEAD = /^\{"decision_id":"[0-9a-f-]{36}","time":"[0-9T:.Z-]{24}","api":"(?:authorizer|envoy)",/;
@@ -6,15 +6,19 @@ const LATENCY = '"latency":';
 const NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const HEAD_FIELDS = new Set(['decision_id', 'time', 'api', 'latency', '*']);
 const MAX_REMEMBERED = 10_000;
+/** How the middle of a cached decision's record ends: only those recur (a fresh decision's record is seen once). */
+const CACHED_END = '"cached":true,"latency":';
 
 /**
  * Turns a decision record's JSON text into its redacted line body (`{"log":"decision",…}`, no
  * newline). Records of one cached decision differ only in their head (id, time) and latency, so
  * the redacted middle is remembered by its text: the same middle is parsed and redacted once, not
- * on every call. Text of any other shape is parsed and redacted whole.
+ * on every call. Without configured paths, a middle that holds nothing to redact (see
+ * mayNeedRedaction) is not parsed at all. Text of any other shape is parsed and redacted whole.
  */
 export function createLineRedactor(redactPaths: string[] = []): (recordJson: string) => string {
   const redact = createRedactor({ paths: redactPaths });
+  const screened = redactPaths.length === 0;
   const full = (text: string) => `{"log":"decision",${JSON.stringify(redact(JSON.parse(text))).slice(1)}`;
   // A configured path into the head or latency would need them redacted too: no shortcut then.
   if (redactPaths.some((p) => HEAD_FIELDS.has(p.split('.')[0]!))) return full;
@@ -29,11 +33,14 @@ export function createLineRedactor(redactPaths: string[] = []): (recordJson: str
     const middle = text.slice(head[0].length, at + LATENCY.length);
     let redacted = middles.get(middle);
     if (redacted === undefined) {
-      const body = JSON.stringify(redact(JSON.parse(`{${middle}0}`)));
+      const members = `{${middle}0}`;
+      const body = screened && !mayNeedRedaction(members) ? members : JSON.stringify(redact(JSON.parse(members)));
       if (!body.endsWith(`${LATENCY}0}`)) return full(text);
       redacted = body.slice(1, -2);
-      if (middles.size >= MAX_REMEMBERED) middles.clear();
-      middles.set(middle, redacted);
+      if (middle.endsWith(CACHED_END)) {
+        if (middles.size >= MAX_REMEMBERED) middles.clear();
+        middles.set(middle, redacted);
+      }
     }
     return `{"log":"decision",${head[0].slice(1)}${redacted}${latency}}`;
   };

@@ -8,6 +8,12 @@ const SECRET_KEY =
 /** A JWT (or any JWS compact serialisation) inside a longer string. */
 const JWT_SHAPED = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
 
+/**
+ * Anything in JSON text that could be, or be part of, a secret-looking key (see SECRET_KEY: the
+ * anchored names end just before a key's closing quote), a JWT, or a `\u` escape spelling either.
+ */
+const MAY_HOLD_SECRET = /password|passwd|passphrase|secret|token|api[-_]?key|private[-_]?key|access[-_]?key|key"|authorization|cookie|credential|eyJ|\\u/i;
+
 /** Options of {@link createRedactor}. */
 export interface RedactorOptions {
   /**
@@ -49,6 +55,21 @@ function scrubString(s: string): string {
 /** True for key names that hold secrets by convention (`authorization`, `cookie`, `*token*`, `password`, `*_key`). */
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
+}
+
+/**
+ * False when JSON text, as `JSON.stringify` writes it, certainly holds nothing a redactor without
+ * configured paths would change (no secret-looking key, no JWT, nesting shallower than `maxDepth`),
+ * so the text can be written as it is without being parsed and copied. True means "maybe".
+ */
+export function mayNeedRedaction(jsonText: string, maxDepth = 32): boolean {
+  if (MAY_HOLD_SECRET.test(jsonText)) return true;
+  // Each level of nesting opens with a brace or bracket (some may sit inside strings: that only errs towards "maybe").
+  let opened = 0;
+  for (const open of ['{', '[']) {
+    for (let at = jsonText.indexOf(open); at !== -1; at = jsonText.indexOf(open, at + 1)) if (++opened >= maxDepth) return true;
+  }
+  return false;
 }
 
 /**

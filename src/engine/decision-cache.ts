@@ -46,18 +46,18 @@ export class DecisionCache {
   }
 
   /**
-   * Remembers a decision for a request. Given the `key` it is cached under, only for as long as it
-   * has left there (a decision is never served longer than the TTL after it was made); without,
-   * for the full TTL (a decision made just now, elsewhere).
+   * Remembers a decision for a request for `ttlLeftMs` (what its cached decision has left: a
+   * decision is never served longer than the TTL after it was made; `Infinity` without a TTL).
    */
-  remember(requestKey: string, remembered: RememberedDecision, cachedUnder?: string): void {
-    if (!this.byRequest || remembered.decision.failure !== undefined) return;
-    if (cachedUnder === undefined) {
-      this.byRequest.set(requestKey, remembered);
-      return;
-    }
-    const left = this.lru!.getRemainingTTL(cachedUnder);
-    if (left > 0) this.byRequest.set(requestKey, remembered, Number.isFinite(left) ? { ttl: left } : {});
+  remember(requestKey: string, remembered: RememberedDecision, ttlLeftMs: number): void {
+    if (!this.byRequest || remembered.decision.failure !== undefined || !(ttlLeftMs > 0)) return;
+    this.byRequest.set(requestKey, remembered, Number.isFinite(ttlLeftMs) ? { ttl: ttlLeftMs } : {});
+  }
+
+  /** How long the decision cached under `key` stays fresh, in ms (0 when it is not cached, `Infinity` without a TTL). */
+  ttlLeft(key: string): number {
+    const left = this.lru?.getRemainingTTL(key) ?? 0;
+    return left > 0 ? left : 0;
   }
 
   /** The cached decision for `key`, if any and still fresh. */

@@ -15,6 +15,8 @@ export interface DecisionOutcome {
   cached: boolean;
   /** The input as canonical JSON (what the cache is keyed by). */
   inputJson: string;
+  /** For a cached decision: how long it stays cached, in ms (`Infinity` without a TTL). */
+  ttlLeftMs?: number;
 }
 
 /** Options of {@link Engine.decide}. */
@@ -23,7 +25,9 @@ export interface DecideOptions {
   inputJson?: string;
   /**
    * A key for the request the input was built from (its bytes and everything else the input
-   * depends on): a decision the policy makes is also remembered under it, for {@link Engine.recall}.
+   * depends on): a decision answered from the cache is also remembered under it, for
+   * {@link Engine.recall}. Only then: a request seen once is usually never seen again, and keeping
+   * every one would cost memory and garbage collection for nothing.
    */
   requestKey?: string;
 }
@@ -79,14 +83,15 @@ export class Engine {
     if (!serving) throw new EngineError('engine_no_revision', 'no policy revision is loaded yet');
     const inputJson = options.inputJson ?? canonicalJson(input);
     const key = `${shape}\0${entrypoint}\0${inputJson}`;
-    let decision = serving.cache.get(key);
-    const cached = decision !== undefined;
-    if (!decision) {
-      decision = this.evaluate(serving.revision, inputJson, entrypoint, shape);
+    const hit = serving.cache.get(key);
+    if (hit === undefined) {
+      const decision = this.evaluate(serving.revision, inputJson, entrypoint, shape);
       serving.cache.set(key, decision);
+      return { decision, revision: serving.revision.id, cached: false, inputJson };
     }
-    if (options.requestKey !== undefined) serving.cache.remember(options.requestKey, { decision, inputJson, entrypoint, shape }, key);
-    return { decision, revision: serving.revision.id, cached, inputJson };
+    const ttlLeftMs = serving.cache.ttlLeft(key);
+    if (options.requestKey !== undefined) serving.cache.remember(options.requestKey, { decision: hit, inputJson, entrypoint, shape }, ttlLeftMs);
+    return { decision: hit, revision: serving.revision.id, cached: true, inputJson, ttlLeftMs };
   }
 
   /**
@@ -102,13 +107,14 @@ export class Engine {
   }
 
   /**
-   * Remembers, for {@link recall}, a decision that another thread made just now with the serving
-   * revision (a decision of any other revision is not kept).
+   * Remembers, for {@link recall}, a decision another thread answered from its cache just now with
+   * the serving revision, for as long as it stays cached there (fresh decisions and decisions of any
+   * other revision are not kept, as in {@link decide}).
    */
-  rememberFresh(requestKey: string, entrypoint: string, shape: DecisionShape, outcome: DecisionOutcome): void {
+  rememberCached(requestKey: string, entrypoint: string, shape: DecisionShape, outcome: DecisionOutcome): void {
     const serving = this.serving;
-    if (!serving || serving.revision.id !== outcome.revision || outcome.cached) return;
-    serving.cache.remember(requestKey, { decision: outcome.decision, inputJson: outcome.inputJson, entrypoint, shape });
+    if (!serving || serving.revision.id !== outcome.revision || !outcome.cached || outcome.ttlLeftMs === undefined) return;
+    serving.cache.remember(requestKey, { decision: outcome.decision, inputJson: outcome.inputJson, entrypoint, shape }, outcome.ttlLeftMs);
   }
 
   private evaluate(revision: PolicyRevision, inputJson: string, entrypoint: string, shape: DecisionShape): Decision {

@@ -75,8 +75,9 @@ function settleOffloaded(result: CheckResult, raw: RawRequest<AuthzCheckRequest>
     revision: result.revision,
     cached: result.cached,
     inputJson: result.inputJson,
+    ttlLeftMs: result.ttlLeftMs,
   };
-  deps.engine.rememberFresh(key, deps.decision, 'authz', outcome);
+  deps.engine.rememberCached(key, deps.decision, 'authz', outcome);
   return deps.encodeCheckResponse ? answerFromParts(outcome.decision, result.answer, state, outcome.cached) : answer(outcome, state, outcome.cached);
 }
 

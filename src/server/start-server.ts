@@ -99,7 +99,8 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
   });
   await manager.load();
 
-  const server = new Server({ 'grpc.max_receive_message_length': limits.maxMessageBytes });
+  // Warden serves no channelz service: tracking every call for one would be work for nothing.
+  const server = new Server({ 'grpc.max_receive_message_length': limits.maxMessageBytes, 'grpc.enable_channelz': 0 });
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
   const authorizer = rawRequestService(packageDefinition, 'warden.authz.v1.Authorizer');
   const encodeCheckResponse = authorizer.Check!.responseSerialize as (response: unknown) => Buffer;

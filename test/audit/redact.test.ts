@@ -1,5 +1,6 @@
 import test from 'ava';
-import { createRedactor, isSecretKey, REDACTED } from '../../src/audit/index.js';
+import fc from 'fast-check';
+import { createRedactor, isSecretKey, mayNeedRedaction, REDACTED } from '../../src/audit/index.js';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
 
@@ -44,4 +45,31 @@ test('very deep values are cut off rather than walked forever', (t) => {
   for (let i = 0; i < 100; i++) v = { a: v };
   const out = JSON.stringify(createRedactor({ maxDepth: 10 })(v));
   t.true(out.includes('[TRUNCATED]'));
+});
+
+test('text that mayNeedRedaction clears is left unchanged by redaction (property, with secret-looking keys, JWTs and deep nesting in the mix)', (t) => {
+  const redact = createRedactor();
+  const key = fc.oneof(fc.string(), fc.constantFrom('password', 'Token', 'x-api-key', 'key', 'monkey', 'keys', 'a.key', 'Cookie', 'path', '__proto__', JWT, 'pass\u0077ord'));
+  const leaf = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.constantFrom(JWT, `Bearer ${JWT}`, 'eyJ-not-a-jwt'));
+  const { value } = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small', maxDepth: 40 }, leaf, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(key, tie('value'), { maxKeys: 4 })),
+  }));
+  let cleared = 0;
+  fc.assert(
+    fc.property(value, (v) => {
+      const text = JSON.stringify(v);
+      if (mayNeedRedaction(text)) return true;
+      cleared++;
+      return JSON.stringify(redact(JSON.parse(text))) === text;
+    }),
+    { numRuns: 3000 },
+  );
+  t.true(cleared > 100, `only ${cleared} texts were cleared`);
+  // Around the depth where the redactor truncates: whatever is cleared is left unchanged.
+  for (let levels = 24; levels <= 40; levels++) {
+    const deep = `${'[{"a":'.repeat(levels >> 1)}${levels % 2 ? '[1]' : '1'}${'}]'.repeat(levels >> 1)}`;
+    if (!mayNeedRedaction(deep)) t.is(JSON.stringify(redact(JSON.parse(deep))), deep, `${levels} levels`);
+  }
+  t.true(mayNeedRedaction(`${'['.repeat(40)}${']'.repeat(40)}`));
+  for (const secret of [{ password: 'p' }, { 'x-api-key': 'k' }, { a: `x ${JWT}` }, { signing_key: 1 }]) t.true(mayNeedRedaction(JSON.stringify(secret)), JSON.stringify(secret));
 });

@@ -69,14 +69,19 @@ test('Wasm that does not load is engine_load_failed', async (t) => {
   t.is(e?.code, 'engine_load_failed');
 });
 
-test('a decision made for a request key is recalled by that key, in that revision only; failures never', async (t) => {
+test('a decision answered from the cache for a request key is recalled by that key, in that revision only; failures never', async (t) => {
   const engine = new Engine();
   engine.swap(await revision(grants({ read: true })));
   t.is(engine.recall('req-1', EP), undefined);
   const made = engine.decide(input('read'), EP, 'authz', { requestKey: 'req-1' });
+  t.false(made.cached);
+  t.is(engine.recall('req-1', EP), undefined, 'a request seen once is not remembered by its key');
+  const again = engine.decide(input('read'), EP, 'authz', { requestKey: 'req-1' });
+  t.true(again.cached);
   const recalled = engine.recall('req-1', EP);
   t.like(recalled, { cached: true, revision: made.revision, decision: { allow: true }, inputJson: made.inputJson });
   t.is(engine.recall('req-1', 'other/entrypoint'), undefined);
+  engine.decide(input('boom'), EP, 'authz', { requestKey: 'req-2' });
   engine.decide(input('boom'), EP, 'authz', { requestKey: 'req-2' });
   t.is(engine.recall('req-2', EP), undefined);
   engine.swap(await revision(grants({ read: false })));
@@ -93,6 +98,21 @@ test('a recalled decision lives no longer than the cached decision it came from'
   t.truthy(engine.recall('late', EP));
   await new Promise((resolve) => setTimeout(resolve, 500));
   t.is(engine.recall('late', EP), undefined);
+});
+
+test('a decision another thread answered from its cache is remembered for what it has left there; fresh ones and other revisions are not', async (t) => {
+  const engine = new Engine();
+  engine.swap(await revision(grants({ read: true })));
+  const id = engine.revision!.id;
+  const decision = { allow: true, reasons: [] };
+  engine.rememberCached('fresh', EP, 'authz', { decision, revision: id, cached: false, inputJson: '{}' });
+  t.is(engine.recall('fresh', EP), undefined);
+  engine.rememberCached('elsewhere', EP, 'authz', { decision, revision: 'other', cached: true, inputJson: '{}', ttlLeftMs: 1000 });
+  t.is(engine.recall('elsewhere', EP), undefined);
+  engine.rememberCached('short', EP, 'authz', { decision, revision: id, cached: true, inputJson: '{"a":1}', ttlLeftMs: 100 });
+  t.like(engine.recall('short', EP), { cached: true, inputJson: '{"a":1}', decision });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  t.is(engine.recall('short', EP), undefined);
 });
 
 test('the input can come as its JSON text, which is what the policy then sees', async (t) => {

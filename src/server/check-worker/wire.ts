@@ -24,6 +24,8 @@ export type CheckResult =
       reasons: string[];
       failure?: DecisionFailure;
       cached: boolean;
+      /** For a decision from the worker's cache: how long it stays cached there, in ms. */
+      ttlLeftMs?: number;
       inputJson: string;
       /** The `CheckResponse` without its decision id, encoded (see answerCachedBytes), and the log line's tail. */
       answer: { body: Buffer; logTail: string };
@@ -54,6 +56,8 @@ export function decodeResult(line: string): CheckResult {
   const b = line.indexOf(SEPARATOR, a + 1);
   const result = JSON.parse(line.slice(a + 1, b)) as CheckResult;
   if (result.kind === 'decided') {
+    // JSON has no Infinity (a cache without a TTL): it travels as null.
+    if (result.ttlLeftMs === null) result.ttlLeftMs = Infinity;
     const c = line.indexOf(SEPARATOR, b + 1);
     const d = line.indexOf(SEPARATOR, c + 1);
     result.inputJson = line.slice(b + 1, c);
