@@ -7,6 +7,19 @@ export interface DecisionCacheOptions {
   maxEntries?: number;
   /** How long a decision stays valid, in milliseconds (default 60,000). */
   ttlMs?: number;
+  /**
+   * Roughly how much memory each of the cache's two indexes may hold, in bytes (default 64 MiB):
+   * keys are whole inputs, so without it 10,000 large requests could hold gigabytes. A decision
+   * bigger than this is not cached.
+   */
+  maxBytes?: number;
+}
+
+/** What a decision takes beyond its key, roughly: its reasons' text and the objects around them. */
+function decisionBytes(decision: Decision): number {
+  let bytes = 64;
+  for (const reason of decision.reasons) bytes += reason.length + 16;
+  return bytes;
 }
 
 /** A decision kept for a request, with the canonical JSON of the input it was made for. */
@@ -35,8 +48,14 @@ export class DecisionCache {
       // Staleness is judged against a clock read at most every 10 ms: ample for TTLs of seconds,
       // and it spares a clock read and a timer on the busiest lookups (lru-cache's default is 1 ms).
       const lifetime = ttl > 0 ? { ttl, ttlAutopurge: false, ttlResolution: Math.min(10, ttl) } : {};
-      this.lru = new LRUCache<string, Decision>({ max, ...lifetime });
-      this.byRequest = new LRUCache<string, RememberedDecision>({ max, ...lifetime });
+      const maxSize = Math.max(1, Math.floor(options.maxBytes ?? 64 * 1024 * 1024));
+      this.lru = new LRUCache<string, Decision>({ max, maxSize, sizeCalculation: (decision, key) => key.length + decisionBytes(decision), ...lifetime });
+      this.byRequest = new LRUCache<string, RememberedDecision>({
+        max,
+        maxSize,
+        sizeCalculation: (remembered, key) => key.length + remembered.inputJson.length + decisionBytes(remembered.decision),
+        ...lifetime,
+      });
     }
   }
 

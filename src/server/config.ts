@@ -52,7 +52,7 @@ export interface ServeConfig {
   /** Extra dotted paths to redact from decision logs. */
   redactPaths?: string[];
   /** Decision cache size and lifetime. */
-  cache?: { maxEntries?: number; ttlMs?: number };
+  cache?: { maxEntries?: number; ttlMs?: number; maxBytes?: number };
   /**
    * Decide `Check`s that miss the cache on a worker thread, off the thread that answers every call
    * (default true; false decides everything in-process).
