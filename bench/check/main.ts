@@ -3,10 +3,15 @@
 // one run; printed as ratios. Each server and the load driver run in their own process.
 // Scenarios alternate over several rounds (on a shared VM the machine's speed drifts within a run),
 // and each ratio is taken within a round; the medians are reported.
-// Usage: npm run bench:check [-- --seconds 3 --rounds 5 --warmup 1 --channels 4 --in-flight 16]
+// The load comes from Python's grpcio when Debian's python3-grpcio is installed (driver.py), else
+// from grpc-js (driver.ts); `--driver cpp` takes it from gRPC's C++ core (driver.cc, built on first
+// use from Debian's libgrpc++-dev: one thread, about half the CPU per call of driver.py, which
+// matters when driver and servers share two cores).
+// Usage: npm run bench:check [-- --seconds 3 --rounds 5 --warmup 1 --channels 4 --in-flight 16 --driver cpp|python|node]
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,10 +30,25 @@ const { values } = parseArgs({
   },
 });
 const PYTHON = '/usr/bin/python3';
+const here = (file: string) => new URL(file, import.meta.url).pathname;
+const hasGrpcCpp = spawnSync('pkg-config', ['--exists', 'grpc++'], { stdio: 'ignore' }).status === 0;
 const hasGrpcio = spawnSync(PYTHON, ['-c', 'import grpc'], { stdio: 'ignore' }).status === 0;
 const driverKind = values.driver ?? (hasGrpcio ? 'python' : 'node');
-if (driverKind === 'python' && !hasGrpcio) throw new Error('--driver python needs Debian\'s python3-grpcio (apt-get install python3-grpcio)');
-const here = (file: string) => new URL(file, import.meta.url).pathname;
+if (driverKind === 'cpp' && !hasGrpcCpp) throw new Error("--driver cpp needs Debian's libgrpc++-dev and g++ (apt-get install libgrpc++-dev g++)");
+if (driverKind === 'python' && !hasGrpcio) throw new Error("--driver python needs Debian's python3-grpcio (apt-get install python3-grpcio)");
+const cppDriver = driverKind === 'cpp' ? buildCppDriver() : '';
+
+/** Compiles driver.cc once per version of its source (into the system's temporary folder). */
+function buildCppDriver(): string {
+  const source = here('./driver.cc');
+  const binary = join(tmpdir(), `warden-check-driver-${createHash('sha256').update(readFileSync(source)).digest('hex').slice(0, 12)}`);
+  if (existsSync(binary)) return binary;
+  const flags = spawnSync('pkg-config', ['--cflags', '--libs', 'grpc++'], { encoding: 'utf8' }).stdout.trim().split(/\s+/);
+  const built = spawnSync('g++', ['-O2', '-std=c++17', source, ...flags, '-o', `${binary}.tmp`], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('cannot build bench/check/driver.cc');
+  renameSync(`${binary}.tmp`, binary);
+  return binary;
+}
 const execArgv = ['--import', 'tsx'];
 
 const dir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
@@ -71,7 +91,7 @@ interface Measured extends DriverResult {
   mainThreadBusy: number;
 }
 
-/** Serialised CheckRequests for the Python driver: one for hits, a distinct one per call for misses (new in every round). */
+/** Serialised CheckRequests for the C++ and Python drivers: one for hits, a distinct one per call for misses (new in every round). */
 function requestsFile(mode: DriverJob['mode'], round: number): string {
   const file = join(dir, `requests-${mode}-${round}.txt`);
   const serialize = (AUTHORIZER_SERVICE.Check as unknown as { requestSerialize(v: unknown): Buffer }).requestSerialize;
@@ -84,8 +104,13 @@ function requestsFile(mode: DriverJob['mode'], round: number): string {
 
 /** Runs the driver; calls `onMeasuring` when its measured window opens. */
 function runDriver(job: DriverJob, round: number, onMeasuring: () => void): Promise<DriverResult> {
-  if (driverKind === 'python') {
-    const child = spawn(PYTHON, [here('./driver.py'), JSON.stringify({ ...job, requestsFile: requestsFile(job.mode, round) })], { stdio: ['ignore', 'pipe', 'inherit'] });
+  if (driverKind === 'python' || driverKind === 'cpp') {
+    const file = requestsFile(job.mode, round);
+    const { address, tls: t, channels, inFlightPerChannel, warmupMs, measureMs } = job;
+    const child =
+      driverKind === 'cpp'
+        ? spawn(cppDriver, [address, t.ca, t.clientCert, t.clientKey, file, ...[channels, inFlightPerChannel, warmupMs, measureMs].map(String)], { stdio: ['ignore', 'pipe', 'inherit'] })
+        : spawn(PYTHON, [here('./driver.py'), JSON.stringify({ ...job, requestsFile: file })], { stdio: ['ignore', 'pipe', 'inherit'] });
     return new Promise((resolve, reject) => {
       createInterface({ input: child.stdout! }).on('line', (line) => (line === 'measuring' ? onMeasuring() : resolve(JSON.parse(line) as DriverResult)));
       child.once('exit', (code) => code !== 0 && reject(new Error(`driver exited with ${code}`)));
@@ -139,7 +164,8 @@ const median = (xs: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
-console.log(`driver: ${driverKind === 'python' ? "grpcio's C core (Debian python3-grpcio, asyncio)" : 'grpc-js'} over mTLS, ${values.channels} connections × ${values['in-flight']} calls in flight, ${values.seconds} s measured after ${values.warmup} s warm-up, ${rounds} rounds of the three scenarios in turn after one unmeasured pass; servers and driver in separate processes`);
+const driverName = { cpp: "gRPC's C++ core (Debian libgrpc++-dev, one thread, generic stub)", python: "grpcio's C core (Debian python3-grpcio, asyncio)", node: 'grpc-js' }[driverKind];
+console.log(`driver: ${driverName ?? driverKind} over mTLS, ${values.channels} connections × ${values['in-flight']} calls in flight, ${values.seconds} s measured after ${values.warmup} s warm-up, ${rounds} rounds of the three scenarios in turn after one unmeasured pass; servers and driver in separate processes`);
 console.log(`warden: ${warden.fromDist ? 'from dist/ (as deployed)' : 'from src/ through tsx (run `npm run build` first to measure the deployed code)'}; decision log written to a file for every decision (as \`--decision-log FILE\`)\n`);
 console.log('scenario                       round   calls/s   p50 µs   p99 µs  server CPU  main thread  CPU µs/call  driver CPU  cached  errors');
 for (let round = 0; round < rounds; round++) {
