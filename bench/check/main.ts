@@ -3,10 +3,10 @@
 // one run; printed as ratios. Each server and the load driver run in their own process.
 // Scenarios alternate over several rounds (on a shared VM the machine's speed drifts within a run),
 // and each ratio is taken within a round; the medians are reported.
-// The load comes from Python's grpcio when Debian's python3-grpcio is installed (driver.py), else
-// from grpc-js (driver.ts); `--driver cpp` takes it from gRPC's C++ core (driver.cc, built on first
-// use from Debian's libgrpc++-dev: one thread, about half the CPU per call of driver.py, which
-// matters when driver and servers share two cores).
+// The load comes from gRPC's C++ core when Debian's libgrpc++-dev is installed (driver.cc, built on
+// first use: one thread, about half the CPU per call of driver.py, which matters when driver and
+// servers share two cores), else from Python's grpcio (driver.py, python3-grpcio), else from
+// grpc-js (driver.ts); `--driver cpp|python|node` chooses.
 // Usage: npm run bench:check [-- --seconds 3 --rounds 5 --warmup 1 --channels 4 --in-flight 16 --driver cpp|python|node]
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -33,7 +33,7 @@ const PYTHON = '/usr/bin/python3';
 const here = (file: string) => new URL(file, import.meta.url).pathname;
 const hasGrpcCpp = spawnSync('pkg-config', ['--exists', 'grpc++'], { stdio: 'ignore' }).status === 0;
 const hasGrpcio = spawnSync(PYTHON, ['-c', 'import grpc'], { stdio: 'ignore' }).status === 0;
-const driverKind = values.driver ?? (hasGrpcio ? 'python' : 'node');
+const driverKind = values.driver ?? (hasGrpcCpp ? 'cpp' : hasGrpcio ? 'python' : 'node');
 if (driverKind === 'cpp' && !hasGrpcCpp) throw new Error("--driver cpp needs Debian's libgrpc++-dev and g++ (apt-get install libgrpc++-dev g++)");
 if (driverKind === 'python' && !hasGrpcio) throw new Error("--driver python needs Debian's python3-grpcio (apt-get install python3-grpcio)");
 const cppDriver = driverKind === 'cpp' ? buildCppDriver() : '';
