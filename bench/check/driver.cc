@@ -123,28 +123,31 @@ int main(int argc, char** argv) {
   double seconds = 0;
   auto boundary = Wall::now() + warmup;
 
+  // Phases change on the clock, not only when the queue falls quiet: completions may never pause.
+  const auto advance = [&] {
+    if (!measuring && !stopping) {
+      measuring = true;
+      getrusage(RUSAGE_SELF, &before);
+      openedAt = Clock::now();
+      boundary = Wall::now() + measure;
+      std::printf("measuring\n");
+      std::fflush(stdout);
+    } else if (measuring) {
+      measuring = false;
+      stopping = true;
+      seconds = std::chrono::duration<double>(Clock::now() - openedAt).count();
+      getrusage(RUSAGE_SELF, &after);
+      boundary = Wall::now() + std::chrono::hours(1);
+    }
+  };
+
   while (outstanding > 0) {
     void* tag = nullptr;
     bool ok = false;
     const auto event = queue.AsyncNext(&tag, &ok, boundary);
     if (event == grpc::CompletionQueue::SHUTDOWN) break;
-    if (event == grpc::CompletionQueue::TIMEOUT) {
-      if (!measuring && !stopping) {
-        measuring = true;
-        getrusage(RUSAGE_SELF, &before);
-        openedAt = Clock::now();
-        boundary = Wall::now() + measure;
-        std::printf("measuring\n");
-        std::fflush(stdout);
-      } else if (measuring) {
-        measuring = false;
-        stopping = true;
-        seconds = std::chrono::duration<double>(Clock::now() - openedAt).count();
-        getrusage(RUSAGE_SELF, &after);
-        boundary = Wall::now() + std::chrono::hours(1);
-      }
-      continue;
-    }
+    if (Wall::now() >= boundary) advance();
+    if (event == grpc::CompletionQueue::TIMEOUT) continue;
     auto* call = static_cast<Call*>(tag);
     if (measuring) {
       if (ok && call->status.ok()) {
