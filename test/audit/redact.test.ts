@@ -49,7 +49,7 @@ test('very deep values are cut off rather than walked forever', (t) => {
 
 test('text that mayNeedRedaction clears is left unchanged by redaction (property, with secret-looking keys, JWTs and deep nesting in the mix)', (t) => {
   const redact = createRedactor();
-  const key = fc.oneof(fc.string(), fc.constantFrom('password', 'Token', 'x-api-key', 'key', 'monkey', 'keys', 'a.key', 'Cookie', 'path', '__proto__', JWT, 'pass\u0077ord'));
+  const key = fc.oneof(fc.string(), fc.constantFrom('password', 'Token', 'x-api-key', 'key', 'monkey', 'keys', 'a.key', 'Cookie', 'path', '__proto__', JWT));
   const leaf = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.constantFrom(JWT, `Bearer ${JWT}`, 'eyJ-not-a-jwt'));
   const { value } = fc.letrec((tie) => ({
     value: fc.oneof({ depthSize: 'small', maxDepth: 40 }, leaf, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(key, tie('value'), { maxKeys: 4 })),
