@@ -1,12 +1,16 @@
 // A grpc-js server with the same mTLS settings and service as Warden, whose Check answers at once
 // with a canned CheckResponse of the size Warden answers with: the ceiling for Warden's throughput.
+// Its server options are Warden's own (no channelz tracking, the same receive limit), so the ratios
+// measure what Warden does per call, not a transport setting the echo server could share; its V8
+// is tuned as `warden serve` tunes Warden's.
+import './serving-heap-first.js';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { AUTHORIZER_SERVICE } from './client.js';
 import type { ServerMessage, TlsPaths } from './protocol.js';
 
 const { tls, response } = JSON.parse(process.argv[2]!) as { tls: TlsPaths; response: Record<string, unknown> };
-const server = new grpc.Server();
+const server = new grpc.Server({ 'grpc.max_receive_message_length': 1024 * 1024, 'grpc.enable_channelz': 0 });
 server.addService(AUTHORIZER_SERVICE, {
   Check: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => callback(null, response),
   CheckBatch: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => callback(null, { results: [response] }),

@@ -1,32 +1,8 @@
 #!/usr/bin/env node
-import { buildCommand, BUILD_USAGE } from './build-command.js';
-import { checkCommand, CHECK_USAGE } from './check-command.js';
-import { evalCommand, EVAL_USAGE } from './eval-command.js';
-import { testCommand, TEST_USAGE } from './test-command.js';
-import { serveCommand, SERVE_USAGE } from './serve-command.js';
-import { devCertCommand, DEV_CERT_USAGE } from './dev-cert-command.js';
-import { callCommand, CALL_USAGE } from './call-command.js';
+import { tuneHeapForServing } from '../server/serving-heap.js';
 
-// `warden check` compiles policies; with service flags it asks a running Warden instead.
-const SERVICE_FLAGS = ['--cert', '--key', '--action', '--service', '--as'];
-const check = (argv: string[]) => (argv.some((a) => SERVICE_FLAGS.includes(a.split('=')[0]!)) ? callCommand(argv) : checkCommand(argv));
-
-const commands: Record<string, (argv: string[]) => Promise<number>> = {
-  test: testCommand,
-  eval: evalCommand,
-  build: buildCommand,
-  check,
-  serve: serveCommand,
-  'dev-cert': devCertCommand,
-};
-
-const usage = ['usage:', `  ${SERVE_USAGE}`, `  ${DEV_CERT_USAGE}`, `  ${CALL_USAGE}`, `  ${TEST_USAGE}`, `  ${EVAL_USAGE}`, `  ${BUILD_USAGE}`, `  ${CHECK_USAGE}`].join('\n');
-
-const [name, ...rest] = process.argv.slice(2);
-const command = name ? commands[name] : undefined;
-if (!command) {
-  process.stderr.write(`${name ? `warden: unknown command ${name}\n` : ''}${usage}\n`);
-  process.exitCode = 2;
-} else {
-  process.exitCode = await command(rest);
-}
+// V8's settings for the service take best before any other module has loaded (see
+// tuneHeapForServing), so the commands are imported after them.
+if (process.argv[2] === 'serve') tuneHeapForServing();
+const { runCli } = await import('./run-cli.js');
+process.exitCode = await runCli(process.argv.slice(2));
