@@ -70,15 +70,12 @@ function checkInProcess(raw: RawRequest<AuthzCheckRequest>, state: CallState, de
 function settleOffloaded(result: CheckResult, raw: RawRequest<AuthzCheckRequest>, state: CallState, deps: DecisionServiceDeps, key: string): AuthzCheckResponse | Buffer | Promise<AuthzCheckResponse> {
   if (result.kind === 'rejected') throw new ServiceError(result.code, result.message);
   if (result.kind === 'declined') return checkInProcess(raw, state, deps, key);
-  const outcome: DecisionOutcome = {
-    decision: { allow: result.allow, reasons: result.reasons, ...(result.failure !== undefined ? { failure: result.failure } : {}) },
-    revision: result.revision,
-    cached: result.cached,
-    inputJson: result.inputJson,
-    ttlLeftMs: result.ttlLeftMs,
-  };
-  deps.engine.rememberCached(key, deps.decision, 'authz', outcome);
-  return deps.encodeCheckResponse ? answerFromParts(outcome.decision, result.answer, state, outcome.cached) : answer(outcome, state, outcome.cached);
+  const decision: Decision = { allow: result.allow, reasons: result.reasons, ...(result.failure !== undefined ? { failure: result.failure } : {}) };
+  if (result.cached && result.inputJson !== undefined) {
+    deps.engine.rememberCached(key, deps.decision, 'authz', { decision, revision: result.revision, cached: true, inputJson: result.inputJson, ttlLeftMs: result.ttlLeftMs });
+  }
+  // The worker encoded the response with the service's own protos (see rawRequestService).
+  return answerFromParts(decision, result.answer, state, result.cached);
 }
 
 /**

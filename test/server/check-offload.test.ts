@@ -41,11 +41,14 @@ test('the worker decides as the serving thread would, once it serves the same re
   engine.swap(revision);
   const input = buildAuthzInput(request, REQUESTER, REQUESTER, '10.0.0.7', DEFAULT_LIMITS.maxDepth);
   const here = engine.decide(input, DECISION, 'authz', { inputJson: JSON.stringify(input) });
-  t.like(result, { kind: 'decided', revision: revision.id, allow: true, reasons: [], cached: false, inputJson: here.inputJson });
+  t.like(result, { kind: 'decided', revision: revision.id, allow: true, reasons: [], cached: false });
   if (result.kind !== 'decided') return;
   // The answer comes encoded: the response without its decision id, and the log line's tail.
   t.like(def['warden.authz.v1.Authorizer']!.Check!.responseDeserialize(result.answer.body), { allowed: true, policy_revision: revision.id });
   t.deepEqual(JSON.parse(`{${result.answer.logTail}0}`), { ...JSON.parse(here.inputJson), allowed: true, reasons: [], revision: revision.id, cached: false, latency: 0 });
+  t.is(result.inputJson, undefined, 'a fresh decision: its input travels once, in the log tail');
+  // Asked again, the worker answers from its cache, with the input the serving thread keeps for recall.
+  t.like(await offload.submit(revision.id, CONNECTION, encode(request)), { kind: 'decided', cached: true, inputJson: here.inputJson });
   const denied = await offload.submit(revision.id, CONNECTION, encode({ action: 'delete' }));
   t.like(denied, { kind: 'decided', allow: false, reasons: ['not granted'] });
   const failed = await offload.submit(revision.id, CONNECTION, encode({ action: 'boom' }));
@@ -80,10 +83,10 @@ test('results that find the ring full wait their turn: every check is answered, 
   for (let i = 0; i < 40; i++) {
     const request = { action: 'read', resource: { path: `/p/${i}` }, context: { fields: { pad: { stringValue: 'x'.repeat(600) } } } };
     const job = offload.submit(revision.id, CONNECTION, encode(request));
-    if (job) jobs.push(job.then((r) => r as { kind: string; inputJson?: string }));
+    if (job) jobs.push(job.then((r) => r as { kind: string; answer?: { logTail: string } }));
   }
   t.true(jobs.length > 3, 'some fit in the small job ring');
-  const results = (await Promise.all(jobs)) as Array<{ kind: string; inputJson: string }>;
+  const results = (await Promise.all(jobs)) as Array<{ kind: string; answer: { logTail: string } }>;
   t.true(results.every((r) => r.kind === 'decided'));
-  t.is(new Set(results.map((r) => JSON.parse(r.inputJson).resource.path)).size, results.length);
+  t.is(new Set(results.map((r) => JSON.parse(`{${r.answer.logTail}0}`).resource.path)).size, results.length);
 });

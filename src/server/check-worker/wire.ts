@@ -26,7 +26,12 @@ export type CheckResult =
       cached: boolean;
       /** For a decision from the worker's cache: how long it stays cached there, in ms. */
       ttlLeftMs?: number;
-      inputJson: string;
+      /**
+       * The input's JSON, only for a decision from the worker's cache (the serving thread keeps it
+       * to recall the decision by the request's bytes); a fresh decision's input is already in the
+       * log tail, so it does not travel twice.
+       */
+      inputJson?: string;
       /** The `CheckResponse` without its decision id, encoded (see answerCachedBytes), and the log line's tail. */
       answer: { body: Buffer; logTail: string };
     }
@@ -48,7 +53,7 @@ export function encodeResult(result: CheckResult): string {
   if (result.kind !== 'decided') return `${result.id}${SEPARATOR}${JSON.stringify(result)}${SEPARATOR}`;
   const { inputJson, answer, ...rest } = result;
   // JSON texts never hold a raw U+0001; the encoded body may, so it goes last.
-  return `${result.id}${SEPARATOR}${JSON.stringify(rest)}${SEPARATOR}${inputJson}${SEPARATOR}${answer.logTail}${SEPARATOR}${answer.body.toString('latin1')}`;
+  return `${result.id}${SEPARATOR}${JSON.stringify(rest)}${SEPARATOR}${result.cached ? (inputJson ?? '') : ''}${SEPARATOR}${answer.logTail}${SEPARATOR}${answer.body.toString('latin1')}`;
 }
 
 /** A copy of `text` that does not share the string it was cut from (concatenation, then flattening). */
@@ -65,10 +70,9 @@ export function decodeResult(line: string): CheckResult {
     if (result.ttlLeftMs === null) result.ttlLeftMs = Infinity;
     const c = line.indexOf(SEPARATOR, b + 1);
     const d = line.indexOf(SEPARATOR, c + 1);
-    const inputJson = line.slice(b + 1, c);
     // A cached decision's input is kept (recalled by its request's bytes): it gets text of its own,
     // as a slice would keep the whole line alive (V8 slices share their parent).
-    result.inputJson = result.cached ? detached(inputJson) : inputJson;
+    if (result.cached) result.inputJson = detached(line.slice(b + 1, c));
     result.answer = { logTail: line.slice(c + 1, d), body: Buffer.from(line.slice(d + 1), 'latin1') };
   }
   return result;
