@@ -1,6 +1,7 @@
-// Warden as `warden serve` runs it (V8 tuned as it tunes it): the bundled policies/, mTLS, decision log to a file, no metrics
-// endpoint (the metrics are still recorded). From dist/ when it is built (as deployed: tsx wraps
-// every closure the serving path creates in a naming helper, which costs per call), else from src/.
+// Warden as `warden serve` runs it: V8 set up as it sets it up, the bundled policies/, mTLS,
+// decision log to a file, no metrics endpoint (the metrics are still recorded). From dist/ when it
+// is built (as deployed: tsx wraps every closure the serving path creates in a naming helper, which
+// costs per call), else from src/.
 import './serving-heap-first.js';
 import { existsSync } from 'node:fs';
 import type { ServerMessage, TlsPaths } from './protocol.js';
