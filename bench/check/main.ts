@@ -166,7 +166,8 @@ const median = (xs: number[]) => {
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const driverName = { cpp: "gRPC's C++ core (Debian libgrpc++-dev, one thread, generic stub)", python: "grpcio's C core (Debian python3-grpcio, asyncio)", node: 'grpc-js' }[driverKind];
 console.log(`driver: ${driverName ?? driverKind} over mTLS, ${values.channels} connections × ${values['in-flight']} calls in flight, ${values.seconds} s measured after ${values.warmup} s warm-up, ${rounds} rounds of the three scenarios in turn after one unmeasured pass; servers and driver in separate processes`);
-console.log(`warden: ${warden.fromDist ? 'from dist/ (as deployed)' : 'from src/ through tsx (run `npm run build` first to measure the deployed code)'}; decision log written to a file for every decision (as \`--decision-log FILE\`)\n`);
+console.log(`warden: ${warden.fromDist ? 'from dist/ (as deployed)' : 'from src/ through tsx (run `npm run build` first to measure the deployed code)'}; decision log written to a file for every decision (as \`--decision-log FILE\`)`);
+console.log("echo: grpc-js with Warden's server options (no channelz, the same receive limit) and the V8 setting of `warden serve`\n");
 console.log('scenario                       round   calls/s   p50 µs   p99 µs  server CPU  main thread  CPU µs/call  driver CPU  cached  errors');
 for (let round = 0; round < rounds; round++) {
   for (const series of runs) {
