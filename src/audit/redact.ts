@@ -14,6 +14,9 @@ const JWT_SHAPED = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
  */
 const MAY_HOLD_SECRET = /password|passwd|passphrase|secret|token|api[-_]?key|private[-_]?key|access[-_]?key|key"|authorization|cookie|credential|eyJ|\\u/i;
 
+/** What {@link createRedactor}'s walk returns for a value it has to go into. */
+const WALK = Symbol('walk');
+
 /** Options of {@link createRedactor}. */
 export interface RedactorOptions {
   /**
@@ -94,17 +97,23 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     return verdict;
   };
   const leaf = (key: string, v: unknown): boolean => v !== null && v !== undefined && secret(key);
+  /** A scalar's or a too-deep value's redacted form; {@link WALK} for an object or array to go into. */
+  const settled = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return scrubString(value);
+    if (value === null || typeof value !== 'object') return value;
+    return depth >= maxDepth ? '[TRUNCATED]' : WALK;
+  };
 
   /** Below every configured path: only secret keys and JWTs are looked for. */
   const visitPlain = (value: unknown, depth: number): unknown => {
-    if (typeof value === 'string') return scrubString(value);
-    if (value === null || typeof value !== 'object') return value;
-    if (depth >= maxDepth) return '[TRUNCATED]';
+    const done = settled(value, depth);
+    if (done !== WALK) return done;
     if (Array.isArray(value)) return value.map((v) => visitPlain(v, depth + 1));
     const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>; // "__proto__" stays a key
-    for (const k in value) {
-      if (!Object.hasOwn(value, k)) continue;
-      const v = (value as Record<string, unknown>)[k];
+    const object = value as Record<string, unknown>;
+    for (const k in object) {
+      if (!Object.hasOwn(object, k)) continue;
+      const v = object[k];
       out[scrubString(k)] = leaf(k, v) ? REDACTED : visitPlain(v, depth + 1);
     }
     return out;
@@ -112,9 +121,8 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
 
   const visit = (value: unknown, nodes: PathNode[], depth: number): unknown => {
     if (nodes.length === 0) return visitPlain(value, depth);
-    if (typeof value === 'string') return scrubString(value);
-    if (value === null || typeof value !== 'object') return value;
-    if (depth >= maxDepth) return '[TRUNCATED]';
+    const done = settled(value, depth);
+    if (done !== WALK) return done;
     if (Array.isArray(value)) {
       const next = nodes.flatMap((n) => [n.children.get('*')].filter((c): c is PathNode => c !== undefined));
       return value.map((v) => visit(v, next, depth + 1));
