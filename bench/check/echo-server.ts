@@ -6,11 +6,12 @@
 import './serving-heap-first.js';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
+import { DEFAULT_LIMITS, grpcServerOptions } from '../../src/server/index.js';
 import { AUTHORIZER_SERVICE } from './client.js';
 import type { ServerMessage, TlsPaths } from './protocol.js';
 
 const { tls, response } = JSON.parse(process.argv[2]!) as { tls: TlsPaths; response: Record<string, unknown> };
-const server = new grpc.Server({ 'grpc.max_receive_message_length': 1024 * 1024, 'grpc.enable_channelz': 0 });
+const server = new grpc.Server(grpcServerOptions(DEFAULT_LIMITS));
 server.addService(AUTHORIZER_SERVICE, {
   Check: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => callback(null, response),
   CheckBatch: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => callback(null, { results: [response] }),

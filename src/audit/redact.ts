@@ -14,6 +14,9 @@ const JWT_SHAPED = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
  */
 const MAY_HOLD_SECRET = /password|passwd|passphrase|secret|token|api[-_]?key|private[-_]?key|access[-_]?key|key"|authorization|cookie|credential|eyJ|\\u/i;
 
+/** How deep a redactor copies unless told otherwise. */
+const DEFAULT_MAX_DEPTH = 32;
+
 /** What {@link createRedactor}'s walk returns for a value it has to go into. */
 const WALK = Symbol('walk');
 
@@ -65,7 +68,7 @@ export function isSecretKey(key: string): boolean {
  * configured paths would change (no secret-looking key, no JWT, nesting shallower than `maxDepth`),
  * so the text can be written as it is without being parsed and copied. True means "maybe".
  */
-export function mayNeedRedaction(jsonText: string, maxDepth = 32): boolean {
+export function mayNeedRedaction(jsonText: string, maxDepth = DEFAULT_MAX_DEPTH): boolean {
   if (MAY_HOLD_SECRET.test(jsonText)) return true;
   // Each level of nesting opens with a brace or bracket (some may sit inside strings: that only errs towards "maybe").
   let opened = 0;
@@ -85,7 +88,7 @@ export function mayNeedRedaction(jsonText: string, maxDepth = 32): boolean {
  */
 export function createRedactor(options: RedactorOptions = {}): Redactor {
   const trie = buildTrie(options.paths ?? []);
-  const maxDepth = options.maxDepth ?? 32;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   // The same few key names recur in every record: their verdicts are remembered (boundedly).
   const secretByKey = new Map<string, boolean>();
   const secret = (key: string): boolean => {

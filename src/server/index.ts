@@ -1,4 +1,4 @@
-export { startServer, type WardenServer } from './start-server.js';
+export { grpcServerOptions, startServer, type WardenServer } from './start-server.js';
 export { readServeConfigFile, SERVE_DEFAULTS, DEFAULT_LIMITS, type ServeConfig, type RequestLimits } from './config.js';
 export { ServiceError, type ServiceErrorCode } from './service-error.js';
 export { toGrpcStatus, type GrpcStatus } from './status-mapping.js';

@@ -1,4 +1,4 @@
-import { Server } from '@grpc/grpc-js';
+import { Server, type ServerOptions } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { pino, type Logger } from 'pino';
@@ -52,6 +52,12 @@ function logReload(logger: Logger, result: ReloadResult): void {
  * await server.close();
  * @throws ServiceError `invalid_config` for unreadable TLS files, a bad listen address or JWT settings
  */
+/** The grpc-js server options Warden serves with (the bench's echo server takes the same). */
+export function grpcServerOptions(limits: RequestLimits): ServerOptions {
+  // Warden serves no channelz service: tracking every call for one would be work for nothing.
+  return { 'grpc.max_receive_message_length': limits.maxMessageBytes, 'grpc.enable_channelz': 0 };
+}
+
 export async function startServer(config: ServeConfig): Promise<WardenServer> {
   const logger = config.logger ?? pino({ level: 'info' }, pino.destination(2));
   const limits: RequestLimits = { ...DEFAULT_LIMITS, ...config.limits };
@@ -99,8 +105,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
   });
   await manager.load();
 
-  // Warden serves no channelz service: tracking every call for one would be work for nothing.
-  const server = new Server({ 'grpc.max_receive_message_length': limits.maxMessageBytes, 'grpc.enable_channelz': 0 });
+  const server = new Server(grpcServerOptions(limits));
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
   const authorizer = rawRequestService(packageDefinition, 'warden.authz.v1.Authorizer');
   const encodeCheckResponse = authorizer.Check!.responseSerialize as (response: unknown) => Buffer;

@@ -9,10 +9,11 @@ test('jobs and results travel through the ring text unchanged, raw bytes and a U
   t.deepEqual(job, { id: 7, connection: '[{"id":"spiffe://a"},"10.0.0.1"]', bytes: Buffer.from([0, 1, 2, 255]) });
   for (const cached of [false, true]) {
     const sent: Decided = { id: 3, kind: 'decided', revision: 'r1', allow: true, reasons: ['ok'], cached, inputJson: '{"action":"read","\u00e9":"\u2603"}', answer, ...(cached ? { ttlLeftMs: 1234 } : {}) };
-    // Only a cached decision's input crosses (see CheckResult): a fresh one's is in the log tail.
+    t.deepEqual(decodeResult(encodeResult(sent)), sent);
+    // The worker sends a fresh decision without its input (see CheckResult): none comes out.
     const fresh: Decided = { ...sent };
     delete fresh.inputJson;
-    t.deepEqual(decodeResult(encodeResult(sent)), cached ? sent : fresh);
+    t.deepEqual(decodeResult(encodeResult(fresh)), fresh);
   }
   t.deepEqual(decodeResult(encodeResult({ id: 4, kind: 'rejected', code: 'invalid_argument', message: 'bad' })), { id: 4, kind: 'rejected', code: 'invalid_argument', message: 'bad' });
 });

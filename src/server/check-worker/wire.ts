@@ -53,7 +53,7 @@ export function encodeResult(result: CheckResult): string {
   if (result.kind !== 'decided') return `${result.id}${SEPARATOR}${JSON.stringify(result)}${SEPARATOR}`;
   const { inputJson, answer, ...rest } = result;
   // JSON texts never hold a raw U+0001; the encoded body may, so it goes last.
-  return `${result.id}${SEPARATOR}${JSON.stringify(rest)}${SEPARATOR}${result.cached ? (inputJson ?? '') : ''}${SEPARATOR}${answer.logTail}${SEPARATOR}${answer.body.toString('latin1')}`;
+  return `${result.id}${SEPARATOR}${JSON.stringify(rest)}${SEPARATOR}${inputJson ?? ''}${SEPARATOR}${answer.logTail}${SEPARATOR}${answer.body.toString('latin1')}`;
 }
 
 /** A copy of `text` that does not share the string it was cut from (concatenation, then flattening). */
@@ -70,9 +70,9 @@ export function decodeResult(line: string): CheckResult {
     if (result.ttlLeftMs === null) result.ttlLeftMs = Infinity;
     const c = line.indexOf(SEPARATOR, b + 1);
     const d = line.indexOf(SEPARATOR, c + 1);
-    // A cached decision's input is kept (recalled by its request's bytes): it gets text of its own,
-    // as a slice would keep the whole line alive (V8 slices share their parent).
-    if (result.cached) result.inputJson = detached(line.slice(b + 1, c));
+    // An input that travels is kept (a cached decision's, recalled by its request's bytes): it gets
+    // text of its own, as a slice would keep the whole line alive (V8 slices share their parent).
+    if (c > b + 1) result.inputJson = detached(line.slice(b + 1, c));
     result.answer = { logTail: line.slice(c + 1, d), body: Buffer.from(line.slice(d + 1), 'latin1') };
   }
   return result;
