@@ -5,4 +5,8 @@ import { tuneHeapForServing } from '../server/serving-heap.js';
 // tuneHeapForServing), so the commands are imported after them.
 if (process.argv[2] === 'serve') tuneHeapForServing();
 const { runCli } = await import('./run-cli.js');
-process.exitCode = await runCli(process.argv.slice(2));
+const code = await runCli(process.argv.slice(2));
+// A server that has stopped (or could not start) ends its process even if a thread is still stuck,
+// e.g. in a write to a stdout nobody reads: it has nothing left to do.
+if (process.argv[2] === 'serve') process.exit(code);
+process.exitCode = code;

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { REGO_VERSION_OPTIONS, regoVersionOf } from './rego-version-flag.js';
 import { servingCompiler } from '../engine/worker-compiler.js';
 import { ensureDevCa } from '../devca/dev-ca.js';
-import { readServeConfigFile, startServer, type ServeConfig } from '../server/index.js';
+import { readServeConfigFile, startServer, RELEASE_STEP_MS, type ServeConfig, type WardenServer } from '../server/index.js';
 import { EXIT, runCommand } from './output.js';
 
 export const SERVE_USAGE =
@@ -64,15 +64,44 @@ export function serveCommand(argv: string[]): Promise<number> {
       ...(values['decision-log'] ? { decisionLog: values['decision-log'] } : {}),
       ...(values.jwks ? { jwt: { jwks: values.jwks, issuer: values['jwt-issuer'], audience: values['jwt-audience'] } } : {}),
     };
-    const server = await startServer(config);
+    let server: WardenServer;
+    try {
+      server = await startServer(config);
+    } catch (e) {
+      await compiler.close();
+      throw e;
+    }
     process.stderr.write(`warden: serving on ${server.address}${server.metricsUrl ? `, metrics at ${server.metricsUrl}` : ''}\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await untilStopSignal(server);
     await server.close();
     await compiler.close();
     return EXIT.ok;
   });
+}
+
+/**
+ * Waits for SIGTERM or SIGINT; meanwhile SIGHUP reloads the policy (certificates are re-read by
+ * their own watcher). After the first stop signal, the process exits once the server has drained,
+ * or at the latest when the drain's bound and a second's grace have passed — even if a thread is
+ * stuck (a decision log writing to a stdout nobody reads); a second stop signal exits at once.
+ */
+async function untilStopSignal(server: WardenServer): Promise<void> {
+  const reload = () => {
+    void server.reload();
+  };
+  process.on('SIGHUP', reload);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+      process.once('SIGINT', () => process.exit(EXIT.failed));
+      process.once('SIGTERM', () => process.exit(EXIT.failed));
+      process.stderr.write(`warden: ${signal}, stopping\n`);
+      setTimeout(() => process.exit(EXIT.ok), server.shutdownTimeoutMs + RELEASE_STEP_MS * 2).unref();
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  process.removeListener('SIGHUP', reload);
 }

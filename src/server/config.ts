@@ -58,6 +58,11 @@ export interface ServeConfig {
    * (default true; false decides everything in-process).
    */
   checkWorker?: boolean;
+  /**
+   * Longest a stop waits for calls in flight before cancelling them (default 5 s); every other
+   * step of a stop is bounded too, so a stop never hangs.
+   */
+  shutdownTimeoutMs?: number;
   /** Watch the policy source and reload on change (default true). */
   watch?: boolean;
   /** Request limits (defaults in {@link RequestLimits}). */
@@ -74,6 +79,7 @@ export const SERVE_DEFAULTS = {
   listen: '127.0.0.1:9191',
   decision: 'warden/authz/decision',
   metrics: '127.0.0.1:9464',
+  shutdownTimeoutMs: 5_000,
 } as const;
 
 /** Defaults of {@link RequestLimits}. */
@@ -87,7 +93,7 @@ export const DEFAULT_LIMITS: RequestLimits = {
   maxDepth: 32,
 };
 
-const KEYS = new Set(['policies', 'bundle', 'listen', 'tls', 'jwt', 'decision', 'envoyDecision', 'metrics', 'decisionLog', 'redactPaths', 'cache', 'checkWorker', 'watch', 'limits']);
+const KEYS = new Set(['policies', 'bundle', 'listen', 'tls', 'jwt', 'decision', 'envoyDecision', 'metrics', 'decisionLog', 'redactPaths', 'cache', 'checkWorker', 'watch', 'limits', 'shutdownTimeoutMs']);
 
 /**
  * Reads a `--config` file (JSON or YAML) holding {@link ServeConfig} fields; flags given on the

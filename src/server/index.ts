@@ -1,4 +1,5 @@
 export { grpcServerOptions, startServer, type WardenServer } from './start-server.js';
+export { Lifecycle, RELEASE_STEP_MS } from './lifecycle.js';
 export { readServeConfigFile, SERVE_DEFAULTS, DEFAULT_LIMITS, type ServeConfig, type RequestLimits } from './config.js';
 export { ServiceError, type ServiceErrorCode } from './service-error.js';
 export { toGrpcStatus, type GrpcStatus } from './status-mapping.js';

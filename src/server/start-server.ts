@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } 
 import { CheckOffload } from './check-worker/check-offload.js';
 import { envoyAuthorizationService } from './envoy-service.js';
 import { loadPackageDefinition, rawRequestService } from './protos.js';
+import { Lifecycle, RELEASE_STEP_MS } from './lifecycle.js';
 import { ServiceError } from './service-error.js';
 import { mtlsCredentials } from './tls.js';
 
@@ -22,9 +23,14 @@ export interface WardenServer {
   readonly metricsUrl: string | undefined;
   readonly engine: Engine;
   readonly metrics: WardenMetrics;
-  /** Reloads the policy now (the watcher does this on change). */
+  /** Longest a stop waits for calls in flight (`shutdownTimeoutMs`). */
+  readonly shutdownTimeoutMs: number;
+  /** Reloads the policy now (the watcher does this on change; `warden serve` on SIGHUP). */
   reload(): Promise<ReloadResult>;
-  /** Stops accepting calls, finishes those in flight, and releases everything. */
+  /**
+   * Stops accepting calls, lets those in flight finish (for at most `shutdownTimeoutMs`), and
+   * releases everything, each step bounded in time. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -40,39 +46,60 @@ function logReload(logger: Logger, result: ReloadResult): void {
   logger.error({ code: e.code, errors: e.details.length > 0 ? e.details : undefined }, `policy reload failed, last good revision keeps serving: ${e.message}`);
 }
 
-/**
- * Starts `warden serve`: loads the policy, then serves `warden.authz.v1.Authorizer`,
- * `envoy.service.auth.v3.Authorization`, `grpc.health.v1.Health` and server reflection on one mTLS
- * port, the metrics endpoint, and the decision log; the policy is watched and reloaded on change.
- * Health is SERVING once a revision is loaded; until then checks fail with UNAVAILABLE.
- *
- * @example
- * const server = await startServer({ listen: '127.0.0.1:0', tls: { cert, key, clientCa }, compiler });
- * console.log(server.address);
- * await server.close();
- * @throws ServiceError `invalid_config` for unreadable TLS files, a bad listen address or JWT settings
- */
 /** The grpc-js server options Warden serves with (the bench's echo server takes the same). */
 export function grpcServerOptions(limits: RequestLimits): ServerOptions {
   // Warden serves no channelz service: tracking every call for one would be work for nothing.
   return { 'grpc.max_receive_message_length': limits.maxMessageBytes, 'grpc.enable_channelz': 0 };
 }
 
+/** A start that cannot serve: what was wrong, for the operator (exit non-zero with it). */
+function refuse(message: string, cause?: unknown): ServiceError {
+  return new ServiceError('invalid_config', message, { cause });
+}
+
+/**
+ * Starts `warden serve`: loads the policy, then serves `warden.authz.v1.Authorizer`,
+ * `envoy.service.auth.v3.Authorization`, `grpc.health.v1.Health` and server reflection on one mTLS
+ * port, the metrics endpoint, and the decision log; the policy is watched and reloaded on change.
+ * It refuses to start — releasing whatever it had started — when it cannot listen, when the policy
+ * cannot be loaded (missing directory or bundle, compile errors, a decision entrypoint the policy
+ * lacks) or the configuration is wrong: a server that is up always has a revision to decide with.
+ * Later reload failures keep the last good revision serving.
+ *
+ * @example
+ * const server = await startServer({ listen: '127.0.0.1:0', tls: { cert, key, clientCa }, compiler });
+ * console.log(server.address);
+ * await server.close();
+ * @throws ServiceError `invalid_config` for unreadable TLS files, a bad or busy listen address,
+ *   JWT settings, or a policy that cannot be served
+ */
 export async function startServer(config: ServeConfig): Promise<WardenServer> {
   const logger = config.logger ?? pino({ level: 'info' }, pino.destination(2));
+  const lifecycle = new Lifecycle(logger);
+  try {
+    return await start(config, logger, lifecycle);
+  } catch (e) {
+    await lifecycle.release();
+    throw e instanceof ServiceError ? e : refuse((e as Error).message ?? String(e), e);
+  }
+}
+
+async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle): Promise<WardenServer> {
   const limits: RequestLimits = { ...DEFAULT_LIMITS, ...config.limits };
   const decision = config.decision ?? SERVE_DEFAULTS.decision;
   const envoyDecision = config.envoyDecision ?? decision;
   const listen = config.listen ?? SERVE_DEFAULTS.listen;
+  const shutdownMs = config.shutdownTimeoutMs ?? SERVE_DEFAULTS.shutdownTimeoutMs;
+
   const tls = mtlsCredentials(config.tls);
-  const { credentials } = tls;
+  lifecycle.hold('TLS certificate watcher', () => tls.close());
 
   let jwt: JwtVerifier | undefined;
   if (config.jwt) {
     try {
       jwt = new JwtVerifier(config.jwt);
     } catch (e) {
-      throw new ServiceError('invalid_config', (e as Error).message, { cause: e });
+      throw refuse((e as Error).message, e);
     }
     // Keys can still arrive later (first token, or unknown kid), so a missing JWKS only warns.
     await jwt.start().catch((e: Error) => logger.warn({ jwks: config.jwt!.jwks }, `JWKS not loaded yet: ${e.message}`));
@@ -85,8 +112,10 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
     typeof destination === 'string'
       ? new OffThreadDecisionLog({ destination, redactPaths: config.redactPaths })
       : new DecisionLog({ destination, redactPaths: config.redactPaths });
+  lifecycle.hold('decision log', () => decisionLog.close());
   const engine = new Engine(config.cache);
   const offload = config.checkWorker === false ? undefined : new CheckOffload({ cache: config.cache ?? {}, limits, decision, onProblem: (message) => logger.warn(message) });
+  if (offload) lifecycle.hold('check worker', () => offload.stop());
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((s) => [s, 'NOT_SERVING' as const])));
 
   const manager = new PolicyManager(engine, {
@@ -95,6 +124,8 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
     entrypoints: [...new Set([decision, envoyDecision])],
     compiler: config.compiler,
     onReload: (result) => {
+      // A first load that fails is not a reload: the start is refused with its reason instead.
+      if (!result.ok && !engine.revision) return;
       logReload(logger, result);
       if (result.ok && result.changed) {
         offload?.serve(result.revision);
@@ -103,7 +134,12 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
       } else if (!result.ok) metrics.recordReloadFailure();
     },
   });
-  await manager.load();
+  lifecycle.hold('policy watcher', () => manager.close());
+  const first = await manager.load();
+  if (!first.ok) {
+    const details = first.error.details.length > 0 ? `\n${first.error.details.join('\n')}` : '';
+    throw refuse(`no policy to serve: ${first.error.message}${details}`, first.error);
+  }
 
   const server = new Server(grpcServerOptions(limits));
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
@@ -114,17 +150,15 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
   server.addService(rawRequestService(packageDefinition, 'envoy.service.auth.v3.Authorization'), envoyAuthorizationService(deps));
   health.addToServer(server);
   new ReflectionService(packageDefinition).addToServer(server);
+  // Calls in flight finish (each decided once, by whoever took it) before the workers and the log go.
+  lifecycle.hold('gRPC server', () => drain(server, shutdownMs), shutdownMs + RELEASE_STEP_MS);
 
   let port: number;
   try {
     await tls.ready;
-    port = await new Promise<number>((resolve, reject) => server.bindAsync(listen, credentials, (err, p) => (err ? reject(err) : resolve(p))));
+    port = await new Promise<number>((resolve, reject) => server.bindAsync(listen, tls.credentials, (err, p) => (err ? reject(err) : resolve(p))));
   } catch (e) {
-    tls.close();
-    offload?.stop();
-    await manager.close();
-    await decisionLog.close();
-    throw new ServiceError('invalid_config', `cannot listen on ${listen}: ${(e as Error).message}`, { cause: e });
+    throw refuse(`cannot listen on ${listen}: ${(e as Error).message}`, e);
   }
   const host = listen.slice(0, listen.lastIndexOf(':'));
 
@@ -134,42 +168,39 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
     try {
       metricsServer = await startMetricsServer(metrics.registry, metricsListen);
     } catch (e) {
-      server.forceShutdown();
-      tls.close();
-      offload?.stop();
-      await manager.close();
-      await decisionLog.close();
-      throw new ServiceError('invalid_config', `cannot serve metrics on ${metricsListen}: ${(e as Error).message}`, { cause: e });
+      throw refuse(`cannot serve metrics on ${metricsListen}: ${(e as Error).message}`, e);
     }
+    const served = metricsServer;
+    lifecycle.hold('metrics endpoint', () => served.close());
   }
   if (config.watch !== false) manager.watch();
   logger.info({ address: `${host}:${port}`, metrics: metricsServer?.url, revision: engine.revision?.id ?? null }, 'warden serving');
 
-  let closing: Promise<void> | undefined;
   return {
     address: `${host}:${port}`,
     port,
     metricsUrl: metricsServer?.url,
     engine,
     metrics,
+    shutdownTimeoutMs: shutdownMs,
     reload: () => manager.load(),
-    close: () =>
-      (closing ??= (async () => {
-        await manager.close();
-        await new Promise<void>((resolve) => {
-          const force = setTimeout(() => {
-            server.forceShutdown();
-            resolve();
-          }, 5_000);
-          server.tryShutdown(() => {
-            clearTimeout(force);
-            resolve();
-          });
-        });
-        tls.close();
-        offload?.stop();
-        await metricsServer?.close();
-        await decisionLog.close();
-      })()),
+    close: async () => {
+      if (!lifecycle.stopping) logger.info({ shutdownMs }, 'warden stopping: draining calls in flight');
+      await lifecycle.release();
+    },
   };
+}
+
+/** Stops taking calls and lets those in flight finish, for at most `ms`; then cancels the rest. */
+function drain(server: Server, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const force = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, ms);
+    server.tryShutdown(() => {
+      clearTimeout(force);
+      resolve();
+    });
+  });
 }
