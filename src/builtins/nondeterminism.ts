@@ -8,11 +8,6 @@ import type { HostBuiltin, HostBuiltinTable } from './host-builtin.js';
 // Threads (the serving thread, the check worker) each load their own copy of this module.
 let touched = false;
 
-/** Records that the current evaluation depends on something besides its input and data. */
-export function noteNondeterministic(): void {
-  touched = true;
-}
-
 /**
  * Whether anything non-deterministic ran since the last call, clearing the record: an engine calls
  * it after each evaluation. Costs one read when nothing did.
