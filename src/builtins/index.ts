@@ -1,4 +1,5 @@
 import { toSdkBuiltins } from './host-builtins.js';
+import { withNondeterminismNoted } from './nondeterminism.js';
 import type { HostBuiltinTable } from './host-builtin.js';
 import { stringsBuiltins } from './strings/index.js';
 import { patternsTimeBuiltins } from './patterns-time/index.js';
@@ -10,5 +11,10 @@ const implementations: HostBuiltinTable = { ...stringsBuiltins, ...patternsTimeB
 /** Every TypeScript builtin, keyed by OPA name. */
 export const builtinImplementations: Readonly<HostBuiltinTable> = implementations;
 
-/** The third argument of `loadPolicy` for Warden-compiled modules (and OPA-built ones). */
-export const hostBuiltins = toSdkBuiltins(implementations);
+/**
+ * The third argument of `loadPolicy` for Warden-compiled modules (and OPA-built ones). Its
+ * non-deterministic builtins record that they ran (see `takeNondeterministic`).
+ */
+export const hostBuiltins = toSdkBuiltins(withNondeterminismNoted(implementations));
+
+export { takeNondeterministic } from './nondeterminism.js';

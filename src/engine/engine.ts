@@ -1,3 +1,4 @@
+import { takeNondeterministic } from '../builtins/index.js';
 import { canonicalJson } from './canonical-json.js';
 import { DecisionCache, type DecisionCacheOptions } from './decision-cache.js';
 import { failedDecision, interpretResultSet, type Decision, type DecisionShape } from './decision.js';
@@ -74,7 +75,10 @@ export class Engine {
 
   /**
    * Decides `input` with `entrypoint` of the serving revision, from the cache when it can. Evaluation
-   * errors, undefined results and wrong shapes become denies that say why (and are not cached).
+   * errors, undefined results and wrong shapes become denies that say why (and are not cached);
+   * neither are decisions whose evaluation called a non-deterministic builtin (`time.now_ns`,
+   * `rand.intn`, `uuid.rfc4122`, `http.send`, `net.lookup_ip_addr`, `opa.runtime`) or read the
+   * clock for a builtin given no time (`io.jwt.decode_verify`, `crypto.x509.parse_and_verify_*`).
    *
    * @throws EngineError `engine_no_revision` when nothing is loaded yet
    */
@@ -86,7 +90,9 @@ export class Engine {
     const hit = serving.cache.get(key);
     if (hit === undefined) {
       const decision = this.evaluate(serving.revision, inputJson, entrypoint, shape);
-      serving.cache.set(key, decision);
+      // A decision that read the clock, drew a random value or asked the network holds for this
+      // moment only: it is never cached, so it is never remembered by request either.
+      if (!takeNondeterministic()) serving.cache.set(key, decision);
       return { decision, revision: serving.revision.id, cached: false, inputJson };
     }
     const ttlLeftMs = serving.cache.ttlLeft(key);

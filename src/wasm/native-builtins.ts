@@ -41,5 +41,12 @@ export const NATIVE_BUILTINS: Record<string, NativeBuiltin> = {
   sprintf: deferring('b_sprintf'),
 };
 
+/**
+ * Builtins whose result differs between calls with the same arguments (OPA's non-deterministic
+ * builtins). None is native: each runs on the host, so the evaluation that calls one is known to
+ * hold only for its moment and its decision is not cached (see src/builtins/nondeterminism.ts).
+ */
+export const NON_DETERMINISTIC: ReadonlySet<string> = new Set(['time.now_ns', 'rand.intn', 'uuid.rfc4122', 'http.send', 'net.lookup_ip_addr', 'opa.runtime']);
+
 /** Prefix of the names under which Warden modules call host builtins (see src/builtins/host-codec.ts). */
 export const HOST_BUILTIN_PREFIX = 'warden/';

@@ -35,7 +35,10 @@ export interface CodegenContext {
 
 const MAX_HOST_ARGS = 4;
 
-/** Builtins whose value OPA keeps for the rest of a query once computed for the same arguments. */
+/**
+ * Builtins whose value OPA keeps for the rest of a query once computed for the same arguments (the
+ * first call in each evaluation still reaches the host, which marks the evaluation non-deterministic).
+ */
 const PER_EVALUATION_BUILTINS = new Set(['rand.intn', 'uuid.rfc4122']);
 
 /** Generates the body of one IR plan (params input, data) or function (its params). */
@@ -337,7 +340,9 @@ export class BodyGenerator {
       this.ctx.hostIds.set(name, id);
     }
     if (args.length === 0) {
-      // time.now_ns, opa.runtime and the like: one value per evaluation, as OPA guarantees.
+      // time.now_ns, opa.runtime and the like: one value per evaluation, as OPA guarantees. The host
+      // is still called once in every evaluation that needs one: that call is how the engine learns
+      // the decision must not be cached (src/builtins/nondeterminism.ts).
       const g = this.ctx.nullaryCacheGlobal(func);
       const tmp = this.fb.newLocal();
       this.fb.globalGet(g).tee(tmp).op(OP.i32Eqz).open(OP.if);

@@ -77,6 +77,31 @@ test('rand.intn gives one value per arguments within an evaluation', async (t) =
   t.is(new Set(result).size, 1);
 });
 
+test('uuid.rfc4122 gives one UUID per key within an evaluation and a new one in the next', async (t) => {
+  const source = 'package t\nq := uuid.rfc4122("k")\np := {"a": q, "b": [uuid.rfc4122("k") | some _ in numbers.range(1, 3)], "other": uuid.rfc4122("j")}\n';
+  const wasm = await compile({ modules: [{ path: 'p.rego', source }], entrypoints: ['t/p'] });
+  const policy = await loadPolicy(wasm, undefined, hostBuiltins);
+  type Uuids = Array<{ result: { a: string; b: string[]; other: string } }>;
+  const [{ result: first }] = policy.evaluate({}, 't/p') as Uuids;
+  const [{ result: second }] = policy.evaluate({}, 't/p') as Uuids;
+  t.deepEqual(first.b, [first.a, first.a, first.a]);
+  t.not(first.other, first.a);
+  t.not(second.a, first.a);
+  t.not(second.other, first.other);
+  t.deepEqual(second.b, [second.a, second.a, second.a]);
+});
+
+test('time.now_ns is one value within an evaluation and read again in the next', async (t) => {
+  const source = 'package t\na := time.now_ns()\np := [a, time.now_ns(), [time.now_ns() | some _ in numbers.range(1, 2)]]\n';
+  const wasm = await compile({ modules: [{ path: 'p.rego', source }], entrypoints: ['t/p'] });
+  const policy = await loadPolicy(wasm, undefined, hostBuiltins);
+  const now = () => (policy.evaluate({}, 't/p') as Array<{ result: [number, number, number[]] }>)[0]!.result;
+  const first = now();
+  t.deepEqual(first, [first[0], first[0], [first[0], first[0]]]);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  t.true(now()[0] > first[0]);
+});
+
 test('errors in rules no entrypoint reaches are still reported, as OPA compiles every rule', async (t) => {
   const source = 'package t\nallow if input.a\nother if { x > 1 }\n';
   const error = await t.throwsAsync(async () => compile({ modules: [{ path: 't.rego', source }], entrypoints: ['t/allow'] }));

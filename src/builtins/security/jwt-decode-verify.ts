@@ -1,4 +1,5 @@
 import type { HostBuiltin } from '../host-builtin.js';
+import { clockMs } from '../nondeterminism.js';
 import type { RegoObject, RegoValue } from '../value.js';
 import { jwsVerify, keysFromCertOrJwk, type VerificationKey } from './jws.js';
 import {
@@ -58,7 +59,7 @@ function parseConstraints(o: RegoObject): Constraints {
         throw new GoError(`unknown token validation constraint: ${key}`);
     }
   }
-  if (c.time === -1) c.time = Date.now() * 1e6;
+  if (c.time === -1) c.time = clockMs() * 1e6;
   const count = (c.keys !== undefined ? 1 : 0) + (c.secret !== '' ? 1 : 0);
   if (count > 1) throw new GoError('duplicate key constraints');
   if (count < 1) throw new GoError('no key constraint');

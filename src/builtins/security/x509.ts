@@ -4,6 +4,7 @@ import { RegoSet, type RegoObject, type RegoValue } from '../value.js';
 import { parseCertificateRequest, parseCertificates, type ParsedCert } from './x509-cert.js';
 import { GoError, fail, objectArg, stdBase64Decode, stringArg, wrapGo } from './operands.js';
 import { pemDecode, pemDecodeAll } from './pem.js';
+import { clockMs } from '../nondeterminism.js';
 
 function withoutUriStrings(json: RegoObject): RegoObject {
   const out: RegoObject = {};
@@ -140,11 +141,12 @@ function parseAndVerify(input: string, opts: VerifyOptions): RegoValue {
 
 export const parseAndVerifyCertificates: HostBuiltin = (x) => {
   const s = stringArg('crypto.x509.parse_and_verify_certificates', x, 1);
-  return parseAndVerify(s, { dnsName: '', now: Date.now(), keyUsages: [] });
+  return parseAndVerify(s, { dnsName: '', now: clockMs(), keyUsages: [] });
 };
 
 function verifyOptions(name: string, o: RegoObject): VerifyOptions {
-  const opts: VerifyOptions = { dnsName: '', now: Date.now(), keyUsages: [] };
+  // The clock is read only when the options name no CurrentTime (see the end).
+  const opts: VerifyOptions = { dnsName: '', now: Number.NaN, keyUsages: [] };
   for (const [k, v] of Object.entries(o)) {
     switch (k) {
       case 'DNSName':
@@ -177,6 +179,7 @@ function verifyOptions(name: string, o: RegoObject): VerifyOptions {
         throw fail(name, 'invalid key option');
     }
   }
+  if (Number.isNaN(opts.now)) opts.now = clockMs();
   return opts;
 }
 

@@ -1,8 +1,7 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { HostBuiltin } from '../host-builtin.js';
 import type { RegoObject } from '../value.js';
 import { failure, integerResult, isInt64, stringArg } from './operands.js';
-import { regoToString } from './rego-format.js';
 
 // semver.* (OPA's internal/semver: optional leading "v", MAJOR.MINOR.PATCH as Go int64s,
 // identifier-checked pre-release and metadata) and uuid.* (google/uuid parsing, v4 generation).
@@ -136,17 +135,9 @@ export const uuidParse: HostBuiltin = (x) => {
   return out;
 };
 
-// One secret per process: uuid.rfc4122 gives one random-looking UUID per key, the same for
-// equal keys (as OPA guarantees within a query), without keeping any state per call.
-const SECRET = randomBytes(32);
-
-export const uuidRfc4122: HostBuiltin = (key) => {
-  const bs = createHmac('sha256', SECRET)
-    .update(regoToString(key ?? null))
-    .digest()
-    .subarray(0, 16);
-  bs[8] = (bs[8]! & 0x3f) | 0x80;
-  bs[6] = (bs[6]! & 0x0f) | 0x40;
-  const h = bs.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-};
+/**
+ * uuid.rfc4122: a fresh random (v4) UUID. OPA gives equal keys one UUID within a query and a new
+ * one in the next: a Warden module memoises the result per key for one evaluation (see
+ * PER_EVALUATION_BUILTINS in src/wasm/plan-codegen.ts), so the host only draws.
+ */
+export const uuidRfc4122: HostBuiltin = () => randomUUID();

@@ -72,7 +72,7 @@ const ARITIES: Record<string, number> = {
 export const DEPRECATED_BUILTINS = new Set(['any', 'all', 're_match', 'net.cidr_overlap', 'set_diff', 'cast_array', 'cast_set', 'cast_string', 'cast_boolean', 'cast_null', 'cast_object']);
 
 /** Builtins whose result differs between calls with the same arguments; never folded or cached. */
-export const NON_DETERMINISTIC = new Set(['time.now_ns', 'rand.intn', 'uuid.rfc4122', 'http.send', 'net.lookup_ip_addr', 'opa.runtime']);
+export { NON_DETERMINISTIC } from '../../wasm/native-builtins.js';
 
 export function builtinArity(name: string): number | undefined {
   return ARITIES[name];
