@@ -56,8 +56,8 @@ function bodyText(http: EnvoyHttpRequest, maxBytes: number): string {
     return http.body;
   }
   if (!http.raw_body) return '';
-  // Base64 holds three bytes in four characters: measured before anything is decoded.
-  if (Math.floor((http.raw_body.length * 3) / 4) - (http.raw_body.endsWith('==') ? 2 : http.raw_body.endsWith('=') ? 1 : 0) > maxBytes) {
+  // Measured before anything is decoded.
+  if (Buffer.byteLength(http.raw_body, 'base64') > maxBytes) {
     throw new EnvoyRequestRejected('body_too_large', `the body is larger than ${maxBytes} bytes`);
   }
   return Buffer.from(http.raw_body, 'base64').toString('utf8');

@@ -75,8 +75,8 @@ function tooLong(value: string | undefined, max: number): boolean {
 function* headerSizes(http: EnvoyHttpRequest): Generator<[number, number]> {
   for (const [k, v] of Object.entries(http.headers ?? {})) yield [k.length, v.length];
   for (const h of http.header_map?.headers ?? []) {
-    // raw_value is base64: the bytes it holds are three quarters of its length.
-    yield [h.key?.length ?? 0, h.value?.length ?? Math.floor(((h.raw_value?.length ?? 0) * 3) / 4)];
+    // raw_value is base64, measured without decoding it.
+    yield [h.key?.length ?? 0, h.value?.length ?? Buffer.byteLength(h.raw_value ?? '', 'base64')];
   }
 }
 
