@@ -1,7 +1,7 @@
 import { parseSpiffeId, IdentityError } from '../identity/index.js';
 import type { RequestLimits } from './config.js';
 import { EnvoyRequestRejected } from './envoy-rejection.js';
-import type { AuthzCheckBatchRequest, AuthzCheckRequest, EnvoyCheckRequest, EnvoyHttpRequest } from './request-types.js';
+import type { AuthzCheckBatchRequest, AuthzCheckRequest, EnvoyCheckRequest } from './request-types.js';
 import { ServiceError } from './service-error.js';
 
 function invalid(message: string): ServiceError {
@@ -71,13 +71,9 @@ function tooLong(value: string | undefined, max: number): boolean {
   return value !== undefined && value.length > max;
 }
 
-/** The name and value length of every header of the request, from both `headers` and `header_map`. */
-function* headerSizes(http: EnvoyHttpRequest): Generator<[number, number]> {
-  for (const [k, v] of Object.entries(http.headers ?? {})) yield [k.length, v.length];
-  for (const h of http.header_map?.headers ?? []) {
-    // raw_value is base64, measured without decoding it.
-    yield [h.key?.length ?? 0, h.value?.length ?? Buffer.byteLength(h.raw_value ?? '', 'base64')];
-  }
+function checkHeader(nameLength: number, valueLength: number, limits: RequestLimits): void {
+  if (nameLength > limits.maxNameLength) throw new EnvoyRequestRejected('header_too_large', `a header name is longer than ${limits.maxNameLength} characters`);
+  if (valueLength > limits.maxValueLength) throw new EnvoyRequestRejected('header_too_large', `a header value is longer than ${limits.maxValueLength} characters`);
 }
 
 /**
@@ -103,8 +99,7 @@ export function validateEnvoyCheck(req: EnvoyCheckRequest, limits: RequestLimits
   if (tooLong(http.host, limits.maxNameLength)) throw new EnvoyRequestRejected('header_too_large', `the host is longer than ${limits.maxNameLength} characters`);
   const headerCount = Object.keys(http.headers ?? {}).length + (http.header_map?.headers?.length ?? 0);
   if (headerCount > limits.maxEntries) throw new EnvoyRequestRejected('header_too_large', `more than ${limits.maxEntries} headers`);
-  for (const [name, value] of headerSizes(http)) {
-    if (name > limits.maxNameLength) throw new EnvoyRequestRejected('header_too_large', `a header name is longer than ${limits.maxNameLength} characters`);
-    if (value > limits.maxValueLength) throw new EnvoyRequestRejected('header_too_large', `a header value is longer than ${limits.maxValueLength} characters`);
-  }
+  for (const [name, value] of Object.entries(http.headers ?? {})) checkHeader(name.length, value.length, limits);
+  // raw_value is base64, measured without decoding it.
+  for (const h of http.header_map?.headers ?? []) checkHeader(h.key?.length ?? 0, h.value?.length ?? Buffer.byteLength(h.raw_value ?? '', 'base64'), limits);
 }

@@ -1,7 +1,10 @@
 import test, { type ExecutionContext } from 'ava';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { LOADER_OPTIONS, SERVED_PROTOS } from '../../src/server/index.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LOADER_OPTIONS, readServeConfigFile, SERVED_PROTOS } from '../../src/server/index.js';
 import { CHANNEL_OPTIONS, startFixture, unary, type Fixture } from './helpers/fixture.js';
 
 type HeaderOption = { header: { key: string; value: string }; append?: { value: boolean } };
@@ -107,6 +110,12 @@ test.serial('with envoy.exposeReasons the reasons are the body and status.messag
   t.is(res.denied_response!.body, 'not granted\n');
   t.truthy(headerMap(res.denied_response!.headers)['x-warden-decision-id']);
   c.close();
+});
+
+test('a config file may set envoy.exposeReasons', (t) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'warden-config-')), 'warden.yaml');
+  writeFileSync(file, 'envoy:\n  exposeReasons: true\nlimits:\n  maxBodyBytes: 4096\n');
+  t.deepEqual(readServeConfigFile(file), { envoy: { exposeReasons: true }, limits: { maxBodyBytes: 4096 } });
 });
 
 test.serial('the Envoy input: subject from source.principal, requester the sidecar, secrets redacted in the log', async (t) => {
