@@ -46,7 +46,8 @@ export function parsePath(pathOnly: string): string[] {
   return pathOnly.replace(/^\/+/, '').split('/').map(decodeSegment);
 }
 
-function peerIdentity(principal: string | undefined): Identity | undefined {
+/** The identity Envoy names in a peer's `principal` (a SPIFFE ID, or kept as it is), vouched for by the requester. */
+export function peerIdentity(principal: string | undefined): Identity | undefined {
   if (!principal) return undefined;
   try {
     return { ...parseSpiffeId(principal), authenticated_by: 'requester' };

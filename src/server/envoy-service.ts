@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { DecisionServiceDeps } from './authorizer-service.js';
 import type { EnvoyOptions } from './config.js';
-import { buildEnvoyInput, type EnvoyInput } from './envoy-input.js';
+import { buildEnvoyInput, peerIdentity, type EnvoyInput } from './envoy-input.js';
 import { clip, envoyRejection, type EnvoyRequestRejected } from './envoy-rejection.js';
 import { envoyResponse, type EnvoyResponseOptions } from './envoy-response.js';
 import { decisionTime } from './decision-time.js';
@@ -36,6 +36,9 @@ function rejectedCheck(rejection: EnvoyRequestRejected, req: EnvoyCheckRequest |
   );
   const reasons = [`request rejected: ${rejection.message}`];
   const http = req?.attributes?.request?.http;
+  const principal = req?.attributes?.source?.principal;
+  // Who sent it, when that can be read safely: the log should say whose request was refused.
+  const subject = principal !== undefined && principal.length <= deps.limits.maxValueLength ? (peerIdentity(principal) ?? null) : null;
   const latency = elapsedMs(state.started);
   state.decisions.push({
     result: 'deny',
@@ -46,7 +49,7 @@ function rejectedCheck(rejection: EnvoyRequestRejected, req: EnvoyCheckRequest |
       time: decisionTime(),
       api: 'envoy',
       requester: state.connection.requester,
-      subject: null,
+      subject,
       action: clip(http?.method, LOGGED_FIELD_LENGTH),
       resource: null,
       source: { ip: clip(req?.attributes?.source?.address?.socket_address?.address, LOGGED_FIELD_LENGTH) },

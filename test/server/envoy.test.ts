@@ -217,6 +217,7 @@ test.serial('a 16 KiB path is a 414 denial, logged cut short', async (t) => {
   const path = '/' + 'a'.repeat(16 * 1024);
   const { line } = await assertRejected(t, fx, () => unary<EnvoyResponse>(c.envoy, 'Check', envoyRequest({ path })), 'path_too_long', 'URITooLong');
   t.true(((line.http as { path: string }).path).length < 400);
+  t.like(line.subject as object, { id: 'spiffe://example.org/ns/shop/sa/orders', authenticated_by: 'requester' }, 'whose request it was');
   c.close();
 });
 

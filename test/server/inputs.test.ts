@@ -1,6 +1,8 @@
 import test from 'ava';
 import { buildAuthzInput, buildEnvoyInput, DEFAULT_LIMITS, EnvoyRequestRejected, envoyResponse, jsonNestingExceeds, parseEnvoyBody, parsePath, parseQuery, peerIp } from '../../src/server/index.js';
 import { validateEnvoyCheck } from '../../src/server/validation.js';
+import { envoyRejection } from '../../src/server/envoy-rejection.js';
+import { ServiceError } from '../../src/server/index.js';
 import type { Identity } from '../../src/identity/index.js';
 import { canonicalCopy, canonicalJson } from '../../src/engine/index.js';
 
@@ -184,6 +186,17 @@ test('Envoy checks: what the client controls is rejected with the status that fi
   t.deepEqual(rejection(check({ ...ok, method: 'M'.repeat(257) })), { reason: 'malformed', httpStatus: 400 });
   t.deepEqual(rejection(check(undefined)), { reason: 'bad_check_request', httpStatus: 403 });
   t.deepEqual(rejection(check(ok, 'spiffe://td/' + 'x'.repeat(8192))), { reason: 'bad_check_request', httpStatus: 403 });
+});
+
+test('whatever breaks while reading an Envoy check is a rejection, never an error left to escape', (t) => {
+  const own = new EnvoyRequestRejected('path_too_long', 'p');
+  t.is(envoyRejection(own), own);
+  t.like(envoyRejection(new ServiceError('invalid_argument', 'context is nested deeper than 64 levels')), { reason: 'bad_check_request', httpStatus: 403, message: 'context is nested deeper than 64 levels' });
+  const bug = new TypeError('x is undefined');
+  const r = envoyRejection(bug);
+  t.like(r, { reason: 'bad_check_request', httpStatus: 403, message: 'the check request could not be read' });
+  t.is(r.cause, bug);
+  t.false(r.message.includes('undefined'), 'a fault of our own is not described to the client');
 });
 
 test('the authorizer input is canonical as built: its JSON does not depend on the order keys arrived in', (t) => {
