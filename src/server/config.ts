@@ -24,7 +24,11 @@ export interface RequestLimits {
   maxEntries: number;
   /** Deepest nesting of `context` and of an Envoy check's JSON body (default 32). */
   maxDepth: number;
-  /** Largest HTTP body of an Envoy check, in bytes (default 1 MiB; larger → denied with HTTP 413). */
+  /**
+   * Largest HTTP body of an Envoy check, in bytes (default 512 KiB; larger → denied with HTTP 413).
+   * Kept below `maxMessageBytes`, so a check carrying a body just over it still arrives to be
+   * denied: a message over `maxMessageBytes` is refused by gRPC itself (RESOURCE_EXHAUSTED).
+   */
   maxBodyBytes: number;
 }
 
@@ -102,7 +106,7 @@ export const DEFAULT_LIMITS: RequestLimits = {
   maxTokenLength: 16384,
   maxEntries: 256,
   maxDepth: 32,
-  maxBodyBytes: 1024 * 1024,
+  maxBodyBytes: 512 * 1024,
 };
 
 const KEYS = new Set(['policies', 'bundle', 'listen', 'tls', 'jwt', 'decision', 'envoyDecision', 'metrics', 'decisionLog', 'redactPaths', 'cache', 'checkWorker', 'watch', 'limits', 'envoy']);

@@ -245,6 +245,12 @@ test.serial('a body over limits.maxBodyBytes is a 413 denial; with exposeReasons
   t.is(res.denied_response!.body, 'request rejected: the body is larger than 1024 bytes\n');
   t.is(res.status.message, 'request rejected: the body is larger than 1024 bytes');
   c.close();
+  // By default the limit (512 KiB) sits below the gRPC message limit (1 MiB), so such a body arrives to be denied.
+  const d = fx.clients(SIDECAR);
+  const big = Buffer.alloc(600 * 1024, 'x').toString('base64');
+  const { line } = await assertRejected(t, fx, () => unary<EnvoyResponse>(d.envoy, 'Check', envoyRequest({ method: 'POST', http: { raw_body: big } })), 'body_too_large', 'PayloadTooLarge');
+  t.deepEqual(line.reasons, ['request rejected: the body is larger than 524288 bytes']);
+  d.close();
 });
 
 test.serial('bytes that are not a CheckRequest, or a CheckRequest without an HTTP request, are a 403 denial, not a gRPC error', async (t) => {
