@@ -7,6 +7,16 @@ export type DecisionApi = 'authorizer' | 'envoy';
 /** Result label of `warden_decisions_total`. */
 export type DecisionResult = 'allow' | 'deny' | 'error';
 
+/**
+ * Reason label of `warden_envoy_rejected_requests_total`: what was wrong with an Envoy check that
+ * was denied without asking the policy. `bad_check_request` is the proxy's side (bytes that are not
+ * a CheckRequest, no HTTP request in it); the others are the downstream client's.
+ */
+export type EnvoyRejectReason = 'body_too_deep' | 'body_too_large' | 'path_too_long' | 'header_too_large' | 'malformed' | 'bad_check_request';
+
+/** Every {@link EnvoyRejectReason}, so each series exists (at 0) from the first scrape. */
+export const ENVOY_REJECT_REASONS: readonly EnvoyRejectReason[] = ['body_too_deep', 'body_too_large', 'path_too_long', 'header_too_large', 'malformed', 'bad_check_request'];
+
 /** A counter that takes what `take` tallied since the last scrape whenever it is read. */
 function tallyCounter(name: string, help: string, registry: Registry, take: () => number): Counter {
   return new Counter({
@@ -23,8 +33,8 @@ function tallyCounter(name: string, help: string, registry: Registry, take: () =
  * Warden's metrics, in a registry of their own (so several servers can run in one process):
  * `warden_decisions_total{api,result}`, `warden_decision_duration_seconds{api}`,
  * `warden_cache_hits_total`, `warden_cache_misses_total`, `warden_policy_reloads_total`,
- * `warden_policy_reload_failures_total`, `warden_policy_revision{revision}` (1 for the serving one)
- * and `warden_policy_revision_loaded_timestamp_seconds`.
+ * `warden_policy_reload_failures_total`, `warden_policy_revision{revision}` (1 for the serving one),
+ * `warden_policy_revision_loaded_timestamp_seconds` and `warden_envoy_rejected_requests_total{reason}`.
  *
  * @example
  * const metrics = new WardenMetrics();
@@ -41,6 +51,7 @@ export class WardenMetrics {
   readonly reloadFailures: Counter;
   readonly revision: Gauge<'revision'>;
   readonly revisionLoadedAt: Gauge;
+  readonly envoyRejections: Counter<'reason'>;
 
   // Per-decision counts are tallied in plain numbers and handed to prom-client when it is scraped
   // (its own inc() validates and hashes labels on every call).
@@ -86,6 +97,13 @@ export class WardenMetrics {
     this.reloadFailures = new Counter({ name: 'warden_policy_reload_failures_total', help: 'Policy revisions that failed to compile or load.', registers });
     this.revision = new Gauge({ name: 'warden_policy_revision', help: 'The serving policy revision (value 1).', labelNames: ['revision'], registers });
     this.revisionLoadedAt = new Gauge({ name: 'warden_policy_revision_loaded_timestamp_seconds', help: 'When the serving revision was loaded.', registers });
+    this.envoyRejections = new Counter({
+      name: 'warden_envoy_rejected_requests_total',
+      help: 'Envoy checks denied without asking the policy because the request was malformed or over a limit, by reason.',
+      labelNames: ['reason'],
+      registers,
+    });
+    for (const reason of ENVOY_REJECT_REASONS) this.envoyRejections.inc({ reason }, 0);
   }
 
   /** Counts one decision and observes its latency. */
@@ -106,6 +124,11 @@ export class WardenMetrics {
     this.revision.reset();
     this.revision.set({ revision }, 1);
     this.revisionLoadedAt.set(Date.now() / 1000);
+  }
+
+  /** Counts an Envoy check denied for what its request holds (see {@link EnvoyRejectReason}). */
+  recordEnvoyRejection(reason: EnvoyRejectReason): void {
+    this.envoyRejections.inc({ reason });
   }
 
   /** Records a revision that did not compile or load. */

@@ -7,7 +7,7 @@ import { EXIT, runCommand } from './output.js';
 
 export const SERVE_USAGE =
   'warden serve [--policies DIR] [--bundle FILE] [--listen HOST:PORT] [--tls-cert F --tls-key F --client-ca F] [--dev] ' +
-  '[--jwks F|URL --jwt-issuer S --jwt-audience S] [--decision PATH] [--envoy-decision PATH] [--metrics HOST:PORT] [--decision-log FILE] [--config FILE] [--v0]';
+  '[--jwks F|URL --jwt-issuer S --jwt-audience S] [--decision PATH] [--envoy-decision PATH] [--envoy-expose-reasons] [--metrics HOST:PORT] [--decision-log FILE] [--config FILE] [--v0]';
 
 /** `warden serve`: the authorization service. `--dev` uses (and creates) the development CA in `.warden/`. */
 export function serveCommand(argv: string[]): Promise<number> {
@@ -27,6 +27,7 @@ export function serveCommand(argv: string[]): Promise<number> {
         'jwt-audience': { type: 'string' },
         decision: { type: 'string' },
         'envoy-decision': { type: 'string' },
+        'envoy-expose-reasons': { type: 'boolean' },
         metrics: { type: 'string' },
         'decision-log': { type: 'string' },
         config: { type: 'string' },
@@ -60,6 +61,7 @@ export function serveCommand(argv: string[]): Promise<number> {
       ...(values.listen ? { listen: values.listen } : {}),
       ...(values.decision ? { decision: values.decision } : {}),
       ...(values['envoy-decision'] ? { envoyDecision: values['envoy-decision'] } : {}),
+      ...(values['envoy-expose-reasons'] ? { envoy: { ...fromFile.envoy, exposeReasons: true } } : {}),
       ...(values.metrics ? { metrics: values.metrics } : {}),
       ...(values['decision-log'] ? { decisionLog: values['decision-log'] } : {}),
       ...(values.jwks ? { jwt: { jwks: values.jwks, issuer: values['jwt-issuer'], audience: values['jwt-audience'] } } : {}),

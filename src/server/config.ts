@@ -5,22 +5,41 @@ import type { PolicyCompiler } from '../engine/index.js';
 import type { JwtVerifierOptions } from '../identity/index.js';
 import { ServiceError } from './service-error.js';
 
-/** Limits that turn malformed or oversized requests into INVALID_ARGUMENT / RESOURCE_EXHAUSTED. */
+/**
+ * Limits that turn malformed or oversized requests into INVALID_ARGUMENT / RESOURCE_EXHAUSTED (the
+ * Warden API), or into a denying `CheckResponse` with an HTTP 4xx (the Envoy API).
+ */
 export interface RequestLimits {
   /** Largest request message, in bytes (default 1 MiB; larger → RESOURCE_EXHAUSTED). */
   maxMessageBytes: number;
   /** Most checks in one CheckBatch (default 100; more → RESOURCE_EXHAUSTED). */
   maxBatchChecks: number;
-  /** Longest action, service or header name (default 256). */
+  /** Longest action, service, HTTP method, host or header name (default 256). */
   maxNameLength: number;
-  /** Longest path, SPIFFE ID or attribute value (default 8 KiB). */
+  /** Longest path, SPIFFE ID, attribute value or HTTP header value (default 8 KiB). */
   maxValueLength: number;
   /** Longest subject token (default 16 KiB). */
   maxTokenLength: number;
   /** Most resource attributes or HTTP headers (default 256). */
   maxEntries: number;
-  /** Deepest nesting of `context` (default 32). */
+  /** Deepest nesting of `context` and of an Envoy check's JSON body (default 32). */
   maxDepth: number;
+  /**
+   * Largest HTTP body of an Envoy check, in bytes (default 512 KiB; larger → denied with HTTP 413).
+   * Kept below `maxMessageBytes`, so a check carrying a body just over it still arrives to be
+   * denied: a message over `maxMessageBytes` is refused by gRPC itself (RESOURCE_EXHAUSTED).
+   */
+  maxBodyBytes: number;
+}
+
+/** How Envoy checks are answered. */
+export interface EnvoyOptions {
+  /**
+   * Put the decision's reasons in the denied response's body and in `status.message`
+   * (`--envoy-expose-reasons`). Default false: the downstream client gets a generic body naming
+   * the decision id, and the reasons stay in the decision log.
+   */
+  exposeReasons?: boolean;
 }
 
 /** `warden serve` configuration: every flag of the CLI, plus what tests and embedders inject. */
@@ -67,6 +86,8 @@ export interface ServeConfig {
   watch?: boolean;
   /** Request limits (defaults in {@link RequestLimits}). */
   limits?: Partial<RequestLimits>;
+  /** How Envoy checks are answered (see {@link EnvoyOptions}). */
+  envoy?: EnvoyOptions;
   /** Compiles Rego; `compile` from `src/rego` in production. */
   compiler?: PolicyCompiler;
   /** Operational log (reloads, errors); default pino at `info` on stderr. */
@@ -91,9 +112,10 @@ export const DEFAULT_LIMITS: RequestLimits = {
   maxTokenLength: 16384,
   maxEntries: 256,
   maxDepth: 32,
+  maxBodyBytes: 512 * 1024,
 };
 
-const KEYS = new Set(['policies', 'bundle', 'listen', 'tls', 'jwt', 'decision', 'envoyDecision', 'metrics', 'decisionLog', 'redactPaths', 'cache', 'checkWorker', 'watch', 'limits', 'shutdownTimeoutMs']);
+const KEYS = new Set(['policies', 'bundle', 'listen', 'tls', 'jwt', 'decision', 'envoyDecision', 'metrics', 'decisionLog', 'redactPaths', 'cache', 'checkWorker', 'watch', 'limits', 'shutdownTimeoutMs', 'envoy']);
 
 /**
  * Reads a `--config` file (JSON or YAML) holding {@link ServeConfig} fields; flags given on the

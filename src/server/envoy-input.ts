@@ -1,4 +1,5 @@
 import { parseSpiffeId, type Identity } from '../identity/index.js';
+import { parseEnvoyBody, parseQuery, type BodyLimits } from './envoy-body.js';
 import { attributeContextToJson } from './proto-json.js';
 import type { EnvoyAttributeContext, EnvoyHttpRequest } from './request-types.js';
 
@@ -45,15 +46,8 @@ export function parsePath(pathOnly: string): string[] {
   return pathOnly.replace(/^\/+/, '').split('/').map(decodeSegment);
 }
 
-/** OPA-Envoy's `parsed_query`: every query parameter with all its values. */
-export function parseQuery(query: string): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  if (query === '') return out;
-  for (const [k, v] of new URLSearchParams(query)) (out[k] ??= []).push(v);
-  return out;
-}
-
-function peerIdentity(principal: string | undefined): Identity | undefined {
+/** The identity Envoy names in a peer's `principal` (a SPIFFE ID, or kept as it is), vouched for by the requester. */
+export function peerIdentity(principal: string | undefined): Identity | undefined {
   if (!principal) return undefined;
   try {
     return { ...parseSpiffeId(principal), authenticated_by: 'requester' };
@@ -62,29 +56,17 @@ function peerIdentity(principal: string | undefined): Identity | undefined {
   }
 }
 
-function parsedBody(http: EnvoyHttpRequest, headers: Record<string, string>): unknown {
-  const body = http.body ? http.body : http.raw_body ? Buffer.from(http.raw_body, 'base64').toString('utf8') : '';
-  if (body === '') return undefined;
-  const type = headers['content-type'] ?? '';
-  if (/^application\/(.+\+)?json/i.test(type)) {
-    try {
-      return JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-  }
-  if (/^application\/x-www-form-urlencoded/i.test(type)) return parseQuery(body);
-  return undefined;
-}
-
 /**
  * Builds `input` for an Envoy check. The sidecar that asks is `requester` (its mTLS identity); the
  * caller Envoy authenticated (`source.principal`) is `subject`; the HTTP method is `action`; the
  * destination principal's service account is `resource.service`. OPA-Envoy's `attributes`,
  * `parsed_path`, `parsed_query`, `parsed_body` and `truncated_body` are included so its policies
- * run unchanged.
+ * run unchanged. The body is read within `limits` (see parseEnvoyBody); the rest of the request is
+ * expected to have passed validateEnvoyCheck.
+ *
+ * @throws EnvoyRequestRejected for a body too large, nested too deep or not parsing as JSON
  */
-export function buildEnvoyInput(attrs: EnvoyAttributeContext, requester: Identity): EnvoyInput {
+export function buildEnvoyInput(attrs: EnvoyAttributeContext, requester: Identity, limits: BodyLimits): EnvoyInput {
   const http = attrs.request?.http ?? {};
   const headers = envoyHeaders(http);
   const fullPath = http.path ?? '';
@@ -93,6 +75,7 @@ export function buildEnvoyInput(attrs: EnvoyAttributeContext, requester: Identit
   const query = q < 0 ? '' : fullPath.slice(q + 1).split('#')[0]!;
   const destination = peerIdentity(attrs.destination?.principal);
   const subject = peerIdentity(attrs.source?.principal);
+  const body = parseEnvoyBody(http, headers, limits);
   const input: EnvoyInput = {
     requester,
     action: http.method ?? '',
@@ -107,11 +90,10 @@ export function buildEnvoyInput(attrs: EnvoyAttributeContext, requester: Identit
     attributes: attributeContextToJson(attrs),
     parsed_path: parsePath(pathOnly),
     parsed_query: parseQuery(query),
-    truncated_body: headers['x-envoy-auth-partial-body'] === 'true',
+    truncated_body: body.truncated,
     version: { encoding: 'protojson', ext_authz: 'v3' },
   };
   if (subject) input.subject = subject;
-  const body = parsedBody(http, headers);
-  if (body !== undefined) input.parsed_body = body;
+  if (body.parsed !== undefined) input.parsed_body = body.parsed;
   return input;
 }

@@ -20,17 +20,32 @@ function headerOptions(headers: Record<string, string | string[]> | undefined): 
   return out;
 }
 
+/** How a denial is worded (see `EnvoyOptions` in config.ts). */
+export interface EnvoyResponseOptions {
+  /** Reasons in the body and `status.message` (default false: a generic text naming the decision id). */
+  exposeReasons?: boolean;
+}
+
+/** What a denied downstream client reads when the reasons are not exposed. */
+export function genericDenial(decisionId: string): string {
+  return `access denied (decision ${decisionId})`;
+}
+
 /**
  * Envoy's `CheckResponse` for a decision. Allowed: status 0 and `ok_response` adding
  * `x-warden-decision-id` (plus any headers the policy set). Denied: status 7 (PERMISSION_DENIED)
- * and `denied_response` with HTTP 403 (or the policy's `http_status`) and the reasons, one per
- * line, as the body (or the policy's `body`).
+ * and `denied_response` with HTTP 403 (or the policy's `http_status`), `x-warden-decision-id`, and
+ * the policy's `body` if it set one, else a generic text/plain body naming the decision id; the
+ * reasons (which may name internal identities and policy wording) stay in the decision log. With
+ * `exposeReasons` the body is the reasons, one per line. `status.message`, which Envoy may log or
+ * forward, follows the same choice: the generic text, or the reasons joined by `; `.
  *
  * @example
  * envoyResponse({ allow: false, reasons: ['not allowed'] }, 'f1c…')
- * // → { status: { code: 7, message: 'not allowed' }, denied_response: { status: { code: 403 }, headers: [...], body: 'not allowed\n' } }
+ * // → { status: { code: 7, message: 'access denied (decision f1c…)' },
+ * //     denied_response: { status: { code: 403 }, headers: [...], body: 'access denied (decision f1c…)\n' } }
  */
-export function envoyResponse(decision: Decision, decisionId: string): EnvoyCheckResponse {
+export function envoyResponse(decision: Decision, decisionId: string, options: EnvoyResponseOptions = {}): EnvoyCheckResponse {
   const idHeader: EnvoyHeaderValueOption = { header: { key: DECISION_ID_HEADER, value: decisionId } };
   const envoy = decision.envoy ?? {};
   if (decision.allow) {
@@ -39,13 +54,17 @@ export function envoyResponse(decision: Decision, decisionId: string): EnvoyChec
     if (envoy.response_headers_to_add) ok.response_headers_to_add = headerOptions(envoy.response_headers_to_add);
     return { status: { code: OK }, ok_response: ok };
   }
-  const body = envoy.body ?? (decision.reasons.length > 0 ? decision.reasons.join('\n') + '\n' : '');
+  // Only `true` exposes: a config file saying "yes" or 1 keeps the reasons private.
+  const expose = options.exposeReasons === true;
+  const generic = genericDenial(decisionId);
+  const ownBody = expose ? (decision.reasons.length > 0 ? decision.reasons.join('\n') + '\n' : '') : `${generic}\n`;
+  const body = envoy.body ?? ownBody;
   const headers = [idHeader, ...headerOptions(envoy.headers)];
   if (envoy.body === undefined && !headers.some((h) => h.header.key.toLowerCase() === 'content-type')) {
     headers.push({ header: { key: 'content-type', value: 'text/plain; charset=utf-8' } });
   }
   return {
-    status: { code: PERMISSION_DENIED, message: decision.reasons.join('; ') },
+    status: { code: PERMISSION_DENIED, message: expose ? decision.reasons.join('; ') : generic },
     denied_response: { status: { code: envoy.http_status ?? 403 }, headers, body },
   };
 }

@@ -145,7 +145,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
   const authorizer = rawRequestService(packageDefinition, 'warden.authz.v1.Authorizer');
   const encodeCheckResponse = authorizer.Check!.responseSerialize as (response: unknown) => Buffer;
-  const deps = { logger, decisionLog, metrics, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, offload };
+  const deps = { logger, decisionLog, metrics, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, offload, envoy: config.envoy };
   server.addService(authorizer, authorizerService(deps));
   server.addService(rawRequestService(packageDefinition, 'envoy.service.auth.v3.Authorization'), envoyAuthorizationService(deps));
   health.addToServer(server);

@@ -1,5 +1,6 @@
 import { parseSpiffeId, IdentityError } from '../identity/index.js';
 import type { RequestLimits } from './config.js';
+import { EnvoyRequestRejected } from './envoy-rejection.js';
 import type { AuthzCheckBatchRequest, AuthzCheckRequest, EnvoyCheckRequest } from './request-types.js';
 import { ServiceError } from './service-error.js';
 
@@ -66,21 +67,39 @@ export function validateAuthzBatch(req: AuthzCheckBatchRequest, limits: RequestL
   checks.forEach((c, i) => validateAuthzCheck(c, limits, `checks[${i}].`));
 }
 
+function tooLong(value: string | undefined, max: number): boolean {
+  return value !== undefined && value.length > max;
+}
+
+function checkHeader(nameLength: number, valueLength: number, limits: RequestLimits): void {
+  if (nameLength > limits.maxNameLength) throw new EnvoyRequestRejected('header_too_large', `a header name is longer than ${limits.maxNameLength} characters`);
+  if (valueLength > limits.maxValueLength) throw new EnvoyRequestRejected('header_too_large', `a header value is longer than ${limits.maxValueLength} characters`);
+}
+
 /**
- * Checks an Envoy `CheckRequest`: attributes with an HTTP request and method, headers within bounds.
+ * Checks an Envoy `CheckRequest`. What the downstream HTTP client controls (method, path, host,
+ * headers) is rejected with the reason and HTTP status that fit: a path over `maxValueLength` is
+ * `path_too_long` (414); a host or header name over `maxNameLength`, a header value over
+ * `maxValueLength` or more than `maxEntries` headers is `header_too_large` (431); a missing or
+ * overlong method is `malformed` (400). A request without `attributes.request.http`, or with a
+ * principal over `maxValueLength`, is the proxy's `bad_check_request` (403). The body is checked
+ * where it is parsed (see parseEnvoyBody).
  *
- * @throws ServiceError `invalid_argument`
+ * @throws EnvoyRequestRejected
  */
 export function validateEnvoyCheck(req: EnvoyCheckRequest, limits: RequestLimits): void {
   const http = req.attributes?.request?.http;
-  if (!http) throw invalid('attributes.request.http is required');
-  checkString(http.method, 'attributes.request.http.method', limits.maxNameLength, true);
-  checkString(http.path, 'attributes.request.http.path', limits.maxValueLength);
-  checkString(http.host, 'attributes.request.http.host', limits.maxNameLength);
-  const headerCount = Object.keys(http.headers ?? {}).length + (http.header_map?.headers?.length ?? 0);
-  if (headerCount > limits.maxEntries) throw invalid(`attributes.request.http has more than ${limits.maxEntries} headers`);
-  for (const k of Object.keys(http.headers ?? {})) {
-    if (k.length > limits.maxNameLength) throw invalid(`attributes.request.http.headers has a name longer than ${limits.maxNameLength} characters`);
+  if (!http) throw new EnvoyRequestRejected('bad_check_request', 'attributes.request.http is required');
+  for (const p of [req.attributes?.source?.principal, req.attributes?.destination?.principal]) {
+    if (tooLong(p, limits.maxValueLength)) throw new EnvoyRequestRejected('bad_check_request', `a principal is longer than ${limits.maxValueLength} characters`);
   }
-  for (const p of [req.attributes?.source?.principal, req.attributes?.destination?.principal]) checkString(p, 'attributes principal', limits.maxValueLength);
+  if (!http.method) throw new EnvoyRequestRejected('malformed', 'the HTTP method is missing');
+  if (tooLong(http.method, limits.maxNameLength)) throw new EnvoyRequestRejected('malformed', `the HTTP method is longer than ${limits.maxNameLength} characters`);
+  if (tooLong(http.path, limits.maxValueLength)) throw new EnvoyRequestRejected('path_too_long', `the path is longer than ${limits.maxValueLength} characters`);
+  if (tooLong(http.host, limits.maxNameLength)) throw new EnvoyRequestRejected('header_too_large', `the host is longer than ${limits.maxNameLength} characters`);
+  const headerCount = Object.keys(http.headers ?? {}).length + (http.header_map?.headers?.length ?? 0);
+  if (headerCount > limits.maxEntries) throw new EnvoyRequestRejected('header_too_large', `more than ${limits.maxEntries} headers`);
+  for (const [name, value] of Object.entries(http.headers ?? {})) checkHeader(name.length, value.length, limits);
+  // raw_value is base64, measured without decoding it.
+  for (const h of http.header_map?.headers ?? []) checkHeader(h.key?.length ?? 0, h.value?.length ?? Buffer.byteLength(h.raw_value ?? '', 'base64'), limits);
 }
