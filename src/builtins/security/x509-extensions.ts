@@ -56,7 +56,7 @@ function parseGeneralNames(value: Buffer, into: SanLists, facts: CertFacts): voi
       const uri = gn.content.toString('latin1');
       const host = uriHost(uri);
       if (host === undefined) throw new X509Rejection(`x509: cannot parse URI "${uri}"`);
-      if (host.length > 0 && !host.startsWith('[') && reverseLabels(host.replace(/:[0-9]*$/, '')) === undefined) {
+      if (host.length > 0 && reverseLabels(host) === undefined) {
         throw new X509Rejection(`x509: cannot parse URI "${uri}": invalid domain`);
       }
       (into.URIs ??= []).push(uri);
@@ -87,6 +87,7 @@ export interface CertFacts {
   inhibitAnyPolicy: number | undefined;
 }
 
+/** The facts of a certificate without extensions. */
 export function emptyFacts(): CertFacts {
   return {
     parseError: undefined,

@@ -54,6 +54,9 @@ export interface CertSpec {
   readonly serial?: string;
 }
 
+// forge has util.bytesFromIP; its type definitions do not declare it.
+const bytesFromIp = (ip: string): string => (forge.util as unknown as { bytesFromIP(ip: string): string }).bytesFromIP(ip);
+
 const ctx = (tag: number, bytes: string): forge.asn1.Asn1 => asn1.create(asn1.Class.CONTEXT_SPECIFIC, tag, false, bytes);
 
 const seq = (items: forge.asn1.Asn1[]): forge.asn1.Asn1 => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
@@ -69,7 +72,7 @@ function generalName(n: NameSpec): forge.asn1.Asn1 {
     return asn1.create(asn1.Class.CONTEXT_SPECIFIC, 4, true, [name]);
   }
   const [ip, prefix] = n.ipRange;
-  const bytes = forge.util.bytesFromIP(ip);
+  const bytes = bytesFromIp(ip);
   const width = bytes.length * 8;
   let mask = '';
   for (let i = 0; i < width; i += 8) mask += String.fromCharCode(Math.max(0, Math.min(8, prefix - i)) === 0 ? 0 : (0xff << (8 - Math.min(8, prefix - i))) & 0xff);

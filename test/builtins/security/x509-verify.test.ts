@@ -81,6 +81,17 @@ test('name constraints: DNS permitted and excluded subtrees, wildcards included'
   t.false(verified(chainVia(excludes, { ...LEAF, dns: ['*.warden.test'] })));
 });
 
+test('name constraints: parse_certificates shows them as the Go Certificate fields', (t) => {
+  const ca = issue({ cn: 'Mid', ca: true, permitted: [{ dns: 'warden.test' }, { ipRange: ['10.0.0.0', 8] }], excluded: [{ email: 'evil.test' }] });
+  const [json] = call('crypto.x509.parse_certificates', ca.pem) as RegoObject[];
+  t.is(json!.PermittedDNSDomainsCritical, true);
+  t.deepEqual(json!.PermittedDNSDomains, ['warden.test']);
+  t.deepEqual(json!.PermittedIPRanges, [{ IP: '10.0.0.0', Mask: '/wAAAA==' }]);
+  t.deepEqual(json!.ExcludedEmailAddresses, ['evil.test']);
+  t.is(json!.ExcludedDNSDomains, null);
+  t.is(json!.UnhandledCriticalExtensions, null);
+});
+
 test('name constraints: IP, URI and email subtrees', (t) => {
   const ip = { cn: 'Mid', ca: true, permitted: [{ ipRange: ['10.0.0.0', 8] as [string, number] }] };
   t.true(verified(chainVia(ip, { ...LEAF, ips: ['10.1.2.3'] })));
