@@ -27,12 +27,19 @@ function certsFromPem(text: string): ParsedCert[] {
   return parseCertificates(Buffer.concat(blocks));
 }
 
-/** OPA's getX509CertsFromString: PEM, base64 of PEM, or base64 of DER. */
-function certsFromString(s: string): ParsedCert[] {
+function decodeCerts(s: string): ParsedCert[] {
   if (s.startsWith('-----BEGIN')) return certsFromPem(s);
   const bytes = stdBase64Decode(s);
   if (bytes.subarray(0, 10).toString('latin1') === '-----BEGIN') return certsFromPem(bytes.toString('latin1'));
   return parseCertificates(bytes);
+}
+
+/** OPA's getX509CertsFromString: PEM, base64 of PEM, or base64 of DER; fails where Go's parser does. */
+function certsFromString(s: string): ParsedCert[] {
+  const certs = decodeCerts(s);
+  const refused = certs.find((c) => c.facts.parseError !== undefined);
+  if (refused !== undefined) throw new GoError(refused.facts.parseError!);
+  return certs;
 }
 
 export const parseCertificatesBuiltin: HostBuiltin = (x) => {

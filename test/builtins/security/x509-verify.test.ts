@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { RegoObject, RegoValue } from '../../../src/builtins/value.js';
-import { call } from './helpers.js';
+import { call, fails } from './helpers.js';
 import { bundle, certificatePolicies, issue, keyOtherThan, octets, opaque, requireExplicitPolicy, type CertSpec, type Issued } from './x509-chains.js';
 
 // Each rule of Go's Certificate.Verify that crypto.x509.parse_and_verify_certificates must follow: a
@@ -195,6 +195,10 @@ test('a certificate Go cannot parse refuses the whole chain', (t) => {
   t.true(verified(chainVia({ cn: 'Mid', ca: true }, { ...LEAF, extra: [twice] })));
   t.false(verified(chainVia({ cn: 'Mid', ca: true }, { ...LEAF, serial: '8f01' })));
   t.true(verified(chainVia({ cn: 'Mid', ca: true }, { ...LEAF, serial: '0f01' })));
+  // parse_certificates fails on them as OPA's does (Go's parser returns an error).
+  const negative = issue({ ...LEAF, serial: '8f01' }).pem;
+  fails(t, 'eval_builtin_error', 'crypto.x509.parse_certificates: x509: negative serial number', 'crypto.x509.parse_certificates', negative);
+  t.is((call('crypto.x509.parse_certificates', issue({ ...LEAF, serial: '0f01' }).pem) as RegoValue[]).length, 1);
 });
 
 test('a leaf that is itself the root is trusted as Go trusts its roots', (t) => {
