@@ -165,6 +165,19 @@ test('signatures: SHA-1 is refused, and a parent must have signed its child', (t
   t.false(verified(bundle(root, mid, issue(LEAF, { ...mid, key: keyOtherThan(mid) }))));
 });
 
+test('chain building stops after 100 signature checks, as Go bounds the work', (t) => {
+  const mid = issue({ cn: 'Mid', ca: true }, root);
+  const leaf = issue(LEAF, mid);
+  // Same name as the real intermediate, other keys: each costs a failed signature check.
+  const decoys: Issued[] = [];
+  while (decoys.length < 100) {
+    const impostor = issue({ cn: 'Mid', ca: true }, { ...root, key: keyOtherThan(root) });
+    decoys.push(impostor);
+  }
+  t.true(verified(bundle(root, mid, ...decoys, leaf)));
+  t.false(verified(bundle(root, ...decoys, mid, leaf)));
+});
+
 test('DNSName follows VerifyHostname: case, trailing dot, wildcards, IPs, never the CN', (t) => {
   const pems = chainVia({ cn: 'Mid', ca: true }, { ...LEAF, dns: ['*.warden.test', 'exact.example'], ips: ['10.1.2.3'] });
   t.true(verified(pems, { DNSName: 'A.Warden.Test.' }));
