@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { RegoObject, RegoValue } from '../value.js';
 import { children, expectSequence, integerValue, oidArcs, readTlv, stringValue, timeValue, type Tlv } from './der.js';
-import { parseExtensions, type SanLists } from './x509-extensions.js';
+import { emptyFacts, parseExtensions, type CertFacts, type SanLists } from './x509-extensions.js';
 
 // Certificates and CSRs decoded into the JSON shape Go's encoding/json gives x509.Certificate and
 // x509.CertificateRequest (which is what OPA returns): []byte as base64, nil slices as null,
@@ -24,11 +24,40 @@ const SIG_ALGS: Record<string, number> = {
   '1.3.101.112': 16,
 };
 
-const PSS_BY_HASH: Record<string, number> = {
-  '2.16.840.1.101.3.4.2.1': 13,
-  '2.16.840.1.101.3.4.2.2': 14,
-  '2.16.840.1.101.3.4.2.3': 15,
+/** RSASSA-PSS by hash OID: Go's algorithm and the one salt length it accepts. */
+const PSS_BY_HASH: Record<string, [number, number]> = {
+  '2.16.840.1.101.3.4.2.1': [13, 32],
+  '2.16.840.1.101.3.4.2.2': [14, 48],
+  '2.16.840.1.101.3.4.2.3': [15, 64],
 };
+
+const MGF1 = '1.2.840.113549.1.1.8';
+
+/** An AlgorithmIdentifier whose parameters are absent or NULL, as Go requires inside PSS parameters. */
+function plainAlgorithm(t: Tlv | undefined): string | undefined {
+  if (t === undefined) return undefined;
+  const [oid, params] = children(t);
+  if (oid === undefined || (params !== undefined && !(params.tag === 5 && params.content.length === 0))) return undefined;
+  return oidText(oid);
+}
+
+/** Go's RSASSA-PSS rules: MGF1 with the message hash, salt as long as the hash, trailer field 1. */
+function pssAlgorithm(params: Tlv | undefined): number {
+  const fields = new Map<number, Tlv>();
+  for (const f of params === undefined ? [] : children(params)) {
+    const inner = children(f)[0];
+    if (f.cls === 2 && inner !== undefined) fields.set(f.tag, inner);
+  }
+  const hash = fields.has(0) ? plainAlgorithm(fields.get(0)) : '1.3.14.3.2.26';
+  const mgf = fields.get(1);
+  const [mgfOid, mgfParams] = mgf === undefined ? [] : children(mgf);
+  const mgfHash = mgf === undefined ? '1.3.14.3.2.26' : mgfOid !== undefined && oidText(mgfOid) === MGF1 ? plainAlgorithm(mgfParams) : undefined;
+  const salt = fields.has(2) ? Number(integerValue(fields.get(2)!)) : 20;
+  const trailer = fields.has(3) ? Number(integerValue(fields.get(3)!)) : 1;
+  const known = hash === undefined ? undefined : PSS_BY_HASH[hash];
+  if (known === undefined || mgfHash !== hash || trailer !== 1 || salt !== known[1]) return 0;
+  return known[0];
+}
 
 const PUBLIC_KEY_ALGS: Record<string, number> = {
   '1.2.840.113549.1.1.1': 1,
@@ -98,9 +127,7 @@ function signatureAlgorithm(algId: Tlv): number {
   const o = oidText(oid);
   if (o === '1.2.840.113549.1.1.10') {
     try {
-      const hashAlg = params === undefined ? undefined : children(params)[0];
-      const hashOid = hashAlg === undefined ? undefined : children(children(hashAlg)[0]!)[0];
-      return hashOid === undefined ? 13 : (PSS_BY_HASH[oidText(hashOid)] ?? 0);
+      return pssAlgorithm(params);
     } catch {
       return 0;
     }
@@ -203,7 +230,30 @@ export interface ParsedCert {
   readonly json: RegoObject;
   readonly rawSubject: Buffer;
   readonly rawIssuer: Buffer;
+  readonly rawSpki: Buffer;
   readonly uris: string[] | null;
+  readonly facts: CertFacts;
+  /** The subject public key where Go parses one (x509.Certificate.PublicKey non-nil). */
+  readonly publicKey: KeyObject | undefined;
+}
+
+const GO_CURVES = new Set(['secp224r1', 'prime256v1', 'secp384r1', 'secp521r1']);
+
+/** The public key as Go's parsePublicKey sees it; records Go's parse errors in `facts`. */
+function goPublicKey(spki: Buffer, alg: number, facts: CertFacts): KeyObject | undefined {
+  if (alg === 0) return undefined;
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+  } catch {
+    facts.parseError ??= 'x509: invalid public key';
+    return undefined;
+  }
+  if (alg === 3 && !GO_CURVES.has(key.asymmetricKeyDetails?.namedCurve ?? '')) {
+    facts.parseError ??= 'x509: unsupported elliptic curve';
+    return undefined;
+  }
+  return key;
 }
 
 /** x509.ParseCertificate (one DER certificate) in Go's JSON shape, with OPA's URIStrings. */
@@ -218,7 +268,7 @@ export function parseCertificate(der: Buffer): ParsedCert {
     i++;
   }
   const serial = tbs[i++]!;
-  i++; // inner signature algorithm
+  const innerSigAlg = tbs[i++]!;
   const issuer = tbs[i++]!;
   const validity = children(tbs[i++]!);
   const subject = tbs[i++]!;
@@ -226,8 +276,13 @@ export function parseCertificate(der: Buffer): ParsedCert {
   let extList: Tlv[] | undefined;
   for (; i < tbs.length; i++) {
     const t = tbs[i]!;
-    if (t.cls === 2 && t.tag === 3) extList = children(children(t)[0]!);
+    // Go reads extensions of version 3 certificates only.
+    if (t.cls === 2 && t.tag === 3 && version === 3) extList = children(children(t)[0]!);
   }
+  const facts = emptyFacts();
+  if (version < 1 || version > 3) facts.parseError = 'x509: invalid version';
+  if (!innerSigAlg.raw.equals(cert[1]!.raw)) facts.parseError ??= "x509: inner and outer signature algorithm identifiers don't match";
+  if (integerValue(serial) < 0n) facts.parseError ??= 'x509: negative serial number';
   const pkAlgOid = children(children(spki)[0]!)[0]!;
   const pkAlg = PUBLIC_KEY_ALGS[oidText(pkAlgOid)] ?? 0;
   const sigBits = cert[2]!.content.subarray(1);
@@ -250,10 +305,19 @@ export function parseCertificate(der: Buffer): ParsedCert {
     ...baseFields(),
   };
   const san: SanLists = { DNSNames: null, EmailAddresses: null, IPAddresses: null, URIs: null };
-  parseExtensions(extList, out, san);
+  parseExtensions(extList, out, san, facts);
   sanFields(out, san);
   out.URIStrings = san.URIs;
-  return { der: der.subarray(0, readTlv(der).next), json: out, rawSubject: subject.raw, rawIssuer: issuer.raw, uris: san.URIs };
+  return {
+    der: der.subarray(0, readTlv(der).next),
+    json: out,
+    rawSubject: subject.raw,
+    rawIssuer: issuer.raw,
+    rawSpki: spki.raw,
+    uris: san.URIs,
+    facts,
+    publicKey: goPublicKey(spki.raw, pkAlg, facts),
+  };
 }
 
 /** x509.ParseCertificates: concatenated DER certificates. */

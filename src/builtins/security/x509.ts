@@ -2,6 +2,7 @@ import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } fr
 import type { HostBuiltin } from '../host-builtin.js';
 import { RegoSet, type RegoObject, type RegoValue } from '../value.js';
 import { parseCertificateRequest, parseCertificates, type ParsedCert } from './x509-cert.js';
+import { verifyChain, type ChainOptions } from './x509-verify.js';
 import { GoError, fail, objectArg, stdBase64Decode, stringArg, wrapGo } from './operands.js';
 import { pemDecode, pemDecodeAll } from './pem.js';
 import { clockMs } from '../nondeterminism.js';
@@ -27,25 +28,25 @@ function certsFromPem(text: string): ParsedCert[] {
   return parseCertificates(Buffer.concat(blocks));
 }
 
-/** OPA's getX509CertsFromString: PEM, base64 of PEM, or base64 of DER. */
-function certsFromString(s: string): ParsedCert[] {
+function decodeCerts(s: string): ParsedCert[] {
   if (s.startsWith('-----BEGIN')) return certsFromPem(s);
   const bytes = stdBase64Decode(s);
   if (bytes.subarray(0, 10).toString('latin1') === '-----BEGIN') return certsFromPem(bytes.toString('latin1'));
   return parseCertificates(bytes);
 }
 
+/** OPA's getX509CertsFromString: PEM, base64 of PEM, or base64 of DER; fails where Go's parser does. */
+function certsFromString(s: string): ParsedCert[] {
+  const certs = decodeCerts(s);
+  const refused = certs.find((c) => c.facts.parseError !== undefined);
+  if (refused !== undefined) throw new GoError(refused.facts.parseError!);
+  return certs;
+}
+
 export const parseCertificatesBuiltin: HostBuiltin = (x) => {
   const s = stringArg('crypto.x509.parse_certificates', x, 1);
   return wrapGo('crypto.x509.parse_certificates', () => certsFromString(s).map((c) => c.json));
 };
-
-interface VerifyOptions {
-  dnsName: string;
-  /** Milliseconds since the epoch. */
-  now: number;
-  keyUsages: number[];
-}
 
 const KEY_USAGE_NAMES: Record<string, number> = {
   KeyUsageAny: 0,
@@ -64,71 +65,7 @@ const KEY_USAGE_NAMES: Record<string, number> = {
   KeyUsageMicrosoftKernelCodeSigning: 13,
 };
 
-function withinValidity(c: ParsedCert, now: number): boolean {
-  return Date.parse(c.json.NotBefore as string) <= now && now <= Date.parse(c.json.NotAfter as string);
-}
-
-function canSign(parent: ParsedCert): boolean {
-  return (parent.json.BasicConstraintsValid === true && parent.json.IsCA === true) || parent.json.Version === 1;
-}
-
-function signedBy(child: ParsedCert, parent: ParsedCert): boolean {
-  if (!child.rawIssuer.equals(parent.rawSubject)) return false;
-  try {
-    return new X509Certificate(child.der).verify(new X509Certificate(parent.der).publicKey);
-  } catch {
-    return false;
-  }
-}
-
-function hostMatches(c: ParsedCert, host: string): boolean {
-  const names = (c.json.DNSNames as string[] | null) ?? [];
-  const h = host.toLowerCase().replace(/\.$/, '');
-  return names.some((n) => {
-    const p = n.toLowerCase();
-    if (p.startsWith('*.')) {
-      const dot = h.indexOf('.');
-      return dot > 0 && h.slice(dot + 1) === p.slice(2);
-    }
-    return p === h;
-  }) || ((c.json.IPAddresses as string[] | null) ?? []).includes(host);
-}
-
-function usageAllowed(c: ParsedCert, wanted: number[]): boolean {
-  if (wanted.includes(0)) return true;
-  const eku = c.json.ExtKeyUsage as number[] | null;
-  if (eku === null && c.json.UnknownExtKeyUsage === null) return true;
-  if ((eku ?? []).includes(0)) return true;
-  return wanted.some((u) => (eku ?? []).includes(u));
-}
-
-/** OPA's verifyX509CertificateChain: first certificate the root, last the leaf, the rest intermediates. */
-function verifyChain(certs: ParsedCert[], opts: VerifyOptions): ParsedCert[] | undefined {
-  if (certs.length < 2) return undefined;
-  const root = certs[0]!;
-  const intermediates = certs.slice(1, -1);
-  const leaf = certs[certs.length - 1]!;
-  if (!withinValidity(leaf, opts.now)) return undefined;
-  if (opts.dnsName !== '' && !hostMatches(leaf, opts.dnsName)) return undefined;
-  const usages = opts.keyUsages.length > 0 ? opts.keyUsages : [1];
-  const search = (chain: ParsedCert[]): ParsedCert[] | undefined => {
-    const cur = chain[chain.length - 1]!;
-    if (signedBy(cur, root) && canSign(root) && withinValidity(root, opts.now)) {
-      return usageAllowed(leaf, usages) ? [...chain, root] : undefined;
-    }
-    if (chain.length > 10) return undefined;
-    for (const parent of intermediates) {
-      if (chain.includes(parent) || !canSign(parent) || !withinValidity(parent, opts.now)) continue;
-      if (!signedBy(cur, parent)) continue;
-      const found = search([...chain, parent]);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  };
-  return search([leaf]);
-}
-
-function parseAndVerify(input: string, opts: VerifyOptions): RegoValue {
+function parseAndVerify(input: string, opts: ChainOptions): RegoValue {
   let certs: ParsedCert[];
   try {
     certs = certsFromString(input);
@@ -141,12 +78,22 @@ function parseAndVerify(input: string, opts: VerifyOptions): RegoValue {
 
 export const parseAndVerifyCertificates: HostBuiltin = (x) => {
   const s = stringArg('crypto.x509.parse_and_verify_certificates', x, 1);
-  return parseAndVerify(s, { dnsName: '', now: clockMs(), keyUsages: [] });
+  return parseAndVerify(s, defaultOptions(clockNanos()));
 };
 
-function verifyOptions(name: string, o: RegoObject): VerifyOptions {
-  // The clock is read only when the options name no CurrentTime (see the end).
-  const opts: VerifyOptions = { dnsName: '', now: Number.NaN, keyUsages: [] };
+/** Now, in nanoseconds; reading it makes the evaluation non-deterministic (never cached). */
+function clockNanos(): bigint {
+  return BigInt(clockMs()) * 1_000_000n;
+}
+
+function defaultOptions(now: bigint): ChainOptions {
+  return { dnsName: '', now, keyUsages: [], maxConstraintComparisons: 0 };
+}
+
+/** OPA's extractVerifyOpts. The clock is read only when the options name no CurrentTime. */
+function verifyOptions(name: string, o: RegoObject): ChainOptions {
+  const opts = defaultOptions(-1n);
+  let timeGiven = false;
   for (const [k, v] of Object.entries(o)) {
     switch (k) {
       case 'DNSName':
@@ -156,11 +103,13 @@ function verifyOptions(name: string, o: RegoObject): VerifyOptions {
       case 'CurrentTime':
         if (typeof v !== 'number' && typeof v !== 'bigint') throw fail(name, "'CurrentTime' should be a number");
         if (typeof v === 'number' && !Number.isInteger(v)) throw fail(name, "'CurrentTime' should be a valid int64 number");
-        opts.now = Number(BigInt(v) / 1_000_000n);
+        opts.now = BigInt(v);
+        timeGiven = true;
         break;
       case 'MaxConstraintComparisons':
         if (typeof v !== 'number' && typeof v !== 'bigint') throw fail(name, "'MaxConstraintComparisons' should be a number");
         if (typeof v === 'number' && !Number.isInteger(v)) throw fail(name, "'MaxConstraintComparisons' should be a valid number");
+        opts.maxConstraintComparisons = Number(v);
         break;
       case 'KeyUsages': {
         const items = Array.isArray(v) ? v : v instanceof RegoSet ? v.items : undefined;
@@ -179,7 +128,7 @@ function verifyOptions(name: string, o: RegoObject): VerifyOptions {
         throw fail(name, 'invalid key option');
     }
   }
-  if (Number.isNaN(opts.now)) opts.now = clockMs();
+  if (!timeGiven) opts.now = clockNanos();
   return opts;
 }
 
