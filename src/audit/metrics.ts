@@ -4,6 +4,10 @@ import { TallyHistogram, type RegisteredMetric } from './tally-histogram.js';
 /** Which API a decision was made for. */
 export type DecisionApi = 'authorizer' | 'envoy';
 
+/** Reason label of `warden_policy_watch_failures_total`. */
+export type WatchFailureReason = 'source_unreadable' | 'watch_error';
+const WATCH_FAILURE_REASONS: readonly WatchFailureReason[] = ['source_unreadable', 'watch_error'];
+
 /** Result label of `warden_decisions_total`. */
 export type DecisionResult = 'allow' | 'deny' | 'error';
 
@@ -23,8 +27,10 @@ function tallyCounter(name: string, help: string, registry: Registry, take: () =
  * Warden's metrics, in a registry of their own (so several servers can run in one process):
  * `warden_decisions_total{api,result}`, `warden_decision_duration_seconds{api}`,
  * `warden_cache_hits_total`, `warden_cache_misses_total`, `warden_policy_reloads_total`,
- * `warden_policy_reload_failures_total`, `warden_policy_revision{revision}` (1 for the serving one)
- * and `warden_policy_revision_loaded_timestamp_seconds`.
+ * `warden_policy_reload_failures_total`, `warden_policy_revision{revision}` (1 for the serving one),
+ * `warden_policy_revision_loaded_timestamp_seconds`, and the policy watcher's
+ * `warden_policy_source_healthy`, `warden_policy_source_checked_timestamp_seconds` and
+ * `warden_policy_watch_failures_total{reason}`.
  *
  * @example
  * const metrics = new WardenMetrics();
@@ -41,6 +47,9 @@ export class WardenMetrics {
   readonly reloadFailures: Counter;
   readonly revision: Gauge<'revision'>;
   readonly revisionLoadedAt: Gauge;
+  readonly sourceHealthy: Gauge;
+  readonly sourceCheckedAt: Gauge;
+  readonly watchFailures: Counter<'reason'>;
 
   // Per-decision counts are tallied in plain numbers and handed to prom-client when it is scraped
   // (its own inc() validates and hashes labels on every call).
@@ -86,6 +95,23 @@ export class WardenMetrics {
     this.reloadFailures = new Counter({ name: 'warden_policy_reload_failures_total', help: 'Policy revisions that failed to compile or load.', registers });
     this.revision = new Gauge({ name: 'warden_policy_revision', help: 'The serving policy revision (value 1).', labelNames: ['revision'], registers });
     this.revisionLoadedAt = new Gauge({ name: 'warden_policy_revision_loaded_timestamp_seconds', help: 'When the serving revision was loaded.', registers });
+    this.sourceHealthy = new Gauge({
+      name: 'warden_policy_source_healthy',
+      help: 'Whether the last look at the policy source could read it (1) or found it gone or unreadable (0; also 0 when it is not watched).',
+      registers,
+    });
+    this.sourceCheckedAt = new Gauge({
+      name: 'warden_policy_source_checked_timestamp_seconds',
+      help: 'When the policy watcher last looked at the source: it should never lag by more than the poll interval.',
+      registers,
+    });
+    this.watchFailures = new Counter({
+      name: 'warden_policy_watch_failures_total',
+      help: 'Policy watcher failures: source_unreadable (the source went missing or unreadable), watch_error (a folder could not be watched; polling continues).',
+      labelNames: ['reason'],
+      registers,
+    });
+    for (const reason of WATCH_FAILURE_REASONS) this.watchFailures.inc({ reason }, 0);
   }
 
   /** Counts one decision and observes its latency. */
@@ -111,5 +137,16 @@ export class WardenMetrics {
   /** Records a revision that did not compile or load. */
   recordReloadFailure(): void {
     this.reloadFailures.inc();
+  }
+
+  /** Records one look at the policy source by the watcher. */
+  recordSourceCheck(healthy: boolean, at: Date): void {
+    this.sourceHealthy.set(healthy ? 1 : 0);
+    this.sourceCheckedAt.set(at.getTime() / 1000);
+  }
+
+  /** Counts a policy watcher failure. */
+  recordWatchFailure(reason: WatchFailureReason): void {
+    this.watchFailures.inc({ reason });
   }
 }
