@@ -1,7 +1,7 @@
 import type { Engine } from './engine.js';
 import { EngineError } from './errors.js';
 import { loadRevision, type PolicySourceOptions } from './policy-loader.js';
-import { PolicyWatcher, type SourceEvent } from './policy-watcher.js';
+import { PolicyWatcher, withDeadline, type SourceEvent } from './policy-watcher.js';
 import type { PolicyRevision } from './revision.js';
 import { SourceFingerprinter } from './source-fingerprint.js';
 
@@ -25,6 +25,9 @@ export interface PolicyManagerOptions extends PolicySourceOptions {
   /** Called with what the watcher sees of the source (heartbeat, unreadable, stale, restored, watch failures). */
   onSourceEvent?: (event: SourceEvent) => void;
 }
+
+/** How long a load waits for the source's fingerprint before loading without one (the next poll reloads). */
+const SNAPSHOT_DEADLINE_MS = 10_000;
 
 function asEngineError(e: unknown): EngineError {
   if (e instanceof EngineError) return e;
@@ -78,7 +81,7 @@ export class PolicyManager {
   private async loadOnce(): Promise<ReloadResult> {
     let result: ReloadResult;
     // Taken before reading, so a change made during the load is a difference the next poll sees.
-    this.loadedDigest = await this.fingerprinter.snapshot().then(
+    this.loadedDigest = await withDeadline(this.fingerprinter.snapshot(), SNAPSHOT_DEADLINE_MS).then(
       (s) => s.digest,
       () => undefined,
     );

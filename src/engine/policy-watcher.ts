@@ -53,6 +53,19 @@ function asEngineError(e: unknown): EngineError {
 }
 
 /**
+ * `work`, or an `engine_policy_files` error if it has not settled within `ms`: a look at a source on a
+ * hung file system must end, or every later look would queue behind it.
+ */
+export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EngineError('engine_policy_files', `policy source did not answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
  * Keeps a policy source under watch without depending on inodes: it fingerprints the source's content
  * every `pollIntervalMs` and starts a reload when it differs from what was last loaded, so in-place
  * writes, files renamed over, folders deleted and recreated and symlink swaps are all seen within one
@@ -134,7 +147,7 @@ export class PolicyWatcher {
   private async checkOnce(): Promise<void> {
     let snapshot: SourceSnapshot;
     try {
-      snapshot = await this.withTimeout(this.options.snapshot());
+      snapshot = await withDeadline(this.options.snapshot(), this.checkTimeoutMs);
     } catch (e) {
       if (this.closed) return;
       this.sourceDown(asEngineError(e));
@@ -150,18 +163,6 @@ export class PolicyWatcher {
     this.emit({ kind: 'checked', at: new Date(), healthy: true });
     if (snapshot.digest !== this.options.loadedDigest()) this.options.reload();
     if (this.options.events !== false) this.arm(snapshot.directories);
-  }
-
-  private withTimeout<T>(work: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new EngineError('engine_policy_files', `policy source did not answer within ${this.checkTimeoutMs} ms`)),
-        this.checkTimeoutMs,
-      );
-      timer.unref();
-    });
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
   }
 
   private sourceDown(error: EngineError): void {
