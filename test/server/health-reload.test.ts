@@ -120,6 +120,12 @@ test('a policy directory that disappears: the last good revision answers, the ou
   }
 });
 
+test('a poll interval that is not positive is invalid_config', async (t) => {
+  const e = await t.throwsAsync<Error & { code?: string }>(startFixture({ config: { policyPollIntervalMs: 0 } }));
+  t.is(e?.code, 'invalid_config');
+  t.regex(e?.message ?? '', /pollIntervalMs must be a positive number/);
+});
+
 test('reflection lists the served services', async (t) => {
   const fx = await startFixture();
   try {
