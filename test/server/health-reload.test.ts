@@ -74,10 +74,11 @@ test('a policy change is swapped in within 2 s with an empty cache; a broken one
 });
 
 test('a policy directory that disappears: the last good revision answers, the outage is logged, counted and NOT_SERVING after the grace', async (t) => {
-  const fx = await startFixture({ config: { policySourceGraceMs: 1500 } });
+  const fx = await startFixture({ config: { policySourceGraceMs: 2500 } });
   try {
     const c = fx.clients();
     const rev1 = fx.server.engine.revision!.id;
+    t.is(await healthOf(c), 'SERVING', 'connected before the clock starts');
     let text = '';
     for (const end = Date.now() + 3000; Date.now() < end && !/^warden_policy_source_healthy 1$/m.test(text); ) text = await metricsText(fx.server.metricsUrl!);
     t.regex(text, /^warden_policy_source_healthy 1$/m);
@@ -99,7 +100,7 @@ test('a policy directory that disappears: the last good revision answers, the ou
     const checkedAt = Number(/^warden_policy_source_checked_timestamp_seconds (\S+)$/m.exec(text)?.[1]);
     t.true(Date.now() / 1000 - checkedAt < 3, 'the poller keeps looking while the source is gone');
 
-    await waitFor(() => fx.opsLog.find((l) => String(l.msg).includes('health is NOT_SERVING until it returns')), 4000);
+    await waitFor(() => fx.opsLog.find((l) => String(l.msg).includes('health is NOT_SERVING until it returns')), 6000);
     t.is(await healthOf(c), 'NOT_SERVING');
     t.is(await healthOf(c, 'warden.authz.v1.Authorizer'), 'NOT_SERVING');
     t.is((await unary<CheckResponse>(c.authz, 'Check', { action: 'read' })).policy_revision, rev1, 'the last good revision still answers');
