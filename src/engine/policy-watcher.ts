@@ -67,9 +67,9 @@ export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 
 /**
  * Keeps a policy source under watch without depending on inodes: it fingerprints the source's content
- * every `pollIntervalMs` and starts a reload when it differs from what was last loaded, so in-place
- * writes, files renamed over, folders deleted and recreated and symlink swaps are all seen within one
- * interval. Folder watches (re-armed whenever a folder's inode changes) only make that sooner. A
+ * every `pollIntervalMs` and starts a reload when it differs from what was last loaded (and has
+ * settled), so in-place writes, files renamed over, folders deleted and recreated and symlink swaps
+ * are all seen within one interval and a debounce. Folder watches (re-armed whenever a folder's inode changes) only make that sooner. A
  * source that is gone, unreadable, or does not answer within `checkTimeoutMs` is reported, never
  * waited on; it is looked at again on every poll and reloaded when it returns. Timers and watches
  * never keep the process alive, and {@link PolicyWatcher.close} stops them all.
@@ -93,6 +93,8 @@ export class PolicyWatcher {
   private checking: Promise<void> | undefined;
   private again = false;
   private down: { since: number; stale: boolean } | undefined;
+  /** A changed digest seen once, waiting to be seen again before it is loaded. */
+  private settling: { digest: string; since: number } | undefined;
   private closed = false;
 
   /** @throws EngineError `engine_invalid_config` for an interval, debounce, grace or timeout that is not positive */
@@ -161,8 +163,28 @@ export class PolicyWatcher {
       this.emit({ kind: 'restored', downMs });
     }
     this.emit({ kind: 'checked', at: new Date(), healthy: true });
-    if (snapshot.digest !== this.options.loadedDigest()) this.options.reload();
+    this.reloadWhenSettled(snapshot.digest);
     if (this.options.events !== false) this.arm(snapshot.directories);
+  }
+
+  /**
+   * Reloads once the changed source has looked the same twice, `debounceMs` apart, so a folder caught
+   * mid-copy is not served half old and half new; a source that keeps changing is reloaded anyway
+   * once its first change is a poll interval old, which keeps the bound on how late a change is seen.
+   */
+  private reloadWhenSettled(digest: string): void {
+    if (digest === this.options.loadedDigest()) {
+      this.settling = undefined;
+      return;
+    }
+    const now = Date.now();
+    if (this.settling && (this.settling.digest === digest || now - this.settling.since >= this.pollIntervalMs)) {
+      this.settling = undefined;
+      this.options.reload();
+      return;
+    }
+    this.settling = { digest, since: this.settling?.since ?? now };
+    this.schedule();
   }
 
   private sourceDown(error: EngineError): void {

@@ -52,7 +52,7 @@ test('a source that never answers is reported unreadable after the check timeout
   hang = false;
   await until(() => kinds().includes('restored'));
   t.deepEqual(kinds(), ['unreadable', 'restored']);
-  t.true(state.reloads >= 1, 'a source that answers again with other content is reloaded');
+  t.true(await until(() => state.reloads >= 1), 'a source that answers again with other content is reloaded');
 });
 
 test('a source unreadable for longer than the grace is stale until it returns; an unchanged one is not reloaded', async (t) => {
@@ -86,6 +86,27 @@ test('a digest that differs from the loaded one starts a reload; close stops pol
   const looks = state.looks;
   await sleep(200);
   t.is(state.looks, looks, 'no look after close');
+});
+
+test('a change is loaded once it has settled: seen twice, a debounce apart; one that keeps changing is loaded within a poll interval', async (t) => {
+  let digest = 'd1';
+  const settled = scripted(() => Promise.resolve(snapshot(digest)), { pollIntervalMs: 60_000, debounceMs: 50 });
+  t.teardown(() => settled.watcher.close());
+  settled.watcher.start();
+  await until(() => settled.state.looks >= 1);
+  digest = 'd2';
+  await settled.watcher.check();
+  t.is(settled.state.reloads, 0, 'a change seen once may be a copy in progress');
+  t.true(await until(() => settled.state.reloads === 1), 'the debounced second look loads it');
+  t.is(settled.state.looks, 3);
+
+  let n = 0;
+  const churn = scripted(() => Promise.resolve(snapshot(`c${n++}`)), { pollIntervalMs: 200, debounceMs: 50 });
+  t.teardown(() => churn.watcher.close());
+  const started = Date.now();
+  churn.watcher.start();
+  t.true(await until(() => churn.state.reloads >= 1));
+  t.true(Date.now() - started < 1000, 'a source that never settles is still loaded');
 });
 
 test('a folder that cannot be watched is reported once, and polling still reloads', async (t) => {
