@@ -2,5 +2,5 @@ export { createRedactor, isSecretKey, mayNeedRedaction, REDACTED, type Redactor,
 export { DecisionLog, type DecisionLogOptions, type DecisionRecord, type DecisionSink } from './decision-log.js';
 export { OffThreadDecisionLog } from './off-thread-decision-log.js';
 export { recordJsonWith, recordTail, type RecordCall, type RecordConstants } from './record-json.js';
-export { WardenMetrics, ENVOY_REJECT_REASONS, type DecisionApi, type DecisionResult, type EnvoyRejectReason } from './metrics.js';
+export { WardenMetrics, ENVOY_REJECT_REASONS, type DecisionApi, type DecisionResult, type EnvoyRejectReason, type WatchFailureReason } from './metrics.js';
 export { startMetricsServer, splitHostPort, type MetricsServer } from './metrics-server.js';

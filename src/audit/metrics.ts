@@ -4,6 +4,10 @@ import { TallyHistogram, type RegisteredMetric } from './tally-histogram.js';
 /** Which API a decision was made for. */
 export type DecisionApi = 'authorizer' | 'envoy';
 
+/** Reason label of `warden_policy_watch_failures_total`. */
+export type WatchFailureReason = 'source_unreadable' | 'watch_error';
+const WATCH_FAILURE_REASONS: readonly WatchFailureReason[] = ['source_unreadable', 'watch_error'];
+
 /** Result label of `warden_decisions_total`. */
 export type DecisionResult = 'allow' | 'deny' | 'error';
 
@@ -34,7 +38,9 @@ function tallyCounter(name: string, help: string, registry: Registry, take: () =
  * `warden_decisions_total{api,result}`, `warden_decision_duration_seconds{api}`,
  * `warden_cache_hits_total`, `warden_cache_misses_total`, `warden_policy_reloads_total`,
  * `warden_policy_reload_failures_total`, `warden_policy_revision{revision}` (1 for the serving one),
- * `warden_policy_revision_loaded_timestamp_seconds` and `warden_envoy_rejected_requests_total{reason}`.
+ * `warden_policy_revision_loaded_timestamp_seconds`, `warden_envoy_rejected_requests_total{reason}`, and the policy watcher's
+ * `warden_policy_source_healthy`, `warden_policy_source_checked_timestamp_seconds` and
+ * `warden_policy_watch_failures_total{reason}`.
  *
  * @example
  * const metrics = new WardenMetrics();
@@ -52,6 +58,9 @@ export class WardenMetrics {
   readonly revision: Gauge<'revision'>;
   readonly revisionLoadedAt: Gauge;
   readonly envoyRejections: Counter<'reason'>;
+  readonly sourceHealthy: Gauge;
+  readonly sourceCheckedAt: Gauge;
+  readonly watchFailures: Counter<'reason'>;
 
   // Per-decision counts are tallied in plain numbers and handed to prom-client when it is scraped
   // (its own inc() validates and hashes labels on every call).
@@ -104,6 +113,23 @@ export class WardenMetrics {
       registers,
     });
     for (const reason of ENVOY_REJECT_REASONS) this.envoyRejections.inc({ reason }, 0);
+    this.sourceHealthy = new Gauge({
+      name: 'warden_policy_source_healthy',
+      help: 'Whether the last look at the policy source could read it (1) or found it gone or unreadable (0; also 0 when it is not watched).',
+      registers,
+    });
+    this.sourceCheckedAt = new Gauge({
+      name: 'warden_policy_source_checked_timestamp_seconds',
+      help: 'When the policy watcher last looked at the source: it should never lag by more than the poll interval.',
+      registers,
+    });
+    this.watchFailures = new Counter({
+      name: 'warden_policy_watch_failures_total',
+      help: 'Policy watcher failures: source_unreadable (the source went missing or unreadable), watch_error (a folder could not be watched; polling continues).',
+      labelNames: ['reason'],
+      registers,
+    });
+    for (const reason of WATCH_FAILURE_REASONS) this.watchFailures.inc({ reason }, 0);
   }
 
   /** Counts one decision and observes its latency. */
@@ -134,5 +160,16 @@ export class WardenMetrics {
   /** Records a revision that did not compile or load. */
   recordReloadFailure(): void {
     this.reloadFailures.inc();
+  }
+
+  /** Records one look at the policy source by the watcher. */
+  recordSourceCheck(healthy: boolean, at: Date): void {
+    this.sourceHealthy.set(healthy ? 1 : 0);
+    this.sourceCheckedAt.set(at.getTime() / 1000);
+  }
+
+  /** Counts a policy watcher failure. */
+  recordWatchFailure(reason: WatchFailureReason): void {
+    this.watchFailures.inc({ reason });
   }
 }

@@ -23,6 +23,19 @@ export class PolicyFilesError extends Error {
 
 const DATA_FILES = new Set(['data.json', 'data.yaml', 'data.yml']);
 
+/** The file at a policy directory's root whose `rego_version` fields {@link loadPolicyFiles} applies. */
+export const MANIFEST_FILE = '.manifest';
+
+/** True for an entry {@link loadPolicyFiles} skips while walking a directory (dot files and folders). */
+export function isHiddenEntry(name: string): boolean {
+  return name.startsWith('.');
+}
+
+/** True for a file name {@link loadPolicyFiles} reads inside a directory: `*.rego` and `data.{json,yaml,yml}`. */
+export function isPolicyFileName(name: string): boolean {
+  return name.endsWith('.rego') || DATA_FILES.has(name);
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -59,7 +72,7 @@ export function parseDataFile(name: string, text: string, file: string): unknown
 
 function walk(dir: string, out: string[]): void {
   for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith('.')) continue;
+    if (isHiddenEntry(name)) continue;
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p, out);
     else out.push(p);
@@ -88,7 +101,7 @@ export function loadPolicyFiles(roots: string[]): PolicyFiles {
         mountData(result.data, mount, parseDataFile(name, readFileSync(file, 'utf8'), file), file);
       }
     }
-    const manifestFile = join(root, '.manifest');
+    const manifestFile = join(root, MANIFEST_FILE);
     if (isDir && existsSync(manifestFile)) {
       const manifest = parseDataFile('.manifest.json', readFileSync(manifestFile, 'utf8'), manifestFile) as RegoVersionFields;
       const fromRoot = applyRegoVersions(result.modules.slice(modulesBefore), manifest ?? {}, (p) => relative(root, p).split(sep).join('/'));

@@ -1,9 +1,9 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
 import type { Engine } from './engine.js';
 import { EngineError } from './errors.js';
 import { loadRevision, type PolicySourceOptions } from './policy-loader.js';
+import { PolicyWatcher, withDeadline, type SourceEvent } from './policy-watcher.js';
 import type { PolicyRevision } from './revision.js';
+import { SourceFingerprinter } from './source-fingerprint.js';
 
 /** What happened on one (re)load. */
 export type ReloadResult =
@@ -14,9 +14,20 @@ export type ReloadResult =
 export interface PolicyManagerOptions extends PolicySourceOptions {
   /** Quiet time after the last file event before a reload starts (default 100 ms). */
   debounceMs?: number;
+  /** How often the watched source is fingerprinted (default 1000 ms): the bound on how late a change is seen. */
+  pollIntervalMs?: number;
+  /** How long the watched source may stay gone or unreadable before a `stale` event (default 30 s; false: never). */
+  sourceGraceMs?: number | false;
+  /** Also watch folders for change events, to reload before the next poll (default true). */
+  watchEvents?: boolean;
   /** Called after every load attempt, successful or not. */
   onReload?: (result: ReloadResult) => void;
+  /** Called with what the watcher sees of the source (heartbeat, unreadable, stale, restored, watch failures). */
+  onSourceEvent?: (event: SourceEvent) => void;
 }
+
+/** How long a load waits for the source's fingerprint before loading without one (the next poll reloads). */
+const SNAPSHOT_DEADLINE_MS = 10_000;
 
 function asEngineError(e: unknown): EngineError {
   if (e instanceof EngineError) return e;
@@ -25,9 +36,9 @@ function asEngineError(e: unknown): EngineError {
 
 /**
  * Loads the policy into an {@link Engine} and keeps it current: the directory (or bundle file) is
- * watched, and a change is compiled and loaded beside the serving revision, then swapped in.
- * A revision that fails keeps the last good one serving. Reloads never overlap: changes that arrive
- * during one are picked up by exactly one more.
+ * watched by content (see {@link PolicyWatcher}), and a change is compiled and loaded beside the
+ * serving revision, then swapped in. A revision that fails, or a source that is gone, keeps the last
+ * good one serving. Reloads never overlap: changes that arrive during one are picked up by exactly one more.
  *
  * @example
  * const manager = new PolicyManager(engine, { policies: 'policies/', entrypoints, compiler, onReload: log });
@@ -37,8 +48,10 @@ function asEngineError(e: unknown): EngineError {
 export class PolicyManager {
   private readonly engine: Engine;
   private readonly options: PolicyManagerOptions;
-  private watcher: FSWatcher | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly fingerprinter: SourceFingerprinter;
+  private watcher: PolicyWatcher | undefined;
+  /** The source's digest when the last load started reading it: the watcher reloads when it differs. */
+  private loadedDigest: string | undefined;
   private running: Promise<ReloadResult> | undefined;
   private pending = false;
   private closed = false;
@@ -46,6 +59,7 @@ export class PolicyManager {
   constructor(engine: Engine, options: PolicyManagerOptions) {
     this.engine = engine;
     this.options = options;
+    this.fingerprinter = new SourceFingerprinter(options);
   }
 
   /** Loads a revision now and swaps it in if it differs from the serving one. */
@@ -66,6 +80,11 @@ export class PolicyManager {
 
   private async loadOnce(): Promise<ReloadResult> {
     let result: ReloadResult;
+    // Taken before reading, so a change made during the load is a difference the next poll sees.
+    this.loadedDigest = await withDeadline(this.fingerprinter.snapshot(), SNAPSHOT_DEADLINE_MS).then(
+      (s) => s.digest,
+      () => undefined,
+    );
     try {
       const revision = await loadRevision(this.options);
       const current = this.engine.revision;
@@ -83,42 +102,36 @@ export class PolicyManager {
     return result;
   }
 
-  /** Starts watching the policy source; a change triggers a debounced {@link load}. */
+  /**
+   * Starts watching the policy source: it is fingerprinted every `pollIntervalMs` (and on folder
+   * events), and a difference from what was last loaded triggers a {@link load}.
+   *
+   * @throws EngineError `engine_invalid_config` for a poll interval, debounce or grace that is not positive
+   */
   watch(): void {
     if (this.watcher || this.closed) return;
-    const target = this.options.bundle ?? this.options.policies;
-    if (!target) return;
-    const onEvent = () => {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        void this.load();
-      }, this.options.debounceMs ?? 100);
-    };
-    try {
-      if (this.options.bundle) {
-        // Watch the folder: bundles are usually replaced by rename, which a file watch would miss.
-        const name = basename(this.options.bundle);
-        this.watcher = watch(dirname(resolve(this.options.bundle)), (_event, file) => {
-          if (file === null || file === name) onEvent();
-        });
-      } else {
-        this.watcher = watch(target, { recursive: true }, onEvent);
-      }
-      this.watcher.on('error', () => {
-        this.watcher?.close();
-        this.watcher = undefined;
-      });
-      this.watcher.unref();
-    } catch {
-      this.watcher = undefined;
-    }
+    if (!(this.options.bundle ?? this.options.policies)) return;
+    this.watcher = new PolicyWatcher({
+      snapshot: () => this.fingerprinter.snapshot(),
+      loadedDigest: () => this.loadedDigest,
+      reload: () => void this.load(),
+      pollIntervalMs: this.options.pollIntervalMs,
+      debounceMs: this.options.debounceMs,
+      graceMs: this.options.sourceGraceMs,
+      events: this.options.watchEvents,
+      onEvent: this.options.onSourceEvent,
+    });
+    this.watcher.start();
+  }
+
+  /** True while the watched source has been gone or unreadable for longer than `sourceGraceMs`. */
+  get sourceStale(): boolean {
+    return this.watcher?.stale ?? false;
   }
 
   /** Stops watching; a reload in progress finishes but swaps nothing in. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
     this.watcher?.close();
     this.watcher = undefined;
     await this.running?.catch(() => undefined);

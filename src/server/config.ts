@@ -84,6 +84,13 @@ export interface ServeConfig {
   shutdownTimeoutMs?: number;
   /** Watch the policy source and reload on change (default true). */
   watch?: boolean;
+  /** How often the watched policy source is fingerprinted, in ms (default 1000): the bound on how late a change is seen. */
+  policyPollIntervalMs?: number;
+  /**
+   * How long the watched policy source may stay gone or unreadable before health turns NOT_SERVING,
+   * in ms (default 30000; `false`: never). The last good revision keeps answering either way.
+   */
+  policySourceGraceMs?: number | false;
   /** Request limits (defaults in {@link RequestLimits}). */
   limits?: Partial<RequestLimits>;
   /** How Envoy checks are answered (see {@link EnvoyOptions}). */
@@ -115,7 +122,7 @@ export const DEFAULT_LIMITS: RequestLimits = {
   maxBodyBytes: 512 * 1024,
 };
 
-const KEYS = new Set(['policies', 'bundle', 'listen', 'tls', 'jwt', 'decision', 'envoyDecision', 'metrics', 'decisionLog', 'redactPaths', 'cache', 'checkWorker', 'watch', 'limits', 'shutdownTimeoutMs', 'envoy']);
+const KEYS = new Set(['policies', 'bundle', 'listen', 'tls', 'jwt', 'decision', 'envoyDecision', 'metrics', 'decisionLog', 'redactPaths', 'cache', 'checkWorker', 'watch', 'policyPollIntervalMs', 'policySourceGraceMs', 'limits', 'shutdownTimeoutMs', 'envoy']);
 
 /**
  * Reads a `--config` file (JSON or YAML) holding {@link ServeConfig} fields; flags given on the

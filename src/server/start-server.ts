@@ -3,7 +3,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { pino, type Logger } from 'pino';
 import { DecisionLog, OffThreadDecisionLog, startMetricsServer, WardenMetrics, type MetricsServer } from '../audit/index.js';
-import { Engine, PolicyManager, type ReloadResult } from '../engine/index.js';
+import { Engine, PolicyManager, type ReloadResult, type SourceEvent } from '../engine/index.js';
 import { JwtVerifier } from '../identity/index.js';
 import { authorizerService } from './authorizer-service.js';
 import { DEFAULT_LIMITS, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
@@ -46,6 +46,28 @@ function logReload(logger: Logger, result: ReloadResult): void {
   logger.error({ code: e.code, errors: e.details.length > 0 ? e.details : undefined }, `policy reload failed, last good revision keeps serving: ${e.message}`);
 }
 
+/** Logs and counts what the policy watcher saw; health is the caller's. */
+function recordSourceEvent(logger: Logger, metrics: WardenMetrics, event: SourceEvent): void {
+  switch (event.kind) {
+    case 'checked':
+      metrics.recordSourceCheck(event.healthy, event.at);
+      return;
+    case 'unreadable':
+      metrics.recordWatchFailure('source_unreadable');
+      logger.error({ code: event.error.code }, `policy source unreadable, last good revision keeps serving: ${event.error.message}`);
+      return;
+    case 'stale':
+      logger.error({ code: event.error.code, down_ms: event.downMs }, `policy source unreadable for ${Math.round(event.downMs / 1000)} s: health is NOT_SERVING until it returns`);
+      return;
+    case 'restored':
+      logger.info({ down_ms: event.downMs }, 'policy source readable again');
+      return;
+    case 'watch_failed':
+      metrics.recordWatchFailure('watch_error');
+      logger.warn({ path: event.path }, `cannot watch policy folder, polling continues: ${event.error.message}`);
+  }
+}
+
 /** The grpc-js server options Warden serves with (the bench's echo server takes the same). */
 export function grpcServerOptions(limits: RequestLimits): ServerOptions {
   // Warden serves no channelz service: tracking every call for one would be work for nothing.
@@ -64,7 +86,9 @@ function refuse(message: string, cause?: unknown): ServiceError {
  * It refuses to start — releasing whatever it had started — when it cannot listen, when the policy
  * cannot be loaded (missing directory or bundle, compile errors, a decision entrypoint the policy
  * lacks) or the configuration is wrong: a server that is up always has a revision to decide with.
- * Later reload failures keep the last good revision serving.
+ * Later reload failures keep the last good revision serving; a watched source that stays gone or
+ * unreadable for longer than `policySourceGraceMs` turns health NOT_SERVING (the last good revision
+ * still answers) until it is readable again.
  *
  * @example
  * const server = await startServer({ listen: '127.0.0.1:0', tls: { cert, key, clientCa }, compiler });
@@ -123,6 +147,8 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     bundle: config.bundle,
     entrypoints: [...new Set([decision, envoyDecision])],
     compiler: config.compiler,
+    pollIntervalMs: config.policyPollIntervalMs,
+    sourceGraceMs: config.policySourceGraceMs,
     onReload: (result) => {
       // A first load that fails is not a reload: the start is refused with its reason instead.
       if (!result.ok && !engine.revision) return;
@@ -130,10 +156,18 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
       if (result.ok && result.changed) {
         offload?.serve(result.revision);
         metrics.recordReload(result.revision.id);
-        for (const s of HEALTH_SERVICES) health.setStatus(s, 'SERVING');
+        if (!manager.sourceStale) setHealth('SERVING');
       } else if (!result.ok) metrics.recordReloadFailure();
     },
+    onSourceEvent: (event) => {
+      recordSourceEvent(logger, metrics, event);
+      if (event.kind === 'stale') setHealth('NOT_SERVING');
+      else if (event.kind === 'restored' && engine.revision) setHealth('SERVING');
+    },
   });
+  function setHealth(status: 'SERVING' | 'NOT_SERVING'): void {
+    for (const s of HEALTH_SERVICES) health.setStatus(s, status);
+  }
   lifecycle.hold('policy watcher', () => manager.close());
   const first = await manager.load();
   if (!first.ok) {
@@ -173,7 +207,19 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     const served = metricsServer;
     lifecycle.hold('metrics endpoint', () => served.close());
   }
-  if (config.watch !== false) manager.watch();
+  if (config.watch !== false) {
+    try {
+      manager.watch();
+    } catch (e) {
+      server.forceShutdown();
+      tls.close();
+      offload?.stop();
+      await metricsServer?.close();
+      await manager.close();
+      await decisionLog.close();
+      throw new ServiceError('invalid_config', (e as Error).message, { cause: e });
+    }
+  }
   logger.info({ address: `${host}:${port}`, metrics: metricsServer?.url, revision: engine.revision?.id ?? null }, 'warden serving');
 
   return {

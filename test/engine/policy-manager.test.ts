@@ -1,9 +1,18 @@
-import test from 'ava';
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import test, { type ExecutionContext } from 'ava';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Engine, EngineError, loadRevision, PolicyManager, type PolicyCompiler, type ReloadResult } from '../../src/engine/index.js';
+import {
+  Engine,
+  EngineError,
+  loadRevision,
+  PolicyManager,
+  type PolicyCompiler,
+  type PolicyManagerOptions,
+  type ReloadResult,
+  type SourceEvent,
+} from '../../src/engine/index.js';
 import { testCompiler } from '../server/helpers/test-policy.js';
 
 const EP = 'warden/authz/decision';
@@ -99,4 +108,150 @@ test('bundles: Wasm and plan bundles load without a compiler; the manifest revis
   writeFileSync(planBundle, await writeBundle({ manifest: {}, data: {}, modules: [], plan: testPlan() }));
   const planRev = await loadRevision({ bundle: planBundle, entrypoints: [EP] });
   t.regex(planRev.id, /^[0-9a-f]{12}$/);
+});
+
+// Hot reload must follow every way a policy directory is written, never by inode, within 2 s.
+
+const ALICE = { action: 'read', subject: { id: 'alice' } };
+const BOB = { action: 'read', subject: { id: 'bob' } };
+type Input = typeof ALICE;
+
+function writeTree(dir: string, grants: Record<string, unknown>): void {
+  mkdirSync(join(dir, 'grants'), { recursive: true });
+  writeFileSync(join(dir, 'authz.rego'), 'package warden.authz\n');
+  writeFileSync(join(dir, 'grants', 'data.json'), JSON.stringify(grants));
+}
+
+function allowed(engine: Engine, input: Input): boolean {
+  return engine.decide(input, EP).decision.allow;
+}
+
+/** A manager on a real directory, loaded and watched, with its source events recorded. */
+async function watched(t: ExecutionContext, dir: string, options: Partial<PolicyManagerOptions> = {}) {
+  const engine = new Engine();
+  const events: SourceEvent[] = [];
+  const manager = new PolicyManager(engine, { policies: dir, entrypoints: [EP], compiler: testCompiler(), onSourceEvent: (e) => events.push(e), ...options });
+  t.teardown(() => manager.close());
+  t.true((await manager.load()).ok);
+  manager.watch();
+  return { engine, events, manager };
+}
+
+/** Waits until the serving revision differs from `before` and `input` is decided `allow`; fails after 2 s. */
+async function observed(t: ExecutionContext, engine: Engine, before: string, input: Input, allow: boolean, what: string): Promise<string> {
+  const started = Date.now();
+  while (Date.now() - started < 2000) {
+    if (engine.revision!.id !== before && allowed(engine, input) === allow) return engine.revision!.id;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  t.fail(`${what}: not observed within 2 s`);
+  return engine.revision!.id;
+}
+
+for (const watchEvents of [true, false]) {
+  const mode = watchEvents ? 'events and polling' : 'polling alone';
+
+  test(`reload (${mode}): in-place write, file renamed over twice, new file, deleted file`, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-pm-'));
+    writeTree(dir, { alice: { read: true } });
+    const { engine } = await watched(t, dir, { watchEvents });
+    let rev = engine.revision!.id;
+    t.true(allowed(engine, ALICE));
+
+    writeFileSync(join(dir, 'grants', 'data.json'), JSON.stringify({ alice: { read: false } }));
+    rev = await observed(t, engine, rev, ALICE, false, 'in-place write');
+
+    // How editors, kubectl cp and git checkout write: a new file renamed over the old one.
+    writeFileSync(join(dir, 'grants', 'data.json.tmp'), JSON.stringify({ alice: { read: true } }));
+    renameSync(join(dir, 'grants', 'data.json.tmp'), join(dir, 'grants', 'data.json'));
+    rev = await observed(t, engine, rev, ALICE, true, 'rename over');
+    // A watch that followed the replaced inode would miss this one.
+    writeFileSync(join(dir, 'grants', 'data.json.tmp'), JSON.stringify({ alice: { read: false } }));
+    renameSync(join(dir, 'grants', 'data.json.tmp'), join(dir, 'grants', 'data.json'));
+    rev = await observed(t, engine, rev, ALICE, false, 'second rename over');
+    writeFileSync(join(dir, 'grants', 'data.json'), JSON.stringify({ alice: { read: true } }));
+    rev = await observed(t, engine, rev, ALICE, true, 'in-place write after renames');
+
+    mkdirSync(join(dir, 'grants', 'bob'));
+    writeFileSync(join(dir, 'grants', 'bob', 'data.json'), JSON.stringify({ read: true }));
+    rev = await observed(t, engine, rev, BOB, true, 'new file in a new folder');
+    rmSync(join(dir, 'grants', 'bob', 'data.json'));
+    await observed(t, engine, rev, BOB, false, 'deleted file');
+  });
+
+  test(`reload (${mode}): a directory removed keeps the last good revision, and is reloaded when recreated`, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-pm-'));
+    writeTree(dir, { alice: { read: true } });
+    const { engine, events } = await watched(t, dir, { watchEvents });
+    const rev = engine.revision!.id;
+
+    rmSync(dir, { recursive: true });
+    const started = Date.now();
+    while (!events.some((e) => e.kind === 'unreadable') && Date.now() - started < 2000) await new Promise((r) => setTimeout(r, 20));
+    const down = events.find((e) => e.kind === 'unreadable');
+    t.is(down?.kind === 'unreadable' ? down.error.code : undefined, 'engine_policy_files', 'a removed directory is reported within 2 s');
+    t.is(engine.revision!.id, rev, 'the last good revision keeps serving');
+    t.true(allowed(engine, ALICE));
+
+    writeTree(dir, { alice: { read: false }, bob: { read: true } });
+    await observed(t, engine, rev, BOB, true, 'recreated directory');
+    t.false(allowed(engine, ALICE));
+    t.true(events.some((e) => e.kind === 'restored'));
+  });
+
+  test(`reload (${mode}): Kubernetes ConfigMap ..data symlink swaps`, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-pm-'));
+    const version = (name: string, grants: Record<string, unknown>) => {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'authz.rego'), 'package warden.authz\n');
+      writeFileSync(join(dir, name, 'data.json'), JSON.stringify({ grants }));
+    };
+    // What the kubelet does: a timestamped folder, `..data` pointing at it, each key a symlink through `..data`.
+    version('..2026_a', { alice: { read: true } });
+    symlinkSync('..2026_a', join(dir, '..data'));
+    symlinkSync('..data/authz.rego', join(dir, 'authz.rego'));
+    symlinkSync('..data/data.json', join(dir, 'data.json'));
+    const swap = (from: string, to: string, grants: Record<string, unknown>) => {
+      version(to, grants);
+      symlinkSync(to, join(dir, '..data_tmp'));
+      renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+      rmSync(join(dir, from), { recursive: true });
+    };
+    const { engine } = await watched(t, dir, { watchEvents });
+    let rev = engine.revision!.id;
+    t.true(allowed(engine, ALICE));
+
+    swap('..2026_a', '..2026_b', { alice: { read: false } });
+    rev = await observed(t, engine, rev, ALICE, false, 'first swap');
+    swap('..2026_b', '..2026_c', { alice: { read: true } });
+    await observed(t, engine, rev, ALICE, true, 'second swap');
+  });
+}
+
+test('reload: a bundle file replaced by rename, twice, and its folder removed and recreated', async (t) => {
+  const { writeBundle } = await import('../../src/bundle/index.js');
+  const { compilePlan } = await import('../../src/wasm/index.js');
+  const { testPlan } = await import('../server/helpers/test-policy.js');
+  const wasm = await compilePlan(testPlan());
+  const dir = mkdtempSync(join(tmpdir(), 'warden-pm-'));
+  const file = join(dir, 'bundle.tar.gz');
+  const write = async (revision: string, read: boolean) => {
+    writeFileSync(`${file}.tmp`, await writeBundle({ manifest: { revision }, data: { grants: { alice: { read } } }, modules: [], wasm }));
+    renameSync(`${file}.tmp`, file);
+  };
+  await write('v1', true);
+  const engine = new Engine();
+  const manager = new PolicyManager(engine, { bundle: file, entrypoints: [EP] });
+  t.teardown(() => manager.close());
+  t.true((await manager.load()).ok);
+  manager.watch();
+  await write('v2', false);
+  t.is(await observed(t, engine, 'v1', ALICE, false, 'first rename'), 'v2');
+  await write('v3', true);
+  t.is(await observed(t, engine, 'v2', ALICE, true, 'second rename'), 'v3');
+  rmSync(dir, { recursive: true });
+  await new Promise((r) => setTimeout(r, 300));
+  mkdirSync(dir);
+  await write('v4', false);
+  t.is(await observed(t, engine, 'v3', ALICE, false, 'recreated folder'), 'v4');
 });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFixture, unary, waitFor, writePolicies, REQUESTER, DEFAULT_GRANTS } from './helpers/fixture.js';
 
@@ -68,6 +68,60 @@ test('a policy change is swapped in within 2 s with an empty cache; a broken one
   } finally {
     await fx.close();
   }
+});
+
+test('a policy directory that disappears: the last good revision answers, the outage is logged, counted and NOT_SERVING after the grace', async (t) => {
+  const fx = await startFixture({ config: { policySourceGraceMs: 2500 } });
+  try {
+    const c = fx.clients();
+    const rev1 = fx.server.engine.revision!.id;
+    t.is(await healthOf(c), 'SERVING', 'connected before the clock starts');
+    let text = '';
+    for (const end = Date.now() + 3000; Date.now() < end && !/^warden_policy_source_healthy 1$/m.test(text); ) text = await metricsText(fx.server.metricsUrl!);
+    t.regex(text, /^warden_policy_source_healthy 1$/m);
+    t.regex(text, /^warden_policy_watch_failures_total\{reason="source_unreadable"\} 0$/m);
+
+    rmSync(fx.policies, { recursive: true });
+    const removed = Date.now();
+    const down = await waitFor(() => fx.opsLog.find((l) => String(l.msg).startsWith('policy source unreadable, last good revision keeps serving')), 2000);
+    t.true(Date.now() - removed < 2000);
+    t.is(down.level, 50, 'logged as an error');
+    t.is(down.code, 'engine_policy_files');
+    t.is(await healthOf(c), 'SERVING', 'within the grace');
+    const during = await unary<CheckResponse>(c.authz, 'Check', { action: 'read' });
+    t.true(during.allowed);
+    t.is(during.policy_revision, rev1);
+    text = await metricsText(fx.server.metricsUrl!);
+    t.regex(text, /^warden_policy_source_healthy 0$/m);
+    t.regex(text, /^warden_policy_watch_failures_total\{reason="source_unreadable"\} 1$/m);
+    const checkedAt = Number(/^warden_policy_source_checked_timestamp_seconds (\S+)$/m.exec(text)?.[1]);
+    t.true(Date.now() / 1000 - checkedAt < 3, 'the poller keeps looking while the source is gone');
+
+    await waitFor(() => fx.opsLog.find((l) => String(l.msg).includes('health is NOT_SERVING until it returns')), 6000);
+    t.is(await healthOf(c), 'NOT_SERVING');
+    t.is(await healthOf(c, 'warden.authz.v1.Authorizer'), 'NOT_SERVING');
+    t.is((await unary<CheckResponse>(c.authz, 'Check', { action: 'read' })).policy_revision, rev1, 'the last good revision still answers');
+
+    writePolicies(fx.policies, { [REQUESTER]: { write: true } });
+    const back = Date.now();
+    await waitFor(() => (fx.server.engine.revision!.id !== rev1 ? true : undefined), 2000);
+    t.true(Date.now() - back < 2000);
+    t.is(await healthOf(c), 'SERVING');
+    const after = await unary<CheckResponse>(c.authz, 'Check', { action: 'read' });
+    t.false(after.allowed ?? false, 'the recreated directory revoked read');
+    t.true((await unary<CheckResponse>(c.authz, 'Check', { action: 'write' })).allowed);
+    t.true(fx.opsLog.some((l) => l.msg === 'policy source readable again'));
+    t.regex(await metricsText(fx.server.metricsUrl!), /^warden_policy_source_healthy 1$/m);
+    c.close();
+  } finally {
+    await fx.close();
+  }
+});
+
+test('a poll interval that is not positive is invalid_config', async (t) => {
+  const e = await t.throwsAsync<Error & { code?: string }>(startFixture({ config: { policyPollIntervalMs: 0 } }));
+  t.is(e?.code, 'invalid_config');
+  t.regex(e?.message ?? '', /pollIntervalMs must be a positive number/);
 });
 
 test('reflection lists the served services', async (t) => {
