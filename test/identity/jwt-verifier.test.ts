@@ -101,3 +101,32 @@ test('an unreadable JWKS gives a reason, not an exception', async (t) => {
   await t.throwsAsync(v.start(), { instanceOf: IdentityError });
   t.deepEqual(await v.verify(await token(key)), { ok: false, code: 'jwt_keys_unavailable', reason: 'token keys unavailable' });
 });
+
+test('a failing JWKS URL is fetched at most once per cooldown; tokens verify again once it recovers', async (t) => {
+  const key = await signingKey('k1');
+  let failing = true;
+  let fetches = 0;
+  const server = createServer((_req, res) => {
+    fetches++;
+    if (failing) res.writeHead(500).end('down');
+    else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.jwk] }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => server.close());
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
+  const cooldownMs = 400;
+  const v = new JwtVerifier({ jwks: url, issuer: ISSUER, audience: AUDIENCE, refreshCooldownMs: cooldownMs });
+  const tok = await token(key);
+  // Concurrent callers share one fetch; later ones within the cooldown are rejected without one.
+  const concurrent = await Promise.all(Array.from({ length: 50 }, () => v.verify(tok)));
+  const sequential = [];
+  for (let i = 0; i < 50; i++) sequential.push(await v.verify(tok));
+  for (const r of [...concurrent, ...sequential]) t.deepEqual(r, { ok: false, code: 'jwt_keys_unavailable', reason: 'token keys unavailable' });
+  t.true(fetches >= 1 && fetches <= 3, `100 checks against a failing JWKS fetched it ${fetches} times`);
+  failing = false;
+  t.false((await v.verify(tok)).ok, 'still cooling down: no fetch yet');
+  const before = fetches;
+  await new Promise((r) => setTimeout(r, cooldownMs + 50));
+  t.true((await v.verify(tok)).ok);
+  t.is(fetches, before + 1);
+});
