@@ -64,9 +64,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
   const decision = config.decision ?? SERVE_DEFAULTS.decision;
   const envoyDecision = config.envoyDecision ?? decision;
   const listen = config.listen ?? SERVE_DEFAULTS.listen;
-  const tls = mtlsCredentials(config.tls);
-  const { credentials } = tls;
-
+  // Settings are checked before anything starts (the TLS watcher's timer would outlive a throw).
   let jwt: JwtVerifier | undefined;
   if (config.jwt) {
     try {
@@ -74,9 +72,11 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
     } catch (e) {
       throw new ServiceError('invalid_config', (e as Error).message, { cause: e });
     }
-    // Keys can still arrive later (first token, or unknown kid), so a missing JWKS only warns.
-    await jwt.start().catch((e: Error) => logger.warn({ jwks: config.jwt!.jwks }, `JWKS not loaded yet: ${e.message}`));
   }
+  const tls = mtlsCredentials(config.tls);
+  const { credentials } = tls;
+  // Keys can still arrive later (first token, or unknown kid), so a missing JWKS only warns.
+  await jwt?.start().catch((e: Error) => logger.warn({ jwks: config.jwt!.jwks }, `JWKS not loaded yet: ${e.message}`));
 
   const metrics = new WardenMetrics();
   // stdout and files are written by a worker thread; streams (embedders, tests) stay in-process.

@@ -4,16 +4,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { identityFromClaims, IdentityError, JwtVerifier } from '../../src/identity/index.js';
+import { identityFromClaims, IdentityError, JwtVerifier, type JwtVerifierOptions } from '../../src/identity/index.js';
 import { AUDIENCE, ISSUER, signingKey, token, writeJwks } from '../server/helpers/jwks.js';
 
 const tmp = () => join(mkdtempSync(join(tmpdir(), 'warden-jwt-')), 'jwks.json');
 
 test('HMAC and none can never be allowed', (t) => {
   for (const algorithms of [['HS256'], ['RS256', 'none'], []]) {
-    const e = t.throws(() => new JwtVerifier({ jwks: 'x', algorithms }), { instanceOf: IdentityError });
+    const e = t.throws(() => new JwtVerifier({ jwks: 'x', issuer: ISSUER, audience: AUDIENCE, algorithms }), { instanceOf: IdentityError });
     t.is(e?.code, 'identity_invalid_config');
+    t.regex(e?.message ?? '', /algorithm/);
   }
+});
+
+test('a verifier without an issuer or an audience is refused, naming the missing flag', (t) => {
+  // What a --config file may hold: any shape, so the checks run on plain objects.
+  const refused = (options: Record<string, unknown>, missing: RegExp) => {
+    const e = t.throws(() => new JwtVerifier(options as unknown as JwtVerifierOptions), { instanceOf: IdentityError });
+    t.is(e?.code, 'identity_invalid_config');
+    t.regex(e?.message ?? '', missing);
+  };
+  refused({ jwks: 'jwks.json', audience: AUDIENCE }, /^JWT verification needs --jwt-issuer \(jwt\.issuer\):/);
+  refused({ jwks: 'jwks.json', issuer: ISSUER }, /^JWT verification needs --jwt-audience \(jwt\.audience\):/);
+  refused({ jwks: 'jwks.json' }, /needs --jwt-issuer \(jwt\.issuer\) and --jwt-audience \(jwt\.audience\)/);
+  refused({ jwks: 'jwks.json', issuer: '', audience: [] }, /needs --jwt-issuer .* and --jwt-audience/);
+  refused({ jwks: 'jwks.json', issuer: ISSUER, audience: [AUDIENCE, ''] }, /needs --jwt-audience/);
+  refused({ issuer: ISSUER, audience: AUDIENCE }, /needs --jwks \(jwt\.jwks\)/);
+  t.notThrows(() => new JwtVerifier({ jwks: 'jwks.json', issuer: ISSUER, audience: [AUDIENCE, 'other'] }));
 });
 
 test('identities from claims: SPIFFE sub, Kubernetes service account, or bare sub', (t) => {

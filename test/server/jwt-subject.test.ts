@@ -2,6 +2,7 @@ import test from 'ava';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { startFixture, unary, type Fixture } from './helpers/fixture.js';
+import { ServiceError } from '../../src/server/index.js';
 import { AUDIENCE, ISSUER, signingKey, token, unsecuredToken, writeJwks, type SigningKey } from './helpers/jwks.js';
 
 type CheckResponse = { allowed?: boolean; reasons?: string[]; decision_id?: string };
@@ -94,5 +95,13 @@ test('without JWT configuration a token subject is denied', async (t) => {
     c.close();
   } finally {
     await plain.close();
+  }
+});
+
+test('JWT settings without an issuer or an audience refuse to start, config file or not', async (t) => {
+  for (const jwt of [{ jwks: jwksFile, audience: AUDIENCE }, { jwks: jwksFile, issuer: ISSUER }, { jwks: jwksFile, issuer: ISSUER, audience: '' }]) {
+    const e = await t.throwsAsync(startFixture({ config: { jwt } }), { instanceOf: ServiceError });
+    t.is(e?.code, 'invalid_config');
+    t.regex(e?.message ?? '', /^JWT verification needs --jwt-(issuer|audience)/);
   }
 });
