@@ -98,7 +98,7 @@ function rejection(e: unknown): { code: JwtRejectionCode; reason: string } {
  * const r = await verifier.verify(token);
  * if (!r.ok) deny(r.reason);
  * @throws IdentityError `identity_invalid_config` from the constructor when the JWKS, issuer or audience is
- *   missing (see {@link validateJwtOptions}), or the allow-list names HMAC or `none`
+ *   missing (the message names the flag), or the allow-list names HMAC or `none`
  */
 export class JwtVerifier {
   readonly keys: JwksSource;
