@@ -50,12 +50,12 @@ test('warden build, then serve --bundle: the same decisions from the bundle', as
   });
 });
 
-test('serve refuses JWT settings without an issuer or an audience, naming the missing flag', async (t) => {
+test.serial('serve refuses JWT settings without an issuer or an audience, naming the missing flag', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'warden-serve-'));
   cpSync(join(process.cwd(), 'policies'), join(dir, 'policies'), { recursive: true });
   writeFileSync(join(dir, 'jwt-only.yaml'), 'jwt:\n  jwks: jwks.json\n  issuer: https://issuer.example.org\n');
   // An ephemeral port each, and a timeout: code as it was would start serving instead of refusing.
-  // Asynchronous, so the other tests of this file keep running meanwhile.
+  // Serial and non-blocking: the other tests of this file give their servers a fixed time to start.
   const serve = (args: string[]) =>
     new Promise<{ status: number | null; stderr: string }>((resolve) => {
       execFile(process.execPath, ['--import', tsx, main, 'serve', '--dev', '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0', ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 }, (e, _stdout, stderr) =>
