@@ -35,6 +35,18 @@ export function serveCommand(argv: string[]): Promise<number> {
       },
     });
     const fromFile = values.config ? readServeConfigFile(values.config) : {};
+    // JWT flags override the config file's `jwt` key by key; the verifier checks that the result is complete.
+    let jwt = fromFile.jwt;
+    const issuer = values['jwt-issuer'];
+    const audience = values['jwt-audience'];
+    if (values.jwks !== undefined || issuer !== undefined || audience !== undefined) {
+      const jwks = values.jwks ?? jwt?.jwks;
+      if (jwks === undefined) {
+        process.stderr.write('warden serve: --jwt-issuer and --jwt-audience need --jwks (or jwt.jwks in --config)\n');
+        return EXIT.invalid;
+      }
+      jwt = { ...jwt, jwks, ...(issuer !== undefined ? { issuer } : {}), ...(audience !== undefined ? { audience } : {}) };
+    }
     let tls = fromFile.tls;
     if (values['tls-cert'] || values['tls-key'] || values['client-ca']) {
       if (!values['tls-cert'] || !values['tls-key'] || !values['client-ca']) {
@@ -64,7 +76,7 @@ export function serveCommand(argv: string[]): Promise<number> {
       ...(values['envoy-expose-reasons'] ? { envoy: { ...fromFile.envoy, exposeReasons: true } } : {}),
       ...(values.metrics ? { metrics: values.metrics } : {}),
       ...(values['decision-log'] ? { decisionLog: values['decision-log'] } : {}),
-      ...(values.jwks ? { jwt: { jwks: values.jwks, issuer: values['jwt-issuer'], audience: values['jwt-audience'] } } : {}),
+      ...(jwt ? { jwt } : {}),
     };
     let server: WardenServer;
     try {

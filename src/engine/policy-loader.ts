@@ -86,14 +86,23 @@ async function fromBundle(file: string, options: PolicySourceOptions): Promise<P
 
 /**
  * Loads one revision from a bundle file or a policy directory (`*.rego` anywhere, `_test.rego`
- * excluded; `data.json`/`data.yaml` under `a/b/` mounted at `data.a.b`).
+ * excluded; `data.json`/`data.yaml` under `a/b/` mounted at `data.a.b`). Every requested entrypoint
+ * must exist: Rego that has no rule for one does not compile, and a module without one does not load.
  *
  * @example
  * const rev = await loadRevision({ policies: 'policies/', entrypoints: ['warden/authz/decision'], compiler });
  * @throws EngineError `engine_policy_files`, `engine_compile_failed`, `engine_load_failed` or `engine_invalid_config`
  */
 export async function loadRevision(options: PolicySourceOptions): Promise<PolicyRevision> {
-  if (options.bundle) return fromBundle(options.bundle, options);
-  if (options.policies) return fromDirectory(options.policies, options);
-  throw new EngineError('engine_invalid_config', 'no policy directory or bundle configured');
+  let revision: PolicyRevision;
+  if (options.bundle) revision = await fromBundle(options.bundle, options);
+  else if (options.policies) revision = await fromDirectory(options.policies, options);
+  else throw new EngineError('engine_invalid_config', 'no policy directory or bundle configured');
+  // A module built for other entrypoints (a bundle's Wasm or plan) would deny every check as an error.
+  const missing = options.entrypoints.filter((e) => !revision.entrypoints.includes(e));
+  if (missing.length > 0) {
+    const has = revision.entrypoints.length > 0 ? revision.entrypoints.join(', ') : 'none';
+    throw new EngineError('engine_load_failed', `policy from ${revision.source} has no entrypoint ${missing.join(', ')} (it has ${has})`);
+  }
+  return revision;
 }

@@ -6,7 +6,10 @@ import { IdentityError } from './errors.js';
 export interface JwksSourceOptions {
   /** A file path, or an `http(s)://` URL. */
   location: string;
-  /** Shortest time between two refreshes caused by unknown `kid`s (default 30 s). */
+  /**
+   * Shortest time between two fetches (default 30 s): refreshes caused by unknown `kid`s, and retries
+   * after a failed load, which callers meanwhile see as an immediate `identity_jwks_unavailable`.
+   */
   refreshCooldownMs?: number;
   /** Timeout of one URL fetch (default 5 s). */
   fetchTimeoutMs?: number;
@@ -21,6 +24,8 @@ function isUrl(location: string): boolean {
 /**
  * A JSON Web Key Set read from a file or URL. A token whose `kid` matches no key triggers a refresh
  * (at most one per cooldown, shared by concurrent callers), so keys rotate without a restart.
+ * A failed load is not retried before the cooldown has passed either: a failing JWKS endpoint sees
+ * one fetch per cooldown, not one per token.
  * Symmetric (`oct`) keys are dropped on load: service-account tokens are verified with public keys only.
  *
  * @example
@@ -35,6 +40,7 @@ export class JwksSource {
   private keys: KeyResolver | undefined;
   private lastRefresh = 0;
   private inflight: Promise<void> | undefined;
+  private lastError: Error | undefined;
   /** Number of completed loads, initial one included. */
   loads = 0;
 
@@ -49,10 +55,17 @@ export class JwksSource {
     if (this.inflight) return this.inflight;
     this.lastRefresh = Date.now();
     this.inflight = this.read()
-      .then((set) => {
-        this.keys = createLocalJWKSet(set);
-        this.loads++;
-      })
+      .then(
+        (set) => {
+          this.keys = createLocalJWKSet(set);
+          this.lastError = undefined;
+          this.loads++;
+        },
+        (e: Error) => {
+          this.lastError = e;
+          throw e;
+        },
+      )
       .finally(() => {
         this.inflight = undefined;
       });
@@ -61,7 +74,7 @@ export class JwksSource {
 
   /** The key lookup for `jwtVerify`, refreshing once on an unknown `kid` when the cooldown allows. */
   readonly resolver = async (header: JWTHeaderParameters, token: FlattenedJWSInput): Promise<Awaited<ReturnType<KeyResolver>>> => {
-    if (!this.keys) await this.load();
+    if (!this.keys) await this.loadUnlessCoolingDown();
     try {
       return await this.keys!(header, token);
     } catch (e) {
@@ -72,6 +85,17 @@ export class JwksSource {
       return this.keys!(header, token);
     }
   };
+
+  /** Loads the keys, or rejects at once while a failed load's cooldown lasts. */
+  private loadUnlessCoolingDown(): Promise<void> {
+    if (this.inflight) return this.inflight;
+    const waited = Date.now() - this.lastRefresh;
+    if (this.lastError && waited < this.cooldownMs) {
+      const retryIn = Math.ceil((this.cooldownMs - waited) / 1000);
+      return Promise.reject(new IdentityError('identity_jwks_unavailable', `JWKS unavailable (retry in ${retryIn} s): ${this.lastError.message}`, { cause: this.lastError }));
+    }
+    return this.load();
+  }
 
   private async read(): Promise<JSONWebKeySet> {
     let text: string;

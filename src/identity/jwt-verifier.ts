@@ -11,9 +11,9 @@ export const DEFAULT_JWT_ALGORITHMS: readonly string[] = ['RS256', 'RS384', 'RS5
 export interface JwtVerifierOptions {
   /** JWKS file path or `http(s)://` URL. */
   jwks: string;
-  /** Required `iss`. */
+  /** The `iss` tokens must carry (`--jwt-issuer`); the constructor refuses a verifier without it. */
   issuer?: string;
-  /** Required `aud` (one of). */
+  /** The `aud` tokens must carry, or one of them (`--jwt-audience`); the constructor refuses a verifier without it. */
   audience?: string | string[];
   /** Allowed `alg`s (default {@link DEFAULT_JWT_ALGORITHMS}). */
   algorithms?: string[];
@@ -57,6 +57,24 @@ export function identityFromClaims(claims: JWTPayload): Identity {
   return base;
 }
 
+const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
+
+/**
+ * Checks the settings every verifier needs: a JWKS, an issuer and an audience. Without an issuer or
+ * audience jose checks none, so tokens minted for anyone else would be accepted.
+ * The message names each missing setting as its `warden serve` flag and its `--config` key.
+ */
+function validateJwtOptions(options: JwtVerifierOptions): void {
+  const missing: string[] = [];
+  if (!nonEmpty(options.jwks)) missing.push('--jwks (jwt.jwks)');
+  if (!nonEmpty(options.issuer)) missing.push('--jwt-issuer (jwt.issuer)');
+  const { audience } = options;
+  if (!(nonEmpty(audience) || (Array.isArray(audience) && audience.length > 0 && audience.every(nonEmpty)))) missing.push('--jwt-audience (jwt.audience)');
+  if (missing.length > 0) {
+    throw new IdentityError('identity_invalid_config', `JWT verification needs ${missing.join(' and ')}: without ${missing.length === 1 ? 'it' : 'them'}, tokens for any issuer or audience would be accepted`);
+  }
+}
+
 function rejection(e: unknown): { code: JwtRejectionCode; reason: string } {
   if (e instanceof errors.JWTExpired) return { code: 'jwt_expired', reason: 'token expired' };
   if (e instanceof errors.JWTClaimValidationFailed) {
@@ -79,7 +97,8 @@ function rejection(e: unknown): { code: JwtRejectionCode; reason: string } {
  * const verifier = new JwtVerifier({ jwks: 'jwks.json', issuer: 'https://issuer', audience: 'warden' });
  * const r = await verifier.verify(token);
  * if (!r.ok) deny(r.reason);
- * @throws IdentityError `identity_invalid_config` from the constructor when the allow-list names HMAC or `none`
+ * @throws IdentityError `identity_invalid_config` from the constructor when the JWKS, issuer or audience is
+ *   missing (the message names the flag), or the allow-list names HMAC or `none`
  */
 export class JwtVerifier {
   readonly keys: JwksSource;
@@ -87,6 +106,7 @@ export class JwtVerifier {
   private readonly algorithms: string[];
 
   constructor(options: JwtVerifierOptions) {
+    validateJwtOptions(options);
     this.options = options;
     this.algorithms = options.algorithms ?? [...DEFAULT_JWT_ALGORITHMS];
     const bad = this.algorithms.filter((a) => a.toLowerCase() === 'none' || /^HS/i.test(a));

@@ -3,6 +3,7 @@ import { CompileError, type Diagnostic } from './diagnostics.js';
 import { parseModule, parseQuery } from './syntax/index.js';
 import { Resolver } from './compile/resolve.js';
 import type { RuleDef } from './compile/rule-defs.js';
+import { entrypointPath, refersToRule, unknownEntrypoint } from './compile/entrypoints.js';
 import { Planner } from './plan/planner.js';
 import { checkTypes } from './types/check-types.js';
 import type { Policy } from '../ir/types.js';
@@ -108,8 +109,9 @@ export function compileToPlanInProcess(options: CompileOptions): Policy {
     }
   }
   for (const ep of options.entrypoints ?? []) {
-    const path = ep.replace(/^data[./]/, '').split(/[./]/).filter(Boolean);
-    planner.planEntrypoint(path, { file: '<entrypoint>', line: 1, col: 1, offset: 0, end: 0 });
+    const path = entrypointPath(ep);
+    if (refersToRule(defs, path)) planner.planEntrypoint(path, { file: '<entrypoint>', line: 1, col: 1, offset: 0, end: 0 });
+    else diagnostics.push(unknownEntrypoint(ep));
   }
   // Every rule is planned, reachable from an entrypoint or not, so that its compile errors
   // surface as OPA reports them: a policy with an unsafe variable anywhere does not compile.

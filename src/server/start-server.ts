@@ -115,9 +115,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const listen = config.listen ?? SERVE_DEFAULTS.listen;
   const shutdownMs = config.shutdownTimeoutMs ?? SERVE_DEFAULTS.shutdownTimeoutMs;
 
-  const tls = mtlsCredentials(config.tls);
-  lifecycle.hold('TLS certificate watcher', () => tls.close());
-
+  // Settings are checked before anything starts (the TLS watcher's timer would outlive a throw).
   let jwt: JwtVerifier | undefined;
   if (config.jwt) {
     try {
@@ -125,9 +123,11 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     } catch (e) {
       throw refuse((e as Error).message, e);
     }
-    // Keys can still arrive later (first token, or unknown kid), so a missing JWKS only warns.
-    await jwt.start().catch((e: Error) => logger.warn({ jwks: config.jwt!.jwks }, `JWKS not loaded yet: ${e.message}`));
   }
+  const tls = mtlsCredentials(config.tls);
+  lifecycle.hold('TLS certificate watcher', () => tls.close());
+  // Keys can still arrive later (first token, or unknown kid), so a missing JWKS only warns.
+  await jwt?.start().catch((e: Error) => logger.warn({ jwks: config.jwt!.jwks }, `JWKS not loaded yet: ${e.message}`));
 
   const metrics = new WardenMetrics();
   // stdout and files are written by a worker thread; streams (embedders, tests) stay in-process.

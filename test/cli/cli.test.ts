@@ -93,3 +93,12 @@ test('warden build: a bundle with policy.wasm, data.json and a manifest', async 
   t.deepEqual(b.data, { app: { roles: {} } });
   t.truthy(b.wasm);
 });
+
+test('warden build: an entrypoint that refers to no rule fails the build and writes nothing', (t) => {
+  const dir = folder({ 'app/policy.rego': policy });
+  const out = join(dir, 'bundle.tar.gz');
+  const r = warden(['build', '-b', dir, '-e', 'app/allow', '-e', 'app/alow', '-o', out]);
+  t.is(r.code, 2);
+  t.regex(r.stderr, /<entrypoint>:1:1: rego_compile_error: entrypoint "app\/alow" does not refer to a rule or policy decision/);
+  t.false(existsSync(out));
+});

@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,4 +48,31 @@ test('warden build, then serve --bundle: the same decisions from the bundle', as
     if (built.status !== 0) throw new Error(`warden build failed: ${built.stderr}`);
     rmSync(join(dir, 'policies'), { recursive: true });
   });
+});
+
+test.serial('serve refuses JWT settings without an issuer or an audience, naming the missing flag', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-serve-'));
+  cpSync(join(process.cwd(), 'policies'), join(dir, 'policies'), { recursive: true });
+  writeFileSync(join(dir, 'jwt-only.yaml'), 'jwt:\n  jwks: jwks.json\n  issuer: https://issuer.example.org\n');
+  // An ephemeral port each, and a timeout: code as it was would start serving instead of refusing.
+  // Serial and non-blocking: the other tests of this file give their servers a fixed time to start.
+  const serve = (args: string[]) =>
+    new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--import', tsx, main, 'serve', '--dev', '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0', ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 }, (e, _stdout, stderr) =>
+        resolve({ status: e ? (typeof e.code === 'number' ? e.code : null) : 0, stderr }),
+      );
+    });
+  const cases: Array<[string[], RegExp]> = [
+    [['--jwks', 'jwks.json'], /JWT verification needs --jwt-issuer \(jwt\.issuer\) and --jwt-audience \(jwt\.audience\)/],
+    [['--jwks', 'jwks.json', '--jwt-audience', 'warden'], /JWT verification needs --jwt-issuer \(jwt\.issuer\):/],
+    [['--config', 'jwt-only.yaml'], /JWT verification needs --jwt-audience \(jwt\.audience\):/],
+    [['--jwt-issuer', 'https://issuer.example.org', '--jwt-audience', 'warden'], /--jwt-issuer and --jwt-audience need --jwks/],
+  ];
+  // One after the other: the first one creates the development CA the others then share.
+  for (const [args, message] of cases) {
+    const r = await serve(args);
+    t.is(r.status, 2, `${args.join(' ')} exited with ${r.status}: ${r.stderr}`);
+    t.regex(r.stderr, message);
+    t.false(r.stderr.includes('serving on'));
+  }
 });

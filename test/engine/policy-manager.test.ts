@@ -255,3 +255,37 @@ test('reload: a bundle file replaced by rename, twice, and its folder removed an
   await write('v4', false);
   t.is(await observed(t, engine, 'v3', ALICE, false, 'recreated folder'), 'v4');
 });
+
+test('a revision without the requested entrypoints is a failed load; on reload the last good revision keeps serving', async (t) => {
+  const { compile } = await import('../../src/rego/index.js');
+  const compiler: PolicyCompiler = (modules, entrypoints) => compile({ modules, entrypoints });
+  const dir = mkdtempSync(join(tmpdir(), 'warden-pm-'));
+  writeFileSync(join(dir, 'authz.rego'), 'package warden.authz\n\ndecision := {"allow": true, "reasons": []}\n');
+  const engine = new Engine();
+  const manager = new PolicyManager(engine, { policies: dir, entrypoints: [EP], compiler });
+  try {
+    t.true((await manager.load()).ok);
+    const good = engine.revision!.id;
+    // The rule renamed: Rego without a rule for the entrypoint does not compile.
+    writeFileSync(join(dir, 'authz.rego'), 'package warden.authz\n\ndecisions := {"allow": true, "reasons": []}\n');
+    const renamed = await manager.load();
+    t.false(renamed.ok);
+    if (!renamed.ok) {
+      t.is(renamed.error.code, 'engine_compile_failed');
+      t.deepEqual(renamed.error.details, [`<entrypoint>:1:1: rego_compile_error: entrypoint "${EP}" does not refer to a rule or policy decision`]);
+    }
+    t.is(engine.revision!.id, good);
+    t.true(engine.decide({}, EP).decision.allow);
+  } finally {
+    await manager.close();
+  }
+  // A module built for other entrypoints (a Wasm bundle) does not load.
+  const { writeBundle } = await import('../../src/bundle/index.js');
+  const { compilePlan } = await import('../../src/wasm/index.js');
+  const { testPlan } = await import('../server/helpers/test-policy.js');
+  const bundle = join(dir, 'wasm.tar.gz');
+  writeFileSync(bundle, await writeBundle({ manifest: { revision: 'v1' }, data: {}, modules: [], wasm: await compilePlan(testPlan()) }));
+  const e = await t.throwsAsync(loadRevision({ bundle, entrypoints: [EP, 'warden/authz/verdict'] }), { instanceOf: EngineError });
+  t.is(e?.code, 'engine_load_failed');
+  t.regex(e?.message ?? '', /has no entrypoint warden\/authz\/verdict \(it has warden\/authz\/decision, warden\/envoy\/decision\)/);
+});

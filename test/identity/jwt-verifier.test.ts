@@ -4,16 +4,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { identityFromClaims, IdentityError, JwtVerifier } from '../../src/identity/index.js';
+import { identityFromClaims, IdentityError, JwtVerifier, type JwtVerifierOptions } from '../../src/identity/index.js';
 import { AUDIENCE, ISSUER, signingKey, token, writeJwks } from '../server/helpers/jwks.js';
 
 const tmp = () => join(mkdtempSync(join(tmpdir(), 'warden-jwt-')), 'jwks.json');
 
 test('HMAC and none can never be allowed', (t) => {
   for (const algorithms of [['HS256'], ['RS256', 'none'], []]) {
-    const e = t.throws(() => new JwtVerifier({ jwks: 'x', algorithms }), { instanceOf: IdentityError });
+    const e = t.throws(() => new JwtVerifier({ jwks: 'x', issuer: ISSUER, audience: AUDIENCE, algorithms }), { instanceOf: IdentityError });
     t.is(e?.code, 'identity_invalid_config');
+    t.regex(e?.message ?? '', /algorithm/);
   }
+});
+
+test('a verifier without an issuer or an audience is refused, naming the missing flag', (t) => {
+  // What a --config file may hold: any shape, so the checks run on plain objects.
+  const refused = (options: Record<string, unknown>, missing: RegExp) => {
+    const e = t.throws(() => new JwtVerifier(options as unknown as JwtVerifierOptions), { instanceOf: IdentityError });
+    t.is(e?.code, 'identity_invalid_config');
+    t.regex(e?.message ?? '', missing);
+  };
+  refused({ jwks: 'jwks.json', audience: AUDIENCE }, /^JWT verification needs --jwt-issuer \(jwt\.issuer\):/);
+  refused({ jwks: 'jwks.json', issuer: ISSUER }, /^JWT verification needs --jwt-audience \(jwt\.audience\):/);
+  refused({ jwks: 'jwks.json' }, /needs --jwt-issuer \(jwt\.issuer\) and --jwt-audience \(jwt\.audience\)/);
+  refused({ jwks: 'jwks.json', issuer: '', audience: [] }, /needs --jwt-issuer .* and --jwt-audience/);
+  refused({ jwks: 'jwks.json', issuer: ISSUER, audience: [AUDIENCE, ''] }, /needs --jwt-audience/);
+  refused({ issuer: ISSUER, audience: AUDIENCE }, /needs --jwks \(jwt\.jwks\)/);
+  t.notThrows(() => new JwtVerifier({ jwks: 'jwks.json', issuer: ISSUER, audience: [AUDIENCE, 'other'] }));
 });
 
 test('identities from claims: SPIFFE sub, Kubernetes service account, or bare sub', (t) => {
@@ -100,4 +117,33 @@ test('an unreadable JWKS gives a reason, not an exception', async (t) => {
   const v = new JwtVerifier({ jwks: '/nonexistent/jwks.json', issuer: ISSUER, audience: AUDIENCE });
   await t.throwsAsync(v.start(), { instanceOf: IdentityError });
   t.deepEqual(await v.verify(await token(key)), { ok: false, code: 'jwt_keys_unavailable', reason: 'token keys unavailable' });
+});
+
+test('a failing JWKS URL is fetched at most once per cooldown; tokens verify again once it recovers', async (t) => {
+  const key = await signingKey('k1');
+  let failing = true;
+  let fetches = 0;
+  const server = createServer((_req, res) => {
+    fetches++;
+    if (failing) res.writeHead(500).end('down');
+    else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [key.jwk] }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => server.close());
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
+  const cooldownMs = 400;
+  const v = new JwtVerifier({ jwks: url, issuer: ISSUER, audience: AUDIENCE, refreshCooldownMs: cooldownMs });
+  const tok = await token(key);
+  // Concurrent callers share one fetch; later ones within the cooldown are rejected without one.
+  const concurrent = await Promise.all(Array.from({ length: 50 }, () => v.verify(tok)));
+  const sequential = [];
+  for (let i = 0; i < 50; i++) sequential.push(await v.verify(tok));
+  for (const r of [...concurrent, ...sequential]) t.deepEqual(r, { ok: false, code: 'jwt_keys_unavailable', reason: 'token keys unavailable' });
+  t.true(fetches >= 1 && fetches <= 3, `100 checks against a failing JWKS fetched it ${fetches} times`);
+  failing = false;
+  t.false((await v.verify(tok)).ok, 'still cooling down: no fetch yet');
+  const before = fetches;
+  await new Promise((r) => setTimeout(r, cooldownMs + 50));
+  t.true((await v.verify(tok)).ok);
+  t.is(fetches, before + 1);
 });

@@ -78,3 +78,16 @@ test('deprecated builtins are errors in v1 and allowed in v0', async (t) => {
   t.deepEqual(v1.map((d) => d.code), ['rego_type_error']);
   await t.notThrowsAsync(compile({ modules: [{ path: 'p.rego', source: 'package t\np { any([true]) }\n' }], regoVersion: 0 }));
 });
+
+test('an entrypoint that refers to no rule is a compile error, as in opa build -e', async (t) => {
+  const modules = [{ path: 'p.rego', source: 'package t\np := 1\nq.r.s := 2\nf(x) := x\n' }];
+  // Rules, packages and paths into a rule's value are entrypoints; they compile.
+  await t.notThrowsAsync(compile({ modules, entrypoints: ['t/p', 't', 'data.t.q', 't/q/r/s', 't/q/r/s/deeper'] }));
+  const e = await t.throwsAsync(compile({ modules, entrypoints: ['t/p', 't/nope', 'other', 't/q/x'] }), { instanceOf: CompileError });
+  t.deepEqual(
+    e?.diagnostics.map((d) => [d.code, d.file, d.line, d.col, d.message]),
+    ['t/nope', 't/q/x', 'other'].map((ep) => ['rego_compile_error', '<entrypoint>', 1, 1, `entrypoint "${ep}" does not refer to a rule or policy decision`]).sort((a, b) => String(a[4]).localeCompare(String(b[4]))),
+  );
+  // Base data is not a rule: an entrypoint into data.json would be undefined whenever the data lacks it.
+  await t.throwsAsync(compile({ modules: [{ path: 'p.rego', source: 'package t\nx := data.cfg\n' }], entrypoints: ['cfg'] }), { instanceOf: CompileError });
+});

@@ -1,7 +1,11 @@
 import test from 'ava';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { startFixture, unary, type Fixture } from './helpers/fixture.js';
+import { compile } from '../../src/rego/index.js';
+import { ServiceError } from '../../src/server/index.js';
 import { AUDIENCE, ISSUER, signingKey, token, unsecuredToken, writeJwks, type SigningKey } from './helpers/jwks.js';
 
 type CheckResponse = { allowed?: boolean; reasons?: string[]; decision_id?: string };
@@ -95,4 +99,40 @@ test('without JWT configuration a token subject is denied', async (t) => {
   } finally {
     await plain.close();
   }
+});
+
+test('JWT settings without an issuer or an audience refuse to start, config file or not', async (t) => {
+  for (const jwt of [{ jwks: jwksFile, audience: AUDIENCE }, { jwks: jwksFile, issuer: ISSUER }, { jwks: jwksFile, issuer: ISSUER, audience: '' }]) {
+    const e = await t.throwsAsync(startFixture({ config: { jwt } }), { instanceOf: ServiceError });
+    t.is(e?.code, 'invalid_config');
+    t.regex(e?.message ?? '', /^JWT verification needs --jwt-(issuer|audience)/);
+  }
+});
+
+test('the bundled policy denies a Kubernetes-form token subject until data maps its issuer to a trust domain', async (t) => {
+  const policies = join(mkdtempSync(join(tmpdir(), 'warden-bundled-')), 'policies');
+  cpSync(join(process.cwd(), 'policies'), policies, { recursive: true });
+  const served = await startFixture({
+    config: {
+      policies,
+      watch: false,
+      compiler: (modules, entrypoints) => compile({ modules, entrypoints }),
+      jwt: { jwks: jwksFile, issuer: ISSUER, audience: AUDIENCE },
+    },
+  });
+  t.teardown(() => served.close());
+  const c = served.clients('spiffe://warden.local/ns/mesh/sa/ingress-gateway');
+  const tok = await token(key1, { sub: 'system:serviceaccount:shop:frontend' });
+  const ask = () => unary<CheckResponse>(c.authz, 'Check', { action: 'orders.read', resource: { service: 'orders' }, subject: { token: tok } });
+  const unmapped = await ask();
+  t.false(unmapped.allowed ?? false);
+  t.deepEqual(unmapped.reasons, [`subject has no trust domain and issuer "${ISSUER}" is not mapped to one`]);
+  const dataFile = join(policies, 'warden', 'config', 'data.json');
+  const data = JSON.parse(readFileSync(dataFile, 'utf8')) as Record<string, unknown>;
+  writeFileSync(dataFile, JSON.stringify({ ...data, issuers: { [ISSUER]: 'warden.local' } }));
+  t.true((await served.server.reload()).ok);
+  const mapped = await ask();
+  t.true(mapped.allowed);
+  t.deepEqual(mapped.reasons, ['granted: shop/frontend may orders.read on orders']);
+  c.close();
 });

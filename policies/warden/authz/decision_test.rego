@@ -87,3 +87,70 @@ test_subject_without_service_account_is_denied if {
 	not d.allow
 	"subject is not a workload identity (spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>)" in d.reasons
 }
+
+k8s_issuer := "https://kubernetes.default.svc.cluster.local"
+
+# A verified service-account token in Kubernetes form: namespace and service account, no trust domain.
+token_subject(ns, sa, claims) := {
+	"id": sprintf("system:serviceaccount:%s:%s", [ns, sa]),
+	"namespace": ns,
+	"service_account": sa,
+	"authenticated_by": "jwt",
+	"claims": claims,
+}
+
+token_call(subject, action, service) := object.union(call(subject, action, service), {"requester": workload("shop", "frontend")})
+
+test_kubernetes_token_subject_with_unmapped_issuer_is_denied if {
+	subject := token_subject("shop", "frontend", {"iss": k8s_issuer, "sub": "system:serviceaccount:shop:frontend"})
+	d := authz.decision with input as token_call(subject, "orders.read", "orders")
+	not d.allow
+	d.reasons == [sprintf("subject has no trust domain and issuer %q is not mapped to one", [k8s_issuer])]
+}
+
+test_kubernetes_token_subject_with_mapped_issuer_is_allowed if {
+	subject := token_subject("shop", "frontend", {"iss": k8s_issuer, "sub": "system:serviceaccount:shop:frontend"})
+	d := authz.decision with input as token_call(subject, "orders.read", "orders")
+		with data.warden.config.issuers as {k8s_issuer: "warden.local"}
+	d.allow
+	d.reasons == ["granted: shop/frontend may orders.read on orders"]
+}
+
+test_kubernetes_token_subject_with_issuer_of_other_trust_domain_is_denied if {
+	subject := token_subject("shop", "frontend", {"iss": k8s_issuer, "sub": "system:serviceaccount:shop:frontend"})
+	d := authz.decision with input as token_call(subject, "orders.read", "orders")
+		with data.warden.config.issuers as {k8s_issuer: "other.cluster"}
+	not d.allow
+	d.reasons == ["subject trust domain \"other.cluster\" is not \"warden.local\""]
+}
+
+test_mapped_issuer_still_needs_a_grant if {
+	subject := token_subject("shop", "intruder", {"iss": k8s_issuer})
+	d := authz.decision with input as token_call(subject, "orders.read", "orders")
+		with data.warden.config.issuers as {k8s_issuer: "warden.local"}
+	not d.allow
+	d.reasons == ["no grant lets shop/intruder orders.read on orders"]
+}
+
+test_subject_without_trust_domain_or_issuer_is_denied if {
+	subject := token_subject("shop", "frontend", {})
+	d := authz.decision with input as token_call(subject, "orders.read", "orders")
+		with data.warden.config.issuers as {k8s_issuer: "warden.local"}
+	not d.allow
+	"subject has no trust domain and names no issuer" in d.reasons
+}
+
+test_only_token_subjects_take_a_trust_domain_from_their_issuer if {
+	subject := object.union(token_subject("shop", "frontend", {"iss": k8s_issuer}), {"authenticated_by": "requester"})
+	d := authz.decision with input as token_call(subject, "orders.read", "orders")
+		with data.warden.config.issuers as {k8s_issuer: "warden.local"}
+	not d.allow
+	sprintf("subject has no trust domain and issuer %q is not mapped to one", [k8s_issuer]) in d.reasons
+}
+
+test_spiffe_token_subject_keeps_its_own_trust_domain if {
+	subject := object.union(workload("shop", "frontend"), {"authenticated_by": "jwt", "claims": {"iss": "https://unmapped.example"}})
+	d := authz.decision with input as token_call(subject, "orders.read", "orders")
+		with data.warden.config.issuers as {"https://unmapped.example": "evil.example"}
+	d.allow
+}
