@@ -1,4 +1,6 @@
 export { createRedactor, isSecretKey, mayNeedRedaction, REDACTED, type Redactor, type RedactorOptions } from './redact.js';
+export { isSecretParam } from './secret-names.js';
+export { scrubSecretValue, TOKEN_MIN_ENTROPY } from './secret-values.js';
 export { DecisionLog, type DecisionLogOptions, type DecisionRecord, type DecisionSink } from './decision-log.js';
 export { OffThreadDecisionLog } from './off-thread-decision-log.js';
 export { recordJsonWith, recordTail, type RecordCall, type RecordConstants } from './record-json.js';
