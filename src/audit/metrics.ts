@@ -23,8 +23,9 @@ function tallyCounter(name: string, help: string, registry: Registry, take: () =
  * Warden's metrics, in a registry of their own (so several servers can run in one process):
  * `warden_decisions_total{api,result}`, `warden_decision_duration_seconds{api}`,
  * `warden_cache_hits_total`, `warden_cache_misses_total`, `warden_policy_reloads_total`,
- * `warden_policy_reload_failures_total`, `warden_policy_revision{revision}` (1 for the serving one)
- * and `warden_policy_revision_loaded_timestamp_seconds`.
+ * `warden_policy_reload_failures_total`, `warden_policy_revision{revision}` (1 for the serving one),
+ * `warden_policy_revision_loaded_timestamp_seconds`, `warden_decision_log_dropped_total` and
+ * `warden_decision_log_worker_restarts_total`.
  *
  * @example
  * const metrics = new WardenMetrics();
@@ -41,6 +42,8 @@ export class WardenMetrics {
   readonly reloadFailures: Counter;
   readonly revision: Gauge<'revision'>;
   readonly revisionLoadedAt: Gauge;
+  readonly decisionLogDropped: Counter;
+  readonly decisionLogWorkerRestarts: Counter;
 
   // Per-decision counts are tallied in plain numbers and handed to prom-client when it is scraped
   // (its own inc() validates and hashes labels on every call).
@@ -50,6 +53,8 @@ export class WardenMetrics {
   };
   private hitTally = 0;
   private missTally = 0;
+  /** Readers of decision logs' dropped totals, and what of them the counter holds already. */
+  private readonly dropSources: Array<{ read: () => number; counted: number }> = [];
 
   constructor() {
     const registers = [this.registry];
@@ -86,6 +91,35 @@ export class WardenMetrics {
     this.reloadFailures = new Counter({ name: 'warden_policy_reload_failures_total', help: 'Policy revisions that failed to compile or load.', registers });
     this.revision = new Gauge({ name: 'warden_policy_revision', help: 'The serving policy revision (value 1).', labelNames: ['revision'], registers });
     this.revisionLoadedAt = new Gauge({ name: 'warden_policy_revision_loaded_timestamp_seconds', help: 'When the serving revision was loaded.', registers });
+    this.decisionLogDropped = tallyCounter(
+      'warden_decision_log_dropped_total',
+      'Decision-log records lost: the destination fell too far behind or failed, or the log worker died holding them.',
+      this.registry,
+      () => {
+        let grown = 0;
+        for (const source of this.dropSources) {
+          const total = source.read();
+          grown += Math.max(0, total - source.counted);
+          source.counted = Math.max(source.counted, total);
+        }
+        return grown;
+      },
+    );
+    this.decisionLogWorkerRestarts = new Counter({
+      name: 'warden_decision_log_worker_restarts_total',
+      help: 'Times the decision-log worker thread died and was started again.',
+      registers,
+    });
+  }
+
+  /** Counts, at each scrape, what `readDropped` (a decision log's running total of lost records) grew by. */
+  observeDecisionLogDrops(readDropped: () => number): void {
+    this.dropSources.push({ read: readDropped, counted: 0 });
+  }
+
+  /** Counts one restart of the decision-log worker. */
+  recordDecisionLogWorkerRestart(): void {
+    this.decisionLogWorkerRestarts.inc();
   }
 
   /** Counts one decision and observes its latency. */

@@ -83,8 +83,8 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
   const destination = config.decisionLog ?? 'stdout';
   const decisionLog =
     typeof destination === 'string'
-      ? new OffThreadDecisionLog({ destination, redactPaths: config.redactPaths })
-      : new DecisionLog({ destination, redactPaths: config.redactPaths });
+      ? new OffThreadDecisionLog({ destination, redactPaths: config.redactPaths, metrics, logger })
+      : new DecisionLog({ destination, redactPaths: config.redactPaths, metrics, logger });
   const engine = new Engine(config.cache);
   const offload = config.checkWorker === false ? undefined : new CheckOffload({ cache: config.cache ?? {}, limits, decision, onProblem: (message) => logger.warn(message) });
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((s) => [s, 'NOT_SERVING' as const])));
