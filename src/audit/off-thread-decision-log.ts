@@ -93,7 +93,8 @@ export class OffThreadDecisionLog implements DecisionSink {
       'decision-log worker died; restarting it (records queued in its ring are kept, those it held are counted as dropped)',
     );
     this.restartTimer = setTimeout(() => this.start(), delay);
-    this.restartTimer.unref();
+    // Like the worker, the wait keeps the process alive only while someone awaits a flush or close.
+    if (this.waiting.size === 0) this.restartTimer.unref();
   }
 
   /** Takes every record left in the ring without writing it; returns how many. */
@@ -125,6 +126,7 @@ export class OffThreadDecisionLog implements DecisionSink {
     return new Promise<void>((resolve) => {
       // Keeps the process alive until the worker answers (the worker itself is unref'd).
       this.worker?.ref();
+      this.restartTimer?.ref();
       this.waiting.set(id, {
         type,
         done: () => {

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { OffThreadDecisionLog, WardenMetrics, type DecisionRecord } from '../../src/audit/index.js';
+import { randomUUID } from 'node:crypto';
+import { OffThreadDecisionLog, recordJsonWith, recordTail, WardenMetrics, type DecisionRecord } from '../../src/audit/index.js';
 
 const record = (id: string): DecisionRecord => ({
   decision_id: id,
@@ -135,4 +136,62 @@ test('dropped records are counted in warden_decision_log_dropped_total and warne
   t.is(await counter(metrics, 'warden_decision_log_dropped_total'), log.dropped);
   await new Promise((resolve) => setTimeout(resolve, windowMs * 1.5));
   t.is(warnings().length, 2, 'no warning when nothing more was dropped');
+});
+
+/** Issue 12's load, scaled down: `distinct` cached decisions on ~290 KiB requests, each logged twice, then a few small records. */
+async function largeCachedRecords(log: OffThreadDecisionLog, distinct: number): Promise<number> {
+  let written = 0;
+  const tails = Array.from({ length: distinct }, (_, n) =>
+    recordTail({ allowed: true, reasons: [], revision: 'r1', cached: true }, JSON.stringify({ action: 'read', context: { blob: `${n}:${'x'.repeat(290 * 1024)}` } })),
+  );
+  for (let round = 0; round < 2; round++) {
+    for (let n = 0; n < distinct; n++) {
+      log.write(recordJsonWith({ decision_id: randomUUID(), time: '2026-12-03T08:00:00.000Z', api: 'authorizer', latency: 0.1 }, tails[n]!));
+      written++;
+      // The ring holds a few of these at a time: let the worker keep up rather than drop.
+      if (n % 8 === 7) await log.flush();
+    }
+  }
+  for (let i = 0; i < 5; i++) log.write(record(`small-${i}`));
+  return written + 5;
+}
+
+test('under a heap limit, the bounded memo keeps the log worker alive; an unbounded one kills it, and every record is written or counted as dropped', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-offthread-'));
+  const run = async (memo: { bytes: number } | undefined) => {
+    const file = join(dir, `${memo ? 'unbounded' : 'bounded'}.log`);
+    const metrics = new WardenMetrics();
+    const { logger, lines } = captureLogger();
+    const log = new OffThreadDecisionLog({ destination: file, metrics, logger, memo, workerResourceLimits: { maxOldGenerationSizeMb: 64 } });
+    const written = await largeCachedRecords(log, 150);
+    await log.close();
+    const logged = readFileSync(file, 'utf8').trim().split('\n');
+    return { written, logged, dropped: log.dropped, restarts: await counter(metrics, 'warden_decision_log_worker_restarts_total'), errors: lines.filter((l) => l.level === 50) };
+  };
+  const bounded = await run(undefined);
+  t.is(bounded.restarts, 0);
+  t.is(bounded.logged.length, bounded.written);
+  t.is(bounded.dropped, 0);
+  const unbounded = await run({ bytes: 2 ** 40 });
+  t.true(unbounded.restarts >= 1, 'the worker ran out of heap');
+  t.is(unbounded.errors.length, unbounded.restarts);
+  t.is(unbounded.errors[0]!.err?.code, 'ERR_WORKER_OUT_OF_MEMORY');
+  t.deepEqual(unbounded.logged.slice(-5).map((l) => (JSON.parse(l) as { decision_id: string }).decision_id), ['small-0', 'small-1', 'small-2', 'small-3', 'small-4']);
+  t.is(unbounded.logged.length + unbounded.dropped, unbounded.written, 'nothing lost without a trace');
+});
+
+test('a log worker that dies while closing does not hang close(); what it had not written is counted as dropped', async (t) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'warden-offthread-')), 'decisions.log');
+  const { logger, lines } = captureLogger();
+  const log = new OffThreadDecisionLog({ destination: file, logger });
+  log.write(record('first'));
+  await log.flush();
+  for (let i = 0; i < 50; i++) log.write(record(`queued-${i}`));
+  log.injectWorkerFault();
+  await log.close();
+  const written = readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).length;
+  t.is(written + log.dropped, 51, 'every record written or counted');
+  const errors = lines.filter((l) => l.level === 50);
+  t.is(errors.length, 1);
+  t.regex(errors[0]!.msg, /died while closing/);
 });
