@@ -69,10 +69,10 @@ function looksRandom(run: string): boolean {
 export function scrubSecretValue(s: string): string {
   if (s.length < 3) return s;
   if (CREDENTIAL.test(s)) return REDACTED;
-  if (s.includes(PEM_PRIVATE_KEY) || SIGV4.test(s)) return REDACTED;
+  if (s.includes(PEM_PRIVATE_KEY) || (s.includes('AWS4-HMAC-SHA256') && SIGV4.test(s))) return REDACTED;
   let out = s.includes('eyJ') ? s.replace(JWT_SHAPED, REDACTED) : s;
   if (out.includes('=')) out = out.replace(PAIR, (pair, lead: string, name: string) => (isSecretParam(name) ? `${lead}${name}=${REDACTED}` : pair));
-  if (out.length >= 32) out = out.replace(TOKEN_RUN, (run) => (looksRandom(run) ? `${PATH_HEAD.exec(run)![0]}${REDACTED}` : run));
+  if (out.length >= 32 && hasMixedTokenRun(out)) out = out.replace(TOKEN_RUN, (run) => (looksRandom(run) ? `${PATH_HEAD.exec(run)![0]}${REDACTED}` : run));
   return out;
 }
 
