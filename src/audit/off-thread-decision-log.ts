@@ -92,7 +92,7 @@ export class OffThreadDecisionLog implements DecisionSink {
       { err: this.lastError, exit_code: exitCode, lost, restart_in_ms: delay },
       'decision-log worker died; restarting it (records queued in its ring are kept, those it held are counted as dropped)',
     );
-    this.restartTimer = setTimeout(() => this.start(), delay);
+    this.restartTimer = setTimeout(() => this.restart(), delay);
     // Like the worker, the wait keeps the process alive only while someone awaits a flush or close.
     if (this.waiting.size === 0) this.restartTimer.unref();
   }
@@ -166,6 +166,16 @@ export class OffThreadDecisionLog implements DecisionSink {
 
   private restartNow(): void {
     clearTimeout(this.restartTimer);
-    this.start();
+    this.restart();
+  }
+
+  /** Starts a new worker; one that cannot even start counts as one more death. */
+  private restart(): void {
+    try {
+      this.start();
+    } catch (e) {
+      this.lastError = e;
+      this.died(-1);
+    }
   }
 }
