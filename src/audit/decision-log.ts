@@ -1,4 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { warnOfDrops, type DropWarning } from './drop-warning.js';
+import type { WardenMetrics } from './metrics.js';
 import { createRedactor, type Redactor } from './redact.js';
 
 /** One decision, as written to the decision log (one JSON line each, after `"log":"decision"`). */
@@ -45,6 +47,12 @@ export interface DecisionLogOptions {
   redactPaths?: string[];
   /** Bytes buffered before lines are dropped rather than blocking (default 16 MiB). */
   maxBufferBytes?: number;
+  /** Where `warden_decision_log_dropped_total` (and the log worker's restarts) are counted. */
+  metrics?: WardenMetrics;
+  /** The operational log: warned about dropped records (see `warnOfDrops`). */
+  logger?: Logger;
+  /** Shortest time between two warnings about dropped records (default 10 s). */
+  dropWarningMs?: number;
 }
 
 /**
@@ -62,11 +70,14 @@ export class DecisionLog implements DecisionSink {
   private readonly stream: (DestinationStream & { flushSync?(): void; end?(): void; flush?(cb?: (e?: Error) => void): void }) | undefined;
   private readonly redact: Redactor;
   private readonly ownsStream: boolean;
+  private readonly warning: DropWarning | undefined;
   /** Records lost because the sink failed or fell too far behind. */
   dropped = 0;
 
   constructor(options: DecisionLogOptions = {}) {
     this.redact = createRedactor({ paths: options.redactPaths });
+    options.metrics?.observeDecisionLogDrops(() => this.dropped);
+    if (options.logger) this.warning = warnOfDrops(() => this.dropped, options.logger, options.dropWarningMs);
     const dest = options.destination ?? 'stdout';
     if (dest === false) {
       this.ownsStream = false;
@@ -125,6 +136,7 @@ export class DecisionLog implements DecisionSink {
   /** Flushes, and closes a file destination. */
   async close(): Promise<void> {
     await this.flush();
+    this.warning?.stop();
     if (this.ownsStream && this.stream?.end) {
       const s = this.stream as unknown as NodeJS.EventEmitter & { end(): void };
       await new Promise<void>((resolve) => {

@@ -40,7 +40,8 @@ function tallyCounter(name: string, help: string, registry: Registry, take: () =
  * `warden_policy_reload_failures_total`, `warden_policy_revision{revision}` (1 for the serving one),
  * `warden_policy_revision_loaded_timestamp_seconds`, `warden_envoy_rejected_requests_total{reason}`, and the policy watcher's
  * `warden_policy_source_healthy`, `warden_policy_source_checked_timestamp_seconds` and
- * `warden_policy_watch_failures_total{reason}`.
+ * `warden_policy_watch_failures_total{reason}`, and the decision log's `warden_decision_log_dropped_total`
+ * and `warden_decision_log_worker_restarts_total`.
  *
  * @example
  * const metrics = new WardenMetrics();
@@ -61,6 +62,8 @@ export class WardenMetrics {
   readonly sourceHealthy: Gauge;
   readonly sourceCheckedAt: Gauge;
   readonly watchFailures: Counter<'reason'>;
+  readonly decisionLogDropped: Counter;
+  readonly decisionLogWorkerRestarts: Counter;
 
   // Per-decision counts are tallied in plain numbers and handed to prom-client when it is scraped
   // (its own inc() validates and hashes labels on every call).
@@ -70,6 +73,8 @@ export class WardenMetrics {
   };
   private hitTally = 0;
   private missTally = 0;
+  /** Readers of decision logs' dropped totals, and what of them the counter holds already. */
+  private readonly dropSources: Array<{ read: () => number; counted: number }> = [];
 
   constructor() {
     const registers = [this.registry];
@@ -130,6 +135,35 @@ export class WardenMetrics {
       registers,
     });
     for (const reason of WATCH_FAILURE_REASONS) this.watchFailures.inc({ reason }, 0);
+    this.decisionLogDropped = tallyCounter(
+      'warden_decision_log_dropped_total',
+      'Decision-log records lost: the destination fell too far behind or failed, or the log worker died holding them.',
+      this.registry,
+      () => {
+        let grown = 0;
+        for (const source of this.dropSources) {
+          const total = source.read();
+          grown += Math.max(0, total - source.counted);
+          source.counted = Math.max(source.counted, total);
+        }
+        return grown;
+      },
+    );
+    this.decisionLogWorkerRestarts = new Counter({
+      name: 'warden_decision_log_worker_restarts_total',
+      help: 'Times the decision-log worker thread died and was started again.',
+      registers,
+    });
+  }
+
+  /** Counts, at each scrape, what `readDropped` (a decision log's running total of lost records) grew by. */
+  observeDecisionLogDrops(readDropped: () => number): void {
+    this.dropSources.push({ read: readDropped, counted: 0 });
+  }
+
+  /** Counts one restart of the decision-log worker. */
+  recordDecisionLogWorkerRestart(): void {
+    this.decisionLogWorkerRestarts.inc();
   }
 
   /** Counts one decision and observes its latency. */

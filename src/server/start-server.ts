@@ -134,8 +134,8 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const destination = config.decisionLog ?? 'stdout';
   const decisionLog =
     typeof destination === 'string'
-      ? new OffThreadDecisionLog({ destination, redactPaths: config.redactPaths })
-      : new DecisionLog({ destination, redactPaths: config.redactPaths });
+      ? new OffThreadDecisionLog({ destination, redactPaths: config.redactPaths, metrics, logger })
+      : new DecisionLog({ destination, redactPaths: config.redactPaths, metrics, logger });
   lifecycle.hold('decision log', () => decisionLog.close());
   const engine = new Engine(config.cache);
   const offload = config.checkWorker === false ? undefined : new CheckOffload({ cache: config.cache ?? {}, limits, decision, onProblem: (message) => logger.warn(message) });

@@ -4,14 +4,18 @@
  * one atomic add: no message, no allocation, no system call, and the reader is woken only when it
  * sleeps.
  *
- * Layout: four control words, then the data. Each record is a 32-bit length followed by its bytes,
+ * Layout: eight control words, then the data. Each record is a 32-bit length followed by its bytes,
  * padded to 4 bytes; a length of -1 (or fewer than 4 bytes left) sends the reader back to the start.
+ * The reader's position is kept in the shared memory too, so that a reader on a new thread (after
+ * the old one died) carries on where the old one stopped.
  */
 const USED = 0; // bytes the writer has committed and the reader has not released
 const SLEEPING = 1; // 1 while the reader waits for a wake-up
 const WAKE = 2; // the word the reader waits on
-const DROPPED = 3; // records the reader's side lost (a failing destination)
-const CONTROL_BYTES = 16;
+const DROPPED = 3; // records the reader's side lost (a failing destination, a reader that died)
+const READ_AT = 4; // the reader's offset
+const IN_FLIGHT = 5; // lines a settling reader took out of the ring and has not yet settled
+const CONTROL_BYTES = 32;
 const WRAP = -1;
 
 const align4 = (n: number) => (n + 3) & ~3;
@@ -46,7 +50,7 @@ abstract class RingSide {
     return 4 + align4(length * 3) <= this.size / 2;
   }
 
-  /** Lines lost on the reader's side (counted by the reader). */
+  /** Lines lost on the reader's side (counted by the reader, or by {@link LineRingWriter.abandonInFlight}). */
   get droppedByReader(): number {
     return Atomics.load(this.control, DROPPED);
   }
@@ -104,13 +108,39 @@ export class LineRingWriter extends RingSide {
     }
     return true;
   }
+
+  /**
+   * After the reader's thread died: counts the lines it had taken out of the ring but not settled
+   * as lost (in {@link droppedByReader}) and returns how many. Call it before a new reader starts.
+   */
+  abandonInFlight(): number {
+    const lost = Atomics.exchange(this.control, IN_FLIGHT, 0);
+    if (lost > 0) Atomics.add(this.control, DROPPED, lost);
+    return lost;
+  }
 }
 
 /** The consuming side: takes every committed line, and waits for more. */
 export class LineRingReader extends RingSide {
-  private offset = 0;
+  private offset: number;
 
-  /** Calls `take` with each committed line in order, releases their room, and returns how many. */
+  /**
+   * @param settles when true, every line taken stays counted in flight until {@link settle}d, so
+   *   that the lines a dying thread held can be counted (see `LineRingWriter.abandonInFlight`)
+   */
+  constructor(
+    memory: LineRingMemory,
+    private readonly settles = false,
+  ) {
+    super(memory);
+    this.offset = Atomics.load(this.control, READ_AT);
+  }
+
+  /**
+   * Calls `take` with each committed line in order and returns how many. Each line's room is
+   * released, and the position saved, before `take` sees it: a thread that dies inside `take`
+   * leaves a ring that a new reader carries on from, without that line.
+   */
   drain(take: (line: string) => void): number {
     const available = Atomics.load(this.control, USED);
     let consumed = 0;
@@ -121,16 +151,27 @@ export class LineRingReader extends RingSide {
       if (length === WRAP) {
         consumed += left;
         this.offset = 0;
+        Atomics.store(this.control, READ_AT, 0);
+        Atomics.sub(this.control, USED, left);
         continue;
       }
-      take(this.bytes.toString('utf8', this.offset + 4, this.offset + 4 + length));
+      const line = this.bytes.toString('utf8', this.offset + 4, this.offset + 4 + length);
       const taken = 4 + align4(length);
       this.offset += taken;
       consumed += taken;
       count++;
+      if (this.settles) Atomics.add(this.control, IN_FLIGHT, 1);
+      Atomics.store(this.control, READ_AT, this.offset);
+      Atomics.sub(this.control, USED, taken);
+      take(line);
     }
-    if (consumed > 0) Atomics.sub(this.control, USED, consumed);
     return count;
+  }
+
+  /** Settles `count` lines taken (written out, or lost: then counted in {@link droppedByReader}). */
+  settle(count: number, lost = false): void {
+    if (lost) Atomics.add(this.control, DROPPED, count);
+    if (this.settles) Atomics.sub(this.control, IN_FLIGHT, count);
   }
 
   /** Resolves when the writer commits a line (at once if one is waiting already). */
@@ -150,10 +191,5 @@ export class LineRingReader extends RingSide {
   interrupt(): void {
     Atomics.store(this.control, WAKE, 1);
     Atomics.notify(this.control, WAKE);
-  }
-
-  /** Counts records lost after they left the ring. */
-  addDropped(count: number): void {
-    Atomics.add(this.control, DROPPED, count);
   }
 }

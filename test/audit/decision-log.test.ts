@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { DecisionLog, type DecisionRecord } from '../../src/audit/index.js';
+import { pino } from 'pino';
+import { DecisionLog, WardenMetrics, type DecisionRecord } from '../../src/audit/index.js';
 
 const record = (over: Partial<DecisionRecord> = {}): DecisionRecord => ({
   decision_id: 'd1',
@@ -55,4 +56,23 @@ test('destination false logs nothing', async (t) => {
   const log = new DecisionLog({ destination: false });
   t.notThrows(() => log.write(record()));
   await log.close();
+});
+
+test('records the in-process log drops are counted in warden_decision_log_dropped_total and warned about once per window', async (t) => {
+  const file = join(mkdtempSync(join(tmpdir(), 'warden-log-')), 'decisions.log');
+  const metrics = new WardenMetrics();
+  const warnings: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line) as Record<string, unknown>) });
+  // A 1 KiB buffer written in one burst: the asynchronous file destination drops what does not fit.
+  const log = new DecisionLog({ destination: file, maxBufferBytes: 1024, metrics, logger, dropWarningMs: 300 });
+  for (let i = 0; i < 200; i++) log.write(record({ decision_id: `d${i}` }));
+  t.true(log.dropped > 0);
+  const dropped = log.dropped;
+  for (const end = Date.now() + 10_000; warnings.length === 0 && Date.now() < end; ) await new Promise((resolve) => setTimeout(resolve, 20));
+  t.is(warnings.length, 1);
+  t.is(warnings[0]!.dropped, dropped);
+  t.regex(await metrics.registry.metrics(), new RegExp(`^warden_decision_log_dropped_total ${dropped}$`, 'm'));
+  await new Promise((resolve) => setTimeout(resolve, 450));
+  await log.close();
+  t.is(warnings.length, 1, 'nothing more dropped: nothing more said, at the next window or at close');
 });

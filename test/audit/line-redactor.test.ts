@@ -39,3 +39,24 @@ test('text of another shape is redacted whole', (t) => {
   const line = createLineRedactor();
   t.is(line('{"password":"x","latency":1}'), '{"log":"decision","password":"[REDACTED]","latency":1}');
 });
+
+test('the memo of cached records is bounded by bytes: large distinct requests sent twice stay within it, lines unchanged', (t) => {
+  const bytes = 2 * 1024 * 1024;
+  const line = createLineRedactor([], { bytes });
+  const reference = whole([]);
+  // 40 distinct requests of ~290 KiB each (the issue's shape, fewer of them): ~23 MB to remember unbounded.
+  const big = (n: number) => recordTail(constants, JSON.stringify({ ...input, context: { ...input.context, blob: `${n}:${'x'.repeat(290 * 1024)}` } }));
+  for (let round = 0; round < 2; round++) {
+    for (let n = 0; n < 40; n++) {
+      const text = recordJsonWith(call(n), big(n));
+      const out = line(text);
+      if (n % 13 === 0) t.is(out, reference(text));
+      t.true(line.memo.bytes <= bytes, `memo at ${line.memo.bytes} bytes after request ${n}`);
+    }
+  }
+  t.true(line.memo.entries > 0, 'the memo still remembers what fits');
+  const small = recordJsonWith(call(1), recordTail(constants, JSON.stringify(input)));
+  line(small);
+  t.true(line.memo.entries > 0);
+  t.is(createLineRedactor().memo.bytes, 0);
+});

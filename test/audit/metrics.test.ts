@@ -53,3 +53,18 @@ test('the latency histogram and counters read as prom-client exposes them', asyn
   m.recordCache(true);
   t.regex(await m.registry.metrics(), /^warden_cache_hits_total 3$/m);
 });
+
+test('decision-log drops are counted from each log\'s running total, once, across scrapes', async (t) => {
+  const m = new WardenMetrics();
+  let a = 3;
+  let b = 0;
+  m.observeDecisionLogDrops(() => a);
+  m.observeDecisionLogDrops(() => b);
+  t.regex(await m.registry.metrics(), /^warden_decision_log_dropped_total 3$/m);
+  a = 5;
+  b = 4;
+  t.regex(await m.registry.metrics(), /^warden_decision_log_dropped_total 9$/m);
+  t.regex(await m.registry.metrics(), /^warden_decision_log_dropped_total 9$/m);
+  m.recordDecisionLogWorkerRestart();
+  t.regex(await m.registry.metrics(), /^warden_decision_log_worker_restarts_total 1$/m);
+});

@@ -128,7 +128,7 @@ test('SIGTERM ends the process within its bound even when nobody reads its stdou
   // Decision log lines of ~7 KB each: a few dozen fill the pipe and the reader's buffer behind it.
   const longPath = `/orders/${'x'.repeat(7000)}`;
   for (let i = 0; i < 60; i++) {
-    await checkOnce({ address: `127.0.0.1:${port}`, cert: join(dir, 'frontend.pem'), key: join(dir, 'frontend-key.pem'), ca: join(dir, '.warden/ca.pem'), action: 'orders.read', service: 'orders', path: `${longPath}${i}` });
+    await checkOnce({ address: `127.0.0.1:${port}`, cert: join(dir, 'frontend.pem'), key: join(dir, 'frontend-key.pem'), ca: join(dir, '.warden/ca.pem'), action: 'orders.read', service: 'orders', path: `${longPath}${i}`, timeoutMs: 20_000 });
   }
   await new Promise((r) => setTimeout(r, 300));
   const signalled = Date.now();

@@ -76,3 +76,31 @@ test('with a deferred wake, lines written together wake a sleeping reader once, 
   await waiting;
   t.deepEqual(drainAll(reader), ['a', 'b']);
 });
+
+test('a new reader on the same memory carries on where the last one stopped; lines a dead settling reader held are counted lost', (t) => {
+  const memory = allocateLineRing(256);
+  const writer = new LineRingWriter(memory);
+  const first = new LineRingReader(memory, true);
+  for (const line of ['a', 'b', 'c']) writer.write(line);
+  const held: string[] = [];
+  // The first reader takes two lines, settles one, then "dies" inside take() on the third.
+  t.throws(() =>
+    first.drain((line) => {
+      if (line === 'c') throw new Error('thread died');
+      held.push(line);
+    }),
+  );
+  first.settle(1);
+  t.deepEqual(held, ['a', 'b']);
+  t.is(writer.abandonInFlight(), 2, "'b' was taken but never settled, and 'c' died with it");
+  t.is(writer.droppedByReader, 2);
+  for (const line of ['d', 'e']) writer.write(line);
+  const second = new LineRingReader(memory, true);
+  t.deepEqual(drainAll(second), ['d', 'e']);
+  // Across many wrap-arounds the position stays shared.
+  for (let i = 0; i < 200; i++) {
+    t.true(writer.write(`line-${i}`));
+    t.deepEqual(drainAll(new LineRingReader(memory)), [`line-${i}`]);
+  }
+  t.is(writer.abandonInFlight(), 2, 'the second reader never settled its two');
+});
