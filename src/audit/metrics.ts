@@ -7,6 +7,12 @@ export type DecisionApi = 'authorizer' | 'envoy';
 /** Result label of `warden_decisions_total`. */
 export type DecisionResult = 'allow' | 'deny' | 'error';
 
+/** Reason label of `warden_tls_handshake_failures_total`. */
+export type HandshakeFailure = 'timeout' | 'protocol' | 'certificate' | 'other';
+
+/** Reason label of `warden_connections_closed_total`. */
+export type ConnectionCloseReason = 'client_ca_rotated' | 'certificate_expired' | 'certificate_untrusted';
+
 /** A counter that takes what `take` tallied since the last scrape whenever it is read. */
 function tallyCounter(name: string, help: string, registry: Registry, take: () => number): Counter {
   return new Counter({
@@ -24,7 +30,10 @@ function tallyCounter(name: string, help: string, registry: Registry, take: () =
  * `warden_decisions_total{api,result}`, `warden_decision_duration_seconds{api}`,
  * `warden_cache_hits_total`, `warden_cache_misses_total`, `warden_policy_reloads_total`,
  * `warden_policy_reload_failures_total`, `warden_policy_revision{revision}` (1 for the serving one)
- * and `warden_policy_revision_loaded_timestamp_seconds`.
+ * and `warden_policy_revision_loaded_timestamp_seconds`; for connections
+ * `warden_tls_reloads_total`, `warden_tls_reload_failures_total`,
+ * `warden_tls_handshake_failures_total{reason}`, `warden_connections_refused_total`,
+ * `warden_connections_closed_total{reason}` and `warden_connections_open`.
  *
  * @example
  * const metrics = new WardenMetrics();
@@ -41,6 +50,13 @@ export class WardenMetrics {
   readonly reloadFailures: Counter;
   readonly revision: Gauge<'revision'>;
   readonly revisionLoadedAt: Gauge;
+  readonly tlsReloads: Counter;
+  readonly tlsReloadFailures: Counter;
+  readonly handshakeFailures: Counter<'reason'>;
+  readonly connectionsRefused: Counter;
+  readonly connectionsClosed: Counter<'reason'>;
+  readonly connectionsOpen: Gauge;
+  private openConnections: () => number = () => 0;
 
   // Per-decision counts are tallied in plain numbers and handed to prom-client when it is scraped
   // (its own inc() validates and hashes labels on every call).
@@ -86,6 +102,20 @@ export class WardenMetrics {
     this.reloadFailures = new Counter({ name: 'warden_policy_reload_failures_total', help: 'Policy revisions that failed to compile or load.', registers });
     this.revision = new Gauge({ name: 'warden_policy_revision', help: 'The serving policy revision (value 1).', labelNames: ['revision'], registers });
     this.revisionLoadedAt = new Gauge({ name: 'warden_policy_revision_loaded_timestamp_seconds', help: 'When the serving revision was loaded.', registers });
+    this.tlsReloads = new Counter({ name: 'warden_tls_reloads_total', help: 'Rotated TLS files (certificate, key, client CA) checked and put to use.', registers });
+    this.tlsReloadFailures = new Counter({ name: 'warden_tls_reload_failures_total', help: 'Rotated TLS files rejected; the last good ones kept serving.', registers });
+    this.handshakeFailures = new Counter({ name: 'warden_tls_handshake_failures_total', help: 'TLS handshakes that failed or timed out, by reason.', labelNames: ['reason'], registers });
+    this.connectionsRefused = new Counter({ name: 'warden_connections_refused_total', help: 'Connections closed at once because the connection cap was reached.', registers });
+    this.connectionsClosed = new Counter({ name: 'warden_connections_closed_total', help: 'Live connections Warden closed because their client certificate no longer holds.', labelNames: ['reason'], registers });
+    const open = () => this.openConnections();
+    this.connectionsOpen = new Gauge({
+      name: 'warden_connections_open',
+      help: 'Connections past the TLS handshake and open now.',
+      registers,
+      collect() {
+        this.set(open());
+      },
+    });
   }
 
   /** Counts one decision and observes its latency. */
@@ -111,5 +141,35 @@ export class WardenMetrics {
   /** Records a revision that did not compile or load. */
   recordReloadFailure(): void {
     this.reloadFailures.inc();
+  }
+
+  /** Records rotated TLS files put to use. */
+  recordTlsReload(): void {
+    this.tlsReloads.inc();
+  }
+
+  /** Records rotated TLS files that were rejected. */
+  recordTlsReloadFailure(): void {
+    this.tlsReloadFailures.inc();
+  }
+
+  /** Records a failed or timed-out TLS handshake. */
+  recordHandshakeFailure(reason: HandshakeFailure): void {
+    this.handshakeFailures.inc({ reason });
+  }
+
+  /** Records a connection refused at the connection cap. */
+  recordConnectionRefused(): void {
+    this.connectionsRefused.inc();
+  }
+
+  /** Records a live connection closed by Warden. */
+  recordConnectionClosed(reason: ConnectionCloseReason): void {
+    this.connectionsClosed.inc({ reason });
+  }
+
+  /** Reads `warden_connections_open` from `count` at every scrape. */
+  watchOpenConnections(count: () => number): void {
+    this.openConnections = count;
   }
 }

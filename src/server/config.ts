@@ -21,7 +21,18 @@ export interface RequestLimits {
   maxEntries: number;
   /** Deepest nesting of `context` (default 32). */
   maxDepth: number;
+  /** A connection that has not finished its TLS handshake by then is closed (default 10 s). */
+  handshakeTimeoutMs: number;
+  /** Most open TCP connections, handshaking or not; more are closed at once (default 10,000). */
+  maxConnections: number;
+  /** A connection is sent GOAWAY after this long, ±10% (default 30 min), so none lives for ever. */
+  maxConnectionAgeMs: number;
+  /** Time calls in flight get after that GOAWAY before the connection is closed (default 30 s). */
+  maxConnectionAgeGraceMs: number;
 }
+
+/** TLS versions Warden can be told to accept at the least. */
+export type TlsMinVersion = 'TLSv1.3' | 'TLSv1.2';
 
 /** `warden serve` configuration: every flag of the CLI, plus what tests and embedders inject. */
 export interface ServeConfig {
@@ -38,6 +49,8 @@ export interface ServeConfig {
     clientCa: string;
     /** How often the files are re-read so rotated certificates apply without restart (default 60 s). */
     refreshIntervalMs?: number;
+    /** Oldest TLS version accepted (default `TLSv1.3`); `TLSv1.2` allows 1.2 with ECDHE AEAD suites only. */
+    minVersion?: TlsMinVersion;
   };
   /** Service-account JWT verification (`--jwks`, `--jwt-issuer`, `--jwt-audience`); without it tokens are rejected. */
   jwt?: JwtVerifierOptions;
@@ -85,6 +98,10 @@ export const DEFAULT_LIMITS: RequestLimits = {
   maxTokenLength: 16384,
   maxEntries: 256,
   maxDepth: 32,
+  handshakeTimeoutMs: 10_000,
+  maxConnections: 10_000,
+  maxConnectionAgeMs: 30 * 60_000,
+  maxConnectionAgeGraceMs: 30_000,
 };
 
 const KEYS = new Set(['policies', 'bundle', 'listen', 'tls', 'jwt', 'decision', 'envoyDecision', 'metrics', 'decisionLog', 'redactPaths', 'cache', 'checkWorker', 'watch', 'limits']);

@@ -11,6 +11,7 @@ import { CheckOffload } from './check-worker/check-offload.js';
 import { envoyAuthorizationService } from './envoy-service.js';
 import { loadPackageDefinition, rawRequestService } from './protos.js';
 import { ServiceError } from './service-error.js';
+import { guardConnections } from './connection-guard.js';
 import { mtlsCredentials } from './tls.js';
 
 /** A running Warden service. */
@@ -55,7 +56,12 @@ function logReload(logger: Logger, result: ReloadResult): void {
 /** The grpc-js server options Warden serves with (the bench's echo server takes the same). */
 export function grpcServerOptions(limits: RequestLimits): ServerOptions {
   // Warden serves no channelz service: tracking every call for one would be work for nothing.
-  return { 'grpc.max_receive_message_length': limits.maxMessageBytes, 'grpc.enable_channelz': 0 };
+  return {
+    'grpc.max_receive_message_length': limits.maxMessageBytes,
+    'grpc.enable_channelz': 0,
+    'grpc.max_connection_age_ms': limits.maxConnectionAgeMs,
+    'grpc.max_connection_age_grace_ms': limits.maxConnectionAgeGraceMs,
+  };
 }
 
 export async function startServer(config: ServeConfig): Promise<WardenServer> {
@@ -64,7 +70,8 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
   const decision = config.decision ?? SERVE_DEFAULTS.decision;
   const envoyDecision = config.envoyDecision ?? decision;
   const listen = config.listen ?? SERVE_DEFAULTS.listen;
-  const tls = mtlsCredentials(config.tls);
+  const metrics = new WardenMetrics();
+  const tls = mtlsCredentials(config.tls, { handshakeTimeoutMs: limits.handshakeTimeoutMs, logger, metrics });
   const { credentials } = tls;
 
   let jwt: JwtVerifier | undefined;
@@ -78,7 +85,6 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
     await jwt.start().catch((e: Error) => logger.warn({ jwks: config.jwt!.jwks }, `JWKS not loaded yet: ${e.message}`));
   }
 
-  const metrics = new WardenMetrics();
   // stdout and files are written by a worker thread; streams (embedders, tests) stay in-process.
   const destination = config.decisionLog ?? 'stdout';
   const decisionLog =
@@ -109,7 +115,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
   const authorizer = rawRequestService(packageDefinition, 'warden.authz.v1.Authorizer');
   const encodeCheckResponse = authorizer.Check!.responseSerialize as (response: unknown) => Buffer;
-  const deps = { logger, decisionLog, metrics, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, offload };
+  const deps = { logger, decisionLog, metrics, trust: tls.trust, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, offload };
   server.addService(authorizer, authorizerService(deps));
   server.addService(rawRequestService(packageDefinition, 'envoy.service.auth.v3.Authorization'), envoyAuthorizationService(deps));
   health.addToServer(server);
@@ -119,7 +125,9 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
   try {
     await tls.ready;
     port = await new Promise<number>((resolve, reject) => server.bindAsync(listen, credentials, (err, p) => (err ? reject(err) : resolve(p))));
+    guardConnections(server, { maxConnections: limits.maxConnections, trust: tls.trust, metrics, logger });
   } catch (e) {
+    server.forceShutdown();
     tls.close();
     offload?.stop();
     await manager.close();
