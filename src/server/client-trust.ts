@@ -52,7 +52,7 @@ export class ClientTrust {
     for (const cert of chain) {
       if (this.fingerprints.has(cert.fingerprint256)) return true;
       for (const ca of this.cas) {
-        if (ca.checkIssued(cert) && cert.verify(ca.publicKey)) return true;
+        if (cert.checkIssued(ca) && cert.verify(ca.publicKey)) return true;
       }
     }
     return false;

@@ -76,3 +76,34 @@ test.serial('the requester identity comes from the certificate, with namespace a
   t.deepEqual(line?.source, { ip: '127.0.0.1' });
   c.close();
 });
+
+test.serial('a CA certificate (CA:TRUE) issued by the trusted CA is not accepted as an identity', async (t) => {
+  const before = await evaluatedCount();
+  const cert = fx.ca.issue({ cn: 'sub-ca', uris: ['spiffe://example.org/ns/shop/sa/frontend'], ca: true });
+  const c = fx.clients(undefined, { cert });
+  const err = await t.throwsAsync<grpc.ServiceError>(unary(c.authz, 'Check', { action: 'read' }));
+  t.is(err!.code, grpc.status.UNAUTHENTICATED);
+  t.regex(err!.details, /CA certificate \(CA:TRUE\)/);
+  c.close();
+  t.is(await evaluatedCount(), before);
+});
+
+test.serial('a certificate that expires on a live connection is refused on that connection, which is closed', async (t) => {
+  const closedBefore = (await fx.server.metrics.connectionsClosed.get()).values.find((v) => v.labels.reason === 'certificate_expired')?.value ?? 0;
+  // X.509 times have whole seconds: expire on a second boundary about 2 s from now.
+  const notAfter = new Date(Math.ceil((Date.now() + 2000) / 1000) * 1000);
+  const cert = fx.ca.issue({ cn: 'short-lived', uris: ['spiffe://example.org/ns/shop/sa/frontend'], notAfter });
+  const c = fx.clients(undefined, { cert });
+  t.like(await unary(c.authz, 'Check', { action: 'read', resource: { service: 'expiry' } }), { allowed: true });
+  t.like(await unary(c.authz, 'Check', { action: 'read', resource: { service: 'expiry' } }), { allowed: true, cached: true });
+  await new Promise((r) => setTimeout(r, notAfter.getTime() - Date.now() + 50));
+  const err = await t.throwsAsync<grpc.ServiceError>(unary(c.authz, 'Check', { action: 'read', resource: { service: 'expiry' } }));
+  t.is(err!.code, grpc.status.UNAUTHENTICATED, 'the same channel, the same (cached) request: refused now');
+  t.regex(err!.details, /not valid now/);
+  const closed = (await fx.server.metrics.connectionsClosed.get()).values.find((v) => v.labels.reason === 'certificate_expired')?.value ?? 0;
+  t.is(closed, closedBefore + 1);
+  // The connection is gone; a new one cannot be made with the expired certificate.
+  const again = await t.throwsAsync<grpc.ServiceError>(unary(c.authz, 'Check', { action: 'read' }, { deadline: Date.now() + 2000 }));
+  t.not(again!.code, grpc.status.OK);
+  c.close();
+});
