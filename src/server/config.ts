@@ -104,6 +104,21 @@ export const DEFAULT_LIMITS: RequestLimits = {
   maxConnectionAgeGraceMs: 30_000,
 };
 
+/**
+ * Checks the connection limits of {@link RequestLimits}: each must be a positive number (a zero
+ * handshake timeout or connection age would mean "none" or "at once" to the layers below).
+ *
+ * @throws ServiceError `invalid_config` naming the first bad limit
+ */
+export function checkConnectionLimits(limits: RequestLimits): void {
+  for (const key of ['handshakeTimeoutMs', 'maxConnections', 'maxConnectionAgeMs', 'maxConnectionAgeGraceMs'] as const) {
+    const value = limits[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (key === 'maxConnections' && !Number.isInteger(value))) {
+      throw new ServiceError('invalid_config', `limits.${key} must be a positive ${key === 'maxConnections' ? 'integer' : 'number of milliseconds'}, not ${JSON.stringify(value)}`);
+    }
+  }
+}
+
 const KEYS = new Set(['policies', 'bundle', 'listen', 'tls', 'jwt', 'decision', 'envoyDecision', 'metrics', 'decisionLog', 'redactPaths', 'cache', 'checkWorker', 'watch', 'limits']);
 
 /**

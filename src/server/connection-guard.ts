@@ -52,9 +52,6 @@ function handshakeFailure(error: Error & { code?: string }): HandshakeFailure {
  */
 export function guardConnections(server: Server, options: ConnectionGuardOptions): () => void {
   const { metrics, logger, trust } = options;
-  if (!Number.isInteger(options.maxConnections) || options.maxConnections <= 0) {
-    throw new ServiceError('invalid_config', `limits.maxConnections must be a positive integer, not ${options.maxConnections}`);
-  }
   const graceMs = options.closeGraceMs ?? 5_000;
   const servers = http2ServersOf(server);
   const sessions = new Set<ServerHttp2Session>();

@@ -6,7 +6,7 @@ import { DecisionLog, OffThreadDecisionLog, startMetricsServer, WardenMetrics, t
 import { Engine, PolicyManager, type ReloadResult } from '../engine/index.js';
 import { JwtVerifier } from '../identity/index.js';
 import { authorizerService } from './authorizer-service.js';
-import { DEFAULT_LIMITS, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
+import { checkConnectionLimits, DEFAULT_LIMITS, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
 import { CheckOffload } from './check-worker/check-offload.js';
 import { envoyAuthorizationService } from './envoy-service.js';
 import { loadPackageDefinition, rawRequestService } from './protos.js';
@@ -67,6 +67,7 @@ export function grpcServerOptions(limits: RequestLimits): ServerOptions {
 export async function startServer(config: ServeConfig): Promise<WardenServer> {
   const logger = config.logger ?? pino({ level: 'info' }, pino.destination(2));
   const limits: RequestLimits = { ...DEFAULT_LIMITS, ...config.limits };
+  checkConnectionLimits(limits);
   const decision = config.decision ?? SERVE_DEFAULTS.decision;
   const envoyDecision = config.envoyDecision ?? decision;
   const listen = config.listen ?? SERVE_DEFAULTS.listen;

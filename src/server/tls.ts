@@ -18,7 +18,7 @@ export interface TlsFiles extends TlsFilePaths {
 
 /** What {@link mtlsCredentials} needs besides the files. */
 export interface MtlsOptions {
-  /** A connection that has not finished its handshake by then is closed. */
+  /** A connection that has not finished its handshake by then is closed (checked by checkConnectionLimits). */
   handshakeTimeoutMs: number;
   logger: Logger;
   metrics: WardenMetrics;
@@ -86,11 +86,6 @@ function same(a: TlsFileBytes | undefined, b: TlsFileBytes): boolean {
   return a !== undefined && a.cert.equals(b.cert) && a.key.equals(b.key) && a.clientCa.equals(b.clientCa);
 }
 
-function positive(value: number, what: string): number {
-  if (!Number.isFinite(value) || value <= 0) throw new ServiceError('invalid_config', `${what} must be a positive number of milliseconds, not ${value}`);
-  return value;
-}
-
 /**
  * Server credentials that require a client certificate chaining to `clientCa`, over TLS 1.3 (or
  * 1.2 with AEAD suites when `minVersion` says so), closing connections whose handshake takes longer
@@ -106,8 +101,9 @@ function positive(value: number, what: string): number {
  */
 export function mtlsCredentials(files: TlsFiles, options: MtlsOptions): MtlsCredentials {
   const protocol = tlsProtocolOptions(files.minVersion);
-  const handshakeTimeout = positive(options.handshakeTimeoutMs, 'limits.handshakeTimeoutMs');
-  const refreshMs = positive(files.refreshIntervalMs ?? 60_000, 'tls.refreshIntervalMs');
+  const handshakeTimeout = options.handshakeTimeoutMs;
+  const refreshMs = files.refreshIntervalMs ?? 60_000;
+  if (!Number.isFinite(refreshMs) || refreshMs <= 0) throw new ServiceError('invalid_config', `tls.refreshIntervalMs must be a positive number of milliseconds, not ${refreshMs}`);
   let current: TlsMaterial = validateTlsFiles(readTlsFiles(files), protocol);
   const context = (m: TlsMaterial): SecureContextOptions => ({ ...protocol, cert: m.cert, key: m.key, ca: m.clientCa });
   const credentials = new PublishedServerCredentials({ ...protocol, requestCert: true, rejectUnauthorized: true, handshakeTimeout }, context(current));
