@@ -1,4 +1,5 @@
 import type { Http2SecureServer, ServerHttp2Session } from 'node:http2';
+import type { TLSSocket } from 'node:tls';
 import type { Server } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { HandshakeFailure, WardenMetrics } from '../audit/index.js';
@@ -75,7 +76,7 @@ export function guardConnections(server: Server, options: ConnectionGuardOptions
       if (session.closed || session.destroyed) continue;
       let chained = false;
       try {
-        chained = session.socket !== undefined && trust.anchors(peerChain(session.socket as unknown as Parameters<typeof peerChain>[0]));
+        chained = session.socket !== undefined && trust.anchors(peerChain(session.socket as TLSSocket));
       } catch {
         // A certificate that cannot be read again is not trusted again.
       }

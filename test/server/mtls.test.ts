@@ -29,14 +29,20 @@ test.serial('a client without a certificate fails the handshake; nothing is eval
   t.is(await evaluatedCount(), before);
 });
 
-test.serial('a certificate from another CA fails the handshake', async (t) => {
+async function certificateHandshakeFailures(): Promise<number> {
+  return (await fx.server.metrics.handshakeFailures.get()).values.find((v) => v.labels.reason === 'certificate')?.value ?? 0;
+}
+
+test.serial('a certificate from another CA fails the handshake, counted by reason', async (t) => {
   const before = await evaluatedCount();
+  const failuresBefore = await certificateHandshakeFailures();
   const other = createCa('Other CA');
   const c = fx.clients('spiffe://example.org/ns/shop/sa/frontend', { ca: other });
   const err = await t.throwsAsync<grpc.ServiceError>(unary(c.authz, 'Check', { action: 'read' }, { deadline: Date.now() + 3000 }));
   t.true([grpc.status.UNAVAILABLE, grpc.status.UNAUTHENTICATED, grpc.status.DEADLINE_EXCEEDED].includes(err!.code));
   c.close();
   t.is(await evaluatedCount(), before);
+  t.true((await certificateHandshakeFailures()) > failuresBefore);
 });
 
 test.serial('a trusted certificate without a SPIFFE ID gets UNAUTHENTICATED', async (t) => {
