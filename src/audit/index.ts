@@ -5,5 +5,5 @@ export { DecisionLog, type DecisionLogOptions, type DecisionRecord, type Decisio
 export { OffThreadDecisionLog, RESTART_BACKOFF, type OffThreadDecisionLogOptions } from './off-thread-decision-log.js';
 export { DROP_WARNING_MS, warnOfDrops, type DropWarning } from './drop-warning.js';
 export { recordJsonWith, recordTail, type RecordCall, type RecordConstants } from './record-json.js';
-export { WardenMetrics, ENVOY_REJECT_REASONS, type DecisionApi, type DecisionResult, type EnvoyRejectReason, type WatchFailureReason } from './metrics.js';
+export { WardenMetrics, ENVOY_REJECT_REASONS, type ConnectionCloseReason, type DecisionApi, type DecisionResult, type EnvoyRejectReason, type HandshakeFailure, type WatchFailureReason } from './metrics.js';
 export { startMetricsServer, splitHostPort, type MetricsServer } from './metrics-server.js';

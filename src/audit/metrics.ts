@@ -20,6 +20,11 @@ export type EnvoyRejectReason = 'body_too_deep' | 'body_too_large' | 'path_too_l
 
 /** Every {@link EnvoyRejectReason}, so each series exists (at 0) from the first scrape. */
 export const ENVOY_REJECT_REASONS: readonly EnvoyRejectReason[] = ['body_too_deep', 'body_too_large', 'path_too_long', 'header_too_large', 'malformed', 'bad_check_request'];
+/** Reason label of `warden_tls_handshake_failures_total`. */
+export type HandshakeFailure = 'timeout' | 'protocol' | 'certificate' | 'other';
+
+/** Reason label of `warden_connections_closed_total`. */
+export type ConnectionCloseReason = 'client_ca_rotated' | 'certificate_expired' | 'certificate_untrusted';
 
 /** A counter that takes what `take` tallied since the last scrape whenever it is read. */
 function tallyCounter(name: string, help: string, registry: Registry, take: () => number): Counter {
@@ -40,8 +45,11 @@ function tallyCounter(name: string, help: string, registry: Registry, take: () =
  * `warden_policy_reload_failures_total`, `warden_policy_revision{revision}` (1 for the serving one),
  * `warden_policy_revision_loaded_timestamp_seconds`, `warden_envoy_rejected_requests_total{reason}`, and the policy watcher's
  * `warden_policy_source_healthy`, `warden_policy_source_checked_timestamp_seconds` and
- * `warden_policy_watch_failures_total{reason}`, and the decision log's `warden_decision_log_dropped_total`
- * and `warden_decision_log_worker_restarts_total`.
+ * `warden_policy_watch_failures_total{reason}`, the decision log's `warden_decision_log_dropped_total`
+ * and `warden_decision_log_worker_restarts_total`; for connections
+ * `warden_tls_reloads_total`, `warden_tls_reload_failures_total`,
+ * `warden_tls_handshake_failures_total{reason}`, `warden_connections_refused_total`,
+ * `warden_connections_closed_total{reason}` and `warden_connections_open`.
  *
  * @example
  * const metrics = new WardenMetrics();
@@ -64,6 +72,13 @@ export class WardenMetrics {
   readonly watchFailures: Counter<'reason'>;
   readonly decisionLogDropped: Counter;
   readonly decisionLogWorkerRestarts: Counter;
+  readonly tlsReloads: Counter;
+  readonly tlsReloadFailures: Counter;
+  readonly handshakeFailures: Counter<'reason'>;
+  readonly connectionsRefused: Counter;
+  readonly connectionsClosed: Counter<'reason'>;
+  readonly connectionsOpen: Gauge;
+  private openConnections: () => number = () => 0;
 
   // Per-decision counts are tallied in plain numbers and handed to prom-client when it is scraped
   // (its own inc() validates and hashes labels on every call).
@@ -154,6 +169,20 @@ export class WardenMetrics {
       help: 'Times the decision-log worker thread died and was started again.',
       registers,
     });
+    this.tlsReloads = new Counter({ name: 'warden_tls_reloads_total', help: 'Rotated TLS files (certificate, key, client CA) checked and put to use.', registers });
+    this.tlsReloadFailures = new Counter({ name: 'warden_tls_reload_failures_total', help: 'Rotated TLS files rejected; the last good ones kept serving.', registers });
+    this.handshakeFailures = new Counter({ name: 'warden_tls_handshake_failures_total', help: 'TLS handshakes that failed or timed out, by reason.', labelNames: ['reason'], registers });
+    this.connectionsRefused = new Counter({ name: 'warden_connections_refused_total', help: 'Connections closed at once because the connection cap was reached.', registers });
+    this.connectionsClosed = new Counter({ name: 'warden_connections_closed_total', help: 'Live connections Warden closed because their client certificate no longer holds.', labelNames: ['reason'], registers });
+    const open = () => this.openConnections();
+    this.connectionsOpen = new Gauge({
+      name: 'warden_connections_open',
+      help: 'Connections past the TLS handshake and open now.',
+      registers,
+      collect() {
+        this.set(open());
+      },
+    });
   }
 
   /** Counts, at each scrape, what `readDropped` (a decision log's running total of lost records) grew by. */
@@ -205,5 +234,35 @@ export class WardenMetrics {
   /** Counts a policy watcher failure. */
   recordWatchFailure(reason: WatchFailureReason): void {
     this.watchFailures.inc({ reason });
+  }
+
+  /** Records rotated TLS files put to use. */
+  recordTlsReload(): void {
+    this.tlsReloads.inc();
+  }
+
+  /** Records rotated TLS files that were rejected. */
+  recordTlsReloadFailure(): void {
+    this.tlsReloadFailures.inc();
+  }
+
+  /** Records a failed or timed-out TLS handshake. */
+  recordHandshakeFailure(reason: HandshakeFailure): void {
+    this.handshakeFailures.inc({ reason });
+  }
+
+  /** Records a connection refused at the connection cap. */
+  recordConnectionRefused(): void {
+    this.connectionsRefused.inc();
+  }
+
+  /** Records a live connection closed by Warden. */
+  recordConnectionClosed(reason: ConnectionCloseReason): void {
+    this.connectionsClosed.inc({ reason });
+  }
+
+  /** Reads `warden_connections_open` from `count` at every scrape. */
+  watchOpenConnections(count: () => number): void {
+    this.openConnections = count;
   }
 }

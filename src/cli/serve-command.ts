@@ -53,14 +53,15 @@ export function serveCommand(argv: string[]): Promise<number> {
         process.stderr.write('warden serve: --tls-cert, --tls-key and --client-ca go together\n');
         return EXIT.invalid;
       }
-      tls = { cert: values['tls-cert'], key: values['tls-key'], clientCa: values['client-ca'] };
+      // The files come from the flags; the rest of `tls` (minVersion, refresh) still from the file.
+      tls = { ...fromFile.tls, cert: values['tls-cert'], key: values['tls-key'], clientCa: values['client-ca'] };
     } else if (!tls || values.dev) {
       if (!values.dev) {
         process.stderr.write('warden serve: mTLS is required: give --tls-cert, --tls-key and --client-ca, or --dev for the development CA\n');
         return EXIT.invalid;
       }
       const ca = ensureDevCa();
-      tls = { cert: ca.serverCert, key: ca.serverKey, clientCa: ca.ca };
+      tls = { ...fromFile.tls, cert: ca.serverCert, key: ca.serverKey, clientCa: ca.ca };
       process.stderr.write(`warden: development CA in ${ca.dir}/ (issue client certificates with \`warden dev-cert SPIFFE_ID\`)\n`);
     }
     const compiler = servingCompiler({ regoVersion: regoVersionOf(values) });
@@ -94,14 +95,14 @@ export function serveCommand(argv: string[]): Promise<number> {
 }
 
 /**
- * Waits for SIGTERM or SIGINT; meanwhile SIGHUP reloads the policy (certificates are re-read by
- * their own watcher). After the first stop signal, the process exits once the server has drained,
+ * Waits for SIGTERM or SIGINT; meanwhile SIGHUP re-reads the TLS files and reloads the policy.
+ * After the first stop signal, the process exits once the server has drained,
  * or at the latest when the drain's bound and a second's grace have passed — even if a thread is
  * stuck (a decision log writing to a stdout nobody reads); a second stop signal exits at once.
  */
 async function untilStopSignal(server: WardenServer): Promise<void> {
   const reload = () => {
-    void server.reload();
+    void server.reloadAll();
   };
   process.on('SIGHUP', reload);
   await new Promise<void>((resolve) => {

@@ -4,6 +4,9 @@ export type IdentityErrorCode =
   | 'identity_no_spiffe_id'
   | 'identity_multiple_spiffe_ids'
   | 'identity_invalid_spiffe_id'
+  | 'identity_ca_certificate'
+  | 'identity_certificate_expired'
+  | 'identity_certificate_untrusted'
   | 'identity_invalid_config'
   | 'identity_jwks_unavailable';
 

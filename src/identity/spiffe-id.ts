@@ -68,12 +68,13 @@ function uriSans(subjectAltName: string | undefined): string[] {
 }
 
 /**
- * The SPIFFE identity of a verified peer certificate: the one `spiffe://` URI SAN of an X.509-SVID.
- * The certificate must already be verified against the trust bundle (the TLS handshake does that).
+ * The SPIFFE identity of a verified peer certificate: the one `spiffe://` URI SAN of an X.509-SVID,
+ * which must be a leaf (a certificate with `CA:TRUE` is refused). The certificate must already be
+ * verified against the trust bundle (the TLS handshake does that).
  *
  * @example
  * const requester = identityFromCertificate(call.getAuthContext().sslPeerCertificate);
- * @throws IdentityError `identity_missing_certificate`, `identity_no_spiffe_id`,
+ * @throws IdentityError `identity_missing_certificate`, `identity_ca_certificate`, `identity_no_spiffe_id`,
  *   `identity_multiple_spiffe_ids` or `identity_invalid_spiffe_id`
  */
 export function identityFromCertificate(cert: PeerCertificate | X509Certificate | undefined | null): Identity {
@@ -81,8 +82,17 @@ export function identityFromCertificate(cert: PeerCertificate | X509Certificate 
     throw new IdentityError('identity_missing_certificate', 'the peer presented no client certificate');
   }
   let san: string | undefined;
-  if (cert instanceof X509Certificate) san = cert.subjectAltName;
-  else san = cert.subjectaltname ?? new X509Certificate(cert.raw).subjectAltName;
+  let isCa: boolean | undefined;
+  if (cert instanceof X509Certificate) {
+    san = cert.subjectAltName;
+    isCa = cert.ca;
+  } else {
+    const parsed = cert.subjectaltname === undefined || cert.ca === undefined ? new X509Certificate(cert.raw) : undefined;
+    san = cert.subjectaltname ?? parsed?.subjectAltName;
+    isCa = cert.ca ?? parsed?.ca;
+  }
+  // An X.509-SVID that may sign certificates is not a workload's identity (X.509-SVID spec, 4.1).
+  if (isCa !== false) throw new IdentityError('identity_ca_certificate', 'the client certificate is a CA certificate (CA:TRUE); an X.509-SVID must be a leaf');
   const spiffe = uriSans(san).filter((u) => u.toLowerCase().startsWith('spiffe:'));
   if (spiffe.length === 0) throw new IdentityError('identity_no_spiffe_id', 'the client certificate has no spiffe:// URI SAN');
   if (spiffe.length > 1) throw new IdentityError('identity_multiple_spiffe_ids', 'the client certificate has more than one spiffe:// URI SAN');

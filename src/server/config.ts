@@ -30,6 +30,14 @@ export interface RequestLimits {
    * denied: a message over `maxMessageBytes` is refused by gRPC itself (RESOURCE_EXHAUSTED).
    */
   maxBodyBytes: number;
+  /** A connection that has not finished its TLS handshake by then is closed (default 10 s). */
+  handshakeTimeoutMs: number;
+  /** Most open TCP connections, handshaking or not; more are closed at once (default 10,000). */
+  maxConnections: number;
+  /** A connection is sent GOAWAY after this long, ±10% (default 30 min), so none lives for ever. */
+  maxConnectionAgeMs: number;
+  /** Time calls in flight get after that GOAWAY before the connection is closed (default 30 s). */
+  maxConnectionAgeGraceMs: number;
 }
 
 /** How Envoy checks are answered. */
@@ -41,6 +49,9 @@ export interface EnvoyOptions {
    */
   exposeReasons?: boolean;
 }
+
+/** TLS versions Warden can be told to accept at the least. */
+export type TlsMinVersion = 'TLSv1.3' | 'TLSv1.2';
 
 /** `warden serve` configuration: every flag of the CLI, plus what tests and embedders inject. */
 export interface ServeConfig {
@@ -57,6 +68,8 @@ export interface ServeConfig {
     clientCa: string;
     /** How often the files are re-read so rotated certificates apply without restart (default 60 s). */
     refreshIntervalMs?: number;
+    /** Oldest TLS version accepted (default `TLSv1.3`); `TLSv1.2` allows 1.2 with ECDHE AEAD suites only. */
+    minVersion?: TlsMinVersion;
   };
   /** Service-account JWT verification (`--jwks`, `--jwt-issuer`, `--jwt-audience`); without it tokens are rejected. */
   jwt?: JwtVerifierOptions;
@@ -120,7 +133,26 @@ export const DEFAULT_LIMITS: RequestLimits = {
   maxEntries: 256,
   maxDepth: 32,
   maxBodyBytes: 512 * 1024,
+  handshakeTimeoutMs: 10_000,
+  maxConnections: 10_000,
+  maxConnectionAgeMs: 30 * 60_000,
+  maxConnectionAgeGraceMs: 30_000,
 };
+
+/**
+ * Checks the connection limits of {@link RequestLimits}: each must be a positive number (a zero
+ * handshake timeout or connection age would mean "none" or "at once" to the layers below).
+ *
+ * @throws ServiceError `invalid_config` naming the first bad limit
+ */
+export function checkConnectionLimits(limits: RequestLimits): void {
+  for (const key of ['handshakeTimeoutMs', 'maxConnections', 'maxConnectionAgeMs', 'maxConnectionAgeGraceMs'] as const) {
+    const value = limits[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (key === 'maxConnections' && !Number.isInteger(value))) {
+      throw new ServiceError('invalid_config', `limits.${key} must be a positive ${key === 'maxConnections' ? 'integer' : 'number of milliseconds'}, not ${JSON.stringify(value)}`);
+    }
+  }
+}
 
 const KEYS = new Set(['policies', 'bundle', 'listen', 'tls', 'jwt', 'decision', 'envoyDecision', 'metrics', 'decisionLog', 'redactPaths', 'cache', 'checkWorker', 'watch', 'policyPollIntervalMs', 'policySourceGraceMs', 'limits', 'shutdownTimeoutMs', 'envoy']);
 

@@ -1,15 +1,37 @@
+import { X509Certificate } from 'node:crypto';
 import type { ServerUnaryCall } from '@grpc/grpc-js';
-import { identityFromCertificate, type Identity } from '../identity/index.js';
+import type { ConnectionCloseReason } from '../audit/index.js';
+import { identityFromCertificate, IdentityError, type Identity } from '../identity/index.js';
 import { peerIp } from './authz-input.js';
 import { canonicalCopy } from '../engine/index.js';
+import { peerChain, type ClientTrust } from './client-trust.js';
+import { certificateTime } from './tls-files.js';
 
-/** The caller's verified identity and address, fixed for the life of one connection. */
+/** The caller's verified identity and address, worked out once per connection and re-checked on every call. */
 export interface ConnectionIdentity {
   /** With keys in sorted order (see buildAuthzInput). */
   requester: Identity;
   sourceIp: string;
   /** Everything about the connection a policy input can depend on, as text (see requestKey). */
   key: string;
+  /** The client certificate's validity window, in ms since the epoch (NaN when unreadable: never valid). */
+  readonly notBefore: number;
+  readonly notAfter: number;
+  /** The chain the handshake verified, leaf first, to re-anchor after a client CA rotation. */
+  readonly chain: readonly X509Certificate[];
+  /** The {@link ClientTrust} generation the chain was last found to anchor in. */
+  trustGeneration: number;
+}
+
+/** Where a connection that fails its re-check is reported. */
+export interface ConnectionChecks {
+  trust?: ClientTrust;
+  onClosed?: (reason: ConnectionCloseReason) => void;
+}
+
+interface Session {
+  socket?: unknown;
+  close(): void;
 }
 
 /**
@@ -21,30 +43,83 @@ export interface ConnectionIdentity {
  */
 const bySession = new WeakMap<object, ConnectionIdentity>();
 
-function sessionOf(call: ServerUnaryCall<unknown, unknown>): object | undefined {
+function sessionOf(call: ServerUnaryCall<unknown, unknown>): Session | undefined {
   let layer = (call as unknown as { call?: unknown }).call;
   for (let depth = 0; depth < 8 && typeof layer === 'object' && layer !== null; depth++) {
     const session = (layer as { stream?: { session?: unknown } }).stream?.session;
-    if (typeof session === 'object' && session !== null) return session;
+    if (typeof session === 'object' && session !== null) return session as Session;
     layer = (layer as { nextCall?: unknown }).nextCall;
   }
   return undefined;
 }
 
+function chainOf(session: Session | undefined, raw: Buffer): X509Certificate[] {
+  const socket = session?.socket as Parameters<typeof peerChain>[0] | undefined;
+  const chain = typeof socket?.getPeerCertificate === 'function' ? peerChain(socket) : [];
+  return chain.length > 0 ? chain : [new X509Certificate(raw)];
+}
+
+function iso(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : 'an unreadable date';
+}
+
 /**
- * The requester of `call`, from its verified client certificate.
+ * Throws unless the connection's certificate holds at `now`: inside its validity window, and
+ * anchored in the client CAs trusted now (re-checked only when `trust` has rotated since the last
+ * check, so a call costs two compares).
  *
- * @throws Error when there is no usable certificate (the caller is then unauthenticated)
+ * @throws IdentityError `identity_certificate_expired` or `identity_certificate_untrusted`
  */
-export function connectionIdentity(call: ServerUnaryCall<unknown, unknown>): ConnectionIdentity {
+export function recheckConnection(identity: ConnectionIdentity, trust: ClientTrust | undefined, now: number): void {
+  if (!(identity.notBefore <= now && now < identity.notAfter)) {
+    throw new IdentityError('identity_certificate_expired', `the client certificate is not valid now (valid from ${iso(identity.notBefore)} to ${iso(identity.notAfter)})`);
+  }
+  if (trust !== undefined && identity.trustGeneration !== trust.generation) {
+    if (!trust.anchors(identity.chain)) throw new IdentityError('identity_certificate_untrusted', 'the client certificate no longer chains to the client CA');
+    identity.trustGeneration = trust.generation;
+  }
+}
+
+/**
+ * The requester of `call`, from its verified client certificate, checked again on this call: a
+ * certificate that has expired, or that no longer chains to a rotated client CA, fails the call,
+ * and its connection is closed so the client reconnects with its current certificate.
+ *
+ * @example
+ * const { requester, sourceIp } = connectionIdentity(call, { trust: tls.trust });
+ * @throws IdentityError when there is no usable certificate (the caller is then unauthenticated)
+ */
+export function connectionIdentity(call: ServerUnaryCall<unknown, unknown>, checks: ConnectionChecks = {}, now = Date.now()): ConnectionIdentity {
   const session = sessionOf(call);
-  const known = session && bySession.get(session);
-  if (known) return known;
-  const cert = call.getAuthContext?.()?.sslPeerCertificate;
-  const requester = canonicalCopy(identityFromCertificate(cert));
-  const sourceIp = peerIp(call.getPeer());
-  const identity: ConnectionIdentity = { requester, sourceIp, key: JSON.stringify([requester, sourceIp]) };
-  if (session) bySession.set(session, identity);
+  let identity = session && bySession.get(session);
+  if (!identity) {
+    const cert = call.getAuthContext?.()?.sslPeerCertificate;
+    const requester = canonicalCopy(identityFromCertificate(cert));
+    const chain = chainOf(session, cert!.raw);
+    const leaf = chain[0]!;
+    const sourceIp = peerIp(call.getPeer());
+    identity = {
+      requester,
+      sourceIp,
+      key: JSON.stringify([requester, sourceIp]),
+      notBefore: certificateTime(leaf.validFrom),
+      notAfter: certificateTime(leaf.validTo),
+      chain,
+      // Anchored afresh below: the handshake may predate the CA set trusted now.
+      trustGeneration: -1,
+    };
+    if (session) bySession.set(session, identity);
+  }
+  try {
+    recheckConnection(identity, checks.trust, now);
+  } catch (e) {
+    if (session) {
+      bySession.delete(session);
+      session.close();
+      checks.onClosed?.((e as IdentityError).code === 'identity_certificate_expired' ? 'certificate_expired' : 'certificate_untrusted');
+    }
+    throw e;
+  }
   return identity;
 }
 

@@ -3,7 +3,8 @@ import { Metadata } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { DecisionApi, DecisionRecord, DecisionResult, DecisionSink, WardenMetrics } from '../audit/index.js';
 import type { Decision } from '../engine/index.js';
-import { connectionIdentity, type ConnectionIdentity } from './connection-identity.js';
+import type { ClientTrust } from './client-trust.js';
+import { connectionIdentity, type ConnectionChecks, type ConnectionIdentity } from './connection-identity.js';
 import { ServiceError } from './service-error.js';
 import { toGrpcStatus } from './status-mapping.js';
 
@@ -40,6 +41,8 @@ export interface PipelineDeps {
   logger: Logger;
   decisionLog: DecisionSink;
   metrics: WardenMetrics;
+  /** The client CAs trusted now; without it, connections are not re-anchored after a rotation. */
+  trust?: ClientTrust;
 }
 
 /** Milliseconds elapsed since `started` (a `performance.now()` reading). */
@@ -52,9 +55,9 @@ function deadlineMs(call: ServerUnaryCall<unknown, unknown>): number {
   return d instanceof Date ? d.getTime() : d;
 }
 
-function identify(call: ServerUnaryCall<unknown, unknown>): ConnectionIdentity {
+function identify(call: ServerUnaryCall<unknown, unknown>, checks: ConnectionChecks): ConnectionIdentity {
   try {
-    return connectionIdentity(call);
+    return connectionIdentity(call, checks);
   } catch (e) {
     throw new ServiceError('unauthenticated', e instanceof Error ? e.message : 'client certificate rejected', { cause: e });
   }
@@ -63,7 +66,8 @@ function identify(call: ServerUnaryCall<unknown, unknown>): ConnectionIdentity {
 /**
  * Every unary handler runs inside this: the client's deadline is checked before and after the
  * work, the requester is established from the verified client certificate (no certificate, no
- * service), then the handler decides. Whatever happens, the call gets exactly one answer, errors
+ * service; an expired one, or one a client CA rotation no longer trusts, neither, on every call
+ * however old the connection), then the handler decides. Whatever happens, the call gets exactly one answer, errors
  * become gRPC statuses in `toGrpcStatus` only, and the process lives on. Decisions are counted when
  * the answer is ready and written to the decision log after it is sent.
  *
@@ -79,6 +83,7 @@ export function unaryPipeline<Req, Res>(
   method: string,
   handle: (req: Req, state: CallState) => Res | Promise<Res>,
 ): handleUnaryCall<Req, Res> {
+  const checks: ConnectionChecks = { trust: deps.trust, onClosed: (reason) => deps.metrics.recordConnectionClosed(reason) };
   return (call, callback) => {
     const started = performance.now();
     const deadline = deadlineMs(call);
@@ -114,7 +119,7 @@ export function unaryPipeline<Req, Res>(
     let result: Res | Promise<Res>;
     try {
       if (Number.isFinite(deadline) && Date.now() >= deadline) throw new ServiceError('deadline_exceeded', 'deadline exceeded before the check started');
-      state = { api, method, started, connection: identify(call), decisions: [] };
+      state = { api, method, started, connection: identify(call, checks), decisions: [] };
       result = handle(call.request, state);
     } catch (e) {
       finish(e ?? new Error('handler threw nothing'), undefined);

@@ -6,12 +6,13 @@ import { DecisionLog, OffThreadDecisionLog, startMetricsServer, WardenMetrics, t
 import { Engine, PolicyManager, type ReloadResult, type SourceEvent } from '../engine/index.js';
 import { JwtVerifier } from '../identity/index.js';
 import { authorizerService } from './authorizer-service.js';
-import { DEFAULT_LIMITS, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
+import { checkConnectionLimits, DEFAULT_LIMITS, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
 import { CheckOffload } from './check-worker/check-offload.js';
 import { envoyAuthorizationService } from './envoy-service.js';
 import { loadPackageDefinition, rawRequestService } from './protos.js';
 import { Lifecycle, RELEASE_STEP_MS } from './lifecycle.js';
 import { ServiceError } from './service-error.js';
+import { guardConnections } from './connection-guard.js';
 import { mtlsCredentials } from './tls.js';
 
 /** A running Warden service. */
@@ -25,8 +26,13 @@ export interface WardenServer {
   readonly metrics: WardenMetrics;
   /** Longest a stop waits for calls in flight (`shutdownTimeoutMs`). */
   readonly shutdownTimeoutMs: number;
-  /** Reloads the policy now (the watcher does this on change; `warden serve` on SIGHUP). */
+  /** Reloads the policy now (the watcher does this on change). */
   reload(): Promise<ReloadResult>;
+  /**
+   * Re-reads the TLS files now (a timer does this every `tls.refreshIntervalMs`) and reloads the
+   * policy: what `warden serve` does on SIGHUP.
+   */
+  reloadAll(): Promise<ReloadResult>;
   /**
    * Stops accepting calls, lets those in flight finish (for at most `shutdownTimeoutMs`), and
    * releases everything, each step bounded in time. Idempotent.
@@ -71,7 +77,12 @@ function recordSourceEvent(logger: Logger, metrics: WardenMetrics, event: Source
 /** The grpc-js server options Warden serves with (the bench's echo server takes the same). */
 export function grpcServerOptions(limits: RequestLimits): ServerOptions {
   // Warden serves no channelz service: tracking every call for one would be work for nothing.
-  return { 'grpc.max_receive_message_length': limits.maxMessageBytes, 'grpc.enable_channelz': 0 };
+  return {
+    'grpc.max_receive_message_length': limits.maxMessageBytes,
+    'grpc.enable_channelz': 0,
+    'grpc.max_connection_age_ms': limits.maxConnectionAgeMs,
+    'grpc.max_connection_age_grace_ms': limits.maxConnectionAgeGraceMs,
+  };
 }
 
 /** A start that cannot serve: what was wrong, for the operator (exit non-zero with it). */
@@ -110,6 +121,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
 
 async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle): Promise<WardenServer> {
   const limits: RequestLimits = { ...DEFAULT_LIMITS, ...config.limits };
+  checkConnectionLimits(limits);
   const decision = config.decision ?? SERVE_DEFAULTS.decision;
   const envoyDecision = config.envoyDecision ?? decision;
   const listen = config.listen ?? SERVE_DEFAULTS.listen;
@@ -124,12 +136,12 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
       throw refuse((e as Error).message, e);
     }
   }
-  const tls = mtlsCredentials(config.tls);
+  const metrics = new WardenMetrics();
+  const tls = mtlsCredentials(config.tls, { handshakeTimeoutMs: limits.handshakeTimeoutMs, logger, metrics });
   lifecycle.hold('TLS certificate watcher', () => tls.close());
   // Keys can still arrive later (first token, or unknown kid), so a missing JWKS only warns.
   await jwt?.start().catch((e: Error) => logger.warn({ jwks: config.jwt!.jwks }, `JWKS not loaded yet: ${e.message}`));
 
-  const metrics = new WardenMetrics();
   // stdout and files are written by a worker thread; streams (embedders, tests) stay in-process.
   const destination = config.decisionLog ?? 'stdout';
   const decisionLog =
@@ -179,7 +191,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
   const authorizer = rawRequestService(packageDefinition, 'warden.authz.v1.Authorizer');
   const encodeCheckResponse = authorizer.Check!.responseSerialize as (response: unknown) => Buffer;
-  const deps = { logger, decisionLog, metrics, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, offload, envoy: config.envoy };
+  const deps = { logger, decisionLog, metrics, trust: tls.trust, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, offload, envoy: config.envoy };
   server.addService(authorizer, authorizerService(deps));
   server.addService(rawRequestService(packageDefinition, 'envoy.service.auth.v3.Authorization'), envoyAuthorizationService(deps));
   health.addToServer(server);
@@ -194,6 +206,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   } catch (e) {
     throw refuse(`cannot listen on ${listen}: ${(e as Error).message}`, e);
   }
+  guardConnections(server, { maxConnections: limits.maxConnections, trust: tls.trust, metrics, logger });
   const host = listen.slice(0, listen.lastIndexOf(':'));
 
   let metricsServer: MetricsServer | undefined;
@@ -211,13 +224,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     try {
       manager.watch();
     } catch (e) {
-      server.forceShutdown();
-      tls.close();
-      offload?.stop();
-      await metricsServer?.close();
-      await manager.close();
-      await decisionLog.close();
-      throw new ServiceError('invalid_config', (e as Error).message, { cause: e });
+      throw refuse((e as Error).message, e);
     }
   }
   logger.info({ address: `${host}:${port}`, metrics: metricsServer?.url, revision: engine.revision?.id ?? null }, 'warden serving');
@@ -230,6 +237,10 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     metrics,
     shutdownTimeoutMs: shutdownMs,
     reload: () => manager.load(),
+    reloadAll: () => {
+      tls.refresh();
+      return manager.load();
+    },
     close: async () => {
       if (!lifecycle.stopping) logger.info({ shutdownMs }, 'warden stopping: draining calls in flight');
       await lifecycle.release();

@@ -1,77 +1,152 @@
-import { readFileSync } from 'node:fs';
-import { createSecureContext } from 'node:tls';
-import { experimental, type ServerCredentials } from '@grpc/grpc-js';
+import type { SecureServerOptions } from 'node:http2';
+import type { SecureContextOptions } from 'node:tls';
+import { ServerCredentials } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { WardenMetrics } from '../audit/index.js';
+import { ClientTrust } from './client-trust.js';
+import type { TlsMinVersion } from './config.js';
 import { ServiceError } from './service-error.js';
+import { readTlsFiles, validateTlsFiles, type TlsFileBytes, type TlsFilePaths, type TlsMaterial } from './tls-files.js';
 
-/** The server's TLS files. */
-export interface TlsFiles {
-  cert: string;
-  key: string;
-  clientCa: string;
+/** The server's TLS files and how they are served. */
+export interface TlsFiles extends TlsFilePaths {
+  /** How often the files are re-read (default 60 s). */
   refreshIntervalMs?: number;
+  /** Oldest TLS version accepted (default `TLSv1.3`). */
+  minVersion?: TlsMinVersion;
 }
 
-/** mTLS credentials and the watcher behind them. */
+/** What {@link mtlsCredentials} needs besides the files. */
+export interface MtlsOptions {
+  /** A connection that has not finished its handshake by then is closed (checked by checkConnectionLimits). */
+  handshakeTimeoutMs: number;
+  logger: Logger;
+  metrics: WardenMetrics;
+}
+
+/** mTLS credentials and the refresh behind them. */
 export interface MtlsCredentials {
   credentials: ServerCredentials;
-  /** Resolves once the watcher has read the files, so the first handshake already has them. */
+  /** The client CAs trusted now; connections check it on every call. */
+  trust: ClientTrust;
+  /** Resolves once the credentials can serve (they can from the start: the files were read up front). */
   ready: Promise<void>;
-  /** Detaches from the watcher so its timer stops once the server is gone. */
+  /** Re-reads the files now (the timer does this every `refreshIntervalMs`). */
+  refresh(): void;
+  /** Stops the refresh timer. */
   close(): void;
 }
 
-function read(file: string, what: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new ServiceError('invalid_config', `cannot read ${what} ${file}: ${(e as Error).message}`, { cause: e });
-  }
+const TLS13_SUITES = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256';
+// Forward-secret AEAD suites only: HTTP/2 (RFC 9113 appendix A) forbids static-RSA and CBC suites.
+const TLS12_AEAD_SUITES = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+/**
+ * The secure context options for the oldest TLS version accepted: TLS 1.3 only by default; with
+ * `TLSv1.2`, TLS 1.2 with ECDHE AEAD suites as well. `GRPC_SSL_CIPHER_SUITES` is not consulted.
+ *
+ * @example
+ * tls.createServer({ ...tlsProtocolOptions('TLSv1.3'), cert, key });
+ * @throws ServiceError `invalid_config` for any other version
+ */
+export function tlsProtocolOptions(minVersion: TlsMinVersion = 'TLSv1.3'): SecureContextOptions {
+  if (minVersion === 'TLSv1.3') return { minVersion: 'TLSv1.3', ciphers: TLS13_SUITES };
+  if (minVersion === 'TLSv1.2') return { minVersion: 'TLSv1.2', ciphers: `${TLS13_SUITES}:${TLS12_AEAD_SUITES}` };
+  throw new ServiceError('invalid_config', `tls.minVersion must be "TLSv1.3" or "TLSv1.2", not ${JSON.stringify(minVersion)}`);
 }
 
 /**
- * Server credentials that require a client certificate chaining to `clientCa`: a client without
- * one, or with one from another CA, fails the TLS handshake. The files are re-read every
- * `refreshIntervalMs` (default 60 s), so a rotated server certificate or trust bundle applies
- * without a restart. The files are checked once up front so a bad path fails at startup.
- *
- * @throws ServiceError `invalid_config`
+ * grpc-js server credentials whose secure context Warden publishes itself. grpc-js hands
+ * constructor options to `http2.createSecureServer` and context options to `setSecureContext` on
+ * every update; Node's `setSecureContext` resets `minVersion` and `ciphers` unless given again, so
+ * every update carries them.
  */
-export function mtlsCredentials(files: TlsFiles): MtlsCredentials {
-  const cert = read(files.cert, 'TLS certificate');
-  const key = read(files.key, 'TLS key');
-  const ca = read(files.clientCa, 'client CA');
-  try {
-    createSecureContext({ cert, key, ca });
-  } catch (e) {
-    throw new ServiceError('invalid_config', `TLS files do not fit together: ${(e as Error).message}`, { cause: e });
+class PublishedServerCredentials extends ServerCredentials {
+  constructor(serverOptions: SecureServerOptions, context: SecureContextOptions) {
+    super(serverOptions, context);
   }
-  const provider = new experimental.FileWatcherCertificateProvider({
-    certificateFile: files.cert,
-    privateKeyFile: files.key,
-    caCertificateFile: files.clientCa,
-    refreshIntervalMs: files.refreshIntervalMs ?? 60_000,
-  });
-  const credentials = experimental.createCertificateProviderServerCredentials(provider, provider, true);
-  let gotCa = false;
-  let gotIdentity = false;
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const onCa = (u: unknown) => {
-    gotCa ||= u !== null;
-    if (gotCa && gotIdentity) markReady();
+
+  publish(context: SecureContextOptions): void {
+    this.updateSecureContextOptions(context);
+  }
+
+  _equals(other: ServerCredentials): boolean {
+    return this === other;
+  }
+}
+
+function same(a: TlsFileBytes | undefined, b: TlsFileBytes): boolean {
+  return a !== undefined && a.cert.equals(b.cert) && a.key.equals(b.key) && a.clientCa.equals(b.clientCa);
+}
+
+/**
+ * Server credentials that require a client certificate chaining to `clientCa`, over TLS 1.3 (or
+ * 1.2 with AEAD suites when `minVersion` says so), closing connections whose handshake takes longer
+ * than `handshakeTimeoutMs`. The files are re-read every `refreshIntervalMs`; a new set is checked
+ * ({@link validateTlsFiles}) before it is used, and one that fails is logged and counted
+ * (`warden_tls_reload_failures_total`) while the last good set keeps serving. A new client CA set
+ * is published to `trust`, whose listeners close connections that no longer chain to it.
+ *
+ * @example
+ * const tls = mtlsCredentials({ cert, key, clientCa }, { handshakeTimeoutMs: 10_000, logger, metrics });
+ * server.bindAsync('127.0.0.1:0', tls.credentials, callback);
+ * @throws ServiceError `invalid_config` when the files at startup are unreadable or invalid
+ */
+export function mtlsCredentials(files: TlsFiles, options: MtlsOptions): MtlsCredentials {
+  const protocol = tlsProtocolOptions(files.minVersion);
+  const handshakeTimeout = options.handshakeTimeoutMs;
+  const refreshMs = files.refreshIntervalMs ?? 60_000;
+  if (!Number.isFinite(refreshMs) || refreshMs <= 0) throw new ServiceError('invalid_config', `tls.refreshIntervalMs must be a positive number of milliseconds, not ${refreshMs}`);
+  let current: TlsMaterial = validateTlsFiles(readTlsFiles(files), protocol);
+  const context = (m: TlsMaterial): SecureContextOptions => ({ ...protocol, cert: m.cert, key: m.key, ca: m.clientCa });
+  const credentials = new PublishedServerCredentials({ ...protocol, requestCert: true, rejectUnauthorized: true, handshakeTimeout }, context(current));
+  const trust = new ClientTrust(current.clientCas);
+  let rejected: TlsFileBytes | undefined;
+  let lastFailure: string | undefined;
+
+  const fail = (e: unknown, bytes: TlsFileBytes | undefined): void => {
+    rejected = bytes;
+    const message = e instanceof Error ? e.message : String(e);
+    // A bad file is reported once, not on every refresh while it stays bad.
+    if (message === lastFailure) return;
+    lastFailure = message;
+    options.metrics.recordTlsReloadFailure();
+    options.logger.error({ files: { cert: files.cert, key: files.key, clientCa: files.clientCa } }, `TLS files rejected, the last good ones keep serving: ${message}`);
   };
-  const onIdentity = (u: unknown) => {
-    gotIdentity ||= u !== null;
-    if (gotCa && gotIdentity) markReady();
+
+  const refresh = (): void => {
+    let bytes: TlsFileBytes;
+    try {
+      bytes = readTlsFiles(files);
+    } catch (e) {
+      fail(e, undefined);
+      return;
+    }
+    if (same(current, bytes) || same(rejected, bytes)) return;
+    let next: TlsMaterial;
+    try {
+      next = validateTlsFiles(bytes, protocol);
+    } catch (e) {
+      fail(e, bytes);
+      return;
+    }
+    current = next;
+    rejected = undefined;
+    lastFailure = undefined;
+    credentials.publish(context(next));
+    options.metrics.recordTlsReload();
+    options.logger.info({ serverCertificate: next.serverCert.fingerprint256, validTo: next.serverCert.validTo, clientCas: next.clientCas.length }, 'TLS files reloaded');
+    trust.replace(next.clientCas);
   };
-  provider.addCaCertificateListener(onCa);
-  provider.addIdentityCertificateListener(onIdentity);
-  return {
-    credentials,
-    ready,
-    close() {
-      provider.removeCaCertificateListener(onCa);
-      provider.removeIdentityCertificateListener(onIdentity);
-    },
-  };
+
+  const timer = setInterval(refresh, refreshMs);
+  timer.unref();
+  return { credentials, trust, ready: Promise.resolve(), refresh, close: () => clearInterval(timer) };
 }

@@ -29,14 +29,22 @@ test.serial('a client without a certificate fails the handshake; nothing is eval
   t.is(await evaluatedCount(), before);
 });
 
-test.serial('a certificate from another CA fails the handshake', async (t) => {
+async function certificateHandshakeFailures(): Promise<number> {
+  return (await fx.server.metrics.handshakeFailures.get()).values.find((v) => v.labels.reason === 'certificate')?.value ?? 0;
+}
+
+test.serial('a certificate from another CA fails the handshake, counted by reason', async (t) => {
   const before = await evaluatedCount();
+  const failuresBefore = await certificateHandshakeFailures();
   const other = createCa('Other CA');
   const c = fx.clients('spiffe://example.org/ns/shop/sa/frontend', { ca: other });
   const err = await t.throwsAsync<grpc.ServiceError>(unary(c.authz, 'Check', { action: 'read' }, { deadline: Date.now() + 3000 }));
   t.true([grpc.status.UNAVAILABLE, grpc.status.UNAUTHENTICATED, grpc.status.DEADLINE_EXCEEDED].includes(err!.code));
   c.close();
   t.is(await evaluatedCount(), before);
+  // The server may see its side of the failed handshake after the client has given up.
+  for (const end = Date.now() + 5000; (await certificateHandshakeFailures()) === failuresBefore && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+  t.true((await certificateHandshakeFailures()) > failuresBefore);
 });
 
 test.serial('a trusted certificate without a SPIFFE ID gets UNAUTHENTICATED', async (t) => {
@@ -74,5 +82,36 @@ test.serial('the requester identity comes from the certificate, with namespace a
   });
   t.deepEqual(line?.subject, line?.requester);
   t.deepEqual(line?.source, { ip: '127.0.0.1' });
+  c.close();
+});
+
+test.serial('a CA certificate (CA:TRUE) issued by the trusted CA is not accepted as an identity', async (t) => {
+  const before = await evaluatedCount();
+  const cert = fx.ca.issue({ cn: 'sub-ca', uris: ['spiffe://example.org/ns/shop/sa/frontend'], ca: true });
+  const c = fx.clients(undefined, { cert });
+  const err = await t.throwsAsync<grpc.ServiceError>(unary(c.authz, 'Check', { action: 'read' }));
+  t.is(err!.code, grpc.status.UNAUTHENTICATED);
+  t.regex(err!.details, /CA certificate \(CA:TRUE\)/);
+  c.close();
+  t.is(await evaluatedCount(), before);
+});
+
+test.serial('a certificate that expires on a live connection is refused on that connection, which is closed', async (t) => {
+  const closedBefore = (await fx.server.metrics.connectionsClosed.get()).values.find((v) => v.labels.reason === 'certificate_expired')?.value ?? 0;
+  // X.509 times have whole seconds: expire on a second boundary about 2 s from now.
+  const notAfter = new Date(Math.ceil((Date.now() + 2000) / 1000) * 1000);
+  const cert = fx.ca.issue({ cn: 'short-lived', uris: ['spiffe://example.org/ns/shop/sa/frontend'], notAfter });
+  const c = fx.clients(undefined, { cert });
+  t.like(await unary(c.authz, 'Check', { action: 'read', resource: { service: 'expiry' } }), { allowed: true });
+  t.like(await unary(c.authz, 'Check', { action: 'read', resource: { service: 'expiry' } }), { allowed: true, cached: true });
+  await new Promise((r) => setTimeout(r, notAfter.getTime() - Date.now() + 50));
+  const err = await t.throwsAsync<grpc.ServiceError>(unary(c.authz, 'Check', { action: 'read', resource: { service: 'expiry' } }));
+  t.is(err!.code, grpc.status.UNAUTHENTICATED, 'the same channel, the same (cached) request: refused now');
+  t.regex(err!.details, /not valid now/);
+  const closed = (await fx.server.metrics.connectionsClosed.get()).values.find((v) => v.labels.reason === 'certificate_expired')?.value ?? 0;
+  t.is(closed, closedBefore + 1);
+  // The connection is gone; a new one cannot be made with the expired certificate.
+  const again = await t.throwsAsync<grpc.ServiceError>(unary(c.authz, 'Check', { action: 'read' }, { deadline: Date.now() + 2000 }));
+  t.not(again!.code, grpc.status.OK);
   c.close();
 });

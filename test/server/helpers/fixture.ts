@@ -77,6 +77,8 @@ export interface FixtureOptions {
   grants?: Record<string, Record<string, boolean>>;
   /** Start without writing a policy directory (the test writes one). */
   emptyPolicies?: boolean;
+  /** TLS settings over the generated files (`config.tls` replaces them all). */
+  tls?: Partial<ServeConfig['tls']>;
 }
 
 async function waitFor<T>(fn: () => T | undefined, ms = 5000): Promise<T> {
@@ -114,7 +116,7 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
     listen: '127.0.0.1:0',
     metrics: '127.0.0.1:0',
     policies,
-    tls: { cert: join(dir, 'server.pem'), key: join(dir, 'server-key.pem'), clientCa: join(dir, 'ca.pem') },
+    tls: { cert: join(dir, 'server.pem'), key: join(dir, 'server-key.pem'), clientCa: join(dir, 'ca.pem'), ...options.tls },
     decisionLog: decisionLogFile,
     compiler: testCompiler(compileCalls),
     logger,

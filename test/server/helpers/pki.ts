@@ -13,6 +13,8 @@ export interface LeafOptions {
   dns?: string[];
   ips?: string[];
   notAfter?: Date;
+  /** Issue a certificate flagged `CA:TRUE` (keyCertSign) instead of a leaf. */
+  ca?: boolean;
 }
 
 export interface TestCa extends Issued {
@@ -55,7 +57,7 @@ export function createCa(name = 'Warden Test CA'): TestCa {
   return {
     cert: forge.pki.certificateToPem(caCert),
     key: ca.pem,
-    issue({ cn, uris = [], dns = [], ips = [], notAfter }) {
+    issue({ cn, uris = [], dns = [], ips = [], notAfter, ca: isCa = false }) {
       // Leaves share one key: tests care about names and chains, not key separation.
       const leaf = (leafKey ??= keyPair());
       const cert = baseCert(leaf.pub, cn, notAfter ?? new Date(Date.now() + 3600_000));
@@ -66,8 +68,8 @@ export function createCa(name = 'Warden Test CA'): TestCa {
         ...ips.map((ip) => ({ type: 7, ip })),
       ];
       cert.setExtensions([
-        { name: 'basicConstraints', cA: false, critical: true },
-        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+        { name: 'basicConstraints', cA: isCa, critical: true },
+        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: isCa, critical: true },
         { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
         ...(altNames.length > 0 ? [{ name: 'subjectAltName', altNames }] : []),
       ]);
