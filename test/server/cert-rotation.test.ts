@@ -32,7 +32,7 @@ function client(address: string, trust: TestCa, issuer: TestCa): grpc.Client {
 async function check(address: string, trust: TestCa, issuer: TestCa): Promise<unknown> {
   const c = client(address, trust, issuer);
   try {
-    return await unary(c, 'Check', { action: 'read', resource: { service: 'rotation' } }, { deadline: Date.now() + 3000 });
+    return await unary(c, 'Check', { action: 'read', resource: { service: 'rotation' } }, { deadline: Date.now() + 10_000 });
   } finally {
     c.close();
   }

@@ -1,12 +1,10 @@
 import test from 'ava';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as protoLoader from '@grpc/proto-loader';
 import { buildRevision, canonicalCopy, type PolicyCompiler } from '../../src/engine/index.js';
 import { compile } from '../../src/rego/index.js';
 import { DEFAULT_LIMITS, LOADER_OPTIONS, SERVED_PROTOS } from '../../src/server/index.js';
 import { CheckOffload } from '../../src/server/check-worker/check-offload.js';
-import { startFixture, unary, waitFor } from './helpers/fixture.js';
+import { startFixture, unary } from './helpers/fixture.js';
 
 type CheckResponse = { allowed?: boolean; reasons?: string[]; cached?: boolean };
 
@@ -32,10 +30,8 @@ const untilRequest = (untilMs: number) => ({ action: 'until', context: { fields:
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('Check: a decision that read the clock is never cached or recalled, and follows the time; a deterministic one still is', async (t) => {
-  const fx = await startFixture({ emptyPolicies: true, config: { compiler: realCompiler, cache: { ttlMs: 60_000 } } });
+  const fx = await startFixture({ policyFiles: { 'authz.rego': POLICY }, config: { compiler: realCompiler, cache: { ttlMs: 60_000 } } });
   t.teardown(() => fx.close());
-  writeFileSync(join(fx.policies, 'authz.rego'), POLICY);
-  await waitFor(() => fx.server.engine.revision, 10_000);
   const c = fx.clients();
   const read = await unary<CheckResponse>(c.authz, 'Check', { action: 'read' });
   t.like(read, { allowed: true });

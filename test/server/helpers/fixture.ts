@@ -75,8 +75,10 @@ export interface Fixture {
 export interface FixtureOptions {
   config?: Partial<ServeConfig>;
   grants?: Record<string, Record<string, boolean>>;
-  /** Start without writing a policy directory (the test writes one). */
+  /** Start without writing a policy directory (a server then refuses to start). */
   emptyPolicies?: boolean;
+  /** Files for the policy directory instead of the test module and grants (path → content). */
+  policyFiles?: Record<string, string>;
   /** TLS settings over the generated files (`config.tls` replaces them all). */
   tls?: Partial<ServeConfig['tls']>;
 }
@@ -107,7 +109,8 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
   writeFileSync(join(dir, 'server-key.pem'), serverCert.key);
   const policies = join(dir, 'policies');
   mkdirSync(policies);
-  if (!options.emptyPolicies) writePolicies(policies, options.grants ?? DEFAULT_GRANTS);
+  if (options.policyFiles) for (const [path, content] of Object.entries(options.policyFiles)) writeFileSync(join(policies, path), content);
+  else if (!options.emptyPolicies) writePolicies(policies, options.grants ?? DEFAULT_GRANTS);
   const decisionLogFile = join(dir, 'decisions.log');
   const opsLog: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void opsLog.push(JSON.parse(line) as Record<string, unknown>) });
