@@ -23,6 +23,17 @@ export interface RequestLimits {
   maxDepth: number;
 }
 
+/** How long evaluations may take, and how many threads evaluate. */
+export interface EvaluationConfig {
+  /**
+   * Longest a decision may wait for and run its evaluation, in ms (default 100): past it the
+   * decision is a deny, "evaluation budget exceeded", and the worker running it is replaced.
+   */
+  budgetMs?: number;
+  /** Worker threads that evaluate (default 2). */
+  workers?: number;
+}
+
 /** `warden serve` configuration: every flag of the CLI, plus what tests and embedders inject. */
 export interface ServeConfig {
   /** Policy directory in OPA's bundle layout (`--policies`, default `policies/`). */
@@ -54,10 +65,13 @@ export interface ServeConfig {
   /** Decision cache size and lifetime. */
   cache?: { maxEntries?: number; ttlMs?: number; maxBytes?: number };
   /**
-   * Decide `Check`s that miss the cache on a worker thread, off the thread that answers every call
-   * (default true; false decides everything in-process).
+   * Evaluate policy on the evaluation pool's worker threads, off the thread that answers every call
+   * (default true). False evaluates on the serving thread: the budget is then judged only after an
+   * evaluation ends (it cannot be interrupted there), and a runaway holds up every other call.
    */
   checkWorker?: boolean;
+  /** Evaluation budget and pool size (defaults in {@link EvaluationConfig}). */
+  evaluation?: EvaluationConfig;
   /** Watch the policy source and reload on change (default true). */
   watch?: boolean;
   /** Request limits (defaults in {@link RequestLimits}). */
@@ -87,7 +101,7 @@ export const DEFAULT_LIMITS: RequestLimits = {
   maxDepth: 32,
 };
 
-const KEYS = new Set(['policies', 'bundle', 'listen', 'tls', 'jwt', 'decision', 'envoyDecision', 'metrics', 'decisionLog', 'redactPaths', 'cache', 'checkWorker', 'watch', 'limits']);
+const KEYS = new Set(['policies', 'bundle', 'listen', 'tls', 'jwt', 'decision', 'envoyDecision', 'metrics', 'decisionLog', 'redactPaths', 'cache', 'checkWorker', 'evaluation', 'watch', 'limits']);
 
 /**
  * Reads a `--config` file (JSON or YAML) holding {@link ServeConfig} fields; flags given on the

@@ -7,7 +7,7 @@ import { Engine, PolicyManager, type ReloadResult } from '../engine/index.js';
 import { JwtVerifier } from '../identity/index.js';
 import { authorizerService } from './authorizer-service.js';
 import { DEFAULT_LIMITS, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
-import { CheckOffload } from './check-worker/check-offload.js';
+import { EVALUATION_DEFAULTS, EvaluationPool } from './check-worker/evaluation-pool.js';
 import { envoyAuthorizationService } from './envoy-service.js';
 import { loadPackageDefinition, rawRequestService } from './protos.js';
 import { ServiceError } from './service-error.js';
@@ -26,6 +26,20 @@ export interface WardenServer {
   reload(): Promise<ReloadResult>;
   /** Stops accepting calls, finishes those in flight, and releases everything. */
   close(): Promise<void>;
+}
+
+/** Longest startup waits for an evaluation worker to load the first revision (tsx in tests is slow). */
+const POOL_READY_MS = 30_000;
+/** Longest stop waits for decisions in flight in the pool. */
+const POOL_DRAIN_MS = 1_000;
+
+/** The evaluation budget and pool size, checked. */
+function evaluationSettings(config: ServeConfig): { budgetMs: number; workers: number } {
+  const budgetMs = config.evaluation?.budgetMs ?? EVALUATION_DEFAULTS.budgetMs;
+  const workers = config.evaluation?.workers ?? EVALUATION_DEFAULTS.workers;
+  if (typeof budgetMs !== 'number' || !(budgetMs > 0) || !Number.isFinite(budgetMs)) throw new ServiceError('invalid_config', `evaluation.budgetMs must be a positive number of milliseconds, got ${String(budgetMs)}`);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new ServiceError('invalid_config', `evaluation.workers must be an integer from 1 to 64, got ${String(workers)}`);
+  return { budgetMs, workers };
 }
 
 /** Services whose health follows policy readiness ('' is the server as a whole). */
@@ -85,8 +99,9 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
     typeof destination === 'string'
       ? new OffThreadDecisionLog({ destination, redactPaths: config.redactPaths })
       : new DecisionLog({ destination, redactPaths: config.redactPaths });
-  const engine = new Engine(config.cache);
-  const offload = config.checkWorker === false ? undefined : new CheckOffload({ cache: config.cache ?? {}, limits, decision, onProblem: (message) => logger.warn(message) });
+  const { budgetMs, workers } = evaluationSettings(config);
+  const engine = new Engine(config.cache, { budgetMs });
+  const pool = config.checkWorker === false ? undefined : new EvaluationPool({ cache: config.cache ?? {}, limits, decision, budgetMs, workers, onProblem: (message) => logger.warn(message) });
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((s) => [s, 'NOT_SERVING' as const])));
 
   const manager = new PolicyManager(engine, {
@@ -97,19 +112,21 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
     onReload: (result) => {
       logReload(logger, result);
       if (result.ok && result.changed) {
-        offload?.serve(result.revision);
+        pool?.serve(result.revision);
         metrics.recordReload(result.revision.id);
         for (const s of HEALTH_SERVICES) health.setStatus(s, 'SERVING');
       } else if (!result.ok) metrics.recordReloadFailure();
     },
   });
   await manager.load();
+  // The serving thread does not evaluate while the pool exists: it serves once a worker can.
+  if (pool && engine.revision && !(await pool.whenReady(POOL_READY_MS))) logger.warn(`no evaluation worker ready after ${POOL_READY_MS} ms: checks wait for one, within their budget`);
 
   const server = new Server(grpcServerOptions(limits));
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
   const authorizer = rawRequestService(packageDefinition, 'warden.authz.v1.Authorizer');
   const encodeCheckResponse = authorizer.Check!.responseSerialize as (response: unknown) => Buffer;
-  const deps = { logger, decisionLog, metrics, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, offload };
+  const deps = { logger, decisionLog, metrics, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, pool };
   server.addService(authorizer, authorizerService(deps));
   server.addService(rawRequestService(packageDefinition, 'envoy.service.auth.v3.Authorization'), envoyAuthorizationService(deps));
   health.addToServer(server);
@@ -121,7 +138,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
     port = await new Promise<number>((resolve, reject) => server.bindAsync(listen, credentials, (err, p) => (err ? reject(err) : resolve(p))));
   } catch (e) {
     tls.close();
-    offload?.stop();
+    pool?.stop();
     await manager.close();
     await decisionLog.close();
     throw new ServiceError('invalid_config', `cannot listen on ${listen}: ${(e as Error).message}`, { cause: e });
@@ -136,7 +153,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
     } catch (e) {
       server.forceShutdown();
       tls.close();
-      offload?.stop();
+      pool?.stop();
       await manager.close();
       await decisionLog.close();
       throw new ServiceError('invalid_config', `cannot serve metrics on ${metricsListen}: ${(e as Error).message}`, { cause: e });
@@ -167,7 +184,8 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
           });
         });
         tls.close();
-        offload?.stop();
+        // Calls still waiting for a worker get a bounded time, then a deny: never decided twice.
+        await pool?.drain(POOL_DRAIN_MS);
         await metricsServer?.close();
         await decisionLog.close();
       })()),
