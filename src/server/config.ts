@@ -32,6 +32,8 @@ export interface EvaluationConfig {
   budgetMs?: number;
   /** Worker threads that evaluate (default 2). */
   workers?: number;
+  /** Workers kept loaded and idle to replace one stopped for its budget at once (default 1). */
+  spares?: number;
 }
 
 /** `warden serve` configuration: every flag of the CLI, plus what tests and embedders inject. */

@@ -22,6 +22,8 @@ export interface WardenServer {
   readonly metricsUrl: string | undefined;
   readonly engine: Engine;
   readonly metrics: WardenMetrics;
+  /** The workers that evaluate policy, unless the serving thread does (`checkWorker: false`). */
+  readonly evaluation: EvaluationPool | undefined;
   /** Reloads the policy now (the watcher does this on change). */
   reload(): Promise<ReloadResult>;
   /** Stops accepting calls, finishes those in flight, and releases everything. */
@@ -34,12 +36,12 @@ const POOL_READY_MS = 30_000;
 const POOL_DRAIN_MS = 1_000;
 
 /** The evaluation budget and pool size, checked. */
-function evaluationSettings(config: ServeConfig): { budgetMs: number; workers: number } {
-  const budgetMs = config.evaluation?.budgetMs ?? EVALUATION_DEFAULTS.budgetMs;
-  const workers = config.evaluation?.workers ?? EVALUATION_DEFAULTS.workers;
+function evaluationSettings(config: ServeConfig): { budgetMs: number; workers: number; spares: number } {
+  const { budgetMs = EVALUATION_DEFAULTS.budgetMs, workers = EVALUATION_DEFAULTS.workers, spares = EVALUATION_DEFAULTS.spares } = config.evaluation ?? {};
   if (typeof budgetMs !== 'number' || !(budgetMs > 0) || !Number.isFinite(budgetMs)) throw new ServiceError('invalid_config', `evaluation.budgetMs must be a positive number of milliseconds, got ${String(budgetMs)}`);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new ServiceError('invalid_config', `evaluation.workers must be an integer from 1 to 64, got ${String(workers)}`);
-  return { budgetMs, workers };
+  if (!Number.isInteger(spares) || spares < 0 || spares > 8) throw new ServiceError('invalid_config', `evaluation.spares must be an integer from 0 to 8, got ${String(spares)}`);
+  return { budgetMs, workers, spares };
 }
 
 /** Services whose health follows policy readiness ('' is the server as a whole). */
@@ -73,6 +75,7 @@ export function grpcServerOptions(limits: RequestLimits): ServerOptions {
 }
 
 export async function startServer(config: ServeConfig): Promise<WardenServer> {
+  const { budgetMs, workers, spares } = evaluationSettings(config);
   const logger = config.logger ?? pino({ level: 'info' }, pino.destination(2));
   const limits: RequestLimits = { ...DEFAULT_LIMITS, ...config.limits };
   const decision = config.decision ?? SERVE_DEFAULTS.decision;
@@ -99,9 +102,8 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
     typeof destination === 'string'
       ? new OffThreadDecisionLog({ destination, redactPaths: config.redactPaths })
       : new DecisionLog({ destination, redactPaths: config.redactPaths });
-  const { budgetMs, workers } = evaluationSettings(config);
   const engine = new Engine(config.cache, { budgetMs });
-  const pool = config.checkWorker === false ? undefined : new EvaluationPool({ cache: config.cache ?? {}, limits, decision, budgetMs, workers, onProblem: (message) => logger.warn(message) });
+  const pool = config.checkWorker === false ? undefined : new EvaluationPool({ cache: config.cache ?? {}, limits, decision, budgetMs, workers, spares, onProblem: (message) => logger.warn(message) });
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((s) => [s, 'NOT_SERVING' as const])));
 
   const manager = new PolicyManager(engine, {
@@ -120,7 +122,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
   });
   await manager.load();
   // The serving thread does not evaluate while the pool exists: it serves once a worker can.
-  if (pool && engine.revision && !(await pool.whenReady(POOL_READY_MS))) logger.warn(`no evaluation worker ready after ${POOL_READY_MS} ms: checks wait for one, within their budget`);
+  if (pool && engine.revision && !(await pool.whenReady(POOL_READY_MS, workers))) logger.warn(`evaluation workers not all ready after ${POOL_READY_MS} ms: checks wait for one, within their budget`);
 
   const server = new Server(grpcServerOptions(limits));
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
@@ -169,11 +171,13 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
     metricsUrl: metricsServer?.url,
     engine,
     metrics,
+    evaluation: pool,
     reload: () => manager.load(),
     close: () =>
       (closing ??= (async () => {
         await manager.close();
-        await new Promise<void>((resolve) => {
+        // New calls are refused from here; those in flight finish.
+        const shutdown = new Promise<void>((resolve) => {
           const force = setTimeout(() => {
             server.forceShutdown();
             resolve();
@@ -183,9 +187,10 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
             resolve();
           });
         });
-        tls.close();
-        // Calls still waiting for a worker get a bounded time, then a deny: never decided twice.
+        // Calls waiting for a worker get a bounded time, then a deny: never decided twice.
         await pool?.drain(POOL_DRAIN_MS);
+        await shutdown;
+        tls.close();
         await metricsServer?.close();
         await decisionLog.close();
       })()),

@@ -5,7 +5,7 @@ import { compilePlan } from '../../src/wasm/index.js';
 import { DEFAULT_LIMITS, LOADER_OPTIONS, SERVED_PROTOS } from '../../src/server/index.js';
 import { buildAuthzInput } from '../../src/server/authz-input.js';
 import { EvaluationPool, type PoolResult } from '../../src/server/check-worker/evaluation-pool.js';
-import { slowPlan, SPIN_DATA } from './helpers/slow-policy.js';
+import { slowPlan } from './helpers/slow-policy.js';
 
 const DECISION = 'warden/authz/decision';
 const REQUESTER = canonicalCopy({ id: 'spiffe://example.org/ns/shop/sa/frontend', trust_domain: 'example.org', namespace: 'shop', service_account: 'frontend', authenticated_by: 'mtls' as const });
@@ -13,7 +13,7 @@ const CONNECTION = JSON.stringify([REQUESTER, '10.0.0.7']);
 const def = protoLoader.loadSync(SERVED_PROTOS, LOADER_OPTIONS) as unknown as Record<string, Record<string, { requestSerialize(v: unknown): Buffer; responseDeserialize(b: Buffer): unknown }>>;
 const encode = (request: unknown) => def['warden.authz.v1.Authorizer']!.Check!.requestSerialize(request);
 const inputJson = (request: Parameters<typeof buildAuthzInput>[0]) => JSON.stringify(buildAuthzInput(request, REQUESTER, REQUESTER, '10.0.0.7', DEFAULT_LIMITS.maxDepth));
-const revisionP = compilePlan(slowPlan()).then((wasm) => buildRevision({ wasm, data: { grants: { [REQUESTER.id]: { read: true } }, spin: SPIN_DATA }, source: 'test' }));
+const revisionP = compilePlan(slowPlan()).then((wasm) => buildRevision({ wasm, data: { grants: { [REQUESTER.id]: { read: true } } }, source: 'test' }));
 
 interface Started {
   pool: EvaluationPool;

@@ -11,7 +11,7 @@ export const SHUTTING_DOWN = 'server is shutting down';
 export const QUEUE_FULL = 'evaluation queue is full';
 
 /** Defaults of {@link EvaluationPoolOptions}. */
-export const EVALUATION_DEFAULTS = { budgetMs: 100, workers: 2 } as const;
+export const EVALUATION_DEFAULTS = { budgetMs: 100, workers: 2, spares: 1 } as const;
 
 /**
  * Jobs one worker holds at most. Sharing misses earlier, at 16 or 32, measured lower with a single
@@ -34,8 +34,13 @@ export interface EvaluationPoolOptions {
   decision: string;
   /** Longest a job may wait and be evaluated, in ms (default 100). */
   budgetMs?: number;
-  /** Worker threads (default 2). */
+  /** Worker threads that take jobs (default 2). */
   workers?: number;
+  /**
+   * Workers kept started and loaded, idle, to take over at once from one stopped for its budget
+   * (default 1): starting a thread and loading a revision takes far longer than a budget.
+   */
+  spares?: number;
   /** Told when a worker fails, cannot load a revision, or is stopped for running past the budget. */
   onProblem?: (message: string) => void;
   /** Size of each ring (default 4 MiB). */
@@ -60,6 +65,9 @@ export class EvaluationPool {
   /** Longest a job may wait and be evaluated, in ms. */
   readonly budgetMs: number;
   private readonly workers: PoolWorker[] = [];
+  /** Started, served every revision, never given jobs: they replace a stopped worker. */
+  private readonly spares: PoolWorker[] = [];
+  private readonly spareCount: number;
   private readonly queue: PoolJob[] = [];
   private readonly data: PoolWorkerData;
   private readonly ringBytes: number;
@@ -67,6 +75,8 @@ export class EvaluationPool {
   private readonly events: PoolWorkerEvents;
   /** A worker whose current job has run this long is given others only when no worker is free. */
   private readonly stallMs: number;
+  /** How often the timer looks, while jobs are pending. */
+  private readonly sweepMs: number;
   private revision: (RevisionParts & { id: string }) | undefined;
   private nextId = 1;
   private stopped = false;
@@ -77,6 +87,8 @@ export class EvaluationPool {
   constructor(options: EvaluationPoolOptions) {
     this.budgetMs = options.budgetMs ?? EVALUATION_DEFAULTS.budgetMs;
     this.stallMs = Math.min(10, Math.max(1, this.budgetMs / 10));
+    // Often enough to answer a runaway within a quarter of its budget, and to move the jobs behind a long one soon.
+    this.sweepMs = Math.max(1, Math.min(this.budgetMs / 4, 2 * this.stallMs));
     this.data = { cache: options.cache, limits: options.limits, decision: options.decision, budgetMs: this.budgetMs };
     this.ringBytes = options.ringBytes ?? RING_BYTES;
     this.onProblem = options.onProblem ?? (() => {});
@@ -88,12 +100,14 @@ export class EvaluationPool {
     };
     const count = options.workers ?? EVALUATION_DEFAULTS.workers;
     for (let i = 0; i < count; i++) this.workers.push(new PoolWorker(this.data, this.ringBytes, this.events));
+    this.spareCount = options.spares ?? EVALUATION_DEFAULTS.spares;
+    for (let i = 0; i < this.spareCount; i++) this.spares.push(new PoolWorker(this.data, this.ringBytes, this.events));
   }
 
   /** Serves `revision` from now on: jobs go to workers once they have loaded it. */
   serve(revision: PolicyRevision): void {
     this.revision = revision.parts;
-    for (const w of this.workers) w.serve(revision.parts);
+    for (const w of [...this.workers, ...this.spares]) w.serve(revision.parts);
   }
 
   /**
@@ -159,7 +173,7 @@ export class EvaluationPool {
     clearInterval(this.sweeper);
     this.sweeper = undefined;
     const left = this.queue.splice(0);
-    for (const w of this.workers) left.push(...w.stop());
+    for (const w of [...this.workers, ...this.spares]) left.push(...w.stop());
     for (const job of left) deny(job, SHUTTING_DOWN);
     for (const resolve of this.idle.splice(0)) resolve();
   }
@@ -180,7 +194,7 @@ export class EvaluationPool {
       if (this.queue.length >= MAX_QUEUED) return deny(job, QUEUE_FULL);
       this.queue.push(job);
     }
-    this.sweeper ??= setInterval(() => this.sweep(), Math.max(1, this.budgetMs / 4)).unref();
+    this.sweeper ??= setInterval(() => this.sweep(), this.sweepMs).unref();
   }
 
   private stuck(w: PoolWorker, now: number): boolean {
@@ -262,23 +276,46 @@ export class EvaluationPool {
 
   private failed(worker: PoolWorker, message: string): void {
     this.onProblem(message);
+    const spare = this.spares.indexOf(worker);
+    if (spare >= 0) {
+      worker.stop();
+      this.spares.splice(spare, 1);
+      this.startLater(() => this.spares.push(this.started()), worker.loaded ? 0 : RESTART_DELAY_MS);
+      return;
+    }
     // The job it was working on may be what broke it: denied, not tried on another worker.
-    this.replace(worker, 'policy evaluation failed: the evaluation worker stopped', !worker.loaded ? RESTART_DELAY_MS : 0);
+    this.replace(worker, 'policy evaluation failed: the evaluation worker stopped', worker.loaded ? 0 : RESTART_DELAY_MS);
   }
 
-  /** Stops `worker` and starts another; its first job is denied with `reason`, the rest wait their turn elsewhere. */
+  /** A new worker, given the current revision. */
+  private started(): PoolWorker {
+    const next = new PoolWorker(this.data, this.ringBytes, this.events);
+    if (this.revision) next.serve(this.revision);
+    return next;
+  }
+
+  private startLater(start: () => void, delayMs: number): void {
+    const guarded = () => {
+      if (!this.stopped) start();
+    };
+    if (delayMs > 0) setTimeout(guarded, delayMs).unref();
+    else guarded();
+  }
+
+  /**
+   * Stops `worker`; a spare that serves the revision takes its place at once (another spare is
+   * started), else a new worker does once started. Its first job is denied with `reason`; the rest
+   * only waited, and wait their turn elsewhere.
+   */
   private replace(worker: PoolWorker, reason: string, delayMs = 0): void {
     const [first, ...waiting] = worker.stop();
     if (first) deny(first, reason);
     const index = this.workers.indexOf(worker);
-    const start = () => {
-      if (this.stopped) return;
-      const next = new PoolWorker(this.data, this.ringBytes, this.events);
-      if (this.revision) next.serve(this.revision);
-      this.workers[index] = next;
-    };
-    if (delayMs > 0) setTimeout(start, delayMs).unref();
-    else start();
+    const ready = this.spares.findIndex((w) => this.serves(w));
+    if (ready >= 0) {
+      this.workers[index] = this.spares.splice(ready, 1)[0]!;
+      this.startLater(() => this.spares.push(this.started()), delayMs);
+    } else this.startLater(() => (this.workers[index] = this.started()), delayMs);
     const now = performance.now();
     for (const job of waiting) {
       job.since = now;
