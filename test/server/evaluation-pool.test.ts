@@ -21,10 +21,10 @@ interface Started {
   problems: string[];
 }
 
-async function started(t: { teardown(f: () => void): void }, options: { ringBytes?: number; budgetMs?: number; workers?: number; serve?: boolean } = {}): Promise<Started> {
+async function started(t: { teardown(f: () => void): void }, options: { ringBytes?: number; budgetMs?: number; workers?: number; spares?: number; serve?: boolean } = {}): Promise<Started> {
   const revision = await revisionP;
   const problems: string[] = [];
-  const pool = new EvaluationPool({ cache: {}, limits: DEFAULT_LIMITS, decision: DECISION, budgetMs: options.budgetMs ?? 100, workers: options.workers, ringBytes: options.ringBytes, onProblem: (m) => problems.push(m) });
+  const pool = new EvaluationPool({ cache: {}, limits: DEFAULT_LIMITS, decision: DECISION, budgetMs: options.budgetMs ?? 100, workers: options.workers, spares: options.spares, ringBytes: options.ringBytes, onProblem: (m) => problems.push(m) });
   t.teardown(() => pool.stop());
   if (options.serve !== false) {
     pool.serve(revision);
@@ -70,11 +70,24 @@ test.serial('bad requests are rejected with the service error, token subjects ar
 });
 
 test.serial('a job that waits for a worker longer than the budget is denied, not left hanging', async (t) => {
-  const { pool } = await started(t, { serve: false, budgetMs: 50 });
-  const { result, ms } = await timed(pool.evaluate(inputJson({ action: 'read' }), DECISION, 'authz'));
-  t.log(`denied after ${ms.toFixed(1)} ms`);
+  const { pool } = await started(t, { budgetMs: 50, workers: 1, spares: 0 });
+  // The one worker is busy with a long job: the next ones wait on the serving thread, within the budget.
+  const long = pool.check(CONNECTION, encode({ action: 'sleep' }));
+  const waiting = Array.from({ length: 300 }, (_, i) => pool.check(CONNECTION, encode({ action: 'read', resource: { path: `/q/${i}` } })));
+  const { result, ms } = await timed(waiting[299]!);
+  t.log(`the last one denied after ${ms.toFixed(1)} ms`);
   t.like(result, { kind: 'denied', reason: 'evaluation budget exceeded' });
-  t.true(ms >= 45 && ms < 1_000);
+  t.true(ms >= 45 && ms < 2_000, `${ms} ms`);
+  t.like(await long, { kind: 'denied', reason: 'evaluation budget exceeded' });
+  await Promise.all(waiting);
+});
+
+test.serial('before any worker serves a revision, a job waits for one and is then decided', async (t) => {
+  const { pool, revision } = await started(t, { budgetMs: 50, serve: false });
+  const job = pool.evaluate(inputJson({ action: 'read' }), DECISION, 'authz');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  pool.serve(revision);
+  t.like(await job, { kind: 'evaluated', decision: { allow: true } });
 });
 
 test.serial('a runaway evaluation is denied at its budget, its worker replaced; the jobs behind it are decided elsewhere', async (t) => {

@@ -23,6 +23,11 @@ const MAX_QUEUED = 4096;
 // Requests handed over are at most 8 KiB (see authorizerService) and a result is a few KiB more than
 // its input's JSON: 256 of either usually fit, and results that do not wait their turn (see the worker).
 const RING_BYTES = 4 * 1024 * 1024;
+/**
+ * Longest a job waits while no worker serves the current revision yet: at startup, and while the
+ * workers load a new revision (as long as loading it took on the serving thread).
+ */
+const REVISION_WAIT_MS = 10_000;
 /** A worker that died before it loaded anything is started again after this long (no busy restart loop). */
 const RESTART_DELAY_MS = 250;
 
@@ -51,7 +56,8 @@ export interface EvaluationPoolOptions {
  * Evaluates policy on worker threads, so that no evaluation holds up the thread that answers every
  * call. Jobs are `Check` request bytes (decoded and decided by the worker) or built inputs; each
  * goes to the least-loaded worker that serves the current revision, or waits on the serving thread
- * (bounded) until one can take it. Every job has a budget: one timer, running only while jobs are
+ * (bounded; up to the budget, or up to 10 s while no worker has loaded the revision yet) until one
+ * can take it. Every job has a budget: one timer, running only while jobs are
  * pending, denies a job that waited or ran longer ("evaluation budget exceeded"), stops the worker
  * running it (V8 interrupts Wasm) and starts another; the jobs that worker held only waited, and go
  * to another worker. Every job is answered exactly once.
@@ -78,6 +84,8 @@ export class EvaluationPool {
   /** How often the timer looks, while jobs are pending. */
   private readonly sweepMs: number;
   private revision: (RevisionParts & { id: string }) | undefined;
+  /** Whether a worker has served the current revision (a worker replaced later does not reset it). */
+  private revisionServed = false;
   private nextId = 1;
   private stopped = false;
   private sweeper: NodeJS.Timeout | undefined;
@@ -107,6 +115,7 @@ export class EvaluationPool {
   /** Serves `revision` from now on: jobs go to workers once they have loaded it. */
   serve(revision: PolicyRevision): void {
     this.revision = revision.parts;
+    this.revisionServed = false;
     for (const w of [...this.workers, ...this.spares]) w.serve(revision.parts);
   }
 
@@ -230,6 +239,7 @@ export class EvaluationPool {
 
   private loaded(worker: PoolWorker): void {
     if (!this.serves(worker)) return;
+    this.revisionServed = true;
     for (const check of this.ready) check();
     this.flushQueue();
   }
@@ -246,7 +256,9 @@ export class EvaluationPool {
    */
   private sweep(): void {
     const now = performance.now();
-    while (this.queue.length > 0 && now - this.queue[0]!.since > this.budgetMs) deny(this.queue.shift()!, BUDGET_EXCEEDED);
+    // Until a worker first serves the revision (starting, loading a new one), jobs wait for one longer.
+    const wait = this.revisionServed ? this.budgetMs : Math.max(this.budgetMs, REVISION_WAIT_MS);
+    while (this.queue.length > 0 && now - this.queue[0]!.since > wait) deny(this.queue.shift()!, BUDGET_EXCEEDED);
     for (const w of this.workers) {
       if (w.pending.size === 0) continue;
       w.collect();
