@@ -122,7 +122,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
   });
   await manager.load();
   // The serving thread does not evaluate while the pool exists: it serves once a worker can.
-  if (pool && engine.revision && !(await pool.whenReady(POOL_READY_MS, workers))) logger.warn(`evaluation workers not all ready after ${POOL_READY_MS} ms: checks wait for one, within their budget`);
+  if (pool && engine.revision && !(await pool.whenReady(POOL_READY_MS, { workers }))) logger.warn(`evaluation workers not all ready after ${POOL_READY_MS} ms: checks wait for one, within their budget`);
 
   const server = new Server(grpcServerOptions(limits));
   const packageDefinition = loadPackageDefinition([healthProtoPath]);

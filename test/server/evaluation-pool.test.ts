@@ -29,7 +29,7 @@ async function started(t: { teardown(f: () => void): void }, options: { ringByte
   if (options.serve !== false) {
     pool.serve(revision);
     // A worker starting under tsx on a loaded machine can take many seconds.
-    if (!(await pool.whenReady(60_000, options.workers ?? 2))) throw new Error('the workers never took the revision');
+    if (!(await pool.whenReady(60_000, { workers: options.workers ?? 2, spares: options.spares ?? 1 }))) throw new Error('the workers never took the revision');
   }
   return { pool, revision, problems };
 }
@@ -83,9 +83,9 @@ test.serial('a job that waits for a worker longer than the budget is denied, not
 });
 
 test.serial('before any worker serves a revision, a job waits for one and is then decided', async (t) => {
-  const { pool, revision } = await started(t, { budgetMs: 50, serve: false });
+  const { pool, revision } = await started(t, { budgetMs: 1_000, serve: false });
   const job = pool.evaluate(inputJson({ action: 'read' }), DECISION, 'authz');
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
   pool.serve(revision);
   t.like(await job, { kind: 'evaluated', decision: { allow: true } });
 });
@@ -115,6 +115,8 @@ test.serial('while one evaluation runs away, other jobs go to the other worker a
   // Warm both workers.
   for (let i = 0; i < 20; i++) await Promise.all([pool.check(CONNECTION, encode({ action: 'read', resource: { path: `/w/${i}` } })), pool.evaluate(inputJson({ action: 'read' }), DECISION, 'authz')]);
   const spin = timed(pool.check(CONNECTION, encode({ action: 'spin' })));
+  let runawayAnswered = false;
+  void spin.then(() => (runawayAnswered = true));
   await new Promise((resolve) => setTimeout(resolve, 20));
   const latencies: number[] = [];
   for (let i = 0; i < 20; i++) {
@@ -122,8 +124,12 @@ test.serial('while one evaluation runs away, other jobs go to the other worker a
     t.like(result, { kind: 'decided', allow: true });
     latencies.push(ms);
   }
-  t.log(`cheap checks during a runaway: max ${Math.max(...latencies).toFixed(1)} ms, median ${latencies.sort((a, b) => a - b)[10]!.toFixed(1)} ms`);
-  t.true(Math.max(...latencies) < 100, `${Math.max(...latencies)} ms`);
+  t.false(runawayAnswered, 'all measured while the runaway ran');
+  latencies.sort((a, b) => a - b);
+  t.log(`cheap checks during a runaway: median ${latencies[10]!.toFixed(1)} ms, max ${latencies[19]!.toFixed(1)} ms`);
+  // Behind the runaway they would take its whole budget (1 s); bounds generous for a loaded CI box.
+  t.true(latencies[10]! < 20, `median ${latencies[10]} ms`);
+  t.true(latencies[19]! < 250, `max ${latencies[19]} ms`);
   t.like((await spin).result, { kind: 'denied', reason: 'evaluation budget exceeded' });
 });
 

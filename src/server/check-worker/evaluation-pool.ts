@@ -120,11 +120,12 @@ export class EvaluationPool {
   }
 
   /**
-   * Resolves true once `workers` workers (default one) serve the current revision, or false after
-   * `timeoutMs` (checks then wait for one, within their budget).
+   * Resolves true once `workers` workers (default one) and `spares` spares (default none) serve the
+   * current revision, or false after `timeoutMs` (checks then wait for one, within their budget).
    */
-  whenReady(timeoutMs: number, workers = 1): Promise<boolean> {
-    const enough = () => this.workers.filter((w) => this.serves(w)).length >= Math.min(workers, this.workers.length);
+  whenReady(timeoutMs: number, { workers = 1, spares = 0 }: { workers?: number; spares?: number } = {}): Promise<boolean> {
+    const serving = (ws: PoolWorker[]) => ws.filter((w) => this.serves(w)).length;
+    const enough = () => serving(this.workers) >= Math.min(workers, this.workers.length) && serving(this.spares) >= Math.min(spares, this.spareCount);
     if (enough()) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
