@@ -41,6 +41,7 @@ export class WardenMetrics {
   readonly reloadFailures: Counter;
   readonly revision: Gauge<'revision'>;
   readonly revisionLoadedAt: Gauge;
+  readonly budgetExceeded: Counter<'stage'>;
 
   // Per-decision counts are tallied in plain numbers and handed to prom-client when it is scraped
   // (its own inc() validates and hashes labels on every call).
@@ -86,6 +87,12 @@ export class WardenMetrics {
     this.reloadFailures = new Counter({ name: 'warden_policy_reload_failures_total', help: 'Policy revisions that failed to compile or load.', registers });
     this.revision = new Gauge({ name: 'warden_policy_revision', help: 'The serving policy revision (value 1).', labelNames: ['revision'], registers });
     this.revisionLoadedAt = new Gauge({ name: 'warden_policy_revision_loaded_timestamp_seconds', help: 'When the serving revision was loaded.', registers });
+    this.budgetExceeded = new Counter({
+      name: 'warden_evaluation_budget_exceeded_total',
+      help: 'Decisions denied for running past the evaluation budget (running: its worker was replaced) or waiting past it for a worker (waiting).',
+      labelNames: ['stage'],
+      registers,
+    });
   }
 
   /** Counts one decision and observes its latency. */
@@ -106,6 +113,11 @@ export class WardenMetrics {
     this.revision.reset();
     this.revision.set({ revision }, 1);
     this.revisionLoadedAt.set(Date.now() / 1000);
+  }
+
+  /** Counts a decision denied for its evaluation budget. */
+  recordBudgetExceeded(stage: 'running' | 'waiting'): void {
+    this.budgetExceeded.inc({ stage });
   }
 
   /** Records a revision that did not compile or load. */

@@ -103,7 +103,10 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
       ? new OffThreadDecisionLog({ destination, redactPaths: config.redactPaths })
       : new DecisionLog({ destination, redactPaths: config.redactPaths });
   const engine = new Engine(config.cache, { budgetMs });
-  const pool = config.checkWorker === false ? undefined : new EvaluationPool({ cache: config.cache ?? {}, limits, decision, budgetMs, workers, spares, onProblem: (message) => logger.warn(message) });
+  const pool =
+    config.checkWorker === false
+      ? undefined
+      : new EvaluationPool({ cache: config.cache ?? {}, limits, decision, budgetMs, workers, spares, onProblem: (message) => logger.warn(message), onBudgetExceeded: (stage) => metrics.recordBudgetExceeded(stage) });
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((s) => [s, 'NOT_SERVING' as const])));
 
   const manager = new PolicyManager(engine, {

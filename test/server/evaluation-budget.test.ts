@@ -51,6 +51,8 @@ test.serial('an Authorizer Check that runs away is denied at the budget, logged 
   t.like(line, { action: 'spin', allowed: false, reasons: ['evaluation budget exceeded'], cached: false });
   const metrics = await (await fetch(fx.server.metricsUrl!)).text();
   t.regex(metrics, /^warden_decisions_total\{api="authorizer",result="error"\} [1-9]/m);
+  t.regex(metrics, /^warden_evaluation_budget_exceeded_total\{stage="running"\} [1-9]/m);
+  t.true(fx.opsLog.some((l) => l.level === 40 && String(l.msg).includes(`ran past its ${BUDGET_MS} ms budget`)), 'a warning for the operator');
   // Not cached: asked again, it runs (and is stopped) again.
   t.deepEqual((await unary<CheckResponse>(c.authz, 'Check', { action: 'spin' })).reasons, ['evaluation budget exceeded']);
   c.close();

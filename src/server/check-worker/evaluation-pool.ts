@@ -48,6 +48,8 @@ export interface EvaluationPoolOptions {
   spares?: number;
   /** Told when a worker fails, cannot load a revision, or is stopped for running past the budget. */
   onProblem?: (message: string) => void;
+  /** Told of each job denied for its budget: it ran past it (its worker is replaced) or waited past it. */
+  onBudgetExceeded?: (stage: 'running' | 'waiting') => void;
   /** Size of each ring (default 4 MiB). */
   ringBytes?: number;
 }
@@ -78,6 +80,7 @@ export class EvaluationPool {
   private readonly data: PoolWorkerData;
   private readonly ringBytes: number;
   private readonly onProblem: (message: string) => void;
+  private readonly onBudgetExceeded: (stage: 'running' | 'waiting') => void;
   private readonly events: PoolWorkerEvents;
   /** A worker whose current job has run this long is given others only when no worker is free. */
   private readonly stallMs: number;
@@ -100,6 +103,7 @@ export class EvaluationPool {
     this.data = { cache: options.cache, limits: options.limits, decision: options.decision, budgetMs: this.budgetMs };
     this.ringBytes = options.ringBytes ?? RING_BYTES;
     this.onProblem = options.onProblem ?? (() => {});
+    this.onBudgetExceeded = options.onBudgetExceeded ?? (() => {});
     this.events = {
       loaded: (worker) => this.loaded(worker),
       loadFailed: (_worker, revision, message) => this.onProblem(`evaluation worker cannot load revision ${revision}: ${message}`),
@@ -259,12 +263,16 @@ export class EvaluationPool {
     const now = performance.now();
     // Until a worker first serves the revision (starting, loading a new one), jobs wait for one longer.
     const wait = this.revisionServed ? this.budgetMs : Math.max(this.budgetMs, REVISION_WAIT_MS);
-    while (this.queue.length > 0 && now - this.queue[0]!.since > wait) deny(this.queue.shift()!, BUDGET_EXCEEDED);
+    while (this.queue.length > 0 && now - this.queue[0]!.since > wait) {
+      deny(this.queue.shift()!, BUDGET_EXCEEDED);
+      this.onBudgetExceeded('waiting');
+    }
     for (const w of this.workers) {
       if (w.pending.size === 0) continue;
       w.collect();
       if (w.pending.size > 0 && now - w.headSince > this.budgetMs) {
         this.onProblem(`an evaluation ran past its ${this.budgetMs} ms budget: denied, and its worker restarted`);
+        this.onBudgetExceeded('running');
         this.replace(w, BUDGET_EXCEEDED);
       } else if (w.pending.size > 1 && this.stuck(w, now)) this.moveWaiting(w, now);
     }
