@@ -58,11 +58,12 @@ export interface EvaluationPoolOptions {
  * Evaluates policy on worker threads, so that no evaluation holds up the thread that answers every
  * call. Jobs are `Check` request bytes (decoded and decided by the worker) or built inputs; each
  * goes to the least-loaded worker that serves the current revision, or waits on the serving thread
- * (bounded; up to the budget, or up to 10 s while no worker has loaded the revision yet) until one
- * can take it. Every job has a budget: one timer, running only while jobs are
- * pending, denies a job that waited or ran longer ("evaluation budget exceeded"), stops the worker
- * running it (V8 interrupts Wasm) and starts another; the jobs that worker held only waited, and go
- * to another worker. Every job is answered exactly once.
+ * (bounded) until one can take it. Every job has a budget: one timer, running only while jobs are
+ * pending, denies a job that ran or waited longer ("evaluation budget exceeded"; until a worker
+ * first serves a new revision, jobs wait up to 10 s for it), stops the worker running it (V8
+ * interrupts Wasm and blocking host calls) and puts a loaded spare in its place; the jobs that
+ * worker held only waited, and go to another worker. Every job is answered exactly once, and
+ * {@link stop} denies what is left ("server is shutting down").
  *
  * @example
  * const pool = new EvaluationPool({ cache: {}, limits: DEFAULT_LIMITS, decision: 'warden/authz/decision' });
@@ -135,7 +136,7 @@ export class EvaluationPool {
       const timer = setTimeout(() => {
         this.ready.delete(check);
         resolve(false);
-      }, timeoutMs);
+      }, timeoutMs).unref();
       const check = () => {
         if (!enough()) return;
         clearTimeout(timer);
