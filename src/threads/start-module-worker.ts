@@ -9,6 +9,8 @@ export function startModuleWorker(base: string, name: string, options: WorkerOpt
   const fromSource = base.endsWith('.ts');
   const url = new URL(`./${name}.${fromSource ? 'ts' : 'js'}`, base);
   if (!fromSource) return new Worker(url, options);
-  const loader = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+  // Resolved here: the worker's eval code would resolve 'tsx' from the working directory, not from Warden.
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const loader = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
   return new Worker(loader, { ...options, eval: true });
 }

@@ -28,8 +28,12 @@ const RING_BYTES = 4 * 1024 * 1024;
  * workers load a new revision (as long as loading it took on the serving thread).
  */
 const REVISION_WAIT_MS = 10_000;
-/** A worker that died before it loaded anything is started again after this long (no busy restart loop). */
+/**
+ * A worker that fails before it has loaded anything is started again after this long, doubled on
+ * each such failure in a row up to {@link MAX_RESTART_DELAY_MS} (no busy restart loop).
+ */
 const RESTART_DELAY_MS = 250;
+const MAX_RESTART_DELAY_MS = 30_000;
 
 /** Options of {@link EvaluationPool}. */
 export interface EvaluationPoolOptions {
@@ -92,6 +96,8 @@ export class EvaluationPool {
   private revisionServed = false;
   private nextId = 1;
   private stopped = false;
+  /** Workers that failed before loading anything, in a row. */
+  private startFailures = 0;
   private sweeper: NodeJS.Timeout | undefined;
   private readonly idle: Array<() => void> = [];
   private readonly ready = new Set<() => void>();
@@ -244,9 +250,12 @@ export class EvaluationPool {
   }
 
   private loaded(worker: PoolWorker): void {
+    this.startFailures = 0;
     if (!this.serves(worker)) return;
-    this.revisionServed = true;
     for (const check of this.ready) check();
+    // A spare takes no jobs: only a worker ends the wait for the revision.
+    if (!this.workers.includes(worker)) return;
+    this.revisionServed = true;
     this.flushQueue();
   }
 
@@ -297,16 +306,21 @@ export class EvaluationPool {
   }
 
   private failed(worker: PoolWorker, message: string): void {
+    let delayMs = 0;
+    if (!worker.loaded) {
+      delayMs = Math.min(MAX_RESTART_DELAY_MS, RESTART_DELAY_MS * 2 ** this.startFailures++);
+      message += `; starting another in ${delayMs} ms`;
+    }
     this.onProblem(message);
     const spare = this.spares.indexOf(worker);
     if (spare >= 0) {
       worker.stop();
       this.spares.splice(spare, 1);
-      this.startLater(() => this.spares.push(this.started()), worker.loaded ? 0 : RESTART_DELAY_MS);
+      this.startLater(() => this.spares.push(this.started()), delayMs);
       return;
     }
     // The job it was working on may be what broke it: denied, not tried on another worker.
-    this.replace(worker, 'policy evaluation failed: the evaluation worker stopped', worker.loaded ? 0 : RESTART_DELAY_MS);
+    this.replace(worker, 'policy evaluation failed: the evaluation worker stopped', delayMs);
   }
 
   /** A new worker, given the current revision. */
