@@ -51,7 +51,7 @@ export type CheckResult =
   /** An {@link InputJob}'s decision. */
   | { id: number; kind: 'evaluated'; revision: string; decision: Decision; cached: boolean; ttlLeftMs?: number }
   | { id: number; kind: 'rejected'; code: ServiceErrorCode; message: string }
-  /** The serving thread decides it itself (a subject token to verify, or the worker could not). */
+  /** Handed back: the serving thread verifies a subject token, or builds the input and hands that over. */
   | { id: number; kind: 'declined' };
 
 export function encodeJob(job: EvaluationJob): string {
