@@ -133,6 +133,21 @@ test.serial('while one evaluation runs away, other jobs go to the other worker a
   t.like((await spin).result, { kind: 'denied', reason: 'evaluation budget exceeded' });
 });
 
+test.serial('jobs handed to a worker that turns out stuck move to a free one', async (t) => {
+  const { pool } = await started(t, { budgetMs: 5_000, workers: 2, spares: 0 });
+  // Handed out together: the long one and some of the quick ones share a worker before it looks stuck.
+  const long = pool.check(CONNECTION, encode({ action: 'sleep' }));
+  const quick = Array.from({ length: 6 }, (_, i) => timed(pool.check(CONNECTION, encode({ action: 'read', resource: { path: `/m/${i}` } }))));
+  const done = await Promise.all(quick);
+  t.log(`quick ones answered within ${Math.max(...done.map((d) => d.ms)).toFixed(1)} ms`);
+  for (const { result, ms } of done) {
+    t.like(result, { kind: 'decided', allow: true });
+    t.true(ms < 1_000, `${ms} ms: not held for the long one's 5 s budget`);
+  }
+  pool.stop();
+  t.like(await long, { kind: 'denied', reason: 'server is shutting down' });
+});
+
 test.serial('stop: jobs still pending are denied, never handed back to be decided again', async (t) => {
   const { pool } = await started(t, { budgetMs: 5_000 });
   t.like(await pool.check(CONNECTION, encode({ action: 'read' })), { kind: 'decided' });

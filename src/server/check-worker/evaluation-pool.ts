@@ -155,12 +155,14 @@ export class EvaluationPool {
 
   /** Decodes and decides an Authorizer `Check` from its bytes, for the connection keyed `connection`. */
   check(connection: string, bytes: Buffer): Promise<PoolResult> {
-    return this.submit((id) => encodeJob({ id, kind: 'check', connection, bytes }));
+    const id = this.nextId++;
+    return this.submit(id, encodeJob({ id, kind: 'check', connection, bytes }));
   }
 
   /** Decides a built input (its canonical JSON) with `entrypoint`. */
   evaluate(inputJson: string, entrypoint: string, shape: DecisionShape): Promise<PoolResult> {
-    return this.submit((id) => encodeJob({ id, kind: 'input', entrypoint, shape, inputJson }));
+    const id = this.nextId++;
+    return this.submit(id, encodeJob({ id, kind: 'input', entrypoint, shape, inputJson }));
   }
 
   /** Jobs not answered yet. */
@@ -199,10 +201,9 @@ export class EvaluationPool {
     for (const resolve of this.idle.splice(0)) resolve();
   }
 
-  private submit(line: (id: number) => string): Promise<PoolResult> {
-    const id = this.nextId++;
+  private submit(id: number, line: string): Promise<PoolResult> {
     if (this.stopped) return Promise.resolve({ id, kind: 'denied', reason: SHUTTING_DOWN });
-    return new Promise((resolve) => this.place({ id, line: line(id), since: performance.now(), resolve }));
+    return new Promise((resolve) => this.place({ id, line, since: performance.now(), resolve }));
   }
 
   private serves(w: PoolWorker): boolean {
