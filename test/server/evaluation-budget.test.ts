@@ -164,6 +164,19 @@ test('in-process (no pool): an evaluation past the budget is a deny once it ends
   t.deepEqual(patient.decide(input, 'warden/authz/decision').decision, { allow: false, reasons: ['not granted'] }, 'within its budget the nap decides as usual');
 });
 
+test('checkWorker: false evaluates on the serving thread, and judges the budget once an evaluation ends', async (t) => {
+  const own = await startFixture({ config: { checkWorker: false, compiler: slowCompiler(), evaluation: { budgetMs: BUDGET_MS } } });
+  t.teardown(() => own.close());
+  t.is(own.server.evaluation, undefined);
+  const c = own.clients();
+  const { res, ms } = await timed(unary<CheckResponse>(c.authz, 'Check', { action: 'nap' }));
+  t.log(`a 300 ms rule answered after ${ms.toFixed(1)} ms`);
+  t.deepEqual(res.reasons, ['evaluation budget exceeded']);
+  t.true(ms >= 290, 'not interrupted: it could not be on this thread');
+  t.true((await unary<CheckResponse>(c.authz, 'Check', { action: 'read' })).allowed);
+  c.close();
+});
+
 test('the evaluation settings are checked and read from a config file', async (t) => {
   const { readServeConfigFile } = await import('../../src/server/index.js');
   const { writeFileSync, mkdtempSync } = await import('node:fs');
