@@ -79,6 +79,7 @@ export class WardenMetrics {
   readonly connectionsClosed: Counter<'reason'>;
   readonly connectionsOpen: Gauge;
   private openConnections: () => number = () => 0;
+  readonly budgetExceeded: Counter<'stage'>;
 
   // Per-decision counts are tallied in plain numbers and handed to prom-client when it is scraped
   // (its own inc() validates and hashes labels on every call).
@@ -183,6 +184,12 @@ export class WardenMetrics {
         this.set(open());
       },
     });
+    this.budgetExceeded = new Counter({
+      name: 'warden_evaluation_budget_exceeded_total',
+      help: 'Decisions denied for running past the evaluation budget (running: its worker was replaced) or waiting past it for a worker (waiting).',
+      labelNames: ['stage'],
+      registers,
+    });
   }
 
   /** Counts, at each scrape, what `readDropped` (a decision log's running total of lost records) grew by. */
@@ -218,6 +225,11 @@ export class WardenMetrics {
   /** Counts an Envoy check denied for what its request holds (see {@link EnvoyRejectReason}). */
   recordEnvoyRejection(reason: EnvoyRejectReason): void {
     this.envoyRejections.inc({ reason });
+  }
+
+  /** Counts a decision denied for its evaluation budget. */
+  recordBudgetExceeded(stage: 'running' | 'waiting'): void {
+    this.budgetExceeded.inc({ stage });
   }
 
   /** Records a revision that did not compile or load. */

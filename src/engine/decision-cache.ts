@@ -84,9 +84,11 @@ export class DecisionCache {
     return this.lru?.get(key);
   }
 
-  /** Stores a decision, unless it records a failure. */
-  set(key: string, decision: Decision): void {
-    if (this.lru && decision.failure === undefined) this.lru.set(key, decision);
+  /** Stores a decision, unless it records a failure; for at most `ttlLeftMs` when given (finite). */
+  set(key: string, decision: Decision, ttlLeftMs?: number): void {
+    if (!this.lru || decision.failure !== undefined) return;
+    if (ttlLeftMs === undefined || !Number.isFinite(ttlLeftMs)) this.lru.set(key, decision);
+    else if (ttlLeftMs > 0) this.lru.set(key, decision, { ttl: ttlLeftMs });
   }
 
   /** Entries currently held. */

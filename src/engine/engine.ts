@@ -18,6 +18,11 @@ export interface DecisionOutcome {
   inputJson: string;
   /** For a cached decision: how long it stays cached, in ms (`Infinity` without a TTL). */
   ttlLeftMs?: number;
+  /**
+   * The evaluation called a non-deterministic builtin (the clock, randomness, the network): the
+   * decision holds for this moment only, and no cache on any thread may keep it.
+   */
+  volatile?: true;
 }
 
 /** Options of {@link Engine.decide}. */
@@ -32,6 +37,19 @@ export interface DecideOptions {
    */
   requestKey?: string;
 }
+
+/** Options of {@link Engine} besides its cache. */
+export interface EngineOptions {
+  /**
+   * Longest an evaluation may take, in ms: one that took longer is a deny, "evaluation budget
+   * exceeded" (not cached). Measured after the fact: an evaluation on this thread cannot be
+   * interrupted (the evaluation pool's workers are stopped instead, see EvaluationPool).
+   */
+  budgetMs?: number;
+}
+
+/** The reason of a decision whose evaluation ran past its budget. */
+export const BUDGET_EXCEEDED = 'evaluation budget exceeded';
 
 interface Serving {
   revision: PolicyRevision;
@@ -51,9 +69,11 @@ interface Serving {
 export class Engine {
   private serving: Serving | undefined;
   private readonly cacheOptions: DecisionCacheOptions;
+  private readonly budgetMs: number;
 
-  constructor(cacheOptions: DecisionCacheOptions = {}) {
+  constructor(cacheOptions: DecisionCacheOptions = {}, options: EngineOptions = {}) {
     this.cacheOptions = cacheOptions;
+    this.budgetMs = options.budgetMs ?? Infinity;
   }
 
   /** The serving revision, if one is loaded. */
@@ -83,20 +103,51 @@ export class Engine {
    * @throws EngineError `engine_no_revision` when nothing is loaded yet
    */
   decide(input: unknown, entrypoint: string, shape: DecisionShape = 'authz', options: DecideOptions = {}): DecisionOutcome {
-    const serving = this.serving;
-    if (!serving) throw new EngineError('engine_no_revision', 'no policy revision is loaded yet');
+    const serving = this.servingOrThrow();
     const inputJson = options.inputJson ?? canonicalJson(input);
     const key = `${shape}\0${entrypoint}\0${inputJson}`;
+    const hit = this.cachedOutcome(serving, key, inputJson, entrypoint, shape, options.requestKey);
+    if (hit) return hit;
+    const decision = this.evaluate(serving.revision, inputJson, entrypoint, shape);
+    // A decision that read the clock, drew a random value or asked the network holds for this
+    // moment only: it is never cached, so it is never remembered by request either.
+    if (takeNondeterministic()) return { decision, revision: serving.revision.id, cached: false, inputJson, volatile: true };
+    serving.cache.set(key, decision);
+    return { decision, revision: serving.revision.id, cached: false, inputJson };
+  }
+
+  /**
+   * {@link decide} from the cache alone: `undefined` on a miss (the caller has it evaluated
+   * elsewhere, and hands the decision back with {@link store}).
+   *
+   * @throws EngineError `engine_no_revision` when nothing is loaded yet
+   */
+  lookup(inputJson: string, entrypoint: string, shape: DecisionShape, requestKey?: string): DecisionOutcome | undefined {
+    const serving = this.servingOrThrow();
+    return this.cachedOutcome(serving, `${shape}\0${entrypoint}\0${inputJson}`, inputJson, entrypoint, shape, requestKey);
+  }
+
+  /**
+   * Caches a decision another thread made for `inputJson` with the serving revision (for as long as
+   * it stays cached there, when it came from that thread's cache). Decisions of another revision,
+   * volatile decisions and failures are not kept, as in {@link decide}.
+   */
+  store(inputJson: string, entrypoint: string, shape: DecisionShape, outcome: DecisionOutcome): void {
+    const serving = this.serving;
+    if (!serving || serving.revision.id !== outcome.revision || outcome.volatile) return;
+    serving.cache.set(`${shape}\0${entrypoint}\0${inputJson}`, outcome.decision, outcome.cached ? outcome.ttlLeftMs : undefined);
+  }
+
+  private servingOrThrow(): Serving {
+    if (!this.serving) throw new EngineError('engine_no_revision', 'no policy revision is loaded yet');
+    return this.serving;
+  }
+
+  private cachedOutcome(serving: Serving, key: string, inputJson: string, entrypoint: string, shape: DecisionShape, requestKey: string | undefined): DecisionOutcome | undefined {
     const hit = serving.cache.get(key);
-    if (hit === undefined) {
-      const decision = this.evaluate(serving.revision, inputJson, entrypoint, shape);
-      // A decision that read the clock, drew a random value or asked the network holds for this
-      // moment only: it is never cached, so it is never remembered by request either.
-      if (!takeNondeterministic()) serving.cache.set(key, decision);
-      return { decision, revision: serving.revision.id, cached: false, inputJson };
-    }
+    if (hit === undefined) return undefined;
     const ttlLeftMs = serving.cache.ttlLeft(key);
-    if (options.requestKey !== undefined) serving.cache.remember(options.requestKey, { decision: hit, inputJson, entrypoint, shape }, ttlLeftMs);
+    if (requestKey !== undefined) serving.cache.remember(requestKey, { decision: hit, inputJson, entrypoint, shape }, ttlLeftMs);
     return { decision: hit, revision: serving.revision.id, cached: true, inputJson, ttlLeftMs };
   }
 
@@ -128,12 +179,14 @@ export class Engine {
       return failedDecision('error', `policy evaluation failed: revision ${revision.id} has no entrypoint ${entrypoint}`);
     }
     let resultSet: unknown;
+    const started = performance.now();
     try {
       // Handed over as JSON bytes, so the SDK does not serialise the input a second time.
       resultSet = revision.policy.evaluate(encoder.encode(inputJson).buffer as ArrayBuffer, entrypoint);
     } catch (e) {
       return failedDecision('error', `policy evaluation failed: ${errorText(e).slice(0, 500)}`);
     }
+    if (performance.now() - started > this.budgetMs) return failedDecision('error', BUDGET_EXCEEDED);
     return interpretResultSet(resultSet, entrypoint, shape);
   }
 }

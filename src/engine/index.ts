@@ -1,4 +1,4 @@
-export { Engine, type DecisionOutcome } from './engine.js';
+export { BUDGET_EXCEEDED, Engine, type DecisionOutcome, type EngineOptions } from './engine.js';
 export { DecisionCache, type DecisionCacheOptions } from './decision-cache.js';
 export {
   interpretResultSet,

@@ -53,6 +53,19 @@ export interface EnvoyOptions {
 /** TLS versions Warden can be told to accept at the least. */
 export type TlsMinVersion = 'TLSv1.3' | 'TLSv1.2';
 
+/** How long evaluations may take, and how many threads evaluate. */
+export interface EvaluationConfig {
+  /**
+   * Longest a decision may wait for and run its evaluation, in ms (default 100): past it the
+   * decision is a deny, "evaluation budget exceeded", and the worker running it is replaced.
+   */
+  budgetMs?: number;
+  /** Worker threads that evaluate (default 2). */
+  workers?: number;
+  /** Workers kept loaded and idle to replace one stopped for its budget at once (default 1). */
+  spares?: number;
+}
+
 /** `warden serve` configuration: every flag of the CLI, plus what tests and embedders inject. */
 export interface ServeConfig {
   /** Policy directory in OPA's bundle layout (`--policies`, default `policies/`). */
@@ -86,8 +99,9 @@ export interface ServeConfig {
   /** Decision cache size and lifetime. */
   cache?: { maxEntries?: number; ttlMs?: number; maxBytes?: number };
   /**
-   * Decide `Check`s that miss the cache on a worker thread, off the thread that answers every call
-   * (default true; false decides everything in-process).
+   * Evaluate policy on the evaluation pool's worker threads, off the thread that answers every call
+   * (default true). False evaluates on the serving thread: the budget is then judged only after an
+   * evaluation ends (it cannot be interrupted there), and a runaway holds up every other call.
    */
   checkWorker?: boolean;
   /**
@@ -95,6 +109,8 @@ export interface ServeConfig {
    * step of a stop is bounded too, so a stop never hangs.
    */
   shutdownTimeoutMs?: number;
+  /** Evaluation budget and pool size (defaults in {@link EvaluationConfig}). */
+  evaluation?: EvaluationConfig;
   /** Watch the policy source and reload on change (default true). */
   watch?: boolean;
   /** How often the watched policy source is fingerprinted, in ms (default 1000): the bound on how late a change is seen. */
@@ -154,7 +170,27 @@ export function checkConnectionLimits(limits: RequestLimits): void {
   }
 }
 
-const KEYS = new Set(['policies', 'bundle', 'listen', 'tls', 'jwt', 'decision', 'envoyDecision', 'metrics', 'decisionLog', 'redactPaths', 'cache', 'checkWorker', 'watch', 'policyPollIntervalMs', 'policySourceGraceMs', 'limits', 'shutdownTimeoutMs', 'envoy']);
+const KEYS = new Set([
+  'policies',
+  'bundle',
+  'listen',
+  'tls',
+  'jwt',
+  'decision',
+  'envoyDecision',
+  'metrics',
+  'decisionLog',
+  'redactPaths',
+  'cache',
+  'checkWorker',
+  'evaluation',
+  'watch',
+  'policyPollIntervalMs',
+  'policySourceGraceMs',
+  'limits',
+  'shutdownTimeoutMs',
+  'envoy',
+]);
 
 /**
  * Reads a `--config` file (JSON or YAML) holding {@link ServeConfig} fields; flags given on the

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { DecisionServiceDeps } from './authorizer-service.js';
+import { canonicalJson, type DecisionOutcome } from '../engine/index.js';
+import { decideInput } from './decide-input.js';
 import type { EnvoyOptions } from './config.js';
 import { buildEnvoyInput, peerIdentity, type EnvoyInput } from './envoy-input.js';
 import { clip, envoyRejection, type EnvoyRequestRejected } from './envoy-rejection.js';
@@ -64,12 +66,42 @@ function rejectedCheck(rejection: EnvoyRequestRejected, req: EnvoyCheckRequest |
   return envoyResponse({ allow: false, reasons, envoy: { http_status: rejection.httpStatus } }, decisionId, options);
 }
 
+/** Records the decision for the log and metrics, and answers in Envoy's terms. */
+function respond(outcome: DecisionOutcome, input: EnvoyInput, state: CallState, decisionId: string, options: EnvoyResponseOptions): EnvoyCheckResponse {
+  const { decision } = outcome;
+  const latency = elapsedMs(state.started);
+  state.decisions.push({
+    result: decisionResult(decision),
+    cacheHit: outcome.cached,
+    latencyMs: latency,
+    record: {
+      decision_id: decisionId,
+      time: decisionTime(),
+      api: 'envoy',
+      requester: input.requester,
+      subject: input.subject ?? null,
+      action: input.action,
+      resource: input.resource,
+      context: input.context,
+      source: input.source,
+      http: input.http,
+      allowed: decision.allow,
+      reasons: decision.reasons,
+      revision: outcome.revision,
+      cached: outcome.cached,
+      latency,
+    },
+  });
+  return envoyResponse(decision, decisionId, options);
+}
+
 /**
  * `envoy.service.auth.v3.Authorization/Check`: Envoy's external authorization, decided with the
  * Envoy entrypoint and answered in Envoy's terms (status 0 / 7, ok or denied HTTP response).
  * Whatever the request holds, the answer is a `CheckResponse`: a request that cannot be read or
  * is over a limit is denied with an HTTP 4xx (see validateEnvoyCheck, parseEnvoyBody), never a gRPC
  * error that Envoy's `failure_mode_allow` would let through.
+ * A decision the cache does not hold is evaluated in the pool, off this thread (see decideInput).
  */
 export function envoyAuthorizationService(deps: EnvoyServiceDeps): UntypedServiceImplementation {
   const options: EnvoyResponseOptions = { exposeReasons: deps.envoy?.exposeReasons === true };
@@ -89,32 +121,8 @@ export function envoyAuthorizationService(deps: EnvoyServiceDeps): UntypedServic
         } catch (e) {
           return rejectedCheck(envoyRejection(e), req, state, deps, decisionId, options);
         }
-        const outcome = deps.engine.decide(input, deps.envoyDecision, 'envoy');
-        const { decision } = outcome;
-        const latency = elapsedMs(state.started);
-        state.decisions.push({
-          result: decisionResult(decision),
-          cacheHit: outcome.cached,
-          latencyMs: latency,
-          record: {
-            decision_id: decisionId,
-            time: decisionTime(),
-            api: 'envoy',
-            requester: input.requester,
-            subject: input.subject ?? null,
-            action: input.action,
-            resource: input.resource,
-            context: input.context,
-            source: input.source,
-            http: input.http,
-            allowed: decision.allow,
-            reasons: decision.reasons,
-            revision: outcome.revision,
-            cached: outcome.cached,
-            latency,
-          },
-        });
-        return envoyResponse(decision, decisionId, options);
+        const outcome = decideInput(deps, canonicalJson(input), deps.envoyDecision, 'envoy');
+        return outcome instanceof Promise ? outcome.then((o) => respond(o, input, state, decisionId, options)) : respond(outcome, input, state, decisionId, options);
       },
     ),
   };

@@ -7,7 +7,7 @@ import { Engine, PolicyManager, type ReloadResult, type SourceEvent } from '../e
 import { JwtVerifier } from '../identity/index.js';
 import { authorizerService } from './authorizer-service.js';
 import { checkConnectionLimits, DEFAULT_LIMITS, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
-import { CheckOffload } from './check-worker/check-offload.js';
+import { EVALUATION_DEFAULTS, EvaluationPool } from './check-worker/evaluation-pool.js';
 import { envoyAuthorizationService } from './envoy-service.js';
 import { loadPackageDefinition, rawRequestService } from './protos.js';
 import { Lifecycle, RELEASE_STEP_MS } from './lifecycle.js';
@@ -26,6 +26,8 @@ export interface WardenServer {
   readonly metrics: WardenMetrics;
   /** Longest a stop waits for calls in flight (`shutdownTimeoutMs`). */
   readonly shutdownTimeoutMs: number;
+  /** The workers that evaluate policy, unless the serving thread does (`checkWorker: false`). */
+  readonly evaluation: EvaluationPool | undefined;
   /** Reloads the policy now (the watcher does this on change). */
   reload(): Promise<ReloadResult>;
   /**
@@ -38,6 +40,20 @@ export interface WardenServer {
    * releases everything, each step bounded in time. Idempotent.
    */
   close(): Promise<void>;
+}
+
+/** Longest startup waits for an evaluation worker to load the first revision (tsx in tests is slow). */
+const POOL_READY_MS = 30_000;
+/** Longest stop waits for decisions in flight in the pool. */
+const POOL_DRAIN_MS = 1_000;
+
+/** The evaluation budget and pool size, checked. */
+function evaluationSettings(config: ServeConfig): { budgetMs: number; workers: number; spares: number } {
+  const { budgetMs = EVALUATION_DEFAULTS.budgetMs, workers = EVALUATION_DEFAULTS.workers, spares = EVALUATION_DEFAULTS.spares } = config.evaluation ?? {};
+  if (typeof budgetMs !== 'number' || !(budgetMs > 0) || !Number.isFinite(budgetMs)) throw new ServiceError('invalid_config', `evaluation.budgetMs must be a positive number of milliseconds, got ${String(budgetMs)}`);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new ServiceError('invalid_config', `evaluation.workers must be an integer from 1 to 64, got ${String(workers)}`);
+  if (!Number.isInteger(spares) || spares < 0 || spares > 8) throw new ServiceError('invalid_config', `evaluation.spares must be an integer from 0 to 8, got ${String(spares)}`);
+  return { budgetMs, workers, spares };
 }
 
 /** Services whose health follows policy readiness ('' is the server as a whole). */
@@ -122,6 +138,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
 async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle): Promise<WardenServer> {
   const limits: RequestLimits = { ...DEFAULT_LIMITS, ...config.limits };
   checkConnectionLimits(limits);
+  const { budgetMs, workers, spares } = evaluationSettings(config);
   const decision = config.decision ?? SERVE_DEFAULTS.decision;
   const envoyDecision = config.envoyDecision ?? decision;
   const listen = config.listen ?? SERVE_DEFAULTS.listen;
@@ -149,9 +166,12 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
       ? new OffThreadDecisionLog({ destination, redactPaths: config.redactPaths, metrics, logger })
       : new DecisionLog({ destination, redactPaths: config.redactPaths, metrics, logger });
   lifecycle.hold('decision log', () => decisionLog.close());
-  const engine = new Engine(config.cache);
-  const offload = config.checkWorker === false ? undefined : new CheckOffload({ cache: config.cache ?? {}, limits, decision, onProblem: (message) => logger.warn(message) });
-  if (offload) lifecycle.hold('check worker', () => offload.stop());
+  const engine = new Engine(config.cache, { budgetMs });
+  const pool =
+    config.checkWorker === false
+      ? undefined
+      : new EvaluationPool({ cache: config.cache ?? {}, limits, decision, budgetMs, workers, spares, onProblem: (message) => logger.warn(message), onBudgetExceeded: (stage) => metrics.recordBudgetExceeded(stage) });
+  if (pool) lifecycle.hold('evaluation workers', () => pool.stop());
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((s) => [s, 'NOT_SERVING' as const])));
 
   const manager = new PolicyManager(engine, {
@@ -166,7 +186,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
       if (!result.ok && !engine.revision) return;
       logReload(logger, result);
       if (result.ok && result.changed) {
-        offload?.serve(result.revision);
+        pool?.serve(result.revision);
         metrics.recordReload(result.revision.id);
         if (!manager.sourceStale) setHealth('SERVING');
       } else if (!result.ok) metrics.recordReloadFailure();
@@ -186,18 +206,29 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     const details = first.error.details.length > 0 ? `\n${first.error.details.join('\n')}` : '';
     throw refuse(`no policy to serve: ${first.error.message}${details}`, first.error);
   }
+  // The serving thread does not evaluate while the pool exists: it serves once a worker can.
+  if (pool && engine.revision && !(await pool.whenReady(POOL_READY_MS, { workers }))) logger.warn(`evaluation workers not all ready after ${POOL_READY_MS} ms: checks wait for one, within their budget`);
 
   const server = new Server(grpcServerOptions(limits));
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
   const authorizer = rawRequestService(packageDefinition, 'warden.authz.v1.Authorizer');
   const encodeCheckResponse = authorizer.Check!.responseSerialize as (response: unknown) => Buffer;
-  const deps = { logger, decisionLog, metrics, trust: tls.trust, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, offload, envoy: config.envoy };
+  const deps = { logger, decisionLog, metrics, trust: tls.trust, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, pool, envoy: config.envoy };
   server.addService(authorizer, authorizerService(deps));
   server.addService(rawRequestService(packageDefinition, 'envoy.service.auth.v3.Authorization'), envoyAuthorizationService(deps));
   health.addToServer(server);
   new ReflectionService(packageDefinition).addToServer(server);
-  // Calls in flight finish (each decided once, by whoever took it) before the workers and the log go.
-  lifecycle.hold('gRPC server', () => drain(server, shutdownMs), shutdownMs + RELEASE_STEP_MS);
+  // Calls in flight finish before the workers and the log go; those waiting for a worker get a
+  // bounded time, then a deny: none is decided twice.
+  lifecycle.hold(
+    'gRPC server',
+    async () => {
+      const shutdown = drain(server, shutdownMs);
+      await pool?.drain(POOL_DRAIN_MS);
+      await shutdown;
+    },
+    shutdownMs + RELEASE_STEP_MS,
+  );
 
   let port: number;
   try {
@@ -235,6 +266,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     metricsUrl: metricsServer?.url,
     engine,
     metrics,
+    evaluation: pool,
     shutdownTimeoutMs: shutdownMs,
     reload: () => manager.load(),
     reloadAll: () => {

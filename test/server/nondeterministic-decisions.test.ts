@@ -1,9 +1,9 @@
 import test from 'ava';
 import * as protoLoader from '@grpc/proto-loader';
-import { buildRevision, canonicalCopy, type PolicyCompiler } from '../../src/engine/index.js';
+import { buildRevision, canonicalCopy, Engine, type PolicyCompiler } from '../../src/engine/index.js';
 import { compile } from '../../src/rego/index.js';
 import { DEFAULT_LIMITS, LOADER_OPTIONS, SERVED_PROTOS } from '../../src/server/index.js';
-import { CheckOffload } from '../../src/server/check-worker/check-offload.js';
+import { EvaluationPool } from '../../src/server/check-worker/evaluation-pool.js';
 import { startFixture, unary } from './helpers/fixture.js';
 
 type CheckResponse = { allowed?: boolean; reasons?: string[]; cached?: boolean };
@@ -57,33 +57,45 @@ test('Check: a decision that read the clock is never cached or recalled, and fol
   t.falsy(late.cached);
   const batch = await unary<{ results: CheckResponse[] }>(c.authz, 'CheckBatch', { checks: [request, request] });
   t.deepEqual(batch.results.map((r) => r.cached ?? false), [false, false]);
+  // Batch items are evaluated in the pool and their decisions kept by the serving thread: a
+  // second batch would find the first one's if a volatile decision were kept.
+  const again = await unary<{ results: CheckResponse[] }>(c.authz, 'CheckBatch', { checks: [request] });
+  t.deepEqual(again.results.map((r) => r.cached ?? false), [false]);
 });
 
-test('the check worker reports a non-deterministic decision as fresh every time, with no input to remember it by', async (t) => {
+test('evaluation workers report a non-deterministic decision as fresh and volatile every time; the serving thread keeps none of them', async (t) => {
   const wasm = await compile({ modules: [{ path: 'authz.rego', source: POLICY }], entrypoints: [DECISION] });
   const revision = await buildRevision({ wasm, data: {}, source: 'test' });
-  const offload = new CheckOffload({ cache: { ttlMs: 60_000 }, limits: DEFAULT_LIMITS, decision: DECISION });
-  t.teardown(() => offload.stop());
-  offload.serve(revision);
+  const pool = new EvaluationPool({ cache: { ttlMs: 60_000 }, limits: DEFAULT_LIMITS, decision: DECISION, budgetMs: 5_000, workers: 1, spares: 0 });
+  t.teardown(() => pool.stop());
+  pool.serve(revision);
+  // A worker starting under tsx on a loaded machine can take many seconds.
+  t.true(await pool.whenReady(60_000, { workers: 1, spares: 0 }), 'the worker took the revision');
   const requester = canonicalCopy({ id: 'spiffe://example.org/ns/shop/sa/frontend', trust_domain: 'example.org', namespace: 'shop', service_account: 'frontend', authenticated_by: 'mtls' as const });
   const connection = JSON.stringify([requester, '10.0.0.7']);
   const def = protoLoader.loadSync(SERVED_PROTOS, LOADER_OPTIONS) as unknown as Record<string, Record<string, { requestSerialize(v: unknown): Buffer }>>;
   const encode = (request: unknown) => def['warden.authz.v1.Authorizer']!.Check!.requestSerialize(request);
   const bytes = encode(untilRequest(Date.now() + 600_000));
-  // A worker starting under tsx on a loaded machine can take many seconds.
-  const submit = async () => {
-    for (const until = Date.now() + 60_000; Date.now() < until; await sleep(20)) {
-      const job = offload.submit(revision.id, connection, bytes);
-      if (job) return job;
-    }
-    throw new Error('the worker never took the revision');
-  };
   for (let i = 0; i < 3; i++) {
-    const result = await submit();
+    const result = await pool.check(connection, bytes);
     t.like(result, { kind: 'decided', allow: true, cached: false }, `call ${i}`);
     t.is(result.kind === 'decided' ? result.inputJson : 'not decided', undefined, `call ${i}`);
   }
   const read = encode({ action: 'read' });
-  await offload.submit(revision.id, connection, read);
-  t.like(await offload.submit(revision.id, connection, read), { kind: 'decided', allow: true, cached: true }, 'deterministic decisions are cached there too');
+  await pool.check(connection, read);
+  t.like(await pool.check(connection, read), { kind: 'decided', allow: true, cached: true }, 'deterministic decisions are cached there too');
+
+  // A built input (Envoy, tokens, batches): the result says it is volatile, so the serving
+  // thread's engine does not store it.
+  const engine = new Engine({ ttlMs: 60_000 });
+  engine.swap(revision);
+  const inputJson = JSON.stringify({ action: 'until', context: { until_ms: Date.now() + 600_000 } });
+  const evaluated = await pool.evaluate(inputJson, DECISION, 'authz');
+  t.like(evaluated, { kind: 'evaluated', cached: false, volatile: true });
+  if (evaluated.kind !== 'evaluated') return;
+  engine.store(inputJson, DECISION, 'authz', { decision: evaluated.decision, revision: evaluated.revision, cached: false, inputJson, volatile: true });
+  t.is(engine.lookup(inputJson, DECISION, 'authz'), undefined, 'a volatile decision is not stored');
+  const readJson = JSON.stringify({ action: 'read' });
+  const plain = await pool.evaluate(readJson, DECISION, 'authz');
+  t.false(plain.kind === 'evaluated' && plain.volatile === true, 'a deterministic decision is not volatile');
 });

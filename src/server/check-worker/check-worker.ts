@@ -9,25 +9,28 @@ import { loadPackageDefinition, rawRequestService, type RawRequest } from '../pr
 import type { AuthzCheckRequest } from '../request-types.js';
 import { ServiceError } from '../service-error.js';
 import { validateAuthzCheck } from '../validation.js';
-import { decodeJob, encodeResult, type CheckJob, type CheckResult } from './wire.js';
+import { decodeJob, encodeResult, type CheckJob, type CheckResult, type InputJob } from './wire.js';
 
-// The thread behind CheckOffload: decides `Check`s the serving thread could not answer from its
-// cache, with the same revision, the same input and its own decision cache.
+// One thread of the EvaluationPool: decides `Check`s (from their bytes) and built inputs the serving
+// thread could not answer from its cache, with the same revision, the same input and a decision
+// cache of its own. The pool stops it when an evaluation runs past its budget.
 export interface CheckWorkerData {
   jobs: LineRingMemory;
   results: LineRingMemory;
   cache: DecisionCacheOptions;
   limits: RequestLimits;
   decision: string;
+  budgetMs: number;
 }
 export type ToCheckWorker = { type: 'revision'; parts: RevisionParts & { id: string } } | { type: 'stop' };
 export type FromCheckWorker = { type: 'loaded'; id: string } | { type: 'load-failed'; id: string; message: string };
 
-const { jobs, results, cache, limits, decision } = workerData as CheckWorkerData;
+const { jobs, results, cache, limits, decision, budgetMs } = workerData as CheckWorkerData;
 const reader = new LineRingReader(jobs);
 // The results of one batch of jobs wake the serving thread once.
 const writer = new LineRingWriter(results, queueMicrotask);
-const engine = new Engine(cache);
+// The pool answers a runaway evaluation when its budget runs out; one that ends just past it is denied here.
+const engine = new Engine(cache, { budgetMs });
 const method = rawRequestService(loadPackageDefinition(), 'warden.authz.v1.Authorizer').Check!;
 const encode = method.responseSerialize as EncodeCheckResponse;
 const connections = new Map<string, RequesterOf>();
@@ -41,6 +44,15 @@ function connectionOf(key: string): RequesterOf {
     connections.set(key, connection);
   }
   return connection;
+}
+
+function evaluate(job: InputJob): CheckResult {
+  try {
+    const { decision, revision, cached, ttlLeftMs, volatile } = engine.decide(undefined, job.entrypoint, job.shape, { inputJson: job.inputJson });
+    return { id: job.id, kind: 'evaluated', revision, decision, cached, ...(cached ? { ttlLeftMs } : {}), ...(volatile ? { volatile } : {}) };
+  } catch {
+    return { id: job.id, kind: 'declined' };
+  }
 }
 
 function decide(job: CheckJob): CheckResult {
@@ -97,7 +109,7 @@ while (!stopped) {
   flushOverflow();
   reader.drain((line) => {
     const job = decodeJob(line);
-    const result = encodeResult(decide(job));
+    const result = encodeResult(job.kind === 'check' ? decide(job) : evaluate(job));
     send(writer.canHold(result.length) ? result : encodeResult({ id: job.id, kind: 'declined' }));
   });
   if (overflow.length > 0) await new Promise((resolve) => setTimeout(resolve, 1));

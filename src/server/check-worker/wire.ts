@@ -1,18 +1,31 @@
-import type { DecisionFailure } from '../../engine/index.js';
+import type { Decision, DecisionFailure, DecisionShape } from '../../engine/index.js';
 import type { ServiceErrorCode } from '../service-error.js';
 
-// What travels through the rings between the serving thread and the check worker: one text line
-// per job and per result, fields split by U+0001 (JSON never holds it raw), the free-form part last.
+// What travels through the rings between the serving thread and an evaluation worker: one text
+// line per job and per result, fields split by U+0001 (JSON never holds it raw), the free-form part last.
 
 const SEPARATOR = '\u0001';
 
 /** A `Check` the serving thread could not answer from its cache: the request's bytes and its connection. */
 export interface CheckJob {
   id: number;
+  kind: 'check';
   /** `ConnectionIdentity.key`: the requester (sorted keys) and source IP as JSON. */
   connection: string;
   bytes: Buffer;
 }
+
+/** A policy input the serving thread built and could not answer from its cache (Envoy, tokens, batches). */
+export interface InputJob {
+  id: number;
+  kind: 'input';
+  entrypoint: string;
+  shape: DecisionShape;
+  /** The input's canonical JSON. */
+  inputJson: string;
+}
+
+export type EvaluationJob = CheckJob | InputJob;
 
 /** What the worker made of a job. */
 export type CheckResult =
@@ -35,18 +48,25 @@ export type CheckResult =
       /** The `CheckResponse` without its decision id, encoded (see answerCachedBytes), and the log line's tail. */
       answer: { body: Buffer; logTail: string };
     }
+  /** An {@link InputJob}'s decision. */
+  | { id: number; kind: 'evaluated'; revision: string; decision: Decision; cached: boolean; ttlLeftMs?: number; volatile?: true }
   | { id: number; kind: 'rejected'; code: ServiceErrorCode; message: string }
-  /** The serving thread decides it itself (a subject token to verify, or the worker could not). */
+  /** Handed back: the serving thread verifies a subject token, or builds the input and hands that over. */
   | { id: number; kind: 'declined' };
 
-export function encodeJob(job: CheckJob): string {
-  return `${job.id}${SEPARATOR}${job.connection}${SEPARATOR}${job.bytes.toString('latin1')}`;
+export function encodeJob(job: EvaluationJob): string {
+  if (job.kind === 'input') return `${job.id}${SEPARATOR}i${SEPARATOR}${job.entrypoint}${SEPARATOR}${job.shape}${SEPARATOR}${job.inputJson}`;
+  return `${job.id}${SEPARATOR}c${SEPARATOR}${job.connection}${SEPARATOR}${job.bytes.toString('latin1')}`;
 }
 
-export function decodeJob(line: string): CheckJob {
+export function decodeJob(line: string): EvaluationJob {
   const a = line.indexOf(SEPARATOR);
+  const id = Number(line.slice(0, a));
   const b = line.indexOf(SEPARATOR, a + 1);
-  return { id: Number(line.slice(0, a)), connection: line.slice(a + 1, b), bytes: Buffer.from(line.slice(b + 1), 'latin1') };
+  const c = line.indexOf(SEPARATOR, b + 1);
+  if (line.slice(a + 1, b) === 'c') return { id, kind: 'check', connection: line.slice(b + 1, c), bytes: Buffer.from(line.slice(c + 1), 'latin1') };
+  const d = line.indexOf(SEPARATOR, c + 1);
+  return { id, kind: 'input', entrypoint: line.slice(b + 1, c), shape: line.slice(c + 1, d) as DecisionShape, inputJson: line.slice(d + 1) };
 }
 
 export function encodeResult(result: CheckResult): string {
@@ -65,9 +85,9 @@ export function decodeResult(line: string): CheckResult {
   const a = line.indexOf(SEPARATOR);
   const b = line.indexOf(SEPARATOR, a + 1);
   const result = JSON.parse(line.slice(a + 1, b)) as CheckResult;
+  // JSON has no Infinity (a cache without a TTL): it travels as null.
+  if ((result.kind === 'decided' || result.kind === 'evaluated') && result.ttlLeftMs === null) result.ttlLeftMs = Infinity;
   if (result.kind === 'decided') {
-    // JSON has no Infinity (a cache without a TTL): it travels as null.
-    if (result.ttlLeftMs === null) result.ttlLeftMs = Infinity;
     const c = line.indexOf(SEPARATOR, b + 1);
     const d = line.indexOf(SEPARATOR, c + 1);
     // An input that travels is kept (a cached decision's, recalled by its request's bytes): it gets

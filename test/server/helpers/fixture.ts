@@ -123,6 +123,8 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
     decisionLog: decisionLogFile,
     compiler: testCompiler(compileCalls),
     logger,
+    // A loaded CI box can stall a thread for longer than the default 100 ms: only budget tests set a tight one.
+    evaluation: { budgetMs: 5_000 },
     ...options.config,
   });
   const open: grpc.Client[] = [];

@@ -1,0 +1,366 @@
+import { BUDGET_EXCEEDED, type DecisionCacheOptions, type DecisionShape, type PolicyRevision, type RevisionParts } from '../../engine/index.js';
+import type { RequestLimits } from '../config.js';
+import { PoolWorker, type PoolJob, type PoolResult, type PoolWorkerData, type PoolWorkerEvents } from './pool-worker.js';
+import { encodeJob, type CheckResult } from './wire.js';
+
+export type { PoolResult } from './pool-worker.js';
+
+/** The reason of a decision still pending when the pool stopped. */
+export const SHUTTING_DOWN = 'server is shutting down';
+/** The reason of a decision that found the pool's queue full. */
+export const QUEUE_FULL = 'evaluation queue is full';
+
+/** Defaults of {@link EvaluationPoolOptions}. */
+export const EVALUATION_DEFAULTS = { budgetMs: 100, workers: 2, spares: 1 } as const;
+
+/**
+ * Jobs one worker holds at most. Sharing misses earlier, at 16 or 32, measured lower with a single
+ * worker; a worker that holds many while one of them runs away only delays them (see replace).
+ */
+const MAX_IN_FLIGHT = 256;
+/** Jobs waiting on the serving thread for a worker, beyond which a job is denied at once. */
+const MAX_QUEUED = 4096;
+// Requests handed over are at most 8 KiB (see authorizerService) and a result is a few KiB more than
+// its input's JSON: 256 of either usually fit, and results that do not wait their turn (see the worker).
+const RING_BYTES = 4 * 1024 * 1024;
+/**
+ * Longest a job waits while no worker serves the current revision yet: at startup, and while the
+ * workers load a new revision (as long as loading it took on the serving thread).
+ */
+const REVISION_WAIT_MS = 10_000;
+/**
+ * A worker that fails before it has loaded anything is started again after this long, doubled on
+ * each such failure in a row up to {@link MAX_RESTART_DELAY_MS} (no busy restart loop).
+ */
+const RESTART_DELAY_MS = 250;
+const MAX_RESTART_DELAY_MS = 30_000;
+
+/** Options of {@link EvaluationPool}. */
+export interface EvaluationPoolOptions {
+  cache: DecisionCacheOptions;
+  limits: RequestLimits;
+  /** Entrypoint of Authorizer checks handed over as request bytes. */
+  decision: string;
+  /** Longest a job may wait and be evaluated, in ms (default 100). */
+  budgetMs?: number;
+  /** Worker threads that take jobs (default 2). */
+  workers?: number;
+  /**
+   * Workers kept started and loaded, idle, to take over at once from one stopped for its budget
+   * (default 1): starting a thread and loading a revision takes far longer than a budget.
+   */
+  spares?: number;
+  /** Told when a worker fails, cannot load a revision, or is stopped for running past the budget. */
+  onProblem?: (message: string) => void;
+  /** Told of each job denied for its budget: it ran past it (its worker is replaced) or waited past it. */
+  onBudgetExceeded?: (stage: 'running' | 'waiting') => void;
+  /** Size of each ring (default 4 MiB). */
+  ringBytes?: number;
+}
+
+/**
+ * Evaluates policy on worker threads, so that no evaluation holds up the thread that answers every
+ * call. Jobs are `Check` request bytes (decoded and decided by the worker) or built inputs; each
+ * goes to the least-loaded worker that serves the current revision, or waits on the serving thread
+ * (bounded) until one can take it. Every job has a budget: one timer, running only while jobs are
+ * pending, denies a job that ran or waited longer ("evaluation budget exceeded"; until a worker
+ * first serves a new revision, jobs wait up to 10 s for it), stops the worker running it (V8
+ * interrupts Wasm and blocking host calls) and puts a loaded spare in its place; the jobs that
+ * worker held only waited, and go to another worker. Every job is answered exactly once, and
+ * {@link stop} denies what is left ("server is shutting down").
+ *
+ * @example
+ * const pool = new EvaluationPool({ cache: {}, limits: DEFAULT_LIMITS, decision: 'warden/authz/decision' });
+ * pool.serve(engine.revision!);
+ * const result = await pool.evaluate(inputJson, 'warden/envoy/decision', 'envoy');
+ */
+export class EvaluationPool {
+  /** Longest a job may wait and be evaluated, in ms. */
+  readonly budgetMs: number;
+  private readonly workers: PoolWorker[] = [];
+  /** Started, served every revision, never given jobs: they replace a stopped worker. */
+  private readonly spares: PoolWorker[] = [];
+  private readonly spareCount: number;
+  private readonly queue: PoolJob[] = [];
+  private readonly data: PoolWorkerData;
+  private readonly ringBytes: number;
+  private readonly onProblem: (message: string) => void;
+  private readonly onBudgetExceeded: (stage: 'running' | 'waiting') => void;
+  private readonly events: PoolWorkerEvents;
+  /** A worker whose current job has run this long is given others only when no worker is free. */
+  private readonly stallMs: number;
+  /** How often the timer looks, while jobs are pending. */
+  private readonly sweepMs: number;
+  private revision: (RevisionParts & { id: string }) | undefined;
+  /** Whether a worker has served the current revision (a worker replaced later does not reset it). */
+  private revisionServed = false;
+  private nextId = 1;
+  private stopped = false;
+  /** Workers that failed before loading anything, in a row. */
+  private startFailures = 0;
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly idle: Array<() => void> = [];
+  private readonly ready = new Set<() => void>();
+
+  constructor(options: EvaluationPoolOptions) {
+    this.budgetMs = options.budgetMs ?? EVALUATION_DEFAULTS.budgetMs;
+    this.stallMs = Math.min(10, Math.max(1, this.budgetMs / 10));
+    // Often enough to answer a runaway within a quarter of its budget, and to move the jobs behind a long one soon.
+    this.sweepMs = Math.max(1, Math.min(this.budgetMs / 4, 2 * this.stallMs));
+    this.data = { cache: options.cache, limits: options.limits, decision: options.decision, budgetMs: this.budgetMs };
+    this.ringBytes = options.ringBytes ?? RING_BYTES;
+    this.onProblem = options.onProblem ?? (() => {});
+    this.onBudgetExceeded = options.onBudgetExceeded ?? (() => {});
+    this.events = {
+      loaded: (worker) => this.loaded(worker),
+      loadFailed: (_worker, revision, message) => this.onProblem(`evaluation worker cannot load revision ${revision}: ${message}`),
+      settled: (_worker, job, result) => this.settled(job, result),
+      failed: (worker, message) => this.failed(worker, message),
+    };
+    const count = options.workers ?? EVALUATION_DEFAULTS.workers;
+    for (let i = 0; i < count; i++) this.workers.push(new PoolWorker(this.data, this.ringBytes, this.events));
+    this.spareCount = options.spares ?? EVALUATION_DEFAULTS.spares;
+    for (let i = 0; i < this.spareCount; i++) this.spares.push(new PoolWorker(this.data, this.ringBytes, this.events));
+  }
+
+  /** Serves `revision` from now on: jobs go to workers once they have loaded it. */
+  serve(revision: PolicyRevision): void {
+    this.revision = revision.parts;
+    this.revisionServed = false;
+    for (const w of [...this.workers, ...this.spares]) w.serve(revision.parts);
+  }
+
+  /**
+   * Resolves true once `workers` workers (default one) and `spares` spares (default none) serve the
+   * current revision, or false after `timeoutMs` (checks then wait for one, within their budget).
+   */
+  whenReady(timeoutMs: number, { workers = 1, spares = 0 }: { workers?: number; spares?: number } = {}): Promise<boolean> {
+    const serving = (ws: PoolWorker[]) => ws.filter((w) => this.serves(w)).length;
+    const enough = () => serving(this.workers) >= Math.min(workers, this.workers.length) && serving(this.spares) >= Math.min(spares, this.spareCount);
+    if (enough()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.ready.delete(check);
+        resolve(false);
+      }, timeoutMs).unref();
+      const check = () => {
+        if (!enough()) return;
+        clearTimeout(timer);
+        this.ready.delete(check);
+        resolve(true);
+      };
+      this.ready.add(check);
+    });
+  }
+
+  /** Decodes and decides an Authorizer `Check` from its bytes, for the connection keyed `connection`. */
+  check(connection: string, bytes: Buffer): Promise<PoolResult> {
+    const id = this.nextId++;
+    return this.submit(id, encodeJob({ id, kind: 'check', connection, bytes }));
+  }
+
+  /** Decides a built input (its canonical JSON) with `entrypoint`. */
+  evaluate(inputJson: string, entrypoint: string, shape: DecisionShape): Promise<PoolResult> {
+    const id = this.nextId++;
+    return this.submit(id, encodeJob({ id, kind: 'input', entrypoint, shape, inputJson }));
+  }
+
+  /** Jobs not answered yet. */
+  get inFlight(): number {
+    let n = this.queue.length;
+    for (const w of this.workers) n += w.pending.size;
+    return n;
+  }
+
+  /**
+   * Gives the jobs in flight up to `ms` to be answered, then {@link stop}s: whatever is left is
+   * denied ("server is shutting down"), never decided again elsewhere.
+   */
+  async drain(ms: number): Promise<void> {
+    if (!this.stopped && this.inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        this.idle.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    this.stop();
+  }
+
+  /** Stops every worker; jobs still pending are denied ("server is shutting down"). */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    const left = this.queue.splice(0);
+    for (const w of [...this.workers, ...this.spares]) left.push(...w.stop());
+    for (const job of left) deny(job, SHUTTING_DOWN);
+    for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  private submit(id: number, line: string): Promise<PoolResult> {
+    if (this.stopped) return Promise.resolve({ id, kind: 'denied', reason: SHUTTING_DOWN });
+    return new Promise((resolve) => this.place({ id, line, since: performance.now(), resolve }));
+  }
+
+  private serves(w: PoolWorker): boolean {
+    return w.running && this.revision !== undefined && w.loaded === this.revision.id;
+  }
+
+  /** Hands `job` to a worker now, or queues it behind those already waiting. */
+  private place(job: PoolJob): void {
+    if (this.queue.length > 0 || !this.hand(job, job.since)) {
+      if (this.queue.length >= MAX_QUEUED) return deny(job, QUEUE_FULL);
+      this.queue.push(job);
+    }
+    this.sweeper ??= setInterval(() => this.sweep(), this.sweepMs).unref();
+  }
+
+  private stuck(w: PoolWorker, now: number): boolean {
+    return w.pending.size > 0 && now - w.headSince > this.stallMs;
+  }
+
+  /**
+   * Gives `job` to the least-loaded worker that serves the revision and has room, one not stuck on
+   * a long job first; with `unstuck`, only to such a one.
+   */
+  private hand(job: PoolJob, now: number, unstuck = false): boolean {
+    let best: PoolWorker | undefined;
+    let bestLoad = Infinity;
+    for (const w of this.workers) {
+      if (!this.serves(w) || w.pending.size >= MAX_IN_FLIGHT) continue;
+      const stuck = this.stuck(w, now);
+      if (stuck && unstuck) continue;
+      const load = (stuck ? MAX_IN_FLIGHT : 0) + w.pending.size;
+      if (load < bestLoad) {
+        best = w;
+        bestLoad = load;
+      }
+    }
+    return best !== undefined && best.take(job, now);
+  }
+
+  private flushQueue(): void {
+    const now = performance.now();
+    let handed = 0;
+    while (handed < this.queue.length && this.hand(this.queue[handed]!, now)) handed++;
+    this.queue.splice(0, handed);
+  }
+
+  private loaded(worker: PoolWorker): void {
+    this.startFailures = 0;
+    if (!this.serves(worker)) return;
+    for (const check of this.ready) check();
+    // A spare takes no jobs: only a worker ends the wait for the revision.
+    if (!this.workers.includes(worker)) return;
+    this.revisionServed = true;
+    this.flushQueue();
+  }
+
+  private settled(job: PoolJob, result: CheckResult): void {
+    job.resolve(result);
+    if (this.queue.length > 0) this.flushQueue();
+    if (this.idle.length > 0 && this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  /**
+   * Denies what waited or ran past the budget, and stops the worker running it; the jobs waiting
+   * behind a long one move to a worker that is free.
+   */
+  private sweep(): void {
+    const now = performance.now();
+    // Until a worker first serves the revision (starting, loading a new one), jobs wait for one longer.
+    const wait = this.revisionServed ? this.budgetMs : Math.max(this.budgetMs, REVISION_WAIT_MS);
+    while (this.queue.length > 0 && now - this.queue[0]!.since > wait) {
+      deny(this.queue.shift()!, BUDGET_EXCEEDED);
+      this.onBudgetExceeded('waiting');
+    }
+    for (const w of this.workers) {
+      if (w.pending.size === 0) continue;
+      w.collect();
+      if (w.pending.size > 0 && now - w.headSince > this.budgetMs) {
+        this.onProblem(`an evaluation ran past its ${this.budgetMs} ms budget: denied, and its worker restarted`);
+        this.onBudgetExceeded('running');
+        this.replace(w, BUDGET_EXCEEDED);
+      } else if (w.pending.size > 1 && this.stuck(w, now)) this.moveWaiting(w, now);
+    }
+    if (this.inFlight === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
+  }
+
+  /**
+   * Hands the jobs waiting behind `worker`'s long one to free workers. Should it still decide them,
+   * those results are ignored: an answer is the first result of the worker a job is pending with.
+   */
+  private moveWaiting(worker: PoolWorker, now: number): void {
+    let head = true;
+    for (const job of worker.pending.values()) {
+      if (head) head = false;
+      else if (this.hand(job, now, true)) worker.pending.delete(job.id);
+      else break;
+    }
+  }
+
+  private failed(worker: PoolWorker, message: string): void {
+    let delayMs = 0;
+    if (!worker.loaded) {
+      delayMs = Math.min(MAX_RESTART_DELAY_MS, RESTART_DELAY_MS * 2 ** this.startFailures++);
+      message += `; starting another in ${delayMs} ms`;
+    }
+    this.onProblem(message);
+    const spare = this.spares.indexOf(worker);
+    if (spare >= 0) {
+      worker.stop();
+      this.spares.splice(spare, 1);
+      this.startLater(() => this.spares.push(this.started()), delayMs);
+      return;
+    }
+    // The job it was working on may be what broke it: denied, not tried on another worker.
+    this.replace(worker, 'policy evaluation failed: the evaluation worker stopped', delayMs);
+  }
+
+  /** A new worker, given the current revision. */
+  private started(): PoolWorker {
+    const next = new PoolWorker(this.data, this.ringBytes, this.events);
+    if (this.revision) next.serve(this.revision);
+    return next;
+  }
+
+  private startLater(start: () => void, delayMs: number): void {
+    const guarded = () => {
+      if (!this.stopped) start();
+    };
+    if (delayMs > 0) setTimeout(guarded, delayMs).unref();
+    else guarded();
+  }
+
+  /**
+   * Stops `worker`; a spare that serves the revision takes its place at once (another spare is
+   * started), else a new worker does once started. Its first job is denied with `reason`; the rest
+   * only waited, and wait their turn elsewhere.
+   */
+  private replace(worker: PoolWorker, reason: string, delayMs = 0): void {
+    const [first, ...waiting] = worker.stop();
+    if (first) deny(first, reason);
+    const index = this.workers.indexOf(worker);
+    const ready = this.spares.findIndex((w) => this.serves(w));
+    if (ready >= 0) {
+      this.workers[index] = this.spares.splice(ready, 1)[0]!;
+      this.startLater(() => this.spares.push(this.started()), delayMs);
+    } else this.startLater(() => (this.workers[index] = this.started()), delayMs);
+    const now = performance.now();
+    for (const job of waiting) {
+      job.since = now;
+      this.place(job);
+    }
+  }
+}
+
+function deny(job: PoolJob, reason: string): void {
+  job.resolve({ id: job.id, kind: 'denied', reason });
+}
