@@ -15,6 +15,11 @@ const base = fromDist ? dist.href : new URL('../../src/', import.meta.url).href;
 const { startServer } = (await import(`${base}server/index.js`)) as ServerModule;
 const { compile } = (await import(`${base}rego/index.js`)) as RegoModule;
 
+function poolSize(text: string): { workers: number; spares?: number } {
+  const [workers, spares] = text.split(',').map(Number);
+  return { workers: workers!, ...(spares !== undefined ? { spares } : {}) };
+}
+
 const { tls, decisionLog } = JSON.parse(process.argv[2]!) as { tls: TlsPaths; decisionLog: string };
 const server = await startServer({
   listen: '127.0.0.1:0',
@@ -25,6 +30,8 @@ const server = await startServer({
   watch: false,
   // BENCH_CHECK_WORKER=0 measures cache misses decided on the serving thread (`checkWorker: false`).
   checkWorker: process.env.BENCH_CHECK_WORKER !== '0',
+  // BENCH_EVALUATION_WORKERS=N[,SPARES] sizes the evaluation pool (default: Warden's own defaults).
+  ...(process.env.BENCH_EVALUATION_WORKERS ? { evaluation: poolSize(process.env.BENCH_EVALUATION_WORKERS) } : {}),
   compiler: (modules, entrypoints) => compile({ modules, entrypoints }),
 });
 process.send!({ type: 'ready', address: server.address, fromDist } satisfies ServerMessage);
