@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Logger } from 'pino';
 import type { PolicyCompiler } from '../engine/index.js';
 import type { JwtVerifierOptions } from '../identity/index.js';
+import { EVALUATION_DEFAULTS } from './check-worker/evaluation-pool.js';
 import { ServiceError } from './service-error.js';
 
 /**
@@ -168,6 +169,19 @@ export function checkConnectionLimits(limits: RequestLimits): void {
       throw new ServiceError('invalid_config', `limits.${key} must be a positive ${key === 'maxConnections' ? 'integer' : 'number of milliseconds'}, not ${JSON.stringify(value)}`);
     }
   }
+}
+
+/**
+ * The evaluation budget and pool size of `config`, with defaults, checked.
+ *
+ * @throws ServiceError `invalid_config` naming the first bad setting
+ */
+export function evaluationSettings(config: ServeConfig): { budgetMs: number; workers: number; spares: number } {
+  const { budgetMs = EVALUATION_DEFAULTS.budgetMs, workers = EVALUATION_DEFAULTS.workers, spares = EVALUATION_DEFAULTS.spares } = config.evaluation ?? {};
+  if (typeof budgetMs !== 'number' || !(budgetMs > 0) || !Number.isFinite(budgetMs)) throw new ServiceError('invalid_config', `evaluation.budgetMs must be a positive number of milliseconds, got ${String(budgetMs)}`);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new ServiceError('invalid_config', `evaluation.workers must be an integer from 1 to 64, got ${String(workers)}`);
+  if (!Number.isInteger(spares) || spares < 0 || spares > 8) throw new ServiceError('invalid_config', `evaluation.spares must be an integer from 0 to 8, got ${String(spares)}`);
+  return { budgetMs, workers, spares };
 }
 
 const KEYS = new Set([

@@ -6,8 +6,8 @@ import { DecisionLog, OffThreadDecisionLog, startMetricsServer, WardenMetrics, t
 import { Engine, PolicyManager, type ReloadResult, type SourceEvent } from '../engine/index.js';
 import { JwtVerifier } from '../identity/index.js';
 import { authorizerService } from './authorizer-service.js';
-import { checkConnectionLimits, DEFAULT_LIMITS, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
-import { EVALUATION_DEFAULTS, EvaluationPool } from './check-worker/evaluation-pool.js';
+import { checkConnectionLimits, DEFAULT_LIMITS, evaluationSettings, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
+import { EvaluationPool } from './check-worker/evaluation-pool.js';
 import { envoyAuthorizationService } from './envoy-service.js';
 import { loadPackageDefinition, rawRequestService } from './protos.js';
 import { Lifecycle, RELEASE_STEP_MS } from './lifecycle.js';
@@ -46,15 +46,6 @@ export interface WardenServer {
 const POOL_READY_MS = 30_000;
 /** Longest stop waits for decisions in flight in the pool. */
 const POOL_DRAIN_MS = 1_000;
-
-/** The evaluation budget and pool size, checked. */
-function evaluationSettings(config: ServeConfig): { budgetMs: number; workers: number; spares: number } {
-  const { budgetMs = EVALUATION_DEFAULTS.budgetMs, workers = EVALUATION_DEFAULTS.workers, spares = EVALUATION_DEFAULTS.spares } = config.evaluation ?? {};
-  if (typeof budgetMs !== 'number' || !(budgetMs > 0) || !Number.isFinite(budgetMs)) throw new ServiceError('invalid_config', `evaluation.budgetMs must be a positive number of milliseconds, got ${String(budgetMs)}`);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new ServiceError('invalid_config', `evaluation.workers must be an integer from 1 to 64, got ${String(workers)}`);
-  if (!Number.isInteger(spares) || spares < 0 || spares > 8) throw new ServiceError('invalid_config', `evaluation.spares must be an integer from 0 to 8, got ${String(spares)}`);
-  return { budgetMs, workers, spares };
-}
 
 /** Services whose health follows policy readiness ('' is the server as a whole). */
 const HEALTH_SERVICES = ['', 'warden.authz.v1.Authorizer', 'envoy.service.auth.v3.Authorization'];

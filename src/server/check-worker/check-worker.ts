@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { buildRevision, Engine, type DecisionCacheOptions, type RevisionParts } from '../../engine/index.js';
 import type { Identity } from '../../identity/index.js';
 import { LineRingReader, LineRingWriter, type LineRingMemory } from '../../threads/line-ring.js';
+import { lowerThreadPriority } from '../../threads/thread-priority.js';
 import { assertedOrRequester, decideAuthz, type RequesterOf } from '../authz-decide.js';
 import { answerParts, type EncodeCheckResponse } from '../check-answer.js';
 import type { RequestLimits } from '../config.js';
@@ -22,10 +23,16 @@ export interface CheckWorkerData {
   decision: string;
   budgetMs: number;
 }
+/** How much lower than the serving thread evaluation workers run (nice values). */
+const EVALUATION_NICENESS = 5;
+
 export type ToCheckWorker = { type: 'revision'; parts: RevisionParts & { id: string } } | { type: 'stop' };
 export type FromCheckWorker = { type: 'loaded'; id: string } | { type: 'load-failed'; id: string; message: string };
 
 const { jobs, results, cache, limits, decision, budgetMs } = workerData as CheckWorkerData;
+// Under a CPU shortage the serving thread goes first: an evaluation that runs away until its budget
+// stops it must not slow the answers of everyone else.
+lowerThreadPriority(EVALUATION_NICENESS);
 const reader = new LineRingReader(jobs);
 // The results of one batch of jobs wake the serving thread once.
 const writer = new LineRingWriter(results, queueMicrotask);

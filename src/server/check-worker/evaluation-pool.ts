@@ -104,7 +104,7 @@ export class EvaluationPool {
 
   constructor(options: EvaluationPoolOptions) {
     this.budgetMs = options.budgetMs ?? EVALUATION_DEFAULTS.budgetMs;
-    this.stallMs = Math.min(5, Math.max(1, this.budgetMs / 20));
+    this.stallMs = Math.min(10, Math.max(1, this.budgetMs / 10));
     // Often enough to answer a runaway within a quarter of its budget, and to move the jobs behind a long one soon.
     this.sweepMs = Math.max(1, Math.min(this.budgetMs / 4, this.stallMs));
     this.data = { cache: options.cache, limits: options.limits, decision: options.decision, budgetMs: this.budgetMs };
