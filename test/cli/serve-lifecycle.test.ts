@@ -1,38 +1,17 @@
 import test, { type ExecutionContext } from 'ava';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { checkOnce } from '../../src/server/index.js';
+import { MAIN, servingFolder, startServe, TSX, type ServeProcess } from '../helpers/serve-process.js';
 
 // `warden serve` as an operator meets it: a real process, its exit code, its signals.
-const main = join(process.cwd(), 'src/cli/main.ts');
-const tsx = pathToFileURL(join(process.cwd(), 'node_modules/tsx/dist/loader.mjs')).href;
 
 function workspace(t: ExecutionContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-lifecycle-'));
-  cpSync(join(process.cwd(), 'policies'), join(dir, 'policies'), { recursive: true });
+  const dir = servingFolder('warden-lifecycle-');
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-function serve(dir: string, args: string[], stdout: 'ignore' | 'pipe' = 'ignore'): ChildProcess & { exited: Promise<{ code: number | null; ms: number }>; stderrText: () => string } {
-  const started = Date.now();
-  const child = spawn(process.execPath, ['--import', tsx, main, 'serve', '--dev', ...args], { cwd: dir, stdio: ['ignore', stdout, 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<{ code: number | null; ms: number }>((resolve) => child.once('exit', (code) => resolve({ code, ms: Date.now() - started })));
-  return Object.assign(child, { exited, stderrText: () => err });
-}
-
-async function serving(child: ReturnType<typeof serve>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!child.stderrText().includes('serving on')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start: ${child.stderrText()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function occupiedPort(t: ExecutionContext): Promise<number> {
@@ -42,12 +21,8 @@ async function occupiedPort(t: ExecutionContext): Promise<number> {
   return (blocker.address() as { port: number }).port;
 }
 
-function freePort(): number {
-  return 20000 + Math.floor(Math.random() * 20000);
-}
-
 /** The child must end by itself within `ms`; if it does not, it is killed and the test fails. */
-async function endsWithin(t: ExecutionContext, child: ReturnType<typeof serve>, ms: number): Promise<{ code: number | null; ms: number }> {
+async function endsWithin(t: ExecutionContext, child: ServeProcess, ms: number): Promise<{ code: number | null; ms: number }> {
   const timer = setTimeout(() => child.kill('SIGKILL'), ms);
   const result = await child.exited;
   clearTimeout(timer);
@@ -57,7 +32,7 @@ async function endsWithin(t: ExecutionContext, child: ReturnType<typeof serve>, 
 
 test('serve exits non-zero at once when its port is taken', async (t) => {
   const port = await occupiedPort(t);
-  const child = serve(workspace(t), ['--listen', `127.0.0.1:${port}`, '--metrics', '127.0.0.1:0']);
+  const child = startServe(workspace(t), ['--listen', `127.0.0.1:${port}`, '--metrics', '127.0.0.1:0']);
   const { code } = await endsWithin(t, child, 20_000);
   t.is(code, 2);
   t.regex(child.stderrText(), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}`));
@@ -65,26 +40,26 @@ test('serve exits non-zero at once when its port is taken', async (t) => {
 
 test('serve exits non-zero at once when the metrics port is taken or the address is bad', async (t) => {
   const port = await occupiedPort(t);
-  const metricsTaken = serve(workspace(t), ['--listen', '127.0.0.1:0', '--metrics', `127.0.0.1:${port}`]);
+  const metricsTaken = startServe(workspace(t), ['--listen', '127.0.0.1:0', '--metrics', `127.0.0.1:${port}`]);
   t.is((await endsWithin(t, metricsTaken, 20_000)).code, 2);
   t.regex(metricsTaken.stderrText(), /cannot serve metrics/);
-  const badAddress = serve(workspace(t), ['--listen', 'no-such-host.invalid:1', '--metrics', '127.0.0.1:0']);
+  const badAddress = startServe(workspace(t), ['--listen', 'no-such-host.invalid:1', '--metrics', '127.0.0.1:0']);
   t.is((await endsWithin(t, badAddress, 20_000)).code, 2);
   t.regex(badAddress.stderrText(), /cannot listen on no-such-host\.invalid:1/);
 });
 
 test('serve refuses to start without a policy to serve: missing directory, missing bundle, compile errors', async (t) => {
   const dir = workspace(t);
-  const missing = serve(dir, ['--policies', 'nowhere', '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0']);
+  const missing = startServe(dir, ['--policies', 'nowhere', '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0']);
   t.is((await endsWithin(t, missing, 20_000)).code, 2);
   t.regex(missing.stderrText(), /no policy to serve: cannot read policy directory nowhere/);
 
-  const noBundle = serve(dir, ['--bundle', 'nowhere.tar.gz', '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0']);
+  const noBundle = startServe(dir, ['--bundle', 'nowhere.tar.gz', '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0']);
   t.is((await endsWithin(t, noBundle, 20_000)).code, 2);
   t.regex(noBundle.stderrText(), /no policy to serve: .*nowhere\.tar\.gz/);
 
   writeFileSync(join(dir, 'policies/warden/authz/broken.rego'), 'package warden.authz\n\nallow if {\n');
-  const broken = serve(dir, ['--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0']);
+  const broken = startServe(dir, ['--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0']);
   t.is((await endsWithin(t, broken, 20_000)).code, 2);
   t.regex(broken.stderrText(), /no policy to serve/);
   t.regex(broken.stderrText(), /broken\.rego:\d+:\d+: rego_parse_error/);
@@ -93,12 +68,11 @@ test('serve refuses to start without a policy to serve: missing directory, missi
 test('SIGHUP reloads the policy; SIGTERM stops the server cleanly', async (t) => {
   const dir = workspace(t);
   writeFileSync(join(dir, 'warden.yaml'), 'watch: false\n');
-  const port = freePort();
-  const child = serve(dir, ['--config', 'warden.yaml', '--listen', `127.0.0.1:${port}`, '--metrics', '127.0.0.1:0']);
+  const child = startServe(dir, ['--config', 'warden.yaml', '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0']);
   t.teardown(() => child.kill('SIGKILL'));
-  await serving(child);
-  t.is(spawnSync(process.execPath, ['--import', tsx, main, 'dev-cert', 'spiffe://warden.local/ns/shop/sa/frontend', '--out', 'frontend'], { cwd: dir }).status, 0);
-  const ask = () => checkOnce({ address: `127.0.0.1:${port}`, cert: join(dir, 'frontend.pem'), key: join(dir, 'frontend-key.pem'), ca: join(dir, '.warden/ca.pem'), action: 'orders.create', service: 'orders', timeoutMs: 20_000 });
+  const address = await child.serving();
+  t.is(spawnSync(process.execPath, ['--import', TSX, MAIN, 'dev-cert', 'spiffe://warden.local/ns/shop/sa/frontend', '--out', 'frontend'], { cwd: dir }).status, 0);
+  const ask = () => checkOnce({ address, cert: join(dir, 'frontend.pem'), key: join(dir, 'frontend-key.pem'), ca: join(dir, '.warden/ca.pem'), action: 'orders.create', service: 'orders', timeoutMs: 20_000 });
   t.false((await ask()).allowed);
 
   const grants = join(dir, 'policies/warden/config/data.json');
@@ -118,17 +92,16 @@ test('SIGHUP reloads the policy; SIGTERM stops the server cleanly', async (t) =>
 
 test('SIGTERM ends the process within its bound even when nobody reads its stdout', async (t) => {
   const dir = workspace(t);
-  const port = freePort();
   // stdout is a pipe this test never reads: once it is full, every write to it blocks.
-  const child = serve(dir, ['--listen', `127.0.0.1:${port}`, '--metrics', '127.0.0.1:0'], 'pipe');
+  const child = startServe(dir, ['--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0'], 'pipe');
   child.stdout!.pause();
   t.teardown(() => child.kill('SIGKILL'));
-  await serving(child);
-  t.is(spawnSync(process.execPath, ['--import', tsx, main, 'dev-cert', 'spiffe://warden.local/ns/shop/sa/frontend', '--out', 'frontend'], { cwd: dir }).status, 0);
+  const address = await child.serving();
+  t.is(spawnSync(process.execPath, ['--import', TSX, MAIN, 'dev-cert', 'spiffe://warden.local/ns/shop/sa/frontend', '--out', 'frontend'], { cwd: dir }).status, 0);
   // Decision log lines of ~7 KB each: a few dozen fill the pipe and the reader's buffer behind it.
   const longPath = `/orders/${'x'.repeat(7000)}`;
   for (let i = 0; i < 60; i++) {
-    await checkOnce({ address: `127.0.0.1:${port}`, cert: join(dir, 'frontend.pem'), key: join(dir, 'frontend-key.pem'), ca: join(dir, '.warden/ca.pem'), action: 'orders.read', service: 'orders', path: `${longPath}${i}`, timeoutMs: 20_000 });
+    await checkOnce({ address, cert: join(dir, 'frontend.pem'), key: join(dir, 'frontend-key.pem'), ca: join(dir, '.warden/ca.pem'), action: 'orders.read', service: 'orders', path: `${longPath}${i}`, timeoutMs: 20_000 });
   }
   await new Promise((r) => setTimeout(r, 300));
   const signalled = Date.now();

@@ -1,33 +1,16 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
-import { pathToFileURL } from 'node:url';
 import { issueDevCertificate } from '../../src/devca/dev-ca.js';
-
-const main = join(process.cwd(), 'src/cli/main.ts');
-const tsx = pathToFileURL(join(process.cwd(), 'node_modules/tsx/dist/loader.mjs')).href;
+import { servingFolder, startServe } from '../helpers/serve-process.js';
 
 test('serve keeps tls.minVersion from --config when the certificate files come from flags (--dev)', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-serve-tls-'));
-  cpSync(join(process.cwd(), 'policies'), join(dir, 'policies'), { recursive: true });
+  const dir = servingFolder('warden-serve-tls-');
   writeFileSync(join(dir, 'warden.json'), JSON.stringify({ tls: { minVersion: 'TLSv1.2' } }));
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const server = spawn(process.execPath, ['--import', tsx, main, 'serve', '--dev', '--config', 'warden.json', '--listen', `127.0.0.1:${port}`, '--metrics', `127.0.0.1:${port + 1}`], { cwd: dir });
+  const server = startServe(dir, ['--config', 'warden.json', '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0']);
   t.teardown(() => server.kill('SIGTERM'));
-  await new Promise<void>((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 30_000);
-    server.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes('serving on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
+  const port = Number((await server.serving()).split(':').pop());
   const caDir = join(dir, '.warden');
   const leaf = issueDevCertificate(caDir, 'spiffe://warden.local/ns/shop/sa/frontend');
   const protocol = await new Promise<string | null>((resolve, reject) => {

@@ -1,35 +1,18 @@
 import test, { type ExecutionContext } from 'ava';
-import { execFile, spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile, spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-
-const main = join(process.cwd(), 'src/cli/main.ts');
-// The children run in a temporary folder, so tsx is named by path rather than resolved from there.
-const tsx = pathToFileURL(join(process.cwd(), 'node_modules/tsx/dist/loader.mjs')).href;
+import { MAIN, servingFolder, startServe, TSX } from '../helpers/serve-process.js';
 
 async function serveAndCheck(t: ExecutionContext, serveArgs: string[], prepare: (dir: string) => void = () => undefined): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-serve-'));
-  cpSync(join(process.cwd(), 'policies'), join(dir, 'policies'), { recursive: true });
+  const dir = servingFolder();
   prepare(dir);
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const server = spawn(process.execPath, ['--import', tsx, main, 'serve', '--dev', ...serveArgs, '--listen', `127.0.0.1:${port}`, '--metrics', `127.0.0.1:${port + 1}`], { cwd: dir });
+  const server = startServe(dir, [...serveArgs, '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0']);
   t.teardown(() => server.kill('SIGTERM'));
-  await new Promise<void>((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 30_000);
-    server.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes('serving on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  const run = (args: string[]) => spawnSync(process.execPath, ['--import', tsx, main, ...args], { cwd: dir, encoding: 'utf8' });
+  const address = await server.serving();
+  const run = (args: string[]) => spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: dir, encoding: 'utf8' });
   t.is(run(['dev-cert', 'spiffe://warden.local/ns/shop/sa/frontend', '--out', 'frontend']).status, 0);
-  const common = ['--cert', 'frontend.pem', '--key', 'frontend-key.pem', '--service', 'orders', '--address', `127.0.0.1:${port}`];
+  const common = ['--cert', 'frontend.pem', '--key', 'frontend-key.pem', '--service', 'orders', '--address', address];
   const allowed = run(['check', ...common, '--action', 'orders.read']);
   t.is(allowed.status, 0, allowed.stderr);
   t.true(JSON.parse(allowed.stdout).allowed);
@@ -44,21 +27,20 @@ test('the README path: serve --dev, dev-cert, check allowed and denied over mTLS
 
 test('warden build, then serve --bundle: the same decisions from the bundle', async (t) => {
   await serveAndCheck(t, ['--bundle', 'authz.tar.gz'], (dir) => {
-    const built = spawnSync(process.execPath, ['--import', tsx, main, 'build', '-b', 'policies', '-e', 'warden/authz/decision', '-o', 'authz.tar.gz'], { cwd: dir, encoding: 'utf8' });
+    const built = spawnSync(process.execPath, ['--import', TSX, MAIN, 'build', '-b', 'policies', '-e', 'warden/authz/decision', '-o', 'authz.tar.gz'], { cwd: dir, encoding: 'utf8' });
     if (built.status !== 0) throw new Error(`warden build failed: ${built.stderr}`);
     rmSync(join(dir, 'policies'), { recursive: true });
   });
 });
 
 test.serial('serve refuses JWT settings without an issuer or an audience, naming the missing flag', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-serve-'));
-  cpSync(join(process.cwd(), 'policies'), join(dir, 'policies'), { recursive: true });
+  const dir = servingFolder();
   writeFileSync(join(dir, 'jwt-only.yaml'), 'jwt:\n  jwks: jwks.json\n  issuer: https://issuer.example.org\n');
   // An ephemeral port each, and a timeout: code as it was would start serving instead of refusing.
   // Serial and non-blocking: the other tests of this file give their servers a fixed time to start.
   const serve = (args: string[]) =>
     new Promise<{ status: number | null; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['--import', tsx, main, 'serve', '--dev', '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0', ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 }, (e, _stdout, stderr) =>
+      execFile(process.execPath, ['--import', TSX, MAIN, 'serve', '--dev', '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0', ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 }, (e, _stdout, stderr) =>
         resolve({ status: e ? (typeof e.code === 'number' ? e.code : null) : 0, stderr }),
       );
     });
