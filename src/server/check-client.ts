@@ -40,9 +40,11 @@ export function checkOnce(options: CheckCallOptions): Promise<CheckAnswer> {
     resource: { service: options.service, path: options.path ?? '', attributes: {} },
     ...(options.asSpiffeId ? { subject: { spiffe_id: options.asSpiffeId } } : {}),
   };
+  const check = client.Check;
+  if (!check) throw new Error('the Authorizer service has no Check method (protos out of date)');
   return new Promise((resolve, reject) => {
     const deadline = new Date(Date.now() + (options.timeoutMs ?? 5000));
-    client.Check(request, { deadline }, (err: grpc.ServiceError | null, res: CheckAnswer) => {
+    check.call(client, request, { deadline }, (err: grpc.ServiceError | null, res: CheckAnswer) => {
       client.close();
       if (err) reject(err);
       else resolve(res);

@@ -73,7 +73,7 @@ test('an integer key into stored data also finds the object key spelled the same
 
 test('rand.intn gives one value per arguments within an evaluation', async (t) => {
   const src = 'package t\np := [rand.intn("k", 1000000) | some _ in numbers.range(1, 5)]\n';
-  const [{ result }] = (await evaluate(src, 't/p')) as Array<{ result: number[] }>;
+  const { result } = ((await evaluate(src, 't/p')) as Array<{ result: number[] }>)[0]!;
   t.is(new Set(result).size, 1);
 });
 
@@ -82,8 +82,8 @@ test('uuid.rfc4122 gives one UUID per key within an evaluation and a new one in 
   const wasm = await compile({ modules: [{ path: 'p.rego', source }], entrypoints: ['t/p'] });
   const policy = await loadPolicy(wasm, undefined, hostBuiltins);
   type Uuids = Array<{ result: { a: string; b: string[]; other: string } }>;
-  const [{ result: first }] = policy.evaluate({}, 't/p') as Uuids;
-  const [{ result: second }] = policy.evaluate({}, 't/p') as Uuids;
+  const { result: first } = (policy.evaluate({}, 't/p') as Uuids)[0]!;
+  const { result: second } = (policy.evaluate({}, 't/p') as Uuids)[0]!;
   t.deepEqual(first.b, [first.a, first.a, first.a]);
   t.not(first.other, first.a);
   t.not(second.a, first.a);

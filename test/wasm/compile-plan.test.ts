@@ -1,8 +1,16 @@
 import test from 'ava';
-import opa from '@open-policy-agent/opa-wasm';
+import { loadPolicy, loadPolicySync } from '@open-policy-agent/opa-wasm';
 import { compilePlan } from '../../src/wasm/index.js';
 import { hostBuiltins } from '../../src/builtins/index.js';
 import { bool, local, planReturning, str, stmt } from '../helpers/plan-builder.js';
+
+// The WebAssembly global as these tests use it (its types live in TypeScript's DOM library).
+const wasmApi = (globalThis as unknown as {
+  WebAssembly: {
+    compile(bytes: Uint8Array): Promise<object>;
+    Module: { exports(module: object): Array<{ name: string }>; imports(module: object): Array<{ module: string; name: string }> };
+  };
+}).WebAssembly;
 
 /** The SDK throws strings (opa_abort); returns what was thrown, as text. */
 function thrown(fn: () => unknown): string {
@@ -15,30 +23,30 @@ function thrown(fn: () => unknown): string {
 }
 
 async function run(plan: unknown, input?: unknown, data?: unknown) {
-  const policy = await opa.loadPolicy(await compilePlan(plan), undefined, hostBuiltins);
+  const policy = await loadPolicy(await compilePlan(plan), undefined, hostBuiltins);
   if (data !== undefined) policy.setData(data as object);
   return policy.evaluate(input as object, 'test/p') as Array<{ x: unknown }>;
 }
 
 test('the module has the exports and ABI version the SDK needs', async (t) => {
   const wasm = await compilePlan(planReturning([], [], 0));
-  const mod = await WebAssembly.compile(wasm);
-  const names = WebAssembly.Module.exports(mod).map((e) => e.name);
+  const mod = await wasmApi.compile(wasm);
+  const names = wasmApi.Module.exports(mod).map((e) => e.name);
   for (const name of ['opa_eval', 'eval', 'builtins', 'entrypoints', 'opa_malloc', 'opa_free', 'opa_json_parse', 'opa_value_parse',
     'opa_json_dump', 'opa_value_dump', 'opa_heap_ptr_get', 'opa_heap_ptr_set', 'opa_value_add_path', 'opa_value_remove_path',
     'opa_eval_ctx_new', 'opa_eval_ctx_set_input', 'opa_eval_ctx_set_data', 'opa_eval_ctx_set_entrypoint', 'opa_eval_ctx_get_result',
     'opa_wasm_abi_version', 'opa_wasm_abi_minor_version']) {
     t.true(names.includes(name), name);
   }
-  const imports = WebAssembly.Module.imports(mod).map((i) => `${i.module}.${i.name}`);
+  const imports = wasmApi.Module.imports(mod).map((i) => `${i.module}.${i.name}`);
   t.true(imports.every((i) => i.startsWith('env.')));
-  const policy = await opa.loadPolicy(wasm);
+  const policy = await loadPolicy(wasm);
   t.deepEqual(policy.entrypoints, { 'test/p': 0 });
 });
 
 test('input passes through unchanged, including exact big numbers and unicode', async (t) => {
   const plan = planReturning([], [stmt('AssignVarStmt', { source: local(0), target: 2 })], 2);
-  const policy = await opa.loadPolicy(await compilePlan(plan), undefined, hostBuiltins);
+  const policy = await loadPolicy(await compilePlan(plan), undefined, hostBuiltins);
   const text = '{"big":28857836529306024611913,"dec":0.1000000000000000000001,"s":"h\\u00e9\\ud83d\\ude00\\n","z":[]}';
   const buf = new TextEncoder().encode(text).buffer;
   const rawWasm = policy as unknown as { evaluate(i: ArrayBuffer, e: string): unknown };
@@ -94,7 +102,7 @@ test('a conflict in a complete rule throws, and the instance stays usable', asyn
     stmt('DotStmt', { source: local(0), key: str(0), target: 3 }),
     stmt('AssignVarOnceStmt', { source: local(3), target: 2 }),
   ], 2);
-  const policy = await opa.loadPolicy(await compilePlan(plan), undefined, hostBuiltins);
+  const policy = await loadPolicy(await compilePlan(plan), undefined, hostBuiltins);
   t.regex(thrown(() => policy.evaluate({ v: false }, 'test/p')), /eval_conflict_error/);
   t.deepEqual(policy.evaluate({ v: true }, 'test/p'), [{ x: true }]);
 });
@@ -118,19 +126,19 @@ test('builtin errors throw by default and are undefined when not strict', async 
     stmt('MakeNumberRefStmt', { Index: 1, target: 3 }),
     stmt('CallStmt', { func: 'div', args: [local(2), local(3)], result: 4 }),
   ], 4);
-  const loose = await opa.loadPolicy(await compilePlan(plan, { strictBuiltinErrors: false }), undefined, hostBuiltins);
+  const loose = await loadPolicy(await compilePlan(plan, { strictBuiltinErrors: false }), undefined, hostBuiltins);
   t.deepEqual(loose.evaluate(undefined, 'test/p'), []);
-  const strict = await opa.loadPolicy(await compilePlan(plan), undefined, hostBuiltins);
+  const strict = await loadPolicy(await compilePlan(plan), undefined, hostBuiltins);
   t.regex(thrown(() => strict.evaluate(undefined, 'test/p')), /divide by zero/);
 });
 
 test('thousands of evaluations reuse the heap: memory stays flat', async (t) => {
   const plan = planReturning([], [stmt('AssignVarStmt', { source: local(0), target: 2 })], 2);
-  const policy = await opa.loadPolicy(await compilePlan(plan), undefined, hostBuiltins);
+  const policy = await loadPolicy(await compilePlan(plan), undefined, hostBuiltins);
   policy.setData({ roles: Array.from({ length: 200 }, (_, i) => ({ name: `r${i}` })) });
   const input = { user: 'alice', items: Array.from({ length: 50 }, (_, i) => i) };
   for (let i = 0; i < 200; i++) policy.evaluate(input, 'test/p');
-  const mem = (policy as unknown as { mem: WebAssembly.Memory }).mem;
+  const mem = (policy as unknown as { mem: { buffer: ArrayBuffer } }).mem;
   const after200 = mem.buffer.byteLength;
   for (let i = 0; i < 5000; i++) policy.evaluate(input, 'test/p');
   t.is(mem.buffer.byteLength, after200);
@@ -139,6 +147,6 @@ test('thousands of evaluations reuse the heap: memory stays flat', async (t) => 
 
 test('loadPolicySync loads the same module', async (t) => {
   const plan = planReturning([], [stmt('AssignVarStmt', { source: local(0), target: 2 })], 2);
-  const policy = opa.loadPolicySync(await compilePlan(plan), undefined, hostBuiltins);
+  const policy = loadPolicySync(await compilePlan(plan), undefined, hostBuiltins);
   t.deepEqual(policy.evaluate({ a: 1 }, 'test/p'), [{ x: { a: 1 } }]);
 });

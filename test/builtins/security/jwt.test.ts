@@ -100,13 +100,13 @@ test('decode_verify checks signature, alg, iss, aud, exp and nbf', (t) => {
   t.deepEqual(call('io.jwt.decode_verify', s({ iss: 'xxx' }), { secret: 'secret', alg: 'RS256' }), unverified);
   t.deepEqual(call('io.jwt.decode_verify', s({ iss: 'xxx' }), { secret: 'secret', iss: 'yyy' }), unverified);
   t.deepEqual(call('io.jwt.decode_verify', s({ aud: 'fred' }), { secret: 'secret' }), unverified);
-  t.deepEqual(call('io.jwt.decode_verify', s({ aud: ['a', 'fred'] }), { secret: 'secret', aud: 'fred' })[0], true);
+  t.deepEqual((call('io.jwt.decode_verify', s({ aud: ['a', 'fred'] }), { secret: 'secret', aud: 'fred' }) as RegoValue[])[0], true);
   t.deepEqual(call('io.jwt.decode_verify', s({}), { secret: 'secret', aud: 'fred' }), unverified);
-  t.deepEqual(call('io.jwt.decode_verify', s({ exp: 3000 }), { secret: 'secret', time: 2000e9 })[0], true);
+  t.deepEqual((call('io.jwt.decode_verify', s({ exp: 3000 }), { secret: 'secret', time: 2000e9 }) as RegoValue[])[0], true);
   t.deepEqual(call('io.jwt.decode_verify', s({ exp: 3000 }), { secret: 'secret', time: 3000e9 }), unverified);
   t.deepEqual(call('io.jwt.decode_verify', s({ exp: 3000 }), { secret: 'secret' }), unverified);
   t.deepEqual(call('io.jwt.decode_verify', s({ nbf: 1000.1 }), { secret: 'secret', time: 1000e9 }), unverified);
-  t.deepEqual(call('io.jwt.decode_verify', s({ nbf: 1000.1 }), { secret: 'secret', time: 1000.2e9 })[0], true);
+  t.deepEqual((call('io.jwt.decode_verify', s({ nbf: 1000.1 }), { secret: 'secret', time: 1000.2e9 }) as RegoValue[])[0], true);
   t.deepEqual(call('io.jwt.decode_verify', s({}, { alg: 'HS256', crit: ['junk'], junk: 1 }), { secret: 'secret' }), unverified);
   const rs = call('io.jwt.encode_sign', { alg: 'RS256' }, { sub: 'x' }, rsa.priv) as string;
   t.deepEqual(call('io.jwt.decode_verify', rs, { cert: rsa.pem }), [true, { alg: 'RS256' }, { sub: 'x' }]);
