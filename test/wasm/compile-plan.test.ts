@@ -1,8 +1,12 @@
 import test from 'ava';
-import { loadPolicy, loadPolicySync } from '@open-policy-agent/opa-wasm';
+import { createRequire } from 'node:module';
+import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { compilePlan } from '../../src/wasm/index.js';
 import { hostBuiltins } from '../../src/builtins/index.js';
 import { bool, local, planReturning, str, stmt } from '../helpers/plan-builder.js';
+
+// The SDK is CommonJS and Node's import finds no `loadPolicySync` among its named exports.
+const { loadPolicySync } = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as typeof import('@open-policy-agent/opa-wasm');
 
 // The WebAssembly global as these tests use it (its types live in TypeScript's DOM library).
 const wasmApi = (globalThis as unknown as {
