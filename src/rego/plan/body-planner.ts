@@ -32,11 +32,6 @@ export interface PlannerServices {
   markCovered(fb: FnBuilder, loc: Location): void;
 }
 
-/**
- * Plans bodies, terms and unification into IR statements in continuation-passing style: whatever
- * follows an expression is planned inside it, so iteration (ScanStmt) naturally nests the rest of
- * the body, and a failing statement ends the current block, as OPA's planner does.
- */
 /** Scalars, and arrays, sets and objects of them. */
 function isConstant(t: Term): boolean {
   switch (t.type) {
@@ -55,6 +50,11 @@ function isConstant(t: Term): boolean {
   }
 }
 
+/**
+ * Plans bodies, terms and unification into IR statements in continuation-passing style: whatever
+ * follows an expression is planned inside it, so iteration (ScanStmt) naturally nests the rest of
+ * the body, and a failing statement ends the current block, as OPA's planner does.
+ */
 export class BodyPlanner {
   constructor(
     readonly fb: FnBuilder,
@@ -527,7 +527,6 @@ export class BodyPlanner {
     this.planTerm(head, scope, (h) => this.planPath(this.fb.toLocal(h), t.path, 0, scope, k));
   }
 
-  /** Applies ref segments to the value in `src`: Dot for known keys, Scan for unbound variables. */
   /**
    * A path into base documents. As OPA's storage reads them, an integer key also finds the
    * object key spelled the same (`data[2]` reads `{"2": …}`).
@@ -557,6 +556,7 @@ export class BodyPlanner {
     );
   }
 
+  /** Applies ref segments to the value in `src`: Dot for known keys, Scan for unbound variables. */
   planPath(src: number, path: Term[], i: number, scope: VarScope, k: KOp): void {
     if (i === path.length) return k(local(src));
     const seg = path[i]!;
@@ -638,8 +638,8 @@ export class BodyPlanner {
     return merged;
   }
 
-  /** The object at a prefix of rule paths: base data there merged with every rule below it. */
   /**
+   * The object at a prefix of rule paths: base data there merged with every rule below it.
    * `pattern`: the rest of the reference reading this document (a string for a known key, null
    * for a variable), so that `data.pkgs[x].result` builds only the `result` rules under each
    * package, and a rule that dispatches to its siblings is not planned as depending on itself.

@@ -67,10 +67,6 @@ export class Planner implements PlannerServices {
     return this.carriers++;
   }
 
-  /**
-   * The environment a `with` replacement function runs in: as OPA, no function or builtin mocks
-   * (a mock never calls another mock, nor itself); rule and data replacements stay.
-   */
   /** Set by tools that measure coverage: planned code then reports what it reaches. */
   coverage = false;
 
@@ -80,6 +76,10 @@ export class Planner implements PlannerServices {
     fb.emit('CallStmt', { func: COVERAGE_BUILTIN, args: [fb.str(`${loc.file}:${loc.line}`)], result: fb.newLocal() });
   }
 
+  /**
+   * The environment a `with` replacement function runs in: as OPA, no function or builtin mocks
+   * (a mock never calls another mock, nor itself); rule and data replacements stay.
+   */
   withoutFunctionMocks(env: MockEnv): MockEnv {
     const isFunctionMock = (name: string): boolean => {
       if (!name.startsWith('data.')) return true;
