@@ -1,3 +1,4 @@
+export { WardenError } from './errors.js';
 export { compilePlan, compilePlanSync, CodegenError, type CompilePlanOptions } from './wasm/index.js';
 export { loadPlan, PlanError } from './ir/index.js';
 export type { Policy as PlanPolicy } from './ir/index.js';

@@ -1,3 +1,5 @@
+import { WardenError } from '../errors.js';
+
 /** The two error codes a builtin can raise at evaluation time, as OPA names them. */
 export type BuiltinErrorCode = 'eval_builtin_error' | 'eval_type_error';
 
@@ -5,12 +7,9 @@ export type BuiltinErrorCode = 'eval_builtin_error' | 'eval_type_error';
  * Thrown by a host builtin. With strict builtin errors (Warden's default) evaluation fails with
  * `code: message`; otherwise the call is undefined.
  */
-export class BuiltinError extends Error {
-  constructor(
-    readonly code: BuiltinErrorCode,
-    message: string,
-  ) {
-    super(message);
+export class BuiltinError extends WardenError<BuiltinErrorCode> {
+  constructor(code: BuiltinErrorCode, message: string) {
+    super(code, message);
     this.name = 'BuiltinError';
   }
 }

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { mountData, parseDataFile } from './policy-files.js';
 import { applyRegoVersions } from './rego-versions.js';
+import { WardenError } from '../errors.js';
 
 /** OPA's bundle manifest (`/.manifest`). */
 export interface BundleManifest {
@@ -26,10 +27,9 @@ export interface Bundle {
   plan?: unknown;
 }
 
-export class BundleError extends Error {
-  readonly code = 'bundle_error';
+export class BundleError extends WardenError<'bundle_error'> {
   constructor(message: string) {
-    super(message);
+    super('bundle_error', message);
     this.name = 'BundleError';
   }
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { applyRegoVersions, type RegoVersionFields } from './rego-versions.js';
+import { WardenError } from '../errors.js';
 
 export interface PolicyFiles {
   /** Rego modules; `regoVersion` where a root's `.manifest` sets one (as `opa build -b` reads it). */
@@ -10,13 +11,12 @@ export interface PolicyFiles {
   data: Record<string, unknown>;
 }
 
-export class PolicyFilesError extends Error {
-  readonly code = 'policy_files_error';
+export class PolicyFilesError extends WardenError<'policy_files_error'> {
   constructor(
     readonly file: string,
     problem: string,
   ) {
-    super(`${file}: ${problem}`);
+    super('policy_files_error', `${file}: ${problem}`);
     this.name = 'PolicyFilesError';
   }
 }

@@ -1,3 +1,5 @@
+import { WardenError } from '../errors.js';
+
 /** Stable codes of {@link EngineError}. */
 export type EngineErrorCode =
   | 'engine_no_revision'
@@ -10,14 +12,12 @@ export type EngineErrorCode =
  * A policy that cannot be served: no revision yet, unreadable files, a compile or load failure.
  * `details` carries structured diagnostics (file:line:col) when the compiler gave them.
  */
-export class EngineError extends Error {
-  readonly code: EngineErrorCode;
+export class EngineError extends WardenError<EngineErrorCode> {
   readonly details: readonly string[];
 
   constructor(code: EngineErrorCode, message: string, options?: { cause?: unknown; details?: readonly string[] }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options);
     this.name = 'EngineError';
-    this.code = code;
     this.details = options?.details ?? [];
   }
 }

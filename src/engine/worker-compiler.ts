@@ -3,14 +3,15 @@ import type { Diagnostic } from '../rego/diagnostics.js';
 import { compile } from '../rego/index.js';
 import { startCompileWorker, type CompileReply } from '../rego/worker/compile-job.js';
 import type { PolicyCompiler } from './revision.js';
+import { WardenError } from '../errors.js';
 
 /** A compile failure from the worker, with the compiler's diagnostics (file:line:col). */
-export class WorkerCompileError extends Error {
+export class WorkerCompileError extends WardenError<'compile_failed'> {
   constructor(
     message: string,
     readonly diagnostics: Diagnostic[] | undefined,
   ) {
-    super(message);
+    super('compile_failed', message);
     this.name = 'CompileError';
   }
 }

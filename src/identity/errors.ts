@@ -1,3 +1,5 @@
+import { WardenError } from '../errors.js';
+
 /** Stable codes of {@link IdentityError}. */
 export type IdentityErrorCode =
   | 'identity_missing_certificate'
@@ -11,12 +13,9 @@ export type IdentityErrorCode =
   | 'identity_jwks_unavailable';
 
 /** Anything that stops an identity from being established. `code` is stable; the message is for people. */
-export class IdentityError extends Error {
-  readonly code: IdentityErrorCode;
-
+export class IdentityError extends WardenError<IdentityErrorCode> {
   constructor(code: IdentityErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'IdentityError';
-    this.code = code;
   }
 }

@@ -1,11 +1,12 @@
+import { WardenError } from '../errors.js';
+
 /** A plan that does not match OPA's IR format. `where` names the statement and field. */
-export class PlanError extends Error {
-  readonly code = 'plan_error';
+export class PlanError extends WardenError<'plan_error'> {
   constructor(
     readonly where: string,
     readonly problem: string,
   ) {
-    super(`invalid plan: ${where}: ${problem}`);
+    super('plan_error', `invalid plan: ${where}: ${problem}`);
     this.name = 'PlanError';
   }
 }

@@ -1,3 +1,4 @@
+import { WardenError } from '../errors.js';
 /** Stable error codes, as OPA names them. */
 export type DiagnosticCode =
   | 'rego_parse_error'
@@ -30,7 +31,7 @@ export function formatDiagnostic(d: Diagnostic): string {
 }
 
 /** Thrown by `compile` and `parse`: every diagnostic of the modules, deduplicated and sorted. */
-export class CompileError extends Error {
+export class CompileError extends WardenError<'compile_failed'> {
   readonly diagnostics: Diagnostic[];
   constructor(diagnostics: Diagnostic[]) {
     const seen = new Set<string>();
@@ -41,7 +42,7 @@ export class CompileError extends Error {
       return true;
     });
     unique.sort(compareDiagnostics);
-    super(`${unique.length} error${unique.length === 1 ? '' : 's'} occurred:\n${unique.map(formatDiagnostic).join('\n')}`);
+    super('compile_failed', `${unique.length} error${unique.length === 1 ? '' : 's'} occurred:\n${unique.map(formatDiagnostic).join('\n')}`);
     this.name = 'CompileError';
     this.diagnostics = unique;
   }

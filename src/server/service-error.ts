@@ -1,3 +1,5 @@
+import { WardenError } from '../errors.js';
+
 /** Stable codes of {@link ServiceError}. */
 export type ServiceErrorCode =
   | 'invalid_argument'
@@ -9,12 +11,9 @@ export type ServiceErrorCode =
   | 'internal';
 
 /** A request the service refuses to decide. Mapped to a gRPC status in `status-mapping.ts` only. */
-export class ServiceError extends Error {
-  readonly code: ServiceErrorCode;
-
+export class ServiceError extends WardenError<ServiceErrorCode> {
   constructor(code: ServiceErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'ServiceError';
-    this.code = code;
   }
 }

@@ -4,11 +4,11 @@ import { OP } from './opcodes.js';
 import { StaticData } from './static-data.js';
 import { NATIVE_BUILTINS, HOST_BUILTIN_PREFIX } from './native-builtins.js';
 import { DEFER } from './value-layout.js';
+import { WardenError } from '../errors.js';
 
-export class CodegenError extends Error {
-  readonly code = 'wasm_compile_error';
+export class CodegenError extends WardenError<'wasm_compile_error'> {
   constructor(where: string, problem: string) {
-    super(`${where}: ${problem}`);
+    super('wasm_compile_error', `${where}: ${problem}`);
     this.name = 'CodegenError';
   }
 }
