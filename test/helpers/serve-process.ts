@@ -17,7 +17,7 @@ export function servingFolder(prefix = 'warden-serve-'): string {
 }
 
 export interface ServeProcess extends ChildProcess {
-  /** Resolves when the process ends, with its exit code and how long it ran. */
+  /** Resolves when the process has ended and its output is read, with its exit code and how long it ran. */
   readonly exited: Promise<{ code: number | null; ms: number }>;
   /** Everything it wrote to stderr so far. */
   stderrText(): string;
@@ -31,7 +31,8 @@ export function startServe(dir: string, args: string[], stdout: 'ignore' | 'pipe
   const child = spawn(process.execPath, ['--import', TSX, MAIN, 'serve', '--dev', ...args], { cwd: dir, stdio: ['ignore', stdout, 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<{ code: number | null; ms: number }>((resolve) => child.once('exit', (code) => resolve({ code, ms: Date.now() - started })));
+  // 'close', not 'exit': only then has everything the process wrote to stderr been read.
+  const exited = new Promise<{ code: number | null; ms: number }>((resolve) => child.once('close', (code) => resolve({ code, ms: Date.now() - started })));
   const serving = async (timeoutMs = 30_000): Promise<string> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -1,3 +1,4 @@
+// Provenance: follows github.com/gobwas/glob's lexer and parser (MIT License, Copyright (c) 2016 Sergey Kamardin; see NOTICE).
 import { compileGoRegexp, type GoRegexp } from './go-regexp.js';
 import { BoundedCache } from './operands.js';
 

@@ -1,3 +1,4 @@
+// Provenance: follows Go's src/time/format.go (ParseDuration); Go is BSD-3-Clause, Copyright 2009 The Go Authors (see NOTICE).
 import { goTimeQuote } from './go-time-layout.js';
 
 // Go's time.ParseDuration: "[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+", with Go's overflow rules and

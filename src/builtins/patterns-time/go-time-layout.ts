@@ -1,3 +1,4 @@
+// Provenance: follows Go's src/time/format.go (nextStdChunk, Time.Format); Go is BSD-3-Clause, Copyright 2009 The Go Authors (see NOTICE).
 import { civilFromDays, floorDiv, LONG_DAY_NAMES, LONG_MONTH_NAMES, SECONDS_PER_DAY, weekdayOfDays, yearDay } from './civil.js';
 import type { Zone } from './time-zones.js';
 

@@ -1,3 +1,4 @@
+// Provenance: follows Go's src/time/format.go (Parse); Go is BSD-3-Clause, Copyright 2009 The Go Authors (see NOTICE).
 import {
   civilFromDays,
   daysFromCivil,

@@ -1,3 +1,4 @@
+// Provenance: follows Go's src/crypto/x509/parser.go and verify.go; Go is BSD-3-Clause, Copyright 2009 The Go Authors (see NOTICE).
 import type { RegoObject, RegoValue } from '../value.js';
 import { children, readTlv } from './der.js';
 import { formatIp, parseIp } from './ip-address.js';

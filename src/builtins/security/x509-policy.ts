@@ -1,3 +1,4 @@
+// Provenance: follows Go's src/crypto/x509/verify.go (policiesValid); Go is BSD-3-Clause, Copyright 2009 The Go Authors (see NOTICE).
 import type { ParsedCert } from './x509-cert.js';
 
 // Certificate policy validation as Go's crypto/x509 runs it on every candidate chain since Go 1.24

@@ -1,3 +1,4 @@
+// Provenance: follows Go's src/crypto/x509/verify.go and x509.go; Go is BSD-3-Clause, Copyright 2009 The Go Authors (see NOTICE).
 import { constants, verify as verifySignature } from 'node:crypto';
 import { parseIp } from './ip-address.js';
 import type { ParsedCert } from './x509-cert.js';

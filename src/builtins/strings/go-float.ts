@@ -1,3 +1,4 @@
+// Provenance: follows Go's src/strconv/ftoa.go and src/strconv/decimal.go; Go is BSD-3-Clause, Copyright 2009 The Go Authors (see NOTICE).
 // Go's strconv.FormatFloat for the 'e', 'f' and 'g' formats, digit for digit: shortest
 // round-trip digits when no precision is given, otherwise exact decimal expansion of the double
 // rounded half-to-even, exactly as Go's decimal type does it.

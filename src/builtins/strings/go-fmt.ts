@@ -1,3 +1,4 @@
+// Provenance: follows Go's src/fmt/format.go; Go is BSD-3-Clause, Copyright 2009 The Go Authors (see NOTICE).
 import { formatFloat } from './go-float.js';
 import { goQuote, goQuoteRune, isGoPrint } from './rego-format.js';
 

@@ -1,3 +1,4 @@
+// Provenance: follows Go's src/fmt/print.go (Sprintf's format walk and error notations); Go is BSD-3-Clause, Copyright 2009 The Go Authors (see NOTICE).
 import { Printer, TYPE_NAMES, type FmtArg } from './go-fmt.js';
 
 // Go's fmt.Sprintf: the format-string walk (flags, width, precision, `*`, explicit argument

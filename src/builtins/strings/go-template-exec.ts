@@ -1,3 +1,4 @@
+// Provenance: follows Go's src/text/template/exec.go; Go is BSD-3-Clause, Copyright 2009 The Go Authors (see NOTICE).
 import type { FmtArg } from './go-fmt.js';
 import { goSprintf } from './go-printf.js';
 import { formatFloat } from './go-float.js';

@@ -1,3 +1,4 @@
+// Provenance: follows Go's src/text/template/parse/lex.go and parse.go; Go is BSD-3-Clause, Copyright 2009 The Go Authors (see NOTICE).
 // A parser for the part of Go's text/template that policies use: text, {{- -}} trimming,
 // comments, pipelines with `|`, variables ($, $x := ..., $i, $v := range ...), field chains,
 // literals, parenthesised pipelines, if/else if/else, range (with else, break, continue), with.

@@ -1,3 +1,4 @@
+// Provenance: follows Go's src/fmt/print.go and format.go (the verbs it handles natively); Go is BSD-3-Clause, Copyright 2009 The Go Authors (see NOTICE).
 import { T_INT, T_STRING, T_ARRAY, T_BOOL, T_NULL, DEFER, tag, intOf, boolOf, collLen, arrayGet, strLen, strPtr, makeString } from './value';
 import { Buf, newBuf, bufByte, bufBytes, bufLiteral } from './buffer';
 import { formatInt } from './number';
