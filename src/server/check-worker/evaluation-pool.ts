@@ -227,8 +227,8 @@ export class EvaluationPool {
    * Gives `job` to the first worker (in a fixed order) that serves the revision, has room and is not
    * stuck on a long job; only when every one is stuck, to the least loaded of them (never, with
    * `unstuck`). Packing jobs onto the first worker rather than spreading them keeps the others
-   * asleep under an ordinary load: on a two-core machine each extra worker woken per batch cost a
-   * tenth of the cache-miss throughput. They are there for when one evaluation runs long.
+   * asleep under an ordinary load: on a two-core machine, waking more workers per batch lowered the
+   * cache-miss throughput (docs/architecture.md). They are there for when one evaluation runs long.
    */
   private hand(job: PoolJob, now: number, unstuck = false): boolean {
     let fallback: PoolWorker | undefined;
