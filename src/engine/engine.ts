@@ -48,6 +48,11 @@ export interface EngineOptions {
   budgetMs?: number;
 }
 
+/** A decision's key in the cache: what asked (shape, entrypoint) and the input's canonical JSON. */
+function cacheKey(shape: DecisionShape, entrypoint: string, inputJson: string): string {
+  return `${shape}\0${entrypoint}\0${inputJson}`;
+}
+
 /** The reason of a decision whose evaluation ran past its budget. */
 export const BUDGET_EXCEEDED = 'evaluation budget exceeded';
 
@@ -105,7 +110,7 @@ export class Engine {
   decide(input: unknown, entrypoint: string, shape: DecisionShape = 'authz', options: DecideOptions = {}): DecisionOutcome {
     const serving = this.servingOrThrow();
     const inputJson = options.inputJson ?? canonicalJson(input);
-    const key = `${shape}\0${entrypoint}\0${inputJson}`;
+    const key = cacheKey(shape, entrypoint, inputJson);
     const hit = this.cachedOutcome(serving, key, inputJson, entrypoint, shape, options.requestKey);
     if (hit) return hit;
     const decision = this.evaluate(serving.revision, inputJson, entrypoint, shape);
@@ -124,7 +129,7 @@ export class Engine {
    */
   lookup(inputJson: string, entrypoint: string, shape: DecisionShape, requestKey?: string): DecisionOutcome | undefined {
     const serving = this.servingOrThrow();
-    return this.cachedOutcome(serving, `${shape}\0${entrypoint}\0${inputJson}`, inputJson, entrypoint, shape, requestKey);
+    return this.cachedOutcome(serving, cacheKey(shape, entrypoint, inputJson), inputJson, entrypoint, shape, requestKey);
   }
 
   /**
@@ -135,7 +140,7 @@ export class Engine {
   store(inputJson: string, entrypoint: string, shape: DecisionShape, outcome: DecisionOutcome): void {
     const serving = this.serving;
     if (!serving || serving.revision.id !== outcome.revision || outcome.volatile) return;
-    serving.cache.set(`${shape}\0${entrypoint}\0${inputJson}`, outcome.decision, outcome.cached ? outcome.ttlLeftMs : undefined);
+    serving.cache.set(cacheKey(shape, entrypoint, inputJson), outcome.decision, outcome.cached ? outcome.ttlLeftMs : undefined);
   }
 
   private servingOrThrow(): Serving {

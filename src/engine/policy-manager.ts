@@ -4,6 +4,7 @@ import { loadRevision, type PolicySourceOptions } from './policy-loader.js';
 import { PolicyWatcher, withDeadline, type SourceEvent } from './policy-watcher.js';
 import type { PolicyRevision } from './revision.js';
 import { SourceFingerprinter } from './source-fingerprint.js';
+import { CoalescingRun } from './coalescing-run.js';
 
 /** What happened on one (re)load. */
 export type ReloadResult =
@@ -52,8 +53,7 @@ export class PolicyManager {
   private watcher: PolicyWatcher | undefined;
   /** The source's digest when the last load started reading it: the watcher reloads when it differs. */
   private loadedDigest: string | undefined;
-  private running: Promise<ReloadResult> | undefined;
-  private pending = false;
+  private readonly reloads = new CoalescingRun(() => this.loadOnce(), () => this.closed);
   private closed = false;
 
   constructor(engine: Engine, options: PolicyManagerOptions) {
@@ -63,19 +63,8 @@ export class PolicyManager {
   }
 
   /** Loads a revision now and swaps it in if it differs from the serving one. */
-  async load(): Promise<ReloadResult> {
-    if (this.running) {
-      this.pending = true;
-      return this.running;
-    }
-    this.running = this.loadOnce().finally(() => {
-      this.running = undefined;
-      if (this.pending && !this.closed) {
-        this.pending = false;
-        void this.load();
-      }
-    });
-    return this.running;
+  load(): Promise<ReloadResult> {
+    return this.reloads.request();
   }
 
   private async loadOnce(): Promise<ReloadResult> {
@@ -134,6 +123,6 @@ export class PolicyManager {
     this.closed = true;
     this.watcher?.close();
     this.watcher = undefined;
-    await this.running?.catch(() => undefined);
+    await this.reloads.current?.catch(() => undefined);
   }
 }

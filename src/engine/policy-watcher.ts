@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { EngineError } from './errors.js';
 import type { SourceSnapshot, WatchedDirectory } from './source-fingerprint.js';
+import { CoalescingRun } from './coalescing-run.js';
 
 /** What the watcher saw of the policy source; `start-server` turns these into logs, metrics and health. */
 export type SourceEvent =
@@ -90,8 +91,7 @@ export class PolicyWatcher {
   private readonly failedWatches = new Set<string>();
   private interval: NodeJS.Timeout | undefined;
   private debounce: NodeJS.Timeout | undefined;
-  private checking: Promise<void> | undefined;
-  private again = false;
+  private readonly looks = new CoalescingRun(() => this.checkOnce(), () => this.closed);
   private down: { since: number; stale: boolean } | undefined;
   /** A changed digest seen once, waiting to be seen again before it is loaded. */
   private settling: { digest: string; since: number } | undefined;
@@ -122,18 +122,7 @@ export class PolicyWatcher {
   /** Looks at the source now; one look at a time, and a request during one gets exactly one more. */
   check(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    if (this.checking) {
-      this.again = true;
-      return this.checking;
-    }
-    this.checking = this.checkOnce().finally(() => {
-      this.checking = undefined;
-      if (this.again && !this.closed) {
-        this.again = false;
-        void this.check();
-      }
-    });
-    return this.checking;
+    return this.looks.request();
   }
 
   /** Stops polling and watching. */

@@ -61,8 +61,8 @@ export interface EvaluationPoolOptions {
 /**
  * Evaluates policy on worker threads, so that no evaluation holds up the thread that answers every
  * call. Jobs are `Check` request bytes (decoded and decided by the worker) or built inputs; each
- * goes to the least-loaded worker that serves the current revision, or waits on the serving thread
- * (bounded) until one can take it. Every job has a budget: one timer, running only while jobs are
+ * goes to the first worker (in a fixed order) that serves the current revision and is not busy
+ * with a long evaluation, or waits on the serving thread (bounded) until one can take it. Every job has a budget: one timer, running only while jobs are
  * pending, denies a job that ran or waited longer ("evaluation budget exceeded"; until a worker
  * first serves a new revision, jobs wait up to 10 s for it), stops the worker running it (V8
  * interrupts Wasm and blocking host calls) and puts a loaded spare in its place; the jobs that
