@@ -4,7 +4,6 @@ import { BuiltinError } from '../src/builtins/errors.js';
 import { BundleError } from '../src/bundle/bundle-archive.js';
 import { PolicyFilesError } from '../src/bundle/policy-files.js';
 import { EngineError } from '../src/engine/errors.js';
-import { WorkerCompileError } from '../src/engine/worker-compiler.js';
 import { IdentityError } from '../src/identity/errors.js';
 import { PlanError } from '../src/ir/plan-error.js';
 import { CompileError } from '../src/rego/diagnostics.js';
@@ -23,7 +22,6 @@ test('every area error is a WardenError with a stable code, its own name and its
     [new PlanError('plans[0]', 'x'), 'PlanError', 'plan_error'],
     [new CodegenError('funcs[0]', 'x'), 'CodegenError', 'wasm_compile_error'],
     [new CompileError([{ code: 'rego_parse_error', message: 'x', file: 'a.rego', line: 1, col: 1 }]), 'CompileError', 'compile_failed'],
-    [new WorkerCompileError('x', undefined), 'CompileError', 'compile_failed'],
   ];
   for (const [error, name, code] of cases) {
     t.true(error instanceof WardenError, name);

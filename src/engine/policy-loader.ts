@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { loadPolicyFiles, readBundle } from '../bundle/index.js';
 import { compilePlan } from '../wasm/index.js';
 import { canonicalJson } from './canonical-json.js';
+import { CompileError } from '../rego/diagnostics.js';
 import { EngineError } from './errors.js';
 import { buildRevision, contentRevisionId, type PolicyCompiler, type PolicyRevision } from './revision.js';
 
@@ -22,12 +23,9 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** The compiler's diagnostics as `file:line:col: message` lines, when it gave structured ones. */
+/** The compiler's diagnostics as `file:line:col: code: message` lines, when it gave structured ones. */
 function diagnosticLines(e: unknown): string[] {
-  const diags = (e as { diagnostics?: unknown }).diagnostics;
-  if (!Array.isArray(diags)) return [];
-  return diags.map((d: { file?: string; line?: number; col?: number; code?: string; message?: string }) =>
-    `${d.file ?? '?'}:${d.line ?? 0}:${d.col ?? 0}: ${d.code ?? 'error'}: ${d.message ?? ''}`);
+  return e instanceof CompileError ? e.diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.code}: ${d.message}`) : [];
 }
 
 async function compileModules(

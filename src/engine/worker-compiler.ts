@@ -1,19 +1,12 @@
 import type { Worker } from 'node:worker_threads';
-import type { Diagnostic } from '../rego/diagnostics.js';
-import { compile } from '../rego/index.js';
+import { compile, CompileError } from '../rego/index.js';
 import { startCompileWorker, type CompileReply } from '../rego/worker/compile-job.js';
 import type { PolicyCompiler } from './revision.js';
 import { WardenError } from '../errors.js';
 
-/** A compile failure from the worker, with the compiler's diagnostics (file:line:col). */
-export class WorkerCompileError extends WardenError<'compile_failed'> {
-  constructor(
-    message: string,
-    readonly diagnostics: Diagnostic[] | undefined,
-  ) {
-    super('compile_failed', message);
-    this.name = 'CompileError';
-  }
+/** The worker's failure as this thread's error: the compiler's own `CompileError` when it gave diagnostics. */
+function compileFailure(error: { message: string; diagnostics?: CompileError['diagnostics'] }): Error {
+  return error.diagnostics ? new CompileError(error.diagnostics) : new WardenError('compile_failed', error.message);
 }
 
 function startWorker(): Worker {
@@ -46,7 +39,7 @@ export function workerCompiler(options: { regoVersion?: 0 | 1 } = {}): PolicyCom
       if (!p) return;
       pending.delete(reply.id);
       if ('wasm' in reply) p.resolve(reply.wasm);
-      else if ('error' in reply) p.reject(new WorkerCompileError(reply.error.message, reply.error.diagnostics));
+      else if ('error' in reply) p.reject(compileFailure(reply.error));
     });
     w.on('error', (e) => failAll(new Error(`policy compiler worker failed: ${e.message}`)));
     w.on('exit', (code) => failAll(new Error(`policy compiler worker exited (code ${code})`)));

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { hostBuiltins } from '../../src/builtins/index.js';
+import { CompileError } from '../../src/rego/index.js';
 import { servingCompiler, workerCompiler } from '../../src/engine/worker-compiler.js';
 
 const good = { path: 'authz.rego', source: 'package authz\nallow if input.user == "alice"\n' };
@@ -19,10 +20,9 @@ test('a policy that does not compile rejects with the diagnostics, and the worke
   const compiler = workerCompiler();
   t.teardown(() => compiler.close());
   const bad = { path: 'bad.rego', source: 'package authz\nallow if {\n  x > 1\n}\n' };
-  const error = await t.throwsAsync(compiler([bad], ['authz/allow']));
+  const error = await t.throwsAsync(compiler([bad], ['authz/allow']), { instanceOf: CompileError });
   t.regex(error!.message, /bad\.rego:3:3: rego_unsafe_var_error: var x is unsafe/);
-  const diagnostics = (error as unknown as { diagnostics: Array<{ file: string; line: number; col: number }> }).diagnostics;
-  t.deepEqual(diagnostics.map((d) => `${d.file}:${d.line}:${d.col}`), ['bad.rego:3:3']);
+  t.deepEqual(error!.diagnostics.map((d) => `${d.file}:${d.line}:${d.col}`), ['bad.rego:3:3']);
   t.true((await compiler([good], ['authz/allow'])).length > 0);
 });
 

@@ -16,6 +16,7 @@
 import { compilePlan } from '../../../src/wasm/index.js';
 import { bool, local, stmt, str, type Json } from '../../helpers/plan-builder.js';
 import type { PolicyCompiler } from '../../../src/engine/index.js';
+import { CompileError } from '../../../src/rego/diagnostics.js';
 
 class Strings {
   readonly list: string[] = [];
@@ -135,9 +136,7 @@ export function testCompiler(calls?: { count: number }): PolicyCompiler {
     if (calls) calls.count++;
     const bad = modules.find((m) => m.source.includes('FAIL'));
     if (bad) {
-      const e = new Error(`1 error occurred:\n${bad.path}:1:1: rego_parse_error: test failure`) as Error & { diagnostics: unknown[] };
-      e.diagnostics = [{ file: bad.path, line: 1, col: 1, code: 'rego_parse_error', message: 'test failure' }];
-      throw e;
+      throw new CompileError([{ file: bad.path, line: 1, col: 1, code: 'rego_parse_error', message: 'test failure' }]);
     }
     return compilePlan(testPlan());
   };
