@@ -7,3 +7,4 @@ export { DROP_WARNING_MS, warnOfDrops, type DropWarning } from './drop-warning.j
 export { recordJsonWith, recordTail, type RecordCall, type RecordConstants } from './record-json.js';
 export { WardenMetrics, ENVOY_REJECT_REASONS, type ConnectionCloseReason, type DecisionApi, type DecisionResult, type EnvoyRejectReason, type HandshakeFailure, type WatchFailureReason } from './metrics.js';
 export { startMetricsServer, splitHostPort, type MetricsServer } from './metrics-server.js';
+export { ProtectionMetrics, type AlertKind } from './protection-metrics.js';

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
+import { ProtectionMetrics } from './protection-metrics.js';
 import { TallyHistogram, type RegisteredMetric } from './tally-histogram.js';
 
 /** Which API a decision was made for. */
@@ -49,7 +50,8 @@ function tallyCounter(name: string, help: string, registry: Registry, take: () =
  * and `warden_decision_log_worker_restarts_total`; for connections
  * `warden_tls_reloads_total`, `warden_tls_reload_failures_total`,
  * `warden_tls_handshake_failures_total{reason}`, `warden_connections_refused_total`,
- * `warden_connections_closed_total{reason}` and `warden_connections_open`.
+ * `warden_connections_closed_total{reason}` and `warden_connections_open`; and the countermeasures'
+ * (see {@link ProtectionMetrics}).
  *
  * @example
  * const metrics = new WardenMetrics();
@@ -80,6 +82,8 @@ export class WardenMetrics {
   readonly connectionsOpen: Gauge;
   private openConnections: () => number = () => 0;
   readonly budgetExceeded: Counter<'stage'>;
+  /** The countermeasures' metrics (see ProtectionMetrics). */
+  readonly protection: ProtectionMetrics;
 
   // Per-decision counts are tallied in plain numbers and handed to prom-client when it is scraped
   // (its own inc() validates and hashes labels on every call).
@@ -190,6 +194,7 @@ export class WardenMetrics {
       labelNames: ['stage'],
       registers,
     });
+    this.protection = new ProtectionMetrics(this.registry);
   }
 
   /** Counts, at each scrape, what `readDropped` (a decision log's running total of lost records) grew by. */

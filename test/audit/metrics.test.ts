@@ -68,3 +68,24 @@ test('decision-log drops are counted from each log\'s running total, once, acros
   m.recordDecisionLogWorkerRestart();
   t.regex(await m.registry.metrics(), /^warden_decision_log_worker_restarts_total 1$/m);
 });
+
+test('the countermeasures metrics: rate limits by limit, denied addresses, bans in force by kind, alerts, webhook failures', async (t) => {
+  const m = new WardenMetrics();
+  let bans = { source_ip: 2, subject: 0 };
+  m.protection.watchBans(() => bans);
+  m.protection.rateLimited.inc({ limit: 'per-caller' });
+  m.protection.deniedAddress.inc();
+  m.protection.alerts.inc({ kind: 'ban' });
+  m.protection.webhookFailures.inc();
+  let text = await m.registry.metrics();
+  t.regex(text, /^warden_rate_limited_total\{limit="per-caller"\} 1$/m);
+  t.regex(text, /^warden_denied_address_total 1$/m);
+  t.regex(text, /^warden_bans_active\{by="source_ip"\} 2$/m);
+  t.regex(text, /^warden_alerts_total\{kind="ban"\} 1$/m);
+  t.regex(text, /^warden_alerts_total\{kind="new_edge"\} 0$/m, 'every kind exists from the first scrape');
+  t.regex(text, /^warden_alert_webhook_failures_total 1$/m);
+  bans = { source_ip: 0, subject: 1 };
+  text = await m.registry.metrics();
+  t.regex(text, /^warden_bans_active\{by="source_ip"\} 0$/m);
+  t.regex(text, /^warden_bans_active\{by="subject"\} 1$/m);
+});

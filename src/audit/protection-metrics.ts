@@ -1,0 +1,44 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+/** Alert kinds, the label of `warden_alerts_total`. */
+export type AlertKind = 'new_edge' | 'deny_burst' | 'rate_spike' | 'identity_spread' | 'ban';
+const ALERT_KINDS: readonly AlertKind[] = ['new_edge', 'deny_burst', 'rate_spike', 'identity_spread', 'ban'];
+
+/**
+ * The countermeasures' metrics: `warden_rate_limited_total{limit}`, `warden_denied_address_total`,
+ * `warden_bans_active{by}`, `warden_alerts_total{kind}` and `warden_alert_webhook_failures_total`.
+ */
+export class ProtectionMetrics {
+  readonly rateLimited: Counter<'limit'>;
+  readonly deniedAddress: Counter;
+  readonly bansActive: Gauge<'by'>;
+  readonly alerts: Counter<'kind'>;
+  readonly webhookFailures: Counter;
+  private readBans: () => Record<'source_ip' | 'subject', number> = () => ({ source_ip: 0, subject: 0 });
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.rateLimited = new Counter({ name: 'warden_rate_limited_total', help: 'Checks denied by a rate limit, by limit (a policy-asked limit by its name too).', labelNames: ['limit'], registers });
+    this.deniedAddress = new Counter({ name: 'warden_denied_address_total', help: 'Checks denied because their source address is on the deny list.', registers });
+    const read = () => this.readBans();
+    this.bansActive = new Gauge({
+      name: 'warden_bans_active',
+      help: 'Automatic bans in force, by what they ban (source_ip or subject).',
+      labelNames: ['by'],
+      registers,
+      collect() {
+        const bans = read();
+        this.set({ by: 'source_ip' }, bans.source_ip);
+        this.set({ by: 'subject' }, bans.subject);
+      },
+    });
+    this.alerts = new Counter({ name: 'warden_alerts_total', help: 'Unusual-activity alerts raised, by kind.', labelNames: ['kind'], registers });
+    for (const kind of ALERT_KINDS) this.alerts.inc({ kind }, 0);
+    this.webhookFailures = new Counter({ name: 'warden_alert_webhook_failures_total', help: 'Failed deliveries of alerts to the Alertmanager webhook (each attempt).', registers });
+  }
+
+  /** Reads the bans in force at each scrape. */
+  watchBans(read: () => Record<'source_ip' | 'subject', number>): void {
+    this.readBans = read;
+  }
+}
