@@ -1,11 +1,10 @@
 import test from 'ava';
 import { WardenError } from '../src/errors.js';
 import { BuiltinError } from '../src/builtins/errors.js';
-import { BundleError } from '../src/bundle/bundle-archive.js';
-import { PolicyFilesError } from '../src/bundle/policy-files.js';
+import { BundleError, PolicyFilesError } from '../src/bundle/errors.js';
 import { EngineError } from '../src/engine/errors.js';
 import { IdentityError } from '../src/identity/errors.js';
-import { PlanError } from '../src/ir/plan-error.js';
+import { PlanError } from '../src/ir/errors.js';
 import { CompileError } from '../src/rego/diagnostics.js';
 import { ServiceError } from '../src/server/service-error.js';
 import { CodegenError } from '../src/wasm/plan-codegen.js';

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { mountData, parseDataFile } from './policy-files.js';
 import { applyRegoVersions } from './rego-versions.js';
-import { WardenError } from '../errors.js';
+import { BundleError } from './errors.js';
 
 /** OPA's bundle manifest (`/.manifest`). */
 export interface BundleManifest {
@@ -25,13 +25,6 @@ export interface Bundle {
   wasm?: Uint8Array;
   /** `/plan.json`, when the bundle was built with `-t plan`. */
   plan?: unknown;
-}
-
-export class BundleError extends WardenError<'bundle_error'> {
-  constructor(message: string) {
-    super('bundle_error', message);
-    this.name = 'BundleError';
-  }
 }
 
 /** Reads a gzipped tar bundle. */

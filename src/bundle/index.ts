@@ -1,2 +1,3 @@
-export { loadPolicyFiles, mountData, isHiddenEntry, isPolicyFileName, MANIFEST_FILE, PolicyFilesError, type PolicyFiles } from './policy-files.js';
-export { readBundle, writeBundle, BundleError, type Bundle, type BundleManifest } from './bundle-archive.js';
+export { loadPolicyFiles, mountData, isHiddenEntry, isPolicyFileName, MANIFEST_FILE, type PolicyFiles } from './policy-files.js';
+export { readBundle, writeBundle, type Bundle, type BundleManifest } from './bundle-archive.js';
+export { BundleError, PolicyFilesError } from './errors.js';

@@ -2,23 +2,13 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { applyRegoVersions, type RegoVersionFields } from './rego-versions.js';
-import { WardenError } from '../errors.js';
+import { PolicyFilesError } from './errors.js';
 
 export interface PolicyFiles {
   /** Rego modules; `regoVersion` where a root's `.manifest` sets one (as `opa build -b` reads it). */
   modules: Array<{ path: string; source: string; regoVersion?: 0 | 1 }>;
   /** Every data file merged at its mount point (`a/b/data.json` → `data.a.b`). */
   data: Record<string, unknown>;
-}
-
-export class PolicyFilesError extends WardenError<'policy_files_error'> {
-  constructor(
-    readonly file: string,
-    problem: string,
-  ) {
-    super('policy_files_error', `${file}: ${problem}`);
-    this.name = 'PolicyFilesError';
-  }
 }
 
 const DATA_FILES = new Set(['data.json', 'data.yaml', 'data.yml']);

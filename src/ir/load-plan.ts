@@ -1,4 +1,4 @@
-import { PlanError } from './plan-error.js';
+import { PlanError } from './errors.js';
 import { STMT_FIELDS, type FieldKind } from './schema.js';
 import type { Block, Policy, StmtType } from './types.js';
 
