@@ -15,7 +15,21 @@ export interface ProtectionConfig {
 }
 
 /** The config file's countermeasure keys, as written there. */
-export const PROTECTION_KEYS = ['rateLimits', 'ipDeny', 'ipDenyFile', 'autoBan'] as const;
+export const PROTECTION_KEYS = ['rateLimits', 'ipDeny', 'ipDenyFile', 'autoBan', 'alerts'] as const;
+
+/** The countermeasure keys as the config file holds them, before they are checked. */
+export interface ProtectionConfigInput {
+  /** Token-bucket limits (see docs/protection.md). */
+  rateLimits?: unknown[];
+  /** Addresses and CIDRs whose calls are denied. */
+  ipDeny?: string[];
+  /** A file of addresses and CIDRs, one a line; relative to the config file's folder. */
+  ipDenyFile?: string;
+  /** Automatic bans after too many denials. */
+  autoBan?: unknown[];
+  /** Unusual-activity alerts. */
+  alerts?: unknown;
+}
 
 const LIMIT_BY: readonly CallKey[] = ['subject', 'requester', 'source_ip', 'route'];
 const BAN_BY: readonly AutoBanConfig['by'][] = ['source_ip', 'subject'];
@@ -78,7 +92,7 @@ function autoBan(value: unknown, i: number): AutoBanConfig {
  *
  * @throws ProtectionError `protection_invalid_config` naming the field that is wrong
  */
-export function parseProtectionConfig(raw: Partial<Record<(typeof PROTECTION_KEYS)[number], unknown>>): ProtectionConfig {
+export function parseProtectionConfig(raw: ProtectionConfigInput): ProtectionConfig {
   const names = new Set<string>();
   const ipDeny = list(raw.ipDeny, 'ipDeny').map((a, i) => {
     if (typeof a !== 'string') throw invalid(`ipDeny[${i}] must be a string`);

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Logger } from 'pino';
 import type { PolicyCompiler } from '../engine/index.js';
 import type { JwtVerifierOptions } from '../identity/index.js';
 import { EVALUATION_DEFAULTS } from './check-worker/evaluation-pool.js';
 import { ServiceError } from './service-error.js';
+import { parseProtectionConfig, PROTECTION_KEYS, type ProtectionConfigInput } from '../protection/protection-config.js';
 
 /**
  * Limits that turn malformed or oversized requests into INVALID_ARGUMENT / RESOURCE_EXHAUSTED (the
@@ -68,7 +70,7 @@ export interface EvaluationConfig {
 }
 
 /** `warden serve` configuration: every flag of the CLI, plus what tests and embedders inject. */
-export interface ServeConfig {
+export interface ServeConfig extends ProtectionConfigInput {
   /** Policy directory in OPA's bundle layout (`--policies`, default `policies/`). */
   policies?: string;
   /** OPA bundle file (`--bundle`); wins over `policies`. */
@@ -204,6 +206,7 @@ const KEYS = new Set([
   'limits',
   'shutdownTimeoutMs',
   'envoy',
+  ...PROTECTION_KEYS,
 ]);
 
 /**
@@ -225,5 +228,13 @@ export function readServeConfigFile(file: string): Partial<ServeConfig> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ServiceError('invalid_config', `config ${file} must hold an object`);
   const unknown = Object.keys(parsed).filter((k) => !KEYS.has(k));
   if (unknown.length > 0) throw new ServiceError('invalid_config', `config ${file}: unknown keys ${unknown.join(', ')}`);
-  return parsed as Partial<ServeConfig>;
+  const config = parsed as Partial<ServeConfig>;
+  // A deny-list file is found beside the config that names it, wherever the server was started.
+  if (typeof config.ipDenyFile === 'string' && !isAbsolute(config.ipDenyFile)) config.ipDenyFile = resolve(dirname(file), config.ipDenyFile);
+  try {
+    parseProtectionConfig(config);
+  } catch (e) {
+    throw new ServiceError('invalid_config', `config ${file}: ${(e as Error).message}`, { cause: e });
+  }
+  return config;
 }
