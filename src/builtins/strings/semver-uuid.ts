@@ -138,6 +138,6 @@ export const uuidParse: HostBuiltin = (x) => {
 /**
  * uuid.rfc4122: a fresh random (v4) UUID. OPA gives equal keys one UUID within a query and a new
  * one in the next: a Warden module memoises the result per key for one evaluation (see
- * PER_EVALUATION_BUILTINS in src/wasm/plan-codegen.ts), so the host only draws.
+ * `perEvaluation` in src/builtins/registry/units.ts), so the host only draws.
  */
 export const uuidRfc4122: HostBuiltin = () => randomUUID();
