@@ -23,3 +23,19 @@ export function operandTypeError(name: string, position: number, expected: strin
 export function builtinError(name: string, message: string): BuiltinError {
   return new BuiltinError('eval_builtin_error', `${name}: ${message}`);
 }
+
+/** A Go error with its own text, from ported Go code; `guarded` turns it into `name: message`. */
+export class GoError extends Error {}
+
+/**
+ * Runs `fn`, turning any error but a BuiltinError (GoErrors, the libraries' own) into the
+ * builtin error `name: message`, as OPA reports a Go error returned by a builtin.
+ */
+export function guarded<T>(name: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof BuiltinError) throw e;
+    throw builtinError(name, e instanceof Error ? e.message : String(e));
+  }
+}

@@ -1,4 +1,4 @@
-import { NON_DETERMINISTIC } from '../wasm/native-builtins.js';
+import { NON_DETERMINISTIC } from './registry/index.js';
 import type { HostBuiltin, HostBuiltinTable } from './host-builtin.js';
 
 // Whether the evaluation running now asked something outside its input and data: the clock, a

@@ -3,6 +3,7 @@ import { FunctionBuilder } from './function-builder.js';
 import { OP } from './opcodes.js';
 import { StaticData } from './static-data.js';
 import { NATIVE_BUILTINS, HOST_BUILTIN_PREFIX } from './native-builtins.js';
+import { PER_EVALUATION_BUILTINS } from '../builtins/registry/index.js';
 import { DEFER } from './value-layout.js';
 import { WardenError } from '../errors.js';
 
@@ -34,12 +35,6 @@ export interface CodegenContext {
 }
 
 const MAX_HOST_ARGS = 4;
-
-/**
- * Builtins whose value OPA keeps for the rest of a query once computed for the same arguments (the
- * first call in each evaluation still reaches the host, which marks the evaluation non-deterministic).
- */
-const PER_EVALUATION_BUILTINS = new Set(['rand.intn', 'uuid.rfc4122']);
 
 /** Generates the body of one IR plan (params input, data) or function (its params). */
 export class BodyGenerator {
@@ -351,6 +346,7 @@ export class BodyGenerator {
       this.fb.tee(tmp).globalSet(g).close().get(tmp);
       return;
     }
+    // The first call in each evaluation still reaches the host, which marks it non-deterministic.
     if (PER_EVALUATION_BUILTINS.has(func)) return this.memoHostCall(func, id, args);
     this.fb.i32(id);
     for (const a of args) this.operand(a);

@@ -3,7 +3,7 @@ import { builtinImplementations, hostBuiltins, takeNondeterministic } from '../.
 import type { RegoValue } from '../../src/builtins/value.js';
 import { HOST_BUILTIN_PREFIX, NATIVE_BUILTINS, NON_DETERMINISTIC } from '../../src/wasm/native-builtins.js';
 import { NON_DETERMINISTIC as CATALOG_NON_DETERMINISTIC } from '../../src/rego/compile/builtin-catalog.js';
-import { INTERMEDIATE_PEM, LEAF_PEM, ROOT_PEM } from './security/fixtures.js';
+import { INTERMEDIATE_PEM, LEAF_PEM, ROOT_PEM } from './crypto/fixtures.js';
 
 // Arguments each non-deterministic builtin accepts (http.send and most lookups fail: the call still counts).
 const ARGS: Record<string, RegoValue[]> = {

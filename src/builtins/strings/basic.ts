@@ -1,8 +1,9 @@
-import { operandTypeError } from '../errors.js';
+import { builtinError, operandTypeError } from '../errors.js';
 import type { HostBuiltin } from '../host-builtin.js';
 import { RegoSet, typeNameOf, type RegoValue } from '../value.js';
-import { codePoints, failure, intArg, numberArg, operandError, stringArg, stringElements } from './operands.js';
 import { sortedSetItems } from './rego-format.js';
+import { codePoints } from './code-points.js';
+import { intArg, numberArg, operandError, stringArg, stringElements } from '../operands.js';
 
 // The everyday string builtins (OPA's v1/topdown/strings.go). Positions and lengths count Unicode
 // code points, as Go's rune slices do.
@@ -52,14 +53,14 @@ function matchPositions(base: string[], search: string[], firstOnly: boolean): n
 export const indexof: HostBuiltin = (s, search) => {
   const base = stringArg('indexof', s, 1);
   const needle = stringArg('indexof', search, 2);
-  if (needle === '') throw failure('indexof', 'empty search character');
+  if (needle === '') throw builtinError('indexof', 'empty search character');
   return matchPositions(codePoints(base), codePoints(needle), true)[0] ?? -1;
 };
 
 export const indexofN: HostBuiltin = (s, search) => {
   const base = stringArg('indexof_n', s, 1);
   const needle = stringArg('indexof_n', search, 2);
-  if (needle === '') throw failure('indexof_n', 'empty search character');
+  if (needle === '') throw builtinError('indexof_n', 'empty search character');
   return matchPositions(codePoints(base), codePoints(needle), false);
 };
 
@@ -67,7 +68,7 @@ export const substring: HostBuiltin = (s, offset, length) => {
   const base = stringArg('substring', s, 1);
   const start = intArg('substring', offset, 2);
   const len = intArg('substring', length, 3);
-  if (start < 0) throw failure('substring', 'negative offset');
+  if (start < 0) throw builtinError('substring', 'negative offset');
   const runes = codePoints(base);
   if (start >= runes.length) return '';
   return (len < 0 ? runes.slice(start) : runes.slice(start, start + len)).join('');
@@ -142,7 +143,7 @@ export const formatInt: HostBuiltin = (number, base) => {
   if (radix === undefined) throw operandError('format_int', 2, 'must be one of {2, 8, 10, 16}');
   let truncated: bigint;
   if (typeof n === 'bigint') truncated = n;
-  else if (!Number.isFinite(n)) throw failure('format_int', `invalid number ${n}`);
+  else if (!Number.isFinite(n)) throw builtinError('format_int', `invalid number ${n}`);
   else truncated = BigInt(Math.trunc(n));
   return truncated.toString(radix);
 };

@@ -1,11 +1,11 @@
 import type { HostBuiltin } from '../host-builtin.js';
 import { isRegoObject, RegoObjectEntries, RegoSet, typeNameOf, type RegoValue } from '../value.js';
-import { operandTypeError } from '../errors.js';
+import { builtinError, operandTypeError } from '../errors.js';
 import { Executor, JsonNumber, type TValue } from './go-template-exec.js';
 import { TemplateError, parseTemplate } from './go-template-parse.js';
-import { jsonKey } from './json-text.js';
-import { failure, stringArg } from './operands.js';
+import { jsonKey } from '../encoding/json-text.js';
 import { numberText, sortedSetItems } from './rego-format.js';
+import { stringArg } from '../operands.js';
 
 /** Rego values as Go sees them after OPA's ast.As: json.Number numbers, sets as arrays. */
 function toTemplateValue(v: RegoValue): TValue {
@@ -31,7 +31,7 @@ export const renderTemplate: HostBuiltin = (template, vars) => {
     exec.run(nodes, data);
     return exec.out;
   } catch (e) {
-    if (e instanceof TemplateError) throw failure(name, `template: template: ${e.message}`);
+    if (e instanceof TemplateError) throw builtinError(name, `template: template: ${e.message}`);
     throw e;
   }
 };

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { HostBuiltin } from '../host-builtin.js';
 import type { RegoObject } from '../value.js';
-import { failure, integerResult, isInt64, stringArg } from './operands.js';
+import { builtinError } from '../errors.js';
+import { integerResult, isInt64, stringArg } from '../operands.js';
 
 // semver.* (OPA's internal/semver: optional leading "v", MAJOR.MINOR.PATCH as Go int64s,
 // identifier-checked pre-release and metadata) and uuid.* (google/uuid parsing, v4 generation).
@@ -72,9 +73,9 @@ export const semverCompare: HostBuiltin = (a, b) => {
   const sa = stringArg('semver.compare', a, 1);
   const sb = stringArg('semver.compare', b, 2);
   const va = parseSemver(sa);
-  if (va === undefined) throw failure('semver.compare', `operand 1: string ${sa} is not a valid SemVer`);
+  if (va === undefined) throw builtinError('semver.compare', `operand 1: string ${sa} is not a valid SemVer`);
   const vb = parseSemver(sb);
-  if (vb === undefined) throw failure('semver.compare', `operand 2: string ${sb} is not a valid SemVer`);
+  if (vb === undefined) throw builtinError('semver.compare', `operand 2: string ${sb} is not a valid SemVer`);
   return compareSemver(va, vb);
 };
 
@@ -138,6 +139,6 @@ export const uuidParse: HostBuiltin = (x) => {
 /**
  * uuid.rfc4122: a fresh random (v4) UUID. OPA gives equal keys one UUID within a query and a new
  * one in the next: a Warden module memoises the result per key for one evaluation (see
- * PER_EVALUATION_BUILTINS in src/wasm/plan-codegen.ts), so the host only draws.
+ * `perEvaluation` in src/builtins/registry/units.ts), so the host only draws.
  */
 export const uuidRfc4122: HostBuiltin = () => randomUUID();

@@ -3,8 +3,8 @@ import type { HostBuiltin } from '../host-builtin.js';
 import { RegoSet, typeNameOf, type RegoValue } from '../value.js';
 import type { FmtArg } from './go-fmt.js';
 import { goSprintf } from './go-printf.js';
-import { isInt64, stringArg } from './operands.js';
 import { displayString, numberText, regoToString, sortedSetItems } from './rego-format.js';
+import { isInt64, stringArg } from '../operands.js';
 
 /**
  * How OPA hands a Rego value to Go's fmt: integers that fit int64 as Go ints, larger integers

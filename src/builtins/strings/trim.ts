@@ -1,8 +1,9 @@
 import type { HostBuiltin } from '../host-builtin.js';
 import { isRegoObject, RegoObjectEntries, typeNameOf } from '../value.js';
 import { operandTypeError } from '../errors.js';
-import { codePoints, operandError, stringArg } from './operands.js';
 import { compareStrings } from './rego-format.js';
+import { codePoints } from './code-points.js';
+import { operandError, stringArg } from '../operands.js';
 
 // Trimming and multi-pattern replacement with Go's strings semantics: cutsets are sets of code
 // points, and trim_space trims exactly Unicode's White_Space (not JavaScript's trim set).

@@ -2,7 +2,7 @@ import type { Body, Expr, Location, Term } from '../ast.js';
 import type { RuleDef } from '../compile/rule-defs.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { refName } from '../compile/terms.js';
-import { builtinSignature } from './builtin-signatures.js';
+import { builtinSignature } from '../../builtins/registry/index.js';
 import { ANY, fits, format, isKnown, unionOf, type RegoType } from './types.js';
 
 /**
@@ -73,7 +73,7 @@ class BodyTypes {
     else if (b.type === 'var' && !this.vars.has(b.name)) this.vars.set(b.name, ta);
   }
 
-  private checkArgs(name: string, want: RegoType[], have: RegoType[], loc: Location): void {
+  private checkArgs(name: string, want: readonly RegoType[], have: RegoType[], loc: Location): void {
     const bad = have.some((h, i) => isKnown(h) && !fits(h, want[i]!));
     if (!bad) return;
     this.out.push({

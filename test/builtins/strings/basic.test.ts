@@ -1,6 +1,6 @@
 import test from 'ava';
 import { RegoObjectEntries, RegoSet } from '../../../src/builtins/value.js';
-import { call, fails } from './helpers.js';
+import { call, fails } from '../helpers.js';
 
 test('concat joins arrays and sets (sets in Rego order)', (t) => {
   t.is(call('concat', '/', ['', 'foo', 'bar', '0', 'baz']), '/foo/bar/0/baz');

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { RegoSet } from '../../../src/builtins/value.js';
-import { call, fails } from './helpers.js';
+import { call, fails } from '../helpers.js';
 
 const render = (tpl: string, vars: Parameters<typeof call>[1]) => call('strings.render_template', tpl, vars);
 

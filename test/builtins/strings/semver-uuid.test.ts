@@ -1,5 +1,5 @@
 import test from 'ava';
-import { call, fails } from './helpers.js';
+import { call, fails } from '../helpers.js';
 
 test('semver.is_valid', (t) => {
   for (const v of ['1.0.0', 'v1.2.3', '1.0.0-alpha.1', '1.0.0+build.5', '1.0.0-rc-1+meta', '01.2.3', '1.0.0-', '1.0.0+']) t.true(call('semver.is_valid', v), v);

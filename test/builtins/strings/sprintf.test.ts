@@ -1,6 +1,6 @@
 import test from 'ava';
 import { RegoObjectEntries, RegoSet } from '../../../src/builtins/value.js';
-import { call, fails } from './helpers.js';
+import { call, fails } from '../helpers.js';
 
 const sprintf = (format: string, ...args: Parameters<typeof call>[1][]) => call('sprintf', format, args);
 
