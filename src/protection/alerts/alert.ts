@@ -1,0 +1,116 @@
+/**
+ * What an alert is: its kind, what it is about (the labels that make two alerts "the same"), its
+ * counts and when it is active — and how it reads in Alertmanager's API v2.
+ */
+
+/** The kinds of alerts: the four detectors', and bans raised by the ban countermeasure. */
+export type AlertKind = 'newEdge' | 'denyBurst' | 'rateSpike' | 'identitySpread' | 'ban';
+
+/** `labels.alertname` of each kind in Alertmanager. */
+export const ALERT_NAMES: Readonly<Record<AlertKind, string>> = {
+  newEdge: 'WardenNewEdge',
+  denyBurst: 'WardenDenyBurst',
+  rateSpike: 'WardenRateSpike',
+  identitySpread: 'WardenIdentitySpread',
+  ban: 'WardenBan',
+};
+
+type Subject = 'subject' | 'service' | 'address';
+
+/**
+ * The fields that say what an alert of each kind is about, and so become its labels: a burst,
+ * spike or spread is about one subject (the service and address of the call that tripped it are
+ * context, in the log and the summary — as labels they would make one burst many alerts).
+ */
+const ABOUT: Readonly<Record<AlertKind, readonly Subject[]>> = {
+  newEdge: ['subject', 'service'],
+  denyBurst: ['subject'],
+  rateSpike: ['subject'],
+  identitySpread: ['subject'],
+  ban: ['subject', 'service', 'address'],
+};
+
+/** An alert as a detector or another countermeasure raises it (see `ActivityMonitor.raise`). */
+export interface AlertInput {
+  kind: AlertKind;
+  subject?: string;
+  service?: string;
+  address?: string;
+  /** The figures behind it (`denials`, `addresses`, `perSecond`, …), logged and summarised. */
+  counts?: Record<string, number>;
+  /** One line for people; a default one is made from the fields otherwise. */
+  summary?: string;
+  /** When it stops being active, in ms (a ban's end); default: raised + `resolveAfter`. */
+  endsAtMs?: number;
+}
+
+/** An alert raised: active from `startsAtMs` to `endsAtMs`. */
+export interface Alert {
+  kind: AlertKind;
+  subject: string;
+  service: string;
+  address: string;
+  counts: Record<string, number>;
+  summary: string;
+  labels: Record<string, string>;
+  startsAtMs: number;
+  endsAtMs: number;
+}
+
+/** An alert in Alertmanager's API v2 (`postableAlert`). */
+export interface PostableAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+}
+
+function defaultSummary(input: AlertInput): string {
+  const who = input.subject || input.address || 'unknown';
+  const counts = Object.entries(input.counts ?? {}).map(([k, v]) => `${k}=${v}`).join(' ');
+  const what: Record<AlertKind, string> = {
+    newEdge: `${who} called ${input.service ?? ''}, an edge not seen before`,
+    denyBurst: `${who} denied in a burst`,
+    rateSpike: `${who} calls far over its usual rate`,
+    identitySpread: `${who} seen from many addresses`,
+    ban: `${who} banned${input.endsAtMs === undefined ? '' : ` until ${new Date(input.endsAtMs).toISOString()}`}`,
+  };
+  return counts === '' ? what[input.kind] : `${what[input.kind]} (${counts})`;
+}
+
+/**
+ * The alert `input` stands for, raised at `nowMs` and active for `activeMs` unless it says when it ends.
+ *
+ * @example
+ * makeAlert({ kind: 'newEdge', subject: 'spiffe://x/a', service: 'payments' }, Date.now(), 300_000);
+ */
+export function makeAlert(input: AlertInput, nowMs: number, activeMs: number): Alert {
+  const alert: Alert = {
+    kind: input.kind,
+    subject: input.subject ?? '',
+    service: input.service ?? '',
+    address: input.address ?? '',
+    counts: input.counts ?? {},
+    summary: input.summary ?? defaultSummary(input),
+    labels: { alertname: ALERT_NAMES[input.kind] },
+    startsAtMs: nowMs,
+    endsAtMs: Math.max(nowMs + 1, input.endsAtMs ?? nowMs + activeMs),
+  };
+  // An empty label is no label to Alertmanager; it is left out so that the identity matches there too.
+  for (const field of ABOUT[input.kind]) if (alert[field] !== '') alert.labels[field] = alert[field];
+  return alert;
+}
+
+/** A key that two alerts share exactly when their labels are the same. */
+export function alertIdentity(alert: Alert): string {
+  return JSON.stringify(Object.entries(alert.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The alert as Alertmanager's API v2 takes it: RFC 3339 times, an `endsAt` so it resolves on its own. */
+export function toPostableAlert(alert: Alert): PostableAlert {
+  const annotations: Record<string, string> = { summary: alert.summary };
+  for (const field of ['subject', 'service', 'address'] as const) {
+    if (alert[field] !== '' && alert.labels[field] === undefined) annotations[field] = alert[field];
+  }
+  return { labels: alert.labels, annotations, startsAt: new Date(alert.startsAtMs).toISOString(), endsAt: new Date(alert.endsAtMs).toISOString() };
+}
