@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { ActivityEvent } from '../activity.js';
 import { andThen, isPromise } from '../maybe-promise.js';
 import type { MaybePromise, ProtectionStore } from '../store.js';
-import { alertIdentity, makeAlert, type Alert, type AlertInput, type AlertKind } from './alert.js';
+import { alertKey, makeAlert, type Alert, type AlertInput, type AlertKind } from './alert.js';
 import { AlertDelivery, type AlertDeliveryTuning } from './alert-delivery.js';
 import { alertsEndpoint } from './alertmanager-client.js';
 import type { AlertsConfig } from './config.js';
@@ -94,15 +94,18 @@ export class ActivityMonitor {
    * alert: `raise({ kind: 'ban', address, endsAtMs })`). Returns at once.
    */
   raise(input: AlertInput): void {
-    const alert = makeAlert(input, this.now(), this.config.resolveAfterMs);
-    const key = `${ALERT_KEY_PREFIX}active:${alertIdentity(alert)}`;
+    const key = `${ALERT_KEY_PREFIX}active:${alertKey(input)}`;
     if (this.deciding.has(key)) return;
+    const nowMs = this.now();
+    let alert: Alert | undefined;
+    // Built only once the alert is known to be new: a burst goes on raising it at every denial.
+    const built = () => (alert ??= makeAlert(input, nowMs, this.config.resolveAfterMs));
     const { store } = this.options;
     const raiseIfQuiet = (activeUntil: number | undefined): MaybePromise<void> => {
       if (activeUntil !== undefined) return;
-      this.emit(alert);
+      this.emit(built());
       try {
-        const marked = store.mark(key, alert.endsAtMs);
+        const marked = store.mark(key, built().endsAtMs);
         if (isPromise(marked)) return marked.catch((e: unknown) => this.storeFailed(e));
       } catch (e) {
         this.storeFailed(e);
@@ -111,12 +114,12 @@ export class ActivityMonitor {
     // Without the store the monitor cannot tell a repeat from a new alert: better twice than never.
     const unsure = (e: unknown): void => {
       this.storeFailed(e);
-      this.emit(alert);
+      this.emit(built());
     };
     let done: MaybePromise<void>;
     this.deciding.add(key);
     try {
-      done = andThen(store.marked(key, alert.startsAtMs), raiseIfQuiet);
+      done = andThen(store.marked(key, nowMs), raiseIfQuiet);
     } catch (e) {
       this.deciding.delete(key);
       return unsure(e);

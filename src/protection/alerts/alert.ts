@@ -101,9 +101,14 @@ export function makeAlert(input: AlertInput, nowMs: number, activeMs: number): A
   return alert;
 }
 
-/** A key that two alerts share exactly when their labels are the same. */
-export function alertIdentity(alert: Alert): string {
-  return JSON.stringify(Object.entries(alert.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/**
+ * A key that two alerts share exactly when their labels would be the same — made from the input,
+ * so that a repeat of an active alert is recognised without building the alert.
+ */
+export function alertKey(input: AlertInput): string {
+  let key = input.kind;
+  for (const field of ABOUT[input.kind]) key += `\u0000${input[field] ?? ''}`;
+  return key;
 }
 
 /** The alert as Alertmanager's API v2 takes it: RFC 3339 times, an `endsAt` so it resolves on its own. */
