@@ -86,9 +86,12 @@ test('webhook down: retried with growing back-off, failures counted, the queue b
   t.true(w.monitor.deliveryStats.queued <= 5);
   t.is(dropped, 15, 'past the bound the oldest are dropped, and counted');
 
-  await until(() => hook.posts.length >= 5);
+  // Failures are counted when the answer is read, after the server has seen the POST.
+  await until(() => failures >= 5);
   const gaps = hook.posts.slice(1).map((p, i) => p.at - hook.posts[i]!.at);
-  t.true(gaps[3]! > gaps[0]! * 2, `back-off grows: gaps ${gaps.join(', ')} ms`);
+  // Lower bounds only (the back-off doubling from 20 ms to 160 ms, less its 20% jitter and a little
+  // for the network): a busy machine can only make the gaps longer.
+  gaps.forEach((gap, i) => t.true(gap >= 0.8 * Math.min(160, 20 * 2 ** i) - 10, `back-off grows: gaps ${gaps.join(', ')} ms`));
   t.is(failures, hook.posts.length);
   t.is(w.monitor.deliveryStats.failures, failures);
   t.true(hook.posts.every((p) => p.alerts.length === 5), 'the same batch is kept and sent again');
@@ -107,7 +110,7 @@ test('a webhook that never answers: each POST is cut at its timeout and retried;
   const w = watch({ webhook: hook.url }, { delivery: { ...fast, timeoutMs: 100 }, onWebhookFailure: () => failures++ });
   const started = performance.now();
   w.monitor.raise({ kind: 'newEdge', subject: 'spiffe://example.org/ns/a/sa/x', service: 'payments' });
-  t.true(performance.now() - started < 50, 'raise() returns at once');
+  t.true(performance.now() - started < 500, 'raise() returns at once, not when the webhook answers (never)');
   await until(() => failures >= 2);
   t.true(hook.posts.length >= 2);
   const closing = performance.now();
