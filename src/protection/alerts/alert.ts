@@ -2,16 +2,17 @@
  * What an alert is: its kind, what it is about (the labels that make two alerts "the same"), its
  * counts and when it is active — and how it reads in Alertmanager's API v2.
  */
+import type { Ban } from '../auto-ban.js';
 
 /** The kinds of alerts: the four detectors', and bans raised by the ban countermeasure. */
-export type AlertKind = 'newEdge' | 'denyBurst' | 'rateSpike' | 'identitySpread' | 'ban';
+export type AlertKind = 'new_edge' | 'deny_burst' | 'rate_spike' | 'identity_spread' | 'ban';
 
 /** `labels.alertname` of each kind in Alertmanager. */
 export const ALERT_NAMES: Readonly<Record<AlertKind, string>> = {
-  newEdge: 'WardenNewEdge',
-  denyBurst: 'WardenDenyBurst',
-  rateSpike: 'WardenRateSpike',
-  identitySpread: 'WardenIdentitySpread',
+  new_edge: 'WardenNewEdge',
+  deny_burst: 'WardenDenyBurst',
+  rate_spike: 'WardenRateSpike',
+  identity_spread: 'WardenIdentitySpread',
   ban: 'WardenBan',
 };
 
@@ -23,10 +24,10 @@ type Subject = 'subject' | 'service' | 'address';
  * context, in the log and the summary — as labels they would make one burst many alerts).
  */
 const ABOUT: Readonly<Record<AlertKind, readonly Subject[]>> = {
-  newEdge: ['subject', 'service'],
-  denyBurst: ['subject'],
-  rateSpike: ['subject'],
-  identitySpread: ['subject'],
+  new_edge: ['subject', 'service'],
+  deny_burst: ['subject'],
+  rate_spike: ['subject'],
+  identity_spread: ['subject'],
   ban: ['subject', 'service', 'address'],
 };
 
@@ -69,10 +70,10 @@ function defaultSummary(input: AlertInput): string {
   const who = input.subject || input.address || 'unknown';
   const counts = Object.entries(input.counts ?? {}).map(([k, v]) => `${k}=${v}`).join(' ');
   const what: Record<AlertKind, string> = {
-    newEdge: `${who} called ${input.service ?? ''}, an edge not seen before`,
-    denyBurst: `${who} denied in a burst`,
-    rateSpike: `${who} calls far over its usual rate`,
-    identitySpread: `${who} seen from many addresses`,
+    new_edge: `${who} called ${input.service ?? ''}, an edge not seen before`,
+    deny_burst: `${who} denied in a burst`,
+    rate_spike: `${who} calls far over its usual rate`,
+    identity_spread: `${who} seen from many addresses`,
     ban: `${who} banned${input.endsAtMs === undefined ? '' : ` until ${new Date(input.endsAtMs).toISOString()}`}`,
   };
   return counts === '' ? what[input.kind] : `${what[input.kind]} (${counts})`;
@@ -82,7 +83,7 @@ function defaultSummary(input: AlertInput): string {
  * The alert `input` stands for, raised at `nowMs` and active for `activeMs` unless it says when it ends.
  *
  * @example
- * makeAlert({ kind: 'newEdge', subject: 'spiffe://x/a', service: 'payments' }, Date.now(), 300_000);
+ * makeAlert({ kind: 'new_edge', subject: 'spiffe://x/a', service: 'payments' }, Date.now(), 300_000);
  */
 export function makeAlert(input: AlertInput, nowMs: number, activeMs: number): Alert {
   const alert: Alert = {
@@ -99,6 +100,24 @@ export function makeAlert(input: AlertInput, nowMs: number, activeMs: number): A
   // An empty label is no label to Alertmanager; it is left out so that the identity matches there too.
   for (const field of ABOUT[input.kind]) if (alert[field] !== '') alert.labels[field] = alert[field];
   return alert;
+}
+
+/**
+ * The alert for a ban the automatic bans just imposed: about the banned address or subject, active
+ * until the ban ends.
+ *
+ * @example
+ * new Protection(config, { hooks: { onBan: (ban) => monitor.raise(banAlert(ban)) } });
+ */
+export function banAlert(ban: Ban): AlertInput {
+  const what = ban.by === 'source_ip' ? 'address' : 'subject';
+  return {
+    kind: 'ban',
+    [what]: ban.key,
+    counts: { denials: ban.denials, withinMs: ban.withinMs },
+    summary: `ban: ${what} ${ban.key} banned until ${new Date(ban.untilMs).toISOString()} after ${ban.denials} denials within ${ban.withinMs / 1000}s`,
+    endsAtMs: ban.untilMs,
+  };
 }
 
 /**

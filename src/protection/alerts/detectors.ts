@@ -41,7 +41,7 @@ export function newEdgeDetector(store: ProtectionStore, learningEndsAtMs: () => 
         return event.allowed ? andThen(store.mark(key, FOREVER), () => undefined) : undefined;
       }
       const alert: AlertInput = {
-        kind: 'newEdge',
+        kind: 'new_edge',
         subject: event.subject,
         service: event.service,
         address: event.address,
@@ -66,7 +66,7 @@ export function denyBurstDetector(config: DenyBurstConfig, store: ProtectionStor
       denials < config.count
         ? undefined
         : {
-            kind: 'denyBurst',
+            kind: 'deny_burst',
             subject: event.subject,
             service: event.service,
             address: event.address,
@@ -91,7 +91,7 @@ export function identitySpreadDetector(config: IdentitySpreadConfig, store: Prot
       addresses < config.addresses
         ? undefined
         : {
-            kind: 'identitySpread',
+            kind: 'identity_spread',
             subject: event.subject,
             service: event.service,
             address: event.address,

@@ -1,4 +1,4 @@
-export { ALERT_NAMES, alertKey, makeAlert, toPostableAlert } from './alert.js';
+export { ALERT_NAMES, alertKey, banAlert, makeAlert, toPostableAlert } from './alert.js';
 export type { Alert, AlertInput, AlertKind, PostableAlert } from './alert.js';
 export { AlertDelivery, DELIVERY_DEFAULTS } from './alert-delivery.js';
 export type { AlertDeliveryOptions, AlertDeliveryTuning } from './alert-delivery.js';

@@ -89,7 +89,7 @@ export class RateSpikeDetector {
       const perSecond = Math.round(rate * 100) / 100;
       const baselinePerSecond = Math.round(baseline.mean * 100) / 100;
       return {
-        kind: 'rateSpike',
+        kind: 'rate_spike',
         subject: event.subject,
         service: event.service,
         address: event.address,

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { banAlert } from '../../../src/protection/alerts/alert.js';
 import { parseAlertsConfig } from '../../../src/protection/alerts/config.js';
 import { event, watch } from './helpers.js';
 
@@ -22,6 +23,18 @@ test('each ban raised by another countermeasure is an alert on the log, active u
   t.deepEqual(w.counted, ['ban', 'ban', 'ban']);
 });
 
+test('a ban from the automatic bans becomes its alert: by address or by subject, until the ban ends', (t) => {
+  const w = watch({});
+  const untilMs = w.clock.ms + 300_000;
+  w.monitor.raise(banAlert({ by: 'source_ip', key: '203.0.113.9', untilMs, denials: 10, withinMs: 60_000 }));
+  w.monitor.raise(banAlert({ by: 'subject', key: web, untilMs, denials: 12, withinMs: 60_000 }));
+  t.like(w.alerts(), [
+    { alert: 'ban', address: '203.0.113.9', subject: '', counts: { denials: 10, withinMs: 60_000 }, endsAt: new Date(untilMs).toISOString() },
+    { alert: 'ban', subject: web, address: '', counts: { denials: 12 } },
+  ]);
+  t.is(w.alerts()[0]!['msg'], `ban: address 203.0.113.9 banned until ${new Date(untilMs).toISOString()} after 10 denials within 60s`);
+});
+
 test('reconfigure: learned edges and the learning clock are kept; new thresholds apply at once', (t) => {
   const w = watch({ newEdge: { learnFor: '10m' }, denyBurst: { count: 10, within: '60s' } });
   w.monitor.observe(event(w.clock, { service: 'payments' }));
@@ -31,10 +44,10 @@ test('reconfigure: learned edges and the learning clock are kept; new thresholds
   w.monitor.observe(event(w.clock, { service: 'payments' }));
   t.deepEqual(w.alerts(), [], 'the edge learned before the reload is still known');
   w.monitor.observe(event(w.clock, { service: 'ledger' }));
-  t.like(w.alerts(), [{ alert: 'newEdge', service: 'ledger' }], 'learning ended 10 min after the start, not after the reload');
+  t.like(w.alerts(), [{ alert: 'new_edge', service: 'ledger' }], 'learning ended 10 min after the start, not after the reload');
   w.monitor.observe(event(w.clock, { service: 'payments', deniedBy: 'policy' }));
   w.monitor.observe(event(w.clock, { service: 'payments', deniedBy: 'policy' }));
-  t.like(w.alerts()[1], { alert: 'denyBurst', counts: { denials: 2 } }, 'the new count applies');
+  t.like(w.alerts()[1], { alert: 'deny_burst', counts: { denials: 2 } }, 'the new count applies');
 });
 
 test('reconfigure: a detector left out stops; a webhook left out stops delivery', async (t) => {
@@ -65,7 +78,7 @@ test('reconfigure: rate baselines survive a reload that keeps the window and bas
   steady(kept, 300, 2);
   kept.monitor.reconfigure(parseAlertsConfig({ rateSpike: { ...spike, factor: 4 } }));
   steady(kept, 10, 12);
-  t.like(kept.alerts(), [{ alert: 'rateSpike', subject: web }], 'the baseline learned before the reload judged the spike');
+  t.like(kept.alerts(), [{ alert: 'rate_spike', subject: web }], 'the baseline learned before the reload judged the spike');
 
   const changed = watch({ rateSpike: { ...spike, factor: 20 } });
   steady(changed, 300, 2);

@@ -1,7 +1,6 @@
 import test from 'ava';
 import { parse as parseYaml } from 'yaml';
 import { parseAlertsConfig } from '../../../src/protection/alerts/config.js';
-import { parseDurationSetting } from '../../../src/protection/duration.js';
 import { ProtectionError } from '../../../src/protection/errors.js';
 
 test('the contract example parses to typed settings, durations in ms', (t) => {
@@ -35,14 +34,14 @@ test('a detector is on when its section is there, with defaults for what it leav
   t.deepEqual(parseAlertsConfig({ newEdge: false }), { resolveAfterMs: 300_000 });
 });
 
-test('durations: Go units, compounds; anything else, zero or negative is refused naming the field', (t) => {
-  t.is(parseDurationSetting('500ms', 'f'), 500);
-  t.is(parseDurationSetting('60s', 'f'), 60_000);
-  t.is(parseDurationSetting('10m', 'f'), 600_000);
-  t.is(parseDurationSetting('1h', 'f'), 3_600_000);
-  t.is(parseDurationSetting('1m30s', 'f'), 90_000);
-  for (const bad of ['60', '0s', '-1s', 'soon', '', '1d', 60, null]) {
-    const e = t.throws(() => parseDurationSetting(bad, 'alerts.denyBurst.within'), { instanceOf: ProtectionError });
+test('durations as the rest of the config writes them; anything else, zero or negative is refused naming the field', (t) => {
+  t.like(parseAlertsConfig({ denyBurst: { within: '500ms' }, newEdge: { learnFor: '1h' }, identitySpread: { within: 90_000 } }), {
+    denyBurst: { withinMs: 500 },
+    newEdge: { learnForMs: 3_600_000 },
+    identitySpread: { withinMs: 90_000 },
+  });
+  for (const bad of ['60', '0s', '-1s', 'soon', '', 0, -5, true]) {
+    const e = t.throws(() => parseAlertsConfig({ denyBurst: { within: bad } }), { instanceOf: ProtectionError });
     t.is(e?.code, 'protection_invalid_config');
     t.true(e?.message.startsWith('alerts.denyBurst.within must be a positive duration'), e?.message);
   }
@@ -61,7 +60,7 @@ const refusals: [unknown, string][] = [
   [{ rateSpike: { minPerSecond: -1 } }, 'alerts.rateSpike.minPerSecond must be a positive number'],
   [{ rateSpike: { window: '1m', baseline: '10s' } }, 'alerts.rateSpike.baseline must be at least alerts.rateSpike.window'],
   [{ identitySpread: { addresses: 1 } }, 'alerts.identitySpread.addresses must be at least 2'],
-  [{ identitySpread: { within: 5 } }, 'alerts.identitySpread.within must be a positive duration'],
+  [{ identitySpread: { within: '5 minutes' } }, 'alerts.identitySpread.within must be a positive duration'],
   [{ webhook: 'ftp://am:9093' }, 'alerts.webhook must be an http(s) URL'],
   [{ webhook: 'not a url' }, 'alerts.webhook must be an http(s) URL'],
   [{ webhook: 'http://user:secret@am:9093' }, 'alerts.webhook must not carry credentials'],

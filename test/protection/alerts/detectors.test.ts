@@ -15,15 +15,15 @@ test('newEdge: edges allowed while learning are known; after it, a new edge aler
   t.deepEqual(w.alerts(), [], 'the learned edge is usual');
   w.monitor.observe(event(w.clock, { service: 'ledger', deniedBy: 'policy', address: '10.0.0.7' }));
   t.is(w.alerts().length, 1, 'an edge only denied while learning was not learned');
-  t.like(w.alerts()[0], { level: 40, alert: 'newEdge', subject: web, service: 'ledger', address: '10.0.0.7', counts: {} });
+  t.like(w.alerts()[0], { level: 40, alert: 'new_edge', subject: web, service: 'ledger', address: '10.0.0.7', counts: {} });
   w.monitor.observe(event(w.clock, { subject: batch, service: 'payments' }));
-  t.like(w.alerts()[1], { alert: 'newEdge', subject: batch, service: 'payments' });
+  t.like(w.alerts()[1], { alert: 'new_edge', subject: batch, service: 'payments' });
   for (let i = 0; i < 5; i++) {
     w.clock.ms += 3_600_000;
     w.monitor.observe(event(w.clock, { subject: batch, service: 'payments' }));
   }
   t.is(w.alerts().length, 2, 'once seen, an edge is known: it alerts once, not once per active period');
-  t.deepEqual(w.counted, ['newEdge', 'newEdge']);
+  t.deepEqual(w.counted, ['new_edge', 'new_edge']);
 });
 
 test('newEdge: nothing alerts during learning, however new', (t) => {
@@ -46,7 +46,7 @@ test('denyBurst: the count-th denial within the window alerts; not again while a
   t.deepEqual(w.alerts(), [], 'allowed calls and four denials are no burst');
   w.monitor.observe(event(w.clock, { deniedBy: 'rate_limit', service: 'ledger' }));
   t.is(w.alerts().length, 1);
-  t.like(w.alerts()[0], { alert: 'denyBurst', subject: web, service: 'ledger', counts: { denials: 5, withinMs: 60_000 } });
+  t.like(w.alerts()[0], { alert: 'deny_burst', subject: web, service: 'ledger', counts: { denials: 5, withinMs: 60_000 } });
   for (let i = 0; i < 30; i++) {
     w.monitor.observe(event(w.clock, { deniedBy: 'policy' }));
     w.clock.ms += 1000;
@@ -55,7 +55,7 @@ test('denyBurst: the count-th denial within the window alerts; not again while a
   w.clock.ms += 90_000;
   for (let i = 0; i < 5; i++) w.monitor.observe(event(w.clock, { deniedBy: 'policy' }));
   t.is(w.alerts().length, 2, 'raised again once the first has resolved');
-  t.deepEqual(w.counted, ['denyBurst', 'denyBurst']);
+  t.deepEqual(w.counted, ['deny_burst', 'deny_burst']);
 });
 
 test('denyBurst: denials that fall out of the window do not add up', (t) => {
@@ -83,7 +83,7 @@ test('identitySpread: one identity from N distinct addresses within the window a
   w.monitor.observe(event(w.clock, { subject: batch, address: '10.9.9.9' }));
   t.deepEqual(w.alerts(), [], 'two addresses for one identity');
   w.monitor.observe(event(w.clock, { address: '10.0.0.3', service: 'ledger' }));
-  t.like(w.alerts(), [{ alert: 'identitySpread', subject: web, address: '10.0.0.3', service: 'ledger', counts: { addresses: 3, withinMs: 60_000 } }]);
+  t.like(w.alerts(), [{ alert: 'identity_spread', subject: web, address: '10.0.0.3', service: 'ledger', counts: { addresses: 3, withinMs: 60_000 } }]);
   w.clock.ms += 30_000;
   w.monitor.observe(event(w.clock, { address: '10.0.0.4' }));
   t.is(w.alerts().length, 1, 'active: not raised again');
@@ -112,7 +112,7 @@ test('rateSpike: a subject at factor × its baseline (and over minPerSecond) ale
   t.deepEqual(w.alerts(), [], '15/s is over minPerSecond but not 5× a baseline of 4/s');
   steady(w, 12, 40);
   t.is(w.alerts().length, 1);
-  t.like(w.alerts()[0], { alert: 'rateSpike', subject: web });
+  t.like(w.alerts()[0], { alert: 'rate_spike', subject: web });
   const counts = w.alerts()[0]!['counts'] as { perSecond: number; baselinePerSecond: number };
   t.true(counts.perSecond >= 20 && counts.perSecond <= 40, `rate ${counts.perSecond}`);
   t.true(counts.baselinePerSecond > 3 && counts.baselinePerSecond < 6, `baseline ${counts.baselinePerSecond}`);
@@ -151,7 +151,7 @@ test('a store that answers with promises gives the same alerts', async (t) => {
   w.monitor.observe(event(w.clock, { deniedBy: 'policy', address: '10.0.0.2' }));
   t.deepEqual(w.alerts(), [], 'observe does not wait for the store');
   for (let i = 0; i < 10; i++) await tick();
-  t.deepEqual(w.alerts().map((l) => l['alert']).sort(), ['denyBurst', 'identitySpread', 'newEdge']);
+  t.deepEqual(w.alerts().map((l) => l['alert']).sort(), ['deny_burst', 'identity_spread', 'new_edge']);
   w.monitor.observe(event(w.clock, { deniedBy: 'policy', address: '10.0.0.3' }));
   for (let i = 0; i < 10; i++) await tick();
   t.is(w.alerts().length, 3, 'active alerts are held back through a remote store too');
