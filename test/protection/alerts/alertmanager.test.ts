@@ -6,6 +6,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { banAlert } from '../../../src/protection/alerts/alert.js';
 import { ensureDebianPackage } from '../../helpers/debian-package.js';
 import { event, watch } from './helpers.js';
 
@@ -72,7 +73,7 @@ withAlertmanager('a new edge and a ban reach a real Alertmanager, with their lab
   w.monitor.observe(event(w.clock, { subject, service: 'payments' }));
   w.monitor.observe(event(w.clock, { subject, service: 'ledger', address: '10.0.0.7' }));
   const banEnds = Date.now() + 5 * 60_000;
-  w.monitor.raise({ kind: 'ban', address: '203.0.113.9', endsAtMs: banEnds, counts: { denials: 10, withinMs: 60_000 } });
+  w.monitor.raise(banAlert({ by: 'source_ip', key: '203.0.113.9', untilMs: banEnds, denials: 10, withinMs: 60_000 }));
 
   const deadline = Date.now() + 15_000;
   let edges: GettableAlert[] = [];
@@ -88,6 +89,7 @@ withAlertmanager('a new edge and a ban reach a real Alertmanager, with their lab
   t.is(Date.parse(edges[0]!.endsAt), w.clock.ms + 10 * 60_000);
   t.is(bans.length, 1);
   t.deepEqual(bans[0]!.labels, { alertname: 'WardenBan', address: '203.0.113.9' });
+  t.regex(bans[0]!.annotations['summary']!, /^ban: address 203\.0\.113\.9 banned until /);
   t.is(Date.parse(bans[0]!.endsAt), banEnds);
   t.is(w.monitor.deliveryStats.failures, 0);
 });
