@@ -1,6 +1,6 @@
 import { WardenError } from '../errors.js';
 
-export type ProtectionErrorCode = 'protection_invalid_config' | 'protection_deny_file';
+export type ProtectionErrorCode = 'protection_invalid_config' | 'protection_deny_file' | 'alert_webhook_failed';
 
 /** A countermeasure's configuration, or a deny-list file, that cannot be used: says which field or line. */
 export class ProtectionError extends WardenError<ProtectionErrorCode> {

@@ -1,0 +1,12 @@
+export { ALERT_NAMES, alertKey, banAlert, makeAlert, toPostableAlert } from './alert.js';
+export type { Alert, AlertInput, AlertKind, PostableAlert } from './alert.js';
+export { AlertDelivery, DELIVERY_DEFAULTS } from './alert-delivery.js';
+export type { AlertDeliveryOptions, AlertDeliveryTuning } from './alert-delivery.js';
+export { AlertWebhookError, alertsEndpoint, postAlerts } from './alertmanager-client.js';
+export { ActivityMonitor } from './activity-monitor.js';
+export type { ActivityMonitorOptions } from './activity-monitor.js';
+export { ALERTS_DEFAULTS, parseAlertsConfig } from './config.js';
+export type { AlertsConfig, DenyBurstConfig, IdentitySpreadConfig, NewEdgeConfig, RateSpikeConfig } from './config.js';
+export { ALERT_KEY_PREFIX, denyBurstDetector, identitySpreadDetector, newEdgeDetector } from './detectors.js';
+export type { Detector } from './detectors.js';
+export { DEFAULT_MAX_BASELINES, MIN_BASELINE_SAMPLES, RateSpikeDetector } from './rate-spike.js';
