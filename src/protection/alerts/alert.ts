@@ -2,10 +2,11 @@
  * What an alert is: its kind, what it is about (the labels that make two alerts "the same"), its
  * counts and when it is active — and how it reads in Alertmanager's API v2.
  */
+import type { AlertKind } from '../../audit/protection-metrics.js';
 import type { Ban } from '../auto-ban.js';
 
-/** The kinds of alerts: the four detectors', and bans raised by the ban countermeasure. */
-export type AlertKind = 'new_edge' | 'deny_burst' | 'rate_spike' | 'identity_spread' | 'ban';
+/** The kinds of alerts (the four detectors', and bans): one list, with the metric that counts them. */
+export type { AlertKind };
 
 /** `labels.alertname` of each kind in Alertmanager. */
 export const ALERT_NAMES: Readonly<Record<AlertKind, string>> = {
