@@ -27,7 +27,7 @@ type Entry = Bucket | Window | Members;
 const WINDOW_SLOTS = 8;
 
 /** Members remembered per key: past this many, the oldest are forgotten (the count is already high). */
-const MAX_MEMBERS = 256;
+export const MAX_DISTINCT_MEMBERS = 256;
 
 export interface MemoryStoreOptions {
   /** Most counting keys kept (buckets, windows, members; default 100,000); the least recently used go first. */
@@ -119,7 +119,7 @@ export class MemoryStore implements ProtectionStore {
     members.lastSeen.delete(member);
     members.lastSeen.set(member, nowMs);
     for (const [m, seen] of members.lastSeen) {
-      if (seen > nowMs - windowMs && members.lastSeen.size <= MAX_MEMBERS) break;
+      if (seen > nowMs - windowMs && members.lastSeen.size <= MAX_DISTINCT_MEMBERS) break;
       members.lastSeen.delete(m);
     }
     return members.lastSeen.size;

@@ -1,3 +1,4 @@
+import { MAX_DISTINCT_MEMBERS } from '../memory-store.js';
 import { parseDuration } from '../duration.js';
 import { ProtectionError } from '../errors.js';
 
@@ -138,7 +139,7 @@ export function parseAlertsConfig(raw: unknown, field = 'alerts'): AlertsConfig 
   if (spread) {
     const d = ALERTS_DEFAULTS.identitySpread;
     const addresses = positiveInteger(spread['addresses'] ?? d.addresses, `${field}.identitySpread.addresses`);
-    if (addresses < 2) throw invalid(`${field}.identitySpread.addresses must be at least 2, not ${addresses}`);
+    if (addresses < 2 || addresses > MAX_DISTINCT_MEMBERS) throw invalid(`${field}.identitySpread.addresses must be from 2 to ${MAX_DISTINCT_MEMBERS}, not ${addresses}`);
     config.identitySpread = { addresses, withinMs: parseDuration(spread['within'] ?? d.within, `${field}.identitySpread.within`) };
   }
   return config;

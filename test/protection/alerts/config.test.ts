@@ -80,3 +80,7 @@ for (const [raw, message] of refusals) {
 test('the field path given is the one errors name (the server may nest the section)', (t) => {
   t.throws(() => parseAlertsConfig({ denyBurst: { count: -3 } }, 'protection.alerts'), { message: /^protection\.alerts\.denyBurst\.count must be a positive integer, not -3$/ });
 });
+
+test('identitySpread.addresses past what the store can count distinctly is refused', (t) => {
+  t.throws(() => parseAlertsConfig({ identitySpread: { addresses: 257, within: '60s' } }), { message: /alerts\.identitySpread\.addresses must be from 2 to 256, not 257/ });
+});
