@@ -59,7 +59,7 @@ const refusals: [unknown, string][] = [
   [{ rateSpike: { factor: 1 } }, 'alerts.rateSpike.factor must be greater than 1'],
   [{ rateSpike: { minPerSecond: -1 } }, 'alerts.rateSpike.minPerSecond must be a positive number'],
   [{ rateSpike: { window: '1m', baseline: '10s' } }, 'alerts.rateSpike.baseline must be at least alerts.rateSpike.window'],
-  [{ identitySpread: { addresses: 1 } }, 'alerts.identitySpread.addresses must be at least 2'],
+  [{ identitySpread: { addresses: 1 } }, 'alerts.identitySpread.addresses must be from 2 to 256'],
   [{ identitySpread: { within: '5 minutes' } }, 'alerts.identitySpread.within must be a positive duration'],
   [{ webhook: 'ftp://am:9093' }, 'alerts.webhook must be an http(s) URL'],
   [{ webhook: 'not a url' }, 'alerts.webhook must be an http(s) URL'],
