@@ -1,3 +1,4 @@
+import { parseAlertsConfig, type AlertsConfig } from './alerts/config.js';
 import type { AutoBanConfig } from './auto-ban.js';
 import { parseDuration } from './duration.js';
 import { ProtectionError } from './errors.js';
@@ -12,6 +13,8 @@ export interface ProtectionConfig {
   /** A file of more addresses and CIDRs, one a line; re-read when it changes. */
   ipDenyFile?: string;
   autoBan: AutoBanConfig[];
+  /** Unusual-activity alerts; none without an `alerts:` section. */
+  alerts?: AlertsConfig;
 }
 
 /** The config file's countermeasure keys, as written there. */
@@ -104,5 +107,6 @@ export function parseProtectionConfig(raw: ProtectionConfigInput): ProtectionCon
     ipDeny,
     ...(raw.ipDenyFile !== undefined ? { ipDenyFile: raw.ipDenyFile as string } : {}),
     autoBan: list(raw.autoBan, 'autoBan').map(autoBan),
+    ...(raw.alerts !== undefined && raw.alerts !== null ? { alerts: parseAlertsConfig(raw.alerts) } : {}),
   };
 }
