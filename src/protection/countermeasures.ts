@@ -1,0 +1,96 @@
+import type { Logger } from 'pino';
+import type { ProtectionMetrics } from '../audit/protection-metrics.js';
+import { ActivityMonitor } from './alerts/activity-monitor.js';
+import { banAlert } from './alerts/alert.js';
+import { MemoryStore } from './memory-store.js';
+import { Protection } from './protection.js';
+import type { ProtectionConfig } from './protection-config.js';
+import type { ProtectionStore } from './store.js';
+
+export interface CountermeasuresOptions {
+  logger: Logger;
+  metrics?: ProtectionMetrics;
+  /** Where counts are kept (default: in memory, bounded). */
+  store?: ProtectionStore;
+  now?: () => number;
+  /** How often `ipDenyFile` is looked at (default 1000 ms). */
+  denyFilePollMs?: number;
+}
+
+/**
+ * Every countermeasure of one server, wired together: the checks before the policy (`protection`),
+ * the alerts on what passes (an `ActivityMonitor` while `alerts:` is configured), bans raised as
+ * alerts, and all of it counted in the metrics and logged. One store holds the state of all.
+ */
+export class Countermeasures {
+  readonly protection: Protection;
+  private monitor: ActivityMonitor | undefined;
+  private readonly store: ProtectionStore;
+
+  /** @throws ProtectionError when the deny list is not usable */
+  constructor(
+    config: ProtectionConfig,
+    private readonly options: CountermeasuresOptions,
+  ) {
+    const { logger, metrics } = options;
+    this.store = options.store ?? new MemoryStore();
+    this.protection = new Protection(config, {
+      store: this.store,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.denyFilePollMs !== undefined ? { denyFilePollMs: options.denyFilePollMs } : {}),
+      hooks: {
+        onRateLimited: (limit) => metrics?.rateLimited.inc({ limit }),
+        onDeniedAddress: () => metrics?.deniedAddress.inc(),
+        onBan: (ban) => {
+          logger.warn({ ban: { by: ban.by, key: ban.key, until: new Date(ban.untilMs).toISOString(), denials: ban.denials } }, 'banned after too many denied calls');
+          this.monitor?.raise(banAlert(ban));
+        },
+        onDenyFileError: (e) => logger.error({ err: { message: e.message } }, 'deny-list file not reloaded; the last good list stays in force'),
+        onStoreError: (e) => logger.error({ err: { message: e.message } }, 'protection store failed while counting a denial'),
+        onActivity: (event) => this.monitor?.observe(event),
+      },
+    });
+    metrics?.watchBans(() => this.protection.bansActive());
+    this.applyAlerts(config);
+  }
+
+  /**
+   * Applies a reloaded config, keeping counts, bans and learned edges.
+   *
+   * @throws ProtectionError when its deny list is not usable (the config in force stays)
+   */
+  reconfigure(config: ProtectionConfig): void {
+    this.protection.reconfigure(config);
+    this.applyAlerts(config);
+  }
+
+  private applyAlerts(config: ProtectionConfig): void {
+    if (!config.alerts) {
+      const old = this.monitor;
+      this.monitor = undefined;
+      void old?.close(0);
+      return;
+    }
+    if (this.monitor) {
+      this.monitor.reconfigure(config.alerts);
+      return;
+    }
+    const { logger, metrics } = this.options;
+    this.monitor = new ActivityMonitor({
+      config: config.alerts,
+      store: this.store,
+      logger,
+      ...(this.options.now ? { now: this.options.now } : {}),
+      onAlert: (kind) => metrics?.alerts.inc({ kind }),
+      onWebhookFailure: () => metrics?.webhookFailures.inc(),
+    });
+  }
+
+  /** Stops watching the deny-list file and sends what alerts are queued, within `timeoutMs`. */
+  async close(timeoutMs = 1000): Promise<void> {
+    this.protection.close();
+    const monitor = this.monitor;
+    this.monitor = undefined;
+    await monitor?.close(timeoutMs);
+  }
+}
