@@ -4,7 +4,7 @@ import { parseModule } from './syntax/index.js';
 import type { Policy } from '../ir/types.js';
 import { compileWithLargeStack, isStackOverflow } from './worker/large-stack.js';
 import { planInProcess, wasmInProcess, withSourceLines } from './compile/stages/pipeline.js';
-import type { CompileHooks } from './compile/stages/stage.js';
+import type { CompileHooks, StageTiming } from './compile/stages/stage.js';
 
 export { parseModules } from './compile/stages/parse.js';
 export { COMPILE_STAGES } from './compile/stages/pipeline.js';
@@ -32,18 +32,31 @@ export interface CompileOptions {
 }
 
 /**
- * Rego source → OPA plan IR: the compile stages up to `plan` (see `COMPILE_STAGES`). Rejects with
- * one `CompileError` holding every diagnostic (parse errors, unsafe variables, recursion, unknown
- * functions, conflicting rules), sorted by file:line:col. A policy too deep for this thread's stack
- * is compiled again in a worker with a large one.
+ * Runs `inProcess` on this thread's stack; a policy too deep for it is compiled again in a worker
+ * with a large one. `hooks` hear each stage once: from this thread, or from the worker on a retry.
  */
-export async function compileToPlan(options: CompileOptions, hooks: CompileHooks = {}): Promise<Policy> {
+async function withLargeStackFallback<T>(inProcess: (hooks: CompileHooks) => Promise<T> | T, retry: () => Promise<T>, hooks: CompileHooks): Promise<T> {
+  const timings: StageTiming[] = [];
+  const heard: CompileHooks = hooks.onStage ? { onStage: (name, ms, diagnostics) => timings.push({ name, ms, diagnostics: [...diagnostics] }) } : {};
+  let overflowed = false;
   try {
-    return compileToPlanInProcess(options, hooks);
+    return await inProcess(heard);
   } catch (e) {
     if (!isStackOverflow(e)) throw e;
-    return compileWithLargeStack('plan', options, hooks);
+    overflowed = true;
+    return await retry();
+  } finally {
+    if (!overflowed) for (const s of timings) hooks.onStage?.(s.name, s.ms, s.diagnostics);
   }
+}
+
+/**
+ * Rego source → OPA plan IR: the compile stages up to `plan` (see `COMPILE_STAGES`). Rejects with
+ * one `CompileError` holding every diagnostic (parse errors, unsafe variables, recursion, unknown
+ * functions, conflicting rules), sorted by file:line:col.
+ */
+export async function compileToPlan(options: CompileOptions, hooks: CompileHooks = {}): Promise<Policy> {
+  return withLargeStackFallback((h) => compileToPlanInProcess(options, h), () => compileWithLargeStack('plan', options, hooks), hooks);
 }
 
 /** `compileToPlan` on this thread's stack (also what the compile worker runs). */
@@ -54,15 +67,10 @@ export function compileToPlanInProcess(options: CompileOptions, hooks?: CompileH
 /**
  * Rego source → WebAssembly module with OPA's ABI, loadable by `@open-policy-agent/opa-wasm`: every
  * compile stage. With `query`: one entrypoint (id 0) returning binding rows; with `entrypoints`: one
- * per rule path. A policy too deep for this thread's stack is compiled in a worker with a large one.
+ * per rule path.
  */
 export async function compile(options: CompileOptions, hooks: CompileHooks = {}): Promise<Uint8Array> {
-  try {
-    return await compileInProcess(options, hooks);
-  } catch (e) {
-    if (!isStackOverflow(e)) throw e;
-    return compileWithLargeStack('wasm', options, hooks);
-  }
+  return withLargeStackFallback((h) => compileInProcess(options, h), () => compileWithLargeStack('wasm', options, hooks), hooks);
 }
 
 /** `compile` on this thread's stack (also what the compile worker runs). */

@@ -41,12 +41,13 @@ export function withSourceLines(diagnostics: Diagnostic[], sources: Map<string, 
 }
 
 /**
- * Runs the stages up to and including `last` on this thread's stack. Throws one `CompileError`
- * holding every diagnostic when a stage that stops on errors finds any reported.
+ * Runs `stages` (the compiler's own unless a test swaps one) up to and including `last` on this
+ * thread's stack. Throws one `CompileError` holding every diagnostic when a stage that stops on
+ * errors finds any reported.
  */
-export function runStages(options: CompileOptions, last: StageName, hooks: CompileHooks = {}): CompileState {
+export function runStages(options: CompileOptions, last: StageName, hooks: CompileHooks = {}, stages: readonly CompileStage[] = COMPILE_STAGES): CompileState {
   const state = initialState(options);
-  for (const stage of COMPILE_STAGES) {
+  for (const stage of stages) {
     const start = performance.now();
     const before = state.diagnostics.length;
     stage.run(state);
