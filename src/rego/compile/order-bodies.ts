@@ -12,7 +12,7 @@ type Comprehension = Extract<Term, { type: 'arrayComprehension' | 'setComprehens
  * finds the same order.
  */
 export class OrderedBodies {
-  private readonly byBody = new WeakMap<Body, Body>();
+  private readonly byBody = new Map<Body, Body>();
 
   set(written: Body, ordered: Body): void {
     this.byBody.set(written, ordered);
@@ -70,20 +70,26 @@ export class BodyOrderer {
   private body(body: Body, bound: Set<string>, outer: Set<string> | undefined): Set<string> {
     const r = this.checker.order(body, bound, outer);
     this.ordered.set(body, r.body);
-    const allVars = new Set<string>(outer ?? []);
-    for (const e of body) for (const t of exprTermsOf(e)) varsOf(t, allVars);
+    let allVars: Set<string> | undefined;
     const known = new Set(bound);
     r.body.forEach((e, i) => {
-      // A closure sees what is bound before its expression and what the expression binds before it;
-      // any variable it shares with this body must be bound by then, or the expression is unsafe.
-      const inside = new Set(known);
-      for (const t of exprTermsOf(e)) varsOf(t, inside);
-      for (const t of exprTermsOf(e)) this.closures(t, inside);
-      if (e.type === 'every') {
-        const local = new Set(inside);
-        local.add(e.value.name);
-        if (e.key) local.add(e.key.name);
-        this.body(e.body, local, allVars);
+      const terms = exprTermsOf(e);
+      if (e.type === 'every' || terms.some(holdsClosure)) {
+        // A closure sees what is bound before its expression and what the expression binds before
+        // it; any variable it shares with this body must be bound by then, or the expression is unsafe.
+        const inside = new Set(known);
+        for (const t of terms) varsOf(t, inside);
+        for (const t of terms) this.closures(t, inside);
+        if (e.type === 'every') {
+          if (!allVars) {
+            allVars = new Set<string>(outer ?? []);
+            for (const x of body) for (const t of exprTermsOf(x)) varsOf(t, allVars);
+          }
+          const local = new Set(inside);
+          local.add(e.value.name);
+          if (e.key) local.add(e.key.name);
+          this.body(e.body, local, allVars);
+        }
       }
       for (const v of r.binds[i]!) known.add(v);
     });
@@ -166,5 +172,28 @@ export class BodyOrderer {
       default:
         return true;
     }
+  }
+}
+
+/** Whether a term holds a comprehension (a body of its own to order). */
+function holdsClosure(t: Term): boolean {
+  switch (t.type) {
+    case 'arrayComprehension':
+    case 'setComprehension':
+    case 'objectComprehension':
+      return true;
+    case 'ref':
+      return holdsClosure(t.head) || t.path.some(holdsClosure);
+    case 'array':
+    case 'set':
+      return t.items.some(holdsClosure);
+    case 'object':
+      return t.entries.some(([k, v]) => holdsClosure(k) || holdsClosure(v));
+    case 'call':
+      return t.args.some(holdsClosure);
+    case 'templateString':
+      return t.parts.some((p) => typeof p !== 'string' && holdsClosure(p));
+    default:
+      return false;
   }
 }
