@@ -18,6 +18,7 @@ type KOp = (op: Operand) => void;
 /** What a body planner needs from the policy-wide planner. */
 export interface PlannerServices {
   tree: RuleTree;
+  /** Whether a term is evaluable with what is bound (to pick a unification's direction). */
   safety: SafetyChecker;
   /** Bodies as the safety stage ordered them. */
   ordered: OrderedBodies;
