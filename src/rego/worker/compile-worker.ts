@@ -1,14 +1,14 @@
 import { parentPort } from 'node:worker_threads';
 import { compileInProcess, compileToPlanInProcess } from '../compile.js';
 import { CompileError } from '../diagnostics.js';
-import type { StageTiming } from '../compile/stages/stage.js';
+import type { CompileHooks, StageTiming } from '../compile/stages/stage.js';
 import type { CompileJob, CompileReply } from './compile-job.js';
 
 // The worker side of `startCompileWorker`: one job at a time; the Wasm bytes are transferred, not
 // copied; a failure carries the compiler's diagnostics; every reply carries the stages' times.
 parentPort!.on('message', async (job: CompileJob) => {
   const stages: StageTiming[] = [];
-  const hooks = { onStage: (name: StageTiming['name'], ms: number, diagnostics: readonly StageTiming['diagnostics'][number][]) => stages.push({ name, ms, diagnostics: [...diagnostics] }) };
+  const hooks: CompileHooks = { onStage: (name, ms, diagnostics) => stages.push({ name, ms, diagnostics: [...diagnostics] }) };
   let reply: CompileReply;
   try {
     if (job.output === 'plan') {
