@@ -1,14 +1,14 @@
 import type { Body, Module } from './ast.js';
-import { CompileError, type Diagnostic } from './diagnostics.js';
-import { parseModule, parseQuery } from './syntax/index.js';
-import { Resolver } from './compile/resolve.js';
-import type { RuleDef } from './compile/rule-defs.js';
-import { entrypointPath, refersToRule, unknownEntrypoint } from './compile/entrypoints.js';
-import { Planner } from './plan/planner.js';
-import { checkTypes } from './types/check-types.js';
+import { CompileError } from './diagnostics.js';
+import { parseModule } from './syntax/index.js';
 import type { Policy } from '../ir/types.js';
-import { compilePlan } from '../wasm/compile-plan.js';
 import { compileWithLargeStack, isStackOverflow } from './worker/large-stack.js';
+import { planInProcess, wasmInProcess, withSourceLines } from './compile/stages/pipeline.js';
+import type { CompileHooks, StageTiming } from './compile/stages/stage.js';
+
+export { parseModules } from './compile/stages/parse.js';
+export { COMPILE_STAGES } from './compile/stages/pipeline.js';
+export type { CompileHooks, CompileStage, StageName } from './compile/stages/stage.js';
 
 export interface SourceModule {
   path: string;
@@ -31,112 +31,51 @@ export interface CompileOptions {
   coverage?: boolean;
 }
 
-function withSourceLines(diagnostics: Diagnostic[], sources: Map<string, string>): Diagnostic[] {
-  return diagnostics.map((d) => {
-    const text = sources.get(d.file);
-    const line = text?.split('\n')[d.line - 1];
-    return line === undefined ? d : { ...d, sourceLine: line.replace(/\r$/, '') };
-  });
-}
-
-/** Parses every module; diagnostics of all modules are collected. */
-export function parseModules(modules: SourceModule[], regoVersion: 0 | 1 = 1): { modules: Module[]; diagnostics: Diagnostic[] } {
-  const out: Module[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const m of modules) {
-    const r = parseModule(m.source, { file: m.path, regoVersion: m.regoVersion ?? regoVersion });
-    diagnostics.push(...r.diagnostics);
-    if (r.module) out.push(r.module);
+/**
+ * Runs `inProcess` on this thread's stack; a policy too deep for it is compiled again in a worker
+ * with a large one. `hooks` hear each stage once: from this thread, or from the worker on a retry.
+ */
+async function withLargeStackFallback<T>(inProcess: (hooks: CompileHooks) => Promise<T> | T, retry: () => Promise<T>, hooks: CompileHooks): Promise<T> {
+  const timings: StageTiming[] = [];
+  const heard: CompileHooks = hooks.onStage ? { onStage: (name, ms, diagnostics) => timings.push({ name, ms, diagnostics: [...diagnostics] }) } : {};
+  let overflowed = false;
+  try {
+    return await inProcess(heard);
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    overflowed = true;
+    return await retry();
+  } finally {
+    if (!overflowed) for (const s of timings) hooks.onStage?.(s.name, s.ms, s.diagnostics);
   }
-  return { modules: out, diagnostics };
 }
 
 /**
- * Rego source → OPA plan IR. Throws one `CompileError` holding every diagnostic (parse errors,
- * unsafe variables, recursion, unknown functions, conflicting rules), sorted by file:line:col.
+ * Rego source → OPA plan IR: the compile stages up to `plan` (see `COMPILE_STAGES`). Rejects with
+ * one `CompileError` holding every diagnostic (parse errors, unsafe variables, recursion, unknown
+ * functions, conflicting rules), sorted by file:line:col.
  */
-export function compileToPlan(options: CompileOptions): Policy {
-  return compileToPlanInProcess(options);
+export async function compileToPlan(options: CompileOptions, hooks: CompileHooks = {}): Promise<Policy> {
+  return withLargeStackFallback((h) => compileToPlanInProcess(options, h), () => compileWithLargeStack('plan', options, hooks), hooks);
 }
 
 /** `compileToPlan` on this thread's stack (also what the compile worker runs). */
-export function compileToPlanInProcess(options: CompileOptions): Policy {
-  const sources = new Map(options.modules.map((m) => [m.path, m.source]));
-  const { modules, diagnostics } = parseModules(options.modules, options.regoVersion ?? 1);
-  const fail = () => new CompileError(withSourceLines(diagnostics, sources));
-  if (diagnostics.length > 0) throw fail();
-
-  const rulesByPackage = new Map<string, Set<string>>();
-  for (const m of modules) {
-    const key = m.package.path.map((p) => p.value).join('.');
-    const names = rulesByPackage.get(key) ?? new Set<string>();
-    for (const r of m.rules) {
-      const first = r.head.ref[0];
-      if (first?.type === 'var') names.add(first.name);
-    }
-    rulesByPackage.set(key, names);
-  }
-  const defs: RuleDef[] = [];
-  for (const m of modules) {
-    const resolver = new Resolver(m, rulesByPackage.get(m.package.path.map((p) => p.value).join('.'))!);
-    for (const r of m.rules) {
-      const def = resolver.rule(r);
-      if (def) defs.push(def);
-    }
-    diagnostics.push(...resolver.diagnostics);
-  }
-  diagnostics.push(...checkTypes(defs));
-  const planner = new Planner(defs, (d) => diagnostics.push(d), modules.map((m) => m.package.path.map((p) => p.value)), modules);
-  planner.coverage = options.coverage ?? false;
-
-  if (options.query !== undefined || options.queryBody !== undefined) {
-    const q = options.queryBody ? { body: options.queryBody, diagnostics: [] } : parseQuery(options.query!, { file: '<query>', regoVersion: options.regoVersion ?? 1 });
-    diagnostics.push(...q.diagnostics);
-    if (q.body) {
-      const queryModule: Module = modules[0] ?? {
-        file: '<query>',
-        regoVersion: 1,
-        package: { path: [], loc: { file: '<query>', line: 1, col: 1, offset: 0, end: 0 } },
-        imports: [],
-        rules: [],
-        annotations: [],
-        comments: [],
-      };
-      const resolver = new Resolver({ ...queryModule, imports: [], package: { ...queryModule.package, path: [] } }, new Set());
-      const body: Body = resolver.query(q.body);
-      diagnostics.push(...resolver.diagnostics);
-      planner.planQuery('eval', body);
-    }
-  }
-  for (const ep of options.entrypoints ?? []) {
-    const path = entrypointPath(ep);
-    if (refersToRule(defs, path)) planner.planEntrypoint(path, { file: '<entrypoint>', line: 1, col: 1, offset: 0, end: 0 });
-    else diagnostics.push(unknownEntrypoint(ep));
-  }
-  // Every rule is planned, reachable from an entrypoint or not, so that its compile errors
-  // surface as OPA reports them: a policy with an unsafe variable anywhere does not compile.
-  for (const g of planner.tree.groups) planner.funcName(g, { id: 0, mocks: new Map() });
-  if (diagnostics.length > 0) throw fail();
-  return planner.policy();
+export function compileToPlanInProcess(options: CompileOptions, hooks?: CompileHooks): Policy {
+  return planInProcess(options, hooks);
 }
 
 /**
- * Rego source → WebAssembly module with OPA's ABI, loadable by `@open-policy-agent/opa-wasm`.
- * With `query`: one entrypoint (id 0) returning binding rows; with `entrypoints`: one per rule path.
+ * Rego source → WebAssembly module with OPA's ABI, loadable by `@open-policy-agent/opa-wasm`: every
+ * compile stage. With `query`: one entrypoint (id 0) returning binding rows; with `entrypoints`: one
+ * per rule path.
  */
-export async function compile(options: CompileOptions): Promise<Uint8Array> {
-  try {
-    return await compileInProcess(options);
-  } catch (e) {
-    if (!isStackOverflow(e)) throw e;
-    return compileWithLargeStack('wasm', options);
-  }
+export async function compile(options: CompileOptions, hooks: CompileHooks = {}): Promise<Uint8Array> {
+  return withLargeStackFallback((h) => compileInProcess(options, h), () => compileWithLargeStack('wasm', options, hooks), hooks);
 }
 
 /** `compile` on this thread's stack (also what the compile worker runs). */
-export async function compileInProcess(options: CompileOptions): Promise<Uint8Array> {
-  const plan = compileToPlanInProcess(options);
-  return compilePlan(plan, { strictBuiltinErrors: options.strictBuiltinErrors });
+export async function compileInProcess(options: CompileOptions, hooks?: CompileHooks): Promise<Uint8Array> {
+  return wasmInProcess(options, hooks);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { loadPlan } from '../ir/load-plan.js';
 import type { BuiltinFunc, Func, Policy } from '../ir/types.js';
 import { FunctionBuilder } from './function-builder.js';
-import { linkModule, type GeneratedFunction } from './link-module.js';
+import { linkModule, type GeneratedFunction, type LinkInput } from './link-module.js';
 import { OP } from './opcodes.js';
 import { generateFunc, generateGlobalsReset, generateMemoWrapper, generatePlan, type CodegenContext } from './plan-codegen.js';
 import { loadRuntime, type RuntimeModule } from './runtime-module.js';
@@ -58,7 +58,16 @@ export async function compilePlan(plan: unknown, options: CompilePlanOptions = {
   return compilePlanSync(plan, options);
 }
 
+/** `compilePlan` on this thread: code generation, then linking with the runtime. */
 export function compilePlanSync(plan: unknown, options: CompilePlanOptions = {}): Uint8Array {
+  return linkModule(generateModule(plan, options));
+}
+
+/**
+ * The compiler's `codegen` stage: a plan's functions as WebAssembly code with their constants,
+ * and the dispatch and start functions of OPA's ABI, ready for `linkModule`.
+ */
+export function generateModule(plan: unknown, options: CompilePlanOptions = {}): LinkInput {
   const policy: Policy = loadPlan(plan);
   const rt = loadRuntime();
   const rtFn = runtimeFunctions(rt);
@@ -150,7 +159,7 @@ export function compilePlanSync(plan: unknown, options: CompilePlanOptions = {})
     generated[START] = { params: 0, results: 0, body: fb.finish() };
   }
 
-  return linkModule({
+  return {
     runtime: rt,
     functions: generated,
     exports: new Map([
@@ -163,5 +172,5 @@ export function compilePlanSync(plan: unknown, options: CompilePlanOptions = {})
     extraGlobals: 1 + rules.length + nullaryGlobals.size,
     startFunction: START,
     staticData: staticBytes,
-  });
+  };
 }

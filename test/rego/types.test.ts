@@ -1,5 +1,6 @@
 import test from 'ava';
-import { compileToPlan, CompileError } from '../../src/rego/index.js';
+import { CompileError } from '../../src/rego/index.js';
+import { compileToPlanInProcess as compileToPlan } from '../../src/rego/compile.js';
 
 function diagnostics(source: string) {
   try {

@@ -177,14 +177,18 @@ export class SafetyChecker {
     return out;
   }
 
-  /** Reorders `body` given the variables already bound; reports unsafe variables. */
-  order(body: Body, bound: Set<string>, outerVars?: Set<string>): { body: Body; bound: Set<string> } {
+  /**
+   * Reorders `body` given the variables already bound; reports unsafe variables. `binds[i]` holds
+   * the variables the i-th ordered expression binds; the order stops at the first unsafe one.
+   */
+  order(body: Body, bound: Set<string>, outerVars?: Set<string>): { body: Body; bound: Set<string>; binds: Array<Set<string>> } {
     const outer = outerVars ?? new Set<string>();
     const known = new Set(bound);
     const allVars = new Set<string>(outer);
     for (const e of body) for (const t of exprTermsOf(e)) varsOf(t, allVars);
     const remaining = [...body];
     const ordered: Body = [];
+    const steps: Array<Set<string>> = [];
     while (remaining.length > 0) {
       let picked = -1;
       let binds: Set<string> | undefined;
@@ -200,9 +204,10 @@ export class SafetyChecker {
         break;
       }
       ordered.push(remaining.splice(picked, 1)[0]!);
+      steps.push(binds!);
       for (const v of binds!) known.add(v);
     }
-    return { body: ordered, bound: known };
+    return { body: ordered, bound: known, binds: steps };
   }
 
   private reportUnsafe(exprs: Body, bound: Set<string>): void {

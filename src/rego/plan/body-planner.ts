@@ -4,9 +4,9 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
 import { valueTerm } from './annotations.js';
 import type { SafetyChecker } from '../compile/safety.js';
+import type { OrderedBodies } from '../compile/order-bodies.js';
 import { DEPRECATED_BUILTINS, builtinArity, isBuiltin } from '../compile/builtin-catalog.js';
 import { displayName, refName, termKey, varsOf, walkTerm, ROOTS } from '../compile/terms.js';
-import { exprTermsOf } from '../compile/safety.js';
 import { FnBuilder, boolOp, local } from './ir-builder.js';
 import type { MockEnv } from './mock-env.js';
 import type { RuleTree, TreeNode } from './rule-tree.js';
@@ -18,8 +18,16 @@ type KOp = (op: Operand) => void;
 /** What a body planner needs from the policy-wide planner. */
 export interface PlannerServices {
   tree: RuleTree;
+  /** Whether a term is evaluable with what is bound (to pick a unification's direction). */
   safety: SafetyChecker;
+  /** Bodies as the safety stage ordered them. */
+  ordered: OrderedBodies;
   report(d: Diagnostic): void;
+  /**
+   * A variable found unbound while planning: the safety stage reports those, so this stops the
+   * path without a diagnostic of its own, and the plan stage fails if nothing else was reported.
+   */
+  unbound(loc: Location, name: string): void;
   /** The IR function for a rule group under a mock environment (planned on first use). */
   funcName(group: RuleGroup, env: MockEnv): string;
   withMocks(env: MockEnv, more: Array<[string, Term]>): MockEnv;
@@ -73,36 +81,35 @@ export class BodyPlanner {
 
   // ---------------------------------------------------------------- bodies and expressions
 
-  planBody(body: Body, scope: VarScope, k: K, outer?: Set<string>): void {
-    const { body: ordered } = this.svc.safety.order(body, scope.bound(), outer);
-    const allVars = new Set<string>(outer ?? []);
-    for (const e of body) for (const t of exprTermsOf(e)) varsOf(t, allVars);
+  /** Plans `body` in the order the safety stage gave it, then `k`. */
+  planBody(body: Body, scope: VarScope, k: K): void {
+    const ordered = this.svc.ordered.get(body);
     const step = (i: number): void => {
       if (i === ordered.length) return k();
-      this.planExpr(ordered[i]!, scope, () => step(i + 1), allVars);
+      this.planExpr(ordered[i]!, scope, () => step(i + 1));
     };
     step(0);
   }
 
-  private planExpr(e: Expr, scope: VarScope, k: K, outer: Set<string>): void {
+  private planExpr(e: Expr, scope: VarScope, k: K): void {
     this.fb.loc = e.loc;
     this.svc.markCovered(this.fb, e.loc);
-    if (e.with.length > 0) return this.planWith(e, scope, k, outer);
+    if (e.with.length > 0) return this.planWith(e, scope, k);
     if (e.negated) {
       // A flag rather than NotStmt: iteration inside the expression must succeed once, and a
       // ScanStmt completes whether or not any of its iterations did.
       const fb = this.fb;
       const held = fb.newLocal();
       fb.emit('ResetLocalStmt', { target: held });
-      const block = fb.block(() => this.planExprCore(e, scope.child(), () => fb.emit('AssignVarStmt', { source: boolOp(true), target: held }), outer));
+      const block = fb.block(() => this.planExprCore(e, scope.child(), () => fb.emit('AssignVarStmt', { source: boolOp(true), target: held })));
       fb.emit('BlockStmt', { blocks: [block] });
       fb.emit('IsUndefinedStmt', { source: held });
       return k();
     }
-    this.planExprCore(e, scope, k, outer);
+    this.planExprCore(e, scope, k);
   }
 
-  private planExprCore(e: Expr, scope: VarScope, k: K, outer: Set<string>): void {
+  private planExprCore(e: Expr, scope: VarScope, k: K): void {
     switch (e.type) {
       case 'term':
         return this.planTerm(e.term, scope, (op) => {
@@ -125,14 +132,14 @@ export class BodyPlanner {
           this.fb.emit('ScanStmt', { source: src, key, value, block });
         });
       case 'every':
-        return this.planEvery(e, scope, k, outer);
+        return this.planEvery(e, scope, k);
       case 'call':
         return this.planCallExpr(e, scope, k);
     }
   }
 
   /** `every k, v in d { body }` holds when the domain is a collection and no element fails the body. */
-  private planEvery(e: Extract<Expr, { type: 'every' }>, scope: VarScope, k: K, outer: Set<string>): void {
+  private planEvery(e: Extract<Expr, { type: 'every' }>, scope: VarScope, k: K): void {
     const fb = this.fb;
     this.planTerm(e.domain, scope, (dom) => {
       const src = fb.toLocal(dom);
@@ -153,7 +160,7 @@ export class BodyPlanner {
         if (e.key) s.set(e.key.name, key);
         const held = fb.newLocal();
         fb.emit('ResetLocalStmt', { target: held });
-        const body = fb.block(() => this.planBody(e.body, s, () => fb.emit('AssignVarStmt', { source: boolOp(true), target: held }), outer));
+        const body = fb.block(() => this.planBody(e.body, s, () => fb.emit('AssignVarStmt', { source: boolOp(true), target: held })));
         fb.emit('BlockStmt', { blocks: [body] });
         fb.emit('IsUndefinedStmt', { source: held });
         fb.emit('AssignVarStmt', { source: boolOp(true), target: violated });
@@ -221,7 +228,7 @@ export class BodyPlanner {
     k();
   }
 
-  private planWith(e: Expr, scope: VarScope, k: K, outer: Set<string>): void {
+  private planWith(e: Expr, scope: VarScope, k: K): void {
     const plain = { ...e, with: [] };
     const docMocks: Array<{ root: number; path: string[]; value: Term }> = [];
     const fnMocks: Array<[string, Term]> = [];
@@ -254,7 +261,7 @@ export class BodyPlanner {
       this.planExpr(plain, scope, () => {
         this.env = savedEnv;
         kk();
-      }, outer);
+      });
       this.env = savedEnv;
     };
     const apply = (i: number, restore: Array<{ root: number; saved: number }>): void => {
@@ -438,10 +445,7 @@ export class BodyPlanner {
         }
         if (t.name === 'data') return this.planDataRef([], { ...t, type: 'ref', head: t, path: [] } as RefTerm, scope, k);
         const l = scope.get(t.name);
-        if (l === undefined) {
-          this.error(t.loc, `var ${displayName(t.name)} is unsafe`, 'rego_unsafe_var_error');
-          return;
-        }
+        if (l === undefined) return this.svc.unbound(t.loc, displayName(t.name));
         return k(local(l));
       }
       case 'ref':
@@ -475,7 +479,6 @@ export class BodyPlanner {
     else if (t.type === 'setComprehension') fb.emit('MakeSetStmt', { target });
     else fb.emit('MakeObjectStmt', { target });
     const inner = scope.child();
-    const outer = new Set<string>(scope.bound());
     const block = fb.block(() =>
       this.planBody(t.body, inner, () => {
         if (t.type === 'objectComprehension') {
@@ -486,7 +489,7 @@ export class BodyPlanner {
             else fb.emit('SetAddStmt', { value: v, set: target });
           });
         }
-      }, outer),
+      }),
     );
     fb.emit('BlockStmt', { blocks: [block] });
     k(local(target));
@@ -736,7 +739,7 @@ export class BodyPlanner {
     }
     if (this.evaluable(a, scope)) return this.planTerm(a, scope, (op) => this.unifyValue(b, op, scope, k));
     if (this.evaluable(b, scope)) return this.planTerm(b, scope, (op) => this.unifyValue(a, op, scope, k));
-    this.error(a.loc, 'cannot unify: both sides have unbound variables', 'rego_unsafe_var_error');
+    this.svc.unbound(a.loc, 'both sides of a unification');
   }
 
   private bind(v: VarTerm, op: Operand, scope: VarScope, k: K): void {

@@ -2,13 +2,13 @@ import type { Body, Location, Term } from '../ast.js';
 import type { Policy } from '../../ir/types.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
-import { SafetyChecker } from '../compile/safety.js';
-import { builtinArity } from '../compile/builtin-catalog.js';
-import { dataRef, isGenerated, refName, varsOf } from '../compile/terms.js';
+import type { SafetyChecker } from '../compile/safety.js';
+import type { OrderedBodies } from '../compile/order-bodies.js';
+import { dataRef, isGenerated, varsOf } from '../compile/terms.js';
 import { BodyPlanner, type PlannerServices } from './body-planner.js';
 import { FnBuilder, IrBuilder, boolOp, local } from './ir-builder.js';
 import { EMPTY_ENV, MockEnvs, type MockEnv } from './mock-env.js';
-import { RuleTree } from './rule-tree.js';
+import type { RuleTree } from './rule-tree.js';
 import { annotationValue, metadataChain } from './annotations.js';
 import type { Module } from '../ast.js';
 import { VarScope } from './var-scope.js';
@@ -19,32 +19,27 @@ import { VarScope } from './var-scope.js';
  */
 export const COVERAGE_BUILTIN = 'warden.coverage.mark';
 
-/** Plans rule groups into IR functions (on demand, per mock environment) and queries into plans. */
+/**
+ * Plans rule groups into IR functions (on demand, per mock environment) and queries into plans.
+ * Bodies come already ordered by the safety stage (`OrderedBodies`).
+ */
 export class Planner implements PlannerServices {
   readonly ir = new IrBuilder();
-  readonly tree: RuleTree;
-  readonly safety: SafetyChecker;
   private readonly envs = new MockEnvs();
   private readonly planned = new Map<string, string>();
+  /** Variables planning found unbound (see `PlannerServices.unbound`), as `file:line:col name`. */
+  readonly unboundVars: string[] = [];
 
   constructor(
-    defs: RuleDef[],
+    readonly tree: RuleTree,
+    readonly safety: SafetyChecker,
+    readonly ordered: OrderedBodies,
     readonly report: (d: Diagnostic) => void,
-    packages: string[][] = [],
     private readonly modules: Module[] = [],
-  ) {
-    this.tree = new RuleTree(defs, report, packages);
-    this.safety = new SafetyChecker((op) => {
-      if (op.type === 'var') return builtinArity(op.name);
-      if (op.type !== 'ref') return undefined;
-      const name = refName(op);
-      if (name === undefined) return undefined;
-      if (name.startsWith('data.')) {
-        const g = this.tree.node(name.split('.').slice(1))?.group;
-        return g?.kind === 'function' ? g.arity : undefined;
-      }
-      return builtinArity(name);
-    }, report);
+  ) {}
+
+  unbound(loc: Location, name: string): void {
+    this.unboundVars.push(`${loc.file}:${loc.line}:${loc.col} ${name}`);
   }
 
   withMocks(env: MockEnv, more: Array<[string, Term]>): MockEnv {
@@ -160,7 +155,7 @@ export class Planner implements PlannerServices {
           bp.planTerm(def.value, scope, (v) => fb.emit('AssignVarOnceStmt', { source: v, target }));
       }
     };
-    const bodyThen = (body: Body, scope: VarScope, k: () => void) => withArgs(scope, () => bp.planBody(body, scope, k, this.headVars(def)));
+    const bodyThen = (body: Body, scope: VarScope, k: () => void) => withArgs(scope, () => bp.planBody(body, scope, k));
     if (group.kind === 'set' || group.kind === 'object' || def.elses.length === 0) {
       const scope = argScope();
       bodyThen(def.body, scope, head(scope, ret));
@@ -189,12 +184,6 @@ export class Planner implements PlannerServices {
     fb.emit('BlockStmt', { blocks: branches });
     fb.emit('IsDefinedStmt', { source: chain });
     fb.emit('AssignVarOnceStmt', { source: local(chain), target: ret });
-  }
-
-  private headVars(def: RuleDef): Set<string> {
-    const out = new Set<string>();
-    for (const t of [def.value, ...(def.element ? [def.element] : []), ...def.keys]) varsOf(t, out);
-    return out;
   }
 
   /** `p[k1][k2] := v`: nested objects created on the way, the last key inserted once. */
