@@ -86,13 +86,13 @@ test('signatures parse in OPA notation: no arguments, no result, nested unions',
   t.throws(() => parseSignature('string, number'), { message: /no ->/ });
 });
 
-test('names an object inherits are no builtins: calling one is an undefined function', (t) => {
+test('names an object inherits are no builtins: calling one is an undefined function', async (t) => {
   for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
     t.false(isBuiltin(name), name);
     t.is(builtinArity(name), undefined, name);
     t.is(NATIVE_BUILTINS[name], undefined, name);
   }
-  const e = t.throws(() => compileToPlan({ modules: [{ path: 't.rego', source: 'package t\nx := constructor(1)\ny := toString(2)\n' }] }), { instanceOf: CompileError });
+  const e = await t.throwsAsync(() => compileToPlan({ modules: [{ path: 't.rego', source: 'package t\nx := constructor(1)\ny := toString(2)\n' }] }), { instanceOf: CompileError });
   t.deepEqual(
     (e as CompileError).diagnostics.map((d) => `${d.code} ${d.line}:${d.col} ${d.message}`),
     ['rego_type_error 2:6 undefined function constructor', 'rego_type_error 3:6 undefined function toString'],
