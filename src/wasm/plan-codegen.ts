@@ -382,7 +382,7 @@ export class BodyGenerator {
     this.rt(`rt_host_call${args.length}`);
     fb.tee(value).open(OP.if);
     fb.globalGet(g).get(key).get(value);
-    this.rt('rt_object_insert');
+    this.rt('rt_object_upsert');
     fb.close().close().get(value);
   }
 

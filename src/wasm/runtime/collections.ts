@@ -1,17 +1,24 @@
 import {
-  T_ARRAY, T_OBJECT, T_SET, tag, collLen, collData, objKey, objVal, setGet, reserve,
-  makeCollection, arrayPush, arrayGet,
+  T_OBJECT, tag, collLen, rawLen, collData, objKey, objVal, setGet, reserve,
+  makeCollection, arrayPush, arrayGet, isUnsorted, markUnsorted,
 } from './value';
 import { compareValues } from './compare';
+import { sortCollection } from './sorted-build';
 
 // Objects and sets keep their entries sorted in Rego order, so lookups are binary searches and
 // iteration, comparison and dumping need no sorting. Appending in order (the common case) is O(1).
+// objectInsert and setAdd keep that order on every call (O(n) memmove when out of order), for
+// incremental updates; builders of a whole collection use objectAppend and setAppend, which
+// sort once when the collection is next read (see sorted-build.ts).
+
+// Below this many entries the per-entry insert is cheaper than a later sort.
+const SMALL: u32 = 16;
 
 /** Index of `key` if present; otherwise -(insertion point) - 1. */
 export function searchKeys(coll: u32, key: u32, width: u32): i32 {
+  let hi: i32 = <i32>collLen(coll) - 1;
   const data = collData(coll);
   let lo: i32 = 0;
-  let hi: i32 = <i32>collLen(coll) - 1;
   if (hi >= 0) {
     // Fast path for in-order appends.
     const c = compareValues(load<u32>(data + <u32>hi * width), key);
@@ -31,7 +38,7 @@ export function searchKeys(coll: u32, key: u32, width: u32): i32 {
 
 function insertAt(coll: u32, pos: u32, width: u32): u32 {
   reserve(coll, width);
-  const len = collLen(coll);
+  const len = rawLen(coll);
   const data = collData(coll);
   const at = data + pos * width;
   if (pos < len) memory.copy(at + width, at, (len - pos) * width);
@@ -78,14 +85,52 @@ export function setAdd(set: u32, item: u32): void {
   store<u32>(at, item);
 }
 
-/** Appends an entry known to sort after every existing key (JSON parse sorts first, then appends). */
-export function objectAppendSorted(obj: u32, key: u32, value: u32): void {
+/**
+ * Upsert while building an object: same result as {@link objectInsert} once the object is read,
+ * but O(1) per entry; out-of-order keys leave it unsorted until then (one O(n log n) sort).
+ */
+export function objectAppend(obj: u32, key: u32, value: u32): void {
+  const len = rawLen(obj);
+  if (!isUnsorted(obj)) {
+    if (len < SMALL) {
+      objectInsert(obj, key, value);
+      return;
+    }
+    const c = compareValues(load<u32>(collData(obj) + ((len - 1) << 3)), key);
+    if (c == 0) {
+      store<u32>(collData(obj) + ((len - 1) << 3), value, 4);
+      return;
+    }
+    if (c > 0) markUnsorted(obj);
+  }
   reserve(obj, 8);
-  const len = collLen(obj);
   const at = collData(obj) + (len << 3);
   store<u32>(at, key);
   store<u32>(at, value, 4);
   store<u32>(obj, len + 1, 4);
+}
+
+/** Add while building a set: {@link setAdd}'s result once the set is read, O(1) per element. */
+export function setAppend(set: u32, item: u32): void {
+  const len = rawLen(set);
+  if (!isUnsorted(set)) {
+    if (len < SMALL) {
+      setAdd(set, item);
+      return;
+    }
+    const c = compareValues(load<u32>(collData(set) + ((len - 1) << 2)), item);
+    if (c == 0) return;
+    if (c > 0) markUnsorted(set);
+  }
+  reserve(set, 4);
+  store<u32>(collData(set) + (len << 2), item);
+  store<u32>(set, len + 1, 4);
+}
+
+/** Sorts a collection built by appends now rather than at its first read. */
+export function finishCollection(v: u32): u32 {
+  if (isUnsorted(v)) sortCollection(v);
+  return v;
 }
 
 export function copyCollection(v: u32): u32 {

@@ -1,4 +1,5 @@
 import { malloc } from './alloc';
+import { sortCollection } from './sorted-build';
 
 // Value layout (all little-endian, 4-byte aligned, pointer 0 = undefined):
 //   NULL   [tag]
@@ -9,6 +10,8 @@ import { malloc } from './alloc';
 //   ARRAY  [tag][u32 len][u32 cap][u32 elemsPtr]
 //   OBJECT [tag][u32 len][u32 cap][u32 pairsPtr]  pairs sorted by key in Rego order
 //   SET    [tag][u32 len][u32 cap][u32 elemsPtr]  elements sorted in Rego order
+// A set or object being built may have entries appended out of order; the top bit of `cap`
+// (UNSORTED) then says so, and collLen, which every reader calls first, sorts it once.
 // The compiler writes STRING, INT and REF constants into the data segment with this layout.
 export const T_NULL: u32 = 1;
 export const T_BOOL: u32 = 2;
@@ -115,8 +118,32 @@ export function makeSet(): u32 {
   return makeCollection(T_SET, 4, 4);
 }
 
-@inline export function collLen(v: u32): u32 {
+const UNSORTED: u32 = 0x80000000;
+
+/**
+ * Number of entries; sorts a set or object left unsorted by appends first. Not @inline: the sort
+ * calls back into functions that read lengths (binaryen still inlines it at -O3).
+ */
+export function collLen(v: u32): u32 {
+  if (load<u32>(v, 8) & UNSORTED) sortCollection(v);
   return load<u32>(v, 4);
+}
+
+/** Number of slots in use, without sorting (for builders). */
+@inline export function rawLen(v: u32): u32 {
+  return load<u32>(v, 4);
+}
+
+@inline export function isUnsorted(v: u32): bool {
+  return (load<u32>(v, 8) & UNSORTED) != 0;
+}
+
+@inline export function markUnsorted(v: u32): void {
+  store<u32>(v, load<u32>(v, 8) | UNSORTED, 8);
+}
+
+@inline export function clearUnsorted(v: u32): void {
+  store<u32>(v, load<u32>(v, 8) & ~UNSORTED, 8);
 }
 
 @inline export function collData(v: u32): u32 {
@@ -141,19 +168,20 @@ export function makeSet(): u32 {
 
 /** Makes room for one more slot of `width` bytes. */
 export function reserve(v: u32, width: u32): void {
-  const len = collLen(v);
-  const cap = load<u32>(v, 8);
+  const len = rawLen(v);
+  const word = load<u32>(v, 8);
+  const cap = word & ~UNSORTED;
   if (len < cap) return;
   const newCap = cap * 2;
   const data = malloc(newCap * width);
   memory.copy(data, collData(v), len * width);
-  store<u32>(v, newCap, 8);
+  store<u32>(v, newCap | (word & UNSORTED), 8);
   store<u32>(v, data, 12);
 }
 
 export function arrayPush(arr: u32, item: u32): void {
   reserve(arr, 4);
-  const len = collLen(arr);
+  const len = rawLen(arr);
   store<u32>(collData(arr) + (len << 2), item);
   store<u32>(arr, len + 1, 4);
 }
