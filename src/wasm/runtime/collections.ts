@@ -1,8 +1,9 @@
 import {
   T_OBJECT, tag, collLen, rawLen, collData, objKey, objVal, setGet, reserve,
-  makeCollection, arrayPush, arrayGet, isUnsorted, markUnsorted,
+  makeCollection, arrayPush, arrayGet, isUnsorted, isOnce, markUnsorted,
 } from './value';
-import { compareValues } from './compare';
+import { compareValues, valuesEqual } from './compare';
+import { rt_conflict } from './errors';
 import { sortCollection } from './sorted-build';
 
 // Objects and sets keep their entries sorted in Rego order, so lookups are binary searches and
@@ -90,24 +91,51 @@ export function setAdd(set: u32, item: u32): void {
  * but O(1) per entry; out-of-order keys leave it unsorted until then (one O(n log n) sort).
  */
 export function objectAppend(obj: u32, key: u32, value: u32): void {
+  appendEntry(obj, key, value, false);
+}
+
+/**
+ * ObjectInsertOnceStmt while building an object: a key already present with another value is a
+ * conflict, found here for in-order keys and otherwise when the object is next sorted (the
+ * generated code finishes the object right after the statement that builds it).
+ */
+export function objectAppendOnce(obj: u32, key: u32, value: u32): void {
+  appendEntry(obj, key, value, true);
+}
+
+function appendEntry(obj: u32, key: u32, value: u32, once: bool): void {
+  if (isUnsorted(obj) && isOnce(obj) != once) sortCollection(obj);
   const len = rawLen(obj);
   if (!isUnsorted(obj)) {
     if (len < SMALL) {
-      objectInsert(obj, key, value);
+      if (once) insertOnce(obj, key, value);
+      else objectInsert(obj, key, value);
       return;
     }
-    const c = compareValues(load<u32>(collData(obj) + ((len - 1) << 3)), key);
+    const last = collData(obj) + ((len - 1) << 3);
+    const c = compareValues(load<u32>(last), key);
     if (c == 0) {
-      store<u32>(collData(obj) + ((len - 1) << 3), value, 4);
+      if (!once) store<u32>(last, value, 4);
+      else if (!valuesEqual(load<u32>(last, 4), value)) rt_conflict(2);
       return;
     }
-    if (c > 0) markUnsorted(obj);
+    if (c > 0) markUnsorted(obj, once);
   }
   reserve(obj, 8);
   const at = collData(obj) + (len << 3);
   store<u32>(at, key);
   store<u32>(at, value, 4);
   store<u32>(obj, len + 1, 4);
+}
+
+/** The per-entry ObjectInsertOnceStmt: the same value again is a no-op, another a conflict. */
+export function insertOnce(obj: u32, key: u32, value: u32): void {
+  const existing = objectGet(obj, key);
+  if (existing != 0) {
+    if (!valuesEqual(existing, value)) rt_conflict(2);
+    return;
+  }
+  objectInsert(obj, key, value);
 }
 
 /** Add while building a set: {@link setAdd}'s result once the set is read, O(1) per element. */
@@ -120,7 +148,7 @@ export function setAppend(set: u32, item: u32): void {
     }
     const c = compareValues(load<u32>(collData(set) + ((len - 1) << 2)), item);
     if (c == 0) return;
-    if (c > 0) markUnsorted(set);
+    if (c > 0) markUnsorted(set, false);
   }
   reserve(set, 4);
   store<u32>(collData(set) + (len << 2), item);

@@ -4,7 +4,8 @@ import {
   makeInt, makeArray, makeObject, makeSet, arrayPush, strLen, strPtr, boolValue, nullValue,
 } from './value';
 import {
-  objectGet, objectInsert, objectAppend, setAdd, setAppend, setContains, copyCollection,
+  objectGet, objectInsert, objectAppend, objectAppendOnce, insertOnce, setAdd, setAppend, setContains,
+  copyCollection, finishCollection,
 } from './collections';
 import { toInt } from './number';
 import { valuesEqual, compareValues } from './compare';
@@ -59,12 +60,17 @@ export function rt_set_insert(set: u32, v: u32): void {
 }
 
 export function rt_object_insert_once(obj: u32, k: u32, v: u32): void {
-  const existing = objectGet(obj, k);
-  if (existing != 0) {
-    if (!valuesEqual(existing, v)) rt_conflict(2);
-    return;
-  }
-  objectInsert(obj, k, v);
+  insertOnce(obj, k, v);
+}
+
+/** ObjectInsertOnceStmt inside a statement after which the code calls rt_finish_object. */
+export function rt_object_append_once(obj: u32, k: u32, v: u32): void {
+  objectAppendOnce(obj, k, v);
+}
+
+/** Sorts an object built by appends now, raising a conflict found among its keys. */
+export function rt_finish_object(obj: u32): void {
+  if (obj != 0) finishCollection(obj);
 }
 
 /** SetAddStmt: builds a set (comprehensions, partial set rules); sorted once when read. */

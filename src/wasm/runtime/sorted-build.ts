@@ -1,6 +1,7 @@
 import { malloc } from './alloc';
-import { T_OBJECT, T_SET, tag, collLen, rawLen, collData, clearUnsorted, makeCollection } from './value';
-import { compareValues } from './compare';
+import { T_OBJECT, T_SET, tag, collLen, rawLen, collData, clearUnsorted, isOnce, makeCollection } from './value';
+import { compareValues, valuesEqual } from './compare';
+import { rt_conflict } from './errors';
 
 // Building a sorted vector in one go. Inserting entries one at a time into a sorted vector costs a
 // memmove per entry, O(n²) when they arrive out of order (40k keys in descending order: ~150 ms).
@@ -150,15 +151,20 @@ export function sortSlots(data: u32, n: u32, width: u32): void {
 
 /**
  * Collapses runs of equal keys in sorted slots: a set keeps the first element, an object the
- * first key with the last value (as repeated upserts would). Returns the new count.
+ * first key with the last value (as repeated upserts would), or with `once` the first value, and
+ * a different value for the same key is a conflict (as ObjectInsertOnceStmt's). Returns the new
+ * count.
  */
-export function dedupeSlots(data: u32, n: u32, width: u32): u32 {
+export function dedupeSlots(data: u32, n: u32, width: u32, once: bool): u32 {
   if (n < 2) return n;
   let out: u32 = 0;
   for (let i: u32 = 1; i < n; i++) {
     const at = data + i * width;
     if (compareValues(keyAt(data, out, width), load<u32>(at)) == 0) {
-      if (width == 8) store<u32>(data + out * width, load<u32>(at, 4), 4);
+      if (width == 8) {
+        if (!once) store<u32>(data + out * width, load<u32>(at, 4), 4);
+        else if (!valuesEqual(load<u32>(data + out * width, 4), load<u32>(at, 4))) rt_conflict(2);
+      }
       continue;
     }
     out++;
@@ -169,12 +175,13 @@ export function dedupeSlots(data: u32, n: u32, width: u32): u32 {
 
 /** Restores the sorted, duplicate-free form of a set or object whose entries were appended. */
 export function sortCollection(v: u32): void {
+  const once = isOnce(v);
   clearUnsorted(v);
   const width: u32 = tag(v) == T_OBJECT ? 8 : 4;
   const data = collData(v);
   const n = rawLen(v);
   sortSlots(data, n, width);
-  store<u32>(v, dedupeSlots(data, n, width), 4);
+  store<u32>(v, dedupeSlots(data, n, width, once), 4);
 }
 
 /** The union of two sets by one merge of their sorted elements (an element of `a` wins a tie). */

@@ -11,7 +11,9 @@ import { sortCollection } from './sorted-build';
 //   OBJECT [tag][u32 len][u32 cap][u32 pairsPtr]  pairs sorted by key in Rego order
 //   SET    [tag][u32 len][u32 cap][u32 elemsPtr]  elements sorted in Rego order
 // A set or object being built may have entries appended out of order; the top bit of `cap`
-// (UNSORTED) then says so, and collLen, which every reader calls first, sorts it once.
+// (UNSORTED) then says so, and collLen, which every reader calls first, sorts it once. The next
+// bit (ONCE) says the appends were ObjectInsertOnceStmt's: equal keys with different values are
+// then a conflict, found when sorting.
 // The compiler writes STRING, INT and REF constants into the data segment with this layout.
 export const T_NULL: u32 = 1;
 export const T_BOOL: u32 = 2;
@@ -119,6 +121,8 @@ export function makeSet(): u32 {
 }
 
 const UNSORTED: u32 = 0x80000000;
+const ONCE: u32 = 0x40000000;
+const FLAGS: u32 = UNSORTED | ONCE;
 
 /**
  * Number of entries; sorts a set or object left unsorted by appends first. Not @inline: the sort
@@ -138,12 +142,17 @@ export function collLen(v: u32): u32 {
   return (load<u32>(v, 8) & UNSORTED) != 0;
 }
 
-@inline export function markUnsorted(v: u32): void {
-  store<u32>(v, load<u32>(v, 8) | UNSORTED, 8);
+/** Whether the unsorted entries came from insert-once appends (see ONCE). */
+@inline export function isOnce(v: u32): bool {
+  return (load<u32>(v, 8) & ONCE) != 0;
+}
+
+@inline export function markUnsorted(v: u32, once: bool): void {
+  store<u32>(v, load<u32>(v, 8) | UNSORTED | (once ? ONCE : 0), 8);
 }
 
 @inline export function clearUnsorted(v: u32): void {
-  store<u32>(v, load<u32>(v, 8) & ~UNSORTED, 8);
+  store<u32>(v, load<u32>(v, 8) & ~FLAGS, 8);
 }
 
 @inline export function collData(v: u32): u32 {
@@ -170,12 +179,12 @@ export function collLen(v: u32): u32 {
 export function reserve(v: u32, width: u32): void {
   const len = rawLen(v);
   const word = load<u32>(v, 8);
-  const cap = word & ~UNSORTED;
+  const cap = word & ~FLAGS;
   if (len < cap) return;
   const newCap = cap * 2;
   const data = malloc(newCap * width);
   memory.copy(data, collData(v), len * width);
-  store<u32>(v, newCap | (word & UNSORTED), 8);
+  store<u32>(v, newCap | (word & FLAGS), 8);
   store<u32>(v, data, 12);
 }
 
