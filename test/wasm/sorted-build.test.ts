@@ -99,6 +99,32 @@ test('insert-once: appending and finishing gives the per-entry result or the sam
   t.true(conflicts > 0, 'the generator produces conflicting keys');
 });
 
+// Many repeats of a few dozen keys: after a sort finds them, appends look keys up among the sorted
+// entries first (LOOKUP); both that path and the conflicts it finds early must agree too.
+const pool = fc.array(fc.tuple(term, fc.oneof(term, scalar)), { minLength: 20, maxLength: 48, size: 'max' });
+const picks = fc.array(fc.nat(), { minLength: 100, maxLength: 400, size: 'max' });
+
+test('many repeats of few keys: sets, upserts and insert-once agree with the per-entry path', (t) => {
+  fc.assert(
+    fc.property(pool, picks, (entriesText, idx) => {
+      fresh();
+      const parsed = entriesText.map(([k, v]): [number, number] => [rt.value(k), rt.value(v)]);
+      const entries = idx.map((i) => parsed[i % parsed.length]!);
+      const keys = entries.map(([k]) => k);
+      t.is(rt.dump(buildSet(rt, keys, 'rt_set_add')), rt.dump(buildSet(rt, keys, 'rt_set_insert')));
+      t.is(rt.dump(buildObject(rt, entries, 'rt_object_insert')), rt.dump(buildObject(rt, entries, 'rt_object_upsert')));
+      const perEntry = outcome(() => buildObject(rt, entries, 'rt_object_insert_once'));
+      const appended = outcome(() => {
+        const o = buildObject(rt, entries, 'rt_object_append_once');
+        rt.call('rt_finish_object', o);
+        return o;
+      });
+      t.is(appended, perEntry);
+    }),
+    { seed: SEED, numRuns: 200 },
+  );
+});
+
 test('reads between appends see the sorted collection', (t) => {
   fc.assert(
     fc.property(pairs, fc.integer({ min: 1, max: 20 }), (ps, every) => {

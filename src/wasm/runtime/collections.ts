@@ -1,6 +1,6 @@
 import {
-  T_OBJECT, tag, collLen, rawLen, collData, objKey, objVal, setGet, reserve,
-  makeCollection, arrayPush, arrayGet, isUnsorted, isOnce, markUnsorted,
+  T_OBJECT, tag, collLen, rawLen, collCap, collData, objKey, objVal, setGet, reserve,
+  makeCollection, arrayPush, arrayGet, isUnsorted, isOnce, markUnsorted, sortedLen, lookupFirst,
 } from './value';
 import { compareValues, valuesEqual } from './compare';
 import { rt_conflict } from './errors';
@@ -17,9 +17,13 @@ const SMALL: u32 = 16;
 
 /** Index of `key` if present; otherwise -(insertion point) - 1. */
 export function searchKeys(coll: u32, key: u32, width: u32): i32 {
-  let hi: i32 = <i32>collLen(coll) - 1;
-  const data = collData(coll);
+  return searchSorted(collData(coll), collLen(coll), key, width);
+}
+
+/** searchKeys over the first `n` slots at `data`, which are in order. */
+function searchSorted(data: u32, n: u32, key: u32, width: u32): i32 {
   let lo: i32 = 0;
+  let hi: i32 = <i32>n - 1;
   if (hi >= 0) {
     // Fast path for in-order appends.
     const c = compareValues(load<u32>(data + <u32>hi * width), key);
@@ -103,8 +107,18 @@ export function objectAppendOnce(obj: u32, key: u32, value: u32): void {
   appendEntry(obj, key, value, true);
 }
 
+/**
+ * Whether an unsorted collection should be sorted before it grows: a full one is sorted (and
+ * deduplicated) so that many repeats of few keys take no more memory and no more sorting than the
+ * distinct keys need. Sorting at each doubling adds O(n) comparisons in all, as the sorted prefix
+ * is one run.
+ */
+@inline function compactBeforeGrowing(v: u32): bool {
+  return isUnsorted(v) && rawLen(v) == collCap(v);
+}
+
 function appendEntry(obj: u32, key: u32, value: u32, once: bool): void {
-  if (isUnsorted(obj) && isOnce(obj) != once) sortCollection(obj);
+  if (compactBeforeGrowing(obj) || (isUnsorted(obj) && isOnce(obj) != once)) sortCollection(obj);
   const len = rawLen(obj);
   if (!isUnsorted(obj)) {
     if (len < SMALL) {
@@ -112,20 +126,36 @@ function appendEntry(obj: u32, key: u32, value: u32, once: bool): void {
       else objectInsert(obj, key, value);
       return;
     }
-    const last = collData(obj) + ((len - 1) << 3);
-    const c = compareValues(load<u32>(last), key);
+    const c = compareValues(load<u32>(collData(obj) + ((len - 1) << 3)), key);
     if (c == 0) {
-      if (!once) store<u32>(last, value, 4);
-      else if (!valuesEqual(load<u32>(last, 4), value)) rt_conflict(2);
+      repeatEntry(obj, <u32>len - 1, value, once);
       return;
     }
-    if (c > 0) markUnsorted(obj, once);
-  }
+    if (c > 0) {
+      if (lookupFirst(obj) && repeatInSorted(obj, len, key, value, once)) return;
+      markUnsorted(obj, once);
+    }
+  } else if (lookupFirst(obj) && repeatInSorted(obj, sortedLen(obj), key, value, once)) return;
   reserve(obj, 8);
   const at = collData(obj) + (len << 3);
   store<u32>(at, key);
   store<u32>(at, value, 4);
   store<u32>(obj, len + 1, 4);
+}
+
+/** A key given again: an upsert takes the new value; insert-once wants the same value. */
+function repeatEntry(obj: u32, i: u32, value: u32, once: bool): void {
+  const at = collData(obj) + (i << 3);
+  if (!once) store<u32>(at, value, 4);
+  else if (!valuesEqual(load<u32>(at, 4), value)) rt_conflict(2);
+}
+
+/** Handles `key` as a repeat if it is among the first `n` (sorted) entries. */
+function repeatInSorted(obj: u32, n: u32, key: u32, value: u32, once: bool): bool {
+  const i = searchSorted(collData(obj), n, key, 8);
+  if (i < 0) return false;
+  repeatEntry(obj, <u32>i, value, once);
+  return true;
 }
 
 /** The per-entry ObjectInsertOnceStmt: the same value again is a no-op, another a conflict. */
@@ -140,6 +170,7 @@ export function insertOnce(obj: u32, key: u32, value: u32): void {
 
 /** Add while building a set: {@link setAdd}'s result once the set is read, O(1) per element. */
 export function setAppend(set: u32, item: u32): void {
+  if (compactBeforeGrowing(set)) sortCollection(set);
   const len = rawLen(set);
   if (!isUnsorted(set)) {
     if (len < SMALL) {
@@ -148,8 +179,11 @@ export function setAppend(set: u32, item: u32): void {
     }
     const c = compareValues(load<u32>(collData(set) + ((len - 1) << 2)), item);
     if (c == 0) return;
-    if (c > 0) markUnsorted(set, false);
-  }
+    if (c > 0) {
+      if (lookupFirst(set) && searchSorted(collData(set), len, item, 4) >= 0) return;
+      markUnsorted(set, false);
+    }
+  } else if (lookupFirst(set) && searchSorted(collData(set), sortedLen(set), item, 4) >= 0) return;
   reserve(set, 4);
   store<u32>(collData(set) + (len << 2), item);
   store<u32>(set, len + 1, 4);

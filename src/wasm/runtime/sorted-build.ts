@@ -1,5 +1,7 @@
 import { malloc } from './alloc';
-import { T_OBJECT, T_SET, tag, collLen, rawLen, collData, clearUnsorted, isOnce, makeCollection } from './value';
+import {
+  T_OBJECT, T_SET, tag, collLen, rawLen, collData, clearUnsorted, isOnce, sortedLen, makeCollection,
+} from './value';
 import { compareValues, valuesEqual } from './compare';
 import { rt_conflict } from './errors';
 
@@ -173,15 +175,30 @@ export function dedupeSlots(data: u32, n: u32, width: u32, once: bool): u32 {
   return out + 1;
 }
 
-/** Restores the sorted, duplicate-free form of a set or object whose entries were appended. */
+/**
+ * Restores the sorted, duplicate-free form of a set or object whose entries were appended: sorts
+ * the appended entries, merges them after the sorted ones (so those come first among equals) and
+ * collapses repeats. When at least an eighth of the appended entries were repeats, later appends
+ * look their key up among the sorted entries first (LOOKUP), so that many repeats of a few keys
+ * cost a binary search each rather than sorting.
+ */
 export function sortCollection(v: u32): void {
   const once = isOnce(v);
-  clearUnsorted(v);
+  const p = sortedLen(v);
+  clearUnsorted(v, false);
   const width: u32 = tag(v) == T_OBJECT ? 8 : 4;
   const data = collData(v);
   const n = rawLen(v);
-  sortSlots(data, n, width);
-  store<u32>(v, dedupeSlots(data, n, width, once), 4);
+  sortSlots(data + p * width, n - p, width);
+  if (p > 0 && p < n && compareValues(keyAt(data, p - 1, width), keyAt(data, p, width)) > 0) {
+    const merged = malloc(n * width);
+    mergeRuns(data, merged, 0, p, n, width);
+    memory.copy(data, merged, n * width);
+  }
+  const m = dedupeSlots(data, n, width, once);
+  store<u32>(v, m, 4);
+  const repeats = n - m;
+  clearUnsorted(v, repeats > 0 && repeats * 8 >= n - p);
 }
 
 /** The union of two sets by one merge of their sorted elements (an element of `a` wins a tie). */
