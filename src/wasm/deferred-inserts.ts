@@ -73,6 +73,10 @@ function walk(blocks: Block[], visit: (s: Stmt) => void): void {
   }
 }
 
+function hasInsertOnce(b: Block): boolean {
+  return b.stmts.some((s) => s.type === 'ObjectInsertOnceStmt' || innerBlocks(s).some(hasInsertOnce));
+}
+
 /** Whether control can leave `s` other than by reaching its end (depth: IR blocks inside `s`). */
 function mayLeave(s: Stmt, depth: number): boolean {
   if (s.type === 'ReturnLocalStmt') return true;
@@ -83,15 +87,16 @@ function mayLeave(s: Stmt, depth: number): boolean {
 
 /** Decides, for one IR function or plan body, which object inserts append and where they finish. */
 export function planDeferredInserts(body: Block[]): DeferredInserts {
-  const writes = new Map<number, Stmt[]>();
-  walk(body, (s) => {
-    for (const l of written(s)) writes.set(l, [...(writes.get(l) ?? []), s]);
-  });
-  const madeOnce = (s: Stmt): s is Extract<Stmt, { type: 'MakeObjectStmt' }> =>
-    s.type === 'MakeObjectStmt' && writes.get(s.stmt.target)?.length === 1;
-
   const inserts = new Set<Stmt>();
   const finishAfter = new Map<Stmt, number[]>();
+  if (!body.some(hasInsertOnce)) return { inserts, finishAfter };
+  const writes = new Map<number, number>();
+  walk(body, (s) => {
+    for (const l of written(s)) writes.set(l, (writes.get(l) ?? 0) + 1);
+  });
+  const madeOnce = (s: Stmt): s is Extract<Stmt, { type: 'MakeObjectStmt' }> =>
+    s.type === 'MakeObjectStmt' && writes.get(s.stmt.target) === 1;
+
   const plan = (sequence: Stmt[]): void => {
     const made = new Set<number>();
     for (const s of sequence) {
