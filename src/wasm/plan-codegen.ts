@@ -5,6 +5,7 @@ import { StaticData } from './static-data.js';
 import { NATIVE_BUILTINS, HOST_BUILTIN_PREFIX } from './native-builtins.js';
 import { PER_EVALUATION_BUILTINS } from '../builtins/registry/index.js';
 import { DEFER } from './value-layout.js';
+import { planDeferredInserts, type DeferredInserts } from './deferred-inserts.js';
 import { WardenError } from '../errors.js';
 
 export class CodegenError extends WardenError<'wasm_compile_error'> {
@@ -41,6 +42,7 @@ export class BodyGenerator {
   private readonly fb: FunctionBuilder;
   private readonly locals = new Map<number, number>();
   private readonly conflictKind: number;
+  private deferred: DeferredInserts = { inserts: new Set(), finishAfter: new Map() };
 
   constructor(
     private readonly ctx: CodegenContext,
@@ -88,12 +90,19 @@ export class BodyGenerator {
   }
 
   blocks(blocks: Block[]): void {
+    this.deferred = planDeferredInserts(blocks);
     for (const b of blocks) this.block(b);
   }
 
   private block(b: Block, tail?: () => void): void {
     this.fb.open(OP.block, true);
-    for (const s of b.stmts) this.stmt(s);
+    for (const s of b.stmts) {
+      this.stmt(s);
+      for (const obj of this.deferred.finishAfter.get(s) ?? []) {
+        this.fb.get(this.local(obj));
+        this.rt('rt_finish_object');
+      }
+    }
     tail?.();
     this.fb.close(true);
   }
@@ -218,7 +227,8 @@ export class BodyGenerator {
         fb.get(this.local(s.stmt.object));
         this.operand(s.stmt.key);
         this.operand(s.stmt.value);
-        this.rt(s.type === 'ObjectInsertStmt' ? 'rt_object_insert' : 'rt_object_insert_once');
+        if (s.type === 'ObjectInsertStmt') this.rt('rt_object_insert');
+        else this.rt(this.deferred.inserts.has(s) ? 'rt_object_append_once' : 'rt_object_insert_once');
         return;
       case 'ObjectMergeStmt':
         fb.get(this.local(s.stmt.a)).get(this.local(s.stmt.b));
@@ -378,7 +388,7 @@ export class BodyGenerator {
     this.rt(`rt_host_call${args.length}`);
     fb.tee(value).open(OP.if);
     fb.globalGet(g).get(key).get(value);
-    this.rt('rt_object_insert');
+    this.rt('rt_object_upsert');
     fb.close().close().get(value);
   }
 

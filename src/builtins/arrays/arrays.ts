@@ -25,14 +25,9 @@ export const arraySlice: HostBuiltin = (a, start, stop) => {
 export const arrayReverse: HostBuiltin = (a) => arrayArg('array.reverse', a, 1).slice().reverse();
 
 /** One level: nested arrays are spliced in, deeper ones kept. */
-export const arrayFlatten: HostBuiltin = (a) => {
-  const out: RegoValue[] = [];
-  for (const x of arrayArg('array.flatten', a, 1)) {
-    if (Array.isArray(x)) out.push(...x);
-    else out.push(x);
-  }
-  return out;
-};
+export const arrayFlatten: HostBuiltin = (a) =>
+  // flatMap, not push(...x): spreading a large array as arguments overflows the stack.
+  arrayArg('array.flatten', a, 1).flatMap((x) => (Array.isArray(x) ? x : [x]));
 
 /**
  * walk(x) as the array of its [path, value] pairs in OPA's order: pre-order, array elements

@@ -18,8 +18,8 @@ export const or: HostBuiltin = (a, b) =>
 
 /** union(set of sets); every member must itself be a set ("operand 1 must be set"). */
 export const union: HostBuiltin = (sets) => {
-  const all: RegoValue[] = [];
-  for (const s of setElements(setArg('union', sets, 1))) all.push(...setElements(setArg('union', s, 1)));
+  // flatMap, not push(...members): spreading a large set as arguments overflows the stack.
+  const all = setElements(setArg('union', sets, 1)).flatMap((s) => setElements(setArg('union', s, 1)));
   return makeSet(all);
 };
 

@@ -5,6 +5,7 @@ import {
 } from './value';
 import { compareValues, valuesEqual } from './compare';
 import { objectGet, setAdd, setContains } from './collections';
+import { mergeSets } from './sorted-build';
 import { toInt } from './number';
 import { countCodePoints } from './ops';
 import { typeNameLiteral, cstr } from './errors';
@@ -181,12 +182,7 @@ export function b_and(a: u32, b: u32): u32 {
 
 export function b_or(a: u32, b: u32): u32 {
   if (tag(a) != T_SET || tag(b) != T_SET) return DEFER;
-  const out = makeSet();
-  let n = collLen(a);
-  for (let i: u32 = 0; i < n; i++) setAdd(out, setGet(a, i));
-  n = collLen(b);
-  for (let i: u32 = 0; i < n; i++) setAdd(out, setGet(b, i));
-  return out;
+  return mergeSets(a, b);
 }
 
 export function b_startswith(s: u32, prefix: u32): u32 {

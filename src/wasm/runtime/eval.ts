@@ -1,6 +1,6 @@
 import { malloc, initHeap, opa_heap_ptr_set } from './alloc';
 import { makeSet, T_OBJECT, T_ARRAY, tag, collLen, arrayGet, makeObject } from './value';
-import { setAdd, objectGet, objectInsert, objectRemove } from './collections';
+import { setAppend, objectGet, objectInsert, objectRemove } from './collections';
 import { setStrictErrors, abortWith } from './errors';
 import { newBuf, bufLiteral, Buf } from './buffer';
 import { parseText } from './json-parse';
@@ -30,7 +30,7 @@ export function rt_result_set(): u32 {
 }
 
 export function rt_result_add(rs: u32, v: u32): void {
-  setAdd(rs, v);
+  setAppend(rs, v);
 }
 
 export function rt_dump(v: u32, format: u32): u32 {

@@ -3,7 +3,7 @@ import {
   tag, intOf, strLen, strPtr, collLen, collData, arrayGet, setGet, objKey, objVal,
   makeArray, makeObject, makeSet, arrayPush, stringFromLiteral, makeString,
 } from './value';
-import { objectInsert, setAdd, objectGet } from './collections';
+import { objectInsert, objectAppend, setAppend, objectGet, finishCollection } from './collections';
 import { formatInt, numberFromText } from './number';
 import { hostFailure } from './errors';
 
@@ -126,9 +126,9 @@ export function decodeFromHost(v: u32): u32 {
       for (let i: u32 = 0; i < m; i++) {
         const d = decodeFromHost(arrayGet(payload, i));
         if (d == 0) return 0;
-        setAdd(s, d);
+        setAppend(s, d);
       }
-      return s;
+      return finishCollection(s);
     }
     if (isMarkerKey(k, '$warden.num') && tag(payload) == T_STRING) {
       return numberFromText(strPtr(payload), strLen(payload));
@@ -141,9 +141,9 @@ export function decodeFromHost(v: u32): u32 {
         const key = decodeFromHost(arrayGet(pair, 0));
         const val = decodeFromHost(arrayGet(pair, 1));
         if (key == 0 || val == 0) return 0;
-        objectInsert(o, key, val);
+        objectAppend(o, key, val);
       }
-      return o;
+      return finishCollection(o);
     }
     if (isMarkerKey(k, '$warden.error') && tag(payload) == T_OBJECT) {
       return hostFailure(objectGet(payload, stringFromLiteral('code')), objectGet(payload, stringFromLiteral('message')));

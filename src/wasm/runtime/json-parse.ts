@@ -2,11 +2,13 @@ import { malloc } from './alloc';
 import {
   nullValue, boolValue, makeString, makeArray, makeObject, makeSet, arrayPush, T_STRING, tag,
 } from './value';
-import { objectInsert, setAdd } from './collections';
+import { objectAppend, setAppend, finishCollection } from './collections';
 import { numberFromText } from './number';
 
 // Recursive-descent parser for JSON text (and, with `rego` set, Rego's set literals `{1, 2}` and
 // `set()` and non-string object keys, for opa_value_parse). Returns 0 on malformed input.
+// Objects and sets are appended to and sorted once at their closing brace; a repeated key keeps
+// its first spelling and takes the last value (1 and 1.0 are one key), as with JSON.parse.
 
 let src: u32 = 0;
 let end: u32 = 0;
@@ -221,21 +223,21 @@ function parseObjectOrSet(depth: u32): u32 {
   skipWs();
   if (regoSyntax && (peek() == 44 || peek() == 125)) {
     const set = makeSet();
-    setAdd(set, first);
+    setAppend(set, first);
     while (true) {
       skipWs();
       const d = peek();
       pos++;
-      if (d == 125) return set;
+      if (d == 125) return finishCollection(set);
       if (d != 44) return fail();
       skipWs();
       if (peek() == 125) {
         pos++;
-        return set;
+        return finishCollection(set);
       }
       const v = parseValue(depth + 1);
       if (v == 0) return 0;
-      setAdd(set, v);
+      setAppend(set, v);
     }
   }
   if (!regoSyntax && tag(first) != T_STRING) return fail();
@@ -247,16 +249,16 @@ function parseObjectOrSet(depth: u32): u32 {
     pos++;
     const v = parseValue(depth + 1);
     if (v == 0) return 0;
-    objectInsert(obj, key, v);
+    objectAppend(obj, key, v);
     skipWs();
     const d = peek();
     pos++;
-    if (d == 125) return obj;
+    if (d == 125) return finishCollection(obj);
     if (d != 44) return fail();
     skipWs();
     if (regoSyntax && peek() == 125) {
       pos++;
-      return obj;
+      return finishCollection(obj);
     }
     if (!regoSyntax && peek() != 34) return fail();
     key = parseValue(depth + 1);

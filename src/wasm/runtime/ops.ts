@@ -1,10 +1,14 @@
 import {
-  T_INT, T_STRING, T_ARRAY, T_OBJECT, T_SET, tag, collLen, arrayGet, setGet, objKey, objVal,
+  T_INT, T_STRING, T_ARRAY, T_OBJECT, T_SET, tag, collLen, collData, arrayGet, setGet, objKey, objVal,
+  makeCollection,
   makeInt, makeArray, makeObject, makeSet, arrayPush, strLen, strPtr, boolValue, nullValue,
 } from './value';
-import { objectGet, objectInsert, setAdd, setContains, copyCollection } from './collections';
+import {
+  objectGet, objectInsert, objectAppend, objectAppendOnce, insertOnce, setAdd, setAppend, setContains,
+  copyCollection, finishCollection,
+} from './collections';
 import { toInt } from './number';
-import { valuesEqual } from './compare';
+import { valuesEqual, compareValues } from './compare';
 import { rt_conflict } from './errors';
 
 // Helpers behind the plan IR's statements. Every function takes and returns value pointers;
@@ -40,21 +44,38 @@ export function rt_array_append(arr: u32, v: u32): void {
   arrayPush(arr, v);
 }
 
+/** ObjectInsertStmt: builds an object (comprehensions, rule values); sorted once when read. */
 export function rt_object_insert(obj: u32, k: u32, v: u32): void {
+  objectAppend(obj, k, v);
+}
+
+/** Upsert keeping the object sorted at once, for objects read between inserts (memo caches). */
+export function rt_object_upsert(obj: u32, k: u32, v: u32): void {
   objectInsert(obj, k, v);
+}
+
+/** Add keeping the set sorted at once: the per-entry path (what setAppend must agree with). */
+export function rt_set_insert(set: u32, v: u32): void {
+  setAdd(set, v);
 }
 
 export function rt_object_insert_once(obj: u32, k: u32, v: u32): void {
-  const existing = objectGet(obj, k);
-  if (existing != 0) {
-    if (!valuesEqual(existing, v)) rt_conflict(2);
-    return;
-  }
-  objectInsert(obj, k, v);
+  insertOnce(obj, k, v);
 }
 
+/** ObjectInsertOnceStmt inside a statement after which the code calls rt_finish_object. */
+export function rt_object_append_once(obj: u32, k: u32, v: u32): void {
+  objectAppendOnce(obj, k, v);
+}
+
+/** Sorts an object built by appends now, raising a conflict found among its keys. */
+export function rt_finish_object(obj: u32): void {
+  if (obj != 0) finishCollection(obj);
+}
+
+/** SetAddStmt: builds a set (comprehensions, partial set rules); sorted once when read. */
 export function rt_set_add(set: u32, v: u32): void {
-  setAdd(set, v);
+  setAppend(set, v);
 }
 
 export function rt_equal(a: u32, b: u32): u32 {
@@ -143,14 +164,38 @@ export function rt_object_merge(a: u32, b: u32): u32 {
   if (a == 0) return b;
   if (b == 0) return a;
   if (tag(a) != T_OBJECT || tag(b) != T_OBJECT) return a;
-  const out = copyCollection(a);
-  const n = collLen(b);
-  for (let i: u32 = 0; i < n; i++) {
-    const k = objKey(b, i);
-    const bv = objVal(b, i);
-    const av = objectGet(out, k);
-    if (av == 0) objectInsert(out, k, bv);
-    else if (tag(av) == T_OBJECT && tag(bv) == T_OBJECT) objectInsert(out, k, rt_object_merge(av, bv));
+  // One merge of the two sorted key lists; a clash keeps a's key, as an upsert into a copy would.
+  const la = collLen(a);
+  const lb = collLen(b);
+  const out = makeCollection(T_OBJECT, la + lb, 8);
+  let n: u32 = 0;
+  let i: u32 = 0;
+  let j: u32 = 0;
+  while (i < la || j < lb) {
+    const c = i == la ? 1 : j == lb ? -1 : compareValues(objKey(a, i), objKey(b, j));
+    let k: u32;
+    let v: u32;
+    if (c < 0) {
+      k = objKey(a, i);
+      v = objVal(a, i);
+      i++;
+    } else if (c > 0) {
+      k = objKey(b, j);
+      v = objVal(b, j);
+      j++;
+    } else {
+      k = objKey(a, i);
+      v = objVal(a, i);
+      const bv = objVal(b, j);
+      if (tag(v) == T_OBJECT && tag(bv) == T_OBJECT) v = rt_object_merge(v, bv);
+      i++;
+      j++;
+    }
+    const at = collData(out) + (n << 3);
+    store<u32>(at, k);
+    store<u32>(at, v, 4);
+    n++;
   }
+  store<u32>(out, n, 4);
   return out;
 }

@@ -1,4 +1,5 @@
 import { malloc } from './alloc';
+import { sortCollection } from './sorted-build';
 
 // Value layout (all little-endian, 4-byte aligned, pointer 0 = undefined):
 //   NULL   [tag]
@@ -7,8 +8,14 @@ import { malloc } from './alloc';
 //   REF    [tag][u32 len][u32 textPtr]            exact decimal text of a number
 //   STRING [tag][u32 byteLen][u32 bytesPtr][i32 codePoints or -1]
 //   ARRAY  [tag][u32 len][u32 cap][u32 elemsPtr]
-//   OBJECT [tag][u32 len][u32 cap][u32 pairsPtr]  pairs sorted by key in Rego order
-//   SET    [tag][u32 len][u32 cap][u32 elemsPtr]  elements sorted in Rego order
+//   OBJECT [tag][u32 len][u32 cap][u32 pairsPtr][u32 sorted]  pairs sorted by key in Rego order
+//   SET    [tag][u32 len][u32 cap][u32 elemsPtr][u32 sorted]  elements sorted in Rego order
+// A set or object being built may have entries appended out of order; the top bit of `cap`
+// (UNSORTED) then says so, `sorted` how many leading entries are still in order, and collLen,
+// which every reader calls first, sorts it once. The next bit (ONCE) says the appends were
+// ObjectInsertOnceStmt's: equal keys with different values are then a conflict, found when
+// sorting. The third (LOOKUP) says the last sort found many repeats, so appends look for their
+// key among the sorted entries first.
 // The compiler writes STRING, INT and REF constants into the data segment with this layout.
 export const T_NULL: u32 = 1;
 export const T_BOOL: u32 = 2;
@@ -94,7 +101,7 @@ export function stringFromLiteral(s: string): u32 {
 }
 
 export function makeCollection(t: u32, cap: u32, width: u32): u32 {
-  const p = malloc(16);
+  const p = malloc(t == T_ARRAY ? 16 : 20);
   if (cap < 4) cap = 4;
   store<u32>(p, t);
   store<u32>(p, 0, 4);
@@ -115,8 +122,57 @@ export function makeSet(): u32 {
   return makeCollection(T_SET, 4, 4);
 }
 
-@inline export function collLen(v: u32): u32 {
+const UNSORTED: u32 = 0x80000000;
+const ONCE: u32 = 0x40000000;
+const LOOKUP: u32 = 0x20000000;
+const FLAGS: u32 = UNSORTED | ONCE | LOOKUP;
+
+/**
+ * Number of entries; sorts a set or object left unsorted by appends first. Not @inline: the sort
+ * calls back into functions that read lengths (binaryen still inlines it at -O3).
+ */
+export function collLen(v: u32): u32 {
+  if (load<u32>(v, 8) & UNSORTED) sortCollection(v);
   return load<u32>(v, 4);
+}
+
+/** Number of slots in use, without sorting (for builders). */
+@inline export function rawLen(v: u32): u32 {
+  return load<u32>(v, 4);
+}
+
+@inline export function isUnsorted(v: u32): bool {
+  return (load<u32>(v, 8) & UNSORTED) != 0;
+}
+
+/** Number of slots allocated. */
+@inline export function collCap(v: u32): u32 {
+  return load<u32>(v, 8) & ~FLAGS;
+}
+
+/** Whether the unsorted entries came from insert-once appends (see ONCE). */
+@inline export function isOnce(v: u32): bool {
+  return (load<u32>(v, 8) & ONCE) != 0;
+}
+
+/** Entries known to be in order (all of them unless unsorted). */
+@inline export function sortedLen(v: u32): u32 {
+  return isUnsorted(v) ? load<u32>(v, 16) : load<u32>(v, 4);
+}
+
+@inline export function lookupFirst(v: u32): bool {
+  return (load<u32>(v, 8) & LOOKUP) != 0;
+}
+
+/** Marks a sorted set or object as about to take out-of-order appends. */
+@inline export function markUnsorted(v: u32, once: bool): void {
+  store<u32>(v, load<u32>(v, 4), 16);
+  store<u32>(v, load<u32>(v, 8) | UNSORTED | (once ? ONCE : 0), 8);
+}
+
+/** Marks a set or object sorted again; `lookup` sets LOOKUP for the appends to come. */
+@inline export function clearUnsorted(v: u32, lookup: bool): void {
+  store<u32>(v, (load<u32>(v, 8) & ~FLAGS) | (lookup ? LOOKUP : 0), 8);
 }
 
 @inline export function collData(v: u32): u32 {
@@ -141,19 +197,20 @@ export function makeSet(): u32 {
 
 /** Makes room for one more slot of `width` bytes. */
 export function reserve(v: u32, width: u32): void {
-  const len = collLen(v);
-  const cap = load<u32>(v, 8);
+  const len = rawLen(v);
+  const word = load<u32>(v, 8);
+  const cap = word & ~FLAGS;
   if (len < cap) return;
   const newCap = cap * 2;
   const data = malloc(newCap * width);
   memory.copy(data, collData(v), len * width);
-  store<u32>(v, newCap, 8);
+  store<u32>(v, newCap | (word & FLAGS), 8);
   store<u32>(v, data, 12);
 }
 
 export function arrayPush(arr: u32, item: u32): void {
   reserve(arr, 4);
-  const len = collLen(arr);
+  const len = rawLen(arr);
   store<u32>(collData(arr) + (len << 2), item);
   store<u32>(arr, len + 1, 4);
 }

@@ -154,3 +154,22 @@ test('cast_* builtins', (t) => {
   fails(t, 'eval_type_error', 'cast_null: operand 1 must be null but got boolean', 'cast_null', false);
   fails(t, 'eval_type_error', 'cast_object: operand 1 must be object but got array', 'cast_object', []);
 });
+
+const big = 300_000;
+const evens = Array.from({ length: big }, (_, i) => 2 * i);
+const odds = Array.from({ length: big }, (_, i) => 2 * i + 1);
+
+test('union takes sets of hundreds of thousands of members (no spread into call arguments)', (t) => {
+  const u = call('union', set(new RegoSet(evens), new RegoSet(odds), set(0, 1)));
+  t.true(u instanceof RegoSet);
+  t.deepEqual((u as RegoSet).items.slice(0, 4), [0, 1, 2, 3]);
+  t.is((u as RegoSet).items.length, 2 * big);
+});
+
+test('array.flatten takes arrays of hundreds of thousands of elements (no spread into call arguments)', (t) => {
+  const flat = call('array.flatten', [evens, 'x', [odds]]) as unknown[];
+  t.is(flat.length, big + 2);
+  t.is(flat[big - 1], 2 * (big - 1));
+  t.is(flat[big], 'x');
+  t.deepEqual(flat[big + 1], odds);
+});
