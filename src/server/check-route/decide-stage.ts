@@ -13,6 +13,8 @@ export function deniedOutcome(engine: Engine, inputJson: string, reason: string)
 function pooledInput(check: Check, deps: CheckDeps, result: PoolResult): void {
   const inputJson = check.inputJson!;
   const { route } = check;
+  // A miss, whatever the pool made of it (a deny for the budget too, as the cache did not hold it).
+  check.cacheHit = false;
   if (result.kind === 'denied') check.outcome = deniedOutcome(deps.engine, inputJson, result.reason);
   else if (result.kind !== 'evaluated') check.outcome = deniedOutcome(deps.engine, inputJson, 'policy evaluation failed: the evaluation worker could not decide');
   else {
@@ -61,7 +63,7 @@ function pooledBytes(check: Check, deps: CheckDeps, result: PoolResult): StageSt
     const step = check.route.identify(check, true);
     const deny = () => {
       check.outcome = deniedOutcome(deps.engine, check.inputJson ?? check.outcome?.inputJson ?? '{}', reason);
-      check.cacheHit = undefined;
+      check.cacheHit = false;
     };
     return step instanceof Promise ? step.then(deny) : deny();
   }
