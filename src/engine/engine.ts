@@ -112,20 +112,7 @@ export class Engine {
     const inputJson = options.inputJson ?? canonicalJson(input);
     const key = cacheKey(shape, entrypoint, inputJson);
     const hit = this.cachedOutcome(serving, key, inputJson, entrypoint, shape, options.requestKey);
-    return hit ?? this.evaluateMiss(serving, key, inputJson, entrypoint, shape);
-  }
-
-  /**
-   * {@link decide} for an input {@link lookup} just missed: evaluated and cached without looking
-   * the cache up again.
-   *
-   * @throws EngineError `engine_no_revision` when nothing is loaded yet
-   */
-  decideMissed(inputJson: string, entrypoint: string, shape: DecisionShape): DecisionOutcome {
-    return this.evaluateMiss(this.servingOrThrow(), cacheKey(shape, entrypoint, inputJson), inputJson, entrypoint, shape);
-  }
-
-  private evaluateMiss(serving: Serving, key: string, inputJson: string, entrypoint: string, shape: DecisionShape): DecisionOutcome {
+    if (hit) return hit;
     const decision = this.evaluate(serving.revision, inputJson, entrypoint, shape);
     // A decision that read the clock, drew a random value or asked the network holds for this
     // moment only: it is never cached, so it is never remembered by request either.

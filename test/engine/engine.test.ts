@@ -122,15 +122,3 @@ test('the input can come as its JSON text, which is what the policy then sees', 
   t.true(outcome.decision.allow);
   t.is(outcome.inputJson, JSON.stringify(input('read')));
 });
-
-test('decideMissed evaluates an input the cache just missed and caches it, as decide does; failures are not cached', async (t) => {
-  const engine = new Engine({ maxEntries: 100, ttlMs: 60_000 });
-  t.is(t.throws(() => engine.decideMissed('{}', EP, 'authz'), { instanceOf: EngineError })?.code, 'engine_no_revision');
-  engine.swap(await revision(grants({ read: true })));
-  const json = JSON.stringify(input('read'));
-  t.is(engine.lookup(json, EP, 'authz'), undefined);
-  t.like(engine.decideMissed(json, EP, 'authz'), { cached: false, decision: { allow: true }, inputJson: json });
-  t.like(engine.lookup(json, EP, 'authz'), { cached: true, decision: { allow: true } });
-  t.like(engine.decideMissed(JSON.stringify(input('boom')), EP, 'authz'), { cached: false, decision: { failure: 'error' } });
-  t.is(engine.lookup(JSON.stringify(input('boom')), EP, 'authz'), undefined);
-});

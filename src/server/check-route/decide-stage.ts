@@ -32,12 +32,11 @@ function pooledInput(check: Check, deps: CheckDeps, result: PoolResult): void {
   }
 }
 
-/** Decides a built input the cache did not hold: in the pool when there is one, else on this thread. */
+/** Decides a built input: in the pool when there is one, else on this thread. */
 function decideInput(check: Check, deps: CheckDeps): StageStep {
   const { route } = check;
   if (deps.pool) return deps.pool.evaluate(check.inputJson!, route.entrypoint, route.shape).then((result) => pooledInput(check, deps, result));
-  // The cache stage has just missed: evaluated without a second lookup.
-  const outcome = deps.engine.decideMissed(check.inputJson!, route.entrypoint, route.shape);
+  const outcome = deps.engine.decide(undefined, route.entrypoint, route.shape, { inputJson: check.inputJson, requestKey: check.requestKey });
   check.outcome = outcome;
   check.cacheHit = outcome.cached;
   return undefined;
