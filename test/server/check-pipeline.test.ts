@@ -127,7 +127,7 @@ const route: CheckRoute = {
 
 test('a cached check is answered in the same turn, without a promise; a stage that waits makes the answer a promise', async (t) => {
   const hit: DecisionOutcome = { decision: { allow: true, reasons: [] }, revision: 'r', cached: true, inputJson: '{"x":1}' };
-  const engine = { lookup: () => hit, revision: { id: 'r' } } as unknown as Engine;
+  const engine = { lookup: () => hit, decide: () => hit, revision: { id: 'r' } } as unknown as Engine;
   const pipeline = new CheckPipeline({ engine });
   t.deepEqual(pipeline.stages.map((s) => s.name), ['identity', 'protection', 'cache', 'decide', 'answer', 'log']);
   const check: Check = { state: callState(), route };

@@ -1,7 +1,12 @@
 import type { Check, CheckDeps, CheckStage } from './check.js';
 
-/** Looks a built input up in the serving thread's cache (remembering it under the request's key on a hit). */
+/**
+ * Looks a built input up in the serving thread's cache (remembering it under the request's key on
+ * a hit). Without a pool the decide stage's `Engine.decide` looks up and evaluates in one step, one
+ * cache key composed and hashed: nothing to do here then.
+ */
 export function lookupInput(check: Check, deps: CheckDeps): void {
+  if (!deps.pool) return;
   const { route } = check;
   const hit = deps.engine.lookup(check.inputJson!, route.entrypoint, route.shape, check.requestKey);
   if (hit) {

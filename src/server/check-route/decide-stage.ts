@@ -36,6 +36,7 @@ function pooledInput(check: Check, deps: CheckDeps, result: PoolResult): void {
 function decideInput(check: Check, deps: CheckDeps): StageStep {
   const { route } = check;
   if (deps.pool) return deps.pool.evaluate(check.inputJson!, route.entrypoint, route.shape).then((result) => pooledInput(check, deps, result));
+  // The cache lookup, for the request's key too, happens in here (see lookupInput).
   const outcome = deps.engine.decide(undefined, route.entrypoint, route.shape, { inputJson: check.inputJson, requestKey: check.requestKey });
   check.outcome = outcome;
   check.cacheHit = outcome.cached;
