@@ -2,10 +2,12 @@
 // called directly with calls shaped like grpc-js's, the decision log writes to a file, metrics are
 // recorded. The figure is what Warden adds to grpc-js's own per-call work (see bench:check).
 // Usage: npm run bench:handler [-- --calls 200000]
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureDevCa, issueDevCertificate } from '../../src/devca/dev-ca.js';
 import { checkRequest } from './protocol.js';
 
 type AuditModule = typeof import('../../src/audit/index.js');
@@ -44,7 +46,10 @@ const check = service.Check as (call: unknown, callback: (error: unknown, respon
 
 // One HTTP/2 session for every call, as on one connection (identity is worked out once per session).
 const session = {};
-const certificate = { raw: Buffer.from('x'), subjectaltname: 'URI:spiffe://warden.local/ns/shop/sa/frontend' };
+// A real certificate: the connection's identity keeps its validity window and chain (see connectionIdentity).
+const REQUESTER = 'spiffe://warden.local/ns/shop/sa/frontend';
+const ca = ensureDevCa(join(mkdtempSync(join(tmpdir(), 'warden-handler-ca-')), 'ca'));
+const certificate = { raw: new X509Certificate(issueDevCertificate(ca.dir, REQUESTER).cert).raw, subjectaltname: `URI:${REQUESTER}` };
 const callFor = (request: unknown) => ({
   request,
   call: { stream: { session } },

@@ -1,15 +1,13 @@
 import { LRUCache } from 'lru-cache';
+import { RECORD_HEAD_FIELDS, RECORD_LATENCY as LATENCY, recordHead } from './record-json.js';
 import { createRedactor, mayNeedRedaction } from './redact.js';
 
-/** The per-call head Warden writes first in every record (see recordJsonWith): nothing in it is secret. */
-const HEAD = /^\{"decision_id":"[0-9a-f-]{36}","time":"[0-9T:.Z-]{24}","api":"(?:authorizer|envoy)",/;
-const LATENCY = '"latency":';
 const NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-const HEAD_FIELDS = new Set(['decision_id', 'time', 'api', 'latency', '*']);
+const HEAD_FIELDS = new Set<string>([...RECORD_HEAD_FIELDS, 'latency', '*']);
 /** Default bounds of the memo of redacted middles: entries, and bytes of middles and their redacted forms together. */
 export const MEMO_DEFAULTS = { entries: 10_000, bytes: 32 * 1024 * 1024 };
 /** How the middle of a cached decision's record ends: only those recur (a fresh decision's record is seen once). */
-const CACHED_END = '"cached":true,"latency":';
+const CACHED_END = `"cached":true,${LATENCY}`;
 
 /** Bounds of the memo of {@link createLineRedactor}. */
 export interface LineMemoOptions {
@@ -50,12 +48,12 @@ export function createLineRedactor(redactPaths: string[] = [], memoOptions: Line
   if (redactPaths.some((p) => HEAD_FIELDS.has(p.split('.')[0]!))) return withMemo(full);
 
   return withMemo((text) => {
-    const head = HEAD.exec(text);
+    const head = recordHead(text);
     const at = text.lastIndexOf(LATENCY);
-    if (!head || at < head[0].length || !text.endsWith('}')) return full(text);
+    if (head === undefined || at < head.length || !text.endsWith('}')) return full(text);
     const latency = text.slice(at + LATENCY.length, -1);
     if (!NUMBER.test(latency)) return full(text);
-    const middle = text.slice(head[0].length, at + LATENCY.length);
+    const middle = text.slice(head.length, at + LATENCY.length);
     let redacted = middles.get(middle);
     if (redacted === undefined) {
       const members = `{${middle}0}`;
@@ -64,6 +62,6 @@ export function createLineRedactor(redactPaths: string[] = [], memoOptions: Line
       redacted = body.slice(1, -2);
       if (middle.endsWith(CACHED_END)) middles.set(middle, redacted);
     }
-    return `{"log":"decision",${head[0].slice(1)}${redacted}${latency}}`;
+    return `{"log":"decision",${head.slice(1)}${redacted}${latency}}`;
   });
 }

@@ -7,6 +7,26 @@ export type RecordConstants = Pick<DecisionRecord, 'allowed' | 'reasons' | 'revi
 export type RecordCall = Pick<DecisionRecord, 'decision_id' | 'time' | 'api' | 'latency'>;
 
 /**
+ * The per-call fields every decision record starts with, in this order, then its constants and
+ * input, and `latency` last: {@link recordJsonWith} writes them so, Envoy's records are object
+ * literals in the same order, and {@link recordHead} reads them back (the log worker's redactor
+ * redacts only what lies between; see createLineRedactor).
+ */
+export const RECORD_HEAD_FIELDS = ['decision_id', 'time', 'api'] as const;
+/** The last member of every record. */
+export const RECORD_LATENCY = '"latency":';
+// decision_id: a randomUUID; time: Date#toISOString (see decisionTime); api: a DecisionApi.
+const HEAD = /^\{"decision_id":"[0-9a-f-]{36}","time":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z","api":"(?:authorizer|envoy)",/;
+
+/**
+ * The head of a record's JSON text as Warden writes it (`{"decision_id":…,"time":…,"api":…,`),
+ * or `undefined` for text of any other shape. Nothing in the head is secret.
+ */
+export function recordHead(text: string): string | undefined {
+  return HEAD.exec(text)?.[0];
+}
+
+/**
  * The part of a decision record's JSON from its input fields to `"latency":`, for
  * {@link recordJsonWith}. The input fields (`requester`, `subject`, `action`, `resource`, `context`,
  * `source`) are the members of `inputJson`, an object's JSON text: the text already made for the
@@ -14,7 +34,7 @@ export type RecordCall = Pick<DecisionRecord, 'decision_id' | 'time' | 'api' | '
  */
 export function recordTail(constants: RecordConstants, inputJson: string): string {
   const members = inputJson.length > 2 ? `${inputJson.slice(1, -1)},` : '';
-  return `${members}"allowed":${constants.allowed},"reasons":${JSON.stringify(constants.reasons)},"revision":${JSON.stringify(constants.revision)},"cached":${constants.cached},"latency":`;
+  return `${members}"allowed":${constants.allowed},"reasons":${JSON.stringify(constants.reasons)},"revision":${JSON.stringify(constants.revision)},"cached":${constants.cached},${RECORD_LATENCY}`;
 }
 
 /**

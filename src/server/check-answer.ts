@@ -1,84 +1,84 @@
-import { randomUUID } from 'node:crypto';
-import { recordJsonWith, recordTail } from '../audit/index.js';
+import { recordTail } from '../audit/index.js';
 import type { Decision, DecisionOutcome } from '../engine/index.js';
-import { decisionTime } from './decision-time.js';
-import { decisionResult, elapsedMs, type CallState } from './pipeline.js';
 import type { AuthzCheckResponse } from './request-types.js';
 
 /** Encodes a `CheckResponse` without its decision id (the service's own serializer). */
 export type EncodeCheckResponse = (response: Omit<AuthzCheckResponse, 'decision_id'>) => Buffer;
 
-/** Records one decision for the log and metrics (its own id, time and latency before `logTail`); returns its id. */
-function recordDecision(decision: Decision, logTail: string, state: CallState, cacheHit: boolean | undefined): string {
-  const decisionId = randomUUID();
-  const latency = elapsedMs(state.started);
-  state.decisions.push({
-    result: decisionResult(decision),
-    cacheHit,
-    latencyMs: latency,
-    record: recordJsonWith({ decision_id: decisionId, time: decisionTime(), api: 'authorizer', latency }, logTail),
-  });
-  return decisionId;
+/**
+ * Where `CheckResponse.decision_id` sits in the bytes {@link checkAnswer} writes: field 3,
+ * length-delimited (wire type 2), holding a `randomUUID()` (36 characters, so one length byte).
+ * Pinned against the loaded `.proto` and `randomUUID` by test/server/check-answer.test.ts.
+ */
+export const DECISION_ID_FIELD = { number: 3, wireType: 2, length: 36 } as const;
+const DECISION_ID_HEADER = [(DECISION_ID_FIELD.number << 3) | DECISION_ID_FIELD.wireType, DECISION_ID_FIELD.length] as const;
+
+/** What an answer shares with every other answer to the same decision: all but its decision id. */
+export interface AnswerParts {
+  /** The CheckResponse's fields without its decision id. */
+  response: Omit<AuthzCheckResponse, 'decision_id'>;
+  /** The decision log line after its per-call fields (see recordTail). */
+  logTail: string;
+  /** The CheckResponse without its decision id, encoded; absent until an answer as bytes needs it. */
+  body?: Buffer;
 }
 
-/** Records the decision for the log and metrics, and answers with it. */
-export function answer(outcome: DecisionOutcome, state: CallState, cacheHit: boolean | undefined): AuthzCheckResponse {
+/** The fields of `outcome`'s answer without a decision id. */
+function responseOf(outcome: DecisionOutcome): Omit<AuthzCheckResponse, 'decision_id'> {
   const { decision } = outcome;
-  const tail = recordTail({ allowed: decision.allow, reasons: decision.reasons, revision: outcome.revision, cached: outcome.cached }, outcome.inputJson);
-  const decisionId = recordDecision(decision, tail, state, cacheHit);
-  return { allowed: decision.allow, reasons: decision.reasons, decision_id: decisionId, policy_revision: outcome.revision, cached: outcome.cached };
+  return { allowed: decision.allow, reasons: decision.reasons, policy_revision: outcome.revision, cached: outcome.cached };
+}
+
+/**
+ * The parts of `outcome`'s answer (`cached` as in the outcome), encoded when `encode` is given
+ * (an evaluation worker encodes them for the serving thread, see check-worker.ts).
+ */
+export function answerParts(outcome: DecisionOutcome, encode?: EncodeCheckResponse): AnswerParts {
+  const response = responseOf(outcome);
+  const logTail = recordTail({ allowed: response.allowed, reasons: response.reasons, revision: response.policy_revision, cached: response.cached }, outcome.inputJson);
+  return encode ? { response, logTail, body: encode(response) } : { response, logTail };
 }
 
 /** A cached decision's answer parts, with what they were made for. */
-interface CachedAnswer extends AnswerParts {
+interface CachedAnswer {
   revision: string;
   inputJson: string;
+  parts: AnswerParts;
 }
 
 // Keyed by the cached decision object: it lives exactly as long as some cache holds it.
 const cachedAnswers = new WeakMap<Decision, CachedAnswer>();
 
-/** `CheckResponse.decision_id` (field 3, length-delimited) holding a 36-character UUID. */
-const DECISION_ID_HEADER = [(3 << 3) | 2, 36] as const;
-
-/** What an answer shares with every other answer to the same decision. */
-export interface AnswerParts {
-  /** The CheckResponse without its decision id. */
-  body: Buffer;
-  /** The decision log line after its per-call fields (see recordTail). */
-  logTail: string;
-}
-
-/** The encoded parts of `outcome`'s answer (`cached` as in the outcome). */
-export function answerParts(outcome: DecisionOutcome, encode: EncodeCheckResponse): AnswerParts {
+/**
+ * The parts of a cached decision's answer, made (and encoded, given `encode`) once per decision
+ * rather than on every call that recalls it.
+ */
+export function cachedAnswerParts(outcome: DecisionOutcome, encode?: EncodeCheckResponse): AnswerParts {
   const { decision } = outcome;
-  return {
-    body: encode({ allowed: decision.allow, reasons: decision.reasons, policy_revision: outcome.revision, cached: outcome.cached }),
-    logTail: recordTail({ allowed: decision.allow, reasons: decision.reasons, revision: outcome.revision, cached: outcome.cached }, outcome.inputJson),
-  };
+  let cached = cachedAnswers.get(decision);
+  if (!cached || cached.revision !== outcome.revision || cached.inputJson !== outcome.inputJson) {
+    cached = { revision: outcome.revision, inputJson: outcome.inputJson, parts: answerParts({ ...outcome, cached: true }) };
+    cachedAnswers.set(decision, cached);
+  }
+  if (encode && cached.parts.body === undefined) cached.parts.body = encode(cached.parts.response);
+  return cached.parts;
 }
 
 /**
- * {@link answer} from parts encoded earlier, as `CheckResponse` bytes: the decision id goes first
- * (protobuf fields may come in any order), followed by the parts' body.
+ * The one answer builder: `parts` with `decisionId`, as bytes when `asBytes` and the parts are
+ * encoded (the decision id goes first: protobuf fields may come in any order), else as the object.
+ * Both forms come from the same parts, so they decode to the same message.
+ *
+ * @example
+ * const response = checkAnswer(answerParts(outcome, encode), randomUUID(), true); // a Buffer
  */
-export function answerFromParts(decision: Decision, parts: AnswerParts, state: CallState, cacheHit: boolean): Buffer {
-  const decisionId = recordDecision(decision, parts.logTail, state, cacheHit);
-  const bytes = Buffer.allocUnsafe(DECISION_ID_HEADER.length + 36 + parts.body.length);
+export function checkAnswer(parts: AnswerParts, decisionId: string, asBytes: boolean): AuthzCheckResponse | Buffer {
+  const { body } = parts;
+  if (!asBytes || body === undefined || decisionId.length !== DECISION_ID_FIELD.length) return { ...parts.response, decision_id: decisionId };
+  const bytes = Buffer.allocUnsafe(DECISION_ID_HEADER.length + DECISION_ID_FIELD.length + body.length);
   bytes[0] = DECISION_ID_HEADER[0];
   bytes[1] = DECISION_ID_HEADER[1];
   bytes.write(decisionId, DECISION_ID_HEADER.length, 'latin1');
-  parts.body.copy(bytes, DECISION_ID_HEADER.length + 36);
+  body.copy(bytes, DECISION_ID_HEADER.length + DECISION_ID_FIELD.length);
   return bytes;
-}
-
-/** {@link answer} for a cached decision, as bytes whose parts are encoded once per decision. */
-export function answerCachedBytes(outcome: DecisionOutcome, state: CallState, encode: EncodeCheckResponse): Buffer {
-  const { decision } = outcome;
-  let parts = cachedAnswers.get(decision);
-  if (!parts || parts.revision !== outcome.revision || parts.inputJson !== outcome.inputJson) {
-    parts = { revision: outcome.revision, inputJson: outcome.inputJson, ...answerParts({ ...outcome, cached: true }, encode) };
-    cachedAnswers.set(decision, parts);
-  }
-  return answerFromParts(decision, parts, state, true);
 }

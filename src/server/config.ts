@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { PolicyCompiler } from '../engine/index.js';
 import type { JwtVerifierOptions } from '../identity/index.js';
 import { EVALUATION_DEFAULTS } from './check-worker/evaluation-pool.js';
+import type { ProtectionCheck } from './check-route/protection-stage.js';
 import { ServiceError } from './service-error.js';
 import { parseProtectionConfig, PROTECTION_KEYS, type ProtectionConfigInput } from '../protection/protection-config.js';
 
@@ -129,6 +130,11 @@ export interface ServeConfig extends ProtectionConfigInput {
   envoy?: EnvoyOptions;
   /** Compiles Rego; `compile` from `src/rego` in production. */
   compiler?: PolicyCompiler;
+  /**
+   * Checks every check goes through before the cache, in order (see protectionStage): the first
+   * reason given denies it, and a check that throws denies it too. None by default.
+   */
+  protection?: readonly ProtectionCheck[];
   /** Operational log (reloads, errors); default pino at `info` on stderr. */
   logger?: Logger;
 }

@@ -29,7 +29,8 @@ export interface ConnectionChecks {
   onClosed?: (reason: ConnectionCloseReason) => void;
 }
 
-interface Session {
+/** The HTTP/2 session of a call, as grpc-js holds it (private: pinned by test/server/connection-identity.test.ts). */
+export interface Session {
   socket?: unknown;
   close(): void;
 }
@@ -43,7 +44,12 @@ interface Session {
  */
 const bySession = new WeakMap<object, ConnectionIdentity>();
 
-function sessionOf(call: ServerUnaryCall<unknown, unknown>): Session | undefined {
+/**
+ * The HTTP/2 session a call came on, reached through grpc-js's private fields (`call.call`,
+ * `nextCall`, `stream.session`); `undefined` when they are not there (each call is then identified
+ * on its own, from `getAuthContext`).
+ */
+export function sessionOf(call: ServerUnaryCall<unknown, unknown>): Session | undefined {
   let layer = (call as unknown as { call?: unknown }).call;
   for (let depth = 0; depth < 8 && typeof layer === 'object' && layer !== null; depth++) {
     const session = (layer as { stream?: { session?: unknown } }).stream?.session;

@@ -9,6 +9,7 @@ import { authorizerService } from './authorizer-service.js';
 import { checkConnectionLimits, DEFAULT_LIMITS, evaluationSettings, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
 import { EvaluationPool } from './check-worker/evaluation-pool.js';
 import { envoyAuthorizationService } from './envoy-service.js';
+import { CheckPipeline } from './check-route/check-pipeline.js';
 import { loadPackageDefinition, rawRequestService } from './protos.js';
 import { Lifecycle, RELEASE_STEP_MS } from './lifecycle.js';
 import { ServiceError } from './service-error.js';
@@ -204,9 +205,11 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
   const authorizer = rawRequestService(packageDefinition, 'warden.authz.v1.Authorizer');
   const encodeCheckResponse = authorizer.Check!.responseSerialize as (response: unknown) => Buffer;
-  const deps = { logger, decisionLog, metrics, trust: tls.trust, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, pool, envoy: config.envoy };
-  server.addService(authorizer, authorizerService(deps));
-  server.addService(rawRequestService(packageDefinition, 'envoy.service.auth.v3.Authorization'), envoyAuthorizationService(deps));
+  const deps = { logger, decisionLog, metrics, trust: tls.trust, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, pool, envoy: config.envoy, protection: config.protection ?? [] };
+  // One pipeline, one list of stages, for every route to a Check answer.
+  const pipeline = new CheckPipeline(deps);
+  server.addService(authorizer, authorizerService(deps, pipeline));
+  server.addService(rawRequestService(packageDefinition, 'envoy.service.auth.v3.Authorization'), envoyAuthorizationService(deps, pipeline));
   health.addToServer(server);
   new ReflectionService(packageDefinition).addToServer(server);
   // Calls in flight finish before the workers and the log go; those waiting for a worker get a

@@ -45,7 +45,7 @@ export type CheckResult =
        * log tail, so it does not travel twice.
        */
       inputJson?: string;
-      /** The `CheckResponse` without its decision id, encoded (see answerCachedBytes), and the log line's tail. */
+      /** The `CheckResponse` without its decision id, encoded (see answerParts), and the log line's tail. */
       answer: { body: Buffer; logTail: string };
     }
   /** An {@link InputJob}'s decision. */

@@ -1,0 +1,96 @@
+import { recordJsonWith } from '../../audit/index.js';
+import type { Engine } from '../../engine/index.js';
+import type { Identity, JwtVerifier } from '../../identity/index.js';
+import { buildAuthzInput } from '../authz-input.js';
+import { assertedOrRequester } from '../authz-decide.js';
+import { answerParts, cachedAnswerParts, checkAnswer, type AnswerParts, type EncodeCheckResponse } from '../check-answer.js';
+import type { RequestLimits } from '../config.js';
+import { requestKey } from '../connection-identity.js';
+import { decisionTime } from '../decision-time.js';
+import type { RawRequest } from '../protos.js';
+import type { AuthzCheckRequest } from '../request-types.js';
+import { validateAuthzCheck } from '../validation.js';
+import type { Check, CheckRoute, StageStep } from './check.js';
+
+/** What the Authorizer's route needs. */
+export interface AuthorizerRouteDeps {
+  engine: Engine;
+  jwt: JwtVerifier | undefined;
+  limits: RequestLimits;
+  /** Entrypoint of authorizer checks. */
+  decision: string;
+  /** The service's `CheckResponse` serializer: given it, cached decisions are answered as bytes encoded once. */
+  encodeCheckResponse?: EncodeCheckResponse;
+}
+
+/** An Authorizer check's own state: its request (as bytes, or decoded) and its answer's parts. */
+export interface AuthorizerCheckData {
+  raw?: RawRequest<AuthzCheckRequest>;
+  /** The decoded, validated request. */
+  req?: AuthzCheckRequest;
+  parts?: AnswerParts;
+}
+
+/** The input of `req` for `subject`: built canonical, its JSON is cache key, policy input and log text. */
+function inputJsonOf(req: AuthzCheckRequest, subject: Identity, check: Check, deps: AuthorizerRouteDeps): string {
+  const { connection } = check.state;
+  return JSON.stringify(buildAuthzInput(req, connection.requester, subject, connection.sourceIp, deps.limits.maxDepth));
+}
+
+/** A subject token is verified on every call (it may expire), so its decisions are never recalled by bytes. */
+function verifyToken(check: Check, req: AuthzCheckRequest, token: string, deps: AuthorizerRouteDeps): StageStep {
+  const rejected = (reason: string) => {
+    // The policy is not asked about an unverified subject; the log shows the input without one.
+    const inputJson = inputJsonOf(req, { id: '', authenticated_by: 'jwt' }, check, deps);
+    check.inputJson = inputJson;
+    check.outcome = { decision: { allow: false, reasons: [reason], failure: 'error' }, revision: deps.engine.revision?.id ?? '', cached: false, inputJson };
+  };
+  if (!deps.jwt) return rejected('subject token rejected: JWT verification is not configured');
+  return deps.jwt.verify(token).then((verified) => {
+    if (verified.ok) check.inputJson = inputJsonOf(req, verified.identity, check, deps);
+    else rejected(`subject token rejected: ${verified.reason}`);
+  });
+}
+
+/**
+ * The route of `warden.authz.v1.Authorizer` checks: a `Check` (answered as bytes when `asBytes`
+ * and the service can encode them) or one check of a `CheckBatch` (answered as an object).
+ */
+export function authorizerRoute(deps: AuthorizerRouteDeps, asBytes: boolean): CheckRoute {
+  const encode = asBytes ? deps.encodeCheckResponse : undefined;
+  return {
+    api: 'authorizer',
+    entrypoint: deps.decision,
+    shape: 'authz',
+    identify(check, full) {
+      const data = check.data as AuthorizerCheckData;
+      if (!full) {
+        check.requestKey = requestKey(check.state.connection, check.bytes!);
+        return undefined;
+      }
+      if (check.inputJson !== undefined) return undefined;
+      let req = data.req;
+      if (!req) {
+        req = data.raw!.message();
+        validateAuthzCheck(req, deps.limits);
+        data.req = req;
+      }
+      const token = req.subject?.token;
+      if (token !== undefined) return verifyToken(check, req, token, deps);
+      check.inputJson = inputJsonOf(req, assertedOrRequester(req, check.state.connection.requester), check, deps);
+      return undefined;
+    },
+    answer(check) {
+      const data = check.data as AuthorizerCheckData;
+      const outcome = check.outcome!;
+      // Fresh decisions are answered once: encoding them here would only move grpc-js's work.
+      const parts = check.parts ?? (outcome.cached ? cachedAnswerParts(outcome, encode) : answerParts(outcome));
+      data.parts = parts;
+      return checkAnswer(parts, check.decisionId!, asBytes);
+    },
+    record(check, latency) {
+      const { parts } = check.data as AuthorizerCheckData;
+      return recordJsonWith({ decision_id: check.decisionId!, time: decisionTime(), api: 'authorizer', latency }, parts!.logTail);
+    },
+  };
+}

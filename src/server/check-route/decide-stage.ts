@@ -1,0 +1,107 @@
+import { failedDecision, type DecisionOutcome, type Engine } from '../../engine/index.js';
+import type { PoolResult } from '../check-worker/evaluation-pool.js';
+import { ServiceError } from '../service-error.js';
+import { lookupInput } from './cache-stage.js';
+import type { Check, CheckDeps, CheckStage, StageStep } from './check.js';
+
+/** A deny the service made for `inputJson` itself (fail closed): a budget, a shutdown, a failed worker. */
+export function deniedOutcome(engine: Engine, inputJson: string, reason: string): DecisionOutcome {
+  return { decision: failedDecision('error', reason), revision: engine.revision?.id ?? '', cached: false, inputJson };
+}
+
+/** The outcome of a built input's pool job; a decision is kept in the serving thread's cache too. */
+function pooledInput(check: Check, deps: CheckDeps, result: PoolResult): void {
+  const inputJson = check.inputJson!;
+  const { route } = check;
+  // A miss, whatever the pool made of it (a deny for the budget too, as the cache did not hold it).
+  check.cacheHit = false;
+  if (result.kind === 'denied') check.outcome = deniedOutcome(deps.engine, inputJson, result.reason);
+  else if (result.kind !== 'evaluated') check.outcome = deniedOutcome(deps.engine, inputJson, 'policy evaluation failed: the evaluation worker could not decide');
+  else {
+    const outcome: DecisionOutcome = {
+      decision: result.decision,
+      revision: result.revision,
+      cached: result.cached,
+      inputJson,
+      ...(result.cached ? { ttlLeftMs: result.ttlLeftMs } : {}),
+      ...(result.volatile ? { volatile: result.volatile } : {}),
+    };
+    deps.engine.store(inputJson, route.entrypoint, route.shape, outcome);
+    check.outcome = outcome;
+    check.cacheHit = outcome.cached;
+  }
+}
+
+/** Decides a built input: in the pool when there is one, else on this thread. */
+function decideInput(check: Check, deps: CheckDeps): StageStep {
+  const { route } = check;
+  if (deps.pool) return deps.pool.evaluate(check.inputJson!, route.entrypoint, route.shape).then((result) => pooledInput(check, deps, result));
+  // The cache lookup, for the request's key too, happens in here (see lookupInput).
+  const outcome = deps.engine.decide(undefined, route.entrypoint, route.shape, { inputJson: check.inputJson, requestKey: check.requestKey });
+  check.outcome = outcome;
+  check.cacheHit = outcome.cached;
+  return undefined;
+}
+
+/** Decodes a request kept as bytes (its subject resolved, its input built), looks it up, and decides it. */
+function decodeAndDecide(check: Check, deps: CheckDeps): StageStep {
+  const next = (): StageStep => {
+    if (check.outcome) return undefined;
+    lookupInput(check, deps);
+    return check.outcome ? undefined : decideInput(check, deps);
+  };
+  const step = check.route.identify(check, true);
+  return step instanceof Promise ? step.then(next) : next();
+}
+
+/** A request's bytes the pool decided, rejected, handed back (a token to verify) or denied (budget, shutdown). */
+function pooledBytes(check: Check, deps: CheckDeps, result: PoolResult): StageStep {
+  if (result.kind === 'rejected') throw new ServiceError(result.code, result.message);
+  if (result.kind === 'declined') return decodeAndDecide(check, deps);
+  if (result.kind === 'denied' || result.kind === 'evaluated') {
+    // Denied before the worker answered: decoded here for the log (a malformed request is still INVALID_ARGUMENT).
+    const reason = result.kind === 'denied' ? result.reason : 'policy evaluation failed: unexpected result from the evaluation worker';
+    const step = check.route.identify(check, true);
+    const deny = () => {
+      check.outcome = deniedOutcome(deps.engine, check.inputJson ?? check.outcome?.inputJson ?? '{}', reason);
+      check.cacheHit = false;
+    };
+    return step instanceof Promise ? step.then(deny) : deny();
+  }
+  const { route } = check;
+  const outcome: DecisionOutcome = {
+    decision: { allow: result.allow, reasons: result.reasons, ...(result.failure !== undefined ? { failure: result.failure } : {}) },
+    revision: result.revision,
+    cached: result.cached,
+    // A fresh decision's input travels only inside its log tail.
+    inputJson: result.inputJson ?? '',
+    ...(result.cached ? { ttlLeftMs: result.ttlLeftMs } : {}),
+  };
+  if (result.cached && result.inputJson !== undefined) deps.engine.rememberCached(check.requestKey!, route.entrypoint, route.shape, outcome);
+  check.outcome = outcome;
+  check.cacheHit = result.cached;
+  // The worker encoded the response with the service's own protos (see rawRequestService).
+  check.parts = { response: { allowed: result.allow, reasons: result.reasons, policy_revision: result.revision, cached: result.cached }, logTail: result.answer.logTail, body: result.answer.body };
+  return undefined;
+}
+
+/**
+ * Decides what the cache did not hold: request bytes go to the evaluation pool as they are
+ * (decoded and decided there, the answer encoded there too); a built input goes to the pool, or is
+ * evaluated on this thread when there is no pool (the engine then judges the budget afterwards).
+ *
+ * @throws EngineError `engine_no_revision` when nothing is loaded yet
+ */
+export function decideStage(deps: CheckDeps): CheckStage {
+  return {
+    name: 'decide',
+    run: (check) => {
+      if (check.outcome) return undefined;
+      if (check.inputJson !== undefined) return decideInput(check, deps);
+      if (check.bytes !== undefined && deps.pool && deps.engine.revision) {
+        return deps.pool.check(check.state.connection.key, check.bytes).then((result) => pooledBytes(check, deps, result));
+      }
+      return decodeAndDecide(check, deps);
+    },
+  };
+}
