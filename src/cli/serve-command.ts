@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { REGO_VERSION_OPTIONS, regoVersionOf } from './rego-version-flag.js';
 import { servingCompiler } from '../engine/worker-compiler.js';
 import { ensureDevCa } from '../devca/dev-ca.js';
+import { watchConfigFile } from '../server/config-file-watch.js';
 import { readServeConfigFile, startServer, RELEASE_STEP_MS, type ServeConfig, type WardenServer } from '../server/index.js';
 import { EXIT, runCommand } from './output.js';
 
@@ -87,7 +88,22 @@ export function serveCommand(argv: string[]): Promise<number> {
       throw e;
     }
     process.stderr.write(`warden: serving on ${server.address}${server.metricsUrl ? `, metrics at ${server.metricsUrl}` : ''}\n`);
+    // The countermeasures follow the config file as it changes; the rest of it applies at start.
+    const configFile = values.config;
+    const stopWatching = configFile
+      ? watchConfigFile(configFile, {
+          onChange: (changed) => {
+            try {
+              server.reconfigure(changed);
+            } catch (e) {
+              process.stderr.write(`warden: config ${configFile} not applied, the one in force stays: ${(e as Error).message}\n`);
+            }
+          },
+          onError: (e) => process.stderr.write(`warden: config ${configFile} not applied, the one in force stays: ${e.message}\n`),
+        })
+      : () => undefined;
     await untilStopSignal(server);
+    stopWatching();
     await server.close();
     await compiler.close();
     return EXIT.ok;

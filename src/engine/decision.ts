@@ -1,3 +1,5 @@
+import { decisionLimits, type PolicyLimit } from './decision-limits.js';
+
 /** Why a decision is a deny that the policy did not choose. Such decisions are never cached. */
 export type DecisionFailure = 'undefined' | 'error' | 'invalid_shape';
 
@@ -18,6 +20,20 @@ export interface Decision {
   /** Set when the policy did not produce a usable decision; the decision is then a deny. */
   failure?: DecisionFailure;
   envoy?: EnvoyDecisionDetails;
+  /** Rate limits the policy asks to be enforced when it allows (`"limits"`); absent when none. */
+  limits?: PolicyLimit[];
+  /** Set when a countermeasure turned the call away before the policy (never cached). */
+  refusedBy?: 'address' | 'ban' | 'rate_limit';
+  /** When a refused call may be retried, in ms (rate limits and bans). */
+  retryAfterMs?: number;
+}
+
+/** `decision` with the limits of `value` (a decision object), or a deny saying why they are malformed. */
+function withLimits(decision: Decision, value: Record<string, unknown>, entrypoint: string): Decision {
+  if (value.limits === undefined) return decision;
+  const limits = decisionLimits(value.limits);
+  if (typeof limits === 'string') return failedDecision('invalid_shape', `decision ${entrypoint}: ${limits}`);
+  return limits.length > 0 ? { ...decision, limits } : decision;
 }
 
 /** Which decision shapes an entrypoint may return. */
@@ -51,7 +67,7 @@ function authzShape(value: unknown, entrypoint: string): Decision {
   if (!isObject(value) || typeof value.allow !== 'boolean' || !isStringArray(value.reasons)) {
     return failedDecision('invalid_shape', `decision ${entrypoint} must be {"allow": boolean, "reasons": [string]}, got ${describe(value)}`);
   }
-  return { allow: value.allow, reasons: value.reasons };
+  return withLimits({ allow: value.allow, reasons: value.reasons }, value, entrypoint);
 }
 
 function opaEnvoyShape(value: Record<string, unknown>, entrypoint: string): Decision {
@@ -85,7 +101,7 @@ function opaEnvoyShape(value: Record<string, unknown>, entrypoint: string): Deci
     reasons = value.reasons;
   }
   if (!value.allowed && reasons.length === 0) reasons = [`denied by ${entrypoint}`];
-  return { allow: value.allowed, reasons, envoy };
+  return withLimits({ allow: value.allowed, reasons, envoy }, value, entrypoint);
 }
 
 /**

@@ -8,6 +8,7 @@ export {
   type DecisionShape,
   type EnvoyDecisionDetails,
 } from './decision.js';
+export { decisionLimits, type PolicyLimit } from './decision-limits.js';
 export { canonicalJson, canonicalCopy, setMember } from './canonical-json.js';
 export { buildRevision, contentRevisionId, type PolicyCompiler, type PolicyRevision, type RevisionParts } from './revision.js';
 export { loadRevision, type PolicySourceOptions } from './policy-loader.js';

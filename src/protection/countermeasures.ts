@@ -54,6 +54,16 @@ export class Countermeasures {
     this.applyAlerts(config);
   }
 
+  /** Whether anything watches answered checks (automatic bans, alerts). */
+  get watching(): boolean {
+    return this.monitor !== undefined || this.protection.banning;
+  }
+
+  /** Whether each check's call must be known: a countermeasure runs before the policy or watches after it. */
+  get needsCall(): boolean {
+    return this.protection.active || this.watching;
+  }
+
   /**
    * Applies a reloaded config, keeping counts, bans and learned edges.
    *

@@ -5,7 +5,8 @@ import type { ActivityEvent } from './activity.js';
 import { MemoryStore } from './memory-store.js';
 import type { ProtectedCall, Refusal } from './protected-call.js';
 import type { ProtectionConfig } from './protection-config.js';
-import { policyLimits, takePolicyLimits, takeRateLimits } from './rate-limits.js';
+import type { PolicyLimit } from '../engine/decision-limits.js';
+import { takePolicyLimits, takeRateLimits } from './rate-limits.js';
 import type { MaybePromise, ProtectionStore } from './store.js';
 
 /** What the countermeasures tell the rest of the service (metrics, alerts, the operational log). */
@@ -78,6 +79,11 @@ export class Protection {
     return this.denyList.size > 0 || this.config.autoBan.length > 0 || this.config.rateLimits.length > 0;
   }
 
+  /** Whether denials are counted towards bans. */
+  get banning(): boolean {
+    return this.config.autoBan.length > 0;
+  }
+
   /** The first countermeasure that turns `call` away, or `undefined` to go on to the policy. */
   admit(call: ProtectedCall): MaybePromise<Refusal | undefined> {
     if (this.denyList.size > 0 && this.denyList.denies(call.address)) {
@@ -102,15 +108,10 @@ export class Protection {
     return refused;
   }
 
-  /**
-   * Enforces the limits an allowing decision asks for (`limits` of the decision): a refusal when one
-   * is spent, the reason when they are malformed (the allow must not stand), else `undefined`.
-   */
-  enforcePolicyLimits(limits: unknown): MaybePromise<Refusal | string | undefined> {
-    const parsed = policyLimits(limits);
-    if (typeof parsed === 'string') return parsed;
-    if (parsed.length === 0) return undefined;
-    const refused = takePolicyLimits(parsed, this.store, this.now());
+  /** Enforces the limits an allowing decision asks for (checked by the engine): a refusal when one is spent. */
+  enforcePolicyLimits(limits: readonly PolicyLimit[]): MaybePromise<Refusal | undefined> {
+    if (limits.length === 0) return undefined;
+    const refused = takePolicyLimits(limits, this.store, this.now());
     if (refused instanceof Promise) return refused.then((r) => this.countLimited(r));
     return this.countLimited(refused);
   }

@@ -1,5 +1,6 @@
 import type { CallKey, ProtectedCall, Refusal } from './protected-call.js';
 import { callKey } from './protected-call.js';
+import type { PolicyLimit } from '../engine/decision-limits.js';
 import type { MaybePromise, ProtectionStore, TakeResult } from './store.js';
 
 /** One token-bucket limit of the config's `rateLimits`. */
@@ -37,35 +38,6 @@ export function takeRateLimits(limits: readonly RateLimitConfig[], call: Protect
     if (!taken.ok) return refusal(limit, taken);
   }
   return undefined;
-}
-
-/** A limit a policy decision asks for (`"limits": [{"name", "key", "per_second", "burst"}]`). */
-export interface PolicyLimit {
-  name: string;
-  key: string;
-  perSecond: number;
-  burst: number;
-}
-
-/**
- * The `limits` of a decision, checked: an entry that is not a limit makes the whole decision a deny
- * (a policy that asks for a limit Warden cannot enforce must not allow unlimited calls).
- *
- * @returns the limits, or the reason they cannot be enforced
- */
-export function policyLimits(value: unknown): PolicyLimit[] | string {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) return 'policy limits malformed: "limits" must be an array';
-  const out: PolicyLimit[] = [];
-  for (const [i, entry] of value.entries()) {
-    const e = entry as Record<string, unknown> | null;
-    const ok = typeof e === 'object' && e !== null && typeof e.name === 'string' && e.name !== '' && typeof e.key === 'string'
-      && typeof e.per_second === 'number' && e.per_second > 0 && Number.isFinite(e.per_second)
-      && typeof e.burst === 'number' && e.burst >= 1 && Number.isFinite(e.burst);
-    if (!ok) return `policy limits malformed: limits[${i}] needs a name, a key, per_second > 0 and burst >= 1`;
-    out.push({ name: e.name as string, key: e.key as string, perSecond: e.per_second as number, burst: e.burst as number });
-  }
-  return out;
 }
 
 /** Takes one token from each limit a decision asked for; the first empty one refuses the call. */

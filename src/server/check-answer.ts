@@ -26,7 +26,8 @@ export interface AnswerParts {
 /** The fields of `outcome`'s answer without a decision id. */
 function responseOf(outcome: DecisionOutcome): Omit<AuthzCheckResponse, 'decision_id'> {
   const { decision } = outcome;
-  return { allowed: decision.allow, reasons: decision.reasons, policy_revision: outcome.revision, cached: outcome.cached };
+  const response = { allowed: decision.allow, reasons: decision.reasons, policy_revision: outcome.revision, cached: outcome.cached };
+  return decision.retryAfterMs !== undefined ? { ...response, retry_after_ms: Math.min(0xffffffff, Math.ceil(decision.retryAfterMs)) } : response;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { EnvoyCheckResponse, EnvoyHeaderValueOption } from './request-types
 /** gRPC codes Envoy reads from `CheckResponse.status`. */
 const OK = 0;
 const PERMISSION_DENIED = 7;
+const RESOURCE_EXHAUSTED = 8;
 
 /** The header every Envoy answer carries, naming the decision in the decision log. */
 export const DECISION_ID_HEADER = 'x-warden-decision-id';
@@ -57,14 +58,17 @@ export function envoyResponse(decision: Decision, decisionId: string, options: E
   // Only `true` exposes: a config file saying "yes" or 1 keeps the reasons private.
   const expose = options.exposeReasons === true;
   const generic = genericDenial(decisionId);
+  const limited = decision.refusedBy === 'rate_limit';
   const ownBody = expose ? (decision.reasons.length > 0 ? decision.reasons.join('\n') + '\n' : '') : `${generic}\n`;
   const body = envoy.body ?? ownBody;
   const headers = [idHeader, ...headerOptions(envoy.headers)];
   if (envoy.body === undefined && !headers.some((h) => h.header.key.toLowerCase() === 'content-type')) {
     headers.push({ header: { key: 'content-type', value: 'text/plain; charset=utf-8' } });
   }
+  // HTTP's Retry-After is in whole seconds; a wait under one second is still "retry in 1".
+  if (limited && decision.retryAfterMs !== undefined) headers.push({ header: { key: 'retry-after', value: String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) } });
   return {
-    status: { code: PERMISSION_DENIED, message: expose ? decision.reasons.join('; ') : generic },
-    denied_response: { status: { code: envoy.http_status ?? 403 }, headers, body },
+    status: { code: limited ? RESOURCE_EXHAUSTED : PERMISSION_DENIED, message: expose ? decision.reasons.join('; ') : generic },
+    denied_response: { status: { code: limited ? 429 : (envoy.http_status ?? 403) }, headers, body },
   };
 }

@@ -31,6 +31,8 @@ export interface AuthzCheckResponse {
   decision_id: string;
   policy_revision: string;
   cached: boolean;
+  /** Set when a rate limit or a ban turned the call away: ms until a retry may succeed. */
+  retry_after_ms?: number;
 }
 
 /** `warden.authz.v1.CheckBatchRequest`. */

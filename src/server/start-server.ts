@@ -5,6 +5,8 @@ import { pino, type Logger } from 'pino';
 import { DecisionLog, OffThreadDecisionLog, startMetricsServer, WardenMetrics, type MetricsServer } from '../audit/index.js';
 import { Engine, PolicyManager, type ReloadResult, type SourceEvent } from '../engine/index.js';
 import { JwtVerifier } from '../identity/index.js';
+import { Countermeasures } from '../protection/countermeasures.js';
+import { parseProtectionConfig } from '../protection/protection-config.js';
 import { authorizerService } from './authorizer-service.js';
 import { checkConnectionLimits, DEFAULT_LIMITS, evaluationSettings, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
 import { EvaluationPool } from './check-worker/evaluation-pool.js';
@@ -31,6 +33,15 @@ export interface WardenServer {
   readonly evaluation: EvaluationPool | undefined;
   /** Reloads the policy now (the watcher does this on change). */
   reload(): Promise<ReloadResult>;
+  /**
+   * Applies the countermeasure keys of a reloaded config file (rate limits, deny lists, bans,
+   * alerts), keeping their state; a config that is not usable leaves the one in force.
+   *
+   * @throws ServiceError `invalid_config` saying what is wrong
+   */
+  reconfigure(config: Partial<ServeConfig>): void;
+  /** The countermeasures in force (see docs/protection.md). */
+  readonly countermeasures: Countermeasures;
   /**
    * Re-reads the TLS files now (a timer does this every `tls.refreshIntervalMs`) and reloads the
    * policy: what `warden serve` does on SIGHUP.
@@ -146,6 +157,13 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     }
   }
   const metrics = new WardenMetrics();
+  let countermeasures: Countermeasures;
+  try {
+    countermeasures = new Countermeasures(parseProtectionConfig(config), { logger, metrics: metrics.protection });
+  } catch (e) {
+    throw refuse((e as Error).message, e);
+  }
+  lifecycle.hold('countermeasures', () => countermeasures.close());
   const tls = mtlsCredentials(config.tls, { handshakeTimeoutMs: limits.handshakeTimeoutMs, logger, metrics });
   lifecycle.hold('TLS certificate watcher', () => tls.close());
   // Keys can still arrive later (first token, or unknown kid), so a missing JWKS only warns.
@@ -205,7 +223,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
   const authorizer = rawRequestService(packageDefinition, 'warden.authz.v1.Authorizer');
   const encodeCheckResponse = authorizer.Check!.responseSerialize as (response: unknown) => Buffer;
-  const deps = { logger, decisionLog, metrics, trust: tls.trust, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, pool, envoy: config.envoy, protection: config.protection ?? [] };
+  const deps = { logger, decisionLog, metrics, trust: tls.trust, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, pool, envoy: config.envoy, protection: config.protection ?? [], countermeasures };
   // One pipeline, one list of stages, for every route to a Check answer.
   const pipeline = new CheckPipeline(deps);
   server.addService(authorizer, authorizerService(deps, pipeline));
@@ -263,6 +281,15 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     evaluation: pool,
     shutdownTimeoutMs: shutdownMs,
     reload: () => manager.load(),
+    countermeasures,
+    reconfigure: (changed) => {
+      try {
+        countermeasures.reconfigure(parseProtectionConfig(changed));
+      } catch (e) {
+        throw new ServiceError('invalid_config', (e as Error).message, { cause: e });
+      }
+      logger.info('countermeasures reconfigured');
+    },
     reloadAll: () => {
       tls.refresh();
       return manager.load();

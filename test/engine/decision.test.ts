@@ -53,3 +53,20 @@ test('canonical JSON sorts keys at every level and drops undefined', (t) => {
   t.is(canonicalJson({ x: { z: 1, y: 2 } }), canonicalJson({ x: { y: 2, z: 1 } }));
   t.not(canonicalJson({ a: '1' }), canonicalJson({ a: 1 }));
 });
+
+test('a decision may ask for rate limits; malformed ones make it a deny saying why', (t) => {
+  const limits = [{ name: 'export', key: 'alice', per_second: 2, burst: 4 }];
+  t.deepEqual(interpretResultSet([{ result: { allow: true, reasons: [], limits } }], 'a/d', 'authz'), {
+    allow: true,
+    reasons: [],
+    limits: [{ name: 'export', key: 'alice', perSecond: 2, burst: 4 }],
+  });
+  t.like(interpretResultSet([{ result: { allowed: true, limits } }], 'e/d', 'envoy'), { allow: true, limits: [{ name: 'export', key: 'alice', perSecond: 2, burst: 4 }] });
+  t.deepEqual(interpretResultSet([{ result: { allow: true, reasons: [], limits: [] } }], 'a/d', 'authz'), { allow: true, reasons: [] });
+  for (const bad of [{ name: 'x' }, [{ name: 'x', key: 'k', per_second: 0, burst: 1 }], [{ name: 'x', key: 'k', per_second: 1, burst: 1.5 }], [{ key: 'k', per_second: 1, burst: 1 }]]) {
+    const d = interpretResultSet([{ result: { allow: true, reasons: [], limits: bad } }], 'a/d', 'authz');
+    t.false(d.allow, JSON.stringify(bad));
+    t.is(d.failure, 'invalid_shape');
+    t.regex(d.reasons[0]!, /^decision a\/d: ("limits" must be an array|limits\[0\] needs)/);
+  }
+});

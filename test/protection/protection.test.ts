@@ -57,7 +57,7 @@ test('the deny-list file is re-read when it changes; a broken version leaves the
   t.teardown(() => p.close());
   t.like(p.admit(call()), { kind: 'address' });
   const waitFor = async (ok: () => boolean) => {
-    for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 1000 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
     t.true(ok());
   };
   writeFileSync(join(dir, 'next.txt'), '203.0.113.5\n');
@@ -133,17 +133,15 @@ test('the order: deny list, then bans, then rate limits; a refused call spends n
   t.like(p.admit(call()), { kind: 'rate_limit' });
 });
 
-test('limits a decision asks for are enforced, cached or not; malformed ones deny', (t) => {
+test('limits a decision asks for are enforced, each name and key its own bucket', (t) => {
   const c = clock();
   const p = new Protection(parseProtectionConfig({}), { now: c.now });
-  const limits = [{ name: 'export', key: 'alice', per_second: 1, burst: 2 }];
+  const limits = [{ name: 'export', key: 'alice', perSecond: 1, burst: 2 }];
   t.is(p.enforcePolicyLimits(limits), undefined);
   t.is(p.enforcePolicyLimits(limits), undefined);
   t.like(p.enforcePolicyLimits(limits), { kind: 'rate_limit', limit: 'export', reason: 'rate limited: export (1/s, burst 2)' });
-  t.is(p.enforcePolicyLimits([{ ...limits[0], key: 'bob' }]), undefined, 'keys are apart');
-  t.is(p.enforcePolicyLimits(undefined), undefined);
-  t.regex(p.enforcePolicyLimits({ name: 'x' }) as string, /"limits" must be an array/);
-  t.regex(p.enforcePolicyLimits([{ name: 'x', key: 'k', per_second: 0, burst: 1 }]) as string, /limits\[0\] needs/);
+  t.is(p.enforcePolicyLimits([{ ...limits[0]!, key: 'bob' }]), undefined, 'keys are apart');
+  t.is(p.enforcePolicyLimits([]), undefined);
 });
 
 test('every answered check is shown to the activity watchers', (t) => {

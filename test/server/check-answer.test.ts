@@ -12,13 +12,18 @@ const served = rawRequestService(loadPackageDefinition(), 'warden.authz.v1.Autho
 const encode = served.Check!.responseSerialize as EncodeCheckResponse;
 const withDefaults = protoLoader.loadSync(['warden/authz/v1/authz.proto'], { ...LOADER_OPTIONS, defaults: true });
 const check = (withDefaults['warden.authz.v1.Authorizer'] as unknown as Record<string, MethodDefinition<unknown, unknown>>).Check!;
-const decode = (bytes: Buffer) => check.responseDeserialize(bytes);
+/** Decoded with defaults; `retry_after_ms` 0 is proto3's "not set", as the object leaves it out. */
+const decode = (bytes: Buffer) => {
+  const { retry_after_ms: retry, ...rest } = check.responseDeserialize(bytes) as Record<string, unknown>;
+  return retry === 0 ? rest : { ...rest, retry_after_ms: retry };
+};
 
 const outcomes: Record<string, DecisionOutcome> = {
   allow: { decision: { allow: true, reasons: [] }, revision: 'rev-1', cached: false, inputJson: '{"action":"read"}' },
   deny: { decision: { allow: false, reasons: ['not granted', 'outside business hours'] }, revision: 'rev-1', cached: false, inputJson: '{"action":"delete"}' },
   cached: { decision: { allow: true, reasons: ['granted by role'] }, revision: 'rev-2', cached: true, inputJson: '{"action":"list"}', ttlLeftMs: 1000 },
   unicode: { decision: { allow: false, reasons: ['zugriff verweigert: «Größe» 🚫', '拒否されました', 'a\u0001b\u0000c'] }, revision: 'rév-ü', cached: true, inputJson: '{"action":"lire"}' },
+  'rate limited': { decision: { allow: false, reasons: ['rate limited: per-caller (20/s, burst 40)'], refusedBy: 'rate_limit', retryAfterMs: 49.2 }, revision: 'rev-1', cached: false, inputJson: '{"action":"read"}' },
 };
 
 for (const [name, outcome] of Object.entries(outcomes)) {
@@ -29,7 +34,8 @@ for (const [name, outcome] of Object.entries(outcomes)) {
     const object = checkAnswer(parts, id, false);
     t.true(Buffer.isBuffer(bytes));
     t.false(Buffer.isBuffer(object));
-    const expected = { allowed: outcome.decision.allow, reasons: outcome.decision.reasons, decision_id: id, policy_revision: outcome.revision, cached: outcome.cached };
+    const retry = outcome.decision.retryAfterMs;
+    const expected = { allowed: outcome.decision.allow, reasons: outcome.decision.reasons, decision_id: id, policy_revision: outcome.revision, cached: outcome.cached, ...(retry !== undefined ? { retry_after_ms: Math.ceil(retry) } : {}) };
     t.deepEqual(decode(bytes as Buffer), expected);
     t.deepEqual(object, expected);
     // What the server's serializer makes of the object decodes to the same message.

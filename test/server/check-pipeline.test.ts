@@ -129,7 +129,7 @@ test('a cached check is answered in the same turn, without a promise; a stage th
   const hit: DecisionOutcome = { decision: { allow: true, reasons: [] }, revision: 'r', cached: true, inputJson: '{"x":1}' };
   const engine = { lookup: () => hit, decide: () => hit, revision: { id: 'r' } } as unknown as Engine;
   const pipeline = new CheckPipeline({ engine });
-  t.deepEqual(pipeline.stages.map((s) => s.name), ['identity', 'protection', 'cache', 'decide', 'answer', 'log']);
+  t.deepEqual(pipeline.stages.map((s) => s.name), ['identity', 'protection', 'cache', 'decide', 'limits', 'answer', 'log', 'watch']);
   const check: Check = { state: callState(), route };
   const answer = pipeline.run(check);
   t.false(answer instanceof Promise);
@@ -148,4 +148,26 @@ test('a check that reaches the answer stage undecided is a deny, not an allow', 
   answerStage.run(check);
   t.false((check.response as { allowed: boolean }).allowed);
   t.deepEqual(check.outcome!.decision.reasons, ['no stage decided the check']);
+});
+
+test('limits a decision asks for are enforced, cached or fresh; without countermeasures to enforce them the allow is a deny', async (t) => {
+  const { Countermeasures } = await import('../../src/protection/countermeasures.js');
+  const { parseProtectionConfig } = await import('../../src/protection/protection-config.js');
+  const { pino } = await import('pino');
+  const limited: DecisionOutcome = { decision: { allow: true, reasons: [], limits: [{ name: 'export', key: 'alice', perSecond: 1, burst: 2 }] }, revision: 'r', cached: true, inputJson: '{"x":1}' };
+  const engine = { lookup: () => limited, decide: () => limited, revision: { id: 'r' } } as unknown as Engine;
+  const countermeasures = new Countermeasures(parseProtectionConfig({}), { logger: pino({ level: 'silent' }) });
+  t.teardown(() => countermeasures.close(0));
+  const pipeline = new CheckPipeline({ engine, countermeasures });
+  const answers = [0, 1, 2].map(() => pipeline.run({ state: callState(), route }) as { allowed: boolean });
+  t.deepEqual(answers.map((a) => a.allowed), [true, true, false]);
+  const check: Check = { state: callState(), route };
+  pipeline.run(check);
+  t.deepEqual(check.outcome!.decision.reasons, ['rate limited: export (1/s, burst 2)']);
+  t.is(check.outcome!.decision.refusedBy, 'rate_limit');
+  t.false(check.outcome!.cached, 'a refusal is never a cached answer');
+  const without = new CheckPipeline({ engine });
+  const lone: Check = { state: callState(), route };
+  t.false((without.run(lone) as { allowed: boolean }).allowed);
+  t.regex(lone.outcome!.decision.reasons[0]!, /^rate limited: the policy asks for limits and none can be enforced here/);
 });

@@ -5,19 +5,34 @@ import { decideStage } from './decide-stage.js';
 import { identityStage } from './identity-stage.js';
 import { logStage } from './log-stage.js';
 import { protectionStage, type ProtectionCheck } from './protection-stage.js';
+import { admitCheck, policyLimitsStage, watchStage } from './countermeasure-stages.js';
+import type { Countermeasures } from '../../protection/countermeasures.js';
 
 /** What a {@link CheckPipeline} decides with. */
 export interface CheckPipelineDeps extends CheckDeps {
-  /** Checks run before the cache, in order (rate limits, deny lists, bans); none by default. */
+  /** Checks run before the cache, in order, before the countermeasures' own; none by default. */
   protection?: readonly ProtectionCheck[];
+  /** Deny list, bans, rate limits, the limits decisions ask for, and the watchers of what passes. */
+  countermeasures?: Countermeasures;
 }
 
 /**
  * The stages every check goes through, in order: the one place the order is written down.
- * identity → protection → cache → decide → answer → log.
+ * identity → protection (deny list, bans, rate limits) → cache → decide → limits (those the
+ * decision asks for) → answer → log → watch (bans, alerts).
  */
 export function checkStages(deps: CheckPipelineDeps): CheckStage[] {
-  return [identityStage, protectionStage(deps.protection ?? [], deps.engine), cacheStage(deps), decideStage(deps), answerStage, logStage];
+  const { countermeasures } = deps;
+  const own = deps.protection ?? [];
+  const withAdmit = countermeasures ? [...own, admitCheck(countermeasures)] : own;
+  const protection = protectionStage(
+    {
+      checks: () => (countermeasures?.protection.active ? withAdmit : own),
+      needsCall: () => countermeasures?.needsCall ?? false,
+    },
+    deps.engine,
+  );
+  return [identityStage, protection, cacheStage(deps), decideStage(deps), policyLimitsStage(countermeasures), answerStage, logStage, watchStage(countermeasures)];
 }
 
 /**

@@ -3,6 +3,7 @@ import type { DecisionOutcome, DecisionShape, Engine } from '../../engine/index.
 import type { AnswerParts } from '../check-answer.js';
 import type { EvaluationPool } from '../check-worker/evaluation-pool.js';
 import type { CallState } from '../pipeline.js';
+import type { ProtectedCall } from '../../protection/protected-call.js';
 
 /**
  * One check on its way through the {@link CheckStage}s: what the route started it with, and what
@@ -32,6 +33,8 @@ export interface Check {
   response?: unknown;
   /** Route-specific state (the decoded request, the built input, a rejection). */
   data?: unknown;
+  /** Who calls what from where, for the countermeasures (set by the protection stage when they need it). */
+  call?: ProtectedCall;
 }
 
 /** What a route reports back from a stage: nothing, or a promise of nothing. */

@@ -70,7 +70,7 @@ function pooledBytes(check: Check, deps: CheckDeps, result: PoolResult): StageSt
   }
   const { route } = check;
   const outcome: DecisionOutcome = {
-    decision: { allow: result.allow, reasons: result.reasons, ...(result.failure !== undefined ? { failure: result.failure } : {}) },
+    decision: { allow: result.allow, reasons: result.reasons, ...(result.failure !== undefined ? { failure: result.failure } : {}), ...(result.limits ? { limits: result.limits } : {}) },
     revision: result.revision,
     cached: result.cached,
     // A fresh decision's input travels only inside its log tail.

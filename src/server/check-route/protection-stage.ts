@@ -1,32 +1,42 @@
 import type { DecisionApi } from '../../audit/index.js';
 import { failedDecision, type Decision, type Engine } from '../../engine/index.js';
+import type { ProtectedCall, Refusal } from '../../protection/protected-call.js';
 import type { ConnectionIdentity } from '../connection-identity.js';
 import type { Check, CheckStage, StageStep } from './check.js';
+import { protectedCallOf } from './protected-call-of.js';
 
-/** What a protection check sees of a check: the call's API and method, and who is calling. */
+/** What a protection check sees of a check: the call's API and method, who is calling, and the call. */
 export interface ProtectionView {
   readonly api: DecisionApi;
   readonly method: string;
   readonly connection: ConnectionIdentity;
-  /** The policy input's canonical JSON when already built (Envoy checks, batches, tokens). */
+  /** The policy input's canonical JSON. */
   readonly inputJson: string | undefined;
+  /** Subject, requester, source address, service and action of the check. */
+  readonly call: ProtectedCall;
 }
 
 /**
- * A check that runs before the cache (rate limits, deny lists, bans): the reason to deny the call,
- * or `undefined` to let it through. It may answer with a promise; one that throws or rejects denies.
+ * A check that runs before the cache (deny lists, bans, rate limits): a refusal (or just its
+ * reason) to deny the call, or `undefined` to let it through. It may answer with a promise; one
+ * that throws or rejects denies.
  */
-export type ProtectionCheck = (view: ProtectionView) => string | undefined | Promise<string | undefined>;
+export type ProtectionCheck = (view: ProtectionView) => Refusal | string | undefined | Promise<Refusal | string | undefined>;
 
 function denied(check: Check, engine: Engine, decision: Decision): void {
   const { connection } = check.state;
-  // A request recalled by its bytes is not decoded yet: its log line says who asked, from where.
-  const inputJson = check.inputJson ?? JSON.stringify({ requester: connection.requester, source: { ip: connection.sourceIp } });
+  // A check refused before its input was built logs who asked, from where.
+  const inputJson = check.inputJson ?? check.outcome?.inputJson ?? JSON.stringify({ requester: connection.requester, source: { ip: connection.sourceIp } });
   check.outcome = { decision, revision: engine.revision?.id ?? '', cached: false, inputJson };
+  check.cacheHit = undefined;
+  check.parts = undefined;
 }
 
-function settle(check: Check, engine: Engine, reason: string | undefined): void {
-  if (reason !== undefined) denied(check, engine, { allow: false, reasons: [reason] });
+function settle(check: Check, engine: Engine, verdict: Refusal | string | undefined): boolean {
+  if (verdict === undefined) return false;
+  if (typeof verdict === 'string') denied(check, engine, { allow: false, reasons: [verdict] });
+  else denied(check, engine, { allow: false, reasons: [verdict.reason], refusedBy: verdict.kind, ...(verdict.retryAfterMs !== undefined ? { retryAfterMs: verdict.retryAfterMs } : {}) });
+  return true;
 }
 
 function failed(check: Check, engine: Engine, e: unknown): void {
@@ -34,14 +44,49 @@ function failed(check: Check, engine: Engine, e: unknown): void {
 }
 
 /**
- * Runs `checks` in order before the cache; the first reason denies the check (fail closed: a check
- * that throws or rejects denies it too, saying so). With no checks it costs one comparison.
+ * Works out `check.call`. A request kept as bytes is looked up by them first (a hit is the cache's
+ * answer, kept on the check for the cache stage, and the call comes from its input); a miss is
+ * decoded here, so that the countermeasures know whom it is about before the policy is asked.
  */
-export function protectionStage(checks: readonly ProtectionCheck[], engine: Engine): CheckStage {
-  const run = (check: Check, from: number): StageStep => {
-    const view: ProtectionView = { api: check.route.api, method: check.state.method, connection: check.state.connection, inputJson: check.inputJson };
+function resolveCall(check: Check, engine: Engine): StageStep {
+  if (check.inputJson === undefined && check.requestKey !== undefined && !check.outcome) {
+    const recalled = engine.recall(check.requestKey, check.route.entrypoint, check.route.shape);
+    if (recalled) {
+      check.outcome = recalled;
+      check.cacheHit = true;
+      check.call = protectedCallOf(recalled.inputJson);
+      return undefined;
+    }
+    const step = check.route.identify(check, true);
+    const done = () => {
+      if (check.inputJson !== undefined) check.call = protectedCallOf(check.inputJson);
+    };
+    return step instanceof Promise ? step.then(done) : done();
+  }
+  if (check.inputJson !== undefined) check.call = protectedCallOf(check.inputJson);
+  return undefined;
+}
+
+/** Whether the countermeasures need to know each check's call (`needsCall`), and the checks to run. */
+export interface ProtectionStageOptions {
+  checks: () => readonly ProtectionCheck[];
+  /** True when something watches calls (bans, alerts) even if no check runs before the cache. */
+  needsCall: () => boolean;
+}
+
+/**
+ * Runs the protection checks in order before the cache (a check the cache could answer is still
+ * refused); the first refusal denies the check — fail closed: a check that throws or rejects
+ * denies it too, saying so. With nothing configured it costs two calls and a comparison.
+ */
+export function protectionStage(options: ProtectionStageOptions, engine: Engine): CheckStage {
+  const run = (check: Check, checks: readonly ProtectionCheck[], from: number): StageStep => {
+    // A check already denied (a rejected token, an unreadable Envoy request) is not checked further.
+    if (check.outcome && check.cacheHit !== true) return undefined;
+    if (!check.call) return undefined;
+    const view: ProtectionView = { api: check.route.api, method: check.state.method, connection: check.state.connection, inputJson: check.inputJson ?? check.outcome?.inputJson, call: check.call };
     for (let i = from; i < checks.length; i++) {
-      let verdict: string | undefined | Promise<string | undefined>;
+      let verdict: ReturnType<ProtectionCheck>;
       try {
         verdict = checks[i]!(view);
       } catch (e) {
@@ -49,16 +94,21 @@ export function protectionStage(checks: readonly ProtectionCheck[], engine: Engi
       }
       if (verdict instanceof Promise) {
         return verdict.then(
-          (reason) => (reason !== undefined ? settle(check, engine, reason) : run(check, i + 1)),
+          (v) => (settle(check, engine, v) ? undefined : run(check, checks, i + 1)),
           (e: unknown) => failed(check, engine, e),
         );
       }
-      if (verdict !== undefined) return settle(check, engine, verdict);
+      if (settle(check, engine, verdict)) return undefined;
     }
     return undefined;
   };
   return {
     name: 'protection',
-    run: (check) => (checks.length === 0 || check.outcome ? undefined : run(check, 0)),
+    run: (check) => {
+      const checks = options.checks();
+      if (check.outcome || (checks.length === 0 && !options.needsCall())) return undefined;
+      const step = resolveCall(check, engine);
+      return step instanceof Promise ? step.then(() => run(check, checks, 0)) : run(check, checks, 0);
+    },
   };
 }

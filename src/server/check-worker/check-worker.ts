@@ -69,10 +69,10 @@ function decide(job: CheckJob): CheckResult {
     if (req.subject?.token !== undefined || !engine.revision) return { id: job.id, kind: 'declined' };
     const from = connectionOf(job.connection);
     const outcome = decideAuthz(engine, decision, req, assertedOrRequester(req, from.requester), from, limits.maxDepth);
-    const { allow, reasons, failure } = outcome.decision;
+    const { allow, reasons, failure, limits: policyLimits } = outcome.decision;
     // Encoded here, with the parts the serving thread's own answers are made of (see checkAnswer).
     const { body, logTail } = answerParts(outcome, encode);
-    return { id: job.id, kind: 'decided', revision: outcome.revision, allow, reasons, failure, cached: outcome.cached, ttlLeftMs: outcome.ttlLeftMs, ...(outcome.cached ? { inputJson: outcome.inputJson } : {}), answer: { body: body!, logTail } };
+    return { id: job.id, kind: 'decided', revision: outcome.revision, allow, reasons, failure, ...(policyLimits ? { limits: policyLimits } : {}), cached: outcome.cached, ttlLeftMs: outcome.ttlLeftMs, ...(outcome.cached ? { inputJson: outcome.inputJson } : {}), answer: { body: body!, logTail } };
   } catch (e) {
     if (e instanceof ServiceError) return { id: job.id, kind: 'rejected', code: e.code, message: e.message };
     return { id: job.id, kind: 'declined' };

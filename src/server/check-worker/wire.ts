@@ -1,4 +1,4 @@
-import type { Decision, DecisionFailure, DecisionShape } from '../../engine/index.js';
+import type { Decision, DecisionFailure, DecisionShape, PolicyLimit } from '../../engine/index.js';
 import type { ServiceErrorCode } from '../service-error.js';
 
 // What travels through the rings between the serving thread and an evaluation worker: one text
@@ -36,6 +36,8 @@ export type CheckResult =
       allow: boolean;
       reasons: string[];
       failure?: DecisionFailure;
+      /** Rate limits the decision asks for (see PolicyLimit), enforced by the serving thread. */
+      limits?: PolicyLimit[];
       cached: boolean;
       /** For a decision from the worker's cache: how long it stays cached there, in ms. */
       ttlLeftMs?: number;
