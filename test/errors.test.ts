@@ -5,9 +5,9 @@ import { BundleError, PolicyFilesError } from '../src/bundle/errors.js';
 import { EngineError } from '../src/engine/errors.js';
 import { IdentityError } from '../src/identity/errors.js';
 import { PlanError } from '../src/ir/errors.js';
-import { CompileError } from '../src/rego/diagnostics.js';
-import { ServiceError } from '../src/server/service-error.js';
-import { CodegenError } from '../src/wasm/plan-codegen.js';
+import { CompileError } from '../src/rego/errors.js';
+import { ServiceError } from '../src/server/errors.js';
+import { CodegenError } from '../src/wasm/errors.js';
 
 test('every area error is a WardenError with a stable code, its own name and its cause', (t) => {
   const cause = new Error('underneath');

@@ -1,4 +1,5 @@
-import { CompileError, formatDiagnostic } from '../rego/diagnostics.js';
+import { formatDiagnostic } from '../rego/diagnostics.js';
+import { CompileError } from '../rego/errors.js';
 
 /** Exit codes shared by the policy tools. */
 export const EXIT = { ok: 0, failed: 1, invalid: 2 } as const;

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { loadPolicyFiles, readBundle } from '../bundle/index.js';
 import { compilePlan } from '../wasm/index.js';
 import { canonicalJson } from './canonical-json.js';
-import { CompileError } from '../rego/diagnostics.js';
+import { CompileError } from '../rego/errors.js';
 import { EngineError } from './errors.js';
 import { buildRevision, contentRevisionId, type PolicyCompiler, type PolicyRevision } from './revision.js';
 

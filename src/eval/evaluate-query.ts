@@ -2,7 +2,7 @@ import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { hostBuiltins } from '../builtins/index.js';
 import { compile } from '../rego/compile.js';
 import { parseQuery } from '../rego/syntax/index.js';
-import { CompileError } from '../rego/diagnostics.js';
+import { CompileError } from '../rego/errors.js';
 import type { Body, Expr, RefTerm, Term } from '../rego/ast.js';
 import { builtinArity } from '../rego/compile/builtin-catalog.js';
 import { refName } from '../rego/compile/terms.js';

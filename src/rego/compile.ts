@@ -1,5 +1,5 @@
 import type { Body, Module } from './ast.js';
-import { CompileError } from './diagnostics.js';
+import { CompileError } from './errors.js';
 import { parseModule } from './syntax/index.js';
 import type { Policy } from '../ir/types.js';
 import { compileWithLargeStack, isStackOverflow } from './worker/large-stack.js';

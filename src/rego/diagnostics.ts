@@ -1,4 +1,3 @@
-import { WardenError } from '../errors.js';
 /** Stable error codes, as OPA names them. */
 export type DiagnosticCode =
   | 'rego_parse_error'
@@ -28,22 +27,4 @@ export function formatDiagnostic(d: Diagnostic): string {
   if (d.sourceLine === undefined) return head;
   const pad = [...d.sourceLine.slice(0, Math.max(0, d.col - 1))].map((c) => (c === '\t' ? '\t' : ' ')).join('');
   return `${head}\n\t${d.sourceLine}\n\t${pad}^`;
-}
-
-/** Thrown by `compile` and `parse`: every diagnostic of the modules, deduplicated and sorted. */
-export class CompileError extends WardenError<'compile_failed'> {
-  readonly diagnostics: Diagnostic[];
-  constructor(diagnostics: Diagnostic[]) {
-    const seen = new Set<string>();
-    const unique = diagnostics.filter((d) => {
-      const k = `${d.file}:${d.line}:${d.col}:${d.code}:${d.message}`;
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    });
-    unique.sort(compareDiagnostics);
-    super('compile_failed', `${unique.length} error${unique.length === 1 ? '' : 's'} occurred:\n${unique.map(formatDiagnostic).join('\n')}`);
-    this.name = 'CompileError';
-    this.diagnostics = unique;
-  }
 }

@@ -1,4 +1,5 @@
 export { compile, compileToPlan, parse, parseModules, COMPILE_STAGES, type CompileHooks, type CompileOptions, type CompileStage, type SourceModule, type StageName } from './compile.js';
 export { parseModule, parseQuery, parseTerm } from './syntax/index.js';
-export { CompileError, formatDiagnostic, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
+export { CompileError } from './errors.js';
+export { formatDiagnostic, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
 export type * from './ast.js';

@@ -6,7 +6,7 @@ import type { PolicyCompiler } from '../engine/index.js';
 import type { JwtVerifierOptions } from '../identity/index.js';
 import { EVALUATION_DEFAULTS } from './check-worker/evaluation-pool.js';
 import type { ProtectionCheck } from './check-route/protection-stage.js';
-import { ServiceError } from './service-error.js';
+import { ServiceError } from './errors.js';
 import { parseProtectionConfig, PROTECTION_KEYS, type ProtectionConfigInput } from '../protection/protection-config.js';
 
 /**

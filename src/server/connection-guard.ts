@@ -4,7 +4,7 @@ import type { Server } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { HandshakeFailure, WardenMetrics } from '../audit/index.js';
 import { peerChain, type ClientTrust } from './client-trust.js';
-import { ServiceError } from './service-error.js';
+import { ServiceError } from './errors.js';
 
 /** What {@link guardConnections} enforces and reports to. */
 export interface ConnectionGuardOptions {

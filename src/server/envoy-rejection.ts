@@ -1,5 +1,5 @@
 import type { EnvoyRejectReason } from '../audit/index.js';
-import { ServiceError } from './service-error.js';
+import { ServiceError } from './errors.js';
 
 /**
  * The HTTP status the downstream client gets for each reason. `bad_check_request` is not the

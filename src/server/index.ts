@@ -1,7 +1,7 @@
 export { grpcServerOptions, startServer, type WardenServer } from './start-server.js';
 export { Lifecycle, RELEASE_STEP_MS } from './lifecycle.js';
 export { readServeConfigFile, SERVE_DEFAULTS, DEFAULT_LIMITS, type ServeConfig, type RequestLimits, type EnvoyOptions } from './config.js';
-export { ServiceError, type ServiceErrorCode } from './service-error.js';
+export { ServiceError, type ServiceErrorCode } from './errors.js';
 export { toGrpcStatus, type GrpcStatus } from './status-mapping.js';
 export { PROTO_ROOT, SERVED_PROTOS, LOADER_OPTIONS, loadPackageDefinition } from './protos.js';
 export { buildAuthzInput, peerIp, type AuthzInput } from './authz-input.js';

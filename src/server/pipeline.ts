@@ -5,7 +5,7 @@ import type { DecisionApi, DecisionRecord, DecisionResult, DecisionSink, WardenM
 import type { Decision } from '../engine/index.js';
 import type { ClientTrust } from './client-trust.js';
 import { connectionIdentity, type ConnectionChecks, type ConnectionIdentity } from './connection-identity.js';
-import { ServiceError } from './service-error.js';
+import { ServiceError } from './errors.js';
 import { toGrpcStatus } from './status-mapping.js';
 
 /** A decision made while handling a call, logged and counted once the call is answered. */

@@ -1,5 +1,5 @@
 import { setMember } from '../engine/index.js';
-import { ServiceError } from './service-error.js';
+import { ServiceError } from './errors.js';
 
 /** A decoded `google.protobuf.Value` (field names as in the .proto file). */
 interface ProtoValue {

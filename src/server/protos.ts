@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import * as protoLoader from '@grpc/proto-loader';
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
-import { ServiceError } from './service-error.js';
+import { ServiceError } from './errors.js';
 
 /** The folder holding Warden's and Envoy's `.proto` files (same relative place from `src/` and `dist/`). */
 export const PROTO_ROOT = fileURLToPath(new URL('../../proto/', import.meta.url));

@@ -14,7 +14,7 @@ import { envoyAuthorizationService } from './envoy-service.js';
 import { CheckPipeline } from './check-route/check-pipeline.js';
 import { loadPackageDefinition, rawRequestService } from './protos.js';
 import { Lifecycle, RELEASE_STEP_MS } from './lifecycle.js';
-import { ServiceError } from './service-error.js';
+import { ServiceError } from './errors.js';
 import { guardConnections } from './connection-guard.js';
 import { mtlsCredentials } from './tls.js';
 

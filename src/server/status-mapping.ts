@@ -1,7 +1,7 @@
 import { status as Status } from '@grpc/grpc-js';
 import { EngineError } from '../engine/index.js';
 import { IdentityError } from '../identity/index.js';
-import { ServiceError } from './service-error.js';
+import { ServiceError } from './errors.js';
 
 /** A gRPC status to send. */
 export interface GrpcStatus {

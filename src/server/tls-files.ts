@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
-import { ServiceError } from './service-error.js';
+import { ServiceError } from './errors.js';
 
 /** Paths of the server's TLS files. */
 export interface TlsFilePaths {

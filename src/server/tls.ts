@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { WardenMetrics } from '../audit/index.js';
 import { ClientTrust } from './client-trust.js';
 import type { TlsMinVersion } from './config.js';
-import { ServiceError } from './service-error.js';
+import { ServiceError } from './errors.js';
 import { readTlsFiles, validateTlsFiles, type TlsFileBytes, type TlsFilePaths, type TlsMaterial } from './tls-files.js';
 
 /** The server's TLS files and how they are served. */

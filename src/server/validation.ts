@@ -2,7 +2,7 @@ import { parseSpiffeId, IdentityError } from '../identity/index.js';
 import type { RequestLimits } from './config.js';
 import { EnvoyRequestRejected } from './envoy-rejection.js';
 import type { AuthzCheckBatchRequest, AuthzCheckRequest, EnvoyCheckRequest } from './request-types.js';
-import { ServiceError } from './service-error.js';
+import { ServiceError } from './errors.js';
 
 function invalid(message: string): ServiceError {
   return new ServiceError('invalid_argument', message);

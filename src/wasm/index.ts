@@ -1,2 +1,2 @@
 export { compilePlan, compilePlanSync, type CompilePlanOptions } from './compile-plan.js';
-export { CodegenError } from './plan-codegen.js';
+export { CodegenError } from './errors.js';

@@ -6,14 +6,7 @@ import { NATIVE_BUILTINS, HOST_BUILTIN_PREFIX } from './native-builtins.js';
 import { PER_EVALUATION_BUILTINS } from '../builtins/registry/index.js';
 import { DEFER } from './value-layout.js';
 import { planDeferredInserts, type DeferredInserts } from './deferred-inserts.js';
-import { WardenError } from '../errors.js';
-
-export class CodegenError extends WardenError<'wasm_compile_error'> {
-  constructor(where: string, problem: string) {
-    super('wasm_compile_error', `${where}: ${problem}`);
-    this.name = 'CodegenError';
-  }
-}
+import { CodegenError } from './errors.js';
 
 /** How generated code reaches what lives outside it. */
 export interface CodegenContext {

@@ -1,7 +1,8 @@
 import test from 'ava';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { compile, compileToPlan, COMPILE_STAGES, type CompileOptions, type StageName } from '../../src/rego/compile.js';
-import { CompileError, type Diagnostic } from '../../src/rego/diagnostics.js';
+import { type Diagnostic } from '../../src/rego/diagnostics.js';
+import { CompileError } from '../../src/rego/errors.js';
 import { runStages } from '../../src/rego/compile/stages/pipeline.js';
 import { arityIn, safetyStage } from '../../src/rego/compile/stages/safety.js';
 import type { CompileStage } from '../../src/rego/compile/stages/stage.js';

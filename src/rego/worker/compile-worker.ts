@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { compileInProcess, compileToPlanInProcess } from '../compile.js';
-import { CompileError } from '../diagnostics.js';
+import { CompileError } from '../errors.js';
 import type { CompileHooks, StageTiming } from '../compile/stages/stage.js';
 import type { CompileJob, CompileReply } from './compile-job.js';
 

@@ -1,6 +1,6 @@
 import type { Policy } from '../../ir/types.js';
 import type { CompileOptions } from '../compile.js';
-import { CompileError } from '../diagnostics.js';
+import { CompileError } from '../errors.js';
 import type { CompileHooks } from '../compile/stages/stage.js';
 import { startCompileWorker, type CompileReply } from './compile-job.js';
 

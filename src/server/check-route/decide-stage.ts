@@ -1,6 +1,6 @@
 import { failedDecision, type DecisionOutcome, type Engine } from '../../engine/index.js';
 import type { PoolResult } from '../check-worker/evaluation-pool.js';
-import { ServiceError } from '../service-error.js';
+import { ServiceError } from '../errors.js';
 import { lookupInput } from './cache-stage.js';
 import type { Check, CheckDeps, CheckStage, StageStep } from './check.js';
 

@@ -8,7 +8,7 @@ import { clip, envoyRejection, type EnvoyRequestRejected } from '../envoy-reject
 import { envoyResponse, type EnvoyResponseOptions } from '../envoy-response.js';
 import type { RawRequest } from '../protos.js';
 import type { EnvoyCheckRequest } from '../request-types.js';
-import { ServiceError } from '../service-error.js';
+import { ServiceError } from '../errors.js';
 import { validateEnvoyCheck } from '../validation.js';
 import type { Check, CheckRoute } from './check.js';
 

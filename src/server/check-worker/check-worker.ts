@@ -8,7 +8,7 @@ import { answerParts, type EncodeCheckResponse } from '../check-answer.js';
 import type { RequestLimits } from '../config.js';
 import { loadPackageDefinition, rawRequestService, type RawRequest } from '../protos.js';
 import type { AuthzCheckRequest } from '../request-types.js';
-import { ServiceError } from '../service-error.js';
+import { ServiceError } from '../errors.js';
 import { validateAuthzCheck } from '../validation.js';
 import { decodeJob, encodeResult, type CheckJob, type CheckResult, type InputJob } from './wire.js';
 

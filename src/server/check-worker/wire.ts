@@ -1,5 +1,5 @@
 import type { Decision, DecisionFailure, DecisionShape, PolicyLimit } from '../../engine/index.js';
-import type { ServiceErrorCode } from '../service-error.js';
+import type { ServiceErrorCode } from '../errors.js';
 
 // What travels through the rings between the serving thread and an evaluation worker: one text
 // line per job and per result, fields split by U+0001 (JSON never holds it raw), the free-form part last.

@@ -16,7 +16,7 @@
 import { compilePlan } from '../../../src/wasm/index.js';
 import { bool, local, stmt, str, type Json } from '../../helpers/plan-builder.js';
 import type { PolicyCompiler } from '../../../src/engine/index.js';
-import { CompileError } from '../../../src/rego/diagnostics.js';
+import { CompileError } from '../../../src/rego/errors.js';
 
 class Strings {
   readonly list: string[] = [];

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { CompileError, type Diagnostic } from '../../diagnostics.js';
+import { type Diagnostic } from '../../diagnostics.js';
+import { CompileError } from '../../errors.js';
 import type { Policy } from '../../../ir/types.js';
 import type { CompileOptions } from '../../compile.js';
 import { codegenStage } from './codegen.js';
