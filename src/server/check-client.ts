@@ -23,6 +23,8 @@ export interface CheckAnswer {
   decision_id: string;
   policy_revision: string;
   cached: boolean;
+  /** Set when a rate limit or a ban turned the call away: ms until a retry may succeed. */
+  retry_after_ms?: number;
 }
 
 /** One `warden.authz.v1.Authorizer/Check` call over mTLS, as a service or a person at a terminal would make it. */

@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 import { execFile, spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAIN, servingFolder, startServe, TSX } from '../helpers/serve-process.js';
 
@@ -23,6 +23,26 @@ async function serveAndCheck(t: ExecutionContext, serveArgs: string[], prepare: 
 
 test('the README path: serve --dev, dev-cert, check allowed and denied over mTLS', async (t) => {
   await serveAndCheck(t, []);
+});
+
+test('the bundled config (npm start): a loop of warden check is rate limited, saying by which limit and when to retry', async (t) => {
+  const dir = servingFolder();
+  copyFileSync(join(process.cwd(), 'deploy', 'warden.yaml'), join(dir, 'warden.yaml'));
+  const server = startServe(dir, ['--config', 'warden.yaml', '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0']);
+  t.teardown(() => server.kill('SIGTERM'));
+  const address = await server.serving();
+  const run = (args: string[]) => spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: dir, encoding: 'utf8' });
+  t.is(run(['dev-cert', 'spiffe://warden.local/ns/shop/sa/frontend', '--out', 'frontend']).status, 0);
+  const check = ['check', '--cert', 'frontend.pem', '--key', 'frontend-key.pem', '--service', 'orders', '--address', address, '--action', 'orders.read'];
+  let answer: { allowed: boolean; reasons: string[]; retry_after_ms?: number } | undefined;
+  for (let i = 0; i < 40; i++) {
+    const r = run(check);
+    answer = JSON.parse(r.stdout) as typeof answer;
+    if (!answer!.allowed) break;
+  }
+  t.false(answer!.allowed);
+  t.deepEqual(answer!.reasons, ['rate limited: per-route (0.5/s, burst 5)']);
+  t.true((answer!.retry_after_ms ?? 0) > 0);
 });
 
 test('warden build, then serve --bundle: the same decisions from the bundle', async (t) => {
