@@ -7,6 +7,7 @@
 // first use: one thread, about half the CPU per call of driver.py, which matters when driver and
 // servers share two cores), else from Python's grpcio (driver.py, python3-grpcio), else from
 // grpc-js (driver.ts); `--driver cpp|python|node` chooses.
+// BENCH_RATE_LIMIT=1 configures one rate limit that never trips (the cost of the countermeasures).
 // Usage: npm run bench:check [-- --seconds 3 --rounds 5 --warmup 1 --channels 4 --in-flight 16 --driver cpp|python|node]
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';

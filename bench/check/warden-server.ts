@@ -33,6 +33,8 @@ const server = await startServer({
   // BENCH_EVALUATION_WORKERS=N[,SPARES] sizes the evaluation pool (default: Warden's own defaults).
   ...(process.env.BENCH_EVALUATION_WORKERS ? { evaluation: poolSize(process.env.BENCH_EVALUATION_WORKERS) } : {}),
   compiler: (modules, entrypoints) => compile({ modules, entrypoints }),
+  // BENCH_RATE_LIMIT=1 adds one rate limit by subject that never trips: what a limit costs per check.
+  ...(process.env.BENCH_RATE_LIMIT === '1' ? { rateLimits: [{ name: 'bench', by: 'subject', perSecond: 1e9, burst: 1e9 }] } : {}),
 });
 process.send!({ type: 'ready', address: server.address, fromDist } satisfies ServerMessage);
 process.on('message', (m: string) => {

@@ -40,10 +40,11 @@ export class AddressDenyList {
 
   /**
    * Whether `address` is denied. An address that is not an IP address at all is denied too when the
-   * list holds any rule: it cannot be shown not to be in it.
+   * list holds any rule: it cannot be shown not to be in it. No address (`''`: a Unix socket, an
+   * Envoy that sent none) matches no rule.
    */
   denies(address: string): boolean {
-    if (this.size === 0) return false;
+    if (this.size === 0 || address === '') return false;
     const family = isIP(address);
     if (family === 0) return true;
     return this.list.check(address, family === 4 ? 'ipv4' : 'ipv6');

@@ -37,6 +37,7 @@ test('the address deny list: addresses and CIDRs, IPv4, IPv6 and IPv4-mapped IPv
   }
   for (const address of ['203.0.114.1', '2001:db9::1', '192.0.2.2']) t.is(p.admit(call({ address })), undefined, address);
   t.like(p.admit(call({ address: 'not-an-ip' })), { kind: 'address' }, 'an address that cannot be matched is denied');
+  t.is(p.admit(call({ address: '' })), undefined, 'no address matches no rule');
   t.is(denied, 5);
 });
 
