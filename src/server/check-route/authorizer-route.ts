@@ -80,6 +80,24 @@ export function authorizerRoute(deps: AuthorizerRouteDeps, asBytes: boolean): Ch
       check.inputJson = inputJsonOf(req, assertedOrRequester(req, check.state.connection.requester), check, deps);
       return undefined;
     },
+    peekCall(check) {
+      const data = check.data as AuthorizerCheckData;
+      if (!data.req) {
+        const req = data.raw!.message();
+        validateAuthzCheck(req, deps.limits);
+        data.req = req;
+      }
+      const { req } = data;
+      if (req.subject?.token !== undefined) return undefined;
+      const { connection } = check.state;
+      return {
+        subject: assertedOrRequester(req, connection.requester).id,
+        requester: connection.requester.id,
+        address: connection.sourceIp,
+        service: req.resource?.service ?? '',
+        action: req.action ?? '',
+      };
+    },
     answer(check) {
       const data = check.data as AuthorizerCheckData;
       const outcome = check.outcome!;

@@ -56,6 +56,11 @@ export interface CheckRoute {
    * until a stage needs it (`decoded` false).
    */
   identify(check: Check, decoded: boolean): StageStep;
+  /**
+   * The call of a request kept as bytes, read without building its input (so that it can still go to
+   * the evaluation pool as bytes); `undefined` when that cannot be done here (a subject token).
+   */
+  peekCall?(check: Check): ProtectedCall | undefined;
   /** The answer to `check.outcome` with `check.decisionId`. */
   answer(check: Check): unknown;
   /** The decision log record of the answered check. */

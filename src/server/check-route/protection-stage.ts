@@ -46,7 +46,8 @@ function failed(check: Check, engine: Engine, e: unknown): void {
 /**
  * Works out `check.call`. A request kept as bytes is looked up by them first (a hit is the cache's
  * answer, kept on the check for the cache stage, and the call comes from its input); a miss is
- * decoded here, so that the countermeasures know whom it is about before the policy is asked.
+ * read here (decoded, its input not built: it still goes to the pool as bytes), so that the
+ * countermeasures know whom it is about before the policy is asked.
  */
 function resolveCall(check: Check, engine: Engine): StageStep {
   if (check.inputJson === undefined && check.requestKey !== undefined && !check.outcome) {
@@ -55,6 +56,12 @@ function resolveCall(check: Check, engine: Engine): StageStep {
       check.outcome = recalled;
       check.cacheHit = true;
       check.call = protectedCallOf(recalled.inputJson);
+      return undefined;
+    }
+    // Read from the request without building its input: it still goes to the pool as bytes.
+    const peeked = check.route.peekCall?.(check);
+    if (peeked) {
+      check.call = peeked;
       return undefined;
     }
     const step = check.route.identify(check, true);
