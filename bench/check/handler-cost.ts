@@ -1,6 +1,7 @@
 // What Warden's Check handler costs on the serving thread, without the network: the handler is
 // called directly with calls shaped like grpc-js's, the decision log writes to a file, metrics are
 // recorded. The figure is what Warden adds to grpc-js's own per-call work (see bench:check).
+// BENCH_RATE_LIMIT=1 adds one rate limit by subject that never trips (what the countermeasures cost).
 // Usage: npm run bench:handler [-- --calls 200000]
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -16,6 +17,8 @@ type RegoModule = typeof import('../../src/rego/index.js');
 type ServiceModule = typeof import('../../src/server/authorizer-service.js');
 type ConfigModule = typeof import('../../src/server/config.js');
 type ProtosModule = typeof import('../../src/server/protos.js');
+type CountermeasuresModule = typeof import('../../src/protection/countermeasures.js');
+type ProtectionConfigModule = typeof import('../../src/protection/protection-config.js');
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '200000' } } });
 const calls = Number(values.calls);
@@ -30,6 +33,8 @@ const { authorizerService } = (await import(`${base}server/authorizer-service.js
 const { DEFAULT_LIMITS, SERVE_DEFAULTS } = (await import(`${base}server/config.js`)) as ConfigModule;
 const { loadPackageDefinition, rawRequestService } = (await import(`${base}server/protos.js`)) as ProtosModule;
 const { pino } = await import('pino');
+const { Countermeasures } = (await import(`${base}protection/countermeasures.js`)) as CountermeasuresModule;
+const { parseProtectionConfig } = (await import(`${base}protection/protection-config.js`)) as ProtectionConfigModule;
 
 const decision = SERVE_DEFAULTS.decision;
 const engine = new Engine();
@@ -40,7 +45,10 @@ const metrics = new WardenMetrics();
 // deserializer); responses are encoded by its serializer, as grpc-js would.
 const method = rawRequestService(loadPackageDefinition(), 'warden.authz.v1.Authorizer').Check!;
 const encodeCheckResponse = method.responseSerialize as (response: unknown) => Buffer;
-const service = authorizerService({ logger: pino({ level: 'info' }), decisionLog, metrics, engine, jwt: undefined, limits: DEFAULT_LIMITS, decision, envoyDecision: decision, encodeCheckResponse });
+const logger = pino({ level: 'info' });
+const limited = process.env.BENCH_RATE_LIMIT === '1';
+const countermeasures = new Countermeasures(parseProtectionConfig(limited ? { rateLimits: [{ name: 'bench', by: 'subject', perSecond: 1e9, burst: 1e9 }] } : {}), { logger, metrics: metrics.protection });
+const service = authorizerService({ logger, decisionLog, metrics, engine, jwt: undefined, limits: DEFAULT_LIMITS, decision, envoyDecision: decision, encodeCheckResponse, countermeasures });
 const check = service.Check as (call: unknown, callback: (error: unknown, response?: unknown) => void) => void;
 
 
@@ -82,7 +90,7 @@ async function run(label: string, requestFor: (i: number) => unknown): Promise<v
   console.log(`${label.padEnd(12)} ${((seconds / calls) * 1e6).toFixed(1).padStart(7)} µs per call  (${calls} calls, ${allowed} allowed)`);
 }
 
-console.log(`warden from ${fromDist ? 'dist/' : 'src/ through tsx'}; the handler alone, 64 calls in flight`);
+console.log(`warden from ${fromDist ? 'dist/' : 'src/ through tsx'}; the handler alone, 64 calls in flight${limited ? '; one rate limit that never trips' : ''}`);
 const hitBytes = method.requestSerialize(checkRequest('/orders/42')) as Buffer;
 const serialized = (prefix: string) => Array.from({ length: calls }, (_, i) => method.requestSerialize(checkRequest(`${prefix}${i}`)) as Buffer);
 const warmBytes = serialized('/warm/');
@@ -91,3 +99,4 @@ await run('cache hit', () => method.requestDeserialize(hitBytes));
 const missBytes = serialized('/orders/');
 await run('cache miss', (i) => method.requestDeserialize(missBytes[i]!));
 await decisionLog.close();
+await countermeasures.close(0);

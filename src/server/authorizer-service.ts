@@ -3,6 +3,7 @@ import type { EvaluationPool } from './check-worker/evaluation-pool.js';
 import { authorizerRoute, type AuthorizerCheckData, type AuthorizerRouteDeps } from './check-route/authorizer-route.js';
 import { CheckPipeline } from './check-route/check-pipeline.js';
 import type { Check } from './check-route/check.js';
+import type { Countermeasures } from '../protection/countermeasures.js';
 import type { ProtectionCheck } from './check-route/protection-stage.js';
 import type { EnvoyOptions } from './config.js';
 import { unaryPipeline, type PipelineDeps } from './pipeline.js';
@@ -21,6 +22,8 @@ export interface DecisionServiceDeps extends PipelineDeps, AuthorizerRouteDeps {
   pool?: EvaluationPool;
   /** Checks run before the cache on every check (see protectionStage); none by default. */
   protection?: readonly ProtectionCheck[];
+  /** Deny list, bans, rate limits and the watchers of what passes (see docs/protection.md). */
+  countermeasures?: Countermeasures;
   envoy?: EnvoyOptions;
 }
 

@@ -1,5 +1,6 @@
 import type { Http2SecureServer, ServerHttp2Session } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
 import type { Server } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { HandshakeFailure, WardenMetrics } from '../audit/index.js';
@@ -48,7 +49,7 @@ function handshakeFailure(error: Error & { code?: string }): HandshakeFailure {
  *
  * @example
  * const stop = guardConnections(server, { maxConnections: 10_000, trust: tls.trust, metrics, logger });
- * @returns a function that detaches the guard
+ * @returns a function that detaches the guard and ends every connection still open (call it once the server has drained)
  * @throws ServiceError `internal` when grpc-js's HTTP/2 servers cannot be reached
  */
 export function guardConnections(server: Server, options: ConnectionGuardOptions): () => void {
@@ -56,6 +57,12 @@ export function guardConnections(server: Server, options: ConnectionGuardOptions
   const graceMs = options.closeGraceMs ?? 5_000;
   const servers = http2ServersOf(server);
   const sessions = new Set<ServerHttp2Session>();
+  // Every TCP connection, handshaking or not, so that a stop can end those grpc-js does not know of.
+  const sockets = new Set<Socket>();
+  const onConnection = (socket: Socket): void => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  };
   const onDrop = (): void => metrics.recordConnectionRefused();
   const onTlsError = (error: Error): void => metrics.recordHandshakeFailure(handshakeFailure(error));
   const onSession = (session: ServerHttp2Session): void => {
@@ -64,6 +71,7 @@ export function guardConnections(server: Server, options: ConnectionGuardOptions
   };
   for (const http2Server of servers) {
     http2Server.maxConnections = options.maxConnections;
+    http2Server.on('connection', onConnection);
     http2Server.on('drop', onDrop);
     http2Server.on('tlsClientError', onTlsError);
     http2Server.on('session', onSession);
@@ -91,7 +99,13 @@ export function guardConnections(server: Server, options: ConnectionGuardOptions
 
   return () => {
     stopRotation();
+    // What is still open once the server has drained (a handshake that finished after shutdown
+    // began, a session grpc-js never saw) would keep the process alive: it ends here.
+    for (const session of sessions) session.destroy();
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
     for (const http2Server of servers) {
+      http2Server.off('connection', onConnection);
       http2Server.off('drop', onDrop);
       http2Server.off('tlsClientError', onTlsError);
       http2Server.off('session', onSession);

@@ -230,6 +230,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   server.addService(rawRequestService(packageDefinition, 'envoy.service.auth.v3.Authorization'), envoyAuthorizationService(deps, pipeline));
   health.addToServer(server);
   new ReflectionService(packageDefinition).addToServer(server);
+  let releaseConnections: (() => void) | undefined;
   // Calls in flight finish before the workers and the log go; those waiting for a worker get a
   // bounded time, then a deny: none is decided twice.
   lifecycle.hold(
@@ -238,6 +239,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
       const shutdown = drain(server, shutdownMs);
       await pool?.drain(POOL_DRAIN_MS);
       await shutdown;
+      releaseConnections?.();
     },
     shutdownMs + RELEASE_STEP_MS,
   );
@@ -249,7 +251,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   } catch (e) {
     throw refuse(`cannot listen on ${listen}: ${(e as Error).message}`, e);
   }
-  guardConnections(server, { maxConnections: limits.maxConnections, trust: tls.trust, metrics, logger });
+  releaseConnections = guardConnections(server, { maxConnections: limits.maxConnections, trust: tls.trust, metrics, logger });
   const host = listen.slice(0, listen.lastIndexOf(':'));
 
   let metricsServer: MetricsServer | undefined;
