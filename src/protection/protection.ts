@@ -1,5 +1,5 @@
-import { unwatchFile, watchFile } from 'node:fs';
 import { AddressDenyList, readDenyFile, type AddressRule } from './address-deny-list.js';
+import { fileSignature, pollFile } from './file-poll.js';
 import { countDenial, findBan, type AutoBanConfig, type Ban } from './auto-ban.js';
 import type { ActivityEvent } from './activity.js';
 import { MemoryStore } from './memory-store.js';
@@ -45,6 +45,9 @@ export class Protection {
   private denyList: AddressDenyList;
   private fileRules: AddressRule[] = [];
   private watchedFile: string | undefined;
+  /** The deny-list file's signature taken just before it was last read. */
+  private fileSeen = '';
+  private stopPolling: () => void = () => undefined;
   private readonly store: ProtectionStore;
   private readonly now: () => number;
   private readonly hooks: ProtectionHooks;
@@ -158,16 +161,20 @@ export class Protection {
 
   private buildDenyList(config: ProtectionConfig): AddressDenyList {
     const inline = config.ipDeny.map((text, i) => ({ text, where: `ipDeny[${i}]` }));
-    if (config.ipDenyFile !== this.watchedFile) this.fileRules = config.ipDenyFile ? readDenyFile(config.ipDenyFile) : [];
+    if (config.ipDenyFile !== this.watchedFile) {
+      this.fileSeen = config.ipDenyFile ? fileSignature(config.ipDenyFile) : '';
+      this.fileRules = config.ipDenyFile ? readDenyFile(config.ipDenyFile) : [];
+    }
     return new AddressDenyList([...inline, ...this.fileRules]);
   }
 
   private watch(file: string | undefined): void {
     if (file === this.watchedFile) return;
-    if (this.watchedFile) unwatchFile(this.watchedFile);
+    this.stopPolling();
+    this.stopPolling = () => undefined;
     this.watchedFile = file;
     if (!file) return;
-    watchFile(file, { interval: this.pollMs, persistent: false }, () => {
+    this.stopPolling = pollFile(file, this.fileSeen, this.pollMs, () => {
       try {
         const rules = readDenyFile(file);
         const list = new AddressDenyList([...this.config.ipDeny.map((text, i) => ({ text, where: `ipDeny[${i}]` })), ...rules]);

@@ -1,4 +1,5 @@
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { fileSignature, pollFile } from '../protection/file-poll.js';
 import type { ServeConfig } from './config.js';
 import { readServeConfigFile } from './config.js';
 
@@ -12,9 +13,8 @@ export interface ConfigFileEvents {
 
 /**
  * Watches the `--config` file (by polling its status, which follows symlinks, so a Kubernetes
- * ConfigMap's `..data` swap is seen) and reports each change of its text, parsed; a change back and
- * forth between two polls, or a touch that leaves the text as it was, reports nothing. Returns the
- * function that stops watching.
+ * ConfigMap's `..data` swap is seen) and reports each change of its text, parsed; a touch that
+ * leaves the text as it was reports nothing. Returns the function that stops watching.
  */
 export function watchConfigFile(file: string, events: ConfigFileEvents, intervalMs = 1000): () => void {
   const read = (): string | undefined => {
@@ -24,8 +24,10 @@ export function watchConfigFile(file: string, events: ConfigFileEvents, interval
       return undefined;
     }
   };
+  // Taken before the text: a change made in between is seen at the first look.
+  const seen = fileSignature(file);
   let last = read();
-  const listener = () => {
+  return pollFile(file, seen, intervalMs, () => {
     const text = read();
     if (text === last) return;
     last = text;
@@ -37,7 +39,5 @@ export function watchConfigFile(file: string, events: ConfigFileEvents, interval
       return;
     }
     events.onChange(config);
-  };
-  watchFile(file, { interval: intervalMs, persistent: false }, listener);
-  return () => unwatchFile(file, listener);
+  });
 }
