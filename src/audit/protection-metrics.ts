@@ -6,7 +6,8 @@ const ALERT_KINDS: readonly AlertKind[] = ['new_edge', 'deny_burst', 'rate_spike
 
 /**
  * The countermeasures' metrics: `warden_rate_limited_total{limit}`, `warden_denied_address_total`,
- * `warden_bans_active{by}`, `warden_alerts_total{kind}` and `warden_alert_webhook_failures_total`.
+ * `warden_bans_active{by}`, `warden_alerts_total{kind}`, `warden_alert_webhook_failures_total` and
+ * `warden_protection_evictions_total`.
  */
 export class ProtectionMetrics {
   readonly rateLimited: Counter<'limit'>;
@@ -14,6 +15,9 @@ export class ProtectionMetrics {
   readonly bansActive: Gauge<'by'>;
   readonly alerts: Counter<'kind'>;
   readonly webhookFailures: Counter;
+  readonly evictions: Counter;
+  private readEvictions: () => number = () => 0;
+  private countedEvictions = 0;
   private readBans: () => Record<'source_ip' | 'subject', number> = () => ({ source_ip: 0, subject: 0 });
 
   constructor(registry: Registry) {
@@ -35,6 +39,26 @@ export class ProtectionMetrics {
     this.alerts = new Counter({ name: 'warden_alerts_total', help: 'Unusual-activity alerts raised, by kind.', labelNames: ['kind'], registers });
     for (const kind of ALERT_KINDS) this.alerts.inc({ kind }, 0);
     this.webhookFailures = new Counter({ name: 'warden_alert_webhook_failures_total', help: 'Failed deliveries of alerts to the Alertmanager webhook (each attempt).', registers });
+    const evictions = () => {
+      const total = this.readEvictions();
+      const grown = Math.max(0, total - this.countedEvictions);
+      this.countedEvictions = total;
+      return grown;
+    };
+    this.evictions = new Counter({
+      name: 'warden_protection_evictions_total',
+      help: 'Keys the countermeasures forgot to stay within their bounds (least recently used first): many mean many distinct callers or addresses.',
+      registers,
+      collect() {
+        this.inc(evictions());
+      },
+    });
+  }
+
+  /** Reads the store's running total of evictions at each scrape. */
+  watchEvictions(read: () => number): void {
+    this.readEvictions = read;
+    this.countedEvictions = read();
   }
 
   /** Reads the bans in force at each scrape. */

@@ -51,6 +51,7 @@ export class Countermeasures {
       },
     });
     metrics?.watchBans(() => this.protection.bansActive());
+    metrics?.watchEvictions(() => this.store.evictions);
     this.applyAlerts(config);
   }
 

@@ -44,6 +44,16 @@ test('checks reach the activity watchers; without an alerts section none are rai
   t.like(lines.find((l) => l.alert !== undefined), { alert: 'deny_burst', subject: call.subject });
 });
 
+test('keys the store forgets to stay bounded are counted', async (t) => {
+  const clock = { ms: 0 };
+  const metrics = new WardenMetrics();
+  const { MemoryStore } = await import('../../src/protection/memory-store.js');
+  const measures = new Countermeasures(parseProtectionConfig({ rateLimits: [{ name: 'ip', by: 'source_ip', perSecond: 1, burst: 1 }] }), { logger: pino({ level: 'silent' }), metrics: metrics.protection, store: new MemoryStore({ maxEntries: 10 }), now: () => clock.ms });
+  t.teardown(() => measures.close(0));
+  for (let i = 0; i < 25; i++) measures.protection.admit({ ...call, address: `10.0.0.${i}` });
+  t.regex(await metrics.registry.metrics(), /^warden_protection_evictions_total 15$/m);
+});
+
 test('rate limits and denied addresses are counted by the metrics', async (t) => {
   const { metrics, measures } = setUp({ ipDeny: ['203.0.113.0/24'], rateLimits: [{ name: 'one', by: 'subject', perSecond: 1, burst: 1 }] });
   t.teardown(() => measures.close(0));
