@@ -1,0 +1,11 @@
+import { WardenError } from '../errors.js';
+
+export type CredentialErrorCode = 'credentials_key_store' | 'credentials_unknown_key';
+
+/** An API key store that cannot be read or written, or a key id it does not hold. */
+export class CredentialError extends WardenError<CredentialErrorCode> {
+  constructor(code: CredentialErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'CredentialError';
+  }
+}
