@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { ProtectionMetrics } from './protection-metrics.js';
+import { tallyCounter } from './tally-counter.js';
 import { TallyHistogram, type RegisteredMetric } from './tally-histogram.js';
 
 /** Which API a decision was made for. */
@@ -26,18 +27,6 @@ export type HandshakeFailure = 'timeout' | 'protocol' | 'certificate' | 'other';
 
 /** Reason label of `warden_connections_closed_total`. */
 export type ConnectionCloseReason = 'client_ca_rotated' | 'certificate_expired' | 'certificate_untrusted';
-
-/** A counter that takes what `take` tallied since the last scrape whenever it is read. */
-function tallyCounter(name: string, help: string, registry: Registry, take: () => number): Counter {
-  return new Counter({
-    name,
-    help,
-    registers: [registry],
-    collect() {
-      this.inc(take());
-    },
-  });
-}
 
 /**
  * Warden's metrics, in a registry of their own (so several servers can run in one process):

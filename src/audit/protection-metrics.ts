@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { tallyCounter } from './tally-counter.js';
 
 /** Alert kinds, the label of `warden_alerts_total`. */
 export type AlertKind = 'new_edge' | 'deny_burst' | 'rate_spike' | 'identity_spread' | 'ban';
@@ -45,14 +46,12 @@ export class ProtectionMetrics {
       this.countedEvictions = total;
       return grown;
     };
-    this.evictions = new Counter({
-      name: 'warden_protection_evictions_total',
-      help: 'Keys the countermeasures forgot to stay within their bounds (least recently used first): many mean many distinct callers or addresses.',
-      registers,
-      collect() {
-        this.inc(evictions());
-      },
-    });
+    this.evictions = tallyCounter(
+      'warden_protection_evictions_total',
+      'Keys the countermeasures forgot to stay within their bounds (least recently used first): many mean many distinct callers or addresses.',
+      registry,
+      evictions,
+    );
   }
 
   /** Reads the store's running total of evictions at each scrape. */

@@ -13,6 +13,9 @@ export interface EnvoyDecisionDetails {
   http_status?: number;
 }
 
+/** Which countermeasure turned a call away: the address deny list, a ban, or a rate limit. */
+export type RefusalKind = 'address' | 'ban' | 'rate_limit';
+
 /** A decision as the service uses it. */
 export interface Decision {
   allow: boolean;
@@ -22,8 +25,8 @@ export interface Decision {
   envoy?: EnvoyDecisionDetails;
   /** Rate limits the policy asks to be enforced when it allows (`"limits"`); absent when none. */
   limits?: PolicyLimit[];
-  /** Set when a countermeasure turned the call away before the policy (never cached). */
-  refusedBy?: 'address' | 'ban' | 'rate_limit';
+  /** Set when a countermeasure turned the call away (never cached). */
+  refusedBy?: RefusalKind;
   /** When a refused call may be retried, in ms (rate limits and bans). */
   retryAfterMs?: number;
 }

@@ -7,6 +7,7 @@ export {
   type DecisionFailure,
   type DecisionShape,
   type EnvoyDecisionDetails,
+  type RefusalKind,
 } from './decision.js';
 export { decisionLimits, type PolicyLimit } from './decision-limits.js';
 export { canonicalJson, canonicalCopy, setMember } from './canonical-json.js';

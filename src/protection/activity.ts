@@ -1,3 +1,5 @@
+import type { RefusalKind } from '../engine/decision.js';
+
 /** One answered check, as the countermeasures that watch traffic see it. */
 export interface ActivityEvent {
   /** Milliseconds since the epoch (the clock the countermeasures were given). */
@@ -12,5 +14,5 @@ export interface ActivityEvent {
   address: string;
   allowed: boolean;
   /** Why it was denied, when it was: `policy`, `rate_limit`, `address`, `ban` or `error`. */
-  deniedBy?: 'policy' | 'rate_limit' | 'address' | 'ban' | 'error';
+  deniedBy?: 'policy' | 'error' | RefusalKind;
 }

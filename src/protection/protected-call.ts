@@ -1,3 +1,5 @@
+import type { Decision, RefusalKind } from '../engine/decision.js';
+
 /** What the countermeasures know of a check before the policy runs. */
 export interface ProtectedCall {
   /** The subject the check is about (verified, asserted by a trusted requester, or the requester itself). */
@@ -29,9 +31,14 @@ export function callKey(call: ProtectedCall, by: CallKey): string {
   }
 }
 
+/** The deny a refusal makes: its reason first, never cached, with when to retry. */
+export function refusalDecision(refusal: Refusal): Decision {
+  return { allow: false, reasons: [refusal.reason], refusedBy: refusal.kind, ...(refusal.retryAfterMs !== undefined ? { retryAfterMs: refusal.retryAfterMs } : {}) };
+}
+
 /** A call turned away before the policy ran, and why. */
 export interface Refusal {
-  kind: 'address' | 'ban' | 'rate_limit';
+  kind: RefusalKind;
   /** The reason given to the caller and logged: starts `address denied:`, `banned:` or `rate limited:`. */
   reason: string;
   /** When a retry may succeed, for rate limits and bans. */

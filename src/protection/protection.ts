@@ -31,6 +31,11 @@ export interface ProtectionOptions {
   denyFilePollMs?: number;
 }
 
+/** The config's own `ipDeny` entries as rules, each named by where it is written. */
+function inlineRules(config: ProtectionConfig): AddressRule[] {
+  return config.ipDeny.map((text, i) => ({ text, where: `ipDeny[${i}]` }));
+}
+
 /** Most bans remembered for the `warden_bans_active` gauge; past it the earliest are forgotten there (not in the store). */
 const MAX_TRACKED_BANS = 100_000;
 
@@ -160,7 +165,7 @@ export class Protection {
   }
 
   private buildDenyList(config: ProtectionConfig): AddressDenyList {
-    const inline = config.ipDeny.map((text, i) => ({ text, where: `ipDeny[${i}]` }));
+    const inline = inlineRules(config);
     if (config.ipDenyFile !== this.watchedFile) {
       this.fileSeen = config.ipDenyFile ? fileSignature(config.ipDenyFile) : '';
       this.fileRules = config.ipDenyFile ? readDenyFile(config.ipDenyFile) : [];
@@ -177,7 +182,7 @@ export class Protection {
     this.stopPolling = pollFile(file, this.fileSeen, this.pollMs, () => {
       try {
         const rules = readDenyFile(file);
-        const list = new AddressDenyList([...this.config.ipDeny.map((text, i) => ({ text, where: `ipDeny[${i}]` })), ...rules]);
+        const list = new AddressDenyList([...inlineRules(this.config), ...rules]);
         this.fileRules = rules;
         this.denyList = list;
       } catch (e) {

@@ -13,7 +13,10 @@ export interface RateLimitConfig {
   services?: readonly string[];
 }
 
-function refusal(limit: { name: string; perSecond: number; burst: number }, taken: TakeResult): Refusal {
+/** A limit by its name and bucket shape. */
+type NamedRate = { name: string; perSecond: number; burst: number };
+
+function refusal(limit: NamedRate, taken: TakeResult): Refusal {
   return {
     kind: 'rate_limit',
     limit: limit.name,
@@ -23,30 +26,28 @@ function refusal(limit: { name: string; perSecond: number; burst: number }, take
 }
 
 /**
- * Takes one token for `call` from every configured limit that applies, in order; the first that
- * has none refuses the call (the limits before it have counted it: it was attempted). Answers at
- * once with an in-memory store.
+ * Takes one token from the bucket `keyOf` names for each limit (none when it gives `undefined`), in
+ * order; the first that has none refuses the call (the limits before it have counted it: it was
+ * attempted). Answers at once with an in-memory store.
  */
-export function takeRateLimits(limits: readonly RateLimitConfig[], call: ProtectedCall, store: ProtectionStore, nowMs: number, start = 0): MaybePromise<Refusal | undefined> {
+function takeEach<L extends NamedRate>(limits: readonly L[], keyOf: (limit: L) => string | undefined, store: ProtectionStore, nowMs: number, start = 0): MaybePromise<Refusal | undefined> {
   for (let i = start; i < limits.length; i++) {
     const limit = limits[i]!;
-    if (limit.services && !limit.services.includes(call.service)) continue;
-    const taken = store.take(`rl:${limit.name}:${callKey(call, limit.by)}`, 1, limit, nowMs);
-    if (taken instanceof Promise) {
-      return taken.then((t) => (t.ok ? takeRateLimits(limits, call, store, nowMs, i + 1) : refusal(limit, t)));
-    }
+    const key = keyOf(limit);
+    if (key === undefined) continue;
+    const taken = store.take(key, 1, limit, nowMs);
+    if (taken instanceof Promise) return taken.then((t) => (t.ok ? takeEach(limits, keyOf, store, nowMs, i + 1) : refusal(limit, t)));
     if (!taken.ok) return refusal(limit, taken);
   }
   return undefined;
 }
 
+/** Takes one token for `call` from every configured limit that applies to it (`services`). */
+export function takeRateLimits(limits: readonly RateLimitConfig[], call: ProtectedCall, store: ProtectionStore, nowMs: number): MaybePromise<Refusal | undefined> {
+  return takeEach(limits, (limit) => (limit.services && !limit.services.includes(call.service) ? undefined : `rl:${limit.name}:${callKey(call, limit.by)}`), store, nowMs);
+}
+
 /** Takes one token from each limit a decision asked for; the first empty one refuses the call. */
-export function takePolicyLimits(limits: readonly PolicyLimit[], store: ProtectionStore, nowMs: number, start = 0): MaybePromise<Refusal | undefined> {
-  for (let i = start; i < limits.length; i++) {
-    const limit = limits[i]!;
-    const taken = store.take(`pl:${limit.name}:${limit.key}`, 1, limit, nowMs);
-    if (taken instanceof Promise) return taken.then((t) => (t.ok ? takePolicyLimits(limits, store, nowMs, i + 1) : refusal(limit, t)));
-    if (!taken.ok) return refusal(limit, taken);
-  }
-  return undefined;
+export function takePolicyLimits(limits: readonly PolicyLimit[], store: ProtectionStore, nowMs: number): MaybePromise<Refusal | undefined> {
+  return takeEach(limits, (limit) => `pl:${limit.name}:${limit.key}`, store, nowMs);
 }

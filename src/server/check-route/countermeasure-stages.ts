@@ -1,5 +1,5 @@
 import type { Countermeasures } from '../../protection/countermeasures.js';
-import type { Refusal } from '../../protection/protected-call.js';
+import { refusalDecision, type Refusal } from '../../protection/protected-call.js';
 import type { Check, CheckStage } from './check.js';
 import type { ProtectionCheck } from './protection-stage.js';
 
@@ -12,7 +12,7 @@ function refuse(check: Check, refusal: Refusal): void {
   const outcome = check.outcome!;
   check.outcome = {
     ...outcome,
-    decision: { allow: false, reasons: [refusal.reason], refusedBy: refusal.kind, ...(refusal.retryAfterMs !== undefined ? { retryAfterMs: refusal.retryAfterMs } : {}) },
+    decision: refusalDecision(refusal),
     cached: false,
   };
   check.parts = undefined;

@@ -1,6 +1,6 @@
 import type { DecisionApi } from '../../audit/index.js';
 import { failedDecision, type Decision, type Engine } from '../../engine/index.js';
-import type { ProtectedCall, Refusal } from '../../protection/protected-call.js';
+import { refusalDecision, type ProtectedCall, type Refusal } from '../../protection/protected-call.js';
 import type { ConnectionIdentity } from '../connection-identity.js';
 import type { Check, CheckStage, StageStep } from './check.js';
 import { protectedCallOf } from './protected-call-of.js';
@@ -35,7 +35,7 @@ function denied(check: Check, engine: Engine, decision: Decision): void {
 function settle(check: Check, engine: Engine, verdict: Refusal | string | undefined): boolean {
   if (verdict === undefined) return false;
   if (typeof verdict === 'string') denied(check, engine, { allow: false, reasons: [verdict] });
-  else denied(check, engine, { allow: false, reasons: [verdict.reason], refusedBy: verdict.kind, ...(verdict.retryAfterMs !== undefined ? { retryAfterMs: verdict.retryAfterMs } : {}) });
+  else denied(check, engine, refusalDecision(verdict));
   return true;
 }
 
