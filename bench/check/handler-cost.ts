@@ -3,6 +3,7 @@
 // recorded. The figure is what Warden adds to grpc-js's own per-call work (see bench:check).
 // BENCH_RATE_LIMIT=1 adds one rate limit by subject that never trips (what the countermeasures cost).
 // Usage: npm run bench:handler [-- --calls 200000]
+import { credentialSetup } from '../../src/server/credential-setup.js';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,8 @@ const encodeCheckResponse = method.responseSerialize as (response: unknown) => B
 const logger = pino({ level: 'info' });
 const limited = process.env.BENCH_RATE_LIMIT === '1';
 const countermeasures = new Countermeasures(parseProtectionConfig(limited ? { rateLimits: [{ name: 'bench', by: 'subject', perSecond: 1e9, burst: 1e9 }] } : {}), { logger, metrics: metrics.protection });
-const service = authorizerService({ logger, decisionLog, metrics, engine, jwt: undefined, limits: DEFAULT_LIMITS, decision, envoyDecision: decision, encodeCheckResponse, countermeasures });
+const { credentials } = credentialSetup({}, { logger, metrics, countermeasures });
+const service = authorizerService({ logger, decisionLog, metrics, engine, jwt: undefined, limits: DEFAULT_LIMITS, decision, envoyDecision: decision, encodeCheckResponse, countermeasures, credentials });
 const check = service.Check as (call: unknown, callback: (error: unknown, response?: unknown) => void) => void;
 
 

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { CredentialKind } from '../credentials/credential-watch.js';
 import { ProtectionMetrics } from './protection-metrics.js';
 import { tallyCounter } from './tally-counter.js';
 import { TallyHistogram, type RegisteredMetric } from './tally-histogram.js';
@@ -51,6 +52,8 @@ export class WardenMetrics {
   readonly registry = new Registry();
   readonly decisions: Counter<'api' | 'result'>;
   readonly decisionDuration: TallyHistogram<DecisionApi>;
+  /** Ages of the credentials callers present, on every use, by kind. */
+  readonly credentialAge: TallyHistogram<CredentialKind>;
   readonly cacheHits: Counter;
   readonly cacheMisses: Counter;
   readonly reloads: Counter;
@@ -106,6 +109,12 @@ export class WardenMetrics {
       0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1,
     ]);
     this.registry.registerMetric(this.decisionDuration as unknown as RegisteredMetric);
+    const hour = 3600;
+    const day = 24 * hour;
+    this.credentialAge = new TallyHistogram<CredentialKind>('warden_credential_age_seconds', 'Age of each credential presented (since notBefore, iat, or creation), by kind.', 'kind', [
+      60, 300, 900, hour, 6 * hour, day, 3 * day, 7 * day, 30 * day, 90 * day, 365 * day,
+    ]);
+    this.registry.registerMetric(this.credentialAge as unknown as RegisteredMetric);
     this.cacheHits = tallyCounter('warden_cache_hits_total', 'Decisions answered from the decision cache.', this.registry, () => {
       const n = this.hitTally;
       this.hitTally = 0;

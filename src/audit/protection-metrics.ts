@@ -2,8 +2,8 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { tallyCounter } from './tally-counter.js';
 
 /** Alert kinds, the label of `warden_alerts_total`. */
-export type AlertKind = 'new_edge' | 'deny_burst' | 'rate_spike' | 'identity_spread' | 'ban';
-const ALERT_KINDS: readonly AlertKind[] = ['new_edge', 'deny_burst', 'rate_spike', 'identity_spread', 'ban'];
+export type AlertKind = 'new_edge' | 'deny_burst' | 'rate_spike' | 'identity_spread' | 'ban' | 'credential_expiring';
+const ALERT_KINDS: readonly AlertKind[] = ['new_edge', 'deny_burst', 'rate_spike', 'identity_spread', 'ban', 'credential_expiring'];
 
 /**
  * The countermeasures' metrics: `warden_rate_limited_total{limit}`, `warden_denied_address_total`,

@@ -6,8 +6,11 @@ export const REDACTED = '[REDACTED]';
 /** A JWT (or any JWS compact serialisation) inside a longer string. */
 const JWT_SHAPED = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
 
-/** An HTTP credential (`Authorization` header's value) of the Bearer or Basic scheme, any case. */
-const CREDENTIAL = /^\s*(?:bearer|basic)\s+\S/i;
+/** An HTTP credential (`Authorization` header's value) of the Bearer, Basic or ApiKey scheme, any case. */
+const CREDENTIAL = /^\s*(?:bearer|basic|apikey)\s+\S/i;
+
+/** A Warden API key (`wdn_<id>_<secret>`, see ApiKeyStore): its secret is redacted, its id kept. */
+const API_KEY = /(wdn_[a-z2-7]{16}_)[A-Za-z0-9_-]{43}/g;
 
 /** A PEM private key (`-----BEGIN RSA PRIVATE KEY-----`). */
 const PEM_PRIVATE_KEY = 'PRIVATE KEY-----';
@@ -58,8 +61,8 @@ function looksRandom(run: string): boolean {
 }
 
 /**
- * A string with the secrets its shape gives away redacted: the whole string when it is a Bearer
- * or Basic credential, holds a PEM private key or a SigV4 authorization; otherwise JWTs, values of
+ * A string with the secrets its shape gives away redacted: the whole string when it is a Bearer,
+ * Basic or ApiKey credential, holds a PEM private key or a SigV4 authorization; otherwise JWTs, Warden API keys, values of
  * secret query parameters (`/x?access_token=[REDACTED]&a=1`, names kept, see `isSecretParam`) and
  * long high-entropy tokens inside it.
  *
@@ -71,6 +74,7 @@ export function scrubSecretValue(s: string): string {
   if (CREDENTIAL.test(s)) return REDACTED;
   if (s.includes(PEM_PRIVATE_KEY) || (s.includes('AWS4-HMAC-SHA256') && SIGV4.test(s))) return REDACTED;
   let out = s.includes('eyJ') ? s.replace(JWT_SHAPED, REDACTED) : s;
+  if (out.includes('wdn_')) out = out.replace(API_KEY, `$1${REDACTED}`);
   if (out.includes('=')) out = out.replace(PAIR, (pair, lead: string, name: string) => (isSecretParam(name) ? `${lead}${name}=${REDACTED}` : pair));
   if (out.length >= 32 && hasMixedTokenRun(out)) out = out.replace(TOKEN_RUN, (run) => (looksRandom(run) ? `${PATH_HEAD.exec(run)![0]}${REDACTED}` : run));
   return out;
@@ -78,10 +82,10 @@ export function scrubSecretValue(s: string): string {
 
 /**
  * A pattern (for the `i` flag) that matches somewhere in JSON text holding a string
- * {@link scrubSecretValue} redacts whole or holds a JWT; a string begins right after its `"`.
+ * {@link scrubSecretValue} redacts whole or holds a JWT or an API key; a string begins right after its `"`.
  * Secret query parameters are left to the name screen, random tokens to {@link hasMixedTokenRun}.
  */
-export const SECRET_VALUE_SCREEN = `eyJ|(?:bearer|basic)(?<="\\s*(?:bearer|basic))\\s|${PEM_PRIVATE_KEY}|AWS4-HMAC-SHA256`;
+export const SECRET_VALUE_SCREEN = `eyJ|wdn_|(?:bearer|basic|apikey)(?<="\\s*(?:bearer|basic|apikey))\\s|${PEM_PRIVATE_KEY}|AWS4-HMAC-SHA256`;
 
 const UPPER = /[A-Z]/g;
 const isTokenChar = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 95 || c === 45;

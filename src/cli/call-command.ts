@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { checkOnce } from '../server/index.js';
 import { EXIT, runCommand } from './output.js';
 
-export const CALL_USAGE = 'warden check --cert F --key F --action A --service S [--path P] [--as SPIFFE_ID] [--address HOST:PORT] [--ca F]';
+export const CALL_USAGE = 'warden check --cert F --key F --action A --service S [--path P] [--as SPIFFE_ID | --api-key KEY] [--address HOST:PORT] [--ca F]';
 
 /** `warden check --cert …`: asks a running Warden whether a call is allowed; exit 0 allowed, 1 denied. */
 export function callCommand(argv: string[]): Promise<number> {
@@ -17,10 +17,11 @@ export function callCommand(argv: string[]): Promise<number> {
         service: { type: 'string' },
         path: { type: 'string' },
         as: { type: 'string' },
+        'api-key': { type: 'string' },
         address: { type: 'string', default: '127.0.0.1:9191' },
       },
     });
-    if (!values.cert || !values.key || !values.action || !values.service) {
+    if (!values.cert || !values.key || !values.action || !values.service || (values.as !== undefined && values['api-key'] !== undefined)) {
       process.stderr.write(`usage: ${CALL_USAGE}\n`);
       return EXIT.invalid;
     }
@@ -33,6 +34,7 @@ export function callCommand(argv: string[]): Promise<number> {
       service: values.service,
       path: values.path,
       asSpiffeId: values.as,
+      apiKey: values['api-key'],
     });
     process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
     return answer.allowed ? EXIT.ok : EXIT.failed;

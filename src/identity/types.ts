@@ -1,5 +1,5 @@
 /** How an identity in the policy input was established. */
-export type AuthenticatedBy = 'mtls' | 'jwt' | 'requester';
+export type AuthenticatedBy = 'mtls' | 'jwt' | 'requester' | 'api_key';
 
 /** The parts of a SPIFFE ID (`spiffe://<trust-domain>/<path>`). */
 export interface SpiffeId {
@@ -23,4 +23,6 @@ export interface Identity {
   authenticated_by: AuthenticatedBy;
   /** The verified JWT claims, for `authenticated_by: "jwt"` only. */
   claims?: Record<string, unknown>;
+  /** The id of the API key presented (never its secret), for `authenticated_by: "api_key"` only. */
+  key_id?: string;
 }

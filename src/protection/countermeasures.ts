@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ProtectionMetrics } from '../audit/protection-metrics.js';
 import { ActivityMonitor } from './alerts/activity-monitor.js';
-import { banAlert } from './alerts/alert.js';
+import { banAlert, makeAlert, type AlertInput } from './alerts/alert.js';
 import { MemoryStore } from './memory-store.js';
 import { Protection } from './protection.js';
 import type { ProtectionConfig } from './protection-config.js';
@@ -63,6 +63,19 @@ export class Countermeasures {
   /** Whether each check's call must be known: a countermeasure runs before the policy or watches after it. */
   get needsCall(): boolean {
     return this.protection.active || this.watching;
+  }
+
+  /**
+   * Raises an alert from outside the countermeasures (an expiring credential): to Alertmanager and
+   * the log while `alerts:` is configured (held back while the same alert is active), else to the
+   * log alone. Returns at once.
+   */
+  raise(input: AlertInput): void {
+    if (this.monitor) return this.monitor.raise(input);
+    const alert = makeAlert(input, (this.options.now ?? Date.now)(), 0);
+    const { kind, subject, credential } = alert;
+    this.options.logger.warn({ alert: kind, subject, ...(credential !== '' ? { credential } : {}), endsAt: new Date(alert.endsAtMs).toISOString() }, alert.summary);
+    this.options.metrics?.alerts.inc({ kind });
   }
 
   /**

@@ -14,6 +14,8 @@ export interface CheckCallOptions {
   path?: string;
   /** Decide for this SPIFFE ID instead of the caller's own identity. */
   asSpiffeId?: string;
+  /** Decide for the holder of this API key (`warden keys create`), which Warden verifies. */
+  apiKey?: string;
   timeoutMs?: number;
 }
 
@@ -40,7 +42,7 @@ export function checkOnce(options: CheckCallOptions): Promise<CheckAnswer> {
   const request = {
     action: options.action,
     resource: { service: options.service, path: options.path ?? '', attributes: {} },
-    ...(options.asSpiffeId ? { subject: { spiffe_id: options.asSpiffeId } } : {}),
+    ...(options.apiKey !== undefined ? { subject: { api_key: options.apiKey } } : options.asSpiffeId ? { subject: { spiffe_id: options.asSpiffeId } } : {}),
   };
   const check = client.Check;
   if (!check) throw new Error('the Authorizer service has no Check method (protos out of date)');

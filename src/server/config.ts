@@ -6,6 +6,7 @@ import type { PolicyCompiler } from '../engine/index.js';
 import type { JwtVerifierOptions } from '../identity/index.js';
 import { EVALUATION_DEFAULTS } from './check-worker/evaluation-pool.js';
 import type { ProtectionCheck } from './check-route/protection-stage.js';
+import { parseCredentialRules } from '../credentials/credential-rules.js';
 import { ServiceError } from './errors.js';
 import { parseProtectionConfig, PROTECTION_KEYS, type ProtectionConfigInput } from '../protection/protection-config.js';
 
@@ -137,6 +138,13 @@ export interface ServeConfig extends ProtectionConfigInput {
   protection?: readonly ProtectionCheck[];
   /** Operational log (reloads, errors); default pino at `info` on stderr. */
   logger?: Logger;
+  /**
+   * How old and how long-lived credentials may be (`maxCertificateAge`, `maxCertificateLifetime`,
+   * `maxTokenAge`, `maxApiKeyAge`, `expiryWarning`; see docs/credentials.md), as written in the file.
+   */
+  credentials?: unknown;
+  /** The API key store file (`warden keys … --store FILE`); re-read when it changes. Without it, API keys are refused. */
+  apiKeys?: string;
 }
 
 /** Defaults of {@link ServeConfig}. */
@@ -212,6 +220,8 @@ const KEYS = new Set([
   'limits',
   'shutdownTimeoutMs',
   'envoy',
+  'credentials',
+  'apiKeys',
   ...PROTECTION_KEYS,
 ]);
 
@@ -237,8 +247,11 @@ export function readServeConfigFile(file: string): Partial<ServeConfig> {
   const config = parsed as Partial<ServeConfig>;
   // A deny-list file is found beside the config that names it, wherever the server was started.
   if (typeof config.ipDenyFile === 'string' && !isAbsolute(config.ipDenyFile)) config.ipDenyFile = resolve(dirname(file), config.ipDenyFile);
+  if (config.apiKeys !== undefined && (typeof config.apiKeys !== 'string' || config.apiKeys === '')) throw new ServiceError('invalid_config', `config ${file}: apiKeys must be the path of an API key store file`);
+  if (typeof config.apiKeys === 'string' && !isAbsolute(config.apiKeys)) config.apiKeys = resolve(dirname(file), config.apiKeys);
   try {
     parseProtectionConfig(config);
+    parseCredentialRules(config.credentials);
   } catch (e) {
     throw new ServiceError('invalid_config', `config ${file}: ${(e as Error).message}`, { cause: e });
   }

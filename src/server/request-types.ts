@@ -14,6 +14,7 @@ export interface AuthzResource {
 export interface AuthzSubject {
   spiffe_id?: string;
   token?: string;
+  api_key?: string;
 }
 
 /** `warden.authz.v1.CheckRequest`. */

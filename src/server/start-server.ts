@@ -1,3 +1,5 @@
+import { parseCredentialRules } from '../credentials/credential-rules.js';
+import { credentialSetup, type CredentialSetup } from './credential-setup.js';
 import { Server, type ServerOptions } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
@@ -164,6 +166,14 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     throw refuse((e as Error).message, e);
   }
   lifecycle.hold('countermeasures', () => countermeasures.close());
+  let credentialParts: CredentialSetup;
+  try {
+    credentialParts = credentialSetup(config, { logger, metrics, countermeasures });
+  } catch (e) {
+    throw refuse((e as Error).message, e);
+  }
+  const { credentials } = credentialParts;
+  lifecycle.hold('API key store watcher', () => credentialParts.close());
   const tls = mtlsCredentials(config.tls, { handshakeTimeoutMs: limits.handshakeTimeoutMs, logger, metrics });
   lifecycle.hold('TLS certificate watcher', () => tls.close());
   // Keys can still arrive later (first token, or unknown kid), so a missing JWKS only warns.
@@ -223,7 +233,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
   const authorizer = rawRequestService(packageDefinition, 'warden.authz.v1.Authorizer');
   const encodeCheckResponse = authorizer.Check!.responseSerialize as (response: unknown) => Buffer;
-  const deps = { logger, decisionLog, metrics, trust: tls.trust, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, pool, envoy: config.envoy, protection: config.protection ?? [], countermeasures };
+  const deps = { logger, decisionLog, metrics, trust: tls.trust, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, pool, envoy: config.envoy, protection: config.protection ?? [], countermeasures, credentials };
   // One pipeline, one list of stages, for every route to a Check answer.
   const pipeline = new CheckPipeline(deps);
   server.addService(authorizer, authorizerService(deps, pipeline));
@@ -286,11 +296,13 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     countermeasures,
     reconfigure: (changed) => {
       try {
+        const rules = parseCredentialRules(changed.credentials);
         countermeasures.reconfigure(parseProtectionConfig(changed));
+        credentials.reconfigure(rules);
       } catch (e) {
         throw new ServiceError('invalid_config', (e as Error).message, { cause: e });
       }
-      logger.info('countermeasures reconfigured');
+      logger.info('countermeasures and credential rules reconfigured');
     },
     reloadAll: () => {
       tls.refresh();

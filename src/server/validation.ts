@@ -40,7 +40,8 @@ export function validateAuthzCheck(req: AuthzCheckRequest, limits: RequestLimits
   }
   const s = req.subject;
   if (s) {
-    if (s.spiffe_id !== undefined && s.token !== undefined) throw invalid(`${field}subject sets both spiffe_id and token`);
+    const kinds = (['spiffe_id', 'token', 'api_key'] as const).filter((k) => s[k] !== undefined);
+    if (kinds.length > 1) throw invalid(`${field}subject sets ${kinds.join(' and ')}: give one`);
     if (s.spiffe_id !== undefined) {
       checkString(s.spiffe_id, `${field}subject.spiffe_id`, limits.maxValueLength);
       try {
@@ -51,6 +52,7 @@ export function validateAuthzCheck(req: AuthzCheckRequest, limits: RequestLimits
       }
     }
     if (s.token !== undefined) checkString(s.token, `${field}subject.token`, limits.maxTokenLength);
+    if (s.api_key !== undefined) checkString(s.api_key, `${field}subject.api_key`, limits.maxValueLength);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { CredentialChecks } from '../../src/credentials/credential-checks.js';
 import test from 'ava';
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
@@ -56,7 +57,7 @@ test('records written by recordJsonWith with decisionTime are read back by recor
 });
 
 test("Envoy's records, as its route writes them, have the same head", (t) => {
-  const route = envoyRoute({ engine: {} as Engine, limits: DEFAULT_LIMITS, logger: pino({ level: 'silent' }), metrics: new WardenMetrics(), envoyDecision: 'e' });
+  const route = envoyRoute({ engine: {} as Engine, limits: DEFAULT_LIMITS, logger: pino({ level: 'silent' }), metrics: new WardenMetrics(), envoyDecision: 'e', credentials: {} as CredentialChecks });
   const envoyInput = { ...input, http: { method: 'GET', path: '/p', host: 'h', headers: { authorization: 'Bearer x' } } };
   const check = {
     decisionId: randomUUID(),

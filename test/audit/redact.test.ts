@@ -167,3 +167,18 @@ test('text that mayNeedRedaction clears is left unchanged by redaction (property
   t.true(mayNeedRedaction(`${'['.repeat(40)}${']'.repeat(40)}`));
   for (const secret of [{ password: 'p' }, { 'x-api-key': 'k' }, { a: `x ${JWT}` }, { signing_key: 1 }, { 'x-session': 's' }, { userPin: 1 }, { p: '/x?sig=1' }, { a: 'Basic dXNlcjpw' }]) t.true(mayNeedRedaction(JSON.stringify(secret)), JSON.stringify(secret));
 });
+
+test('Warden API keys lose their secret wherever they appear (the id is kept); the ApiKey scheme is redacted whole', (t) => {
+  const key = `wdn_abcdefghijklmnop_${'Ab9_-'.repeat(8)}Ab9`;
+  const lowEntropy = `wdn_abcdefghijklmnop_${'a'.repeat(43)}`;
+  const out = createRedactor()({ note: `key ${key} used`, plain: lowEntropy, header: { via: `ApiKey ${lowEntropy}` }, [key]: 1 }) as Record<string, unknown>;
+  t.deepEqual(out, {
+    note: `key wdn_abcdefghijklmnop_${REDACTED} used`,
+    plain: `wdn_abcdefghijklmnop_${REDACTED}`,
+    header: { via: REDACTED },
+    [`wdn_abcdefghijklmnop_${REDACTED}`]: 1,
+  });
+  t.false(JSON.stringify(out).includes(lowEntropy.slice(-43)));
+  // The fast screen must send such text to the redactor.
+  t.true(mayNeedRedaction(JSON.stringify({ plain: lowEntropy })));
+});

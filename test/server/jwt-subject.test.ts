@@ -44,6 +44,9 @@ test.serial('a token is verified on every call: the same request bytes are denie
   const c = fx.clients();
   const tok = await token(key1, {}, { exp: Math.floor(Date.now() / 1000) + 2 });
   t.true((await check(c, tok)).allowed);
+  // Asked again: answered from the cache, which must not remember it by the request's bytes.
+  t.true((await check(c, tok)).allowed);
+  t.true((await check(c, tok)).allowed);
   await new Promise((resolve) => setTimeout(resolve, 3200));
   const later = await check(c, tok);
   t.false(later.allowed ?? false);

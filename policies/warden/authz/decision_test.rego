@@ -154,3 +154,16 @@ test_spiffe_token_subject_keeps_its_own_trust_domain if {
 		with data.warden.config.issuers as {"https://unmapped.example": "evil.example"}
 	d.allow
 }
+
+test_api_key_subject_is_granted_like_its_workload if {
+	subject := object.union(workload("shop", "checkout"), {"authenticated_by": "api_key", "key_id": "abcdefghijklmnop"})
+	d := authz.decision with input as object.union(call(subject, "orders.create", "orders"), {"requester": workload("shop", "frontend")})
+	d.allow
+}
+
+test_api_key_subject_still_needs_a_grant if {
+	subject := object.union(workload("shop", "checkout"), {"authenticated_by": "api_key", "key_id": "abcdefghijklmnop"})
+	d := authz.decision with input as object.union(call(subject, "orders.read", "orders"), {"requester": workload("shop", "frontend")})
+	not d.allow
+	d.reasons == ["no grant lets shop/checkout orders.read on orders"]
+}

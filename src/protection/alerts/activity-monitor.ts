@@ -192,8 +192,8 @@ export class ActivityMonitor {
   }
 
   private emit(alert: Alert): void {
-    const { kind, subject, service, address, counts } = alert;
-    this.options.logger.warn({ alert: kind, subject, service, address, counts, endsAt: new Date(alert.endsAtMs).toISOString() }, alert.summary);
+    const { kind, subject, service, address, credential, counts } = alert;
+    this.options.logger.warn({ alert: kind, subject, service, address, ...(credential !== '' ? { credential } : {}), counts, endsAt: new Date(alert.endsAtMs).toISOString() }, alert.summary);
     this.delivery?.enqueue(alert);
     try {
       this.options.onAlert?.(kind);

@@ -15,9 +15,10 @@ export const ALERT_NAMES: Readonly<Record<AlertKind, string>> = {
   rate_spike: 'WardenRateSpike',
   identity_spread: 'WardenIdentitySpread',
   ban: 'WardenBan',
+  credential_expiring: 'WardenCredentialExpiring',
 };
 
-type Subject = 'subject' | 'service' | 'address';
+type Subject = 'subject' | 'service' | 'address' | 'credential';
 
 /**
  * The fields that say what an alert of each kind is about, and so become its labels: a burst,
@@ -30,6 +31,8 @@ const ABOUT: Readonly<Record<AlertKind, readonly Subject[]>> = {
   rate_spike: ['subject'],
   identity_spread: ['subject'],
   ban: ['subject', 'service', 'address'],
+  // One alert per credential (a subject may hold several, as during a rotation).
+  credential_expiring: ['subject', 'credential'],
 };
 
 /** An alert as a detector or another countermeasure raises it (see `ActivityMonitor.raise`). */
@@ -38,6 +41,8 @@ export interface AlertInput {
   subject?: string;
   service?: string;
   address?: string;
+  /** The credential it is about, `<kind>:<id>` (never a secret: a certificate's fingerprint, a key's id). */
+  credential?: string;
   /** The figures behind it (`denials`, `addresses`, `perSecond`, …), logged and summarised. */
   counts?: Record<string, number>;
   /** One line for people; a default one is made from the fields otherwise. */
@@ -52,6 +57,7 @@ export interface Alert {
   subject: string;
   service: string;
   address: string;
+  credential: string;
   counts: Record<string, number>;
   summary: string;
   labels: Record<string, string>;
@@ -76,6 +82,7 @@ function defaultSummary(input: AlertInput): string {
     rate_spike: `${who} calls far over its usual rate`,
     identity_spread: `${who} seen from many addresses`,
     ban: `${who} banned${input.endsAtMs === undefined ? '' : ` until ${new Date(input.endsAtMs).toISOString()}`}`,
+    credential_expiring: `${who} used ${input.credential ?? 'a credential'}, which expires${input.endsAtMs === undefined ? ' soon' : ` at ${new Date(input.endsAtMs).toISOString()}`}`,
   };
   return counts === '' ? what[input.kind] : `${what[input.kind]} (${counts})`;
 }
@@ -92,6 +99,7 @@ export function makeAlert(input: AlertInput, nowMs: number, activeMs: number): A
     subject: input.subject ?? '',
     service: input.service ?? '',
     address: input.address ?? '',
+    credential: input.credential ?? '',
     counts: input.counts ?? {},
     summary: input.summary ?? defaultSummary(input),
     labels: { alertname: ALERT_NAMES[input.kind] },
@@ -134,7 +142,7 @@ export function alertKey(input: AlertInput): string {
 /** The alert as Alertmanager's API v2 takes it: RFC 3339 times, an `endsAt` so it resolves on its own. */
 export function toPostableAlert(alert: Alert): PostableAlert {
   const annotations: Record<string, string> = { summary: alert.summary };
-  for (const field of ['subject', 'service', 'address'] as const) {
+  for (const field of ['subject', 'service', 'address', 'credential'] as const) {
     if (alert[field] !== '' && alert.labels[field] === undefined) annotations[field] = alert[field];
   }
   return { labels: alert.labels, annotations, startsAt: new Date(alert.startsAtMs).toISOString(), endsAt: new Date(alert.endsAtMs).toISOString() };

@@ -1,4 +1,5 @@
 import { recordJsonWith } from '../../audit/index.js';
+import type { CredentialChecks, SubjectVerdict } from '../../credentials/credential-checks.js';
 import type { Engine } from '../../engine/index.js';
 import type { Identity, JwtVerifier } from '../../identity/index.js';
 import { buildAuthzInput } from '../authz-input.js';
@@ -16,6 +17,8 @@ import type { Check, CheckRoute, StageStep } from './check.js';
 export interface AuthorizerRouteDeps {
   engine: Engine;
   jwt: JwtVerifier | undefined;
+  /** Verifies subject tokens and API keys, and holds them to the credential rules. */
+  credentials: CredentialChecks;
   limits: RequestLimits;
   /** Entrypoint of authorizer checks. */
   decision: string;
@@ -37,19 +40,32 @@ function inputJsonOf(req: AuthzCheckRequest, subject: Identity, check: Check, de
   return JSON.stringify(buildAuthzInput(req, connection.requester, subject, connection.sourceIp, deps.limits.maxDepth));
 }
 
-/** A subject token is verified on every call (it may expire), so its decisions are never recalled by bytes. */
-function verifyToken(check: Check, req: AuthzCheckRequest, token: string, deps: AuthorizerRouteDeps): StageStep {
-  const rejected = (reason: string) => {
-    // The policy is not asked about an unverified subject; the log shows the input without one.
-    const inputJson = inputJsonOf(req, { id: '', authenticated_by: 'jwt' }, check, deps);
-    check.inputJson = inputJson;
-    check.outcome = { decision: { allow: false, reasons: [reason], failure: 'error' }, revision: deps.engine.revision?.id ?? '', cached: false, inputJson };
-  };
-  if (!deps.jwt) return rejected('subject token rejected: JWT verification is not configured');
-  return deps.jwt.verify(token).then((verified) => {
-    if (verified.ok) check.inputJson = inputJsonOf(req, verified.identity, check, deps);
-    else rejected(`subject token rejected: ${verified.reason}`);
-  });
+/** The subject of a verified credential, or a deny saying why (the policy is not asked about an unverified subject). */
+function settleSubject(check: Check, req: AuthzCheckRequest, verdict: SubjectVerdict, refusedAs: Identity['authenticated_by'], deps: AuthorizerRouteDeps): void {
+  if (verdict.ok) {
+    check.inputJson = inputJsonOf(req, verdict.identity, check, deps);
+    return;
+  }
+  // The log shows the input without a subject.
+  const inputJson = inputJsonOf(req, { id: '', authenticated_by: refusedAs }, check, deps);
+  check.inputJson = inputJson;
+  check.outcome = { decision: { allow: false, reasons: [verdict.reason], failure: 'error' }, revision: deps.engine.revision?.id ?? '', cached: false, inputJson };
+}
+
+/**
+ * A subject credential (a token, an API key) is verified on every call: it may expire or be
+ * revoked at any moment, so its decisions are never recalled by the request's bytes.
+ */
+function verifyCredential(check: Check, req: AuthzCheckRequest, deps: AuthorizerRouteDeps): StageStep {
+  check.requestKey = undefined;
+  const { token, api_key: apiKey } = req.subject!;
+  if (apiKey !== undefined) return settleSubject(check, req, deps.credentials.apiKey(apiKey, req.resource?.service ?? ''), 'api_key', deps);
+  return deps.credentials.token(deps.jwt, token!).then((verdict) => settleSubject(check, req, verdict, 'jwt', deps));
+}
+
+/** Whether `req` names its subject with a credential Warden verifies (a token, an API key). */
+function carriesCredential(req: AuthzCheckRequest): boolean {
+  return req.subject?.token !== undefined || req.subject?.api_key !== undefined;
 }
 
 /**
@@ -75,8 +91,7 @@ export function authorizerRoute(deps: AuthorizerRouteDeps, asBytes: boolean): Ch
         validateAuthzCheck(req, deps.limits);
         data.req = req;
       }
-      const token = req.subject?.token;
-      if (token !== undefined) return verifyToken(check, req, token, deps);
+      if (carriesCredential(req)) return verifyCredential(check, req, deps);
       check.inputJson = inputJsonOf(req, assertedOrRequester(req, check.state.connection.requester), check, deps);
       return undefined;
     },
@@ -88,7 +103,7 @@ export function authorizerRoute(deps: AuthorizerRouteDeps, asBytes: boolean): Ch
         data.req = req;
       }
       const { req } = data;
-      if (req.subject?.token !== undefined) return undefined;
+      if (carriesCredential(req)) return undefined;
       const { connection } = check.state;
       return {
         subject: assertedOrRequester(req, connection.requester).id,

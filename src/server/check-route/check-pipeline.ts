@@ -7,6 +7,7 @@ import { logStage } from './log-stage.js';
 import { protectionStage, type ProtectionCheck } from './protection-stage.js';
 import { admitCheck, policyLimitsStage, watchStage } from './countermeasure-stages.js';
 import type { Countermeasures } from '../../protection/countermeasures.js';
+import type { CredentialChecks } from '../../credentials/credential-checks.js';
 
 /** What a {@link CheckPipeline} decides with. */
 export interface CheckPipelineDeps extends CheckDeps {
@@ -14,6 +15,8 @@ export interface CheckPipelineDeps extends CheckDeps {
   protection?: readonly ProtectionCheck[];
   /** Deny list, bans, rate limits, the limits decisions ask for, and the watchers of what passes. */
   countermeasures?: Countermeasures;
+  /** Holds each caller's certificate to the credential rules; none when absent. */
+  credentials?: CredentialChecks;
 }
 
 /**
@@ -32,7 +35,7 @@ export function checkStages(deps: CheckPipelineDeps): CheckStage[] {
     },
     deps.engine,
   );
-  return [identityStage, protection, cacheStage(deps), decideStage(deps), policyLimitsStage(countermeasures), answerStage, logStage, watchStage(countermeasures)];
+  return [identityStage(deps.engine, deps.credentials), protection, cacheStage(deps), decideStage(deps), policyLimitsStage(countermeasures), answerStage, logStage, watchStage(countermeasures)];
 }
 
 /**

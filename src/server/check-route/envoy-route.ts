@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { DecisionRecord, WardenMetrics } from '../../audit/index.js';
+import type { CredentialChecks } from '../../credentials/credential-checks.js';
+import { takeApiKey } from '../api-key-header.js';
 import { canonicalJson, type Engine } from '../../engine/index.js';
 import type { EnvoyOptions, RequestLimits } from '../config.js';
 import { decisionTime } from '../decision-time.js';
@@ -21,6 +23,8 @@ export interface EnvoyRouteDeps {
   /** Entrypoint of Envoy checks. */
   envoyDecision: string;
   envoy?: EnvoyOptions;
+  /** Verifies API keys (`x-api-key`, `authorization: ApiKey`), and holds them to the credential rules. */
+  credentials: CredentialChecks;
 }
 
 /** An Envoy check's own state: its request, and the input built from it or why it was refused. */
@@ -73,6 +77,20 @@ function rejectionRecord(data: EnvoyCheckData, check: Check, deps: EnvoyRouteDep
 }
 
 /**
+ * Makes the API key's identity the subject of `input` (it wins over the peer Envoy names: it is the
+ * credential Warden verified), or denies the check with 401 and returns false.
+ */
+function withKeySubject(input: EnvoyInput, apiKey: string, check: Check, deps: EnvoyRouteDeps): boolean {
+  const verdict = deps.credentials.apiKey(apiKey, input.resource.service);
+  if (verdict.ok) {
+    input.subject = verdict.identity;
+    return true;
+  }
+  check.outcome = { decision: { allow: false, reasons: [verdict.reason], failure: 'error', envoy: { http_status: 401 } }, revision: deps.engine.revision?.id ?? '', cached: false, inputJson: canonicalJson(input) };
+  return false;
+}
+
+/**
  * The route of `envoy.service.auth.v3.Authorization/Check`: decided with the Envoy entrypoint and
  * answered in Envoy's terms. A request that cannot be read or is over a limit is denied with an
  * HTTP 4xx (see validateEnvoyCheck, parseEnvoyBody), never a gRPC error that Envoy's
@@ -89,7 +107,9 @@ export function envoyRoute(deps: EnvoyRouteDeps): CheckRoute {
       try {
         data.req = data.raw.message();
         validateEnvoyCheck(data.req, deps.limits);
+        const apiKey = takeApiKey(data.req.attributes!.request?.http);
         data.input = buildEnvoyInput(data.req.attributes!, check.state.connection.requester, deps.limits);
+        if (apiKey !== undefined && !withKeySubject(data.input, apiKey, check, deps)) return;
       } catch (e) {
         data.rejection = envoyRejection(e);
         const reasons = [`request rejected: ${data.rejection.message}`];

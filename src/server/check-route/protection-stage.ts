@@ -3,6 +3,7 @@ import { failedDecision, type Decision, type Engine } from '../../engine/index.j
 import { refusalDecision, type ProtectedCall, type Refusal } from '../../protection/protected-call.js';
 import type { ConnectionIdentity } from '../connection-identity.js';
 import type { Check, CheckStage, StageStep } from './check.js';
+import { denyEarly } from './early-deny.js';
 import { protectedCallOf } from './protected-call-of.js';
 
 /** What a protection check sees of a check: the call's API and method, who is calling, and the call. */
@@ -23,24 +24,15 @@ export interface ProtectionView {
  */
 export type ProtectionCheck = (view: ProtectionView) => Refusal | string | undefined | Promise<Refusal | string | undefined>;
 
-function denied(check: Check, engine: Engine, decision: Decision): void {
-  const { connection } = check.state;
-  // A check refused before its input was built logs who asked, from where.
-  const inputJson = check.inputJson ?? check.outcome?.inputJson ?? JSON.stringify({ requester: connection.requester, source: { ip: connection.sourceIp } });
-  check.outcome = { decision, revision: engine.revision?.id ?? '', cached: false, inputJson };
-  check.cacheHit = undefined;
-  check.parts = undefined;
-}
-
 function settle(check: Check, engine: Engine, verdict: Refusal | string | undefined): boolean {
   if (verdict === undefined) return false;
-  if (typeof verdict === 'string') denied(check, engine, { allow: false, reasons: [verdict] });
-  else denied(check, engine, refusalDecision(verdict));
+  if (typeof verdict === 'string') denyEarly(check, engine, { allow: false, reasons: [verdict] });
+  else denyEarly(check, engine, refusalDecision(verdict));
   return true;
 }
 
 function failed(check: Check, engine: Engine, e: unknown): void {
-  denied(check, engine, failedDecision('error', `protection check failed: ${e instanceof Error ? e.message : String(e)}`));
+  denyEarly(check, engine, failedDecision('error', `protection check failed: ${e instanceof Error ? e.message : String(e)}`));
 }
 
 /**
@@ -113,7 +105,12 @@ export function protectionStage(options: ProtectionStageOptions, engine: Engine)
     name: 'protection',
     run: (check) => {
       const checks = options.checks();
-      if (check.outcome || (checks.length === 0 && !options.needsCall())) return undefined;
+      if (check.outcome) {
+        // Denied before the policy (a refused credential): still shown to the watchers, so that guessing keys or tokens is seen.
+        if (!check.call && options.needsCall()) check.call = protectedCallOf(check.outcome.inputJson);
+        return undefined;
+      }
+      if (checks.length === 0 && !options.needsCall()) return undefined;
       const step = resolveCall(check, engine);
       return step instanceof Promise ? step.then(() => run(check, checks, 0)) : run(check, checks, 0);
     },

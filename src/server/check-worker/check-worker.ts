@@ -66,7 +66,7 @@ function decide(job: CheckJob): CheckResult {
   try {
     const req = (method.requestDeserialize(job.bytes) as RawRequest<AuthzCheckRequest>).message();
     validateAuthzCheck(req, limits);
-    if (req.subject?.token !== undefined || !engine.revision) return { id: job.id, kind: 'declined' };
+    if (req.subject?.token !== undefined || req.subject?.api_key !== undefined || !engine.revision) return { id: job.id, kind: 'declined' };
     const from = connectionOf(job.connection);
     const outcome = decideAuthz(engine, decision, req, assertedOrRequester(req, from.requester), from, limits.maxDepth);
     const { allow, reasons, failure, limits: policyLimits } = outcome.decision;

@@ -24,14 +24,15 @@ export function writeJwks(file: string, keys: SigningKey[], extra: JWK[] = []): 
 export const ISSUER = 'https://issuer.example.org';
 export const AUDIENCE = 'warden';
 
-export async function token(key: SigningKey, claims: JWTPayload = {}, opts: { exp?: number | string; nbf?: number | string; iss?: string; aud?: string; kid?: string } = {}): Promise<string> {
+export async function token(key: SigningKey, claims: JWTPayload = {}, opts: { exp?: number | string; nbf?: number | string; iss?: string; aud?: string; kid?: string; iat?: number | null } = {}): Promise<string> {
   const jwt = new SignJWT({ sub: 'system:serviceaccount:shop:billing', ...claims })
     .setProtectedHeader({ alg: key.alg, kid: opts.kid ?? key.kid, typ: 'JWT' })
-    .setIssuedAt()
     .setIssuer(opts.iss ?? ISSUER)
     .setAudience(opts.aud ?? AUDIENCE)
     .setExpirationTime(opts.exp ?? '5m');
   if (opts.nbf !== undefined) jwt.setNotBefore(opts.nbf);
+  // `iat: null` leaves the token without an issue time.
+  if (opts.iat !== null) jwt.setIssuedAt(opts.iat);
   return jwt.sign(key.privateKey);
 }
 

@@ -13,6 +13,8 @@ export interface LeafOptions {
   dns?: string[];
   ips?: string[];
   notAfter?: Date;
+  /** Start of validity (default: a minute ago). */
+  notBefore?: Date;
   /** Issue a certificate flagged `CA:TRUE` (keyCertSign) instead of a leaf. */
   ca?: boolean;
 }
@@ -33,11 +35,11 @@ function keyPair(): { pub: forge.pki.rsa.PublicKey; priv: forge.pki.rsa.PrivateK
 let leafKey: ReturnType<typeof keyPair> | undefined;
 let serial = 1;
 
-function baseCert(pub: forge.pki.PublicKey, cn: string, notAfter: Date): forge.pki.Certificate {
+function baseCert(pub: forge.pki.PublicKey, cn: string, notAfter: Date, notBefore = new Date(Date.now() - 60_000)): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = pub;
   cert.serialNumber = (serial++).toString(16).padStart(2, '0') + Date.now().toString(16);
-  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
   cert.setSubject([{ name: 'commonName', value: cn }]);
   return cert;
@@ -57,10 +59,10 @@ export function createCa(name = 'Warden Test CA'): TestCa {
   return {
     cert: forge.pki.certificateToPem(caCert),
     key: ca.pem,
-    issue({ cn, uris = [], dns = [], ips = [], notAfter, ca: isCa = false }) {
+    issue({ cn, uris = [], dns = [], ips = [], notAfter, notBefore, ca: isCa = false }) {
       // Leaves share one key: tests care about names and chains, not key separation.
       const leaf = (leafKey ??= keyPair());
-      const cert = baseCert(leaf.pub, cn, notAfter ?? new Date(Date.now() + 3600_000));
+      const cert = baseCert(leaf.pub, cn, notAfter ?? new Date(Date.now() + 3600_000), notBefore);
       cert.setIssuer(caCert.subject.attributes);
       const altNames = [
         ...uris.map((value) => ({ type: 6, value })),
