@@ -25,6 +25,41 @@ function bad(where: string, message: string, cause?: unknown): HttpRequestError 
  *   unparsable, CA, expired or not yet valid certificate, or no single SPIFFE ID
  */
 export function certificateIdentity(escapedPem: string, where: string, trust: ClientTrust | undefined, now = Date.now()): Identity {
+  let known = parsed.get(escapedPem);
+  if (!known) {
+    known = parseCertificate(escapedPem, where);
+    // Parsing a certificate costs more than deciding a cached check: each header value is parsed once.
+    if (parsed.size >= PARSED_ENTRIES) parsed.delete(parsed.keys().next().value!);
+    parsed.set(escapedPem, known);
+  }
+  const { cert, identity, notBefore, notAfter } = known;
+  if (!(notBefore <= now && now < notAfter)) throw bad(where, `the certificate is not valid now (valid from ${cert.validFrom} to ${cert.validTo})`);
+  if (trust === undefined) return { ...identity, authenticated_by: 'requester' };
+  // Anchoring is looked at again only after a client CA rotation.
+  if (known.trustGeneration !== trust.generation || known.trust !== trust) {
+    known.anchored = trust.anchors([cert]);
+    known.trust = trust;
+    known.trustGeneration = trust.generation;
+  }
+  return known.anchored ? { ...identity } : { ...identity, authenticated_by: 'requester' };
+}
+
+/** A forwarded certificate as parsed, and whether it was found anchored in which trust, at which generation. */
+interface ParsedCertificate {
+  cert: X509Certificate;
+  identity: Identity;
+  notBefore: number;
+  notAfter: number;
+  anchored: boolean;
+  trust: ClientTrust | undefined;
+  trustGeneration: number;
+}
+
+/** Certificates parsed, by header value (oldest forgotten first); an unparsable one is not remembered. */
+const PARSED_ENTRIES = 1024;
+const parsed = new Map<string, ParsedCertificate>();
+
+function parseCertificate(escapedPem: string, where: string): ParsedCertificate {
   let pem: string;
   try {
     pem = decodeURIComponent(escapedPem);
@@ -39,14 +74,11 @@ export function certificateIdentity(escapedPem: string, where: string, trust: Cl
   } catch (e) {
     throw bad(where, `the certificate does not parse: ${(e as Error).message}`, e);
   }
-  const notBefore = certificateTime(cert.validFrom);
-  const notAfter = certificateTime(cert.validTo);
-  if (!(notBefore <= now && now < notAfter)) throw bad(where, `the certificate is not valid now (valid from ${cert.validFrom} to ${cert.validTo})`);
   let identity: Identity;
   try {
     identity = identityFromCertificate(cert);
   } catch (e) {
     throw bad(where, (e as Error).message, e);
   }
-  return trust?.anchors([cert]) ? identity : { ...identity, authenticated_by: 'requester' };
+  return { cert, identity, notBefore: certificateTime(cert.validFrom), notAfter: certificateTime(cert.validTo), anchored: false, trust: undefined, trustGeneration: -1 };
 }

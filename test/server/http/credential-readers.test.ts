@@ -93,3 +93,14 @@ test('readers are tried in order: a bad credential is never passed over for a la
   const apiKey: CredentialReader = { name: 'api-key', read: (h) => (h['x-api-key'] ? { id: 'key-owner', authenticated_by: 'requester' } : undefined) };
   t.like(await readSubject([...CREDENTIAL_READERS, apiKey], headers({ 'x-api-key': 'k' }), context), { id: 'key-owner' }, 'one more reader is one more entry');
 });
+
+test('a forwarded certificate is parsed once, but its validity and its anchor follow the clock and client CA rotations', (t) => {
+  const rotating = new ClientTrust([new X509Certificate(ca.cert)]);
+  const header = escaped(ca.issue({ cn: 'f', uris: [FRONTEND], notAfter: new Date(Date.now() + 3_600_000) }).cert);
+  t.like(certificateIdentity(header, 'X-Client-Cert', rotating), { authenticated_by: 'mtls' });
+  rotating.replace([new X509Certificate(otherCa.cert)]);
+  t.like(certificateIdentity(header, 'X-Client-Cert', rotating), { authenticated_by: 'requester' }, 'no longer issued by a trusted CA');
+  rotating.replace([new X509Certificate(ca.cert)]);
+  t.like(certificateIdentity(header, 'X-Client-Cert', rotating), { authenticated_by: 'mtls' });
+  t.throws(() => certificateIdentity(header, 'X-Client-Cert', rotating, Date.now() + 2 * 3_600_000), { message: /not valid now/ });
+});
