@@ -117,6 +117,9 @@ test('headers that disagree about the original request are 400, never an allow',
   const res = await authz('/authz', nginxHeaders('/orders/1', { 'x-client-cert': encodeURIComponent(frontendPem), 'x-forwarded-uri': '/admin' }));
   t.is(res.status, 400);
   t.false(JSON.parse(res.body).allowed);
+  const warned = fx.opsLog.find((l) => l.decision_id === JSON.parse(res.body).decision_id);
+  t.like(warned, { level: 40, code: 'http_bad_request', http_status: 400 }, 'a proxy sending what cannot be read is warned about');
+  t.regex(String(warned?.msg), /^forward-auth request refused: x-original-uri and x-forwarded-uri disagree/);
   const hop = await authz('/authz', nginxHeaders('/orders/1', { 'x-client-cert': encodeURIComponent(frontendPem), 'x-forwarded-for': 'not-an-address' }));
   t.is(hop.status, 400);
 });
