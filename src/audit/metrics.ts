@@ -5,7 +5,8 @@ import { tallyCounter } from './tally-counter.js';
 import { TallyHistogram, type RegisteredMetric } from './tally-histogram.js';
 
 /** Which API a decision was made for. */
-export type DecisionApi = 'authorizer' | 'envoy';
+export type DecisionApi = 'authorizer' | 'envoy' | 'http';
+const DECISION_APIS: readonly DecisionApi[] = ['authorizer', 'envoy', 'http'];
 
 /** Reason label of `warden_policy_watch_failures_total`. */
 export type WatchFailureReason = 'source_unreadable' | 'watch_error';
@@ -82,6 +83,7 @@ export class WardenMetrics {
   private readonly decisionTally: Record<DecisionApi, Record<DecisionResult, number>> = {
     authorizer: { allow: 0, deny: 0, error: 0 },
     envoy: { allow: 0, deny: 0, error: 0 },
+    http: { allow: 0, deny: 0, error: 0 },
   };
   private hitTally = 0;
   private missTally = 0;
@@ -97,7 +99,7 @@ export class WardenMetrics {
       labelNames: ['api', 'result'],
       registers,
       collect() {
-        for (const api of ['authorizer', 'envoy'] as const) {
+        for (const api of DECISION_APIS) {
           for (const result of ['allow', 'deny', 'error'] as const) {
             this.inc({ api, result }, tally[api][result]);
             tally[api][result] = 0;

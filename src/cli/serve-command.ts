@@ -8,7 +8,7 @@ import { EXIT, runCommand } from './output.js';
 
 export const SERVE_USAGE =
   'warden serve [--policies DIR] [--bundle FILE] [--listen HOST:PORT] [--tls-cert F --tls-key F --client-ca F] [--dev] ' +
-  '[--jwks F|URL --jwt-issuer S --jwt-audience S] [--decision PATH] [--envoy-decision PATH] [--envoy-expose-reasons] [--metrics HOST:PORT] [--decision-log FILE] [--config FILE] [--v0]';
+  '[--jwks F|URL --jwt-issuer S --jwt-audience S] [--decision PATH] [--envoy-decision PATH] [--envoy-expose-reasons] [--http HOST:PORT [--http-plaintext]] [--metrics HOST:PORT] [--decision-log FILE] [--config FILE] [--v0]';
 
 /** `warden serve`: the authorization service. `--dev` uses (and creates) the development CA in `.warden/`. */
 export function serveCommand(argv: string[]): Promise<number> {
@@ -29,6 +29,8 @@ export function serveCommand(argv: string[]): Promise<number> {
         decision: { type: 'string' },
         'envoy-decision': { type: 'string' },
         'envoy-expose-reasons': { type: 'boolean' },
+        http: { type: 'string' },
+        'http-plaintext': { type: 'boolean' },
         metrics: { type: 'string' },
         'decision-log': { type: 'string' },
         config: { type: 'string' },
@@ -76,6 +78,8 @@ export function serveCommand(argv: string[]): Promise<number> {
       ...(values.decision ? { decision: values.decision } : {}),
       ...(values['envoy-decision'] ? { envoyDecision: values['envoy-decision'] } : {}),
       ...(values['envoy-expose-reasons'] ? { envoy: { ...fromFile.envoy, exposeReasons: true } } : {}),
+      ...(values.http ? { http: values.http } : {}),
+      ...(values['http-plaintext'] ? { httpPlaintext: true } : {}),
       ...(values.metrics ? { metrics: values.metrics } : {}),
       ...(values['decision-log'] ? { decisionLog: values['decision-log'] } : {}),
       ...(jwt ? { jwt } : {}),
@@ -87,7 +91,7 @@ export function serveCommand(argv: string[]): Promise<number> {
       await compiler.close();
       throw e;
     }
-    process.stderr.write(`warden: serving on ${server.address}${server.metricsUrl ? `, metrics at ${server.metricsUrl}` : ''}\n`);
+    process.stderr.write(`warden: serving on ${server.address}${server.httpAddress ? `, HTTP (forward auth) on ${server.httpAddress}` : ''}${server.metricsUrl ? `, metrics at ${server.metricsUrl}` : ''}\n`);
     // The countermeasures follow the config file as it changes; the rest of it applies at start.
     const configFile = values.config;
     const stopWatching = configFile

@@ -61,8 +61,13 @@ export class CredentialChecks {
     this.options.watch.reconfigure(rules);
   }
 
-  /** Why the connection's certificate may not be used now (not rotated), or `undefined`. */
+  /**
+   * Why the connection's certificate may not be used now (not rotated), or `undefined`. A
+   * connection without a certificate (the HTTP door's loopback plaintext mode, in-process calls)
+   * has nothing to hold to the rules.
+   */
   certificate(holder: CertificateHolder): string | undefined {
+    if (holder.chain.length === 0) return undefined;
     const nowMs = this.now();
     const { watch } = this.options;
     const expiring = watch.expiring(holder.notAfter, nowMs);

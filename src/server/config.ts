@@ -8,6 +8,7 @@ import { EVALUATION_DEFAULTS } from './check-worker/evaluation-pool.js';
 import type { ProtectionCheck } from './check-route/protection-stage.js';
 import { parseCredentialRules } from '../credentials/credential-rules.js';
 import { ServiceError } from './errors.js';
+import { httpSettings, type HttpServeConfig } from './http/http-config.js';
 import { parseProtectionConfig, PROTECTION_KEYS, type ProtectionConfigInput } from '../protection/protection-config.js';
 
 /**
@@ -35,6 +36,13 @@ export interface RequestLimits {
    * denied: a message over `maxMessageBytes` is refused by gRPC itself (RESOURCE_EXHAUSTED).
    */
   maxBodyBytes: number;
+  /** The HTTP listener: largest request head (request line and headers), in bytes (default 16 KiB; larger → 431). */
+  maxHeaderBytes: number;
+  /**
+   * The HTTP listener: longest time to receive a request, and to decide it (default 10 s); a
+   * request not received in time is answered 408, one not decided in time 403.
+   */
+  requestTimeoutMs: number;
   /** A connection that has not finished its TLS handshake by then is closed (default 10 s). */
   handshakeTimeoutMs: number;
   /** Most open TCP connections, handshaking or not; more are closed at once (default 10,000). */
@@ -72,7 +80,7 @@ export interface EvaluationConfig {
 }
 
 /** `warden serve` configuration: every flag of the CLI, plus what tests and embedders inject. */
-export interface ServeConfig extends ProtectionConfigInput {
+export interface ServeConfig extends ProtectionConfigInput, HttpServeConfig {
   /** Policy directory in OPA's bundle layout (`--policies`, default `policies/`). */
   policies?: string;
   /** OPA bundle file (`--bundle`); wins over `policies`. */
@@ -166,6 +174,8 @@ export const DEFAULT_LIMITS: RequestLimits = {
   maxEntries: 256,
   maxDepth: 32,
   maxBodyBytes: 512 * 1024,
+  maxHeaderBytes: 16 * 1024,
+  requestTimeoutMs: 10_000,
   handshakeTimeoutMs: 10_000,
   maxConnections: 10_000,
   maxConnectionAgeMs: 30 * 60_000,
@@ -179,10 +189,11 @@ export const DEFAULT_LIMITS: RequestLimits = {
  * @throws ServiceError `invalid_config` naming the first bad limit
  */
 export function checkConnectionLimits(limits: RequestLimits): void {
-  for (const key of ['handshakeTimeoutMs', 'maxConnections', 'maxConnectionAgeMs', 'maxConnectionAgeGraceMs'] as const) {
+  for (const key of ['handshakeTimeoutMs', 'maxConnections', 'maxConnectionAgeMs', 'maxConnectionAgeGraceMs', 'maxHeaderBytes', 'requestTimeoutMs'] as const) {
     const value = limits[key];
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (key === 'maxConnections' && !Number.isInteger(value))) {
-      throw new ServiceError('invalid_config', `limits.${key} must be a positive ${key === 'maxConnections' ? 'integer' : 'number of milliseconds'}, not ${JSON.stringify(value)}`);
+    const integer = key === 'maxConnections' || key === 'maxHeaderBytes';
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+      throw new ServiceError('invalid_config', `limits.${key} must be a positive ${integer ? 'integer' : 'number of milliseconds'}, not ${JSON.stringify(value)}`);
     }
   }
 }
@@ -222,6 +233,9 @@ const KEYS = new Set([
   'envoy',
   'credentials',
   'apiKeys',
+  'http',
+  'httpPlaintext',
+  'hosts',
   ...PROTECTION_KEYS,
 ]);
 
@@ -252,6 +266,7 @@ export function readServeConfigFile(file: string): Partial<ServeConfig> {
   try {
     parseProtectionConfig(config);
     parseCredentialRules(config.credentials);
+    httpSettings(config);
   } catch (e) {
     throw new ServiceError('invalid_config', `config ${file}: ${(e as Error).message}`, { cause: e });
   }

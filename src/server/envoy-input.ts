@@ -56,31 +56,41 @@ export function peerIdentity(principal: string | undefined): Identity | undefine
   }
 }
 
+/** Who a check is about when the caller says so itself rather than through Envoy's principals (the HTTP door). */
+export interface CheckParties {
+  /** The caller; absent when there is none. */
+  subject?: Identity;
+  /** The callee's service name. */
+  service: string;
+}
+
 /**
  * Builds `input` for an Envoy check. The sidecar that asks is `requester` (its mTLS identity); the
  * caller Envoy authenticated (`source.principal`) is `subject`; the HTTP method is `action`; the
  * destination principal's service account is `resource.service`. OPA-Envoy's `attributes`,
  * `parsed_path`, `parsed_query`, `parsed_body` and `truncated_body` are included so its policies
  * run unchanged. The body is read within `limits` (see parseEnvoyBody); the rest of the request is
- * expected to have passed validateEnvoyCheck.
+ * expected to have passed validateEnvoyCheck. The HTTP door builds its input here too, from the
+ * attributes it reads off the proxy's headers, naming the subject and the callee in `parties`
+ * instead of principals.
  *
  * @throws EnvoyRequestRejected for a body too large, nested too deep or not parsing as JSON
  */
-export function buildEnvoyInput(attrs: EnvoyAttributeContext, requester: Identity, limits: BodyLimits): EnvoyInput {
+export function buildEnvoyInput(attrs: EnvoyAttributeContext, requester: Identity, limits: BodyLimits, parties?: CheckParties): EnvoyInput {
   const http = attrs.request?.http ?? {};
   const headers = envoyHeaders(http);
   const fullPath = http.path ?? '';
   const q = fullPath.indexOf('?');
   const pathOnly = (q < 0 ? fullPath : fullPath.slice(0, q)).split('#')[0]!;
   const query = q < 0 ? '' : fullPath.slice(q + 1).split('#')[0]!;
-  const destination = peerIdentity(attrs.destination?.principal);
-  const subject = peerIdentity(attrs.source?.principal);
+  const subject = parties ? parties.subject : peerIdentity(attrs.source?.principal);
+  const service = parties ? parties.service : (peerIdentity(attrs.destination?.principal)?.service_account ?? '');
   const body = parseEnvoyBody(http, headers, limits);
   const input: EnvoyInput = {
     requester,
     action: http.method ?? '',
     resource: {
-      service: destination?.service_account ?? '',
+      service,
       path: pathOnly,
       attributes: { ...(attrs.destination?.labels ?? {}) },
     },

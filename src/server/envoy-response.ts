@@ -21,6 +21,11 @@ function headerOptions(headers: Record<string, string | string[]> | undefined): 
   return out;
 }
 
+/** HTTP's `Retry-After` for a wait of `ms`: whole seconds, and a wait under one second is still "retry in 1". */
+export function retryAfterSeconds(ms: number): string {
+  return String(Math.max(1, Math.ceil(ms / 1000)));
+}
+
 /** How a denial is worded (see `EnvoyOptions` in config.ts). */
 export interface EnvoyResponseOptions {
   /** Reasons in the body and `status.message` (default false: a generic text naming the decision id). */
@@ -65,8 +70,7 @@ export function envoyResponse(decision: Decision, decisionId: string, options: E
   if (envoy.body === undefined && !headers.some((h) => h.header.key.toLowerCase() === 'content-type')) {
     headers.push({ header: { key: 'content-type', value: 'text/plain; charset=utf-8' } });
   }
-  // HTTP's Retry-After is in whole seconds; a wait under one second is still "retry in 1".
-  if (limited && decision.retryAfterMs !== undefined) headers.push({ header: { key: 'retry-after', value: String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) } });
+  if (limited && decision.retryAfterMs !== undefined) headers.push({ header: { key: 'retry-after', value: retryAfterSeconds(decision.retryAfterMs) } });
   return {
     status: { code: limited ? RESOURCE_EXHAUSTED : PERMISSION_DENIED, message: expose ? decision.reasons.join('; ') : generic },
     denied_response: { status: { code: limited ? 429 : (envoy.http_status ?? 403) }, headers, body },

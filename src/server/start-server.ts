@@ -19,12 +19,18 @@ import { Lifecycle, RELEASE_STEP_MS } from './lifecycle.js';
 import { ServiceError } from './errors.js';
 import { guardConnections } from './connection-guard.js';
 import { mtlsCredentials } from './tls.js';
+import { CREDENTIAL_READERS } from './http/credential-readers.js';
+import { forwardAuthRoute } from './http/forward-auth-route.js';
+import { httpSettings } from './http/http-config.js';
+import { startHttpListener, type HttpListener } from './http/http-listener.js';
 
 /** A running Warden service. */
 export interface WardenServer {
   /** `host:port` the gRPC server listens on. */
   readonly address: string;
   readonly port: number;
+  /** `host:port` of the HTTP listener (forward auth for proxies), when `http` is set. */
+  readonly httpAddress: string | undefined;
   /** The metrics scrape URL, when metrics are served. */
   readonly metricsUrl: string | undefined;
   readonly engine: Engine;
@@ -148,6 +154,12 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const envoyDecision = config.envoyDecision ?? decision;
   const listen = config.listen ?? SERVE_DEFAULTS.listen;
   const shutdownMs = config.shutdownTimeoutMs ?? SERVE_DEFAULTS.shutdownTimeoutMs;
+  let http: ReturnType<typeof httpSettings>;
+  try {
+    http = httpSettings(config);
+  } catch (e) {
+    throw refuse((e as Error).message, e);
+  }
 
   // Settings are checked before anything starts (the TLS watcher's timer would outlive a throw).
   let jwt: JwtVerifier | undefined;
@@ -241,12 +253,13 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   health.addToServer(server);
   new ReflectionService(packageDefinition).addToServer(server);
   let releaseConnections: (() => void) | undefined;
-  // Calls in flight finish before the workers and the log go; those waiting for a worker get a
-  // bounded time, then a deny: none is decided twice.
+  let httpListener: HttpListener | undefined;
+  // Calls in flight on both ports finish before the workers and the log go; those waiting for a
+  // worker get a bounded time, then a deny: none is decided twice.
   lifecycle.hold(
-    'gRPC server',
+    'gRPC and HTTP servers',
     async () => {
-      const shutdown = drain(server, shutdownMs);
+      const shutdown = Promise.all([drain(server, shutdownMs), httpListener?.close(shutdownMs)]);
       await pool?.drain(POOL_DRAIN_MS);
       await shutdown;
       releaseConnections?.();
@@ -263,6 +276,22 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   }
   releaseConnections = guardConnections(server, { maxConnections: limits.maxConnections, trust: tls.trust, metrics, logger });
   const host = listen.slice(0, listen.lastIndexOf(':'));
+  if (http) {
+    const route = forwardAuthRoute({
+      ...deps,
+      pipeline,
+      hosts: http.hosts,
+      readers: CREDENTIAL_READERS,
+      trust: tls.trust,
+      decisionTimeoutMs: limits.requestTimeoutMs,
+    });
+    try {
+      httpListener = await startHttpListener({ listen: http.listen, routes: [route], tls: http.plaintext ? undefined : tls, limits, logger });
+    } catch (e) {
+      throw refuse(`cannot listen for HTTP on ${http.listen}: ${(e as Error).message}`, e);
+    }
+    if (http.plaintext) logger.warn({ http: httpListener.address }, 'HTTP listener in plaintext (development only): requests are not authenticated as coming from a proxy');
+  }
 
   let metricsServer: MetricsServer | undefined;
   const metricsListen = config.metrics ?? SERVE_DEFAULTS.metrics;
@@ -282,11 +311,12 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
       throw refuse((e as Error).message, e);
     }
   }
-  logger.info({ address: `${host}:${port}`, metrics: metricsServer?.url, revision: engine.revision?.id ?? null }, 'warden serving');
+  logger.info({ address: `${host}:${port}`, http: httpListener?.address, metrics: metricsServer?.url, revision: engine.revision?.id ?? null }, 'warden serving');
 
   return {
     address: `${host}:${port}`,
     port,
+    httpAddress: httpListener?.address,
     metricsUrl: metricsServer?.url,
     engine,
     metrics,

@@ -31,6 +31,13 @@ export interface MtlsCredentials {
   trust: ClientTrust;
   /** Resolves once the credentials can serve (they can from the start: the files were read up front). */
   ready: Promise<void>;
+  /**
+   * The secure context served now (the last good files, with the protocol options), for another
+   * listener that serves the same certificates (the HTTP listener).
+   */
+  secureContext(): SecureContextOptions;
+  /** Calls `listener` with every context published after a rotation; returns the function that stops it. */
+  onPublish(listener: (context: SecureContextOptions) => void): () => void;
   /** Re-reads the files now (the timer does this every `refreshIntervalMs`). */
   refresh(): void;
   /** Stops the refresh timer. */
@@ -108,6 +115,7 @@ export function mtlsCredentials(files: TlsFiles, options: MtlsOptions): MtlsCred
   const context = (m: TlsMaterial): SecureContextOptions => ({ ...protocol, cert: m.cert, key: m.key, ca: m.clientCa });
   const credentials = new PublishedServerCredentials({ ...protocol, requestCert: true, rejectUnauthorized: true, handshakeTimeout }, context(current));
   const trust = new ClientTrust(current.clientCas);
+  const publishListeners = new Set<(context: SecureContextOptions) => void>();
   let rejected: TlsFileBytes | undefined;
   let lastFailure: string | undefined;
 
@@ -141,6 +149,7 @@ export function mtlsCredentials(files: TlsFiles, options: MtlsOptions): MtlsCred
     rejected = undefined;
     lastFailure = undefined;
     credentials.publish(context(next));
+    for (const listener of publishListeners) listener(context(next));
     options.metrics.recordTlsReload();
     options.logger.info({ serverCertificate: next.serverCert.fingerprint256, validTo: next.serverCert.validTo, clientCas: next.clientCas.length }, 'TLS files reloaded');
     trust.replace(next.clientCas);
@@ -148,5 +157,16 @@ export function mtlsCredentials(files: TlsFiles, options: MtlsOptions): MtlsCred
 
   const timer = setInterval(refresh, refreshMs);
   timer.unref();
-  return { credentials, trust, ready: Promise.resolve(), refresh, close: () => clearInterval(timer) };
+  return {
+    credentials,
+    trust,
+    ready: Promise.resolve(),
+    secureContext: () => context(current),
+    onPublish: (listener) => {
+      publishListeners.add(listener);
+      return () => publishListeners.delete(listener);
+    },
+    refresh,
+    close: () => clearInterval(timer),
+  };
 }

@@ -1,0 +1,51 @@
+import test from 'ava';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readServeConfigFile } from '../../../src/server/config.js';
+import { ServiceError } from '../../../src/server/errors.js';
+import { httpSettings, isLoopbackHost, splitListen } from '../../../src/server/http/http-config.js';
+
+test('off by default; a listen address and hosts (lower-cased) when given', (t) => {
+  t.is(httpSettings({}), undefined);
+  t.deepEqual(httpSettings({ http: '0.0.0.0:9192', hosts: { 'Orders.Internal': 'orders' } }), { listen: '0.0.0.0:9192', plaintext: false, hosts: { 'orders.internal': 'orders' } });
+});
+
+test('plaintext only on a loopback address', (t) => {
+  for (const http of ['127.0.0.1:0', 'localhost:9192', '[::1]:9192']) t.is(httpSettings({ http, httpPlaintext: true })?.plaintext, true, http);
+  for (const http of ['0.0.0.0:9192', '10.0.0.1:9192', '[::]:9192', 'warden.internal:9192']) {
+    const e = t.throws(() => httpSettings({ http, httpPlaintext: true }), { instanceOf: ServiceError }, http);
+    t.is(e?.code, 'invalid_config');
+    t.regex(e?.message ?? '', /loopback/);
+  }
+});
+
+test('bad values are config errors saying which key', (t) => {
+  const cases: Array<[object, RegExp]> = [
+    [{ http: 'nope' }, /^http must be HOST:PORT/],
+    [{ http: 9192 }, /^http must be HOST:PORT/],
+    [{ http: '127.0.0.1:0', httpPlaintext: 'yes' }, /^httpPlaintext must be true or false/],
+    [{ httpPlaintext: true }, /needs http/],
+    [{ hosts: ['a'] }, /^hosts must map/],
+    [{ hosts: { a: 1 } }, /^hosts\.a must be a service name/],
+  ];
+  for (const [config, message] of cases) t.throws(() => httpSettings(config as never), { instanceOf: ServiceError, message }, JSON.stringify(config));
+});
+
+test('readServeConfigFile takes http, httpPlaintext and hosts, and refuses plaintext off loopback', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-http-config-'));
+  const good = join(dir, 'good.yaml');
+  writeFileSync(good, 'http: 127.0.0.1:9192\nhttpPlaintext: true\nhosts:\n  orders.internal: orders\n');
+  t.like(readServeConfigFile(good), { http: '127.0.0.1:9192', httpPlaintext: true, hosts: { 'orders.internal': 'orders' } });
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, 'http: 0.0.0.0:9192\nhttpPlaintext: true\n');
+  t.throws(() => readServeConfigFile(bad), { instanceOf: ServiceError, message: /bad\.yaml: httpPlaintext is for development on a loopback address only/ });
+});
+
+test('isLoopbackHost and splitListen', (t) => {
+  t.true(isLoopbackHost('127.8.9.10'));
+  t.false(isLoopbackHost('128.0.0.1'));
+  t.deepEqual(splitListen('[::1]:80'), { host: '::1', port: 80 });
+  t.throws(() => splitListen('host:'));
+  t.throws(() => splitListen('host:70000'));
+});
