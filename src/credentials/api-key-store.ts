@@ -1,21 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseSpiffeId } from '../identity/spiffe-id.js';
+import { apiKeyRecordsOf, apiKeyState, LATEST_TIME_MS, type ApiKeyRecord } from './api-key-record.js';
 import { CredentialError } from './errors.js';
 
-/** What the store keeps of a key: never its secret, only a hash of it. */
-export interface ApiKeyRecord {
-  id: string;
-  /** The SPIFFE ID the key speaks for. */
-  subject: string;
-  createdMs: number;
-  /** When it stops working (its TTL, or the end of a rotation's grace), if ever. */
-  expiresMs?: number;
-  /** Services it may call; all when empty. */
-  services: string[];
-  /** SHA-256 of the secret, hex. The secret has 256 bits of randomness: a slow hash would add nothing. */
-  secretSha256: string;
-  revoked?: boolean;
-}
+export type { ApiKeyRecord, ApiKeyState } from './api-key-record.js';
+export { apiKeyState } from './api-key-record.js';
 
 /** A key checked: whose it is and what it may call, or that it does not open anything. */
 export type ApiKeyCheck = { ok: true; record: ApiKeyRecord } | { ok: false; reason: string };
@@ -31,6 +22,17 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** The longest TTL or grace a key can be given: 100 years, so that every expiry is a date that can be shown. */
+export const LONGEST_KEY_DURATION_MS = 36_500 * 86_400_000;
+
+function checkDuration(name: 'ttl' | 'grace', ms: number, nowMs: number): void {
+  const shortest = name === 'grace' ? 0 : Number.MIN_VALUE;
+  if (!(ms >= shortest && ms <= LONGEST_KEY_DURATION_MS && nowMs + ms <= LATEST_TIME_MS)) {
+    const range = name === 'grace' ? 'from 0 to 36500d (100 years)' : 'positive and at most 36500d (100 years)';
+    throw new CredentialError('credentials_invalid_request', `an API key's ${name} must be ${range}, not ${ms} ms`);
+  }
+}
+
 function keyId(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
   return [...randomBytes(16)].map((b) => alphabet[b & 31]).join('');
@@ -44,7 +46,7 @@ function keyId(): string {
 export class ApiKeyStore {
   private records: ApiKeyRecord[];
 
-  /** @throws CredentialError `credentials_key_store` when the file exists but cannot be read as a store */
+  /** @throws CredentialError `credentials_key_store` when the file exists but cannot be read as a store (which record and field is wrong) */
   constructor(readonly file: string) {
     this.records = ApiKeyStore.read(file);
   }
@@ -52,18 +54,36 @@ export class ApiKeyStore {
   private static read(file: string): ApiKeyRecord[] {
     if (!existsSync(file)) return [];
     try {
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as { keys?: unknown };
-      if (!Array.isArray(parsed.keys)) throw new Error('no "keys" list');
-      return parsed.keys as ApiKeyRecord[];
+      return apiKeyRecordsOf(JSON.parse(readFileSync(file, 'utf8')));
     } catch (e) {
       throw new CredentialError('credentials_key_store', `cannot read API key store ${file}: ${(e as Error).message}`, { cause: e });
     }
   }
 
-  private save(): void {
+  /** Writes `records` and only then holds them, so the store never claims what its file does not. */
+  private commit(records: ApiKeyRecord[]): void {
     const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify({ keys: this.records }, null, 2)}\n`, { mode: 0o600 });
-    renameSync(temporary, this.file);
+    try {
+      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+      const fd = openSync(temporary, 'w', 0o600);
+      try {
+        // The mode given to open applies only to a new file: a temporary file left by a crash keeps its own.
+        fchmodSync(fd, 0o600);
+        writeFileSync(fd, `${JSON.stringify({ keys: records }, null, 2)}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temporary, this.file);
+    } catch (e) {
+      try {
+        rmSync(temporary, { force: true });
+      } catch {
+        // Nothing was written there (the directory itself is the trouble): the error below says why.
+      }
+      throw new CredentialError('credentials_key_store', `cannot write API key store ${this.file}: ${(e as Error).message}`, { cause: e });
+    }
+    this.records = records;
   }
 
   /** The keys, without secrets (there are none to show). */
@@ -71,20 +91,35 @@ export class ApiKeyStore {
     return this.records;
   }
 
-  /** A new key for `subject`; the returned key is the only time its secret exists outside the caller. */
+  /**
+   * A new key for `subject`; the returned key is the only time its secret exists outside the caller.
+   *
+   * @example
+   * const { key, record } = new ApiKeyStore('keys.json').create('spiffe://example.org/ns/shop/sa/legacy', { nowMs: Date.now(), ttlMs: 30 * 86_400_000 });
+   * @throws IdentityError `identity_invalid_spiffe_id` when `subject` is not a SPIFFE ID
+   * @throws CredentialError `credentials_invalid_request` for an empty service name or a TTL that is
+   *   not positive or longer than 100 years; `credentials_key_store` when the file cannot be written
+   */
   create(subject: string, options: { nowMs: number; ttlMs?: number; services?: string[] }): { key: string; record: ApiKeyRecord } {
+    parseSpiffeId(subject);
+    if (options.services?.some((s) => s.trim() === '')) throw new CredentialError('credentials_invalid_request', 'a service name must not be empty');
+    const created = this.newKey(subject, options.services ?? [], options.nowMs, options.ttlMs);
+    this.commit([...this.records, created.record]);
+    return created;
+  }
+
+  private newKey(subject: string, services: string[], nowMs: number, ttlMs: number | undefined): { key: string; record: ApiKeyRecord } {
+    if (ttlMs !== undefined) checkDuration('ttl', ttlMs, nowMs);
     const id = keyId();
     const secret = randomBytes(32).toString('base64url');
     const record: ApiKeyRecord = {
       id,
       subject,
-      createdMs: options.nowMs,
-      ...(options.ttlMs !== undefined ? { expiresMs: options.nowMs + options.ttlMs } : {}),
-      services: options.services ?? [],
+      createdMs: nowMs,
+      ...(ttlMs !== undefined ? { expiresMs: nowMs + ttlMs } : {}),
+      services: [...new Set(services)],
       secretSha256: sha256(secret),
     };
-    this.records.push(record);
-    this.save();
     return { key: `${API_KEY_PREFIX}${id}_${secret}`, record };
   }
 
@@ -94,18 +129,37 @@ export class ApiKeyStore {
     return record;
   }
 
-  /** Stops a key at once. */
-  revoke(id: string): void {
-    this.find(id).revoked = true;
-    this.save();
+  /**
+   * Stops a key at once; the record stays, so that the key is listed as revoked. Revoking it again
+   * changes nothing.
+   *
+   * @throws CredentialError `credentials_unknown_key`, `credentials_key_store`
+   */
+  revoke(id: string): ApiKeyRecord {
+    const revoked = { ...this.find(id), revoked: true };
+    this.commit(this.records.map((r) => (r.id === id ? revoked : r)));
+    return revoked;
   }
 
-  /** A new key for the same subject and services; the old one works for `graceMs` more, then stops. */
-  rotate(id: string, options: { nowMs: number; graceMs: number; ttlMs?: number }): { key: string; record: ApiKeyRecord } {
-    const old = this.find(id);
+  /**
+   * A new key for the same subject and services; the old one works for `graceMs` more (or until its
+   * own expiry, if sooner), then stops. A revoked or expired key is not rotated: a key that opens
+   * nothing has nothing to hand over, and a revoked key must not gain a successor.
+   *
+   * @returns the new key and record, and the old record with its new expiry
+   * @throws CredentialError `credentials_unknown_key`, `credentials_key_not_active`,
+   *   `credentials_invalid_request` (grace or TTL out of range), `credentials_key_store`
+   */
+  rotate(id: string, options: { nowMs: number; graceMs: number; ttlMs?: number }): { key: string; record: ApiKeyRecord; old: ApiKeyRecord } {
+    const current = this.find(id);
+    const state = apiKeyState(current, options.nowMs);
+    if (state !== 'active') throw new CredentialError('credentials_key_not_active', `API key ${id} is ${state}: there is nothing to rotate (create a new key instead)`);
+    checkDuration('grace', options.graceMs, options.nowMs);
     const ends = options.nowMs + options.graceMs;
-    old.expiresMs = old.expiresMs === undefined ? ends : Math.min(old.expiresMs, ends);
-    return this.create(old.subject, { nowMs: options.nowMs, services: old.services, ...(options.ttlMs !== undefined ? { ttlMs: options.ttlMs } : {}) });
+    const old = { ...current, expiresMs: Math.min(current.expiresMs ?? ends, ends) };
+    const fresh = this.newKey(current.subject, current.services, options.nowMs, options.ttlMs);
+    this.commit([...this.records.map((r) => (r.id === id ? old : r)), fresh.record]);
+    return { ...fresh, old };
   }
 
   /**
