@@ -33,6 +33,15 @@ function checkDuration(name: 'ttl' | 'grace', ms: number, nowMs: number): void {
   }
 }
 
+/** JSON.parse, whose message would quote the text: a wrong path could name a file that holds a secret. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error('not JSON (a store is {"keys": [...]})');
+  }
+}
+
 function keyId(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
   return [...randomBytes(16)].map((b) => alphabet[b & 31]).join('');
@@ -54,7 +63,7 @@ export class ApiKeyStore {
   private static read(file: string): ApiKeyRecord[] {
     if (!existsSync(file)) return [];
     try {
-      return apiKeyRecordsOf(JSON.parse(readFileSync(file, 'utf8')));
+      return apiKeyRecordsOf(parseJson(readFileSync(file, 'utf8')));
     } catch (e) {
       throw new CredentialError('credentials_key_store', `cannot read API key store ${file}: ${(e as Error).message}`, { cause: e });
     }
@@ -142,8 +151,9 @@ export class ApiKeyStore {
   }
 
   /**
-   * A new key for the same subject and services; the old one works for `graceMs` more (or until its
-   * own expiry, if sooner), then stops. A revoked or expired key is not rotated: a key that opens
+   * A new key for the same subject and services, for `ttlMs` or else as long as the old key was
+   * given (no expiry only if it had none); the old one works for `graceMs` more (or until its own
+   * expiry, if sooner), then stops. A revoked or expired key is not rotated: a key that opens
    * nothing has nothing to hand over, and a revoked key must not gain a successor.
    *
    * @returns the new key and record, and the old record with its new expiry
@@ -157,7 +167,9 @@ export class ApiKeyStore {
     checkDuration('grace', options.graceMs, options.nowMs);
     const ends = options.nowMs + options.graceMs;
     const old = { ...current, expiresMs: Math.min(current.expiresMs ?? ends, ends) };
-    const fresh = this.newKey(current.subject, current.services, options.nowMs, options.ttlMs);
+    // A rotation must not quietly turn a key that expires into one that never does.
+    const ttlMs = options.ttlMs ?? (current.expiresMs === undefined ? undefined : current.expiresMs - current.createdMs);
+    const fresh = this.newKey(current.subject, current.services, options.nowMs, ttlMs);
     this.commit([...this.records.map((r) => (r.id === id ? old : r)), fresh.record]);
     return { ...fresh, old };
   }

@@ -88,6 +88,10 @@ test('rotation hands back the old record with its grace, never later than its ow
   t.deepEqual(rotated.record.services, ['orders']);
   t.is(rotated.record.expiresMs, 31 * DAY);
   t.deepEqual(new ApiKeyStore(store.file).list(), [rotated.old, rotated.record]);
+  const inherited = store.rotate(rotated.record.id, { nowMs: 3 * DAY, graceMs: 0 });
+  t.is(inherited.record.expiresMs, 33 * DAY, 'without a TTL the new key lives as long as the old one was given');
+  const forever = store.create(SUBJECT, { nowMs: 0 });
+  t.is(store.rotate(forever.record.id, { nowMs: DAY, graceMs: DAY }).record.expiresMs, undefined);
 });
 
 test('create refuses a subject that is not a SPIFFE ID, an empty service and a TTL out of range, writing nothing', (t) => {
@@ -139,6 +143,9 @@ test('a damaged record is refused when the store is read, naming the record and 
     writeFileSync(file, JSON.stringify({ keys }));
     t.throws(() => new ApiKeyStore(file), { code: 'credentials_key_store', message });
   }
+  writeFileSync(file, '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n');
+  const notJson = t.throws(() => new ApiKeyStore(file), { message: /: not JSON/ });
+  t.false(notJson.message.includes('MIIE'), 'a file that is not a store is not quoted');
   writeFileSync(file, 'null');
   t.throws(() => new ApiKeyStore(file), { message: /no "keys" list/ });
 });
