@@ -9,7 +9,7 @@ import { EXIT, runCommand } from './output.js';
 const USAGE = {
   create: 'warden keys create SPIFFE_ID --store FILE [--ttl DURATION] [--service NAME]...',
   list: 'warden keys list --store FILE [--json]',
-  revoke: 'warden keys revoke ID --store FILE',
+  revoke: 'warden keys revoke ID|KEY --store FILE',
   rotate: 'warden keys rotate ID --store FILE [--grace DURATION (default 24h)] [--ttl DURATION (default: the old key\'s)]',
 } as const;
 
@@ -73,7 +73,7 @@ function list(argv: string[]): number {
 }
 
 function revoke(argv: string[]): number {
-  const { argument, store } = parse(argv, {}, 'ID');
+  const { argument, store } = parse(argv, {}, 'ID or KEY');
   const record = new ApiKeyStore(store).revoke(argument);
   process.stderr.write(`revoked API key ${record.id} of ${record.subject}: the store no longer accepts it\n`);
   return EXIT.ok;

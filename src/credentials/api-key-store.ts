@@ -15,6 +15,18 @@ export type ApiKeyCheck = { ok: true; record: ApiKeyRecord } | { ok: false; reas
 export const API_KEY_PREFIX = 'wdn_';
 const KEY_SHAPE = /^wdn_([a-z2-7]{16})_([A-Za-z0-9_-]{43})$/;
 
+/**
+ * The id in `text` when it is a whole key (`wdn_<id>_<secret>`, or anything with the prefix), else
+ * `text` itself: a leaked key can be revoked as it was found, and its secret is never repeated in a
+ * message about it.
+ *
+ * @example
+ * apiKeyIdOf('wdn_abcdefghijklmnop_…'); // 'abcdefghijklmnop'
+ */
+export function apiKeyIdOf(text: string): string {
+  return text.startsWith(API_KEY_PREFIX) ? text.slice(API_KEY_PREFIX.length).split('_', 1)[0]! : text;
+}
+
 /** The one reason every failed key gets, so that it helps no one guess (the log has the rest). */
 export const API_KEY_REJECTED = 'api key rejected';
 
@@ -132,21 +144,22 @@ export class ApiKeyStore {
     return { key: `${API_KEY_PREFIX}${id}_${secret}`, record };
   }
 
-  private find(id: string): ApiKeyRecord {
+  private find(idOrKey: string): ApiKeyRecord {
+    const id = apiKeyIdOf(idOrKey);
     const record = this.records.find((r) => r.id === id);
     if (!record) throw new CredentialError('credentials_unknown_key', `no API key ${id} in ${this.file}`);
     return record;
   }
 
   /**
-   * Stops a key at once; the record stays, so that the key is listed as revoked. Revoking it again
-   * changes nothing.
+   * Stops a key, given by its id or whole (as a leak was found); the record stays, so that the key
+   * is listed as revoked. Revoking it again changes nothing.
    *
    * @throws CredentialError `credentials_unknown_key`, `credentials_key_store`
    */
-  revoke(id: string): ApiKeyRecord {
-    const revoked = { ...this.find(id), revoked: true };
-    this.commit(this.records.map((r) => (r.id === id ? revoked : r)));
+  revoke(idOrKey: string): ApiKeyRecord {
+    const revoked = { ...this.find(idOrKey), revoked: true };
+    this.commit(this.records.map((r) => (r.id === revoked.id ? revoked : r)));
     return revoked;
   }
 
@@ -160,17 +173,17 @@ export class ApiKeyStore {
    * @throws CredentialError `credentials_unknown_key`, `credentials_key_not_active`,
    *   `credentials_invalid_request` (grace or TTL out of range), `credentials_key_store`
    */
-  rotate(id: string, options: { nowMs: number; graceMs: number; ttlMs?: number }): { key: string; record: ApiKeyRecord; old: ApiKeyRecord } {
-    const current = this.find(id);
+  rotate(idOrKey: string, options: { nowMs: number; graceMs: number; ttlMs?: number }): { key: string; record: ApiKeyRecord; old: ApiKeyRecord } {
+    const current = this.find(idOrKey);
     const state = apiKeyState(current, options.nowMs);
-    if (state !== 'active') throw new CredentialError('credentials_key_not_active', `API key ${id} is ${state}: there is nothing to rotate (create a new key instead)`);
+    if (state !== 'active') throw new CredentialError('credentials_key_not_active', `API key ${current.id} is ${state}: there is nothing to rotate (create a new key instead)`);
     checkDuration('grace', options.graceMs, options.nowMs);
     const ends = options.nowMs + options.graceMs;
     const old = { ...current, expiresMs: Math.min(current.expiresMs ?? ends, ends) };
     // A rotation must not quietly turn a key that expires into one that never does.
     const ttlMs = options.ttlMs ?? (current.expiresMs === undefined ? undefined : current.expiresMs - current.createdMs);
     const fresh = this.newKey(current.subject, current.services, options.nowMs, ttlMs);
-    this.commit([...this.records.map((r) => (r.id === id ? old : r)), fresh.record]);
+    this.commit([...this.records.map((r) => (r.id === current.id ? old : r)), fresh.record]);
     return { ...fresh, old };
   }
 

@@ -39,6 +39,11 @@ test('a key opens its scope until it expires, is revoked or grows too old; every
   t.like(denied('Bearer nonsense', 'orders', DAY), { ok: false, why: 'not an API key' });
   store.revoke(record.id);
   t.like(denied(key, 'orders', DAY), { ok: false, reason: API_KEY_REJECTED, why: `key ${record.id} revoked` });
+  const leaked = store.create(SUBJECT, { nowMs: 0 });
+  t.is(store.revoke(leaked.key).id, leaked.record.id, 'a key can be revoked as it was found');
+  t.false(store.check(leaked.key, 'orders', DAY).ok);
+  const unknown = t.throws(() => store.revoke('wdn_zzzzzzzzzzzzzzzz_SECRETSECRET'), { message: /no API key zzzzzzzzzzzzzzzz in / });
+  t.false(unknown.message.includes('SECRET'), 'the secret of a whole key is not repeated');
 });
 
 test('rotation: a new key for the same subject; the old one works through the grace, then stops', (t) => {
