@@ -5,6 +5,7 @@ import { testCommand, TEST_USAGE } from './test-command.js';
 import { serveCommand, SERVE_USAGE } from './serve-command.js';
 import { devCertCommand, DEV_CERT_USAGE } from './dev-cert-command.js';
 import { callCommand, CALL_USAGE } from './call-command.js';
+import { keysCommand, KEYS_USAGE } from './keys-command.js';
 
 // `warden check` compiles policies; with service flags it asks a running Warden instead.
 const SERVICE_FLAGS = ['--cert', '--key', '--action', '--service', '--as'];
@@ -17,9 +18,10 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   check,
   serve: serveCommand,
   'dev-cert': devCertCommand,
+  keys: keysCommand,
 };
 
-const usage = ['usage:', `  ${SERVE_USAGE}`, `  ${DEV_CERT_USAGE}`, `  ${CALL_USAGE}`, `  ${TEST_USAGE}`, `  ${EVAL_USAGE}`, `  ${BUILD_USAGE}`, `  ${CHECK_USAGE}`].join('\n');
+const usage = ['usage:', `  ${SERVE_USAGE}`, `  ${DEV_CERT_USAGE}`, `  ${CALL_USAGE}`, `  ${TEST_USAGE}`, `  ${EVAL_USAGE}`, `  ${BUILD_USAGE}`, `  ${CHECK_USAGE}`, ...KEYS_USAGE.map((line) => `  ${line}`)].join('\n');
 
 /** Runs `warden ARGS…`; resolves to the process's exit code. */
 export async function runCli([name, ...rest]: string[]): Promise<number> {

@@ -1,21 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseSpiffeId } from '../identity/spiffe-id.js';
+import { apiKeyRecordsOf, apiKeyState, LATEST_TIME_MS, type ApiKeyRecord } from './api-key-record.js';
 import { CredentialError } from './errors.js';
 
-/** What the store keeps of a key: never its secret, only a hash of it. */
-export interface ApiKeyRecord {
-  id: string;
-  /** The SPIFFE ID the key speaks for. */
-  subject: string;
-  createdMs: number;
-  /** When it stops working (its TTL, or the end of a rotation's grace), if ever. */
-  expiresMs?: number;
-  /** Services it may call; all when empty. */
-  services: string[];
-  /** SHA-256 of the secret, hex. The secret has 256 bits of randomness: a slow hash would add nothing. */
-  secretSha256: string;
-  revoked?: boolean;
-}
+export type { ApiKeyRecord, ApiKeyState } from './api-key-record.js';
+export { apiKeyState } from './api-key-record.js';
 
 /** A key checked: whose it is and what it may call, or that it does not open anything. */
 export type ApiKeyCheck = { ok: true; record: ApiKeyRecord } | { ok: false; reason: string };
@@ -24,11 +15,43 @@ export type ApiKeyCheck = { ok: true; record: ApiKeyRecord } | { ok: false; reas
 export const API_KEY_PREFIX = 'wdn_';
 const KEY_SHAPE = /^wdn_([a-z2-7]{16})_([A-Za-z0-9_-]{43})$/;
 
+/**
+ * The id in `text` when it is a whole key (`wdn_<id>_<secret>`, or anything with the prefix), else
+ * `text` itself: a leaked key can be revoked as it was found, and its secret is never repeated in a
+ * message about it.
+ *
+ * @example
+ * apiKeyIdOf('wdn_abcdefghijklmnop_…'); // 'abcdefghijklmnop'
+ */
+export function apiKeyIdOf(text: string): string {
+  return text.startsWith(API_KEY_PREFIX) ? text.slice(API_KEY_PREFIX.length).split('_', 1)[0]! : text;
+}
+
 /** The one reason every failed key gets, so that it helps no one guess (the log has the rest). */
 export const API_KEY_REJECTED = 'api key rejected';
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/** The longest TTL or grace a key can be given: 100 years, so that every expiry is a date that can be shown. */
+export const LONGEST_KEY_DURATION_MS = 36_500 * 86_400_000;
+
+function checkDuration(name: 'ttl' | 'grace', ms: number, nowMs: number): void {
+  const shortest = name === 'grace' ? 0 : Number.MIN_VALUE;
+  if (!(ms >= shortest && ms <= LONGEST_KEY_DURATION_MS && nowMs + ms <= LATEST_TIME_MS)) {
+    const range = name === 'grace' ? 'from 0 to 36500d (100 years)' : 'positive and at most 36500d (100 years)';
+    throw new CredentialError('credentials_invalid_request', `an API key's ${name} must be ${range}, not ${ms} ms`);
+  }
+}
+
+/** JSON.parse, whose message would quote the text: a wrong path could name a file that holds a secret. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error('not JSON (a store is {"keys": [...]})');
+  }
 }
 
 function keyId(): string {
@@ -44,7 +67,7 @@ function keyId(): string {
 export class ApiKeyStore {
   private records: ApiKeyRecord[];
 
-  /** @throws CredentialError `credentials_key_store` when the file exists but cannot be read as a store */
+  /** @throws CredentialError `credentials_key_store` when the file exists but cannot be read as a store (which record and field is wrong) */
   constructor(readonly file: string) {
     this.records = ApiKeyStore.read(file);
   }
@@ -52,18 +75,36 @@ export class ApiKeyStore {
   private static read(file: string): ApiKeyRecord[] {
     if (!existsSync(file)) return [];
     try {
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as { keys?: unknown };
-      if (!Array.isArray(parsed.keys)) throw new Error('no "keys" list');
-      return parsed.keys as ApiKeyRecord[];
+      return apiKeyRecordsOf(parseJson(readFileSync(file, 'utf8')));
     } catch (e) {
       throw new CredentialError('credentials_key_store', `cannot read API key store ${file}: ${(e as Error).message}`, { cause: e });
     }
   }
 
-  private save(): void {
+  /** Writes `records` and only then holds them, so the store never claims what its file does not. */
+  private commit(records: ApiKeyRecord[]): void {
     const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify({ keys: this.records }, null, 2)}\n`, { mode: 0o600 });
-    renameSync(temporary, this.file);
+    try {
+      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+      const fd = openSync(temporary, 'w', 0o600);
+      try {
+        // The mode given to open applies only to a new file: a temporary file left by a crash keeps its own.
+        fchmodSync(fd, 0o600);
+        writeFileSync(fd, `${JSON.stringify({ keys: records }, null, 2)}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temporary, this.file);
+    } catch (e) {
+      try {
+        rmSync(temporary, { force: true });
+      } catch {
+        // Nothing was written there (the directory itself is the trouble): the error below says why.
+      }
+      throw new CredentialError('credentials_key_store', `cannot write API key store ${this.file}: ${(e as Error).message}`, { cause: e });
+    }
+    this.records = records;
   }
 
   /** The keys, without secrets (there are none to show). */
@@ -71,41 +112,79 @@ export class ApiKeyStore {
     return this.records;
   }
 
-  /** A new key for `subject`; the returned key is the only time its secret exists outside the caller. */
+  /**
+   * A new key for `subject`; the returned key is the only time its secret exists outside the caller.
+   *
+   * @example
+   * const { key, record } = new ApiKeyStore('keys.json').create('spiffe://example.org/ns/shop/sa/legacy', { nowMs: Date.now(), ttlMs: 30 * 86_400_000 });
+   * @throws IdentityError `identity_invalid_spiffe_id` when `subject` is not a SPIFFE ID
+   * @throws CredentialError `credentials_invalid_request` for an empty service name or a TTL that is
+   *   not positive or longer than 100 years; `credentials_key_store` when the file cannot be written
+   */
   create(subject: string, options: { nowMs: number; ttlMs?: number; services?: string[] }): { key: string; record: ApiKeyRecord } {
+    parseSpiffeId(subject);
+    if (options.services?.some((s) => s.trim() === '')) throw new CredentialError('credentials_invalid_request', 'a service name must not be empty');
+    const created = this.newKey(subject, options.services ?? [], options.nowMs, options.ttlMs);
+    this.commit([...this.records, created.record]);
+    return created;
+  }
+
+  private newKey(subject: string, services: string[], nowMs: number, ttlMs: number | undefined): { key: string; record: ApiKeyRecord } {
+    if (ttlMs !== undefined) checkDuration('ttl', ttlMs, nowMs);
     const id = keyId();
     const secret = randomBytes(32).toString('base64url');
     const record: ApiKeyRecord = {
       id,
       subject,
-      createdMs: options.nowMs,
-      ...(options.ttlMs !== undefined ? { expiresMs: options.nowMs + options.ttlMs } : {}),
-      services: options.services ?? [],
+      createdMs: nowMs,
+      ...(ttlMs !== undefined ? { expiresMs: nowMs + ttlMs } : {}),
+      services: [...new Set(services)],
       secretSha256: sha256(secret),
     };
-    this.records.push(record);
-    this.save();
     return { key: `${API_KEY_PREFIX}${id}_${secret}`, record };
   }
 
-  private find(id: string): ApiKeyRecord {
+  private find(idOrKey: string): ApiKeyRecord {
+    const id = apiKeyIdOf(idOrKey);
     const record = this.records.find((r) => r.id === id);
     if (!record) throw new CredentialError('credentials_unknown_key', `no API key ${id} in ${this.file}`);
     return record;
   }
 
-  /** Stops a key at once. */
-  revoke(id: string): void {
-    this.find(id).revoked = true;
-    this.save();
+  /**
+   * Stops a key, given by its id or whole (as a leak was found); the record stays, so that the key
+   * is listed as revoked. Revoking it again changes nothing.
+   *
+   * @throws CredentialError `credentials_unknown_key`, `credentials_key_store`
+   */
+  revoke(idOrKey: string): ApiKeyRecord {
+    const revoked = { ...this.find(idOrKey), revoked: true };
+    this.commit(this.records.map((r) => (r.id === revoked.id ? revoked : r)));
+    return revoked;
   }
 
-  /** A new key for the same subject and services; the old one works for `graceMs` more, then stops. */
-  rotate(id: string, options: { nowMs: number; graceMs: number; ttlMs?: number }): { key: string; record: ApiKeyRecord } {
-    const old = this.find(id);
+  /**
+   * A new key for the same subject and services, for `ttlMs` or else as long as the old key was
+   * given (no expiry only if it had none); the old one works for `graceMs` more (or until its own
+   * expiry, if sooner), then stops. A revoked or expired key is not rotated: a key that opens
+   * nothing has nothing to hand over, and a revoked key must not gain a successor.
+   *
+   * @returns the new key and record, and the old record with its new expiry
+   * @throws CredentialError `credentials_unknown_key`, `credentials_key_not_active`,
+   *   `credentials_invalid_request` (grace or TTL out of range), `credentials_key_store`
+   */
+  rotate(idOrKey: string, options: { nowMs: number; graceMs: number; ttlMs?: number }): { key: string; record: ApiKeyRecord; old: ApiKeyRecord } {
+    const current = this.find(idOrKey);
+    const state = apiKeyState(current, options.nowMs);
+    if (state !== 'active') throw new CredentialError('credentials_key_not_active', `API key ${current.id} is ${state}: there is nothing to rotate (create a new key instead)`);
+    checkDuration('grace', options.graceMs, options.nowMs);
     const ends = options.nowMs + options.graceMs;
-    old.expiresMs = old.expiresMs === undefined ? ends : Math.min(old.expiresMs, ends);
-    return this.create(old.subject, { nowMs: options.nowMs, services: old.services, ...(options.ttlMs !== undefined ? { ttlMs: options.ttlMs } : {}) });
+    const old = { ...current, expiresMs: Math.min(current.expiresMs ?? ends, ends) };
+    // A rotation must not quietly turn a key that expires into one that never does.
+    const ttlMs = options.ttlMs ?? (current.expiresMs === undefined ? undefined : current.expiresMs - current.createdMs);
+    const fresh = this.newKey(current.subject, current.services, options.nowMs, ttlMs);
+    this.commit([...this.records.map((r) => (r.id === current.id ? old : r)), fresh.record]);
+    return { ...fresh, old };
   }
 
   /**
