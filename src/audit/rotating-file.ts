@@ -125,7 +125,7 @@ export class RotatingFile {
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd !== undefined) closeQuietly(this.fd);
     this.fd = undefined;
   }
 
