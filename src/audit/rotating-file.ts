@@ -227,7 +227,9 @@ export class RotatingFile {
   private scheduleMaintenance(): void {
     const interval = this.options.maintenanceIntervalMs ?? HOUR_MS;
     if (interval === false || this.closed) return;
-    const delay = Math.max(MIN_TIMER_MS, Math.min(interval, this.dueAt - this.now()));
+    // Past due means a rotation failed: look again when it may be retried, not every second.
+    const untilDue = this.dueAt - this.now();
+    const delay = Math.max(MIN_TIMER_MS, Math.min(interval, untilDue > 0 ? untilDue : this.retryMs));
     this.timer = setTimeout(() => {
       this.maintain();
       this.scheduleMaintenance();

@@ -243,3 +243,15 @@ test('the retention must be a positive number of milliseconds', (t) => {
     t.throws(() => new RotatingFile(live, { schedule: { kind: 'daily' }, retentionMs }), { code: 'audit_invalid_config', message: /retention must be a positive number/ } as never);
   }
 });
+
+test('an idle log is rotated by its own timer once the boundary has passed, with no write and no call', async (t) => {
+  const { dir, live } = logFolder();
+  const clock = fakeClock('2026-12-03T13:59:59.500Z');
+  const file = new RotatingFile(live, { schedule: { kind: 'hourly' }, retentionMs: WEEK, now: clock.now });
+  t.teardown(() => file.close());
+  file.write(line(1));
+  clock.set('2026-12-03T14:00:00.500Z');
+  const deadline = Date.now() + 20_000;
+  while (logFiles(dir).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  t.deepEqual(logFiles(dir), ['decisions.log.2026-12-03T14-00-00.000Z', 'decisions.log']);
+});
