@@ -109,10 +109,10 @@ export interface ServeConfig extends ProtectionConfigInput {
   decisionLogRotate?: string;
   /**
    * How long rotated decision log files are kept (default `7d`): a duration as elsewhere in the
-   * config (`12h`, `30d`) or milliseconds. Older ones are deleted at start, after each rotation and
-   * at least hourly; only files named as this log's rotations are ever deleted.
+   * config (`12h`, `30d`), but always with its unit. Older ones are deleted at start, after each
+   * rotation and at least hourly; only files named as this log's rotations are ever deleted.
    */
-  decisionLogRetention?: string | number;
+  decisionLogRetention?: string;
   /** Extra dotted paths to redact from decision logs. */
   redactPaths?: string[];
   /** Decision cache size and lifetime. */
@@ -219,10 +219,15 @@ export interface DecisionLogRotation {
  * @throws ServiceError `invalid_config` naming the key and its bad value
  */
 export function decisionLogRotation(config: Pick<ServeConfig, 'decisionLogRotate' | 'decisionLogRetention'>): DecisionLogRotation {
+  const retention: unknown = config.decisionLogRetention ?? ROTATION_DEFAULTS.retention;
+  // Elsewhere a bare number is milliseconds; here `7` would delete every rotated file at once.
+  if (typeof retention !== 'string') {
+    throw new ServiceError('invalid_config', `decisionLogRetention must be a duration with a unit, such as 12h or 7d (a bare number would be milliseconds), not ${JSON.stringify(retention)}`);
+  }
   try {
     return {
       schedule: parseRotationSchedule(config.decisionLogRotate ?? ROTATION_DEFAULTS.rotate, 'decisionLogRotate'),
-      retentionMs: parseDuration(config.decisionLogRetention ?? ROTATION_DEFAULTS.retention, 'decisionLogRetention'),
+      retentionMs: parseDuration(retention, 'decisionLogRetention'),
     };
   } catch (e) {
     throw new ServiceError('invalid_config', (e as Error).message, { cause: e });

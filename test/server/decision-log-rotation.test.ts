@@ -19,7 +19,8 @@ test('the rotation keys are read from --config; bad values are refused naming th
     ['decisionLogRotate: weekly\n', 'decisionLogRotate must be daily, hourly or size:<number><unit> with a unit of KB, MB, GB (powers of 1000) or KiB, MiB, GiB (powers of 1024), such as size:100MB, not "weekly"'],
     ['decisionLogRotate: size:100XB\n', 'decisionLogRotate must be daily, hourly or size:<number><unit> with a unit of KB, MB, GB (powers of 1000) or KiB, MiB, GiB (powers of 1024), such as size:100MB, not "size:100XB"'],
     ['decisionLogRetention: 7 days\n', 'decisionLogRetention must be a positive duration such as 500ms, 60s, 10m or 1h, not "7 days"'],
-    ['decisionLogRetention: -1\n', 'decisionLogRetention must be a positive duration such as 500ms, 60s, 10m or 1h, not -1'],
+    ['decisionLogRetention: -1d\n', 'decisionLogRetention must be a positive duration such as 500ms, 60s, 10m or 1h, not "-1d"'],
+    ['decisionLogRetention: 7\n', 'decisionLogRetention must be a duration with a unit, such as 12h or 7d (a bare number would be milliseconds), not 7'],
   ];
   for (const [yaml, message] of cases) {
     const file = configFile(yaml);
