@@ -7,7 +7,7 @@ export { AuditError, type AuditErrorCode } from './errors.js';
 export { parseRotationSchedule, periodEnd, ROTATION_DEFAULTS, type RotationSchedule } from './rotation-schedule.js';
 export { rotatedFileName, rotatedFileTime } from './rotated-names.js';
 export { deleteExpiredRotations, type RetentionSweep } from './log-retention.js';
-export { RotatingFile, type RotatingFileOptions, type RotationOperation, type RotationProblem } from './rotating-file.js';
+export { checkRotationOptions, RotatingFile, type RotatingFileOptions, type RotationOperation, type RotationProblem } from './rotating-file.js';
 export { DROP_WARNING_MS, warnOfDrops, type DropWarning } from './drop-warning.js';
 export { recordHead, recordJsonWith, recordTail, RECORD_HEAD_FIELDS, RECORD_LATENCY, type RecordCall, type RecordConstants } from './record-json.js';
 export { WardenMetrics, ENVOY_REJECT_REASONS, type ConnectionCloseReason, type DecisionApi, type DecisionResult, type EnvoyRejectReason, type HandshakeFailure, type WatchFailureReason } from './metrics.js';

@@ -5,6 +5,7 @@ import type { FromLogWorker, LogWorkerData, ToLogWorker } from './decision-log-w
 import { warnOfDrops, type DropWarning } from './drop-warning.js';
 import type { LineMemoOptions } from './line-redactor.js';
 import type { RotationSchedule } from './rotation-schedule.js';
+import { checkRotationOptions } from './rotating-file.js';
 import { allocateLineRing, LineRingReader, LineRingWriter, type LineRingMemory } from '../threads/line-ring.js';
 
 const DEFAULT_BUFFER_BYTES = 16 * 1024 * 1024;
@@ -56,11 +57,14 @@ export class OffThreadDecisionLog implements DecisionSink {
   private restartTimer: NodeJS.Timeout | undefined;
   private lastError: unknown;
 
+  /** @throws AuditError `audit_invalid_config` for a `rotation` that cannot be used */
   constructor(private readonly options: OffThreadDecisionLogOptions = {}) {
     this.memory = allocateLineRing(options.maxBufferBytes ?? DEFAULT_BUFFER_BYTES);
     this.ring = new LineRingWriter(this.memory, setImmediate);
     const destination = options.destination ?? 'stdout';
     const rotation = destination === 'stdout' ? undefined : options.rotation;
+    // Checked here: in the worker, a bad value would kill every worker started again.
+    if (rotation) checkRotationOptions(rotation);
     this.workerData = { memory: this.memory, destination, redactPaths: options.redactPaths, memo: options.memo, ...(rotation ? { rotation } : {}) };
     this.backoff = { ...RESTART_BACKOFF, ...options.restartBackoff };
     options.metrics?.observeDecisionLogDrops(() => this.dropped);

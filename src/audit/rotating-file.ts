@@ -73,15 +73,12 @@ export class RotatingFile {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
-  /** @throws AuditError `audit_invalid_config` when the retention is not a positive number of ms */
+  /** @throws AuditError `audit_invalid_config` when the schedule or the retention cannot be used */
   constructor(
     readonly path: string,
     private readonly options: RotatingFileOptions,
   ) {
-    const { retentionMs } = options;
-    if (typeof retentionMs !== 'number' || !Number.isFinite(retentionMs) || retentionMs <= 0) {
-      throw new AuditError('audit_invalid_config', `decision-log retention must be a positive number of milliseconds, not ${JSON.stringify(retentionMs)}`);
-    }
+    checkRotationOptions(options);
     this.now = options.now ?? Date.now;
     this.retryMs = options.retryMs ?? 60_000;
     this.dueAt = periodEnd(options.schedule, this.now());
@@ -243,6 +240,23 @@ export class RotatingFile {
     } catch {
       // A broken listener must not stop the writing.
     }
+  }
+}
+
+/**
+ * Checks a schedule and retention given as values (by an embedder, or across a thread) rather
+ * than parsed from the config.
+ *
+ * @throws AuditError `audit_invalid_config` naming what is wrong
+ */
+export function checkRotationOptions({ schedule, retentionMs }: Pick<RotatingFileOptions, 'schedule' | 'retentionMs'>): void {
+  if (typeof retentionMs !== 'number' || !Number.isFinite(retentionMs) || retentionMs <= 0) {
+    throw new AuditError('audit_invalid_config', `decision-log retention must be a positive number of milliseconds, not ${JSON.stringify(retentionMs)}`);
+  }
+  const kind = (schedule as { kind?: unknown } | undefined)?.kind;
+  const sizeOk = kind !== 'size' || (schedule.kind === 'size' && Number.isFinite(schedule.bytes) && schedule.bytes > 0);
+  if ((kind !== 'daily' && kind !== 'hourly' && kind !== 'size') || !sizeOk) {
+    throw new AuditError('audit_invalid_config', `decision-log rotation must be { kind: 'daily' | 'hourly' } or { kind: 'size', bytes > 0 }, not ${JSON.stringify(schedule)}`);
   }
 }
 

@@ -84,3 +84,10 @@ test('a decision log file that cannot be opened is logged at error level and cou
   t.regex(text, /^warden_decision_log_file_failures_total\{operation="open"\} [1-9]/m);
   t.regex(text, /^warden_decision_log_file_failures_total\{operation="rotate"\} 0$/m);
 });
+
+test('a rotation that cannot be used is refused when the log is made, not in its worker', (t) => {
+  const destination = join(mkdtempSync(join(tmpdir(), 'warden-logroll-')), 'decisions.log');
+  t.throws(() => new OffThreadDecisionLog({ destination, rotation: { schedule: { kind: 'daily' }, retentionMs: 0 } }), { message: /retention must be a positive number of milliseconds, not 0/ });
+  t.throws(() => new OffThreadDecisionLog({ destination, rotation: { schedule: { kind: 'size', bytes: -1 }, retentionMs } }), { message: /rotation must be/ });
+  t.throws(() => new OffThreadDecisionLog({ destination, rotation: { schedule: { kind: 'weekly' } as never, retentionMs } }), { message: /rotation must be .*"weekly"/ });
+});
