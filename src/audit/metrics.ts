@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { CredentialKind } from '../credentials/credential-watch.js';
 import { ProtectionMetrics } from './protection-metrics.js';
+import type { RotationOperation } from './rotating-file.js';
 import { tallyCounter } from './tally-counter.js';
 import { TallyHistogram, type RegisteredMetric } from './tally-histogram.js';
 
@@ -11,6 +12,8 @@ const DECISION_APIS: readonly DecisionApi[] = ['authorizer', 'envoy', 'http'];
 /** Reason label of `warden_policy_watch_failures_total`. */
 export type WatchFailureReason = 'source_unreadable' | 'watch_error';
 const WATCH_FAILURE_REASONS: readonly WatchFailureReason[] = ['source_unreadable', 'watch_error'];
+
+const DECISION_LOG_FILE_OPERATIONS: readonly RotationOperation[] = ['open', 'rotate', 'retention'];
 
 /** Result label of `warden_decisions_total`. */
 export type DecisionResult = 'allow' | 'deny' | 'error';
@@ -37,8 +40,8 @@ export type ConnectionCloseReason = 'client_ca_rotated' | 'certificate_expired' 
  * `warden_policy_reload_failures_total`, `warden_policy_revision{revision}` (1 for the serving one),
  * `warden_policy_revision_loaded_timestamp_seconds`, `warden_envoy_rejected_requests_total{reason}`, and the policy watcher's
  * `warden_policy_source_healthy`, `warden_policy_source_checked_timestamp_seconds` and
- * `warden_policy_watch_failures_total{reason}`, the decision log's `warden_decision_log_dropped_total`
- * and `warden_decision_log_worker_restarts_total`; for connections
+ * `warden_policy_watch_failures_total{reason}`, the decision log's `warden_decision_log_dropped_total`,
+ * `warden_decision_log_worker_restarts_total` and `warden_decision_log_file_failures_total{operation}`; for connections
  * `warden_tls_reloads_total`, `warden_tls_reload_failures_total`,
  * `warden_tls_handshake_failures_total{reason}`, `warden_connections_refused_total`,
  * `warden_connections_closed_total{reason}` and `warden_connections_open`; and the countermeasures'
@@ -67,6 +70,7 @@ export class WardenMetrics {
   readonly watchFailures: Counter<'reason'>;
   readonly decisionLogDropped: Counter;
   readonly decisionLogWorkerRestarts: Counter;
+  readonly decisionLogFileFailures: Counter<'operation'>;
   readonly tlsReloads: Counter;
   readonly tlsReloadFailures: Counter;
   readonly handshakeFailures: Counter<'reason'>;
@@ -174,6 +178,13 @@ export class WardenMetrics {
       help: 'Times the decision-log worker thread died and was started again.',
       registers,
     });
+    this.decisionLogFileFailures = new Counter({
+      name: 'warden_decision_log_file_failures_total',
+      help: 'Failures of the decision-log file, by operation: open (lines are dropped until it opens), rotate (lines go on to the current file), retention (rotated files past the retention could not be deleted).',
+      labelNames: ['operation'],
+      registers,
+    });
+    for (const operation of DECISION_LOG_FILE_OPERATIONS) this.decisionLogFileFailures.inc({ operation }, 0);
     this.tlsReloads = new Counter({ name: 'warden_tls_reloads_total', help: 'Rotated TLS files (certificate, key, client CA) checked and put to use.', registers });
     this.tlsReloadFailures = new Counter({ name: 'warden_tls_reload_failures_total', help: 'Rotated TLS files rejected; the last good ones kept serving.', registers });
     this.handshakeFailures = new Counter({ name: 'warden_tls_handshake_failures_total', help: 'TLS handshakes that failed or timed out, by reason.', labelNames: ['reason'], registers });
@@ -205,6 +216,11 @@ export class WardenMetrics {
   /** Counts one restart of the decision-log worker. */
   recordDecisionLogWorkerRestart(): void {
     this.decisionLogWorkerRestarts.inc();
+  }
+
+  /** Counts one failure to open, rotate or sweep the decision-log file. */
+  recordDecisionLogFileFailure(operation: RotationOperation): void {
+    this.decisionLogFileFailures.inc({ operation });
   }
 
   /** Counts one decision and observes its latency. */

@@ -4,6 +4,8 @@ import type { DecisionLogOptions, DecisionRecord, DecisionSink } from './decisio
 import type { FromLogWorker, LogWorkerData, ToLogWorker } from './decision-log-worker.js';
 import { warnOfDrops, type DropWarning } from './drop-warning.js';
 import type { LineMemoOptions } from './line-redactor.js';
+import type { RotationSchedule } from './rotation-schedule.js';
+import { checkRotationOptions } from './rotating-file.js';
 import { allocateLineRing, LineRingReader, LineRingWriter, type LineRingMemory } from '../threads/line-ring.js';
 
 const DEFAULT_BUFFER_BYTES = 16 * 1024 * 1024;
@@ -21,6 +23,12 @@ export interface OffThreadDecisionLogOptions extends Omit<DecisionLogOptions, 'd
   workerResourceLimits?: ResourceLimits;
   /** Waits between restarts of a dying worker (see {@link RESTART_BACKOFF}). */
   restartBackoff?: Partial<typeof RESTART_BACKOFF>;
+  /**
+   * Rotation and retention of a file destination (see `RotatingFile`); without it the file grows
+   * for ever. Ignored for stdout. Failures to open, rotate or delete are logged at error level and
+   * counted in `warden_decision_log_file_failures_total{operation}`.
+   */
+  rotation?: { schedule: RotationSchedule; retentionMs: number };
 }
 
 /**
@@ -49,10 +57,15 @@ export class OffThreadDecisionLog implements DecisionSink {
   private restartTimer: NodeJS.Timeout | undefined;
   private lastError: unknown;
 
+  /** @throws AuditError `audit_invalid_config` for a `rotation` that cannot be used */
   constructor(private readonly options: OffThreadDecisionLogOptions = {}) {
     this.memory = allocateLineRing(options.maxBufferBytes ?? DEFAULT_BUFFER_BYTES);
     this.ring = new LineRingWriter(this.memory, setImmediate);
-    this.workerData = { memory: this.memory, destination: options.destination ?? 'stdout', redactPaths: options.redactPaths, memo: options.memo };
+    const destination = options.destination ?? 'stdout';
+    const rotation = destination === 'stdout' ? undefined : options.rotation;
+    // Checked here: in the worker, a bad value would kill every worker started again.
+    if (rotation) checkRotationOptions(rotation);
+    this.workerData = { memory: this.memory, destination, redactPaths: options.redactPaths, memo: options.memo, ...(rotation ? { rotation } : {}) };
     this.backoff = { ...RESTART_BACKOFF, ...options.restartBackoff };
     options.metrics?.observeDecisionLogDrops(() => this.dropped);
     if (options.logger) this.warning = warnOfDrops(() => this.dropped, options.logger, options.dropWarningMs);
@@ -66,13 +79,23 @@ export class OffThreadDecisionLog implements DecisionSink {
     this.startedAt = Date.now();
     this.lastError = undefined;
     if (this.waiting.size === 0) worker.unref();
-    worker.on('message', (m: FromLogWorker) => this.waiting.get(m.id)?.done());
+    worker.on('message', (m: FromLogWorker) => {
+      if (m.type === 'done') this.waiting.get(m.id)?.done();
+      else this.fileProblem(m);
+    });
     worker.on('error', (e) => (this.lastError = e));
     worker.on('exit', (code) => {
       if (this.worker === worker) this.died(code);
     });
     // Requests the dead worker never answered go to this one.
     for (const [id, { type }] of this.waiting) worker.postMessage({ type, id } satisfies ToLogWorker);
+  }
+
+  /** A failure the worker worked around: the decisions are still being logged, or counted as dropped. */
+  private fileProblem({ operation, file, message }: Extract<FromLogWorker, { type: 'problem' }>): void {
+    this.options.metrics?.recordDecisionLogFileFailure(operation);
+    const what = { open: 'cannot open the decision log', rotate: 'cannot rotate the decision log; writing on to the current file', retention: 'cannot delete decision logs past their retention' }[operation];
+    this.options.logger?.error({ operation, file, err: message }, what);
   }
 
   /** A worker exit nobody asked for: count what it held, log, and start another (or give up when closing). */

@@ -10,6 +10,8 @@ import { parseCredentialRules } from '../credentials/credential-rules.js';
 import { ServiceError } from './errors.js';
 import { httpSettings, type HttpServeConfig } from './http/http-config.js';
 import { parseProtectionConfig, PROTECTION_KEYS, type ProtectionConfigInput } from '../protection/protection-config.js';
+import { parseDuration } from '../protection/duration.js';
+import { parseRotationSchedule, ROTATION_DEFAULTS, type RotationSchedule } from '../audit/rotation-schedule.js';
 
 /**
  * Limits that turn malformed or oversized requests into INVALID_ARGUMENT / RESOURCE_EXHAUSTED (the
@@ -107,6 +109,19 @@ export interface ServeConfig extends ProtectionConfigInput, HttpServeConfig {
   metrics?: string | false;
   /** Decision log file (`--decision-log`); default stdout; `false` for none. */
   decisionLog?: string | false | NodeJS.WritableStream;
+  /**
+   * When a decision log file is rotated (stdout never is): `daily` (default) or `hourly`, at UTC
+   * boundaries, or `size:<number><unit>` with KB, MB, GB (powers of 1000) or KiB, MiB, GiB (powers
+   * of 1024), such as `size:100MB`. The live file keeps its name; rotated files are named
+   * `<file>.<UTC time it was closed>` beside it (docs/credentials.md).
+   */
+  decisionLogRotate?: string;
+  /**
+   * How long rotated decision log files are kept (default `7d`): a duration as elsewhere in the
+   * config (`12h`, `30d`), but always with its unit. Older ones are deleted at start, after each
+   * rotation and at least hourly; only files named as this log's rotations are ever deleted.
+   */
+  decisionLogRetention?: string;
   /** Extra dotted paths to redact from decision logs. */
   redactPaths?: string[];
   /** Decision cache size and lifetime. */
@@ -211,6 +226,33 @@ export function evaluationSettings(config: ServeConfig): { budgetMs: number; wor
   return { budgetMs, workers, spares };
 }
 
+/** How a decision log file is rotated and how long its rotated files are kept (see `RotatingFile`). */
+export interface DecisionLogRotation {
+  schedule: RotationSchedule;
+  retentionMs: number;
+}
+
+/**
+ * The decision log's rotation and retention of `config`, with defaults, checked.
+ *
+ * @throws ServiceError `invalid_config` naming the key and its bad value
+ */
+export function decisionLogRotation(config: Pick<ServeConfig, 'decisionLogRotate' | 'decisionLogRetention'>): DecisionLogRotation {
+  const retention: unknown = config.decisionLogRetention ?? ROTATION_DEFAULTS.retention;
+  // Elsewhere a bare number is milliseconds; here `7` would delete every rotated file at once.
+  if (typeof retention !== 'string') {
+    throw new ServiceError('invalid_config', `decisionLogRetention must be a duration with a unit, such as 12h or 7d (a bare number would be milliseconds), not ${JSON.stringify(retention)}`);
+  }
+  try {
+    return {
+      schedule: parseRotationSchedule(config.decisionLogRotate ?? ROTATION_DEFAULTS.rotate, 'decisionLogRotate'),
+      retentionMs: parseDuration(retention, 'decisionLogRetention'),
+    };
+  } catch (e) {
+    throw new ServiceError('invalid_config', (e as Error).message, { cause: e });
+  }
+}
+
 const KEYS = new Set([
   'policies',
   'bundle',
@@ -221,6 +263,8 @@ const KEYS = new Set([
   'envoyDecision',
   'metrics',
   'decisionLog',
+  'decisionLogRotate',
+  'decisionLogRetention',
   'redactPaths',
   'cache',
   'checkWorker',
@@ -267,6 +311,7 @@ export function readServeConfigFile(file: string): Partial<ServeConfig> {
     parseProtectionConfig(config);
     parseCredentialRules(config.credentials);
     httpSettings(config);
+    decisionLogRotation(config);
   } catch (e) {
     throw new ServiceError('invalid_config', `config ${file}: ${(e as Error).message}`, { cause: e });
   }

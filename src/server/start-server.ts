@@ -10,7 +10,7 @@ import { JwtVerifier } from '../identity/index.js';
 import { Countermeasures } from '../protection/countermeasures.js';
 import { parseProtectionConfig } from '../protection/protection-config.js';
 import { authorizerService } from './authorizer-service.js';
-import { checkConnectionLimits, DEFAULT_LIMITS, evaluationSettings, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
+import { checkConnectionLimits, decisionLogRotation, DEFAULT_LIMITS, evaluationSettings, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
 import { EvaluationPool } from './check-worker/evaluation-pool.js';
 import { envoyAuthorizationService } from './envoy-service.js';
 import { CheckPipeline } from './check-route/check-pipeline.js';
@@ -150,6 +150,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const limits: RequestLimits = { ...DEFAULT_LIMITS, ...config.limits };
   checkConnectionLimits(limits);
   const { budgetMs, workers, spares } = evaluationSettings(config);
+  const rotation = decisionLogRotation(config);
   const decision = config.decision ?? SERVE_DEFAULTS.decision;
   const envoyDecision = config.envoyDecision ?? decision;
   const listen = config.listen ?? SERVE_DEFAULTS.listen;
@@ -195,8 +196,12 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const destination = config.decisionLog ?? 'stdout';
   const decisionLog =
     typeof destination === 'string'
-      ? new OffThreadDecisionLog({ destination, redactPaths: config.redactPaths, metrics, logger })
+      ? new OffThreadDecisionLog({ destination, redactPaths: config.redactPaths, metrics, logger, rotation })
       : new DecisionLog({ destination, redactPaths: config.redactPaths, metrics, logger });
+  const rotationAsked = config.decisionLogRotate !== undefined || config.decisionLogRetention !== undefined;
+  if (rotationAsked && (typeof destination !== 'string' || destination === 'stdout')) {
+    logger.warn('decisionLogRotate and decisionLogRetention apply to a decision log file only: this decision log is not rotated');
+  }
   lifecycle.hold('decision log', () => decisionLog.close());
   const engine = new Engine(config.cache, { budgetMs });
   const pool =
