@@ -1,6 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { warnOfDrops, type DropWarning } from './drop-warning.js';
-import type { WardenMetrics } from './metrics.js';
+import type { DecisionApi, WardenMetrics } from './metrics.js';
 import { createRedactor, type Redactor } from './redact.js';
 
 /** One decision, as written to the decision log (one JSON line each, after `"log":"decision"`). */
@@ -8,8 +8,8 @@ export interface DecisionRecord {
   decision_id: string;
   /** RFC 3339 time the decision was made. */
   time: string;
-  /** `authorizer` (warden.authz.v1) or `envoy` (ext_authz). */
-  api: 'authorizer' | 'envoy';
+  /** `authorizer` (warden.authz.v1), `envoy` (ext_authz) or `inprocess` (an embedded Authorizer). */
+  api: DecisionApi;
   requester: unknown;
   subject: unknown;
   action: unknown;

@@ -3,8 +3,9 @@ import { ProtectionMetrics } from './protection-metrics.js';
 import { tallyCounter } from './tally-counter.js';
 import { TallyHistogram, type RegisteredMetric } from './tally-histogram.js';
 
-/** Which API a decision was made for. */
-export type DecisionApi = 'authorizer' | 'envoy';
+/** Which API a decision was made for: a gRPC service of `warden serve`, or an in-process `Authorizer` (src/embed). */
+export type DecisionApi = 'authorizer' | 'envoy' | 'inprocess';
+const DECISION_APIS: readonly DecisionApi[] = ['authorizer', 'envoy', 'inprocess'];
 
 /** Reason label of `warden_policy_watch_failures_total`. */
 export type WatchFailureReason = 'source_unreadable' | 'watch_error';
@@ -79,6 +80,7 @@ export class WardenMetrics {
   private readonly decisionTally: Record<DecisionApi, Record<DecisionResult, number>> = {
     authorizer: { allow: 0, deny: 0, error: 0 },
     envoy: { allow: 0, deny: 0, error: 0 },
+    inprocess: { allow: 0, deny: 0, error: 0 },
   };
   private hitTally = 0;
   private missTally = 0;
@@ -94,7 +96,7 @@ export class WardenMetrics {
       labelNames: ['api', 'result'],
       registers,
       collect() {
-        for (const api of ['authorizer', 'envoy'] as const) {
+        for (const api of DECISION_APIS) {
           for (const result of ['allow', 'deny', 'error'] as const) {
             this.inc({ api, result }, tally[api][result]);
             tally[api][result] = 0;
