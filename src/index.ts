@@ -13,3 +13,7 @@ export type { AuthorizeInput, InputLimits } from './embed/authorize-input.js';
 export type { AuthorizeResult, MaybeResult } from './embed/authorize-result.js';
 export type { DecisionLogOption } from './embed/decision-sink-of.js';
 export { EmbedError, type EmbedErrorCode } from './embed/errors.js';
+export { wardenInterceptor, serviceOfMethod, type InterceptorOptions, type WardenInterceptor } from './embed/grpc-interceptor.js';
+export { wardenMiddleware, type MiddlewareOptions, type WardenMiddleware } from './embed/http-middleware.js';
+export { RemoteWarden, type RemoteWardenOptions } from './embed/remote-warden.js';
+export type { DeciderOptions } from './embed/call-decider.js';
