@@ -51,29 +51,46 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** Throws unless `v` is plain JSON within `limits`: no functions, symbols, bigints, non-finite numbers, cycles or class instances. */
-function checkJson(v: unknown, at: string, limits: InputLimits, depth: number): void {
-  if (depth > limits.maxDepth) throw invalid(`${at} nests deeper than ${limits.maxDepth} levels`);
+/** Where a value is not plain JSON: its path is written on the way out, so a valid input builds none. */
+class JsonFault {
+  constructor(
+    public at: string,
+    readonly problem: string,
+  ) {}
+}
+
+/** Throws a JsonFault unless `v` is plain JSON within `limits`: no functions, symbols, bigints, non-finite numbers, cycles or class instances. */
+function checkJson(v: unknown, limits: InputLimits, depth: number): void {
+  if (depth > limits.maxDepth) throw new JsonFault('', `nests deeper than ${limits.maxDepth} levels`);
   switch (typeof v) {
     case 'string':
-      if (v.length > limits.maxValueLength) throw invalid(`${at} is longer than ${limits.maxValueLength} characters`);
+      if (v.length > limits.maxValueLength) throw new JsonFault('', `is longer than ${limits.maxValueLength} characters`);
       return;
     case 'boolean':
       return;
     case 'number':
-      if (!Number.isFinite(v)) throw invalid(`${at} must be a finite number, got ${v}`);
+      if (!Number.isFinite(v)) throw new JsonFault('', `must be a finite number, got ${v}`);
       return;
     case 'object':
       if (v === null) return;
       if (Array.isArray(v)) {
-        v.forEach((x, i) => checkJson(x, `${at}[${i}]`, limits, depth + 1));
+        for (let i = 0; i < v.length; i++) within(`[${i}]`, v[i], limits, depth);
         return;
       }
-      if (!isPlainObject(v)) throw invalid(`${at} must be plain JSON, got an instance of ${(v as object).constructor?.name ?? 'a class'}`);
-      for (const [k, x] of Object.entries(v)) if (x !== undefined) checkJson(x, `${at}.${k}`, limits, depth + 1);
+      if (!isPlainObject(v)) throw new JsonFault('', `must be plain JSON, got an instance of ${(v as object).constructor?.name ?? 'a class'}`);
+      for (const k in v) if (v[k] !== undefined) within(`.${k}`, v[k], limits, depth);
       return;
     default:
-      throw invalid(`${at} must be JSON, got ${describe(v)}`);
+      throw new JsonFault('', `must be JSON, got ${describe(v)}`);
+  }
+}
+
+function within(step: string, v: unknown, limits: InputLimits, depth: number): void {
+  try {
+    checkJson(v, limits, depth + 1);
+  } catch (e) {
+    if (e instanceof JsonFault) e.at = `${step}${e.at}`;
+    throw e;
   }
 }
 
@@ -117,7 +134,11 @@ function attributes(v: unknown, at: string): Record<string, string> {
  */
 export function authorizeInputJson(input: unknown, limits: InputLimits = DEFAULT_INPUT_LIMITS): string {
   if (!isPlainObject(input)) throw invalid(`input must be an object, got ${describe(input)}`);
-  checkJson(input, 'input', limits, 0);
+  try {
+    checkJson(input, limits, 0);
+  } catch (e) {
+    throw e instanceof JsonFault ? invalid(`input${e.at} ${e.problem}`) : e;
+  }
   const subject = identity(input.subject, 'input.subject');
   const requester = input.requester === undefined ? subject : identity(input.requester, 'input.requester');
   const resource = object(input.resource, 'input.resource');

@@ -121,7 +121,7 @@ export async function createAuthorizer(options: AuthorizerOptions): Promise<Auth
   }
 
   const sink = decisionSinkOf(options.decisionLog, options.redactPaths);
-  const route = inprocessRoute(decision, { ...DEFAULT_INPUT_LIMITS, ...options.inputLimits });
+  const route = inprocessRoute(decision, { ...DEFAULT_INPUT_LIMITS, ...options.inputLimits }, sink !== undefined);
   const pipeline = new CheckPipeline({ engine, countermeasures });
   let closed = false;
 

@@ -14,9 +14,10 @@ export interface InprocessCheckData {
 /**
  * The route of `Authorizer.authorize`: the caller's input is checked and made canonical (a
  * malformed one is a deny saying what is wrong, logged without its input), and the decision is
- * answered as an {@link AuthorizeResult} and logged with `api: "inprocess"`.
+ * answered as an {@link AuthorizeResult} and logged with `api: "inprocess"` (with no decision log,
+ * its record is never built: `''`).
  */
-export function inprocessRoute(entrypoint: string, limits: InputLimits): CheckRoute {
+export function inprocessRoute(entrypoint: string, limits: InputLimits, logging: boolean): CheckRoute {
   return {
     api: 'inprocess',
     entrypoint,
@@ -35,6 +36,7 @@ export function inprocessRoute(entrypoint: string, limits: InputLimits): CheckRo
       return { allowed: decision.allow, reasons: decision.reasons, decision_id: check.decisionId!, cached, policy_revision: revision };
     },
     record(check, latency) {
+      if (!logging) return '';
       const { decision, cached, revision, inputJson } = check.outcome!;
       const tail = recordTail({ allowed: decision.allow, reasons: decision.reasons, revision, cached }, inputJson);
       return recordJsonWith({ decision_id: check.decisionId!, time: decisionTime(), api: 'inprocess', latency }, tail);
