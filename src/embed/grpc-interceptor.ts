@@ -3,11 +3,17 @@ import { connectionIdentity, type ConnectionIdentity } from '../server/connectio
 import { DECISION_ID_HEADER } from '../server/envoy-response.js';
 import { errorMessage, type AuthorizeResult } from './authorize-result.js';
 import { callDecider, type DeciderOptions } from './call-decider.js';
+import { EmbedError } from './errors.js';
 
 /** Options of {@link wardenInterceptor}: where decisions come from, and what a denied caller is told. */
 export type InterceptorOptions = DeciderOptions & {
   /** Put the decision's reasons in the PERMISSION_DENIED details (default false: only the decision id, the reasons stay in the decision log). */
   exposeReasons?: boolean;
+  /**
+   * `resource.service` of every call (default: the called gRPC service's full name, `pkg.Service`).
+   * Policies that grant by service account name (the bundled one) want this service's own name.
+   */
+  service?: string;
 };
 
 /** A grpc-js server interceptor that also releases what it opened (a remote Warden's channel). */
@@ -37,7 +43,7 @@ function trailers(decisionId?: string): Metadata {
  * A grpc-js server interceptor (grpc-js ≥ 1.10, `new Server({ interceptors: [wardenInterceptor(...)] })`)
  * that authorizes every incoming call before its handler runs: the caller is the SPIFFE ID of its
  * verified client certificate, the action the method path (`/pkg.Service/Method`), the resource
- * `{ service: "pkg.Service", path: the method path }`. The call's metadata is held back until the
+ * `{ service: options.service ?? "pkg.Service", path: the method path }`. The call's metadata is held back until the
  * decision: an allowed call goes on untouched; a denied one ends with PERMISSION_DENIED (and an
  * `x-warden-decision-id` trailer) and its handler never sees it; a call without a usable client
  * certificate ends with UNAUTHENTICATED. A decision that fails is a deny.
@@ -47,10 +53,12 @@ function trailers(decisionId?: string): Metadata {
  * @example
  * const authorizer = await createAuthorizer({ policies: './policies' });
  * const server = new grpc.Server({ interceptors: [wardenInterceptor({ authorizer })] });
- * @throws EmbedError `embed_invalid_options` unless exactly one of `authorizer` and `remote` is given
+ * @throws EmbedError `embed_invalid_options` unless exactly one of `authorizer` and `remote` is given, or for an empty `service`
  */
 export function wardenInterceptor(options: InterceptorOptions): WardenInterceptor {
+  if (options?.service !== undefined && (typeof options.service !== 'string' || options.service === '')) throw new EmbedError('embed_invalid_options', 'service must be a non-empty string when given');
   const decider = callDecider(options);
+  const serviceOf = options.service === undefined ? serviceOfMethod : () => options.service!;
   const exposeReasons = options.exposeReasons === true;
   const denied = (call: ServerInterceptingCallInterface, result: AuthorizeResult) => {
     const why = exposeReasons && result.reasons.length > 0 ? `: ${result.reasons.join('; ')}` : '';
@@ -71,7 +79,7 @@ export function wardenInterceptor(options: InterceptorOptions): WardenIntercepto
             const apply = (result: AuthorizeResult) => (result.allowed ? pass(metadata) : denied(call, result));
             const fail = (e: unknown) => call.sendStatus({ code: status.PERMISSION_DENIED, details: `permission denied: authorization failed: ${errorMessage(e)}`, metadata: trailers() });
             try {
-              const result = decider.decide({ caller: caller.requester, action: method.path, service: serviceOfMethod(method.path), path: method.path, sourceIp: caller.sourceIp });
+              const result = decider.decide({ caller: caller.requester, action: method.path, service: serviceOf(method.path), path: method.path, sourceIp: caller.sourceIp });
               if (result instanceof Promise) result.then(apply, fail);
               else apply(result);
             } catch (e) {

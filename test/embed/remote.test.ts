@@ -48,6 +48,20 @@ test('the interceptor asks a remote Warden: allowed calls reach the handler, den
   t.like(denied.requester as object, { id: SERVICE, authenticated_by: 'mtls' });
 });
 
+test('the service option names resource.service instead of the gRPC service', async (t) => {
+  const interceptor = wardenInterceptor({ remote: remoteOptions(), service: 'echo' });
+  const echo = await startEchoServer(callerCa, [interceptor]);
+  t.teardown(async () => {
+    await echo.close();
+    interceptor.close();
+  });
+  const error = await t.throwsAsync<ServiceError>(echo.client(BILLING).echo(Buffer.from('hi')));
+  const decisionId = error.metadata.get('x-warden-decision-id')[0] as string;
+  const records = await fixture.decisions(1, decisionId);
+  t.like(records.find((r) => r.decision_id === decisionId), { resource: { service: 'echo', path: ECHO_METHOD } });
+  t.throws(() => wardenInterceptor({ remote: remoteOptions(), service: '' }), { message: /service must be a non-empty string/ });
+});
+
 test('the middleware asks a remote Warden', async (t) => {
   const guard = wardenMiddleware({ remote: remoteOptions(), service: 'orders' });
   const cert = callerCa.issue({ cn: 'orders', dns: ['localhost'], ips: ['127.0.0.1'] });
