@@ -17,3 +17,4 @@ export { wardenInterceptor, serviceOfMethod, type InterceptorOptions, type Warde
 export { wardenMiddleware, type MiddlewareOptions, type WardenMiddleware } from './embed/http-middleware.js';
 export { RemoteWarden, type RemoteWardenOptions } from './embed/remote-warden.js';
 export type { DeciderOptions } from './embed/call-decider.js';
+export { DecisionLog, type DecisionLogOptions, type DecisionRecord, type DecisionSink } from './audit/index.js';

@@ -125,6 +125,13 @@ test('the rate limits of config apply before the cache', async (t) => {
   t.true(now(authorizer.authorize(call(BILLING, 'orders.read'))).allowed);
 });
 
+test('the address deny list of config applies to input.source.ip', async (t) => {
+  const authorizer = await createAuthorizer({ policies: policyDir({ [WEB]: ['orders.read'] }), config: { ipDeny: ['10.0.0.0/8'] }, watch: false, logger: memoryLogger().logger, budgetMs: 5_000 });
+  t.teardown(() => authorizer.close());
+  t.true(now(authorizer.authorize(call(WEB, 'orders.read', { source: { ip: '192.168.1.2' } }))).allowed);
+  t.false(now(authorizer.authorize(call(WEB, 'orders.read', { source: { ip: '10.1.2.3' } }))).allowed);
+});
+
 test('decisions go to the decision log function (redacted) and to the given metrics registry', async (t) => {
   const records: DecisionRecord[] = [];
   const registry = new Registry();
