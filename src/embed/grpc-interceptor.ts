@@ -1,7 +1,7 @@
 import { Metadata, ServerInterceptingCall, status, type ServerInterceptingCallInterface, type ServerInterceptor, type ServerUnaryCall } from '@grpc/grpc-js';
 import { connectionIdentity, type ConnectionIdentity } from '../server/connection-identity.js';
 import { DECISION_ID_HEADER } from '../server/envoy-response.js';
-import { errorMessage, type AuthorizeResult } from './authorize-result.js';
+import { errorMessage, type AuthorizeResult, type MaybeResult } from './authorize-result.js';
 import { callDecider, type DeciderOptions } from './call-decider.js';
 import { EmbedError } from './errors.js';
 
@@ -78,13 +78,16 @@ export function wardenInterceptor(options: InterceptorOptions): WardenIntercepto
             }
             const apply = (result: AuthorizeResult) => (result.allowed ? pass(metadata) : denied(call, result));
             const fail = (e: unknown) => call.sendStatus({ code: status.PERMISSION_DENIED, details: `permission denied: authorization failed: ${errorMessage(e)}`, metadata: trailers() });
+            let result: MaybeResult;
             try {
-              const result = decider.decide({ caller: caller.requester, action: method.path, service: serviceOf(method.path), path: method.path, sourceIp: caller.sourceIp });
-              if (result instanceof Promise) result.then(apply, fail);
-              else apply(result);
+              result = decider.decide({ caller: caller.requester, action: method.path, service: serviceOf(method.path), path: method.path, sourceIp: caller.sourceIp });
             } catch (e) {
               fail(e);
+              return;
             }
+            // Only the decision's failures deny: what the handler does once passed is its own.
+            if (result instanceof Promise) void result.then(apply, fail);
+            else apply(result);
           },
         }),
     });
