@@ -88,7 +88,7 @@ test('a remote Warden that is not there denies at once', async (t) => {
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const port = (probe.address() as AddressInfo).port;
   await new Promise((resolve) => probe.close(resolve));
-  const remote = new RemoteWarden(remoteOptions(`127.0.0.1:${port}`, 5_000));
+  const remote = new RemoteWarden(remoteOptions(`127.0.0.1:${port}`, 30_000));
   t.teardown(() => remote.close());
   const result = await remote.check({ caller: { id: WEB, authenticated_by: 'mtls' }, action: 'GET', service: 'orders', path: '/', sourceIp: '127.0.0.1' });
   t.false(result.allowed);

@@ -56,7 +56,7 @@ export async function startEchoServer(ca: TestCa | undefined, interceptors: grpc
       const client = new EchoClient(address, creds, CHANNEL_OPTIONS);
       clients.push(client);
       return {
-        echo: (payload, deadlineMs = 10_000) =>
+        echo: (payload, deadlineMs = 30_000) =>
           new Promise((resolve, reject) => {
             let trailers: grpc.Metadata | undefined;
             const call = (client as unknown as Record<string, (r: Buffer, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, v: Buffer) => void) => grpc.ClientUnaryCall>).Echo!(payload, { deadline: Date.now() + deadlineMs }, (e, v) =>
