@@ -1,7 +1,8 @@
 """The load for bench/check/main.ts from grpcio's C core (Debian's python3-grpcio), which spends
 less CPU per call than a grpc-js client, so that on a two-core machine the server, not the driver,
 is what runs out. Requests arrive already serialised (one per line of a file, base64), so no
-generated stubs are needed. Prints one JSON object: calls, errors, seconds, p50, p99 (µs), cpu."""
+generated stubs are needed. The method is Warden's Check unless the job names another ("method",
+as bench/inprocess.ts does for its echo service). Prints one JSON object: calls, errors, seconds, p50, p99 (µs), cpu."""
 import asyncio, base64, json, resource, sys, time
 
 import grpc
@@ -38,7 +39,8 @@ async def loop(check):
 
 async def main():
     channels = [grpc.aio.secure_channel(job["address"], creds, options=options) for _ in range(job["channels"])]
-    checks = [ch.unary_unary("/warden.authz.v1.Authorizer/Check") for ch in channels]
+    method = job.get("method", "/warden.authz.v1.Authorizer/Check")
+    checks = [ch.unary_unary(method) for ch in channels]
     tasks = [asyncio.create_task(loop(c)) for c in checks for _ in range(job["inFlightPerChannel"])]
     await asyncio.sleep(job["warmupMs"] / 1000)
     state["measuring"] = True

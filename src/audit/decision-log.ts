@@ -8,7 +8,7 @@ export interface DecisionRecord {
   decision_id: string;
   /** RFC 3339 time the decision was made. */
   time: string;
-  /** `authorizer` (warden.authz.v1), `envoy` (ext_authz over gRPC) or `http` (proxies' HTTP sub-requests). */
+  /** `authorizer` (warden.authz.v1), `envoy` (ext_authz over gRPC), `http` (proxies' HTTP sub-requests) or `inprocess` (an embedded Authorizer). */
   api: DecisionApi;
   requester: unknown;
   subject: unknown;

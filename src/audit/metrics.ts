@@ -5,9 +5,9 @@ import type { RotationOperation } from './rotating-file.js';
 import { tallyCounter } from './tally-counter.js';
 import { TallyHistogram, type RegisteredMetric } from './tally-histogram.js';
 
-/** Which API a decision was made for. */
-export type DecisionApi = 'authorizer' | 'envoy' | 'http';
-const DECISION_APIS: readonly DecisionApi[] = ['authorizer', 'envoy', 'http'];
+/** Which API a decision was made for: a door of `warden serve`, or an in-process `Authorizer` (src/embed). */
+export type DecisionApi = 'authorizer' | 'envoy' | 'http' | 'inprocess';
+const DECISION_APIS: readonly DecisionApi[] = ['authorizer', 'envoy', 'http', 'inprocess'];
 
 /** Reason label of `warden_policy_watch_failures_total`. */
 export type WatchFailureReason = 'source_unreadable' | 'watch_error';
@@ -88,6 +88,7 @@ export class WardenMetrics {
     authorizer: { allow: 0, deny: 0, error: 0 },
     envoy: { allow: 0, deny: 0, error: 0 },
     http: { allow: 0, deny: 0, error: 0 },
+    inprocess: { allow: 0, deny: 0, error: 0 },
   };
   private hitTally = 0;
   private missTally = 0;
