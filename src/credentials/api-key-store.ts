@@ -188,11 +188,11 @@ export class ApiKeyStore {
   }
 
   /**
-   * Checks a presented key for a call to `service` at `nowMs`: unknown, malformed, revoked, expired,
-   * older than `maxAgeMs` or out of scope all fail with the same reason to the caller; `why` says
-   * which, for the log. The secret is compared in constant time.
+   * Checks a presented key for a call to `service` at `nowMs`: unknown, malformed, revoked, expired
+   * or out of scope all fail with the same reason to the caller; `why` says which, for the log. The
+   * secret is compared in constant time. (How old a key may be is a credential rule: apiKeyRefusal.)
    */
-  check(key: string, service: string, nowMs: number, maxAgeMs = Number.POSITIVE_INFINITY): ApiKeyCheck & { why?: string } {
+  check(key: string, service: string, nowMs: number): ApiKeyCheck & { why?: string } {
     const fail = (why: string) => ({ ok: false as const, reason: API_KEY_REJECTED, why });
     const shape = KEY_SHAPE.exec(key);
     if (!shape) return fail('not an API key');
@@ -204,7 +204,6 @@ export class ApiKeyStore {
     if (!record || !matches) return fail('unknown key');
     if (record.revoked) return fail(`key ${record.id} revoked`);
     if (record.expiresMs !== undefined && nowMs >= record.expiresMs) return fail(`key ${record.id} expired`);
-    if (nowMs - record.createdMs > maxAgeMs) return fail(`key ${record.id} older than the largest age allowed`);
     if (record.services.length > 0 && !record.services.includes(service)) return fail(`key ${record.id} may not call ${service}`);
     return { ok: true, record };
   }

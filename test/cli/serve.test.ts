@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 import { execFile, spawnSync } from 'node:child_process';
-import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAIN, servingFolder, startServe, TSX } from '../helpers/serve-process.js';
 
@@ -43,6 +43,37 @@ test('the bundled config (npm start): a loop of warden check is rate limited, sa
   t.false(answer!.allowed);
   t.deepEqual(answer!.reasons, ['rate limited: per-route (0.5/s, burst 5)']);
   t.true((answer!.retry_after_ms ?? 0) > 0);
+});
+
+test('the README keys path (npm start): create a key, check with it, revoke it, check again: denied', async (t) => {
+  const dir = servingFolder();
+  // deploy/warden.yaml names its key store ../.warden/api-keys.json: the .warden/ that serve --dev uses.
+  mkdirSync(join(dir, 'deploy'));
+  copyFileSync(join(process.cwd(), 'deploy', 'warden.yaml'), join(dir, 'deploy', 'warden.yaml'));
+  const server = startServe(dir, ['--config', 'deploy/warden.yaml', '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0']);
+  t.teardown(() => server.kill('SIGTERM'));
+  const address = await server.serving();
+  const run = (args: string[]) => spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: dir, encoding: 'utf8' });
+  t.is(run(['dev-cert', 'spiffe://warden.local/ns/shop/sa/frontend', '--out', 'frontend']).status, 0);
+  const created = run(['keys', 'create', 'spiffe://warden.local/ns/shop/sa/checkout', '--store', '.warden/api-keys.json', '--ttl', '30d', '--service', 'orders']);
+  t.is(created.status, 0, created.stderr);
+  const key = created.stdout.trim();
+  const check = ['check', '--cert', 'frontend.pem', '--key', 'frontend-key.pem', '--api-key', key, '--action', 'orders.create', '--service', 'orders', '--address', address];
+  // The server re-reads the store within a second of the change.
+  const until = (allowed: boolean) => {
+    for (let i = 0; i < 4; i++) {
+      const answer = JSON.parse(run(check).stdout) as { allowed: boolean; reasons: string[] };
+      if (answer.allowed === allowed) return answer;
+    }
+    return undefined;
+  };
+  t.deepEqual(until(true)?.reasons, ['granted: shop/checkout may orders.create on orders']);
+  t.is(run(['keys', 'revoke', key, '--store', '.warden/api-keys.json']).status, 0);
+  t.deepEqual(until(false)?.reasons, ['api key rejected']);
+  // The operational log is written asynchronously: the line may come a moment after the answer.
+  for (let i = 0; i < 50 && !server.stderrText().includes('"msg":"api key rejected"'); i++) await new Promise((r) => setTimeout(r, 100));
+  t.regex(server.stderrText(), /"why":"key [a-z2-7]{16} revoked","msg":"api key rejected"/);
+  t.false(server.stderrText().includes(key.slice(-43)), 'the key is in no log line');
 });
 
 test('warden build, then serve --bundle: the same decisions from the bundle', async (t) => {
