@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { checkOnce } from '../server/index.js';
+import { checkOnce } from '../server/check-client.js';
 import { EXIT, runCommand } from './output.js';
 
 export const CALL_USAGE = 'warden check --cert F --key F --action A --service S [--path P] [--as SPIFFE_ID | --api-key KEY] [--address HOST:PORT] [--ca F]';

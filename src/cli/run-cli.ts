@@ -1,34 +1,46 @@
-import { buildCommand, BUILD_USAGE } from './build-command.js';
-import { checkCommand, CHECK_USAGE } from './check-command.js';
-import { evalCommand, EVAL_USAGE } from './eval-command.js';
-import { testCommand, TEST_USAGE } from './test-command.js';
-import { serveCommand, SERVE_USAGE } from './serve-command.js';
-import { devCertCommand, DEV_CERT_USAGE } from './dev-cert-command.js';
-import { callCommand, CALL_USAGE } from './call-command.js';
-import { keysCommand, KEYS_USAGE } from './keys-command.js';
+type Command = (argv: string[]) => Promise<number>;
 
 // `warden check` compiles policies; with service flags it asks a running Warden instead.
-const SERVICE_FLAGS = ['--cert', '--key', '--action', '--service', '--as'];
-const check = (argv: string[]) => (argv.some((a) => SERVICE_FLAGS.includes(a.split('=')[0]!)) ? callCommand(argv) : checkCommand(argv));
+const SERVICE_FLAGS = ['--cert', '--key', '--action', '--service', '--as', '--api-key'];
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = {
-  test: testCommand,
-  eval: evalCommand,
-  build: buildCommand,
-  check,
-  serve: serveCommand,
-  'dev-cert': devCertCommand,
-  keys: keysCommand,
-};
+// Each command's modules load only when it runs: `warden keys` or `warden check --cert …` should
+// not wait for the whole server and compiler to load (seconds under tsx, on a busy machine more).
+const commands = new Map<string, () => Promise<Command>>([
+  ['test', async () => (await import('./test-command.js')).testCommand],
+  ['eval', async () => (await import('./eval-command.js')).evalCommand],
+  ['build', async () => (await import('./build-command.js')).buildCommand],
+  [
+    'check',
+    async () => (argv: string[]) =>
+      argv.some((a) => SERVICE_FLAGS.includes(a.split('=')[0]!))
+        ? import('./call-command.js').then((m) => m.callCommand(argv))
+        : import('./check-command.js').then((m) => m.checkCommand(argv)),
+  ],
+  ['serve', async () => (await import('./serve-command.js')).serveCommand],
+  ['dev-cert', async () => (await import('./dev-cert-command.js')).devCertCommand],
+  ['keys', async () => (await import('./keys-command.js')).keysCommand],
+]);
 
-const usage = ['usage:', `  ${SERVE_USAGE}`, `  ${DEV_CERT_USAGE}`, `  ${CALL_USAGE}`, `  ${TEST_USAGE}`, `  ${EVAL_USAGE}`, `  ${BUILD_USAGE}`, `  ${CHECK_USAGE}`, ...KEYS_USAGE.map((line) => `  ${line}`)].join('\n');
+async function usage(): Promise<string> {
+  const [serve, devCert, call, test, evaluate, build, check, keys] = await Promise.all([
+    import('./serve-command.js').then((m) => m.SERVE_USAGE),
+    import('./dev-cert-command.js').then((m) => m.DEV_CERT_USAGE),
+    import('./call-command.js').then((m) => m.CALL_USAGE),
+    import('./test-command.js').then((m) => m.TEST_USAGE),
+    import('./eval-command.js').then((m) => m.EVAL_USAGE),
+    import('./build-command.js').then((m) => m.BUILD_USAGE),
+    import('./check-command.js').then((m) => m.CHECK_USAGE),
+    import('./keys-command.js').then((m) => m.KEYS_USAGE),
+  ]);
+  return ['usage:', ...[serve, devCert, call, test, evaluate, build, check, ...keys].map((line) => `  ${line}`)].join('\n');
+}
 
 /** Runs `warden ARGS…`; resolves to the process's exit code. */
 export async function runCli([name, ...rest]: string[]): Promise<number> {
-  const command = name ? commands[name] : undefined;
-  if (!command) {
-    process.stderr.write(`${name ? `warden: unknown command ${name}\n` : ''}${usage}\n`);
+  const load = name ? commands.get(name) : undefined;
+  if (!load) {
+    process.stderr.write(`${name ? `warden: unknown command ${name}\n` : ''}${await usage()}\n`);
     return 2;
   }
-  return command(rest);
+  return (await load())(rest);
 }
