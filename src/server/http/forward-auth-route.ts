@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { DecisionRecord, DecisionSink, WardenMetrics } from '../../audit/index.js';
+import type { DecisionSink, WardenMetrics } from '../../audit/index.js';
 import type { CheckPipeline } from '../check-route/check-pipeline.js';
 import type { Check } from '../check-route/check.js';
 import type { CallState } from '../pipeline.js';
 import { elapsedMs } from '../pipeline.js';
+import { logHttpDecisions } from './http-decisions.js';
 import { forwardAuthCheck, type ForwardAuthCheckDeps, type ForwardAuthData } from './forward-auth-check.js';
 import { FORWARD_AUTH_PATH } from './forwarded-request.js';
 import { sendAnswer, type HttpAnswer, type HttpRoute } from './http-route.js';
@@ -23,17 +24,6 @@ export interface ForwardAuthRouteDeps extends ForwardAuthCheckDeps {
 /** The answer when no decision could be made in time or at all: a deny naming the id the ops log has. */
 function failureAnswer(decisionId: string): HttpAnswer {
   return { status: 403, headers: { [DECISION_ID_HEADER]: decisionId, 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify({ decision_id: decisionId, allowed: false }) };
-}
-
-/** Counts the call's decisions and writes their records, marking one whose answer the proxy never got. */
-function logDecisions(state: CallState, deps: ForwardAuthRouteDeps, timedOut: boolean): void {
-  for (const d of state.decisions) {
-    deps.metrics.recordDecision('http', timedOut ? 'error' : d.result, d.latencyMs / 1000);
-    if (d.cacheHit !== undefined) deps.metrics.recordCache(d.cacheHit);
-    let record = d.record;
-    if (timedOut && typeof record === 'object') record = { ...record, allowed: false, reasons: [...record.reasons, `answered 403: no decision within ${deps.decisionTimeoutMs} ms`] } satisfies DecisionRecord;
-    deps.decisionLog.write(record);
-  }
 }
 
 /**
@@ -62,7 +52,7 @@ export function forwardAuthRoute(deps: ForwardAuthRouteDeps): HttpRoute {
       };
       const finish = (): void => {
         sendAnswer(res, check.response as HttpAnswer);
-        logDecisions(state, deps, timedOut);
+        logHttpDecisions(state, deps, timedOut ? { afterMs: deps.decisionTimeoutMs, answeredWith: 403 } : undefined);
       };
       let done: unknown;
       try {
