@@ -1,4 +1,9 @@
 import test from 'ava';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readServeConfigFile } from '../../../src/server/config.js';
+import { ServiceError } from '../../../src/server/errors.js';
 import { OpaApiError } from '../../../src/server/http/errors.js';
 import { opaApiEntrypoints } from '../../../src/server/http/opa-config.js';
 import { opaDocumentPath, opaQueryOptions, parseDataRequest, parseDefaultRequest } from '../../../src/server/http/opa-request.js';
@@ -51,4 +56,14 @@ test('opaApi.entrypoints: rule paths only, each wrong one named', (t) => {
   t.regex(t.throws(() => opaApiEntrypoints({ opaApi: { entrypoints: ['shop/allow', 'data.shop.x'] } }))!.message, /opaApi\.entrypoints\[1\] must be a rule path/);
   t.regex(t.throws(() => opaApiEntrypoints({ opaApi: { entrypoint: [] } as never }))!.message, /unknown keys entrypoint/);
   t.regex(t.throws(() => opaApiEntrypoints({ opaApi: { entrypoints: 'shop/allow' } as never }))!.message, /must be a list/);
+});
+
+test('readServeConfigFile takes opaApi and names a wrong entrypoint with the file', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-opa-config-'));
+  const good = join(dir, 'good.yaml');
+  writeFileSync(good, 'http: 127.0.0.1:9192\nopaApi:\n  entrypoints: [system/main, shop/allow]\n');
+  t.deepEqual(readServeConfigFile(good).opaApi, { entrypoints: ['system/main', 'shop/allow'] });
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, 'opaApi:\n  entrypoints: ["shop.allow"]\n');
+  t.throws(() => readServeConfigFile(bad), { instanceOf: ServiceError, message: /bad\.yaml: opaApi\.entrypoints\[0\] must be a rule path/ });
 });
