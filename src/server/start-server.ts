@@ -33,7 +33,7 @@ export interface WardenServer {
   /** `host:port` the gRPC server listens on. */
   readonly address: string;
   readonly port: number;
-  /** `host:port` of the HTTP listener (forward auth for proxies), when `http` is set. */
+  /** `host:port` of the HTTP listener (forward auth for proxies, OPA's REST API), when `http` is set. */
   readonly httpAddress: string | undefined;
   /** The metrics scrape URL, when metrics are served. */
   readonly metricsUrl: string | undefined;
