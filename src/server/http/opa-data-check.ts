@@ -70,7 +70,7 @@ export function opaDataCheckRoute(entrypoint: string): CheckRoute {
         api: 'opa',
         requester: connection.requester,
         subject: null,
-        action: 'data',
+        action: dataReference(entrypoint),
         resource: null,
         source: { ip: connection.sourceIp },
         path: entrypoint,

@@ -6,7 +6,7 @@ import type { Check, CheckRoute } from '../check-route/check.js';
 import type { CallState } from '../pipeline.js';
 import { OpaApiError } from './errors.js';
 import { logHttpDecisions, type DecisionSinks } from './http-decisions.js';
-import { sendAnswer, type HttpContext, type HttpRoute } from './http-route.js';
+import { sendAnswer, type HttpAnswer, type HttpContext, type HttpRoute } from './http-route.js';
 import { dataReference, opaErrorAnswer } from './opa-answer.js';
 import { opaDataCheckRoute, type OpaCheckData } from './opa-data-check.js';
 import { OPA_DATA_PATH, opaQueryOptions, parseDataRequest, parseDefaultRequest, readBody, type OpaDataRequest, type OpaQueryOptions } from './opa-request.js';
@@ -70,7 +70,7 @@ function decide(deps: OpaDataRouteDeps, route: CheckRoute, request: OpaDataReque
     sendAnswer(res, opaErrorAnswer(new OpaApiError('internal_error', 500, reason), { pretty, ...(check.decisionId !== undefined ? { decisionId: check.decisionId } : {}) }));
   };
   const finish = (): void => {
-    sendAnswer(res, check.response as ReturnType<typeof opaErrorAnswer>);
+    sendAnswer(res, check.response as HttpAnswer);
     logHttpDecisions(state, deps, timedOut ? { afterMs: deps.decisionTimeoutMs, answeredWith: 500 } : undefined);
   };
   let done: unknown;
