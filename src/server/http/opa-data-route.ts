@@ -1,26 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
 import type { Engine } from '../../engine/index.js';
-import type { CheckPipeline } from '../check-route/check-pipeline.js';
-import type { Check, CheckRoute } from '../check-route/check.js';
+import type { CheckRoute } from '../check-route/check.js';
 import type { CallState } from '../pipeline.js';
 import { OpaApiError } from './errors.js';
-import { logHttpDecisions, type DecisionSinks } from './http-decisions.js';
-import { sendAnswer, type HttpAnswer, type HttpContext, type HttpRoute } from './http-route.js';
+import { answerCheck, type FailureAnswer, type HttpCheckDeps } from './answer-check.js';
+import { sendAnswer, type HttpContext, type HttpRoute } from './http-route.js';
 import { dataReference, opaErrorAnswer } from './opa-answer.js';
 import { opaDataCheckRoute, type OpaCheckData } from './opa-data-check.js';
 import { OPA_DATA_PATH, opaQueryOptions, parseDataRequest, parseDefaultRequest, readBody, type OpaDataRequest, type OpaQueryOptions } from './opa-request.js';
 import { wardenVersion } from './warden-version.js';
 
-/** What OPA's data API needs. */
-export interface OpaDataRouteDeps extends DecisionSinks {
+/** What OPA's data API needs (a decision not made within `decisionTimeoutMs` is a 500). */
+export interface OpaDataRouteDeps extends HttpCheckDeps {
   engine: Engine;
-  pipeline: CheckPipeline;
-  logger: Logger;
   /** The `--decision` entrypoint: `POST /` evaluates it unless the policy has `system/main` compiled. */
   decision: string;
-  /** Longest a decision may take before it is answered 500 anyway (`limits.requestTimeoutMs`). */
-  decisionTimeoutMs: number;
   maxBodyBytes: number;
   maxDepth: number;
 }
@@ -57,43 +51,16 @@ function uncompiled(engine: Engine, document: string): OpaApiError | undefined {
   return new OpaApiError('undefined_document', 404, `${dataReference(document)} is not compiled: add "${document}" to ${ENTRYPOINTS_KEY} in the config to evaluate it here`);
 }
 
-/** Runs one data API check through the pipeline and answers it, within `decisionTimeoutMs` (fail closed: 500). */
+/** No decision, in time or at all: 500 `internal_error` (fail closed), naming the id the operational log has. */
+function failureAnswer(pretty: boolean): FailureAnswer {
+  return { route: 'OPA REST API', status: 500, answer: (reason, decisionId) => opaErrorAnswer(new OpaApiError('internal_error', 500, reason), { pretty, decisionId }) };
+}
+
+/** Runs one data API check through the pipeline and answers it (see answerCheck). */
 function decide(deps: OpaDataRouteDeps, route: CheckRoute, request: OpaDataRequest, bare: boolean, options: OpaQueryOptions, req: IncomingMessage, res: ServerResponse, ctx: HttpContext): void | Promise<void> {
-  const { pretty } = options;
   const state: CallState = { api: 'opa', method: `${req.method} ${bare ? '/' : OPA_DATA_PATH}`, started: ctx.started, connection: ctx.connection, decisions: [] };
   const data: OpaCheckData = { request, context: { ...options, started: ctx.started, parseNs: request.parseNs, document: request.document, bare, version: wardenVersion() } };
-  const check: Check = { state, route, data };
-  let timedOut = false;
-  const fail = (reason: string, err?: unknown): void => {
-    deps.logger.error({ requester: ctx.connection.requester.id, decision_id: check.decisionId, err }, `OPA REST API answered 500: ${reason}`);
-    if (!timedOut && state.decisions.length === 0) deps.metrics.recordDecision('opa', 'error', (performance.now() - ctx.started) / 1000);
-    sendAnswer(res, opaErrorAnswer(new OpaApiError('internal_error', 500, reason), { pretty, ...(check.decisionId !== undefined ? { decisionId: check.decisionId } : {}) }));
-  };
-  const finish = (): void => {
-    sendAnswer(res, check.response as HttpAnswer);
-    logHttpDecisions(state, deps, timedOut ? { afterMs: deps.decisionTimeoutMs, answeredWith: 500 } : undefined);
-  };
-  let done: unknown;
-  try {
-    done = deps.pipeline.run(check);
-  } catch (e) {
-    return fail(`no decision: ${(e as Error).message}`, e);
-  }
-  if (!(done instanceof Promise)) return finish();
-  const timer = setTimeout(() => {
-    timedOut = true;
-    fail(`no decision within ${deps.decisionTimeoutMs} ms`);
-  }, deps.decisionTimeoutMs);
-  return done.then(
-    () => {
-      clearTimeout(timer);
-      finish();
-    },
-    (e: unknown) => {
-      clearTimeout(timer);
-      fail(`no decision: ${(e as Error)?.message ?? String(e)}`, e);
-    },
-  );
+  return answerCheck({ state, route, data }, res, deps, failureAnswer(options.pretty));
 }
 
 /** The routes of OPA's data API: `GET|POST /v1/data/{path}` and the default decision, `POST /`. */
