@@ -1,5 +1,6 @@
 import test from 'ava';
 import type { OPAClient } from '@styra/opa';
+import { readFileSync } from 'node:fs';
 import { startFixture, type Fixture } from './helpers/fixture.js';
 import { fetchReply, regoCompiler, type Reply } from './helpers/forward-auth.js';
 import { opaClient, type ClientTls } from './helpers/opa-sdk.js';
@@ -153,7 +154,8 @@ test('?pretty indents; ?provenance gives the version and the policy revision; ?m
   const pretty = await post('/v1/data/shop/allow?pretty=true&explain=full', { input: { user: 'alice' } });
   t.true(pretty.body.includes('\n  "result": true'));
   const answer = json(await post('/v1/data/shop/allow?provenance&metrics', { input: { user: 'alice' } }));
-  t.deepEqual(answer.provenance, { version: '0.1.0', revision: fx.server.engine.revision!.id });
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  t.deepEqual(answer.provenance, { version, revision: fx.server.engine.revision!.id });
   t.true(Number.isInteger(answer.metrics.timer_server_handler_ns) && answer.metrics.timer_server_handler_ns > 0);
   t.true(Number.isInteger(answer.metrics.timer_rego_input_parse_ns) && answer.metrics.timer_rego_input_parse_ns > 0);
   t.false('provenance' in json(await post('/v1/data/shop/allow', { input: { user: 'alice' } })));
