@@ -8,7 +8,7 @@ export interface DecisionRecord {
   decision_id: string;
   /** RFC 3339 time the decision was made. */
   time: string;
-  /** `authorizer` (warden.authz.v1), `envoy` (ext_authz over gRPC), `http` (proxies' HTTP sub-requests) or `inprocess` (an embedded Authorizer). */
+  /** `authorizer` (warden.authz.v1), `envoy` (ext_authz over gRPC), `http` (proxies' HTTP sub-requests), `inprocess` (an embedded Authorizer) or `opa` (OPA's REST API). */
   api: DecisionApi;
   requester: unknown;
   subject: unknown;
@@ -24,6 +24,12 @@ export interface DecisionRecord {
   source?: unknown;
   /** Envoy and HTTP checks only: method, path, host and (redacted) headers. */
   http?: unknown;
+  /** OPA's REST API only: the document asked for (`warden/authz/decision`), as OPA's own decision logs name it. */
+  path?: string;
+  /** OPA's REST API only: the input given (redacted like the rest). */
+  input?: unknown;
+  /** OPA's REST API only: the document's value, when defined. */
+  result?: unknown;
 }
 
 /** Where decisions go: {@link DecisionLog} in this thread, or `OffThreadDecisionLog`. */

@@ -6,8 +6,8 @@ import { tallyCounter } from './tally-counter.js';
 import { TallyHistogram, type RegisteredMetric } from './tally-histogram.js';
 
 /** Which API a decision was made for: a door of `warden serve`, or an in-process `Authorizer` (src/embed). */
-export type DecisionApi = 'authorizer' | 'envoy' | 'http' | 'inprocess';
-const DECISION_APIS: readonly DecisionApi[] = ['authorizer', 'envoy', 'http', 'inprocess'];
+export type DecisionApi = 'authorizer' | 'envoy' | 'http' | 'inprocess' | 'opa';
+const DECISION_APIS: readonly DecisionApi[] = ['authorizer', 'envoy', 'http', 'inprocess', 'opa'];
 
 /** Reason label of `warden_policy_watch_failures_total`. */
 export type WatchFailureReason = 'source_unreadable' | 'watch_error';
@@ -89,6 +89,7 @@ export class WardenMetrics {
     envoy: { allow: 0, deny: 0, error: 0 },
     http: { allow: 0, deny: 0, error: 0 },
     inprocess: { allow: 0, deny: 0, error: 0 },
+    opa: { allow: 0, deny: 0, error: 0 },
   };
   private hitTally = 0;
   private missTally = 0;

@@ -16,7 +16,7 @@ export const RECORD_HEAD_FIELDS = ['decision_id', 'time', 'api'] as const;
 /** The last member of every record. */
 export const RECORD_LATENCY = '"latency":';
 // decision_id: a randomUUID; time: Date#toISOString (see decisionTime); api: a DecisionApi.
-const HEAD = /^\{"decision_id":"[0-9a-f-]{36}","time":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z","api":"(?:authorizer|envoy|inprocess)",/;
+const HEAD = /^\{"decision_id":"[0-9a-f-]{36}","time":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z","api":"(?:authorizer|envoy|inprocess|opa)",/;
 
 /**
  * The head of a record's JSON text as Warden writes it (`{"decision_id":…,"time":…,"api":…,`),

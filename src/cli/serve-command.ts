@@ -91,7 +91,7 @@ export function serveCommand(argv: string[]): Promise<number> {
       await compiler.close();
       throw e;
     }
-    process.stderr.write(`warden: serving on ${server.address}${server.httpAddress ? `, HTTP (forward auth) on ${server.httpAddress}` : ''}${server.metricsUrl ? `, metrics at ${server.metricsUrl}` : ''}\n`);
+    process.stderr.write(`warden: serving on ${server.address}${server.httpAddress ? `, HTTP (forward auth, OPA REST API) on ${server.httpAddress}` : ''}${server.metricsUrl ? `, metrics at ${server.metricsUrl}` : ''}\n`);
     // The countermeasures follow the config file as it changes; the rest of it applies at start.
     const configFile = values.config;
     const stopWatching = configFile

@@ -29,6 +29,8 @@ export interface Decision {
   refusedBy?: RefusalKind;
   /** When a refused call may be retried, in ms (rate limits and bans). */
   retryAfterMs?: number;
+  /** The document's value, for the `document` shape (OPA's REST API); absent when undefined. */
+  result?: unknown;
 }
 
 /** `decision` with the limits of `value` (a decision object), or a deny saying why they are malformed. */
@@ -39,8 +41,11 @@ function withLimits(decision: Decision, value: Record<string, unknown>, entrypoi
   return limits.length > 0 ? { ...decision, limits } : decision;
 }
 
-/** Which decision shapes an entrypoint may return. */
-export type DecisionShape = 'authz' | 'envoy';
+/**
+ * Which decision shapes an entrypoint may return: `authz` and `envoy` are decisions; `document` is
+ * any value, kept as it is (OPA's REST API answers it).
+ */
+export type DecisionShape = 'authz' | 'envoy' | 'document';
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
@@ -64,6 +69,15 @@ function isHeaderMap(v: unknown): v is Record<string, string | string[]> {
 /** A deny produced by the service itself (fail closed), with the reason saying which failure. */
 export function failedDecision(failure: DecisionFailure, reason: string): Decision {
   return { allow: false, reasons: [reason], failure };
+}
+
+/**
+ * A document counts as a deny (in logs, metrics and for the watchers) when it says no: `false`, or
+ * an object whose `allow` or `allowed` is `false`. Any other value is an answer, counted as an allow.
+ */
+function documentDecision(value: unknown): Decision {
+  const saysNo = value === false || (isObject(value) && (value.allow === false || value.allowed === false));
+  return { allow: !saysNo, reasons: saysNo ? ['the document says no'] : [], result: value };
 }
 
 function authzShape(value: unknown, entrypoint: string): Decision {
@@ -108,7 +122,8 @@ function opaEnvoyShape(value: Record<string, unknown>, entrypoint: string): Deci
 }
 
 /**
- * Interprets an entrypoint's result set (`[{"result": …}]`, or `[]` when undefined). `authz` accepts
+ * Interprets an entrypoint's result set (`[{"result": …}]`, or `[]` when undefined). `document` keeps
+ * any value as `result` (see documentDecision). `authz` accepts
  * only `{allow: boolean, reasons: [string]}`; `envoy` also accepts a boolean and OPA-Envoy's object
  * (`allowed`, `headers`, `response_headers_to_add`, `request_headers_to_remove`, `body`,
  * `http_status`). Anything else is a deny whose reason says what was wrong.
@@ -124,6 +139,7 @@ export function interpretResultSet(resultSet: unknown, entrypoint: string, shape
   const row: unknown = resultSet[0];
   if (!isObject(row) || !('result' in row)) return failedDecision('undefined', `decision ${entrypoint} is undefined`);
   const value = row.result;
+  if (shape === 'document') return documentDecision(value);
   if (shape === 'authz') return authzShape(value, entrypoint);
   if (typeof value === 'boolean') return { allow: value, reasons: value ? [] : [`denied by ${entrypoint}`] };
   if (isObject(value) && 'allowed' in value) return opaEnvoyShape(value, entrypoint);

@@ -54,7 +54,7 @@ async function fromDirectory(dir: string, options: PolicySourceOptions): Promise
   const modules = files.modules.filter((m) => !m.path.endsWith('_test.rego')).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const hashInput = modules.map((m) => `${m.path}\0${m.source}`).join('\0') + '\0' + canonicalJson(files.data) + '\0' + options.entrypoints.join(',');
   const wasm = await compileModules(modules, options, dir);
-  return buildRevision({ wasm, data: files.data, source: dir, id: contentRevisionId(hashInput) });
+  return buildRevision({ wasm, data: files.data, source: dir, id: contentRevisionId(hashInput), modules });
 }
 
 async function fromBundle(file: string, options: PolicySourceOptions): Promise<PolicyRevision> {
@@ -67,6 +67,7 @@ async function fromBundle(file: string, options: PolicySourceOptions): Promise<P
     throw new EngineError('engine_policy_files', `cannot read bundle ${file}: ${message(e)}`, { cause: e });
   }
   let wasm: Uint8Array;
+  let modules: Array<{ path: string; source: string }> = [];
   if (bundle.wasm) wasm = bundle.wasm;
   else if (bundle.plan !== undefined) {
     try {
@@ -75,11 +76,11 @@ async function fromBundle(file: string, options: PolicySourceOptions): Promise<P
       throw new EngineError('engine_compile_failed', `plan in bundle ${file} does not compile: ${message(e)}`, { cause: e });
     }
   } else {
-    const modules = bundle.modules.filter((m) => !m.path.endsWith('_test.rego'));
+    modules = bundle.modules.filter((m) => !m.path.endsWith('_test.rego'));
     wasm = await compileModules(modules, options, file);
   }
   const id = bundle.manifest.revision || contentRevisionId(bytes, options.entrypoints.join(','));
-  return buildRevision({ wasm, data: bundle.data, source: file, id });
+  return buildRevision({ wasm, data: bundle.data, source: file, id, modules });
 }
 
 /**

@@ -22,6 +22,14 @@ export interface PolicyRevision {
   readonly loadedAt: Date;
   /** What it was built from, with its id: another thread builds the same revision from these. */
   readonly parts: RevisionParts & { id: string };
+  /** The Rego modules it was compiled from (none for a bundle that carries Wasm or a plan). */
+  readonly modules: readonly PolicyModule[];
+}
+
+/** A Rego module as loaded: its path in the policy directory or bundle, and its source. */
+export interface PolicyModule {
+  readonly path: string;
+  readonly source: string;
 }
 
 /** The parts a revision is built from. */
@@ -33,6 +41,8 @@ export interface RevisionParts {
   id?: string;
   /** What the id hashes besides the Wasm (sources), so equal sources give equal ids. */
   hashInput?: string;
+  /** The Rego modules compiled into `wasm`; kept on the revision, not handed to other threads. */
+  modules?: readonly PolicyModule[];
 }
 
 /** A short content hash: the revision id when the source names none. */
@@ -64,5 +74,5 @@ export async function buildRevision(parts: RevisionParts): Promise<PolicyRevisio
   }
   const entrypoints = Object.keys((policy.entrypoints ?? {}) as Record<string, number>);
   const id = parts.id ?? contentRevisionId(parts.hashInput ?? '', parts.wasm, canonicalJson(parts.data));
-  return { id, policy, entrypoints, source: parts.source, loadedAt: new Date(), parts: { wasm: parts.wasm, data: parts.data, source: parts.source, id } };
+  return { id, policy, entrypoints, source: parts.source, loadedAt: new Date(), parts: { wasm: parts.wasm, data: parts.data, source: parts.source, id }, modules: parts.modules ?? [] };
 }

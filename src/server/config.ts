@@ -9,6 +9,7 @@ import type { ProtectionCheck } from './check-route/protection-stage.js';
 import { parseCredentialRules } from '../credentials/credential-rules.js';
 import { ServiceError } from './errors.js';
 import { httpSettings, type HttpServeConfig } from './http/http-config.js';
+import { opaApiEntrypoints, type OpaApiServeConfig } from './http/opa-config.js';
 import { parseProtectionConfig, PROTECTION_KEYS, type ProtectionConfigInput } from '../protection/protection-config.js';
 import { parseDuration } from '../protection/duration.js';
 import { parseRotationSchedule, ROTATION_DEFAULTS, type RotationSchedule } from '../audit/rotation-schedule.js';
@@ -82,7 +83,7 @@ export interface EvaluationConfig {
 }
 
 /** `warden serve` configuration: every flag of the CLI, plus what tests and embedders inject. */
-export interface ServeConfig extends ProtectionConfigInput, HttpServeConfig {
+export interface ServeConfig extends ProtectionConfigInput, HttpServeConfig, OpaApiServeConfig {
   /** Policy directory in OPA's bundle layout (`--policies`, default `policies/`). */
   policies?: string;
   /** OPA bundle file (`--bundle`); wins over `policies`. */
@@ -280,6 +281,7 @@ const KEYS = new Set([
   'http',
   'httpPlaintext',
   'hosts',
+  'opaApi',
   ...PROTECTION_KEYS,
 ]);
 
@@ -311,6 +313,7 @@ export function readServeConfigFile(file: string): Partial<ServeConfig> {
     parseProtectionConfig(config);
     parseCredentialRules(config.credentials);
     httpSettings(config);
+    opaApiEntrypoints(config);
     decisionLogRotation(config);
   } catch (e) {
     throw new ServiceError('invalid_config', `config ${file}: ${(e as Error).message}`, { cause: e });

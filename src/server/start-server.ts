@@ -23,13 +23,17 @@ import { CREDENTIAL_READERS } from './http/credential-readers.js';
 import { forwardAuthRoute } from './http/forward-auth-route.js';
 import { httpSettings } from './http/http-config.js';
 import { startHttpListener, type HttpListener } from './http/http-listener.js';
+import { opaApiEntrypoints } from './http/opa-config.js';
+import { opaDataRoutes } from './http/opa-data-route.js';
+import { opaHealthRoute } from './http/opa-health-route.js';
+import { opaPoliciesRoute } from './http/opa-policies-route.js';
 
 /** A running Warden service. */
 export interface WardenServer {
   /** `host:port` the gRPC server listens on. */
   readonly address: string;
   readonly port: number;
-  /** `host:port` of the HTTP listener (forward auth for proxies), when `http` is set. */
+  /** `host:port` of the HTTP listener (forward auth for proxies, OPA's REST API), when `http` is set. */
   readonly httpAddress: string | undefined;
   /** The metrics scrape URL, when metrics are served. */
   readonly metricsUrl: string | undefined;
@@ -156,8 +160,10 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const listen = config.listen ?? SERVE_DEFAULTS.listen;
   const shutdownMs = config.shutdownTimeoutMs ?? SERVE_DEFAULTS.shutdownTimeoutMs;
   let http: ReturnType<typeof httpSettings>;
+  let opaEntrypoints: string[];
   try {
     http = httpSettings(config);
+    opaEntrypoints = opaApiEntrypoints(config);
   } catch (e) {
     throw refuse((e as Error).message, e);
   }
@@ -214,7 +220,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const manager = new PolicyManager(engine, {
     policies: config.bundle ? undefined : (config.policies ?? SERVE_DEFAULTS.policies),
     bundle: config.bundle,
-    entrypoints: [...new Set([decision, envoyDecision])],
+    entrypoints: [...new Set([decision, envoyDecision, ...opaEntrypoints])],
     compiler: config.compiler,
     pollIntervalMs: config.policyPollIntervalMs,
     sourceGraceMs: config.policySourceGraceMs,
@@ -290,8 +296,10 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
       trust: tls.trust,
       decisionTimeoutMs: limits.requestTimeoutMs,
     });
+    const opaRoutes = opaDataRoutes({ ...deps, pipeline, decisionTimeoutMs: limits.requestTimeoutMs, maxBodyBytes: limits.maxBodyBytes, maxDepth: limits.maxDepth });
+    const routes = [route, ...opaRoutes, opaHealthRoute(engine), opaPoliciesRoute(engine)];
     try {
-      httpListener = await startHttpListener({ listen: http.listen, routes: [route], tls: http.plaintext ? undefined : tls, limits, logger });
+      httpListener = await startHttpListener({ listen: http.listen, routes, tls: http.plaintext ? undefined : tls, limits, logger });
     } catch (e) {
       throw refuse(`cannot listen for HTTP on ${http.listen}: ${(e as Error).message}`, e);
     }

@@ -70,3 +70,19 @@ test('a decision may ask for rate limits; malformed ones make it a deny saying w
     t.regex(d.reasons[0]!, /^decision a\/d: ("limits" must be an array|limits\[0\] needs)/);
   }
 });
+
+test('document shape: any value is kept as result; false, or an object whose allow/allowed is false, counts as a deny', (t) => {
+  t.deepEqual(interpretResultSet([{ result: ['a', 'b'] }], 'shop/roles', 'document'), { allow: true, reasons: [], result: ['a', 'b'] });
+  t.deepEqual(interpretResultSet([{ result: null }], 'shop/x', 'document'), { allow: true, reasons: [], result: null });
+  t.false(interpretResultSet([{ result: false }], 'shop/allow', 'document').allow);
+  t.false(interpretResultSet([{ result: { allowed: false } }], 'system/main', 'document').allow);
+  t.false(interpretResultSet([{ result: { allow: false, reasons: [] } }], 'warden/authz/decision', 'document').allow);
+  t.deepEqual(interpretResultSet([{ result: false }], 'shop/allow', 'document').result, false);
+});
+
+test('document shape: an undefined document is a failure "undefined" without a result (never cached, never an allow)', (t) => {
+  const decision = interpretResultSet([], 'shop/maybe', 'document');
+  t.is(decision.failure, 'undefined');
+  t.false(decision.allow);
+  t.false('result' in decision);
+});

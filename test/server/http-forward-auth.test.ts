@@ -145,7 +145,8 @@ test('a policy that fails to evaluate is 403', async (t) => {
 
 test('other paths are 404, and a proxy without a client certificate is refused in the handshake', async (t) => {
   t.is((await authz('/authzx', {})).status, 404);
-  t.is((await authz('/', {})).status, 404);
+  t.is((await authz('/nowhere', {})).status, 404);
+  t.is((await authz('/', {})).status, 405, 'POST / is OPA\'s default decision; GET is not taken');
   await t.throwsAsync(fetchReply(`https://${fx.server.httpAddress}/authz`, { tls: { ca: fx.ca.cert } }));
 });
 

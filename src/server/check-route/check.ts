@@ -33,7 +33,7 @@ export interface Check {
   response?: unknown;
   /** Route-specific state (the decoded request, the built input, a rejection). */
   data?: unknown;
-  /** Who calls what from where, for the countermeasures (set by the protection stage when they need it). */
+  /** Who calls what from where, for the countermeasures (set by the protection stage when they need it, or by a route that knows better). */
   call?: ProtectedCall;
 }
 

@@ -58,11 +58,11 @@ function resolveCall(check: Check, engine: Engine): StageStep {
     }
     const step = check.route.identify(check, true);
     const done = () => {
-      if (check.inputJson !== undefined) check.call = protectedCallOf(check.inputJson);
+      if (check.inputJson !== undefined) check.call ??= protectedCallOf(check.inputJson);
     };
     return step instanceof Promise ? step.then(done) : done();
   }
-  if (check.inputJson !== undefined) check.call = protectedCallOf(check.inputJson);
+  if (check.inputJson !== undefined) check.call ??= protectedCallOf(check.inputJson);
   return undefined;
 }
 

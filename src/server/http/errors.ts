@@ -16,3 +16,26 @@ export class HttpRequestError extends WardenError<HttpRequestErrorCode> {
     this.name = 'HttpRequestError';
   }
 }
+
+/** Stable codes of {@link OpaApiError}: OPA's own REST API error codes, as its clients match on them. */
+export type OpaApiErrorCode =
+  /** A request that cannot be read: a body or `input` that is not JSON, a body too large (400, 413). */
+  | 'invalid_parameter'
+  /** A document that is undefined where OPA answers 404 (`POST /`), or a path not compiled (404). */
+  | 'undefined_document'
+  /** The caller was turned away before the policy ran: a credential rule, the deny list, a ban, a rate limit (403, 429). */
+  | 'unauthorized'
+  /** No decision could be made: no revision loaded, an evaluation error, a timeout (500). */
+  | 'internal_error';
+
+/** Why OPA's REST API on the HTTP listener answers with an error; answered in `opa-answer.ts`. */
+export class OpaApiError extends WardenError<OpaApiErrorCode> {
+  /** The HTTP status it is answered with. */
+  readonly status: number;
+
+  constructor(code: OpaApiErrorCode, status: number, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'OpaApiError';
+    this.status = status;
+  }
+}

@@ -1,39 +1,17 @@
-import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
-import type { DecisionRecord, DecisionSink, WardenMetrics } from '../../audit/index.js';
-import type { CheckPipeline } from '../check-route/check-pipeline.js';
 import type { Check } from '../check-route/check.js';
 import type { CallState } from '../pipeline.js';
-import { elapsedMs } from '../pipeline.js';
+import { answerCheck, type FailureAnswer, type HttpCheckDeps } from './answer-check.js';
 import { forwardAuthCheck, type ForwardAuthCheckDeps, type ForwardAuthData } from './forward-auth-check.js';
 import { FORWARD_AUTH_PATH } from './forwarded-request.js';
-import { sendAnswer, type HttpAnswer, type HttpRoute } from './http-route.js';
+import type { HttpAnswer, HttpRoute } from './http-route.js';
 import { DECISION_ID_HEADER } from '../envoy-response.js';
 
-/** What the forward-auth route needs besides the check's own dependencies. */
-export interface ForwardAuthRouteDeps extends ForwardAuthCheckDeps {
-  pipeline: CheckPipeline;
-  decisionLog: DecisionSink;
-  metrics: WardenMetrics;
-  logger: Logger;
-  /** Longest a decision may take before the proxy is answered 403 anyway (`limits.requestTimeoutMs`). */
-  decisionTimeoutMs: number;
-}
+/** What the forward-auth route needs: the check's own dependencies, and the pipeline's (a decision not made within `decisionTimeoutMs` is a 403). */
+export interface ForwardAuthRouteDeps extends ForwardAuthCheckDeps, HttpCheckDeps {}
 
 /** The answer when no decision could be made in time or at all: a deny naming the id the ops log has. */
 function failureAnswer(decisionId: string): HttpAnswer {
   return { status: 403, headers: { [DECISION_ID_HEADER]: decisionId, 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify({ decision_id: decisionId, allowed: false }) };
-}
-
-/** Counts the call's decisions and writes their records, marking one whose answer the proxy never got. */
-function logDecisions(state: CallState, deps: ForwardAuthRouteDeps, timedOut: boolean): void {
-  for (const d of state.decisions) {
-    deps.metrics.recordDecision('http', timedOut ? 'error' : d.result, d.latencyMs / 1000);
-    if (d.cacheHit !== undefined) deps.metrics.recordCache(d.cacheHit);
-    let record = d.record;
-    if (timedOut && typeof record === 'object') record = { ...record, allowed: false, reasons: [...record.reasons, `answered 403: no decision within ${deps.decisionTimeoutMs} ms`] } satisfies DecisionRecord;
-    deps.decisionLog.write(record);
-  }
 }
 
 /**
@@ -45,6 +23,7 @@ function logDecisions(state: CallState, deps: ForwardAuthRouteDeps, timedOut: bo
  */
 export function forwardAuthRoute(deps: ForwardAuthRouteDeps): HttpRoute {
   const route = forwardAuthCheck(deps);
+  const failure: FailureAnswer = { route: 'forward-auth', status: 403, answer: (_reason, decisionId) => failureAnswer(decisionId) };
   return {
     name: 'forward-auth',
     path: FORWARD_AUTH_PATH,
@@ -53,38 +32,7 @@ export function forwardAuthRoute(deps: ForwardAuthRouteDeps): HttpRoute {
       const state: CallState = { api: 'http', method: `${req.method} ${FORWARD_AUTH_PATH}`, started: ctx.started, connection: ctx.connection, decisions: [] };
       const data: ForwardAuthData = { sub: { method: req.method ?? '', url: req.url ?? '', headers: req.headersDistinct } };
       const check: Check = { state, route, data };
-      let timedOut = false;
-      const fail = (reason: string, err?: unknown): void => {
-        const decisionId = check.decisionId ?? randomUUID();
-        deps.logger.error({ requester: ctx.connection.requester.id, decision_id: decisionId, err }, `forward-auth answered 403: ${reason}`);
-        if (!timedOut && state.decisions.length === 0) deps.metrics.recordDecision('http', 'error', elapsedMs(ctx.started) / 1000);
-        sendAnswer(res, failureAnswer(decisionId));
-      };
-      const finish = (): void => {
-        sendAnswer(res, check.response as HttpAnswer);
-        logDecisions(state, deps, timedOut);
-      };
-      let done: unknown;
-      try {
-        done = deps.pipeline.run(check);
-      } catch (e) {
-        return fail(`no decision: ${(e as Error).message}`, e);
-      }
-      if (!(done instanceof Promise)) return finish();
-      const timer = setTimeout(() => {
-        timedOut = true;
-        fail(`no decision within ${deps.decisionTimeoutMs} ms`);
-      }, deps.decisionTimeoutMs);
-      return done.then(
-        () => {
-          clearTimeout(timer);
-          finish();
-        },
-        (e: unknown) => {
-          clearTimeout(timer);
-          fail(`no decision: ${(e as Error)?.message ?? String(e)}`, e);
-        },
-      );
+      return answerCheck(check, res, deps, failure);
     },
   };
 }

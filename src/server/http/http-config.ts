@@ -3,7 +3,7 @@ import { ServiceError } from '../errors.js';
 
 /** The HTTP listener's settings of `warden serve` (`--http`, and `http`, `httpPlaintext`, `hosts` in `--config`). */
 export interface HttpServeConfig {
-  /** `HOST:PORT` of the HTTP listener (forward auth for proxies); default: none. */
+  /** `HOST:PORT` of the HTTP listener (forward auth for proxies, OPA's REST API); default: none. */
   http?: string;
   /**
    * Serve it without TLS (development only; default false): refused unless `http` is a loopback

@@ -57,11 +57,11 @@ function discardBody(req: IncomingMessage, res: ServerResponse, maxBodyBytes: nu
 }
 
 /**
- * Starts the HTTP listener beside the gRPC port: a small route table (forward auth today; OPA's
- * REST API can join it). On HTTPS, every request's proxy is identified from its client
+ * Starts the HTTP listener beside the gRPC port: a small route table (forward auth, OPA's REST
+ * API). On HTTPS, every request's proxy is identified from its client
  * certificate (httpRequester) before any route runs; one that no longer holds is answered 403 and
  * its connection closed. Bounded: connections (`maxConnections`), the TLS handshake, header bytes,
- * the time to receive a request, and the body (read and dropped). A route that throws is answered
+ * the time to receive a request, and the body (read and dropped, unless the route reads it). A route that throws is answered
  * 500: proxies deny on it too.
  *
  * @example
@@ -97,7 +97,7 @@ export async function startHttpListener(options: HttpListenerOptions): Promise<H
     const route = matchRoute(options.routes, req.method ?? '', path);
     if (route === undefined) return void sendAnswer(res, json(404, { error: 'not found' }));
     if (route === 'method') return void sendAnswer(res, json(405, { error: 'method not allowed' }));
-    if (!discardBody(req, res, limits.maxBodyBytes)) return;
+    if (!route.readsBody && !discardBody(req, res, limits.maxBodyBytes)) return;
     const crashed = (e: unknown) => {
       logger.error({ route: route.name, err: e }, 'HTTP route failed');
       sendAnswer(res, json(500, { error: 'internal error' }));

@@ -31,6 +31,8 @@ export interface HttpRoute {
   readonly path: string;
   /** Also take every path under `path` (`/authz/…`). */
   readonly subpaths?: boolean;
+  /** The route reads the body itself, within `maxBodyBytes`; otherwise the listener reads and drops it. */
+  readonly readsBody?: boolean;
   handle(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): void | Promise<void>;
 }
 
