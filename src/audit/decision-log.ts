@@ -1,6 +1,7 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { warnOfDrops, type DropWarning } from './drop-warning.js';
-import type { DecisionApi, WardenMetrics } from './metrics.js';
+import type { DecisionApi } from './decision-api.js';
+import type { WardenMetrics } from './metrics.js';
 import { createRedactor, type Redactor } from './redact.js';
 
 /** One decision, as written to the decision log (one JSON line each, after `"log":"decision"`). */

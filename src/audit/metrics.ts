@@ -1,13 +1,11 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { CredentialKind } from '../credentials/credential-watch.js';
+import { DECISION_APIS, type DecisionApi } from './decision-api.js';
 import { ProtectionMetrics } from './protection-metrics.js';
 import type { RotationOperation } from './rotating-file.js';
 import { tallyCounter } from './tally-counter.js';
 import { TallyHistogram, type RegisteredMetric } from './tally-histogram.js';
 
-/** Which API a decision was made for: a door of `warden serve`, or an in-process `Authorizer` (src/embed). */
-export type DecisionApi = 'authorizer' | 'envoy' | 'http' | 'inprocess' | 'opa';
-const DECISION_APIS: readonly DecisionApi[] = ['authorizer', 'envoy', 'http', 'inprocess', 'opa'];
 
 /** Reason label of `warden_policy_watch_failures_total`. */
 export type WatchFailureReason = 'source_unreadable' | 'watch_error';

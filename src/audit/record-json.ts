@@ -1,4 +1,5 @@
 import type { DecisionRecord } from './decision-log.js';
+import { DECISION_APIS } from './decision-api.js';
 
 /** The fields of a decision record that are the same every time a cached decision is served. */
 export type RecordConstants = Pick<DecisionRecord, 'allowed' | 'reasons' | 'revision' | 'cached'>;
@@ -16,7 +17,7 @@ export const RECORD_HEAD_FIELDS = ['decision_id', 'time', 'api'] as const;
 /** The last member of every record. */
 export const RECORD_LATENCY = '"latency":';
 // decision_id: a randomUUID; time: Date#toISOString (see decisionTime); api: a DecisionApi.
-const HEAD = /^\{"decision_id":"[0-9a-f-]{36}","time":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z","api":"(?:authorizer|envoy|inprocess|opa)",/;
+const HEAD = new RegExp(`^\\{"decision_id":"[0-9a-f-]{36}","time":"\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z","api":"(?:${DECISION_APIS.join('|')})",`);
 
 /**
  * The head of a record's JSON text as Warden writes it (`{"decision_id":…,"time":…,"api":…,`),
