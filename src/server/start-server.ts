@@ -1,3 +1,4 @@
+import { listenPreflight } from './listen-preflight.js';
 import { parseCredentialRules } from '../credentials/credential-rules.js';
 import { credentialSetup, type CredentialSetup } from './credential-setup.js';
 import { Server, type ServerOptions } from '@grpc/grpc-js';
@@ -168,6 +169,20 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     throw refuse((e as Error).message, e);
   }
 
+  // Ports that cannot be had fail the start at once, before the policy is compiled and threads start.
+  const metricsListen = config.metrics ?? SERVE_DEFAULTS.metrics;
+  const ports: Array<[string | false | undefined, string]> = [
+    [listen, `cannot listen on ${listen}`],
+    [http?.listen, `cannot listen for HTTP on ${http?.listen}`],
+    [metricsListen, `cannot serve metrics on ${metricsListen}`],
+  ];
+  for (const [address, refusal] of ports) {
+    if (typeof address !== 'string') continue;
+    await listenPreflight(address).catch((e: Error) => {
+      throw refuse(`${refusal}: ${e.message}`, e);
+    });
+  }
+
   // Settings are checked before anything starts (the TLS watcher's timer would outlive a throw).
   let jwt: JwtVerifier | undefined;
   if (config.jwt) {
@@ -307,7 +322,6 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   }
 
   let metricsServer: MetricsServer | undefined;
-  const metricsListen = config.metrics ?? SERVE_DEFAULTS.metrics;
   if (metricsListen !== false) {
     try {
       metricsServer = await startMetricsServer(metrics.registry, metricsListen);
