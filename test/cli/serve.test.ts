@@ -28,7 +28,7 @@ test('the README path: serve --dev, dev-cert, check allowed and denied over mTLS
 test('the bundled config (npm start): a loop of warden check is rate limited, saying by which limit and when to retry', async (t) => {
   const dir = servingFolder();
   copyFileSync(join(process.cwd(), 'deploy', 'warden.yaml'), join(dir, 'warden.yaml'));
-  const server = startServe(dir, ['--config', 'warden.yaml', '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0']);
+  const server = startServe(dir, ['--config', 'warden.yaml', '--listen', '127.0.0.1:0', '--http', '127.0.0.1:0', '--metrics', '127.0.0.1:0']);
   t.teardown(() => server.kill('SIGTERM'));
   const address = await server.serving();
   const run = (args: string[]) => spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: dir, encoding: 'utf8' });
@@ -50,7 +50,7 @@ test('the README keys path (npm start): create a key, check with it, revoke it, 
   // deploy/warden.yaml names its key store ../.warden/api-keys.json: the .warden/ that serve --dev uses.
   mkdirSync(join(dir, 'deploy'));
   copyFileSync(join(process.cwd(), 'deploy', 'warden.yaml'), join(dir, 'deploy', 'warden.yaml'));
-  const server = startServe(dir, ['--config', 'deploy/warden.yaml', '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0']);
+  const server = startServe(dir, ['--config', 'deploy/warden.yaml', '--listen', '127.0.0.1:0', '--http', '127.0.0.1:0', '--metrics', '127.0.0.1:0']);
   t.teardown(() => server.kill('SIGTERM'));
   const address = await server.serving();
   const run = (args: string[]) => spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: dir, encoding: 'utf8' });
