@@ -4,11 +4,11 @@
 // measure what Warden does per call, not a transport setting the echo server could share; its V8
 // is tuned as `warden serve` tunes Warden's.
 import './serving-heap-first.js';
-import { readFileSync } from 'node:fs';
+import { serveForBench } from './serve-for-bench.js';
 import * as grpc from '@grpc/grpc-js';
 import { DEFAULT_LIMITS, grpcServerOptions } from '../../src/server/index.js';
 import { AUTHORIZER_SERVICE } from './client.js';
-import type { ServerMessage, TlsPaths } from './protocol.js';
+import type { TlsPaths } from './protocol.js';
 
 const { tls, response } = JSON.parse(process.argv[2]!) as { tls: TlsPaths; response: Record<string, unknown> };
 const server = new grpc.Server(grpcServerOptions(DEFAULT_LIMITS));
@@ -16,12 +16,4 @@ server.addService(AUTHORIZER_SERVICE, {
   Check: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => callback(null, response),
   CheckBatch: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => callback(null, { results: [response] }),
 });
-const credentials = grpc.ServerCredentials.createSsl(readFileSync(tls.ca), [{ cert_chain: readFileSync(tls.serverCert), private_key: readFileSync(tls.serverKey) }], true);
-server.bindAsync('127.0.0.1:0', credentials, (error, port) => {
-  if (error) throw error;
-  process.send!({ type: 'ready', address: `127.0.0.1:${port}` } satisfies ServerMessage);
-});
-process.on('message', (m: string) => {
-  if (m === 'cpu') process.send!({ type: 'cpu', usage: process.cpuUsage(), elu: performance.eventLoopUtilization() } satisfies ServerMessage);
-});
-process.on('SIGINT', () => process.exit(0));
+serveForBench(server, tls);

@@ -6,6 +6,7 @@ import { canonicalJson, type Engine } from '../../engine/index.js';
 import type { EnvoyOptions, RequestLimits } from '../config.js';
 import { decisionTime } from '../decision-time.js';
 import { buildEnvoyInput, peerIdentity, type EnvoyInput } from '../envoy-input.js';
+import { envoyInputRecord } from '../envoy-record.js';
 import { clip, envoyRejection, type EnvoyRequestRejected } from '../envoy-rejection.js';
 import { envoyResponse, type EnvoyResponseOptions } from '../envoy-response.js';
 import type { RawRequest } from '../protos.js';
@@ -127,24 +128,7 @@ export function envoyRoute(deps: EnvoyRouteDeps): CheckRoute {
       const data = check.data as EnvoyCheckData;
       const { input } = data;
       if (data.rejection || !input) return rejectionRecord(data, check, deps, latency);
-      const outcome = check.outcome!;
-      return {
-        decision_id: check.decisionId!,
-        time: decisionTime(),
-        api: 'envoy',
-        requester: input.requester,
-        subject: input.subject ?? null,
-        action: input.action,
-        resource: input.resource,
-        context: input.context,
-        source: input.source,
-        http: input.http,
-        allowed: outcome.decision.allow,
-        reasons: outcome.decision.reasons,
-        revision: outcome.revision,
-        cached: outcome.cached,
-        latency,
-      };
+      return envoyInputRecord('envoy', input, check.outcome!, check.decisionId!, latency);
     },
   };
 }

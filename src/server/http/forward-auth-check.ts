@@ -7,6 +7,7 @@ import type { ClientTrust } from '../client-trust.js';
 import type { RequestLimits } from '../config.js';
 import { decisionTime } from '../decision-time.js';
 import { buildEnvoyInput, type EnvoyInput } from '../envoy-input.js';
+import { envoyInputRecord } from '../envoy-record.js';
 import { clip, EnvoyRequestRejected } from '../envoy-rejection.js';
 import { validateEnvoyCheck } from '../validation.js';
 import type { CredentialChecks } from '../../credentials/credential-checks.js';
@@ -149,24 +150,8 @@ export function forwardAuthCheck(deps: ForwardAuthCheckDeps): CheckRoute {
     record(check, latency) {
       const { input } = check.data as ForwardAuthData;
       if (!input) return refusedRecord(check, latency);
-      const outcome = check.outcome!;
-      return {
-        decision_id: check.decisionId!,
-        time: decisionTime(),
-        api: 'http',
-        requester: input.requester,
-        subject: input.subject ?? null,
-        action: input.action,
-        resource: input.resource,
-        context: input.context,
-        source: input.source,
-        http: input.http,
-        allowed: outcome.decision.allow && !(check.data as ForwardAuthData).refusal,
-        reasons: outcome.decision.reasons,
-        revision: outcome.revision,
-        cached: outcome.cached,
-        latency,
-      };
+      // A refused request is never logged as allowed, whatever its outcome says.
+      return envoyInputRecord('http', input, check.outcome!, check.decisionId!, latency, check.outcome!.decision.allow && !(check.data as ForwardAuthData).refusal);
     },
   };
 }
