@@ -5,7 +5,7 @@ import { REGO_VERSION_OPTIONS, regoVersionOf } from './rego-version-flag.js';
 import { loadPolicyFiles } from '../bundle/policy-files.js';
 import { writeBundle } from '../bundle/bundle-archive.js';
 import { compile } from '../rego/compile.js';
-import { EXIT, runCommand } from './output.js';
+import { OPA_EXIT, runCommand } from './output.js';
 
 export const BUILD_USAGE = 'warden build -b DIR [-e ENTRYPOINT]... -o FILE [--revision REV] [--v0]';
 
@@ -24,7 +24,7 @@ export function buildCommand(argv: string[]): Promise<number> {
     });
     if (!values.bundle || values.bundle.length === 0) {
       process.stderr.write(`usage: ${BUILD_USAGE}\n`);
-      return EXIT.invalid;
+      return OPA_EXIT.error;
     }
     const files = loadPolicyFiles(values.bundle);
     const entrypoints = (values.entrypoint ?? ['warden/authz/decision']).map((e) => e.replace(/^data[./]/, '').replace(/\./g, '/'));
@@ -38,6 +38,6 @@ export function buildCommand(argv: string[]): Promise<number> {
     });
     writeFileSync(values.output!, archive);
     process.stdout.write(`wrote ${values.output} (revision ${revision}, ${entrypoints.length} entrypoint${entrypoints.length === 1 ? '' : 's'})\n`);
-    return EXIT.ok;
-  });
+    return OPA_EXIT.ok;
+  }, OPA_EXIT.error);
 }

@@ -4,7 +4,7 @@ import { REGO_VERSION_OPTIONS, regoVersionOf } from './rego-version-flag.js';
 import { parse as parseYaml } from 'yaml';
 import { loadPolicyFiles } from '../bundle/policy-files.js';
 import { evaluateQuery } from '../eval/evaluate-query.js';
-import { EXIT, runCommand } from './output.js';
+import { OPA_EXIT, runCommand } from './output.js';
 
 export const EVAL_USAGE = 'warden eval [-d PATH]... [-i FILE] [--format json|raw|pretty] [--v0] [--strict-builtin-errors] QUERY';
 
@@ -24,12 +24,12 @@ export function evalCommand(argv: string[]): Promise<number> {
     });
     if (positionals.length !== 1) {
       process.stderr.write(`usage: ${EVAL_USAGE}\n`);
-      return EXIT.invalid;
+      return OPA_EXIT.error;
     }
     const format = values.format!;
     if (!['json', 'raw', 'pretty'].includes(format)) {
       process.stderr.write(`warden eval: unknown --format ${format} (json, raw or pretty)\n`);
-      return EXIT.invalid;
+      return OPA_EXIT.error;
     }
     const files = loadPolicyFiles(values.data ?? []);
     let input: unknown;
@@ -41,10 +41,10 @@ export function evalCommand(argv: string[]): Promise<number> {
     if (format === 'raw') {
       const value = rows[0]?.expressions[0]?.value;
       if (rows.length > 0) process.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
-      return EXIT.ok;
+      return OPA_EXIT.ok;
     }
     const out = rows.length > 0 ? { result: rows } : {};
     process.stdout.write(`${JSON.stringify(out, null, format === 'pretty' || format === 'json' ? 2 : 0)}\n`);
-    return EXIT.ok;
-  });
+    return OPA_EXIT.ok;
+  }, OPA_EXIT.error);
 }

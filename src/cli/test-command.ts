@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadPolicyFiles } from '../bundle/policy-files.js';
 import { runTests } from '../tester/run-tests.js';
-import { EXIT, runCommand } from './output.js';
+import { OPA_EXIT, runCommand } from './output.js';
 import { REGO_VERSION_OPTIONS, regoVersionOf } from './rego-version-flag.js';
 import { CoverageRecorder, coverageJson, formatCoverage } from '../tester/coverage.js';
 import { explainFailure, formatExplanation } from '../tester/explain-failure.js';
@@ -46,6 +46,6 @@ export function testCommand(argv: string[]): Promise<number> {
     }
     const failed = results.length - passed;
     process.stdout.write(`${passed} passed, ${failed} failed\n`);
-    return failed > 0 ? EXIT.failed : EXIT.ok;
-  });
+    return failed > 0 ? OPA_EXIT.testsFailed : OPA_EXIT.ok;
+  }, OPA_EXIT.error);
 }

@@ -44,7 +44,7 @@ test_wrong if app.allow with input as {"user": "bob"}
 `,
   });
   const r = warden(['test', dir]);
-  t.is(r.code, 1, r.stderr);
+  t.is(r.code, 2, `as opa test, 2 when a test fails: ${r.stderr}`);
   const lines = r.stdout.trim().split('\n');
   t.is(lines[lines.length - 1], '2 passed, 1 failed');
   t.regex(r.stdout, /FAIL: data\.app_test\.test_wrong at .*policy_test\.rego:5/);
@@ -53,11 +53,11 @@ test_wrong if app.allow with input as {"user": "bob"}
   t.is(only.stdout.trim(), '1 passed, 0 failed');
 });
 
-test('warden test and check: a syntax error exits 2 with file:line:col and a caret', (t) => {
+test('warden test and check: a syntax error exits 1 (as OPA) with file:line:col and a caret', (t) => {
   const dir = folder({ 'bad.rego': 'package bad\n\np if {\n\tx := \n}\n' });
   for (const cmd of ['test', 'check']) {
     const r = warden([cmd, dir]);
-    t.is(r.code, 2, cmd);
+    t.is(r.code, 1, cmd);
     t.regex(r.stderr, /bad\.rego:\d+:\d+: rego_parse_error/);
     t.regex(r.stderr, /\^/);
   }
@@ -66,8 +66,16 @@ test('warden test and check: a syntax error exits 2 with file:line:col and a car
 test('warden check: unsafe variables are reported with their position', (t) => {
   const dir = folder({ 'u.rego': 'package u\n\np if {\n\tx == 1\n}\n' });
   const r = warden(['check', dir]);
-  t.is(r.code, 2);
+  t.is(r.code, 1);
   t.regex(r.stderr, /u\.rego:4:2: rego_unsafe_var_error: var x is unsafe/);
+});
+
+test('warden check: a clean policy prints nothing and exits 0, as opa check', (t) => {
+  const dir = folder({ 'ok.rego': 'package ok\n\np if input.x == 1\n' });
+  const r = warden(['check', dir]);
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout, '');
+  t.is(r.stderr, '');
 });
 
 test('warden eval: opa eval output shape, raw format, input file', (t) => {
@@ -98,7 +106,7 @@ test('warden build: an entrypoint that refers to no rule fails the build and wri
   const dir = folder({ 'app/policy.rego': policy });
   const out = join(dir, 'bundle.tar.gz');
   const r = warden(['build', '-b', dir, '-e', 'app/allow', '-e', 'app/alow', '-o', out]);
-  t.is(r.code, 2);
+  t.is(r.code, 1);
   t.regex(r.stderr, /<entrypoint>:1:1: rego_compile_error: entrypoint "app\/alow" does not refer to a rule or policy decision/);
   t.false(existsSync(out));
 });

@@ -35,7 +35,7 @@ test_passes if app.allow with input as {"owner": "bob"}
 test('warden test -v: each test, and for a failure the expression that failed with its values', (t) => {
   const dir = folder({ 'app/policy.rego': policy, 'app/policy_test.rego': tests });
   const r = warden(['test', 'app', '-v'], dir);
-  t.is(r.code, 1, r.stderr);
+  t.is(r.code, 2, r.stderr);
   const out = r.stdout;
   t.regex(out, /^PASS: data\.app_test\.test_passes /m);
   t.regex(out, /^FAIL: data\.app_test\.test_two_denies .* at app\/policy_test\.rego:5: undefined\n {2}app\/policy_test\.rego:8: n == 2\n {4}n = 1\n/m);
@@ -47,7 +47,7 @@ test('warden test -v: each test, and for a failure the expression that failed wi
 test('without -v, a failure is one line naming the test with file:line', (t) => {
   const dir = folder({ 'app/policy.rego': policy, 'app/policy_test.rego': tests });
   const r = warden(['test', 'app'], dir);
-  t.is(r.code, 1);
+  t.is(r.code, 2);
   t.deepEqual(r.stdout.trim().split('\n'), [
     'FAIL: data.app_test.test_allow at app/policy_test.rego:11: undefined',
     'FAIL: data.app_test.test_reasons at app/policy_test.rego:15: undefined',
@@ -64,6 +64,6 @@ test('warden test is non-strict about builtin errors, as opa test is; --strict-b
   const lax = warden(['test', 'p'], dir);
   t.is(lax.code, 0, lax.stdout + lax.stderr);
   const strict = warden(['test', 'p', '--strict-builtin-errors'], dir);
-  t.is(strict.code, 1);
+  t.is(strict.code, 2);
   t.regex(strict.stdout, /FAIL: data\.p_test\.test_null_object at p\/p_test\.rego:3: error: .*object\.get/);
 });

@@ -198,3 +198,17 @@ plain if not startswith(input.name, "a")
   t.deepEqual(doc({ name: 'bob' }), { plain: true });
   t.deepEqual(doc({ x: 'Bob', name: 'alice' }), { lowered: true });
 });
+
+test('an import may come after rules, as OPA allows, and holds for the whole module', async (t) => {
+  const src = `package t
+before := lib.limit
+import data.config.lib
+after if lib.limit > 1
+import input.user as who
+named := who.name
+`;
+  const data = { config: { lib: { limit: 3 } } };
+  t.deepEqual(await evaluate(src, 't/before', {}, data), [{ result: 3 }]);
+  t.deepEqual(await evaluate(src, 't/after', {}, data), [{ result: true }]);
+  t.deepEqual(await evaluate(src, 't/named', { user: { name: 'ada' } }, data), [{ result: 'ada' }]);
+});

@@ -27,10 +27,13 @@ export class ModuleParser extends BodyParser {
   parseModule(): Module {
     const pkg = this.parsePackage();
     const imports: Import[] = [];
-    while (this.isWord('import')) imports.push(this.parseImport());
     const rules: Rule[] = [];
     while (this.tok.type !== 'eof') {
-      if (this.isWord('import')) this.raise(this.tok.start, 'imports must appear before rules');
+      // As OPA: an import may come anywhere after the package, and holds for the whole module.
+      if (this.isWord('import')) {
+        imports.push(this.parseImport());
+        continue;
+      }
       if (this.isWord('package')) this.raise(this.tok.start, 'unexpected package: a file holds one package');
       const rule = this.parseRule();
       rules.push(rule);
