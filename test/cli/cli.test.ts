@@ -110,3 +110,17 @@ test('warden build: an entrypoint that refers to no rule fails the build and wri
   t.regex(r.stderr, /<entrypoint>:1:1: rego_compile_error: entrypoint "app\/alow" does not refer to a rule or policy decision/);
   t.false(existsSync(out));
 });
+
+test('--help, -h, help COMMAND and version, as OPA users expect: on stdout, exit 0', (t) => {
+  const all = warden(['--help']);
+  t.is(all.code, 0);
+  for (const command of ['serve', 'test', 'eval', 'build', 'check', 'keys', 'dev-cert']) t.regex(all.stdout, new RegExp(`warden ${command}\\b`));
+  const one = warden(['test', '-h']);
+  t.is(one.code, 0);
+  t.regex(one.stdout, /^usage:\n {2}warden test \[PATH\.\.\.\]/);
+  t.notRegex(one.stdout, /warden eval/);
+  t.deepEqual(warden(['help', 'keys']).stdout.match(/warden keys \w+/g), ['warden keys create', 'warden keys list', 'warden keys revoke', 'warden keys rotate']);
+  t.is(warden(['help', 'nosuch']).code, 1);
+  const version = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')).version as string;
+  for (const args of [['version'], ['--version']]) t.is(warden(args).stdout, `Version: ${version}\n`);
+});

@@ -8,7 +8,7 @@ import { sendAnswer, type HttpContext, type HttpRoute } from './http-route.js';
 import { dataReference, opaErrorAnswer } from './opa-answer.js';
 import { opaDataCheckRoute, type OpaCheckData } from './opa-data-check.js';
 import { OPA_DATA_PATH, opaQueryOptions, parseDataRequest, parseDefaultRequest, readBody, type OpaDataRequest, type OpaQueryOptions } from './opa-request.js';
-import { wardenVersion } from './warden-version.js';
+import { wardenVersion } from '../../warden-version.js';
 
 /** What OPA's data API needs (a decision not made within `decisionTimeoutMs` is a 500). */
 export interface OpaDataRouteDeps extends HttpCheckDeps {
