@@ -6,7 +6,7 @@ import { compileWithLargeStack, isStackOverflow } from './worker/large-stack.js'
 import { planInProcess, wasmInProcess, withSourceLines } from './compile/stages/pipeline.js';
 import type { CompileHooks, StageTiming } from './compile/stages/stage.js';
 
-export { parseModules } from './compile/stages/parse.js';
+export { parseModules, renameDuplicateTests } from './compile/stages/parse.js';
 export { COMPILE_STAGES } from './compile/stages/pipeline.js';
 export type { CompileHooks, CompileStage, StageName } from './compile/stages/stage.js';
 
@@ -29,6 +29,8 @@ export interface CompileOptions {
   strictBuiltinErrors?: boolean;
   /** Plan calls to `COVERAGE_BUILTIN` wherever execution reaches a rule head or an expression. */
   coverage?: boolean;
+  /** Run each definition of a test rule as its own test, as `opa test` (see renameDuplicateTests). */
+  separateDuplicateTests?: boolean;
 }
 
 /**

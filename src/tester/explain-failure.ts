@@ -2,7 +2,7 @@ import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { hostBuiltins } from '../builtins/index.js';
 import type { PolicyFiles } from '../bundle/policy-files.js';
 import type { Expr, Module, Rule, Term } from '../rego/ast.js';
-import { compile, parseModules } from '../rego/compile.js';
+import { compile, parseModules, renameDuplicateTests } from '../rego/compile.js';
 import { exprTerms, varsOf, walkTerm } from '../rego/compile/terms.js';
 import type { TestCase } from './run-tests.js';
 
@@ -69,6 +69,7 @@ function render(value: unknown): string {
  */
 export async function explainFailure(files: PolicyFiles, test: TestCase, regoVersion: 0 | 1 = 1): Promise<FailureExplanation | undefined> {
   const { modules } = parseModules(files.modules, regoVersion);
+  renameDuplicateTests(modules);
   const found = findTestRule(modules, test);
   if (!found) return undefined;
   const { module, rule } = found;

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { hostBuiltins } from '../builtins/index.js';
-import { compile, parseModules } from '../rego/compile.js';
+import { compile, parseModules, renameDuplicateTests } from '../rego/compile.js';
 import type { PolicyFiles } from '../bundle/policy-files.js';
 import type { CoverageRecorder } from './coverage.js';
 
@@ -20,9 +20,10 @@ export interface TestResult extends TestCase {
   durationMs: number;
 }
 
-/** Every rule named `test_*`, as OPA's test runner finds them. */
+/** Every rule named `test_*`, as OPA's test runner finds them (one test per definition). */
 export function findTests(files: PolicyFiles, regoVersion: 0 | 1 = 1): TestCase[] {
   const { modules } = parseModules(files.modules, regoVersion);
+  renameDuplicateTests(modules);
   const seen = new Map<string, TestCase>();
   for (const m of modules) {
     const pkg = m.package.path.map((p) => p.value);
@@ -43,7 +44,7 @@ export async function runTests(files: PolicyFiles, options: { run?: RegExp; rego
   const coverage = options.coverage !== undefined;
   // As `opa test`: a builtin that fails is undefined unless strict errors are asked for.
   const strictBuiltinErrors = options.strictBuiltinErrors ?? false;
-  const wasm = await compile({ modules: files.modules, entrypoints: tests.map((t) => t.entrypoint), regoVersion: options.regoVersion, coverage, strictBuiltinErrors });
+  const wasm = await compile({ modules: files.modules, entrypoints: tests.map((t) => t.entrypoint), regoVersion: options.regoVersion, coverage, strictBuiltinErrors, separateDuplicateTests: true });
   if (tests.length === 0) return [];
   const policy = await loadPolicy(wasm, undefined, coverage ? { ...hostBuiltins, ...options.coverage!.builtins() } : hostBuiltins);
   policy.setData(files.data);

@@ -67,3 +67,16 @@ test('warden test is non-strict about builtin errors, as opa test is; --strict-b
   t.is(strict.code, 2);
   t.regex(strict.stdout, /FAIL: data\.p_test\.test_null_object at p\/p_test\.rego:3: error: .*object\.get/);
 });
+
+test('a test defined twice is two tests, the second named test_x#01, as opa test runs them', (t) => {
+  const dir = folder({
+    'p/p.rego': 'package p\n\nallow if input.ok\n',
+    'p/p_test.rego': 'package p_test\n\nimport data.p\n\ntest_x if p.allow with input as {"ok": true}\n\ntest_x if p.allow with input as {"ok": false}\n\ntest_y if true\n',
+  });
+  const r = warden(['test', 'p', '-v'], dir);
+  t.is(r.code, 2, r.stderr);
+  t.regex(r.stdout, /^PASS: data\.p_test\.test_x \(/m);
+  t.regex(r.stdout, /^FAIL: data\.p_test\.test_x#01 \(.*p_test\.rego:7: undefined/m);
+  t.regex(r.stdout, /^PASS: data\.p_test\.test_y \(/m);
+  t.regex(r.stdout, /2 passed, 1 failed\n$/);
+});

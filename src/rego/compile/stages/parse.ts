@@ -16,11 +16,31 @@ export function parseModules(modules: SourceModule[], regoVersion: 0 | 1 = 1): {
   return { modules: out, diagnostics };
 }
 
+/**
+ * As `opa test` does: a test rule (`test_*`, no arguments) defined more than once in a package is
+ * several tests, the second and later renamed `test_x#01`, `test_x#02`, … in module order.
+ */
+export function renameDuplicateTests(modules: readonly Module[]): void {
+  const seen = new Map<string, number>();
+  for (const m of modules) {
+    const pkg = m.package.path.map((p) => p.value).join('.');
+    for (const r of m.rules) {
+      const first = r.head.ref[0];
+      if (r.head.ref.length !== 1 || first?.type !== 'var' || !first.name.startsWith('test_') || r.head.args) continue;
+      const key = `${pkg}\0${first.name}`;
+      const count = seen.get(key) ?? 0;
+      seen.set(key, count + 1);
+      if (count > 0) r.head.ref[0] = { ...first, name: `${first.name}#${String(count).padStart(2, '0')}` };
+    }
+  }
+}
+
 /** Stage `parse`: the modules and the ad-hoc query, as ASTs (`rego_parse_error`). */
 export function parseStage(state: CompileState): void {
   const { options } = state;
   const regoVersion = options.regoVersion ?? 1;
   const parsed = parseModules(options.modules, regoVersion);
+  if (options.separateDuplicateTests) renameDuplicateTests(parsed.modules);
   state.modules = parsed.modules;
   state.diagnostics.push(...parsed.diagnostics);
   if (options.queryBody !== undefined) state.query = options.queryBody;
