@@ -41,7 +41,10 @@ test.after.always(async () => {
 
 test.serial('an Authorizer Check that runs away is denied at the budget, logged and counted as an error', async (t) => {
   const c = fx.clients();
-  t.true((await unary<CheckResponse>(c.authz, 'Check', { action: 'read' })).allowed, 'the pool is up');
+  // A warm-up: on a loaded machine the very first evaluations can themselves run past 100 ms.
+  let up = false;
+  for (let i = 0; i < 5 && !up; i++) up = (await unary<CheckResponse>(c.authz, 'Check', { action: 'read', resource: { path: `/warm/${i}` } })).allowed === true;
+  t.true(up, 'the pool is up');
   const { res, ms } = await timed(unary<CheckResponse>(c.authz, 'Check', { action: 'spin' }));
   t.log(`denied after ${ms.toFixed(1)} ms (budget ${BUDGET_MS} ms)`);
   t.false(res.allowed ?? false);
