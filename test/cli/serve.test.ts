@@ -45,14 +45,15 @@ test('the bundled config (npm start): a loop of warden check is rate limited, sa
   t.true((answer!.retry_after_ms ?? 0) > 0);
 });
 
-test('the README keys path (npm start): create a key, check with it, revoke it, check again: denied', async (t) => {
+// Serial: ava runs it before the concurrent ones, so its server does not start among four others on a 2-core CI machine.
+test.serial('the README keys path (npm start): create a key, check with it, revoke it, check again: denied', async (t) => {
   const dir = servingFolder();
   // deploy/warden.yaml names its key store ../.warden/api-keys.json: the .warden/ that serve --dev uses.
   mkdirSync(join(dir, 'deploy'));
   copyFileSync(join(process.cwd(), 'deploy', 'warden.yaml'), join(dir, 'deploy', 'warden.yaml'));
   const server = startServe(dir, ['--config', 'deploy/warden.yaml', '--listen', '127.0.0.1:0', '--http', '127.0.0.1:0', '--metrics', '127.0.0.1:0']);
   t.teardown(() => server.kill('SIGTERM'));
-  const address = await server.serving();
+  const address = await server.serving(90_000);
   const run = (args: string[]) => spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: dir, encoding: 'utf8' });
   t.is(run(['dev-cert', 'spiffe://warden.local/ns/shop/sa/frontend', '--out', 'frontend']).status, 0);
   const created = run(['keys', 'create', 'spiffe://warden.local/ns/shop/sa/checkout', '--store', '.warden/api-keys.json', '--ttl', '30d', '--service', 'orders']);
