@@ -5,6 +5,7 @@
 // a third, and the two servers are measured in alternating order over several rounds (on a shared
 // 2-core VM the machine's speed drifts within a run); each ratio is taken within a round.
 // Usage: npm run bench:inprocess [-- --seconds 3 --rounds 5 --channels 4 --in-flight 16]
+import { cpuOf, type Usage } from './check/server-cpu.js';
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,18 +123,6 @@ function startEcho(intercept: boolean): Promise<{ child: ChildProcess; address: 
   });
 }
 
-type Usage = Extract<ServerMessage, { type: 'cpu' }>;
-function cpuOf(child: ChildProcess): Promise<Usage> {
-  return new Promise((resolve) => {
-    const onMessage = (m: ServerMessage) => {
-      if (m.type !== 'cpu') return;
-      child.off('message', onMessage);
-      resolve(m);
-    };
-    child.on('message', onMessage);
-    child.send('cpu');
-  });
-}
 
 interface Measured {
   perSecond: number;

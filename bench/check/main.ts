@@ -9,6 +9,7 @@
 // grpc-js (driver.ts); `--driver cpp|python|node` chooses.
 // BENCH_RATE_LIMIT=1 configures one rate limit that never trips (the cost of the countermeasures).
 // Usage: npm run bench:check [-- --seconds 3 --rounds 5 --warmup 1 --channels 4 --in-flight 16 --driver cpp|python|node]
+import { cpuOf, type Usage } from './server-cpu.js';
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { createHash } from 'node:crypto';
@@ -71,19 +72,6 @@ function startServer(file: string, arg: unknown): Promise<{ child: ChildProcess;
   });
 }
 
-type Usage = Extract<ServerMessage, { type: 'cpu' }>;
-
-function cpuOf(child: ChildProcess): Promise<Usage> {
-  return new Promise((resolve) => {
-    const onMessage = (m: ServerMessage) => {
-      if (m.type !== 'cpu') return;
-      child.off('message', onMessage);
-      resolve(m);
-    };
-    child.on('message', onMessage);
-    child.send('cpu');
-  });
-}
 
 interface Measured extends DriverResult {
   label: string;
