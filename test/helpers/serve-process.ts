@@ -33,7 +33,7 @@ export function startServe(dir: string, args: string[], stdout: 'ignore' | 'pipe
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   // 'close', not 'exit': only then has everything the process wrote to stderr been read.
   const exited = new Promise<{ code: number | null; ms: number }>((resolve) => child.once('close', (code) => resolve({ code, ms: Date.now() - started })));
-  const serving = async (timeoutMs = 30_000): Promise<string> => {
+  const serving = async (timeoutMs = 90_000): Promise<string> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const m = /serving on ([^\s,]+)[,\n]/.exec(err);
