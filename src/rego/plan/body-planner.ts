@@ -10,6 +10,7 @@ import { displayName, refName, termKey, varsOf, walkTerm, ROOTS } from '../compi
 import { FnBuilder, boolOp, local } from './ir-builder.js';
 import type { MockEnv } from './mock-env.js';
 import type { RuleTree, TreeNode } from './rule-tree.js';
+import { hoistNegationOperands } from './negation-operands.js';
 import { VarScope } from './var-scope.js';
 
 type K = () => void;
@@ -75,6 +76,9 @@ export class BodyPlanner {
     private readonly dataLocal = 1,
   ) {}
 
+  /** Numbers the variables that stand for operands evaluated before a negation. */
+  private negationVars = 0;
+
   private error(loc: Location, message: string, code: Diagnostic['code'] = 'rego_compile_error'): void {
     this.svc.report({ code, message, file: loc.file, line: loc.line, col: loc.col });
   }
@@ -95,18 +99,32 @@ export class BodyPlanner {
     this.fb.loc = e.loc;
     this.svc.markCovered(this.fb, e.loc);
     if (e.with.length > 0) return this.planWith(e, scope, k);
-    if (e.negated) {
+    if (e.negated) return this.planNegated(e, scope, k);
+    this.planExprCore(e, scope, k);
+  }
+
+  private planNegated(e: Expr, scope: VarScope, k: K): void {
+    const fb = this.fb;
+    const { hoisted, expr } = hoistNegationOperands(e, () => `$not${this.negationVars++}`, (t) => this.isBound(t, scope));
+    const outside = scope.child();
+    const step = (i: number): void => {
+      if (i < hoisted.length) {
+        const { name, term } = hoisted[i]!;
+        return this.planTerm(term, outside, (op) => {
+          outside.set(name, fb.toLocal(op));
+          step(i + 1);
+        });
+      }
       // A flag rather than NotStmt: iteration inside the expression must succeed once, and a
       // ScanStmt completes whether or not any of its iterations did.
-      const fb = this.fb;
       const held = fb.newLocal();
       fb.emit('ResetLocalStmt', { target: held });
-      const block = fb.block(() => this.planExprCore(e, scope.child(), () => fb.emit('AssignVarStmt', { source: boolOp(true), target: held })));
+      const block = fb.block(() => this.planExprCore(expr, outside.child(), () => fb.emit('AssignVarStmt', { source: boolOp(true), target: held })));
       fb.emit('BlockStmt', { blocks: [block] });
       fb.emit('IsUndefinedStmt', { source: held });
-      return k();
-    }
-    this.planExprCore(e, scope, k);
+      k();
+    };
+    step(0);
   }
 
   private planExprCore(e: Expr, scope: VarScope, k: K): void {
