@@ -207,15 +207,8 @@ export class BodyPlanner {
       this.error(e.operator.loc, `undefined function ${name ?? 'call'}`, 'rego_type_error');
       return;
     }
-    if (name === 'walk' && args.length === 2) {
-      // walk is a relation: each [path, value] pair is one solution.
-      return this.planCall(e.operator, args.slice(0, 1), scope, (result) => {
-        const src = this.fb.toLocal(result);
-        const key = this.fb.newLocal();
-        const value = this.fb.newLocal();
-        const block = this.fb.block(() => this.unifyValue(args[1]!, local(value), scope, k));
-        this.fb.emit('ScanStmt', { source: src, key, value, block });
-      });
+    if (this.isWalkRelation(e.operator) && args.length === 2) {
+      return this.planWalkPairs(e.operator, args[0]!, scope, (pair) => this.unifyValue(args[1]!, pair, scope, k));
     }
     if (args.length === arity + 1) {
       return this.planCall(e.operator, args.slice(0, arity), scope, (result) => this.unifyValue(args[arity]!, result, scope, k));
@@ -227,6 +220,25 @@ export class BodyPlanner {
     this.planCall(e.operator, args, scope, (result) => {
       this.fb.emit('NotEqualStmt', { a: result, b: boolOp(false) });
       k();
+    });
+  }
+
+  /** `walk` unless a `with` replaced it: a relation, as OPA declares it. */
+  private isWalkRelation(op: RefTerm): boolean {
+    return refName(op) === 'walk' && !this.env.mocks.has('walk');
+  }
+
+  /**
+   * `walk(x)` wherever it appears (`walk(x, [p, v])`, `some v in walk(x)`, `count(walk(x))`) is a
+   * relation: each `[path, value]` pair is one solution of the enclosing expression, as OPA's
+   * compiler gives the call an output variable of its own before planning.
+   */
+  private planWalkPairs(op: RefTerm, arg: Term, scope: VarScope, k: KOp): void {
+    this.planCall(op, [arg], scope, (pairs) => {
+      const key = this.fb.newLocal();
+      const value = this.fb.newLocal();
+      const block = this.fb.block(() => k(local(value)));
+      this.fb.emit('ScanStmt', { source: this.fb.toLocal(pairs), key, value, block });
     });
   }
 
@@ -483,6 +495,7 @@ export class BodyPlanner {
           this.error(t.loc, `${refName(t.operator)}: ${t.args.length < arity ? 'too few' : 'too many'} arguments`, 'rego_type_error');
           return;
         }
+        if (this.isWalkRelation(t.operator) && t.args.length === 1) return this.planWalkPairs(t.operator, t.args[0]!, scope, k);
         return this.planCall(t.operator, t.args, scope, k);
       }
       case 'templateString':
@@ -724,11 +737,6 @@ export class BodyPlanner {
   }
 
   unify(a: Term, b: Term, scope: VarScope, k: K): void {
-    for (const [call, other] of [[b, a], [a, b]] as const) {
-      if (call.type === 'call' && refName(call.operator) === 'walk' && call.args.length === 1) {
-        return this.planCallExpr({ type: 'call', operator: call.operator, args: [call.args[0]!, other], negated: false, with: [], loc: call.loc }, scope, k);
-      }
-    }
     if (a.type === 'var' && scope.get(a.name) === undefined && !ROOTS.has(a.name)) return this.planTerm(b, scope, (op) => this.bind(a, op, scope, k));
     if (b.type === 'var' && scope.get(b.name) === undefined && !ROOTS.has(b.name)) return this.planTerm(a, scope, (op) => this.bind(b, op, scope, k));
     if (a.type === 'array' && b.type === 'array' && !this.isBound(a, scope) && !this.isBound(b, scope)) {
