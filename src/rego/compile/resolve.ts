@@ -269,7 +269,8 @@ export class Resolver {
     let value: Term = head.value ? this.term(head.value, scope) : { type: 'boolean', value: true, loc: head.loc };
     // As OPA: a head value that iterates (`p[f] := input.x[f].y if some f`) is evaluated in the
     // body, where it can bind its variables.
-    if (kind !== 'function' && rule.else === undefined && iterates(value)) {
+    // A default's value is planned without its (empty) body: its comprehensions iterate inside.
+    if (kind !== 'function' && !rule.default && rule.else === undefined && iterates(value)) {
       const target = variable('$head', value.loc);
       body.push(eqExpr(target, value, value.loc));
       value = target;

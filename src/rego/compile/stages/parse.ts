@@ -2,6 +2,7 @@ import type { Diagnostic } from '../../diagnostics.js';
 import type { Module } from '../../ast.js';
 import { parseModule, parseQuery } from '../../syntax/index.js';
 import type { SourceModule } from '../../compile.js';
+import { checkDefaultRules } from '../default-rules.js';
 import type { CompileState } from './stage.js';
 
 /** Parses every module; diagnostics of all modules are collected. */
@@ -42,7 +43,7 @@ export function parseStage(state: CompileState): void {
   const parsed = parseModules(options.modules, regoVersion);
   if (options.separateDuplicateTests) renameDuplicateTests(parsed.modules);
   state.modules = parsed.modules;
-  state.diagnostics.push(...parsed.diagnostics);
+  state.diagnostics.push(...parsed.diagnostics, ...checkDefaultRules(parsed.modules));
   if (options.queryBody !== undefined) state.query = options.queryBody;
   else if (options.query !== undefined) {
     const q = parseQuery(options.query, { file: '<query>', regoVersion });
