@@ -682,6 +682,10 @@ export class BodyPlanner {
     const fb = this.fb;
     const obj = fb.newLocal();
     fb.emit('MakeObjectStmt', { target: obj });
+    // Base data first, copied, then each rule document over it: the documents of rules and of
+    // their prefixes (with the base data below them merged in, or replaced by a `with` there)
+    // own their keys; base data only adds the keys no rule is under.
+    if (withBase) this.mergeBaseInto(obj, path);
     for (const [name, child] of [...node.children].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const childPath = [...path, name];
       if (child.group?.kind === 'function') continue;
@@ -702,28 +706,23 @@ export class BodyPlanner {
       });
       fb.emit('BlockStmt', { blocks: [block] });
     }
-    if (!withBase) return obj;
-    const base = fb.newLocal();
-    const merged = fb.newLocal();
-    fb.emit('ResetLocalStmt', { target: base });
-    const baseBlock = fb.block(() => {
+    return obj;
+  }
+
+  /** When the base document at `path` is an object, `obj` (empty) becomes a copy of it. */
+  private mergeBaseInto(obj: number, path: string[]): void {
+    const fb = this.fb;
+    const block = fb.block(() => {
       let src = this.dataLocal;
       for (const seg of path) {
         const next = fb.newLocal();
         fb.emit('DotStmt', { source: local(src), key: fb.str(seg), target: next });
         src = next;
       }
-      fb.emit('AssignVarStmt', { source: local(src), target: base });
+      fb.emit('IsObjectStmt', { source: local(src) });
+      fb.emit('ObjectMergeStmt', { a: obj, b: src, target: obj });
     });
-    fb.emit('BlockStmt', { blocks: [baseBlock] });
-    fb.emit('AssignVarStmt', { source: local(obj), target: merged });
-    const mergeBlock = fb.block(() => {
-      fb.emit('IsDefinedStmt', { source: base });
-      fb.emit('IsObjectStmt', { source: local(base) });
-      fb.emit('ObjectMergeStmt', { a: obj, b: base, target: merged });
-    });
-    fb.emit('BlockStmt', { blocks: [mergeBlock] });
-    return merged;
+    fb.emit('BlockStmt', { blocks: [block] });
   }
 
   // ---------------------------------------------------------------- unification
