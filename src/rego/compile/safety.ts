@@ -1,5 +1,6 @@
 import type { Body, Expr, Term } from '../ast.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { splitUnifications } from './split-unifications.js';
 import { displayName, exprTerms, refName, termKey, varsOf, walkTerm, ROOTS } from './terms.js';
 
 /** How many arguments a callable takes (builtin or user function), or undefined if unknown. */
@@ -181,7 +182,8 @@ export class SafetyChecker {
    * Reorders `body` given the variables already bound; reports unsafe variables. `binds[i]` holds
    * the variables the i-th ordered expression binds; the order stops at the first unsafe one.
    */
-  order(body: Body, bound: Set<string>, outerVars?: Set<string>): { body: Body; bound: Set<string>; binds: Array<Set<string>> } {
+  order(written: Body, bound: Set<string>, outerVars?: Set<string>): { body: Body; bound: Set<string>; binds: Array<Set<string>> } {
+    const body = splitUnifications(written);
     const outer = outerVars ?? new Set<string>();
     const known = new Set(bound);
     const allVars = new Set<string>(outer);
