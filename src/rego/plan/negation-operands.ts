@@ -67,6 +67,8 @@ export function hoistNegationOperands(e: Expr, fresh: () => string, canHoist: (t
       return { hoisted, expr: { ...e, term: inPlace(e.term) } };
     case 'call': {
       const name = refName(e.operator);
+      // print's arguments are each wrapped in a comprehension first (undefined prints as such).
+      if (name === 'print' || name === 'internal.print') return { hoisted, expr: e };
       const unification = (name === 'eq' || name === 'equal') && e.args.length === 2;
       return { hoisted, expr: { ...e, args: e.args.map(unification ? inPlace : operand) } };
     }
