@@ -4,8 +4,8 @@ import { compile } from '../../src/rego/index.js';
 import { hostBuiltins } from '../../src/builtins/index.js';
 
 // A prefix of rule paths reads as one document: base data there with every rule document below
-// it (OPA's topdown merges the storage and rule trees). A rule, or a `with` on a path, owns its
-// key: base data fills in only the keys no rule is under.
+// it (OPA's planner merges the rules' document into the base document). Where base data and a
+// rule define one key, the base value stays unless both are objects; a `with` on a path owns it.
 
 const RULES = `package a.b.c
 r := 1
@@ -33,6 +33,14 @@ test('a prefix merges base and virtual documents, at every depth and when iterat
   t.deepEqual(await query('y := [[k, j, v] | v := data.a[k][j]]'), [['b', 'c', { r: 1 }], ['b', 'd', 2]]);
   t.deepEqual(await query('y := {p: r | r := data.pkgs[p].result}'), { one: 'virtual', two: 'base' });
   t.deepEqual(await query('y := data.a[input.k].d', { k: 'b' }), 2);
+});
+
+test('where base data and a rule give one key different values, the prefix shows the base value', async (t) => {
+  const modules = [{ path: 'c.rego', source: 'package conflicts\nk := "bar"\no := {"x": 1}\n' }, { path: 'q.rego', source: 'package q\nx := data.conflicts\n' }];
+  const policy = await loadPolicy(await compile({ modules, entrypoints: ['q/x', 'conflicts/k'] }), undefined, hostBuiltins);
+  policy.setData({ conflicts: { k: 'foo', o: { y: 2 } } });
+  t.deepEqual((policy.evaluate({}, 'q/x') as Array<{ result: unknown }>)[0]?.result, { k: 'foo', o: { x: 1, y: 2 } });
+  t.is((policy.evaluate({}, 'conflicts/k') as Array<{ result: unknown }>)[0]?.result, 'bar');
 });
 
 test('`with` replaces the base part, the virtual part or a whole mixed subtree', async (t) => {

@@ -701,12 +701,34 @@ export class BodyPlanner {
           value = fb.newLocal();
           fb.emit('CallStmt', { func: this.svc.funcName(child.group, this.env), args: [local(this.inputLocal), local(this.dataLocal)], result: value });
           if (child.children.size > 0) value = this.mergeChildren(value, child, childPath);
+          if (withBase) value = this.underBase(value, childPath);
         } else value = this.virtualDoc(child, childPath, true, pattern.slice(1));
         fb.emit('ObjectInsertStmt', { key: fb.str(name), value: local(value), object: obj });
       });
       fb.emit('BlockStmt', { blocks: [block] });
     }
     return obj;
+  }
+
+  /**
+   * A rule's document where base data also sits at its path: as OPA's planner merges the rules'
+   * document into the base document, the base value stays unless both are objects.
+   */
+  private underBase(value: number, path: string[]): number {
+    const fb = this.fb;
+    const chosen = fb.newLocal();
+    fb.emit('AssignVarStmt', { source: local(value), target: chosen });
+    const block = fb.block(() => {
+      let src = this.dataLocal;
+      for (const seg of path) {
+        const next = fb.newLocal();
+        fb.emit('DotStmt', { source: local(src), key: fb.str(seg), target: next });
+        src = next;
+      }
+      fb.emit('ObjectMergeStmt', { a: src, b: value, target: chosen });
+    });
+    fb.emit('BlockStmt', { blocks: [block] });
+    return chosen;
   }
 
   /** When the base document at `path` is an object, `obj` (empty) becomes a copy of it. */
