@@ -23,7 +23,7 @@ test('positional paths, -t plan: the bundle holds plan.json (no policy.wasm) tha
   t.is(bundle.wasm, undefined);
   t.is(bundle.manifest.wasm, undefined);
   const plan = bundle.plan as Policy;
-  t.deepEqual(plan.plans.plans.map((p) => p.name), ['app/allow']);
+  t.deepEqual(plan.plans?.plans.map((p) => p.name), ['app/allow']);
   const module = await loadPolicy(await compilePlan(plan), undefined, hostBuiltins);
   module.setData(bundle.data);
   t.deepEqual(module.evaluate({ user: 'alice' }), [{ result: true }]);
