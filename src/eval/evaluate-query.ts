@@ -52,12 +52,32 @@ const since = (start: bigint) => Number(nowNs() - start);
 
 const exprVar = (i: number) => `__warden_expr_${i}__`;
 
+/** A query compiled and loaded once, to evaluate against any number of inputs (`warden bench`). */
+export interface PreparedQuery {
+  /** Time spent parsing, compiling and loading, in nanoseconds. */
+  metrics: Record<string, number>;
+  /** One evaluation: the rows, each expression's value and the bindings. */
+  run(input: unknown): EvalRow[];
+  /** The lines reached so far, when prepared with `profile`. */
+  profile(): ProfileLine[];
+}
+
 /**
  * Evaluates a query as `opa eval` does: each expression's value (a bare term's own value, true for
  * anything else) and the query variables' bindings, one row per solution.
  */
 export async function evaluateQuery(request: EvalRequest): Promise<EvalResult> {
-  const { files, query, input, regoVersion = 1, strictBuiltinErrors = false } = request;
+  const prepared = await prepareQuery(request);
+  const metrics = { ...prepared.metrics };
+  const start = nowNs();
+  const rows = prepared.run(request.input);
+  metrics.timer_rego_query_eval_ns = since(start);
+  return request.profile ? { rows, metrics, profile: prepared.profile() } : { rows, metrics };
+}
+
+/** Parses, compiles and loads a query for {@link PreparedQuery.run}. */
+export async function prepareQuery(request: EvalRequest): Promise<PreparedQuery> {
+  const { files, query, regoVersion = 1, strictBuiltinErrors = false } = request;
   const metrics: Record<string, number> = {};
   let start = nowNs();
   const parsed = parseQuery(query, { file: '<query>', regoVersion });
@@ -100,20 +120,20 @@ export async function evaluateQuery(request: EvalRequest): Promise<EvalResult> {
   const policy = await loadPolicy(wasm, undefined, { ...hostBuiltins, [HOST_BUILTIN_PREFIX + COVERAGE_BUILTIN]: countLine });
   policy.setData(files.data);
   metrics.timer_rego_load_ns = since(start);
-  start = nowNs();
-  const text = input === undefined ? undefined : new TextEncoder().encode(JSON.stringify(input)).buffer;
-  const raw = policy.evaluate(text as unknown as object, 0) as Array<Record<string, unknown>>;
-  metrics.timer_rego_query_eval_ns = since(start);
-  const rows = raw.map((row) => {
-    const expressions = parsed.body!.map((e, i) => ({
-      value: valued.has(i) ? row[exprVar(i)] : true,
-      text: query.slice(e.loc.offset, e.loc.end),
-      location: { row: e.loc.line, col: e.loc.col },
-    }));
+  const texts = parsed.body.map((e) => ({ text: query.slice(e.loc.offset, e.loc.end), location: { row: e.loc.line, col: e.loc.col } }));
+  const rowOf = (row: Record<string, unknown>): EvalRow => {
+    const expressions = texts.map((t, i) => ({ value: valued.has(i) ? row[exprVar(i)] : true, ...t }));
     const bindings = Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('__warden_expr_')));
     return Object.keys(bindings).length > 0 ? { expressions, bindings } : { expressions };
-  });
-  return request.profile ? { rows, metrics, profile: profileOf(reached) } : { rows, metrics };
+  };
+  return {
+    metrics,
+    run(input) {
+      const text = input === undefined ? undefined : new TextEncoder().encode(JSON.stringify(input)).buffer;
+      return (policy.evaluate(text as unknown as object, 0) as Array<Record<string, unknown>>).map(rowOf);
+    },
+    profile: () => profileOf(reached),
+  };
 }
 
 /** Lines by how often they ran, most first (OPA sorts its profile by time, then by count). */
