@@ -36,6 +36,10 @@ const WASM_ABI = { version: 1, minor_version: 3 };
 /** The Rego language features Warden's compiler accepts, in OPA's names. */
 const FEATURES = ['rego_v1', 'rule_head_ref_string_prefixes', 'rule_head_refs'];
 
+/** OPA's order of types (`types.Compare`), which it keeps union members in. */
+const TYPE_ORDER = ['null', 'boolean', 'number', 'string', 'array', 'object', 'set', 'any', 'union'];
+const typeRank = (t: RegoType) => TYPE_ORDER.indexOf(t.kind);
+
 /** A Warden type in OPA's JSON notation. */
 export function typeJson(t: RegoType): TypeJson {
   switch (t.kind) {
@@ -46,7 +50,7 @@ export function typeJson(t: RegoType): TypeJson {
     case 'object':
       return { type: 'object', dynamic: { key: typeJson(t.key), value: typeJson(t.value) } };
     case 'union':
-      return { type: 'any', of: t.of.map(typeJson) };
+      return { type: 'any', of: [...t.of].sort((a, b) => typeRank(a) - typeRank(b)).map(typeJson) };
     default:
       return { type: t.kind };
   }
