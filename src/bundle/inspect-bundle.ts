@@ -46,7 +46,7 @@ function dataFilesIn(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-/** Lists a bundle (a `.tar.gz` or a bundle directory) as `opa inspect` does. */
+/** Lists a bundle (a `.tar.gz` or a bundle directory) or one `.rego` file, as `opa inspect` does. */
 export async function inspectBundle(path: string, regoVersion: 0 | 1 = 1): Promise<BundleInfo> {
   if (!existsSync(path)) throw new BundleError(`${path}: no such file or directory`);
   const namespaces: Record<string, string[]> = {};
@@ -59,6 +59,9 @@ export async function inspectBundle(path: string, regoVersion: 0 | 1 = 1): Promi
       const mount = relative(path, file).split(sep).slice(0, -1);
       add(namespaces, dataRef(mount), file);
     }
+  } else if (path.endsWith('.rego')) {
+    manifest = {};
+    add(namespaces, packageOf(path, readFileSync(path, 'utf8'), regoVersion), path);
   } else {
     const bundle = await readBundle(readFileSync(path));
     manifest = bundle.manifest;

@@ -4,7 +4,7 @@ import { inspectBundle, type BundleInfo } from '../bundle/inspect-bundle.js';
 import { renderTable } from '../eval/text-table.js';
 import { OPA_EXIT, runCommand } from './output.js';
 
-export const INSPECT_USAGE = 'warden inspect BUNDLE|DIR [--format pretty|json] [--v0]';
+export const INSPECT_USAGE = 'warden inspect BUNDLE|DIR|FILE.rego [--format pretty|json] [--v0]';
 
 function manifestRows(info: BundleInfo): string[][] {
   const m = info.manifest;

@@ -55,10 +55,11 @@ test('warden inspect: manifest, namespaces and Wasm entrypoints of an archive; a
       wasm: new Uint8Array([0, 97, 115, 109]),
     }),
   );
-  const [json, pretty, folderView] = await Promise.all([
+  const [json, pretty, folderView, oneFile] = await Promise.all([
     wardenAsync(['inspect', '--format', 'json', archive], dir),
     wardenAsync(['inspect', archive], dir),
     wardenAsync(['inspect', 'src', '-f', 'json'], dir),
+    wardenAsync(['inspect', 'src/policy/policy.rego', '-f', 'json'], dir),
   ]);
   t.is(json.code, 0, json.stderr);
   const info = JSON.parse(json.stdout);
@@ -71,6 +72,7 @@ test('warden inspect: manifest, namespaces and Wasm entrypoints of an archive; a
   t.regex(pretty.stdout, /\| Roots +\| limits +\|\n\| Roots +\| policy +\|/);
   t.regex(pretty.stdout, /NAMESPACES:\n(.*\n){3}\| data +\| \/data\.json +\|\n\| data\.policy +\|/);
   t.deepEqual(JSON.parse(folderView.stdout).namespaces, { 'data.policy': ['src/policy/policy.rego'], 'data.limits': ['src/limits/data.json'] });
+  t.deepEqual(JSON.parse(oneFile.stdout), { manifest: {}, namespaces: { 'data.policy': ['src/policy/policy.rego'] } });
 });
 
 test('warden parse: OPA JSON AST; a parse error is file:line:col, exit 1', async (t) => {
