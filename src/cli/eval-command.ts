@@ -9,7 +9,7 @@ import { readInput } from '../eval/read-input.js';
 import { OPA_EXIT, runCommand } from './output.js';
 
 export const EVAL_USAGE =
-  'warden eval [-d PATH]... [-b BUNDLE]... [-i FILE | -I] [-f json|values|bindings|raw|pretty] [--fail | --fail-defined] [--timeout DURATION] [--metrics] [--profile] [--v0] [--strict-builtin-errors] QUERY';
+  'warden eval [-d PATH]... [-b BUNDLE]... [-i FILE | -I] [-f json|values|bindings|raw|pretty] [--fail | --fail-defined] [--timeout DURATION] [--metrics] [--profile] [-p PACKAGE] [--v0] [--strict-builtin-errors] QUERY';
 
 /** `warden eval`: evaluates a query against data and input, printing `opa eval`'s output shapes. */
 export function evalCommand(argv: string[]): Promise<number> {
@@ -28,6 +28,7 @@ export function evalCommand(argv: string[]): Promise<number> {
         timeout: { type: 'string' },
         metrics: { type: 'boolean' },
         profile: { type: 'boolean' },
+        package: { type: 'string', short: 'p' },
         ...REGO_VERSION_OPTIONS,
         'strict-builtin-errors': { type: 'boolean' },
       },
@@ -53,6 +54,7 @@ export function evalCommand(argv: string[]): Promise<number> {
       regoVersion: regoVersionOf(values),
       strictBuiltinErrors: values['strict-builtin-errors'] ?? false,
       profile: values.profile ?? false,
+      queryPackage: values.package,
     };
     const result = timeoutMs > 0 ? await evaluateWithin(request, timeoutMs) : await evaluateQuery(request);
     process.stdout.write(formatEvalResult(result, format, values.metrics ?? false));

@@ -26,6 +26,8 @@ export interface EvalRequest {
   input?: unknown;
   regoVersion?: 0 | 1;
   strictBuiltinErrors?: boolean;
+  /** The package the query's rule names resolve in (`--package app.authz`). */
+  queryPackage?: string;
   /** Count how often each source line runs (`--profile`); costs a coverage build. */
   profile?: boolean;
 }
@@ -107,9 +109,13 @@ export async function prepareQuery(request: EvalRequest): Promise<PreparedQuery>
   // As `opa eval`: a builtin that fails is undefined unless `--strict-builtin-errors`.
   start = nowNs();
   const wasm = await compile(
-    { modules: files.modules, queryBody: body, regoVersion, strictBuiltinErrors, coverage: request.profile },
+    { modules: files.modules, queryBody: body, queryPackage: packagePath(request.queryPackage), regoVersion, strictBuiltinErrors, coverage: request.profile },
     { onStage: (name, ms) => name === 'parse' && (metrics.timer_rego_module_parse_ns = Math.round(ms * 1e6)) },
-  );
+  ).catch((e: unknown) => {
+    // The variables this rewrite adds are ours: an error about one repeats one about the user's own term.
+    const own = e instanceof CompileError ? e.diagnostics.filter((d) => !d.message.includes('__warden_expr_')) : [];
+    throw own.length > 0 ? new CompileError(own) : e;
+  });
   metrics.timer_rego_query_compile_ns = since(start);
   start = nowNs();
   const reached = new Map<string, number>();
@@ -134,6 +140,11 @@ export async function prepareQuery(request: EvalRequest): Promise<PreparedQuery>
     },
     profile: () => profileOf(reached),
   };
+}
+
+/** `app.authz` or `data.app.authz` → `["app", "authz"]`. */
+function packagePath(name: string | undefined): string[] | undefined {
+  return name === undefined ? undefined : name.replace(/^data\./, '').split('.').filter((p) => p !== '');
 }
 
 /** Lines by how often they ran, most first (OPA sorts its profile by time, then by count). */

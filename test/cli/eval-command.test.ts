@@ -120,3 +120,18 @@ test('--metrics reports timer_* in ns; --profile counts how often each line ran'
   t.true((lines.get('policy.rego:6') as number) >= 1, JSON.stringify(out.profile));
   t.true((lines.get('policy.rego:7') as number) >= 1, JSON.stringify(out.profile));
 });
+
+test('-p/--package: rule names in the query resolve in that package; without it they are unsafe variables', async (t) => {
+  const d = dir();
+  const [withPackage, dataPrefixed, without] = await Promise.all([
+    eval_(['-d', d, '-i', join(d, 'alice.json'), '-p', 'app', '-f', 'raw', 'allow']),
+    eval_(['-d', d, '-i', join(d, 'alice.json'), '--package', 'data.app', '-f', 'raw', 'not allow']),
+    eval_(['-d', d, 'allow']),
+  ]);
+  t.is(withPackage.stdout, 'true\n', withPackage.stderr);
+  t.is(dataPrefixed.stdout, '', dataPrefixed.stderr);
+  t.is(dataPrefixed.code, 0);
+  t.is(without.code, 1);
+  // Only the user's own variable is named, not the ones eval adds to read values.
+  t.regex(without.stderr, /^<query>:1:1: rego_unsafe_var_error: var allow is unsafe\n1 error\n$/);
+});
