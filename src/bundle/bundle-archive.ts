@@ -25,6 +25,8 @@ export interface Bundle {
   wasm?: Uint8Array;
   /** `/plan.json`, when the bundle was built with `-t plan`. */
   plan?: unknown;
+  /** The data files read (`/app/data.json`), for tools that list where data comes from. */
+  dataFiles?: string[];
 }
 
 /** Reads a gzipped tar bundle. */
@@ -64,13 +66,14 @@ export async function readBundle(archive: Uint8Array): Promise<Bundle> {
       throw new BundleError(`/.manifest is not JSON: ${(e as Error).message}`);
     }
   }
-  const bundle: Bundle = { manifest, data: {}, modules: [] };
+  const bundle: Bundle = { manifest, data: {}, modules: [], dataFiles: [] };
   const wasmPath = manifest.wasm?.[0]?.module ?? '/policy.wasm';
   for (const [path, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     const name = path.split('/').pop()!;
     if (name === 'data.json' || name === 'data.yaml' || name === 'data.yml') {
       const mount = path.split('/').slice(1, -1);
       mountData(bundle.data, mount, parseDataFile(name, content.toString('utf8'), path), path);
+      bundle.dataFiles!.push(path);
     } else if (name.endsWith('.rego')) bundle.modules.push({ path, source: content.toString('utf8') });
     else if (path === wasmPath) bundle.wasm = new Uint8Array(content);
     else if (path === '/plan.json') {

@@ -1,14 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { REGO_VERSION_OPTIONS, regoVersionOf } from './rego-version-flag.js';
-import { parse as parseYaml } from 'yaml';
-import { loadPolicyFiles } from '../bundle/policy-files.js';
-import { evaluateQuery } from '../eval/evaluate-query.js';
+import { loadEvalSources } from '../eval/eval-sources.js';
+import { evaluateQuery, type EvalRequest } from '../eval/evaluate-query.js';
+import { evaluateWithin } from '../eval/evaluate-within.js';
+import { EVAL_FORMATS, formatEvalResult, type EvalFormat } from '../eval/eval-output.js';
+import { parseGoDuration } from '../eval/go-duration.js';
+import { readInput } from '../eval/read-input.js';
 import { OPA_EXIT, runCommand } from './output.js';
 
-export const EVAL_USAGE = 'warden eval [-d PATH]... [-i FILE] [--format json|raw|pretty] [--v0] [--strict-builtin-errors] QUERY';
+export const EVAL_USAGE =
+  'warden eval [-d PATH]... [-b BUNDLE]... [-i FILE | -I] [-f json|values|bindings|raw|pretty] [--fail | --fail-defined] [--timeout DURATION] [--metrics] [--profile] [-p PACKAGE] [--v0] [--strict-builtin-errors] QUERY';
 
-/** `warden eval`: evaluates a query against data and input, printing `opa eval`'s output shape. */
+/** `warden eval`: evaluates a query against data and input, printing `opa eval`'s output shapes. */
 export function evalCommand(argv: string[]): Promise<number> {
   return runCommand(async () => {
     const { values, positionals } = parseArgs({
@@ -16,8 +19,16 @@ export function evalCommand(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         data: { type: 'string', short: 'd', multiple: true },
+        bundle: { type: 'string', short: 'b', multiple: true },
         input: { type: 'string', short: 'i' },
+        'stdin-input': { type: 'boolean', short: 'I' },
         format: { type: 'string', short: 'f', default: 'json' },
+        fail: { type: 'boolean' },
+        'fail-defined': { type: 'boolean' },
+        timeout: { type: 'string' },
+        metrics: { type: 'boolean' },
+        profile: { type: 'boolean' },
+        package: { type: 'string', short: 'p' },
         ...REGO_VERSION_OPTIONS,
         'strict-builtin-errors': { type: 'boolean' },
       },
@@ -26,25 +37,28 @@ export function evalCommand(argv: string[]): Promise<number> {
       process.stderr.write(`usage: ${EVAL_USAGE}\n`);
       return OPA_EXIT.error;
     }
-    const format = values.format!;
-    if (!['json', 'raw', 'pretty'].includes(format)) {
-      process.stderr.write(`warden eval: unknown --format ${format} (json, raw or pretty)\n`);
+    const format = values.format as EvalFormat;
+    if (!EVAL_FORMATS.includes(format)) {
+      process.stderr.write(`warden eval: unknown --format ${format} (${EVAL_FORMATS.join(', ')})\n`);
       return OPA_EXIT.error;
     }
-    const files = loadPolicyFiles(values.data ?? []);
-    let input: unknown;
-    if (values.input) {
-      const text = readFileSync(values.input, 'utf8');
-      input = values.input.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    if (values.fail && values['fail-defined']) {
+      process.stderr.write('warden eval: --fail and --fail-defined exclude each other\n');
+      return OPA_EXIT.error;
     }
-    const rows = await evaluateQuery(files, positionals[0]!, input, regoVersionOf(values), values['strict-builtin-errors'] ?? false);
-    if (format === 'raw') {
-      const value = rows[0]?.expressions[0]?.value;
-      if (rows.length > 0) process.stdout.write(`${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
-      return OPA_EXIT.ok;
-    }
-    const out = rows.length > 0 ? { result: rows } : {};
-    process.stdout.write(`${JSON.stringify(out, null, format === 'pretty' || format === 'json' ? 2 : 0)}\n`);
-    return OPA_EXIT.ok;
+    const timeoutMs = values.timeout === undefined ? 0 : parseGoDuration(values.timeout, '--timeout');
+    const request: EvalRequest = {
+      files: await loadEvalSources(values.data ?? [], values.bundle ?? []),
+      query: positionals[0]!,
+      input: readInput(values.input, values['stdin-input'] ?? false),
+      regoVersion: regoVersionOf(values),
+      strictBuiltinErrors: values['strict-builtin-errors'] ?? false,
+      profile: values.profile ?? false,
+      queryPackage: values.package,
+    };
+    const result = timeoutMs > 0 ? await evaluateWithin(request, timeoutMs) : await evaluateQuery(request);
+    process.stdout.write(formatEvalResult(result, format, values.metrics ?? false));
+    const defined = result.rows.length > 0;
+    return (values.fail && !defined) || (values['fail-defined'] && defined) ? OPA_EXIT.error : OPA_EXIT.ok;
   }, OPA_EXIT.error);
 }

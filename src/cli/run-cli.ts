@@ -9,6 +9,11 @@ const commands = new Map<string, () => Promise<Command>>([
   ['test', async () => (await import('./test-command.js')).testCommand],
   ['eval', async () => (await import('./eval-command.js')).evalCommand],
   ['build', async () => (await import('./build-command.js')).buildCommand],
+  ['inspect', async () => (await import('./inspect-command.js')).inspectCommand],
+  ['parse', async () => (await import('./parse-command.js')).parseCommand],
+  ['deps', async () => (await import('./deps-command.js')).depsCommand],
+  ['capabilities', async () => (await import('./capabilities-command.js')).capabilitiesCommand],
+  ['bench', async () => (await import('./bench-command.js')).benchCommand],
   [
     'check',
     async () => (argv: string[]) =>
@@ -36,6 +41,16 @@ async function usageOf(name: string): Promise<string[] | undefined> {
       return [(await import('./eval-command.js')).EVAL_USAGE];
     case 'build':
       return [(await import('./build-command.js')).BUILD_USAGE];
+    case 'inspect':
+      return [(await import('./inspect-command.js')).INSPECT_USAGE];
+    case 'parse':
+      return [(await import('./parse-command.js')).PARSE_USAGE];
+    case 'deps':
+      return [(await import('./deps-command.js')).DEPS_USAGE];
+    case 'capabilities':
+      return [(await import('./capabilities-command.js')).CAPABILITIES_USAGE];
+    case 'bench':
+      return [(await import('./bench-command.js')).BENCH_USAGE];
     case 'keys':
       return [...(await import('./keys-command.js')).KEYS_USAGE];
     default:
@@ -44,7 +59,7 @@ async function usageOf(name: string): Promise<string[] | undefined> {
 }
 
 async function usage(): Promise<string> {
-  const [serve, devCert, call, test, evaluate, build, check, keys] = await Promise.all([
+  const [serve, devCert, call, test, evaluate, build, check, keys, inspect, parse, deps, capabilities, bench] = await Promise.all([
     import('./serve-command.js').then((m) => m.SERVE_USAGE),
     import('./dev-cert-command.js').then((m) => m.DEV_CERT_USAGE),
     import('./call-command.js').then((m) => m.CALL_USAGE),
@@ -53,8 +68,13 @@ async function usage(): Promise<string> {
     import('./build-command.js').then((m) => m.BUILD_USAGE),
     import('./check-command.js').then((m) => m.CHECK_USAGE),
     import('./keys-command.js').then((m) => m.KEYS_USAGE),
+    import('./inspect-command.js').then((m) => m.INSPECT_USAGE),
+    import('./parse-command.js').then((m) => m.PARSE_USAGE),
+    import('./deps-command.js').then((m) => m.DEPS_USAGE),
+    import('./capabilities-command.js').then((m) => m.CAPABILITIES_USAGE),
+    import('./bench-command.js').then((m) => m.BENCH_USAGE),
   ]);
-  return ['usage:', ...[serve, devCert, call, test, evaluate, build, check, ...keys].map((line) => `  ${line}`)].join('\n');
+  return ['usage:', ...[serve, devCert, call, test, evaluate, build, inspect, parse, deps, capabilities, bench, check, ...keys].map((line) => `  ${line}`)].join('\n');
 }
 
 const HELP = new Set(['--help', '-h']);

@@ -23,6 +23,8 @@ export interface CompileOptions {
   query?: string;
   /** The same, already parsed (tools that rewrite queries, such as `warden eval`). */
   queryBody?: Body;
+  /** The package a query's rule names resolve in (`opa eval --package`), as path segments. */
+  queryPackage?: string[];
   /** Rule paths (`authz/allow`): one entrypoint each, returning `[{"result": …}]`. */
   entrypoints?: string[];
   regoVersion?: 0 | 1;

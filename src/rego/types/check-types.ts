@@ -23,6 +23,13 @@ export function checkTypes(defs: RuleDef[]): Diagnostic[] {
   return out;
 }
 
+/** The same check over an ad-hoc query (`warden eval 'count(1)'` is a type error, as in OPA). */
+export function checkQueryTypes(query: Body): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  new BodyTypes(new Map(), out).body(query);
+  return out;
+}
+
 class BodyTypes {
   constructor(
     private readonly vars: Map<string, RegoType>,

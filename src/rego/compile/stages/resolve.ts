@@ -5,8 +5,11 @@ import type { CompileState } from './stage.js';
 
 const packageKey = (m: Module): string => m.package.path.map((p) => p.value).join('.');
 
-/** Where a query's names resolve: the first module's scope without its imports and package. */
-function queryModule(modules: Module[]): Module {
+/**
+ * Where a query's names resolve: the first module's scope without its imports, in the package
+ * `--package` names (`warden eval -p app allow` is `data.app.allow`) or in none.
+ */
+function queryModule(modules: Module[], queryPackage: string[] = []): Module {
   const first: Module = modules[0] ?? {
     file: '<query>',
     regoVersion: 1,
@@ -16,7 +19,8 @@ function queryModule(modules: Module[]): Module {
     annotations: [],
     comments: [],
   };
-  return { ...first, imports: [], package: { ...first.package, path: [] } };
+  const path = queryPackage.map((value) => ({ type: 'string' as const, value, loc: first.package.loc }));
+  return { ...first, imports: [], package: { ...first.package, path } };
 }
 
 /**
@@ -42,7 +46,8 @@ export function resolveStage(state: CompileState): void {
     state.diagnostics.push(...resolver.diagnostics);
   }
   if (state.query) {
-    const resolver = new Resolver(queryModule(state.modules), new Set());
+    const queryPackage = state.options.queryPackage ?? [];
+    const resolver = new Resolver(queryModule(state.modules, queryPackage), rulesByPackage.get(queryPackage.join('.')) ?? new Set());
     const body: Body = resolver.query(state.query);
     state.diagnostics.push(...resolver.diagnostics);
     state.query = body;

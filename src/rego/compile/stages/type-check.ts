@@ -1,4 +1,4 @@
-import { checkTypes } from '../../types/check-types.js';
+import { checkQueryTypes, checkTypes } from '../../types/check-types.js';
 import { RuleTree } from '../../plan/rule-tree.js';
 import type { CompileState } from './stage.js';
 
@@ -8,6 +8,7 @@ import type { CompileState } from './stage.js';
  */
 export function typeCheckStage(state: CompileState): void {
   state.diagnostics.push(...checkTypes(state.defs));
+  if (state.query) state.diagnostics.push(...checkQueryTypes(state.query));
   const packages = state.modules.map((m) => m.package.path.map((p) => p.value));
   state.tree = new RuleTree(state.defs, (d) => state.diagnostics.push(d), packages);
 }
