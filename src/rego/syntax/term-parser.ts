@@ -5,6 +5,7 @@ import { tokenize } from './tokenizer.js';
 
 const RELATIONS: Record<string, string> = { '==': 'equal', '!=': 'neq', '<': 'lt', '<=': 'lte', '>': 'gt', '>=': 'gte' };
 const LEVELS: Array<Record<string, string>> = [{ '|': 'or' }, { '&': 'and' }, { '+': 'plus', '-': 'minus' }, { '*': 'mul', '/': 'div', '%': 'rem' }];
+const SCALAR_NAMES: Partial<Record<Term['type'], string>> = { null: 'null', boolean: 'boolean', number: 'number', string: 'string' };
 const RESERVED = new Set(['not', 'with', 'as', 'some', 'else', 'default', 'import', 'package']);
 
 /** Terms and operator expressions, with OPA's precedence: in < relations < | < & < + - < * / %. */
@@ -135,6 +136,8 @@ export abstract class TermParser extends ParserState {
   }
 
   private extendRef(term: Term, seg: Term, start: number): Term {
+    const scalar = SCALAR_NAMES[term.type];
+    if (scalar !== undefined) this.raise(term.loc.offset, `illegal ref (head cannot be ${scalar})`);
     if (term.type === 'ref') return { ...term, path: [...term.path, seg], loc: this.loc(start) };
     return { type: 'ref', head: term, path: [seg], loc: this.loc(start) };
   }
@@ -153,6 +156,10 @@ export abstract class TermParser extends ParserState {
         this.next();
         return this.parseTemplate(t.parts ?? [], start);
       case 'ident': {
+        if (this.isKeywordRefHead()) {
+          this.next();
+          return { type: 'var', name: t.value, loc: this.loc(start) };
+        }
         if (t.value === 'true' || t.value === 'false') {
           this.next();
           return { type: 'boolean', value: t.value === 'true', loc: this.loc(start) };
@@ -167,7 +174,7 @@ export abstract class TermParser extends ParserState {
         }
         // Keywords name things too where nothing else fits: `contains(s, x)`, `data.x.default`, `with.foo`.
         const next = this.peek();
-        const usedAsName = (next.type === 'punct' && (next.value === '(' || next.value === '.') && next.start === t.end) || this.isPunct('.', this.tokens[this.pos - 1]);
+        const usedAsName = (next.type === 'punct' && (next.value === '(' || next.value === '.' || next.value === '[') && next.start === t.end) || this.isPunct('.', this.tokens[this.pos - 1]);
         if ((RESERVED.has(t.value) || this.keywords.has(t.value)) && !usedAsName) this.unexpected('expected term');
         this.next();
         return { type: 'var', name: t.value === '_' ? this.wildcard() : t.value, loc: this.loc(start) };
