@@ -2,6 +2,7 @@ import type { Body, CallTerm, Expr, Location, RefTerm, Term, VarTerm, WithModifi
 import { SourceText } from './source-text.js';
 import { ParserState } from './parser-state.js';
 import { tokenize } from './tokenizer.js';
+import type { Token } from './tokens.js';
 
 const RELATIONS: Record<string, string> = { '==': 'equal', '!=': 'neq', '<': 'lt', '<=': 'lte', '>': 'gt', '>=': 'gte' };
 const LEVELS: Array<Record<string, string>> = [{ '|': 'or' }, { '&': 'and' }, { '+': 'plus', '-': 'minus' }, { '*': 'mul', '/': 'div', '%': 'rem' }];
@@ -102,7 +103,9 @@ export abstract class TermParser extends ParserState {
   protected parsePostfix(term: Term): Term {
     const start = term.loc.offset;
     for (;;) {
-      if (this.isPunct('.') && this.peek().type === 'ident' && this.tok.start === (this.tokens[this.pos - 1]?.end ?? -1)) {
+      if (this.isPunct('.') && this.tok.start === (this.tokens[this.pos - 1]?.end ?? -1)) {
+        const after = this.peek();
+        if (after.type !== 'ident' || after.start !== this.tok.end) this.unexpectedAfterDot(after);
         this.next();
         const name = this.next();
         term = this.extendRef(term, { type: 'string', value: name.value, loc: this.loc(name.start) }, start);
@@ -133,6 +136,12 @@ export abstract class TermParser extends ParserState {
       }
       return term;
     }
+  }
+
+  /** As OPA: a `.` right after a term must be followed, without a space, by a name. */
+  private unexpectedAfterDot(t: Token): never {
+    const what = t.type === 'eof' ? 'eof' : t.start !== this.tok.end ? 'whitespace' : t.type === 'punct' ? t.value : t.type;
+    this.raise(t.start !== this.tok.end && t.type !== 'eof' ? this.tok.end : t.start, `unexpected ${what} token: expected ident`);
   }
 
   private extendRef(term: Term, seg: Term, start: number): Term {

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { call, fails, same, set } from '../helpers.js';
+import type { RegoValue } from '../../../src/builtins/value.js';
 
 const doc = { a: { b: 1, c: [10, 20, 30], d: set('x', 'y') }, e: 'f', '/': { '~': 2 } };
 
@@ -106,7 +107,7 @@ test('json.patch operand errors', (t) => {
 // removed root has nothing to insert into or read from (so `from` a proper prefix of `path` fails).
 test('json.patch at the document root follows OPA', (t) => {
   const root = { a: 1, b: [1, 2] };
-  const patch = (...ops: object[]) => call('json.patch', root, ops);
+  const patch = (...ops: RegoValue[]) => call('json.patch', root, ops);
   for (const path of ['', []]) {
     t.is(patch({ op: 'remove', path }), undefined);
     t.deepEqual(patch({ op: 'add', path, value: 5 }), 5);
