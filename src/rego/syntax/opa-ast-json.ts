@@ -30,7 +30,7 @@ export function opaAstJson(module: Module): JsonObject {
     package: { path: [{ type: 'var', value: 'data' }, ...module.package.path.map(termJson)] },
   };
   if (module.imports.length > 0) out.imports = module.imports.map(importJson);
-  if (module.rules.length > 0) out.rules = module.rules.map((r) => ruleJson(r, module.regoVersion));
+  if (module.rules.length > 0) out.rules = module.rules.map((r) => ruleJson(r));
   if (module.comments.length > 0) {
     out.comments = module.comments.map((c) => ({
       Location: { file: c.loc.file, row: c.loc.line, col: c.loc.col },
@@ -47,11 +47,11 @@ function importJson(imp: Import): JsonObject {
   return out;
 }
 
-function ruleJson(rule: Rule, regoVersion: 0 | 1, parentHead?: JsonObject): JsonObject {
+function ruleJson(rule: Rule, parentHead?: JsonObject): JsonObject {
   const head = parentHead === undefined ? headJson(rule) : { ...parentHead, value: rule.head.value ? termJson(rule.head.value) : TRUE };
   const out: JsonObject = { head, body: rule.body.length === 0 ? [{ index: 0, terms: TRUE }] : bodyJson(rule.body) };
   if (rule.default) out.default = true;
-  if (rule.else) out.else = ruleJson(rule.else, regoVersion, head);
+  if (rule.else) out.else = ruleJson(rule.else, head);
   return out;
 }
 
@@ -59,7 +59,7 @@ function ruleJson(rule: Rule, regoVersion: 0 | 1, parentHead?: JsonObject): Json
  * OPA's parser decides `name` and `key` by how the head was written: a one-segment ref names the
  * rule; a two-segment ref ending in a non-ground term is a partial object (`name` + `key`); a
  * two-segment ref with `if` and a value is named after its first segment. A v1 rule has `if` exactly
- * when it has a body.
+ * when it has a body (v0 bodies without `if` are read the same way, an approximation).
  */
 function headJson(rule: Rule): JsonObject {
   const h: RuleHead = rule.head;

@@ -167,7 +167,7 @@ export abstract class TermParser extends ParserState {
       case 'ident': {
         if (this.isKeywordRefHead()) {
           this.next();
-          return { type: 'var', name: t.value, loc: this.loc(start) };
+          return { type: 'var', name: t.value === '_' ? this.wildcard() : t.value, loc: this.loc(start) };
         }
         if (t.value === 'true' || t.value === 'false') {
           this.next();
