@@ -51,9 +51,10 @@ export class ParserState {
   }
 
   /** A word directly followed by `.` or `[`: the head of a ref, even when it is a keyword (OPA's keywords_in_refs). */
-  leadsRef(t = this.tok): boolean {
-    const next = this.tokens[this.tokens.indexOf(t) + 1];
-    return t.type === 'ident' && next !== undefined && next.type === 'punct' && (next.value === '.' || next.value === '[') && next.start === t.end;
+  leadsRef(at = this.pos): boolean {
+    const t = this.tokens[at];
+    const next = this.tokens[at + 1];
+    return t !== undefined && t.type === 'ident' && next !== undefined && next.type === 'punct' && (next.value === '.' || next.value === '[') && next.start === t.end;
   }
 
   /** Where a statement starts (rule head, expression, package or import path), a keyword leading a ref is a name. */
