@@ -36,6 +36,7 @@ import { jsonFilter, jsonRemove } from './objects/json-paths.js';
 import { jsonMatchSchema, jsonVerifySchema } from './objects/json-schema.js';
 import { objectFilter, objectGetBuiltin, objectKeys, objectRemove, objectSubsetBuiltin, objectUnion, objectUnionN } from './objects/objects.js';
 import { regexBuiltins } from './regex/regex-builtins.js';
+import { regoParseModule } from './rego/parse-module.js';
 import { awsSignReq } from './runtime/aws-sign.js';
 import { runtimeBuiltins } from './runtime/runtime.js';
 import { and, intersection, or, union } from './sets/sets.js';
@@ -97,6 +98,7 @@ export const HOST_TABLE: HostBuiltinTable = {
   'json.filter': jsonFilter,
   'json.remove': jsonRemove,
   'json.patch': jsonPatch,
+  'rego.parse_module': regoParseModule,
   'array.concat': arrayConcat,
   'array.slice': arraySlice,
   'array.reverse': arrayReverse,

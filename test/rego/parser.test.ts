@@ -78,3 +78,12 @@ test('METADATA annotations attach to the next rule', (t) => {
   const m = parseModule('package p\n\n# METADATA\n# title: Allow\n# custom:\n#   level: 3\nallow := true\n', { file: 'm.rego' }).module!;
   t.deepEqual(m.rules[0]!.annotations?.fields, { title: 'Allow', custom: { level: 3 } });
 });
+
+test('a dot after a term needs a name right after it (as OPA: expected ident)', (t) => {
+  const eof = parseModule('package foo.', { file: 'p.rego' }).diagnostics[0];
+  t.deepEqual([eof?.message, eof?.line, eof?.col], ['unexpected eof token: expected ident', 1, 13]);
+  const space = parseModule('package a\np := input. x\n', { file: 'p.rego' }).diagnostics[0];
+  t.deepEqual([space?.message, space?.line, space?.col], ['unexpected whitespace token: expected ident', 2, 12]);
+  const bracket = parseModule('package a\np := input.[1]\n', { file: 'p.rego' }).diagnostics[0];
+  t.is(bracket?.message, 'unexpected [ token: expected ident');
+});

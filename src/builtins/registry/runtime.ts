@@ -11,6 +11,7 @@ export const RUNTIME: BuiltinGroup = {
     { name: 'test.sleep', signature: 'string -> null', categories: ['test'], host: true, unchecked: true },
     { name: 'trace', signature: 'string -> boolean', categories: ['tracing'], host: true, unchecked: true },
     { name: 'rego.metadata.rule', signature: ' -> any', categories: ['rego'], planner: true, unchecked: true },
+    { name: 'rego.parse_module', signature: 'string, string -> object[string: any]', categories: ['rego'], host: true },
     { name: 'rego.metadata.chain', signature: ' -> array[any]', categories: ['rego'], planner: true, unchecked: true },
   ],
 };

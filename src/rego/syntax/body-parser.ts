@@ -88,6 +88,10 @@ export abstract class BodyParser extends TermParser {
   /** One expression without `and`/`or`: `not …`, `some …`, `every …`, or terms. */
   private parseLiteral(): Expr {
     const start = this.tok.start;
+    if (this.leadsRef()) {
+      this.allowKeywordRefHead();
+      return { ...this.parseExprTerms(start), negated: false, with: [], loc: this.loc(start) } as Expr;
+    }
     const negated = this.isWord('not') && !this.keywordAsName() ? (this.next(), true) : false;
     if (negated && this.keywords.has('not-block') && this.isPunct('{')) return this.parseNotBlock(start);
     let kind: ExprKind;

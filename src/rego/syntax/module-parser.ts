@@ -5,6 +5,8 @@ import type { Comment, Token } from './tokens.js';
 import { SourceText, SyntaxFailure } from './source-text.js';
 
 const V1_KEYWORDS = ['in', 'every', 'contains', 'if'];
+/** Keywords of both versions (OPA's KeywordsV0): an import may not bind one of them as its name. */
+const KEYWORDS_V0 = ['not', 'package', 'import', 'as', 'default', 'else', 'with', 'null', 'true', 'false', 'some'];
 const FUTURE_ONLY_KEYWORDS = ['and', 'or', 'not'];
 
 /** Modules: package, imports, rules with heads, bodies and else chains; METADATA annotations. */
@@ -30,11 +32,11 @@ export class ModuleParser extends BodyParser {
     const rules: Rule[] = [];
     while (this.tok.type !== 'eof') {
       // As OPA: an import may come anywhere after the package, and holds for the whole module.
-      if (this.isWord('import')) {
+      if (this.isWord('import') && !this.leadsRef()) {
         imports.push(this.parseImport());
         continue;
       }
-      if (this.isWord('package')) this.raise(this.tok.start, 'unexpected package: a file holds one package');
+      if (this.isWord('package') && !this.leadsRef()) this.raise(this.tok.start, 'unexpected package: a file holds one package');
       const rule = this.parseRule();
       rules.push(rule);
       // v0: `p { a } { b }` is two definitions of p, one per body.
@@ -57,6 +59,7 @@ export class ModuleParser extends BodyParser {
     const start = this.tok.start;
     if (!this.isWord('package')) this.unexpected('expected package');
     this.next();
+    this.allowKeywordRefHead();
     const ref = this.parsePostfix(this.parsePrimary());
     const path: StringTerm[] = [];
     const add = (t: Term) => {
@@ -74,6 +77,7 @@ export class ModuleParser extends BodyParser {
 
   private parseImport(): Import {
     const start = this.next().start;
+    this.allowKeywordRefHead();
     const t = this.parsePostfix(this.parsePrimary());
     const path: RefTerm = t.type === 'ref' ? t : t.type === 'var' ? { type: 'ref', head: t, path: [], loc: t.loc } : this.raise(t.loc.offset, 'import path must be a reference');
     const head = path.head.type === 'var' ? path.head.name : '';
@@ -85,6 +89,11 @@ export class ModuleParser extends BodyParser {
       alias = a.value;
     }
     const names = path.path.map((p) => (p.type === 'string' ? p.value : ''));
+    const last = path.path.at(-1) ?? path.head;
+    const lastName = last.type === 'var' ? last.name : last.type === 'string' ? last.value : '';
+    if (alias === undefined && head !== 'future' && (KEYWORDS_V0.includes(lastName) || (this.regoVersion === 1 && V1_KEYWORDS.includes(lastName)))) {
+      this.raise(last.loc.offset, `unexpected import path, must not end with a keyword, got: ${lastName} (hint: import a different path or use an alias)`);
+    }
     if (head === 'future' && names[0] === 'keywords') {
       // `and`, `or` and `not { … }` blocks are future keywords only (rego.v1 does not bring them).
       for (const k of names.length > 1 ? [names[1]!] : [...V1_KEYWORDS, ...FUTURE_ONLY_KEYWORDS]) this.keywords.add(k === 'not' ? 'not-block' : k);
@@ -122,6 +131,7 @@ export class ModuleParser extends BodyParser {
   parseRule(): Rule {
     const start = this.tok.start;
     const isDefault = this.isWord('default') && !this.keywordAsName() ? (this.next(), true) : false;
+    this.allowKeywordRefHead();
     const nameTok = this.tok;
     if (nameTok.type !== 'ident' || ((this.keywords.has(nameTok.value) || ['not', 'some', 'with', 'else', 'default'].includes(nameTok.value)) && !this.keywordAsName())) this.unexpected('expected rule name');
     const headTerm = this.parsePostfix(this.parsePrimary());

@@ -6,6 +6,8 @@ import type { Token } from './tokens.js';
 export class ParserState {
   pos = 0;
   private wildcards = 0;
+  /** Token index where a keyword (even `null`, `true`, `false`) may head a ref: a rule head or an expression's start. */
+  private refHeadAt = -1;
   /** `in`, `every`, `contains`, `if` are keywords (Rego v1, or v0 with future.keywords / rego.v1). */
   keywords = new Set<string>();
 
@@ -46,6 +48,23 @@ export class ParserState {
   /** A keyword that may be an ordinary name in v0 modules without the future import. */
   isKeyword(value: string, t = this.tok): boolean {
     return this.isWord(value, t) && this.keywords.has(value);
+  }
+
+  /** A word directly followed by `.` or `[`: the head of a ref, even when it is a keyword (OPA's keywords_in_refs). */
+  leadsRef(at = this.pos): boolean {
+    const t = this.tokens[at];
+    const next = this.tokens[at + 1];
+    return t !== undefined && t.type === 'ident' && next !== undefined && next.type === 'punct' && (next.value === '.' || next.value === '[') && next.start === t.end;
+  }
+
+  /** Where a statement starts (rule head, expression, package or import path), a keyword leading a ref is a name. */
+  allowKeywordRefHead(): void {
+    if (this.leadsRef()) this.refHeadAt = this.pos;
+  }
+
+  /** The current token is a keyword that heads a ref at a statement's start. */
+  isKeywordRefHead(): boolean {
+    return this.pos === this.refHeadAt && this.leadsRef();
   }
 
   eat(value: string): boolean {

@@ -2,9 +2,11 @@ import type { Body, CallTerm, Expr, Location, RefTerm, Term, VarTerm, WithModifi
 import { SourceText } from './source-text.js';
 import { ParserState } from './parser-state.js';
 import { tokenize } from './tokenizer.js';
+import type { Token } from './tokens.js';
 
 const RELATIONS: Record<string, string> = { '==': 'equal', '!=': 'neq', '<': 'lt', '<=': 'lte', '>': 'gt', '>=': 'gte' };
 const LEVELS: Array<Record<string, string>> = [{ '|': 'or' }, { '&': 'and' }, { '+': 'plus', '-': 'minus' }, { '*': 'mul', '/': 'div', '%': 'rem' }];
+const SCALAR_NAMES: Partial<Record<Term['type'], string>> = { null: 'null', boolean: 'boolean', number: 'number', string: 'string' };
 const RESERVED = new Set(['not', 'with', 'as', 'some', 'else', 'default', 'import', 'package']);
 
 /** Terms and operator expressions, with OPA's precedence: in < relations < | < & < + - < * / %. */
@@ -101,7 +103,9 @@ export abstract class TermParser extends ParserState {
   protected parsePostfix(term: Term): Term {
     const start = term.loc.offset;
     for (;;) {
-      if (this.isPunct('.') && this.peek().type === 'ident' && this.tok.start === (this.tokens[this.pos - 1]?.end ?? -1)) {
+      if (this.isPunct('.') && this.tok.start === (this.tokens[this.pos - 1]?.end ?? -1)) {
+        const after = this.peek();
+        if (after.type !== 'ident' || after.start !== this.tok.end) this.unexpectedAfterDot(after);
         this.next();
         const name = this.next();
         term = this.extendRef(term, { type: 'string', value: name.value, loc: this.loc(name.start) }, start);
@@ -134,7 +138,15 @@ export abstract class TermParser extends ParserState {
     }
   }
 
+  /** As OPA: a `.` right after a term must be followed, without a space, by a name. */
+  private unexpectedAfterDot(t: Token): never {
+    const what = t.type === 'eof' ? 'eof' : t.start !== this.tok.end ? 'whitespace' : t.type === 'punct' ? t.value : t.type;
+    this.raise(t.start !== this.tok.end && t.type !== 'eof' ? this.tok.end : t.start, `unexpected ${what} token: expected ident`);
+  }
+
   private extendRef(term: Term, seg: Term, start: number): Term {
+    const scalar = SCALAR_NAMES[term.type];
+    if (scalar !== undefined) this.raise(term.loc.offset, `illegal ref (head cannot be ${scalar})`);
     if (term.type === 'ref') return { ...term, path: [...term.path, seg], loc: this.loc(start) };
     return { type: 'ref', head: term, path: [seg], loc: this.loc(start) };
   }
@@ -153,6 +165,10 @@ export abstract class TermParser extends ParserState {
         this.next();
         return this.parseTemplate(t.parts ?? [], start);
       case 'ident': {
+        if (this.isKeywordRefHead()) {
+          this.next();
+          return { type: 'var', name: t.value === '_' ? this.wildcard() : t.value, loc: this.loc(start) };
+        }
         if (t.value === 'true' || t.value === 'false') {
           this.next();
           return { type: 'boolean', value: t.value === 'true', loc: this.loc(start) };
@@ -167,7 +183,7 @@ export abstract class TermParser extends ParserState {
         }
         // Keywords name things too where nothing else fits: `contains(s, x)`, `data.x.default`, `with.foo`.
         const next = this.peek();
-        const usedAsName = (next.type === 'punct' && (next.value === '(' || next.value === '.') && next.start === t.end) || this.isPunct('.', this.tokens[this.pos - 1]);
+        const usedAsName = (next.type === 'punct' && (next.value === '(' || next.value === '.' || next.value === '[') && next.start === t.end) || this.isPunct('.', this.tokens[this.pos - 1]);
         if ((RESERVED.has(t.value) || this.keywords.has(t.value)) && !usedAsName) this.unexpected('expected term');
         this.next();
         return { type: 'var', name: t.value === '_' ? this.wildcard() : t.value, loc: this.loc(start) };

@@ -51,20 +51,17 @@ export function compareValues(a: u32, b: u32): i32 {
       return la == lb ? 0 : la < lb ? -1 : 1;
     }
     case T_OBJECT: {
-      // As OPA: compare the sorted key lists first, then the values in key order.
+      // As OPA: walk the key-sorted entries pairwise (key, then value); a prefix is the smaller.
       const la = collLen(a);
       const lb = collLen(b);
       const m = la < lb ? la : lb;
       for (let i: u32 = 0; i < m; i++) {
-        const c = compareValues(objKey(a, i), objKey(b, i));
-        if (c != 0) return c;
+        const k = compareValues(objKey(a, i), objKey(b, i));
+        if (k != 0) return k;
+        const v = compareValues(objVal(a, i), objVal(b, i));
+        if (v != 0) return v;
       }
-      if (la != lb) return la < lb ? -1 : 1;
-      for (let i: u32 = 0; i < la; i++) {
-        const c = compareValues(objVal(a, i), objVal(b, i));
-        if (c != 0) return c;
-      }
-      return 0;
+      return la == lb ? 0 : la < lb ? -1 : 1;
     }
     default: {
       const la = collLen(a);

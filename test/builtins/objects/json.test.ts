@@ -1,5 +1,6 @@
 import test from 'ava';
 import { call, fails, same, set } from '../helpers.js';
+import type { RegoValue } from '../../../src/builtins/value.js';
 
 const doc = { a: { b: 1, c: [10, 20, 30], d: set('x', 'y') }, e: 'f', '/': { '~': 2 } };
 
@@ -100,4 +101,27 @@ test('json.patch is undefined when an operation fails', (t) => {
 
 test('json.patch operand errors', (t) => {
   fails(t, 'eval_type_error', 'json.patch: operand 2 must be array but got object', 'json.patch', {}, {});
+});
+
+// OPA's edittree: removing the root leaves no document; inserting at the root replaces it; a
+// removed root has nothing to insert into or read from (so `from` a proper prefix of `path` fails).
+test('json.patch at the document root follows OPA', (t) => {
+  const root = { a: 1, b: [1, 2] };
+  const patch = (...ops: RegoValue[]) => call('json.patch', root, ops);
+  for (const path of ['', []]) {
+    t.is(patch({ op: 'remove', path }), undefined);
+    t.deepEqual(patch({ op: 'add', path, value: 5 }), 5);
+    t.deepEqual(patch({ op: 'replace', path, value: 5 }), 5);
+    t.deepEqual(patch({ op: 'move', from: path, path }), root);
+    t.deepEqual(patch({ op: 'copy', from: path, path }), root);
+    t.deepEqual(patch({ op: 'test', path, value: root }), root);
+    t.is(patch({ op: 'test', path, value: 1 }), undefined);
+  }
+  t.is(patch({ op: 'move', from: '', path: '/c' }), undefined);
+  t.deepEqual(patch({ op: 'move', from: '/a', path: '' }), 1);
+  t.deepEqual(patch({ op: 'copy', from: '', path: '/c' }), { ...root, c: root });
+  t.deepEqual(patch({ op: 'remove', path: '' }, { op: 'add', path: '', value: 7 }), 7);
+  t.is(patch({ op: 'remove', path: '' }, { op: 'add', path: '/x', value: 7 }), undefined);
+  t.is(patch({ op: 'remove', path: '' }, { op: 'remove', path: '' }), undefined);
+  t.is(patch({ op: 'remove', path: '' }, { op: 'test', path: '', value: null }), undefined);
 });
