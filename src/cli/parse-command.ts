@@ -4,7 +4,8 @@ import { REGO_VERSION_OPTIONS, regoVersionOf } from './rego-version-flag.js';
 import { parseModule } from '../rego/syntax/index.js';
 import { CompileError } from '../rego/errors.js';
 import { withSourceLines } from '../rego/compile/stages/pipeline.js';
-import { moduleJson, prettyAst } from '../rego/ast-json.js';
+import { opaAstJson } from '../rego/syntax/opa-ast-json.js';
+import { prettyAst } from '../rego/ast-pretty.js';
 import { OPA_EXIT, runCommand } from './output.js';
 
 export const PARSE_USAGE = 'warden parse FILE [--format pretty|json] [--v0]';
@@ -25,7 +26,7 @@ export function parseCommand(argv: string[]): Promise<number> {
     const source = readFileSync(file, 'utf8');
     const parsed = parseModule(source, { file, regoVersion: regoVersionOf(values) });
     if (!parsed.module || parsed.diagnostics.length > 0) throw new CompileError(withSourceLines(parsed.diagnostics, new Map([[file, source]])));
-    const ast = moduleJson(parsed.module);
+    const ast = opaAstJson(parsed.module);
     process.stdout.write(values.format === 'json' ? `${JSON.stringify(ast, null, 2)}\n` : prettyAst(ast));
     return OPA_EXIT.ok;
   }, OPA_EXIT.error);
