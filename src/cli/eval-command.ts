@@ -31,7 +31,7 @@ export function evalCommand(argv: string[]): Promise<number> {
       process.stderr.write(`warden eval: unknown --format ${format} (json, raw or pretty)\n`);
       return OPA_EXIT.error;
     }
-    const files = loadPolicyFiles(values.data ?? []);
+    const files = loadPolicyFiles(values.data ?? [], { allDataFiles: true });
     let input: unknown;
     if (values.input) {
       const text = readFileSync(values.input, 'utf8');

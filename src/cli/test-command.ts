@@ -25,7 +25,7 @@ export function testCommand(argv: string[]): Promise<number> {
         ...REGO_VERSION_OPTIONS,
       },
     });
-    const files = loadPolicyFiles(positionals.length > 0 ? positionals : ['policies']);
+    const files = loadPolicyFiles(positionals.length > 0 ? positionals : ['policies'], { allDataFiles: true });
     const regoVersion = regoVersionOf(values);
     const coverage = values.coverage || values['coverage-json'] ? new CoverageRecorder() : undefined;
     const results = await runTests(files, { run: values.run ? new RegExp(values.run) : undefined, regoVersion, coverage, strictBuiltinErrors: values['strict-builtin-errors'] ?? false });
