@@ -100,11 +100,11 @@ export function parseDataFile(name: string, text: string, file: string): unknown
   }
 }
 
-function walk(dir: string, out: string[]): void {
+function walk(dir: string, out: string[], ignored: readonly RegExp[]): void {
   for (const name of readdirSync(dir).sort()) {
-    if (isHiddenEntry(name)) continue;
+    if (isHiddenEntry(name) || ignored.some((re) => re.test(name))) continue;
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
+    if (statSync(p).isDirectory()) walk(p, out, ignored);
     else out.push(p);
   }
 }
@@ -117,6 +117,14 @@ export interface LoadPolicyFilesOptions {
    * `serve` and `build` read).
    */
   allDataFiles?: boolean;
+  /** File and directory names to leave out while walking (`*` and `?` wildcards), as `opa test --ignore`. */
+  ignore?: readonly string[];
+}
+
+/** A name pattern with `*` (any run) and `?` (one character) as a RegExp matching whole names. */
+function namePattern(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
 }
 
 function isDataFileName(name: string): boolean {
@@ -134,10 +142,11 @@ function isDataFileName(name: string): boolean {
 export function loadPolicyFiles(roots: string[], options: LoadPolicyFilesOptions = {}): PolicyFiles {
   const result: PolicyFiles = { modules: [], data: {} };
   const origins: DataOrigins = new Map();
+  const ignored = (options.ignore ?? []).map(namePattern);
   for (const root of roots) {
     const isDir = statSync(root).isDirectory();
     const files: string[] = [];
-    if (isDir) walk(root, files);
+    if (isDir) walk(root, files, ignored);
     else files.push(root);
     const modulesBefore = result.modules.length;
     for (const file of files) {
