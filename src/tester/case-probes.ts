@@ -36,7 +36,8 @@ function probeRule(ctx: ProbeContext, name: string, keys: Term[], rule: Rule): s
   let k = 0;
   while (k < rule.body.length && !locals.every((n) => seen.has(n))) topLevelVars(rule.body[k++]!, seen);
   const prefix = rule.body.slice(0, k).map(ctx.text).join('\n  ');
-  const key = `[${keys.map(ctx.text).join(', ')}]`;
+  // A string key of a dotted ref head (`test_group.one`) is written without quotes in the source.
+  const key = `[${keys.map((t) => (t.type === 'string' ? JSON.stringify(t.value) : ctx.text(t))).join(', ')}]`;
   const head = ctx.hasContains ? `${name} contains ${key} ${ctx.bodyOpen}` : `${name}[${key}] ${ctx.bodyOpen}`;
   return `${head}\n  true\n  ${prefix}\n}`;
 }
