@@ -144,9 +144,11 @@ async function watchTests(s: TestSettings): Promise<number> {
       process.stdout.write('Watching for changes (Ctrl-C to stop)...\n');
     });
   };
+  // Watching starts first: Node's recursive fs.watch on Linux sets itself up asynchronously, and a
+  // change made while the first run goes on must still bring a second one.
+  watchFiles(s.roots, rerun);
   await runWatched(s);
   process.stdout.write('Watching for changes (Ctrl-C to stop)...\n');
-  watchFiles(s.roots, rerun);
   return new Promise<number>(() => {});
 }
 
