@@ -23,7 +23,7 @@ export function isHiddenEntry(name: string): boolean {
   return name.startsWith('.');
 }
 
-/** True for a file name {@link loadPolicyFiles} reads inside a directory: `*.rego` and `data.{json,yaml,yml}`. */
+/** True for a file name {@link loadPolicyFiles} reads inside a directory with bundle semantics: `*.rego` and `data.{json,yaml,yml}`. */
 export function isPolicyFileName(name: string): boolean {
   return name.endsWith('.rego') || DATA_FILES.has(name);
 }
