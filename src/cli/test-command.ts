@@ -4,7 +4,7 @@ import { loadPolicyFiles } from '../bundle/policy-files.js';
 import { parseDuration } from '../protection/duration.js';
 import { parseModules } from '../rego/compile.js';
 import { CompileError } from '../rego/errors.js';
-import { benchmarkEntrypoint, benchmarkLine } from '../tester/benchmark.js';
+import { benchmarkLine, benchmarkTests } from '../tester/benchmark.js';
 import { CoverageRecorder, coverageJson, formatCoverage } from '../tester/coverage.js';
 import { inProcessEvaluator } from '../tester/evaluation.js';
 import { TesterError } from '../tester/errors.js';
@@ -67,13 +67,10 @@ function out(lines: string[]): void {
 /** Each passing test as a benchmark (OPA's `--bench`): its line with ns/op; others as usual. */
 async function benchmark(results: TestResult[], setup: Parameters<typeof inProcessEvaluator>[0], flags: TestFlags): Promise<JsonTestResult[]> {
   const { policy } = await inProcessEvaluator(setup);
-  const json: JsonTestResult[] = [];
-  for (const r of results) {
-    const b = r.passed ? benchmarkEntrypoint(policy, r.entrypoint, BENCH_BUDGET_MS) : undefined;
-    if (flags.format === 'json') json.push(jsonResult(r, b));
-    else out(b ? [benchmarkLine(r, b)] : resultLines(r, flags.verbose ?? false));
-  }
-  return json;
+  const benchmarks = benchmarkTests(results, policy, BENCH_BUDGET_MS);
+  if (flags.format === 'json') return results.map((r, i) => jsonResult(r, benchmarks[i]));
+  results.forEach((r, i) => out(benchmarks[i] ? [benchmarkLine(r, benchmarks[i]!)] : resultLines(r, flags.verbose ?? false)));
+  return [];
 }
 
 /** One run of the tests: its exit code (OPA's: 0, 2 when a test fails or coverage is short, 1 when nothing can run). */

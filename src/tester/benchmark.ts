@@ -28,3 +28,8 @@ export function benchmarkEntrypoint(policy: { evaluate(input: object, entrypoint
 export function benchmarkLine(r: TestResult, b: BenchmarkResult): string {
   return `${r.name}\t${String(b.iterations).padStart(8)}\t${String(Math.round(b.totalNs / b.iterations)).padStart(10)} ns/op`;
 }
+
+/** Each passing test of `results` as a benchmark (OPA's `--bench`); the others get none. */
+export function benchmarkTests(results: readonly TestResult[], policy: { evaluate(input: object, entrypoint: string): unknown }, budgetMs: number): Array<BenchmarkResult | undefined> {
+  return results.map((r) => (r.passed ? benchmarkEntrypoint(policy, r.entrypoint, budgetMs) : undefined));
+}

@@ -31,6 +31,10 @@ test('--watch: runs, runs again after a file changes (a compile error is shown a
   const dir = folder({ 'p/p.rego': 'package p\nallow if input.ok\n', 'p/p_test.rego': 'package p_test\nimport data.p\ntest_allow if p.allow with input as {"ok": false}\n' });
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), main, 'test', 'p', '--watch'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   t.teardown(() => child.kill());
+  // Should the test runner itself be stopped (its timeout), the watching process must not outlive it.
+  const stopChild = () => child.kill();
+  process.once('exit', stopChild);
+  t.teardown(() => process.off('exit', stopChild));
   const output = { text: '', listeners: [] as Array<() => void> };
   const append = (d: Buffer) => {
     output.text += d.toString();
