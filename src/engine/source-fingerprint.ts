@@ -57,8 +57,9 @@ function sha256(data: string | Uint8Array): string {
  * Fingerprints a policy directory or bundle file by content, never by inode: files replaced by
  * rename, symlink swaps (Kubernetes ConfigMaps' `..data`), and folders deleted and recreated all
  * change the digest exactly when what the loader would read changes. It walks the directory as
- * `loadPolicyFiles` does (symlinks followed, dot entries skipped, `*.rego`, `data.{json,yaml,yml}`
- * and the root `.manifest`), and rereads a file only when its stat changed or is recent, so a poll of
+ * `loadPolicyFiles` does with bundle semantics, as `serve` loads it (symlinks followed, dot entries
+ * skipped, `*.rego`, `data.{json,yaml,yml}` and the root `.manifest`; not the `allDataFiles` mode of
+ * `warden test` and `eval`, whose other JSON and YAML files a served policy never reads), and rereads a file only when its stat changed or is recent, so a poll of
  * an unchanged source costs one `stat` per file.
  *
  * @example

@@ -27,7 +27,7 @@ function merge(into: PolicyFiles, from: PolicyFiles, source: string): void {
 
 /**
  * What `warden eval -d PATH… -b BUNDLE…` evaluates against: directories and `.rego`/JSON/YAML files
- * for `-d`, bundle directories or `.tar.gz` archives for `-b` (and a `.tar.gz` given to `-d`).
+ * for `-d` (every JSON/YAML file under a directory is data, as `opa eval -d DIR`), bundle directories or `.tar.gz` archives for `-b` (and a `.tar.gz` given to `-d`).
  * A file of any other type is an error naming it: a policy silently left out would change answers.
  */
 export async function loadEvalSources(data: string[], bundles: string[]): Promise<PolicyFiles> {
@@ -35,7 +35,7 @@ export async function loadEvalSources(data: string[], bundles: string[]): Promis
   for (const path of data) {
     mustExist(path);
     if (isBundleArchive(path)) merge(files, await archiveFiles(path), path);
-    else if (statSync(path).isDirectory() || LOADABLE_FILE.test(path)) merge(files, loadPolicyFiles([path]), path);
+    else if (statSync(path).isDirectory() || LOADABLE_FILE.test(path)) merge(files, loadPolicyFiles([path], { allDataFiles: true }), path);
     else throw new EvalError('eval_unsupported_file', `${path}: not a loadable file (want .rego, .json, .yaml, .yml, a bundle .tar.gz, or a directory)`);
   }
   for (const path of bundles) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { EvalError } from './errors.js';
-import { findJsonSyntaxError, lineColOf } from './json-syntax-error.js';
+import { findJsonSyntaxError, lineColOf } from '../bundle/json-syntax-error.js';
 
 /** Parses JSON; a syntax error names `source` and the line:col where it is. */
 export function parseJsonText(text: string, source: string): unknown {

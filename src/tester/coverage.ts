@@ -58,14 +58,19 @@ export class CoverageRecorder {
   builtins(): Record<string, (where: string) => boolean> {
     return {
       [HOST_BUILTIN_PREFIX + COVERAGE_BUILTIN]: (where: string) => {
-        const at = where.lastIndexOf(':');
-        const file = where.slice(0, at);
-        const lines = this.reached.get(file) ?? new Set<number>();
-        lines.add(Number(where.slice(at + 1)));
-        this.reached.set(file, lines);
+        this.mark(where);
         return true;
       },
     };
+  }
+
+  /** Records one `file:line` mark (what the builtin reports; also marks sent from a test thread). */
+  mark(where: string): void {
+    const at = where.lastIndexOf(':');
+    const file = where.slice(0, at);
+    const lines = this.reached.get(file) ?? new Set<number>();
+    lines.add(Number(where.slice(at + 1)));
+    this.reached.set(file, lines);
   }
 
   report(modules: Module[]): CoverageReport {

@@ -2,9 +2,10 @@ import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { hostBuiltins } from '../builtins/index.js';
 import type { PolicyFiles } from '../bundle/policy-files.js';
 import type { Expr, Module, Rule, Term } from '../rego/ast.js';
-import { compile, parseModules, renameDuplicateTests } from '../rego/compile.js';
-import { exprTerms, varsOf, walkTerm } from '../rego/compile/terms.js';
-import type { TestCase } from './run-tests.js';
+import { compile, parseModules, renameDuplicateTests, type SourceModule } from '../rego/compile.js';
+import { walkTerm, varsOf } from '../rego/compile/terms.js';
+import { probeContext, ruleNamesOf, topLevelVars, type ProbeContext } from './probe-source.js';
+import type { TestCase } from './find-tests.js';
 
 /** Where a failing test stopped, and the values that made it stop. */
 export interface FailureExplanation {
@@ -17,12 +18,12 @@ export interface FailureExplanation {
   bindings: Array<{ name: string; value: string }>;
 }
 
-const PROBE_PACKAGE_SUFFIX = '__warden_explain';
+const PROBE_FILE_SUFFIX = '__warden_explain.rego';
 
 function findTestRule(modules: Module[], test: TestCase): { module: Module; rule: Rule } | undefined {
   for (const module of modules) {
     if (module.file !== test.file) continue;
-    for (const rule of module.rules) if (rule.loc.line === test.line) return { module, rule };
+    for (const rule of module.rules) if (rule.loc.line === test.line && rule.loc.col === test.col) return { module, rule };
   }
   return undefined;
 }
@@ -33,12 +34,6 @@ function isConstant(t: Term): boolean {
     if (x.type === 'var' || x.type === 'ref' || x.type === 'call' || x.type.endsWith('Comprehension') || x.type === 'templateString') constant = false;
   });
   return constant;
-}
-
-/** Names an expression binds or reads at its own level (not inside comprehensions or `every`). */
-function topLevelVars(e: Expr, out: Set<string>): void {
-  if (e.type === 'every') return;
-  for (const t of exprTerms(e, true)) varsOf(t, out);
 }
 
 /** The operands worth showing: both sides of a comparison or call, or the term itself. */
@@ -61,33 +56,24 @@ function render(value: unknown): string {
   return value === undefined ? 'undefined' : JSON.stringify(value);
 }
 
-/**
- * Re-runs a failing test's body step by step in a probe module (same package and imports), to find
- * the first expression that did not hold and the values of its operands. Costs one compile; only
- * `warden test -v` asks for it. Returns undefined when the test cannot be probed (its source is
- * generated, or probing itself does not compile), so the caller falls back to the plain reason.
- */
-export async function explainFailure(files: PolicyFiles, test: TestCase, regoVersion: 0 | 1 = 1): Promise<FailureExplanation | undefined> {
-  const { modules } = parseModules(files.modules, regoVersion);
-  renameDuplicateTests(modules);
-  const found = findTestRule(modules, test);
-  if (!found) return undefined;
-  const { module, rule } = found;
-  const source = files.modules.find((m) => m.path === module.file)?.source;
-  if (source === undefined) return undefined;
-  const text = (node: { loc: { offset: number; end: number } }) => source.slice(node.loc.offset, node.loc.end);
+/** The probe rules of one failing test: `__probe_T_K` (bindings after K expressions held) and `__operand_T_K_I`. */
+interface TestProbes {
+  test: TestCase;
+  module: Module;
+  body: Expr[];
+  rules: string[];
+  /** Operand texts per expression. */
+  operandTexts: string[][];
+  probe(k: number): string;
+  operand(k: number, i: number): string;
+}
 
-  const rules = new Set<string>();
-  for (const m of modules) for (const r of m.rules) if (r.head.ref[0]?.type === 'var') rules.add(r.head.ref[0].name);
-  const globals = new Set(['input', 'data', ...module.imports.map((i) => i.alias ?? (i.path.path.at(-1) as { value?: string } | undefined)?.value ?? '')]);
-  const isLocal = (name: string) => !name.startsWith('$') && !globals.has(name) && !rules.has(name);
-
+function probesFor(ctx: ProbeContext, rule: Rule, test: TestCase, tag: number): TestProbes {
+  const { text, assign, bodyOpen, isLocal } = ctx;
   const body = rule.body;
-  // Probe rules in the module's own syntax (v0 modules without the v1 keywords have no `if`).
-  const v1Syntax = module.regoVersion === 1 || /\bimport\s+(rego\.v1|future\.keywords)/.test(source);
-  const head = v1Syntax ? ':=' : '=';
-  const bodyOpen = v1Syntax ? 'if {' : '{';
-  const probes: string[] = [];
+  const probe = (k: number) => `__probe_${tag}_${k}`;
+  const operand = (k: number, i: number) => `__operand_${tag}_${k}_${i}`;
+  const rules: string[] = [];
   const boundAfter: string[][] = [];
   const seen = new Set<string>();
   for (let k = 0; k <= body.length; k++) {
@@ -95,10 +81,9 @@ export async function explainFailure(files: PolicyFiles, test: TestCase, regoVer
     boundAfter.push(names);
     const object = `{${names.map((n) => `${JSON.stringify(n)}: ${n}`).join(', ')}}`;
     const prefix = body.slice(0, k).map(text).join('\n  ');
-    probes.push(`__probe_${k} ${head} ${object} ${bodyOpen}\n  true\n  ${prefix}\n}`);
+    rules.push(`${probe(k)} ${assign} ${object} ${bodyOpen}\n  true\n  ${prefix}\n}`);
     if (k < body.length) topLevelVars(body[k]!, seen);
   }
-  const operandRules: string[] = [];
   const operandTexts: string[][] = [];
   for (let k = 0; k < body.length; k++) {
     const e = body[k]!;
@@ -106,57 +91,120 @@ export async function explainFailure(files: PolicyFiles, test: TestCase, regoVer
     const withs = e.with.map((w) => ` ${text(w)}`).join('');
     const bound = new Set(boundAfter[k]);
     // Only operands whose variables are bound by then (not the target of `x := …`) have a value.
-    const evaluable = (t: Term) => {
-      const names = new Set<string>();
-      varsOf(t, names);
-      return [...names].every((n) => !isLocal(n) || bound.has(n));
-    };
+    const evaluable = (t: Term) => [...varsOf(t)].every((n) => !isLocal(n) || bound.has(n));
     const terms = operandsOf(e).filter((t) => !isConstant(t) && evaluable(t));
     operandTexts.push(terms.map(text));
-    terms.forEach((t, i) => operandRules.push(`__operand_${k}_${i} ${head} __v ${bodyOpen}\n  true\n  ${prefix}\n  __v := ${text(t)}${withs}\n}`));
+    terms.forEach((t, i) => rules.push(`${operand(k, i)} ${assign} __v ${bodyOpen}\n  true\n  ${prefix}\n  __v := ${text(t)}${withs}\n}`));
   }
+  return { test, module: ctx.module, body, rules, operandTexts, probe, operand };
+}
 
-  const pkg = module.package.path.map((p) => p.value).join('.');
-  const imports = module.imports.map(text).join('\n');
-  const probeModule = {
-    path: `${module.file}${PROBE_PACKAGE_SUFFIX}.rego`,
-    source: `package ${pkg}\n${imports}\n${probes.join('\n')}\n${operandRules.join('\n')}\n`,
-    regoVersion: module.regoVersion,
-  };
-  const entry = (name: string) => [...pkg.split('.'), name].join('/');
-  const entrypoints = [...probes.map((_, k) => entry(`__probe_${k}`)), ...operandRules.map((r) => entry(r.slice(0, r.indexOf(' '))))];
-  let policy;
+function entrypointOf(module: Module, rule: string): string {
+  return [...module.package.path.map((p) => p.value), rule].join('/');
+}
+
+function ruleNameOf(source: string): string {
+  return source.slice(0, source.indexOf(' '));
+}
+
+/** One probe module per test module (a probe lives in its test's package, with its imports). */
+function probeModules(all: TestProbes[], contexts: Map<string, ProbeContext>): SourceModule[] {
+  const byFile = new Map<string, TestProbes[]>();
+  for (const p of all) byFile.set(p.module.file, [...(byFile.get(p.module.file) ?? []), p]);
+  return [...byFile].map(([file, probes]) => ({
+    path: `${file}${PROBE_FILE_SUFFIX}`,
+    source: `${contexts.get(file)!.preamble}${probes.flatMap((p) => p.rules).join('\n')}\n`,
+    regoVersion: probes[0]!.module.regoVersion,
+  }));
+}
+
+type Evaluate = (entrypoint: string) => unknown;
+
+async function loadProbes(files: PolicyFiles, probes: TestProbes[], contexts: Map<string, ProbeContext>, regoVersion: 0 | 1): Promise<Evaluate | undefined> {
+  const modules = probeModules(probes, contexts);
+  const entrypoints = probes.flatMap((p) => p.rules.map((r) => entrypointOf(p.module, ruleNameOf(r))));
   try {
-    const wasm = await compile({ modules: [...files.modules, probeModule], entrypoints, regoVersion, strictBuiltinErrors: false });
-    policy = await loadPolicy(wasm, undefined, hostBuiltins);
+    const wasm = await compile({ modules: [...files.modules, ...modules], entrypoints, regoVersion, strictBuiltinErrors: false });
+    const policy = await loadPolicy(wasm, undefined, hostBuiltins);
     policy.setData(files.data);
+    return (entrypoint) => {
+      try {
+        const rows = policy.evaluate(undefined as unknown as object, entrypoint) as Array<{ result: unknown }>;
+        return rows[0]?.result;
+      } catch (e) {
+        return { error: e instanceof Error ? e.message : String(e) };
+      }
+    };
   } catch (e) {
-    if (process.env.WARDEN_DEBUG_EXPLAIN) console.error(probeModule.source, e);
+    if (process.env.WARDEN_DEBUG_EXPLAIN) console.error(modules.map((m) => m.source).join('\n'), e);
     return undefined;
   }
-  const value = (name: string): unknown => {
-    try {
-      const rows = policy.evaluate(undefined as unknown as object, entry(name)) as Array<{ result: unknown }>;
-      return rows[0]?.result;
-    } catch (e) {
-      return { error: e instanceof Error ? e.message : String(e) };
-    }
-  };
+}
+
+function explainOne(p: TestProbes, evaluate: Evaluate, text: (node: { loc: { offset: number; end: number } }) => string): FailureExplanation | undefined {
+  const value = (rule: string) => evaluate(entrypointOf(p.module, rule));
   let stop = 0;
-  while (stop < body.length && value(`__probe_${stop + 1}`) !== undefined) stop++;
-  if (stop >= body.length) return undefined;
-  const e = body[stop]!;
-  const bound = (value(`__probe_${stop}`) ?? {}) as Record<string, unknown>;
+  while (stop < p.body.length && value(p.probe(stop + 1)) !== undefined) stop++;
+  if (stop >= p.body.length) return undefined;
+  const e = p.body[stop]!;
+  const bound = (value(p.probe(stop)) ?? {}) as Record<string, unknown>;
   const used = new Set<string>();
   topLevelVars(e, used);
   return {
-    where: `${module.file}:${e.loc.line}`,
+    where: `${p.module.file}:${e.loc.line}`,
     expression: text(e),
-    operands: operandTexts[stop]!.map((t, i) => ({ text: t, value: render(value(`__operand_${stop}_${i}`)) })),
+    operands: p.operandTexts[stop]!.map((t, i) => ({ text: t, value: render(value(p.operand(stop, i))) })),
     bindings: Object.entries(bound)
       .filter(([name]) => used.has(name))
       .map(([name, v]) => ({ name, value: render(v) })),
   };
+}
+
+/**
+ * Explains failing tests by re-running each one's body step by step in probe rules (same package
+ * and imports): the first expression that did not hold and the values of its operands. All the
+ * failing tests share one compile (only `warden test -v` asks for it); if that compile fails, each
+ * test is tried on its own so one unusual body does not cost the others their explanation. A test
+ * that cannot be probed (generated source, a probe that does not compile) is left out of the map,
+ * and the caller falls back to the plain reason.
+ */
+export async function explainFailures(files: PolicyFiles, tests: readonly TestCase[], regoVersion: 0 | 1 = 1): Promise<Map<string, FailureExplanation>> {
+  const explained = new Map<string, FailureExplanation>();
+  if (tests.length === 0) return explained;
+  const { modules } = parseModules(files.modules, regoVersion);
+  renameDuplicateTests(modules);
+  const ruleNames = ruleNamesOf(modules);
+  const sources = new Map(files.modules.map((m) => [m.path, m.source]));
+  const contexts = new Map<string, ProbeContext>();
+  const probes: TestProbes[] = [];
+  tests.forEach((test, tag) => {
+    const found = findTestRule(modules, test);
+    const source = found && sources.get(found.module.file);
+    if (!found || source === undefined) return;
+    const ctx = contexts.get(found.module.file) ?? probeContext(found.module, source, ruleNames);
+    contexts.set(found.module.file, ctx);
+    probes.push(probesFor(ctx, found.rule, test, tag));
+  });
+  const explainAll = (list: TestProbes[], evaluate: Evaluate) => {
+    for (const p of list) {
+      const why = explainOne(p, evaluate, contexts.get(p.module.file)!.text);
+      if (why) explained.set(p.test.name, why);
+    }
+  };
+  const together = await loadProbes(files, probes, contexts, regoVersion);
+  if (together) explainAll(probes, together);
+  else {
+    for (const p of probes) {
+      const alone = await loadProbes(files, [p], contexts, regoVersion);
+      if (alone) explainAll([p], alone);
+    }
+  }
+  return explained;
+}
+
+/** {@link explainFailures} for one test. */
+export async function explainFailure(files: PolicyFiles, test: TestCase, regoVersion: 0 | 1 = 1): Promise<FailureExplanation | undefined> {
+  return (await explainFailures(files, [test], regoVersion)).get(test.name);
 }
 
 /** The explanation as indented lines for `warden test -v`. */

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { findJsonSyntaxError, lineColOf } from '../../src/eval/json-syntax-error.js';
+import { findJsonSyntaxError, lineColOf } from '../../src/bundle/json-syntax-error.js';
 import { parseJsonText } from '../../src/eval/read-input.js';
 import { parseGoDuration } from '../../src/eval/go-duration.js';
 import { renderTable } from '../../src/eval/text-table.js';
