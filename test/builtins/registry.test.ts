@@ -70,6 +70,7 @@ test('the derived tables keep what the hand-written ones said (spot checks and c
   t.is(sig('count'), 'any<array[any], object[any: any], set[any], string> -> number');
   t.is(sig('minus'), 'any<number, set[any]>, any<number, set[any]> -> any<number, set[any]>');
   t.is(sig('strings.replace_n'), 'object[string: string], string -> string');
+  t.is(sig('strings.split_n'), 'string, string, number -> array[string]');
   t.is(sig('time.now_ns'), ' -> number');
   // Declared for the reference, not (yet) checked at compile time: as before.
   t.is(builtinSignature('io.jwt.decode'), undefined);

@@ -87,3 +87,26 @@ test('a dot after a term needs a name right after it (as OPA: expected ident)', 
   const bracket = parseModule('package a\np := input.[1]\n', { file: 'p.rego' }).diagnostics[0];
   t.is(bracket?.message, 'unexpected [ token: expected ident');
 });
+
+const templateParts = (src: string): unknown => {
+  const e = parseQuery(`x := ${src}`, { file: 'q' }).body![0]!;
+  return e.type === 'call' ? (strip(e.args[1]) as { parts: unknown }).parts : undefined;
+};
+
+test('template strings: `\\{` and `\\}` escape braces, as in OPA', (t) => {
+  t.deepEqual(templateParts('$"foo \\{42\\}"'), ['foo {42}']);
+  t.deepEqual(templateParts('$"{42}\\}"'), [{ type: 'number', text: '42' }, '}']);
+  t.deepEqual(templateParts('$"\\{{42}"'), ['{', { type: 'number', text: '42' }]);
+  t.deepEqual(templateParts('$"\\t\\"\\u00e9\\\\"'), ['\t"é\\']);
+  // A raw template string takes only `\{`; any other backslash is text.
+  t.deepEqual(templateParts('$`a \\} \\{b} \\n`'), ['a \\} {b} \\n']);
+});
+
+test('template strings: an unknown escape, or an escaped brace that should close an expression, is a parse error there', (t) => {
+  const bad = parseModule('package p\n\nc := $"a \\q"\n', { file: 't.rego' });
+  t.deepEqual(bad.diagnostics.map((d) => [d.code, d.line, d.col]), [['rego_parse_error', 3, 10]]);
+  t.regex(bad.diagnostics[0]!.message, /\\q/);
+  const unclosed = parseModule('package p\n\nc := $"{42\\}"\n', { file: 't.rego' });
+  t.is(unclosed.diagnostics[0]?.code, 'rego_parse_error');
+  t.is(unclosed.diagnostics[0]?.line, 3);
+});

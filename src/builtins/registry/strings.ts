@@ -29,6 +29,7 @@ export const STRINGS: BuiltinGroup = {
     { name: 'strings.count', signature: 'string, string -> number', host: true },
     { name: 'strings.replace_n', signature: 'object[string: string], string -> string', host: true },
     { name: 'strings.reverse', signature: 'string -> string', host: true },
+    { name: 'strings.split_n', signature: 'string, string, number -> array[string]', host: true },
     { name: 'strings.render_template', signature: 'string, object[string: any] -> string', host: true, unchecked: true },
   ],
 };

@@ -90,11 +90,29 @@ export const lower: HostBuiltin = (s) => mapCase(stringArg('lower', s, 1), false
 
 export const upper: HostBuiltin = (s) => mapCase(stringArg('upper', s, 1), true);
 
-export const split: HostBuiltin = (s, delimiter) => {
-  const text = stringArg('split', s, 1);
-  const delim = stringArg('split', delimiter, 2);
-  if (!text.includes(delim)) return [text];
+/** Go's strings.Split: an empty separator splits between code points (and "" into no parts). */
+function splitParts(text: string, delim: string): string[] {
   return delim === '' ? codePoints(text) : text.split(delim);
+}
+
+export const split: HostBuiltin = (s, delimiter) =>
+  splitParts(stringArg('split', s, 1), stringArg('split', delimiter, 2));
+
+// JavaScript's split takes its limit as a uint32.
+const MAX_SPLIT_LIMIT = 2 ** 32 - 1;
+
+/**
+ * strings.split_n: the first `n` parts for a positive `n`, the last `-n` for a negative one, all of
+ * them when `n` reaches past either end, none for 0. Unlike Go's SplitN, the remainder is dropped.
+ */
+export const splitN: HostBuiltin = (s, delimiter, count) => {
+  const name = 'strings.split_n';
+  const text = stringArg(name, s, 1);
+  const delim = stringArg(name, delimiter, 2);
+  const n = intArg(name, count, 3);
+  if (n >= 0 && delim !== '') return text.split(delim, Math.min(n, MAX_SPLIT_LIMIT));
+  const parts = splitParts(text, delim);
+  return n >= 0 ? parts.slice(0, n) : parts.slice(Math.max(parts.length + n, 0));
 };
 
 export const replace: HostBuiltin = (s, old, replacement) => {

@@ -3,9 +3,12 @@ import type { HostBuiltin } from '../host-builtin.js';
 import type { RegoObject } from '../value.js';
 import { builtinError } from '../errors.js';
 import { integerResult, isInt64, stringArg } from '../operands.js';
+import { goQuote } from './rego-format.js';
 
-// semver.* (OPA's internal/semver: optional leading "v", MAJOR.MINOR.PATCH as Go int64s,
-// identifier-checked pre-release and metadata) and uuid.* (google/uuid parsing, v4 generation).
+// semver.* (SemVer 2.0.0 as OPA checks it: optional leading "v", MAJOR.MINOR.PATCH as Go int64s
+// without leading zeros, dot-separated pre-release and build identifiers that are never empty, and
+// numeric pre-release identifiers without leading zeros) and uuid.* (google/uuid parsing, v4
+// generation).
 
 interface Version {
   major: bigint;
@@ -14,36 +17,40 @@ interface Version {
   pre: string;
 }
 
-const IDENTIFIERS = /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/;
+const NUMERIC = /^(0|[1-9][0-9]*)$/;
+const IDENTIFIER = /^[0-9A-Za-z-]+$/;
+const allDigits = (s: string): boolean => /^[0-9]+$/.test(s);
 
-function cut(s: string, sep: string): [string, string] {
+/** The text before and after the first `sep`, or undefined after when there is none. */
+function cut(s: string, sep: string): [string, string | undefined] {
   const i = s.indexOf(sep);
-  return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + 1)];
+  return i < 0 ? [s, undefined] : [s.slice(0, i), s.slice(i + 1)];
 }
 
-/** Go's strconv.ParseInt(s, 10, 64). */
-function parseInt64(s: string): bigint | undefined {
-  if (!/^[+-]?\d+$/.test(s)) return undefined;
+/** A MAJOR, MINOR or PATCH number: digits without a leading zero, within Go's int64. */
+function versionNumber(s: string): bigint | undefined {
+  if (!NUMERIC.test(s)) return undefined;
   const n = BigInt(s);
   return isInt64(n) ? n : undefined;
 }
 
+const isBuildIdentifier = (id: string): boolean => IDENTIFIER.test(id);
+
+// A numeric pre-release identifier takes part in ordering, so `01` would be ambiguous with `1`.
+const isPreReleaseIdentifier = (id: string): boolean => IDENTIFIER.test(id) && (!allDigits(id) || NUMERIC.test(id));
+
 export function parseSemver(text: string): Version | undefined {
-  let version = text.startsWith('v') ? text.slice(1) : text;
-  let meta: string;
-  [version, meta] = cut(version, '+');
-  if (meta !== '' && !IDENTIFIERS.test(meta)) return undefined;
-  let pre: string;
-  [version, pre] = cut(version, '-');
-  if (pre !== '' && !IDENTIFIERS.test(pre)) return undefined;
-  const parts = version.split('.');
+  const [rest, build] = cut(text.startsWith('v') ? text.slice(1) : text, '+');
+  if (build !== undefined && !build.split('.').every(isBuildIdentifier)) return undefined;
+  const [core, pre] = cut(rest, '-');
+  if (pre !== undefined && !pre.split('.').every(isPreReleaseIdentifier)) return undefined;
+  const parts = core.split('.');
   if (parts.length !== 3) return undefined;
-  const [major, minor, patch] = parts.map(parseInt64);
+  const [major, minor, patch] = parts.map(versionNumber);
   if (major === undefined || minor === undefined || patch === undefined) return undefined;
-  return { major, minor, patch, pre };
+  return { major, minor, patch, pre: pre ?? '' };
 }
 
-const allDigits = (s: string): boolean => /^\d+$/.test(s);
 const sign = (a: bigint, b: bigint): number => (a > b ? 1 : a < b ? -1 : 0);
 
 export function compareSemver(a: Version, b: Version): number {
@@ -73,9 +80,9 @@ export const semverCompare: HostBuiltin = (a, b) => {
   const sa = stringArg('semver.compare', a, 1);
   const sb = stringArg('semver.compare', b, 2);
   const va = parseSemver(sa);
-  if (va === undefined) throw builtinError('semver.compare', `operand 1: string ${sa} is not a valid SemVer`);
+  if (va === undefined) throw builtinError('semver.compare', `operand 1: string ${goQuote(sa)} is not a valid SemVer`);
   const vb = parseSemver(sb);
-  if (vb === undefined) throw builtinError('semver.compare', `operand 2: string ${sb} is not a valid SemVer`);
+  if (vb === undefined) throw builtinError('semver.compare', `operand 2: string ${goQuote(sb)} is not a valid SemVer`);
   return compareSemver(va, vb);
 };
 

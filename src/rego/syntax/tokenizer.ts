@@ -107,7 +107,10 @@ function readString(src: string, i: number, base: number): number {
   throw new SyntaxFailure(base + i, 'non-terminated string');
 }
 
-/** `$"…{expr}…"` or `$\`…{expr}…\``: literal parts and embedded expressions; `\{` escapes a brace. */
+/**
+ * `$"…{expr}…"` or `$\`…{expr}…\``: literal parts and embedded expressions. `\{` escapes a brace in
+ * both; `$"…"` also takes `\}` and a string's escapes, while `$\`…\`` keeps other backslashes as text.
+ */
 function readTemplate(src: string, i: number, base: number): { parts: TemplatePart[]; end: number } {
   const quote = src[i]!;
   const raw = quote === '`';
@@ -125,8 +128,9 @@ function readTemplate(src: string, i: number, base: number): { parts: TemplatePa
       flush();
       return { parts, end: i + 1 };
     }
-    if (c === '\\' && src[i + 1] === '{') {
-      text += '{';
+    const brace = src[i + 1];
+    if (c === '\\' && (brace === '{' || (brace === '}' && !raw))) {
+      text += brace;
       i += 2;
       continue;
     }
