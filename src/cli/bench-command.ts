@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { REGO_VERSION_OPTIONS, regoVersionOf } from './rego-version-flag.js';
 import { loadEvalSources } from '../eval/eval-sources.js';
 import { benchQuery, type BenchResult } from '../eval/bench-query.js';
-import { parseGoDuration } from '../eval/go-duration.js';
+import { durationFlag } from './duration-flag.js';
 import { readInput } from '../eval/read-input.js';
 import { OPA_EXIT, runCommand } from './output.js';
 
@@ -54,7 +54,7 @@ export function benchCommand(argv: string[]): Promise<number> {
       input: readInput(values.input, values['stdin-input'] ?? false),
       regoVersion: regoVersionOf(values),
     };
-    const benchtimeMs = parseGoDuration(values.benchtime!, '--benchtime');
+    const benchtimeMs = durationFlag(values.benchtime!, '--benchtime');
     if (values.benchmem) process.stderr.write('warden bench: B/op and allocs/op are not reported: V8 has no per-call allocation counter to read them from\n');
     for (let i = 0; i < count; i++) {
       const result = await benchQuery(request, { benchtimeMs });

@@ -4,7 +4,7 @@ import { loadEvalSources } from '../eval/eval-sources.js';
 import { evaluateQuery, type EvalRequest } from '../eval/evaluate-query.js';
 import { evaluateWithin } from '../eval/evaluate-within.js';
 import { EVAL_FORMATS, formatEvalResult, type EvalFormat } from '../eval/eval-output.js';
-import { parseGoDuration } from '../eval/go-duration.js';
+import { durationFlag } from './duration-flag.js';
 import { readInput } from '../eval/read-input.js';
 import { OPA_EXIT, runCommand } from './output.js';
 
@@ -46,7 +46,7 @@ export function evalCommand(argv: string[]): Promise<number> {
       process.stderr.write('warden eval: --fail and --fail-defined exclude each other\n');
       return OPA_EXIT.error;
     }
-    const timeoutMs = values.timeout === undefined ? 0 : parseGoDuration(values.timeout, '--timeout');
+    const timeoutMs = values.timeout === undefined ? 0 : durationFlag(values.timeout, '--timeout');
     const request: EvalRequest = {
       files: await loadEvalSources(values.data ?? [], values.bundle ?? []),
       query: positionals[0]!,

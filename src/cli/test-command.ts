@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadPolicyFiles } from '../bundle/policy-files.js';
-import { parseDuration } from '../protection/duration.js';
+import { durationFlag } from './duration-flag.js';
 import { parseModules } from '../rego/compile.js';
 import { CompileError } from '../rego/errors.js';
 import { benchmarkLine, benchmarkTests } from '../tester/benchmark.js';
@@ -56,7 +56,7 @@ function settingsOf(argv: string[]): TestSettings {
     threshold = Number(flags.threshold);
     if (flags.threshold.trim() === '' || !Number.isFinite(threshold) || threshold < 0 || threshold > 100) throw new TesterError('tester_invalid_option', `--threshold must be a percentage from 0 to 100, not ${JSON.stringify(flags.threshold)}`);
   }
-  const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
+  const timeoutMs = flags.timeout === undefined ? undefined : durationFlag(flags.timeout, '--timeout');
   return { roots: positionals.length > 0 ? positionals : ['policies'], flags, regoVersion: regoVersionOf(flags), threshold, timeoutMs };
 }
 

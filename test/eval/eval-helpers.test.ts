@@ -1,7 +1,6 @@
 import test from 'ava';
 import { findJsonSyntaxError, lineColOf } from '../../src/bundle/json-syntax-error.js';
 import { parseJsonText } from '../../src/eval/read-input.js';
-import { parseGoDuration } from '../../src/eval/go-duration.js';
 import { renderTable } from '../../src/eval/text-table.js';
 import { histogram } from '../../src/eval/bench-query.js';
 import { formatEvalResult } from '../../src/eval/eval-output.js';
@@ -34,14 +33,6 @@ test('findJsonSyntaxError agrees with JSON.parse on what is valid, and points at
 test('parseJsonText: a syntax error names the source and line:col', (t) => {
   const e = t.throws(() => parseJsonText('{\n  "user": "alice",\n  "roles": [1,, 2]\n}', 'in.json'), { instanceOf: EvalError });
   t.regex(e!.message, /^in\.json:3:15: not valid JSON: expected a value, found ","$/);
-});
-
-test('parseGoDuration reads Go durations and rejects anything else', (t) => {
-  t.is(parseGoDuration('500ms', '--timeout'), 500);
-  t.is(parseGoDuration('1m30s', '--timeout'), 90_000);
-  t.is(parseGoDuration('1.5s', '--timeout'), 1500);
-  t.is(parseGoDuration('250us', '--timeout'), 0.25);
-  for (const bad of ['', '5', 'soon', '5 s', '5sx']) t.throws(() => parseGoDuration(bad, '--timeout'), { instanceOf: EvalError }, bad);
 });
 
 test('renderTable: borders, centred headers, left-aligned cells sized to the widest', (t) => {
