@@ -16,6 +16,8 @@ export interface Location {
 
 interface Node {
   loc: Location;
+  /** Set on a term written in parentheses: the span including them (the formatter keeps some). */
+  parens?: Location;
 }
 
 export interface NullTerm extends Node { type: 'null' }

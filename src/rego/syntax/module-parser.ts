@@ -170,7 +170,8 @@ export class ModuleParser extends BodyParser {
         this.next();
         elseHead.value = this.parseTermExpr();
       }
-      const elseBody = this.parseRuleBody() ?? [];
+      // As OPA: an else body may open on the line after the else value.
+      const elseBody = this.parseRuleBody() ?? (this.isPunct('{') && this.regoVersion === 0 && !this.keywords.has('if') ? this.parseBraceBody() : []);
       const e: Rule = { head: elseHead, body: elseBody, default: false, loc: this.loc(elseStart) };
       tail.else = e;
       tail = e;
