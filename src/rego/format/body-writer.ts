@@ -42,7 +42,7 @@ export abstract class BodyWriter extends TermWriter {
       case 'someIn':
         this.insertComments(place);
         this.write('some ');
-        this.writeIn(false, expr.key ? [expr.key, expr.value, expr.collection] : [expr.value, expr.collection]);
+        this.writeIn(false, false, expr.key ? [expr.key, expr.value, expr.collection] : [expr.value, expr.collection]);
         break;
       case 'every':
         this.writeEvery(expr);
@@ -54,12 +54,14 @@ export abstract class BodyWriter extends TermWriter {
   private writeExprCall(expr: Expr & { type: 'call' }): void {
     const name = operatorName(expr.operator);
     const infix = INFIX[name];
-    if (infix === 'in') return this.writeIn(false, expr.args);
+    if (infix === 'in') return this.writeIn(false, false, expr.args);
     if (infix === undefined || (expr.args.length !== 2 && expr.args.length !== 3)) return this.writeCallPlain(expr.operator, expr.args);
     if (expr.args.length === 2) {
-      this.writeTerm(expr.args[0]!);
+      // `(1 in xs) == true`: membership binds looser than the other operators but `=` and `:=`.
+      const parenIn = name !== 'eq' && name !== 'assign';
+      this.writeOperand(expr.args[0]!, parenIn);
       this.write(` ${infix} `);
-      return this.writeTerm(expr.args[1]!);
+      return this.writeOperand(expr.args[1]!, parenIn);
     }
     // `plus(x, 1, y)`: the output argument first, as `y = x + 1`.
     this.writeTerm(expr.args[2]!);
@@ -67,6 +69,14 @@ export abstract class BodyWriter extends TermWriter {
     this.writeTerm(expr.args[0]!);
     this.write(` ${infix} `);
     this.writeTerm(expr.args[1]!);
+  }
+
+  private writeOperand(t: Term, parenIn: boolean): void {
+    if (parenIn && t.type === 'call' && INFIX[operatorName(t.operator)] === 'in') {
+      this.write('(');
+      this.writeTerm(t);
+      this.write(')');
+    } else this.writeTerm(t);
   }
 
   private writeSome(expr: Expr, vars: VarTerm[]): void {

@@ -180,7 +180,7 @@ export class ModuleWriter extends BodyWriter {
     if (head.args && head.args.length > 0) {
       this.write('(');
       try {
-        this.writeIterable(head.args, head.place, closingRow(head.place, '(', ')'), this.listWriter(false));
+        this.writeIterable(head.args, head.place, closingRow(head.place, '(', ')'), this.listWriter(false), true);
       } finally {
         this.write(')');
       }

@@ -201,7 +201,7 @@ export abstract class TermWriter extends LineWriter {
     const name = operatorName(operator);
     const infix = INFIX[name];
     if (infix === undefined) return this.writeCallPlain(operator, args);
-    if (infix === 'in') return this.writeIn(true, args);
+    if (infix === 'in') return this.writeIn(true, parens, args);
     if (args.length !== 2) return this.writeCallPlain(operator, args);
     void place;
     if (parens) this.write('(');
@@ -217,20 +217,15 @@ export abstract class TermWriter extends LineWriter {
     this.enclosed('(', ')', () => this.writeIterable(args, place, closingRow(place, '(', ')'), this.listWriter(false)));
   }
 
-  protected writeIn(parens: boolean, operands: Term[]): void {
-    if (operands.length === 2) {
-      this.writeTermParens(true, operands[0]!);
-      this.write(' in ');
-      this.writeTermParens(true, operands[1]!);
-      return;
-    }
+  /** `x in xs` (parenthesised when `pair`), `k, v in xs` (when `triple`). */
+  protected writeIn(triple: boolean, pair: boolean, operands: Term[]): void {
+    const parens = operands.length === 2 ? pair : triple;
     if (parens) this.write('(');
     try {
-      this.writeTermParens(true, operands[0]!);
-      this.write(', ');
-      this.writeTermParens(true, operands[1]!);
-      this.write(' in ');
-      this.writeTermParens(true, operands[2]!);
+      operands.forEach((operand, i) => {
+        if (i > 0) this.write(i === operands.length - 1 ? ' in ' : ', ');
+        this.writeTermParens(true, operand);
+      });
     } finally {
       if (parens) this.write(')');
     }
@@ -252,7 +247,7 @@ export abstract class TermWriter extends LineWriter {
   }
 
   private writeSequence(open: string, close: string, items: Term[], place: Place): void {
-    this.enclosed(open, close, () => this.writeIterable(items, place, closingRow(place, open, close), this.listWriter(true)));
+    this.enclosed(open, close, () => this.writeIterable(items, place, closingRow(place, open, close), this.listWriter(true), true));
   }
 
   protected listWriter(parenUnionCalls: boolean): ElementWriter {
@@ -263,12 +258,10 @@ export abstract class TermWriter extends LineWriter {
   }
 
   private writeObjectComprehension(key: Term, value: Term, body: Body, place: Place): void {
-    const keyPlace = this.termPlace(key);
-    this.placeOverrides.set(value, keyPlace);
-    if (keyPlace.row - place.row > 1) {
-      this.endLine();
-      this.startLine();
-    }
+    // The value goes on the key's row, and the head stays on the brace's row; the body is
+    // written on lines of its own when it did not start on the brace's row.
+    this.placeOverrides.set(key, { ...this.termPlace(key), row: place.row });
+    this.placeOverrides.set(value, { ...this.termPlace(value), row: place.row });
     this.writeMaybeParenthesized(key, isUnionCall(key));
     this.write(': ');
     this.writeComprehension('{', '}', value, body, place);
@@ -330,12 +323,16 @@ export abstract class TermWriter extends LineWriter {
     return lines;
   }
 
-  protected writeIterable(elements: Element[], last: Place, close: Place, write: ElementWriter): void {
+  /**
+   * `newlineOpens`: a line break between the opening bracket and the first element makes the
+   * sequence multi-line (OPA's output does so for head arguments, arrays and sets, not objects).
+   */
+  protected writeIterable(elements: Element[], last: Place, close: Place, write: ElementWriter, newlineOpens = false): void {
     const lines = this.groupIterable(elements, last);
     let newlinePrecedesItem = false;
     if (lines.length === 1) {
       if (this.comments.some((c) => c.row > last.row && c.row < close.row)) throw new UnexpectedComment();
-      if (elements.length > 0) {
+      if (newlineOpens && elements.length > 0) {
         const cut = last.text.indexOf(this.elementPlace(lines[0]![0]!).text);
         if (cut > 0) newlinePrecedesItem = last.text.slice(0, cut).indexOf('\n') > 0;
       }
