@@ -19,6 +19,7 @@ const commands = new Map<string, () => Promise<Command>>([
   ['serve', async () => (await import('./serve-command.js')).serveCommand],
   ['dev-cert', async () => (await import('./dev-cert-command.js')).devCertCommand],
   ['keys', async () => (await import('./keys-command.js')).keysCommand],
+  ['fmt', async () => (await import('./fmt-command.js')).fmtCommand],
 ]);
 
 /** The usage line(s) of one command, as its module states them. */
@@ -38,13 +39,15 @@ async function usageOf(name: string): Promise<string[] | undefined> {
       return [(await import('./build-command.js')).BUILD_USAGE];
     case 'keys':
       return [...(await import('./keys-command.js')).KEYS_USAGE];
+    case 'fmt':
+      return [(await import('./fmt-command.js')).FMT_USAGE];
     default:
       return undefined;
   }
 }
 
 async function usage(): Promise<string> {
-  const [serve, devCert, call, test, evaluate, build, check, keys] = await Promise.all([
+  const [serve, devCert, call, test, evaluate, build, check, keys, fmt] = await Promise.all([
     import('./serve-command.js').then((m) => m.SERVE_USAGE),
     import('./dev-cert-command.js').then((m) => m.DEV_CERT_USAGE),
     import('./call-command.js').then((m) => m.CALL_USAGE),
@@ -53,8 +56,9 @@ async function usage(): Promise<string> {
     import('./build-command.js').then((m) => m.BUILD_USAGE),
     import('./check-command.js').then((m) => m.CHECK_USAGE),
     import('./keys-command.js').then((m) => m.KEYS_USAGE),
+    import('./fmt-command.js').then((m) => m.FMT_USAGE),
   ]);
-  return ['usage:', ...[serve, devCert, call, test, evaluate, build, check, ...keys].map((line) => `  ${line}`)].join('\n');
+  return ['usage:', ...[serve, devCert, call, test, evaluate, build, check, ...keys, fmt].map((line) => `  ${line}`)].join('\n');
 }
 
 const HELP = new Set(['--help', '-h']);

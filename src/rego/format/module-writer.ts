@@ -96,7 +96,10 @@ export class ModuleWriter extends BodyWriter {
 
   /** A one-line rule that may stay next to an adjacent one (no blank line between them). */
   private groupable(rule: Rule): boolean {
-    if (rule.body.length > 1 || rule.default) return false;
+    if (rule.body.length > 1 || rule.default || rule.else) return false;
+    // A lone set term keeps its braces, so the rule is written on several lines.
+    const only = rule.body[0];
+    if (only && !only.negated && only.type === 'term' && only.term.type === 'set') return false;
     const head = viewHead(rule, this.rows, this.v0SetKeys);
     return (this.opts.regoV1 || this.opts.ifs) && (this.opts.contains || head.value !== undefined);
   }
