@@ -92,7 +92,21 @@ export type ExprKind =
   | { type: 'someIn'; key?: Term; value: Term; collection: Term }
   | { type: 'every'; key?: VarTerm; value: VarTerm; domain: Term; body: Body };
 
-export type Expr = Node & ExprKind & { negated: boolean; with: WithModifier[] };
+/**
+ * How a desugared `A or B and C` chain or a `not { … }` block was written, for tools that print
+ * source (the formatter). `or` holds the alternatives, each the operands of an `and` chain; an
+ * operand written in braces (`{ A; B }`) has `block` set, with its location.
+ */
+export type LogicalForm =
+  | { kind: 'or'; alternatives: LogicalOperand[][] }
+  | { kind: 'not'; body: Body; block: Location };
+
+export interface LogicalOperand {
+  body: Body;
+  block?: Location;
+}
+
+export type Expr = Node & ExprKind & { negated: boolean; with: WithModifier[]; logical?: LogicalForm };
 
 export type Body = Expr[];
 

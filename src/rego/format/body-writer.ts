@@ -1,7 +1,7 @@
-import type { Body, Expr, Term, VarTerm } from '../ast.js';
+import type { Body, Expr, LogicalForm, LogicalOperand, Term, VarTerm } from '../ast.js';
 import { INFIX } from './layout-options.js';
 import { UnexpectedComment } from './line-writer.js';
-import { newlines } from './source-rows.js';
+import { newlines, type Place } from './source-rows.js';
 import { operatorName, TermWriter } from './term-writer.js';
 
 /** Bodies and their expressions: infix calls, `not`, `some`, `every`, `with` (OPA's writeBody, writeExpr). */
@@ -24,11 +24,41 @@ export abstract class BodyWriter extends TermWriter {
     });
   }
 
+  /** An expression to write in parentheses: a union first in a `not { … }` block would read as a comprehension. */
+  private parenExpr: Expr | undefined;
+
   protected writeExpr(expr: Expr): void {
+    if (this.parenExpr === expr) {
+      this.parenExpr = undefined;
+      this.write('(');
+      try {
+        this.writeExprUnparenthesised(expr);
+      } finally {
+        this.write(')');
+      }
+      return;
+    }
+    this.writeExprUnparenthesised(expr);
+  }
+
+  private writeExprUnparenthesised(expr: Expr): void {
     const place = this.place(expr.loc);
     this.insertComments(place);
     if (!this.inline) this.startLine();
+    if (expr.negated && this.opts.notBlocks && rendersBraceLedExpr(expr)) {
+      // With `not { … }` blocks, `not {x}` would be a block: the operand keeps its parentheses.
+      this.write('not (');
+      this.writeExprTerms(expr, place);
+      this.write(')');
+      return this.writeWiths(expr);
+    }
     if (expr.negated) this.write('not ');
+    this.writeExprTerms(expr, place);
+    this.writeWiths(expr);
+  }
+
+  private writeExprTerms(expr: Expr, place: Place): void {
+    if (expr.logical) return this.writeLogical(expr.logical, place);
     switch (expr.type) {
       case 'term':
         this.writeTerm(expr.term);
@@ -48,7 +78,40 @@ export abstract class BodyWriter extends TermWriter {
         this.writeEvery(expr);
         break;
     }
-    this.writeWiths(expr);
+  }
+
+  /** `A or B and C` chains and `not { … }` blocks, as written (the AST holds them desugared). */
+  private writeLogical(form: LogicalForm, place: Place): void {
+    if (form.kind === 'not') {
+      const first = form.body[0]!;
+      if (first.type === 'call' && operatorName(first.operator) === 'or' && first.args.length === 2) this.parenExpr = first;
+      this.write('not {');
+      this.writeComprehensionBody('{', '}', form.body, place, place);
+      if (form.body[form.body.length - 1]!.loc.line === place.row) this.write(' ');
+      return this.write('}');
+    }
+    form.alternatives.forEach((chain, i) => {
+      if (i > 0) this.write(' or ');
+      chain.forEach((operand, j) => {
+        if (j > 0) this.write(' and ');
+        this.writeLogicalOperand(operand);
+      });
+    });
+  }
+
+  private writeLogicalOperand(operand: LogicalOperand): void {
+    if (operand.block) {
+      const block = this.place(operand.block);
+      this.write('{');
+      this.writeComprehensionBody('{', '}', operand.body, block, block);
+      if (operand.body[operand.body.length - 1]!.loc.line === block.row) this.write(' ');
+      return this.write('}');
+    }
+    const expr = operand.body[0]!;
+    const braceLed = !expr.negated && expr.type === 'term' && rendersBraceLed(expr.term);
+    if (braceLed) this.write('(');
+    this.writeExpr(expr);
+    if (braceLed) this.write(')');
   }
 
   private writeExprCall(expr: Expr & { type: 'call' }): void {
@@ -164,4 +227,28 @@ function termsEndRow(expr: Expr, text: string): number {
   const first = expr.with[0];
   const own = first && first.loc.offset > expr.loc.offset ? text.slice(0, first.loc.offset - expr.loc.offset) : text;
   return expr.loc.line + newlines(own.replace(/[ \t\r\n]+$/, ''));
+}
+
+/** A term whose text starts with `{`: as an `and`/`or` operand it would read as a block. */
+function rendersBraceLed(t: Term): boolean {
+  switch (t.type) {
+    case 'set':
+      return t.items.length > 0;
+    case 'object':
+    case 'setComprehension':
+    case 'objectComprehension':
+      return true;
+    case 'ref':
+      return rendersBraceLed(t.head);
+    default:
+      return false;
+  }
+}
+
+/** An expression whose text starts with `{` (a term, or the left operand of an infix call). */
+function rendersBraceLedExpr(expr: Expr): boolean {
+  if (expr.type === 'term') return rendersBraceLed(expr.term);
+  if (expr.type !== 'call' || INFIX[operatorName(expr.operator)] === undefined) return false;
+  if (expr.args.length === 2) return rendersBraceLed(expr.args[0]!);
+  return expr.args.length === 3 && rendersBraceLed(expr.args[2]!);
 }

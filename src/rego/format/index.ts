@@ -48,7 +48,7 @@ export function formatSource(source: string, options: FormatOptions): string {
 function formatModule(module: Module, source: string, target: FormatTarget, parseVersion: 0 | 1): string {
   const rows = new SourceRows(source);
   const regoV1 = target !== 'v0';
-  const opts = { regoV1, ifs: regoV1, contains: regoV1, refHeads: false, keywords: new Set(regoV1 ? KEYWORDS_V1 : KEYWORDS_V0) };
+  const opts = { regoV1, ifs: regoV1, contains: regoV1, refHeads: false, notBlocks: false, keywords: new Set(regoV1 ? KEYWORDS_V1 : KEYWORDS_V0) };
   const futureKeywords: string[] = [];
   let containsKeyword = parseVersion === 1;
   for (const imp of module.imports) {
@@ -59,9 +59,10 @@ function formatModule(module: Module, source: string, target: FormatTarget, pars
     }
     if (kw === 'contains') opts.contains = containsKeyword = true;
     if (kw === 'if') opts.ifs = true;
+    if (kw === 'not' || kw === '*') opts.notBlocks = true;
     if (kw && kw !== '*') futureKeywords.push(kw);
   }
-  if (!regoV1) for (const kw of futureKeywords) opts.keywords.add(kw);
+  for (const kw of futureKeywords) opts.keywords.add(kw);
   const v0SetKeys = parseVersion === 0 && !containsKeyword;
   opts.refHeads = module.rules.some((r) => needsRefHeads(viewHead(r, rows, v0SetKeys)));
   const imports = arrangeImports(module, target, futureKeywords);

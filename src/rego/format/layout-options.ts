@@ -8,6 +8,8 @@ export interface LayoutOptions {
   contains: boolean;
   /** Some rule needs a ref head: heads are written as refs (`a.b.c`), never `a["b"]`. */
   refHeads: boolean;
+  /** `not { … }` blocks exist (future keyword `not`): `not ({x})` keeps its parentheses. */
+  notBlocks: boolean;
   /** Keywords that a ref segment quoted in the source keeps quoted (`p["if"]`). */
   keywords: ReadonlySet<string>;
 }
