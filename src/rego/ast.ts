@@ -104,6 +104,8 @@ export type LogicalForm =
 export interface LogicalOperand {
   body: Body;
   block?: Location;
+  /** `(A or B)`: the one expression of `body` is a chain written in parentheses. */
+  group?: boolean;
 }
 
 export type Expr = Node & ExprKind & { negated: boolean; with: WithModifier[]; logical?: LogicalForm };

@@ -52,6 +52,12 @@ export abstract class BodyWriter extends TermWriter {
       this.write(')');
       return this.writeWiths(expr);
     }
+    if (expr.negated && expr.logical?.kind === 'or') {
+      this.write('not (');
+      this.writeLogical(expr.logical, place);
+      this.write(')');
+      return this.writeWiths(expr);
+    }
     if (expr.negated) this.write('not ');
     this.writeExprTerms(expr, place);
     this.writeWiths(expr);
@@ -90,13 +96,30 @@ export abstract class BodyWriter extends TermWriter {
       if (form.body[form.body.length - 1]!.loc.line === place.row) this.write(' ');
       return this.write('}');
     }
-    form.alternatives.forEach((chain, i) => {
-      if (i > 0) this.write(' or ');
-      chain.forEach((operand, j) => {
-        if (j > 0) this.write(' and ');
-        this.writeLogicalOperand(operand);
+    // An operand that started a new line in the source starts one here too, indented once.
+    let lastRow = place.row;
+    let indented = false;
+    try {
+      form.alternatives.forEach((chain, i) => {
+        chain.forEach((operand, j) => {
+          const row = operandRow(operand);
+          if (i > 0 || j > 0) {
+            this.write(j > 0 ? ' and' : ' or');
+            if (row > lastRow) {
+              if (!indented) this.up();
+              indented = true;
+              this.endLine();
+              this.startLine();
+            } else this.write(' ');
+          }
+          const span = this.place(operand.block ?? operand.body[0]!.parens ?? operand.body[0]!.loc);
+          lastRow = span.row + newlines(span.text);
+          this.writeLogicalOperand(operand);
+        });
       });
-    });
+    } finally {
+      if (indented) this.down();
+    }
   }
 
   private writeLogicalOperand(operand: LogicalOperand): void {
@@ -108,6 +131,11 @@ export abstract class BodyWriter extends TermWriter {
       return this.write('}');
     }
     const expr = operand.body[0]!;
+    if (operand.group) {
+      this.write('(');
+      this.writeExpr(expr);
+      return this.write(')');
+    }
     const braceLed = !expr.negated && expr.type === 'term' && rendersBraceLed(expr.term);
     if (braceLed) this.write('(');
     this.writeExpr(expr);
@@ -251,4 +279,10 @@ function rendersBraceLedExpr(expr: Expr): boolean {
   if (expr.type !== 'call' || INFIX[operatorName(expr.operator)] === undefined) return false;
   if (expr.args.length === 2) return rendersBraceLed(expr.args[0]!);
   return expr.args.length === 3 && rendersBraceLed(expr.args[2]!);
+}
+
+function operandRow(operand: LogicalOperand): number {
+  if (operand.block) return operand.block.line;
+  const expr = operand.body[0]!;
+  return (expr.parens ?? expr.loc).line;
 }

@@ -26,6 +26,12 @@ export function isRegoV1Import(path: RefTerm): boolean {
   return names.length === 2 && names[0] === 'rego' && names[1] === 'v1';
 }
 
+/** `rego.v2`: Rego v1 and the `and`, `or`, `not { … }` keywords; it makes `rego.v1` and future imports redundant. */
+export function isRegoV2Import(path: RefTerm): boolean {
+  const names = importNames(path);
+  return names.length === 2 && names[0] === 'rego' && names[1] === 'v2';
+}
+
 export function viewImport(i: Import): ImportView {
   return { path: i.path, alias: i.alias, row: i.loc.line, col: i.loc.col };
 }

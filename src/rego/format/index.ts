@@ -3,7 +3,7 @@ import { formatDiagnostic } from '../diagnostics.js';
 import { parseModule } from '../syntax/index.js';
 import type { SourceComment } from './comments.js';
 import { FormatError } from './errors.js';
-import { ensureFutureKeyword, ensureImport, futureKeyword, isRegoV1Import, viewImport, type ImportView } from './imports.js';
+import { ensureFutureKeyword, ensureImport, futureKeyword, isRegoV1Import, isRegoV2Import, viewImport, type ImportView } from './imports.js';
 import { KEYWORDS_V0, KEYWORDS_V1, type LayoutOptions } from './layout-options.js';
 import { ModuleWriter } from './module-writer.js';
 import { needsRefHeads, viewHead } from './rule-heads.js';
@@ -53,7 +53,11 @@ function formatModule(module: Module, source: string, target: FormatTarget, pars
   let containsKeyword = parseVersion === 1;
   for (const imp of module.imports) {
     const kw = futureKeyword(imp.path);
-    if (isRegoV1Import(imp.path) || kw === '*') {
+    if (isRegoV2Import(imp.path)) {
+      opts.notBlocks = true;
+      futureKeywords.push('and', 'or');
+    }
+    if (isRegoV1Import(imp.path) || isRegoV2Import(imp.path) || kw === '*') {
       opts.contains = opts.ifs = true;
       containsKeyword = true;
     }
@@ -76,6 +80,7 @@ function formatModule(module: Module, source: string, target: FormatTarget, pars
 function arrangeImports(module: Module, target: FormatTarget, futureKeywords: string[]): ImportView[] {
   const loc = module.package.loc;
   let imports = module.imports.map(viewImport);
+  if (imports.some((i) => isRegoV2Import(i.path))) return imports.filter((i) => futureKeyword(i.path) === undefined && !isRegoV1Import(i.path));
   if (target === 'v0-compat-v1') imports = ensureImport(imports, ['rego', 'v1'], loc);
   const regoV1Imported = imports.some((i) => isRegoV1Import(i.path));
   const used = new Set<string>();

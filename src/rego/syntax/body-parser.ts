@@ -85,7 +85,29 @@ export abstract class BodyParser extends TermParser {
       this.pos = saved.pos;
       this.depth = saved.depth;
     }
-    return { body: [this.parseLiteral()] };
+    const group = this.parseLogicalGroup();
+    return group ? { body: [group], group: true } : { body: [this.parseLiteral()] };
+  }
+
+  /** `(A or B)`, `(A and B)`: a chain in parentheses, as an operand or after `not`. */
+  private parseLogicalGroup(): Expr | undefined {
+    if (!this.isPunct('(') || !(this.keywords.has('or') || this.keywords.has('and'))) return undefined;
+    const saved = { pos: this.pos, depth: this.depth };
+    try {
+      const start = this.next().start;
+      this.depth++;
+      const inner = this.parseOrChain(this.tok.start);
+      this.depth--;
+      if (inner.logical?.kind === 'or' && this.isPunct(')')) {
+        this.next();
+        return { ...inner, parens: this.loc(start) };
+      }
+    } catch (e) {
+      if (!(e instanceof SyntaxFailure)) throw e;
+    }
+    this.pos = saved.pos;
+    this.depth = saved.depth;
+    return undefined;
   }
 
   /** One expression without `and`/`or`: `not …`, `some …`, `every …`, or terms. */
@@ -93,6 +115,8 @@ export abstract class BodyParser extends TermParser {
     const start = this.tok.start;
     const negated = this.isWord('not') && !this.keywordAsName() ? (this.next(), true) : false;
     if (negated && this.keywords.has('not-block') && this.isPunct('{')) return this.parseNotBlock(start);
+    const group = negated ? this.parseLogicalGroup() : undefined;
+    if (group) return { ...group, negated: true, loc: this.loc(start) };
     let kind: ExprKind;
     if (this.isWord('some') && !this.keywordAsName()) kind = this.parseSome();
     else if (this.isKeyword('every') && !this.keywordAsName()) kind = this.parseEvery();

@@ -92,6 +92,9 @@ export class ModuleParser extends BodyParser {
       if (names[1] === 'every') this.keywords.add('in');
     } else if (head === 'rego' && names[0] === 'v1') {
       for (const k of V1_KEYWORDS) this.keywords.add(k);
+    } else if (head === 'rego' && names[0] === 'v2') {
+      // As OPA: rego.v2 is rego.v1 plus `and`, `or` and `not { … }` blocks.
+      for (const k of [...V1_KEYWORDS, ...FUTURE_ONLY_KEYWORDS]) this.keywords.add(k === 'not' ? 'not-block' : k);
     }
     return { path, alias, loc: this.loc(start) };
   }
