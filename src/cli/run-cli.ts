@@ -5,76 +5,45 @@ const SERVICE_FLAGS = ['--cert', '--key', '--action', '--service', '--as', '--ap
 
 // Each command's modules load only when it runs: `warden keys` or `warden check --cert …` should
 // not wait for the whole server and compiler to load (seconds under tsx, on a busy machine more).
-const commands = new Map<string, () => Promise<Command>>([
-  ['test', async () => (await import('./test-command.js')).testCommand],
-  ['eval', async () => (await import('./eval-command.js')).evalCommand],
-  ['build', async () => (await import('./build-command.js')).buildCommand],
-  ['inspect', async () => (await import('./inspect-command.js')).inspectCommand],
-  ['parse', async () => (await import('./parse-command.js')).parseCommand],
-  ['deps', async () => (await import('./deps-command.js')).depsCommand],
-  ['capabilities', async () => (await import('./capabilities-command.js')).capabilitiesCommand],
-  ['bench', async () => (await import('./bench-command.js')).benchCommand],
+// One entry a command: how to run it and its usage line(s), as its module states them.
+interface CommandEntry {
+  run: () => Promise<Command>;
+  usage: () => Promise<readonly string[]>;
+}
+
+const commands = new Map<string, CommandEntry>([
+  ['serve', { run: async () => (await import('./serve-command.js')).serveCommand, usage: async () => [(await import('./serve-command.js')).SERVE_USAGE] }],
+  ['dev-cert', { run: async () => (await import('./dev-cert-command.js')).devCertCommand, usage: async () => [(await import('./dev-cert-command.js')).DEV_CERT_USAGE] }],
   [
     'check',
-    async () => (argv: string[]) =>
-      argv.some((a) => SERVICE_FLAGS.includes(a.split('=')[0]!))
-        ? import('./call-command.js').then((m) => m.callCommand(argv))
-        : import('./check-command.js').then((m) => m.checkCommand(argv)),
+    {
+      run: async () => (argv: string[]) =>
+        argv.some((a) => SERVICE_FLAGS.includes(a.split('=')[0]!))
+          ? import('./call-command.js').then((m) => m.callCommand(argv))
+          : import('./check-command.js').then((m) => m.checkCommand(argv)),
+      usage: async () => [(await import('./check-command.js')).CHECK_USAGE, (await import('./call-command.js')).CALL_USAGE],
+    },
   ],
-  ['serve', async () => (await import('./serve-command.js')).serveCommand],
-  ['dev-cert', async () => (await import('./dev-cert-command.js')).devCertCommand],
-  ['keys', async () => (await import('./keys-command.js')).keysCommand],
+  ['test', { run: async () => (await import('./test-command.js')).testCommand, usage: async () => [(await import('./test-command.js')).TEST_USAGE] }],
+  ['eval', { run: async () => (await import('./eval-command.js')).evalCommand, usage: async () => [(await import('./eval-command.js')).EVAL_USAGE] }],
+  ['fmt', { run: async () => (await import('./fmt-command.js')).fmtCommand, usage: async () => [(await import('./fmt-command.js')).FMT_USAGE] }],
+  ['build', { run: async () => (await import('./build-command.js')).buildCommand, usage: async () => [(await import('./build-command.js')).BUILD_USAGE] }],
+  ['inspect', { run: async () => (await import('./inspect-command.js')).inspectCommand, usage: async () => [(await import('./inspect-command.js')).INSPECT_USAGE] }],
+  ['parse', { run: async () => (await import('./parse-command.js')).parseCommand, usage: async () => [(await import('./parse-command.js')).PARSE_USAGE] }],
+  ['deps', { run: async () => (await import('./deps-command.js')).depsCommand, usage: async () => [(await import('./deps-command.js')).DEPS_USAGE] }],
+  ['capabilities', { run: async () => (await import('./capabilities-command.js')).capabilitiesCommand, usage: async () => [(await import('./capabilities-command.js')).CAPABILITIES_USAGE] }],
+  ['bench', { run: async () => (await import('./bench-command.js')).benchCommand, usage: async () => [(await import('./bench-command.js')).BENCH_USAGE] }],
+  ['keys', { run: async () => (await import('./keys-command.js')).keysCommand, usage: async () => (await import('./keys-command.js')).KEYS_USAGE }],
 ]);
 
 /** The usage line(s) of one command, as its module states them. */
-async function usageOf(name: string): Promise<string[] | undefined> {
-  switch (name) {
-    case 'serve':
-      return [(await import('./serve-command.js')).SERVE_USAGE];
-    case 'dev-cert':
-      return [(await import('./dev-cert-command.js')).DEV_CERT_USAGE];
-    case 'check':
-      return [(await import('./check-command.js')).CHECK_USAGE, (await import('./call-command.js')).CALL_USAGE];
-    case 'test':
-      return [(await import('./test-command.js')).TEST_USAGE];
-    case 'eval':
-      return [(await import('./eval-command.js')).EVAL_USAGE];
-    case 'build':
-      return [(await import('./build-command.js')).BUILD_USAGE];
-    case 'inspect':
-      return [(await import('./inspect-command.js')).INSPECT_USAGE];
-    case 'parse':
-      return [(await import('./parse-command.js')).PARSE_USAGE];
-    case 'deps':
-      return [(await import('./deps-command.js')).DEPS_USAGE];
-    case 'capabilities':
-      return [(await import('./capabilities-command.js')).CAPABILITIES_USAGE];
-    case 'bench':
-      return [(await import('./bench-command.js')).BENCH_USAGE];
-    case 'keys':
-      return [...(await import('./keys-command.js')).KEYS_USAGE];
-    default:
-      return undefined;
-  }
+async function usageOf(name: string): Promise<readonly string[] | undefined> {
+  return commands.get(name)?.usage();
 }
 
 async function usage(): Promise<string> {
-  const [serve, devCert, call, test, evaluate, build, check, keys, inspect, parse, deps, capabilities, bench] = await Promise.all([
-    import('./serve-command.js').then((m) => m.SERVE_USAGE),
-    import('./dev-cert-command.js').then((m) => m.DEV_CERT_USAGE),
-    import('./call-command.js').then((m) => m.CALL_USAGE),
-    import('./test-command.js').then((m) => m.TEST_USAGE),
-    import('./eval-command.js').then((m) => m.EVAL_USAGE),
-    import('./build-command.js').then((m) => m.BUILD_USAGE),
-    import('./check-command.js').then((m) => m.CHECK_USAGE),
-    import('./keys-command.js').then((m) => m.KEYS_USAGE),
-    import('./inspect-command.js').then((m) => m.INSPECT_USAGE),
-    import('./parse-command.js').then((m) => m.PARSE_USAGE),
-    import('./deps-command.js').then((m) => m.DEPS_USAGE),
-    import('./capabilities-command.js').then((m) => m.CAPABILITIES_USAGE),
-    import('./bench-command.js').then((m) => m.BENCH_USAGE),
-  ]);
-  return ['usage:', ...[serve, devCert, call, test, evaluate, build, inspect, parse, deps, capabilities, bench, check, ...keys].map((line) => `  ${line}`)].join('\n');
+  const lines = await Promise.all([...commands.values()].map((c) => c.usage()));
+  return ['usage:', ...lines.flat().map((line) => `  ${line}`)].join('\n');
 }
 
 const HELP = new Set(['--help', '-h']);
@@ -102,7 +71,7 @@ export async function runCli([name, ...rest]: string[]): Promise<number> {
     return 0;
   }
   if (name !== undefined && rest.some((a) => HELP.has(a)) && commands.has(name)) return help(name);
-  const load = name ? commands.get(name) : undefined;
+  const load = name ? commands.get(name)?.run : undefined;
   if (!load) {
     process.stderr.write(`${name ? `warden: unknown command ${name}\n` : ''}${await usage()}\n`);
     return 2;

@@ -16,6 +16,8 @@ export interface Location {
 
 interface Node {
   loc: Location;
+  /** Set on a term written in parentheses: the span including them (the formatter keeps some). */
+  parens?: Location;
 }
 
 export interface NullTerm extends Node { type: 'null' }
@@ -90,7 +92,23 @@ export type ExprKind =
   | { type: 'someIn'; key?: Term; value: Term; collection: Term }
   | { type: 'every'; key?: VarTerm; value: VarTerm; domain: Term; body: Body };
 
-export type Expr = Node & ExprKind & { negated: boolean; with: WithModifier[] };
+/**
+ * How a desugared `A or B and C` chain or a `not { … }` block was written, for tools that print
+ * source (the formatter). `or` holds the alternatives, each the operands of an `and` chain; an
+ * operand written in braces (`{ A; B }`) has `block` set, with its location.
+ */
+export type LogicalForm =
+  | { kind: 'or'; alternatives: LogicalOperand[][] }
+  | { kind: 'not'; body: Body; block: Location };
+
+export interface LogicalOperand {
+  body: Body;
+  block?: Location;
+  /** `(A or B)`: the one expression of `body` is a chain written in parentheses. */
+  group?: boolean;
+}
+
+export type Expr = Node & ExprKind & { negated: boolean; with: WithModifier[]; logical?: LogicalForm };
 
 export type Body = Expr[];
 

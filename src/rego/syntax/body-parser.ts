@@ -1,4 +1,4 @@
-import type { Body, Expr, ExprKind, Term, VarTerm } from '../ast.js';
+import type { Body, Expr, ExprKind, LogicalForm, LogicalOperand, Term, VarTerm } from '../ast.js';
 import { TermParser } from './term-parser.js';
 import { SyntaxFailure } from './source-text.js';
 
@@ -44,11 +44,12 @@ export abstract class BodyParser extends TermParser {
    * of a set comprehension, so the whole is `count({true | A} | {true | B}) > 0`, planned as usual.
    */
   private parseOrChain(start: number): Expr {
-    const alternatives: Body[] = [this.parseAndChain(false)];
+    const chains: LogicalOperand[][] = [this.parseAndChain(false)];
     while (this.isKeyword('or')) {
       this.next();
-      alternatives.push(this.parseAndChain(true));
+      chains.push(this.parseAndChain(true));
     }
+    const alternatives: Body[] = chains.map((chain) => chain.flatMap((operand) => operand.body));
     if (alternatives.length === 1 && alternatives[0]!.length === 1) return alternatives[0]![0]!;
     const loc = this.loc(start);
     const truth: Term = { type: 'boolean', value: true, loc };
@@ -57,32 +58,56 @@ export abstract class BodyParser extends TermParser {
       sets = { type: 'call', operator: this.opRef('or', loc), args: [sets, { type: 'setComprehension', head: truth, body, loc }], loc };
     }
     const count: Term = { type: 'call', operator: this.opRef('count', loc), args: [sets], loc };
-    return { type: 'call', operator: this.opRef('gt', loc), args: [count, { type: 'number', text: '0', loc }], negated: false, with: [], loc };
+    const logical: LogicalForm = { kind: 'or', alternatives: chains };
+    return { type: 'call', operator: this.opRef('gt', loc), args: [count, { type: 'number', text: '0', loc }], negated: false, with: [], loc, logical };
   }
 
-  private parseAndChain(afterOr: boolean): Body {
-    const body = [...this.parseOperand(afterOr)];
+  private parseAndChain(afterOr: boolean): LogicalOperand[] {
+    const operands = [this.parseOperand(afterOr)];
     while (this.isKeyword('and')) {
       this.next();
-      body.push(...this.parseOperand(true));
+      operands.push(this.parseOperand(true));
     }
-    return body;
+    return operands;
   }
 
   /** An operand of `and`/`or`: a literal, or a `{ … }` block of them (`{ A; B } or { C }`). */
-  private parseOperand(afterOperator: boolean): Body {
+  private parseOperand(afterOperator: boolean): LogicalOperand {
     if (this.isPunct('{') && (this.keywords.has('or') || this.keywords.has('and'))) {
       const saved = { pos: this.pos, depth: this.depth };
+      const start = this.tok.start;
       try {
         const block = this.parseBraceBody();
-        if (afterOperator || this.isKeyword('or') || this.isKeyword('and')) return block;
+        if (afterOperator || this.isKeyword('or') || this.isKeyword('and')) return { body: block, block: this.loc(start) };
       } catch (e) {
         if (!(e instanceof SyntaxFailure)) throw e;
       }
       this.pos = saved.pos;
       this.depth = saved.depth;
     }
-    return [this.parseLiteral()];
+    const group = this.parseLogicalGroup();
+    return group ? { body: [group], group: true } : { body: [this.parseLiteral()] };
+  }
+
+  /** `(A or B)`, `(A and B)`: a chain in parentheses, as an operand or after `not`. */
+  private parseLogicalGroup(): Expr | undefined {
+    if (!this.isPunct('(') || !(this.keywords.has('or') || this.keywords.has('and'))) return undefined;
+    const saved = { pos: this.pos, depth: this.depth };
+    try {
+      const start = this.next().start;
+      this.depth++;
+      const inner = this.parseOrChain(this.tok.start);
+      this.depth--;
+      if (inner.logical?.kind === 'or' && this.isPunct(')')) {
+        this.next();
+        return { ...inner, parens: this.loc(start) };
+      }
+    } catch (e) {
+      if (!(e instanceof SyntaxFailure)) throw e;
+    }
+    this.pos = saved.pos;
+    this.depth = saved.depth;
+    return undefined;
   }
 
   /** One expression without `and`/`or`: `not …`, `some …`, `every …`, or terms. */
@@ -94,6 +119,8 @@ export abstract class BodyParser extends TermParser {
     }
     const negated = this.isWord('not') && !this.keywordAsName() ? (this.next(), true) : false;
     if (negated && this.keywords.has('not-block') && this.isPunct('{')) return this.parseNotBlock(start);
+    const group = negated ? this.parseLogicalGroup() : undefined;
+    if (group) return { ...group, negated: true, loc: this.loc(start) };
     let kind: ExprKind;
     if (this.isWord('some') && !this.keywordAsName()) kind = this.parseSome();
     else if (this.isKeyword('every') && !this.keywordAsName()) kind = this.parseEvery();
@@ -103,11 +130,13 @@ export abstract class BodyParser extends TermParser {
 
   /** `not { A; B }` (future keyword `not`): holds when the body has no solution. */
   private parseNotBlock(start: number): Expr {
+    const blockStart = this.tok.start;
     const body = this.parseBraceBody();
     const loc = this.loc(start);
+    const logical: LogicalForm = { kind: 'not', body, block: this.loc(blockStart) };
     const set: Term = { type: 'setComprehension', head: { type: 'boolean', value: true, loc }, body, loc };
     const count: Term = { type: 'call', operator: this.opRef('count', loc), args: [set], loc };
-    return { type: 'call', operator: this.opRef('equal', loc), args: [count, { type: 'number', text: '0', loc }], negated: false, with: [], loc };
+    return { type: 'call', operator: this.opRef('equal', loc), args: [count, { type: 'number', text: '0', loc }], negated: false, with: [], loc, logical };
   }
 
   private parseExprTerms(start: number): ExprKind {

@@ -97,8 +97,13 @@ export class ModuleParser extends BodyParser {
     if (head === 'future' && names[0] === 'keywords') {
       // `and`, `or` and `not { … }` blocks are future keywords only (rego.v1 does not bring them).
       for (const k of names.length > 1 ? [names[1]!] : [...V1_KEYWORDS, ...FUTURE_ONLY_KEYWORDS]) this.keywords.add(k === 'not' ? 'not-block' : k);
+      // As OPA: `every x in xs` needs `in`, so importing `every` brings `in` too.
+      if (names[1] === 'every') this.keywords.add('in');
     } else if (head === 'rego' && names[0] === 'v1') {
       for (const k of V1_KEYWORDS) this.keywords.add(k);
+    } else if (head === 'rego' && names[0] === 'v2') {
+      // As OPA: rego.v2 is rego.v1 plus `and`, `or` and `not { … }` blocks.
+      for (const k of [...V1_KEYWORDS, ...FUTURE_ONLY_KEYWORDS]) this.keywords.add(k === 'not' ? 'not-block' : k);
     }
     return { path, alias, loc: this.loc(start) };
   }
@@ -180,7 +185,8 @@ export class ModuleParser extends BodyParser {
         this.next();
         elseHead.value = this.parseTermExpr();
       }
-      const elseBody = this.parseRuleBody() ?? [];
+      // As OPA: an else body may open on the line after the else value.
+      const elseBody = this.parseRuleBody() ?? (this.isPunct('{') && this.regoVersion === 0 && !this.keywords.has('if') ? this.parseBraceBody() : []);
       const e: Rule = { head: elseHead, body: elseBody, default: false, loc: this.loc(elseStart) };
       tail.else = e;
       tail = e;
@@ -196,7 +202,7 @@ export class ModuleParser extends BodyParser {
       if (lines[i]!.text.trim() !== 'METADATA') continue;
       const block: string[] = [];
       let j = i + 1;
-      while (j < lines.length && lines[j]!.pos.line === lines[j - 1]!.pos.line + 1 && lines[j]!.pos.col === lines[i]!.pos.col) {
+      while (j < lines.length && lines[j]!.pos.line === lines[j - 1]!.pos.line + 1 && lines[j]!.pos.col === lines[i]!.pos.col && lines[j]!.text.trim() !== 'METADATA') {
         block.push(lines[j]!.text.replace(/^ /, ''));
         j++;
       }

@@ -197,6 +197,7 @@ export abstract class TermParser extends ParserState {
           const inner = this.parseTermExpr(true);
           this.depth--;
           this.expect(')', 'expected )');
+          inner.parens = this.loc(start);
           return inner;
         }
         return this.unexpected('expected term');
