@@ -6,6 +6,7 @@ import { FormatError } from './errors.js';
 import { ensureFutureKeyword, ensureImport, futureKeyword, isRegoV1Import, isRegoV2Import, viewImport, type ImportView } from './imports.js';
 import { KEYWORDS_V0, KEYWORDS_V1, type LayoutOptions } from './layout-options.js';
 import { ModuleWriter } from './module-writer.js';
+import { assertSameMeaning } from './meaning-check.js';
 import { needsRefHeads, viewHead } from './rule-heads.js';
 import { SourceRows } from './source-rows.js';
 import { operatorName } from './term-writer.js';
@@ -42,7 +43,9 @@ export function formatSource(source: string, options: FormatOptions): string {
     const [d] = diagnostics;
     throw new FormatError('rego_parse_error', d ? `1 error occurred: ${formatDiagnostic(d)}` : `${options.file}: cannot parse`);
   }
-  return formatModule(module, source, target, parseVersion);
+  const formatted = formatModule(module, source, target, parseVersion);
+  assertSameMeaning(module, formatted, options.file, target === 'v0' ? 0 : 1);
+  return formatted;
 }
 
 function formatModule(module: Module, source: string, target: FormatTarget, parseVersion: 0 | 1): string {

@@ -110,11 +110,14 @@ export class ModuleWriter extends BodyWriter {
     const expandedConst = isTrueBody(rule.body) && rule.else === undefined;
     this.commentOnFinalLine = expandedConst;
     let unexpected = false;
+    this.inRuleHead = true;
     try {
       this.writeHead(head, rule.default, expandedConst);
     } catch (e) {
       if (!(e instanceof UnexpectedComment)) throw e;
       unexpected = true;
+    } finally {
+      this.inRuleHead = false;
     }
     if (expandedConst) {
       this.endLine();

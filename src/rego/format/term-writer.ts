@@ -66,9 +66,14 @@ export abstract class TermWriter extends LineWriter {
         if (this.lineEnd.row >= place.row && this.lineEnd.row <= endRow) this.lineEnd = undefined;
       }
       this.writeUnformatted(place, saved);
-      throw e;
+      // In a rule head the rest of the head is then laid out around the copy (as OPA's output
+      // shows); in a body the expression goes on, so no argument or `with` after it is lost.
+      if (this.inRuleHead) throw e;
     }
   }
+
+  /** Set while a rule head is written (see {@link writeTerm}). */
+  protected inRuleHead = false;
 
   protected writeUnformatted(place: Place, saved: SourceComment[]): void {
     const lastRow = place.row + newlines(place.text);
