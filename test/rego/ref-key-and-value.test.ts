@@ -33,12 +33,15 @@ differs contains i if { some i; i != input.xs[i] }
 below contains i if { some i; i < input.xs[i] }
 adds_to_four contains i if { some i; plus(i, input.xs[i]) == 4 }
 nested contains i if { some i; abs(input.xs[i] - i) == 1 }
+under_with contains i if { some i; i < input.xs[i] with input.xs as [1, 0, 3] }
 `;
   const input = { xs: [0, 2, 2, 5] };
   t.deepEqual(await evaluate(src, 't/differs', input), [{ result: [1, 3] }]);
   t.deepEqual(await evaluate(src, 't/below', input), [{ result: [1, 3] }]);
   t.deepEqual(await evaluate(src, 't/adds_to_four', input), [{ result: [2] }]);
   t.deepEqual(await evaluate(src, 't/nested', input), [{ result: [1] }]);
+  // The ref moved out of the comparison is evaluated under the expression's with.
+  t.deepEqual(await evaluate(src, 't/under_with', input), [{ result: [0, 2] }]);
 });
 
 test('composite sides holding a ref keyed by a variable of the other side', async (t) => {
