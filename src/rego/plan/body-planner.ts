@@ -199,7 +199,16 @@ export class BodyPlanner {
     const args = e.args;
     // After the safety check both sides of == are bound or bound by evaluating the other (a ref's
     // key): OPA rewrites it to unification, which compares once a variable is bound.
-    if ((name === 'eq' || name === 'equal') && args.length === 2) return this.unify(args[0]!, args[1]!, scope, k);
+    if (name === 'eq' && args.length === 2) return this.unify(args[0]!, args[1]!, scope, k);
+    if (name === 'equal' && args.length === 2) {
+      // Only a variable that is a ref's key may be unbound here (evaluating the ref binds it);
+      // anything else got past the safety stage, and `==` must not bind it (fail closed).
+      const keys = new Set<string>();
+      for (const a of args) walkTerm(a, (x) => x.type === 'ref' && x.path.forEach((p) => varsOf(p, keys)));
+      const unbound = args.flatMap((a) => this.unboundOutsideKeys(a, scope)).find((v) => !keys.has(v.name));
+      if (unbound) return this.svc.unbound(unbound.loc, displayName(unbound.name));
+      return this.unify(args[0]!, args[1]!, scope, k);
+    }
     if (name === 'neq' && args.length === 2) {
       return this.planTerm(args[0]!, scope, (a) =>
         this.planTerm(args[1]!, scope, (b) => {
@@ -228,6 +237,29 @@ export class BodyPlanner {
       this.fb.emit('NotEqualStmt', { a: result, b: boolOp(false) });
       k();
     });
+  }
+
+  /** The unbound variables in `t` outside ref keys (comprehensions plan their own). */
+  private unboundOutsideKeys(t: Term, scope: VarScope, out: VarTerm[] = []): VarTerm[] {
+    switch (t.type) {
+      case 'var':
+        if (!ROOTS.has(t.name) && scope.get(t.name) === undefined) out.push(t);
+        break;
+      case 'ref':
+        this.unboundOutsideKeys(t.head, scope, out);
+        break;
+      case 'array':
+      case 'set':
+        t.items.forEach((x) => this.unboundOutsideKeys(x, scope, out));
+        break;
+      case 'object':
+        t.entries.flat().forEach((x) => this.unboundOutsideKeys(x, scope, out));
+        break;
+      case 'call':
+        t.args.forEach((x) => this.unboundOutsideKeys(x, scope, out));
+        break;
+    }
+    return out;
   }
 
   /** Evaluates terms moved out of an expression, each bound to its variable, in order. */
