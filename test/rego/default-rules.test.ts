@@ -1,4 +1,6 @@
 import test from 'ava';
+import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import { hostBuiltins } from '../../src/builtins/index.js';
 import { compile } from '../../src/rego/index.js';
 import { CompileError } from '../../src/rego/errors.js';
 import { evaluateRego as evaluate } from '../helpers/rego-eval.js';
@@ -45,4 +47,36 @@ test('a default value holding a ref, variable or call, or repeated or constant f
     );
   }
   await t.notThrowsAsync(compile({ modules: [{ path: 'p.rego', source: 'package t\ndefault f(_, _) := {"a": [1]}\n' }] }));
+});
+
+// OPA's parseHead gives a head with no value the value `true`, except a two-part ref (`a.b`,
+// `a[0]`), and a default rule is validated right after its head, in v0 and v1 alike.
+test('`default a` with no value is `default a := true`, in v1 and v0', async (t) => {
+  const src = `package t
+default allow
+allow := false if input.deny
+default f(_)
+f(1) := "one"
+calls := [f(1), f(2)]
+default a.b.c
+`;
+  t.deepEqual(await evaluate(src, 't/allow', {}), [{ result: true }]);
+  t.deepEqual(await evaluate(src, 't/allow', { deny: true }), [{ result: false }]);
+  t.deepEqual(await evaluate(src, 't/calls', {}), [{ result: ['one', true] }]);
+  t.deepEqual(await evaluate(src, 't/a/b/c', {}), [{ result: true }]);
+  const wasm = await compile({ modules: [{ path: 'v0.rego', source: 'package v0\ndefault allow\nallow = false { input.deny }\n', regoVersion: 0 }], entrypoints: ['v0/allow'] });
+  const policy = await loadPolicy(wasm, undefined, hostBuiltins);
+  t.deepEqual(policy.evaluate({}, 'v0/allow'), [{ result: true }]);
+  t.deepEqual(policy.evaluate({ deny: true }, 'v0/allow'), [{ result: false }]);
+});
+
+test('a default with no value on a two-part ref or a contains head is an error at the rule', async (t) => {
+  for (const rule of ['default a.b', 'default a[0]', 'default p contains 1']) {
+    const error = await t.throwsAsync(compile({ modules: [{ path: 'p.rego', source: `package t\n${rule}\n` }] }), { instanceOf: CompileError }, rule);
+    t.deepEqual(
+      error?.diagnostics.map((d) => [d.code, d.line, d.col, d.message]),
+      [['rego_parse_error', 2, 1, 'illegal default rule (must have a value)']],
+      rule,
+    );
+  }
 });

@@ -126,6 +126,29 @@ export class SafetyChecker {
     return false;
   }
 
+  /** Adds to `out` the key variables of the refs in `t` whose heads are bound (not inside closures). */
+  private refKeyVars(t: Term, bound: Set<string>, outer: Set<string>, out: Set<string>): void {
+    switch (t.type) {
+      case 'ref':
+        if (this.evaluable(t.head, bound, outer)) for (const p of t.path) varsOf(p, out);
+        return;
+      case 'array':
+      case 'set':
+        return t.items.forEach((x) => this.refKeyVars(x, bound, outer, out));
+      case 'object':
+        return t.entries.forEach(([k, v]) => {
+          this.refKeyVars(k, bound, outer, out);
+          this.refKeyVars(v, bound, outer, out);
+        });
+      case 'call':
+        return t.args.forEach((a) => this.refKeyVars(a, bound, outer, out));
+      case 'templateString':
+        return t.parts.forEach((p) => typeof p !== 'string' && this.refKeyVars(p, bound, outer, out));
+      default:
+        return;
+    }
+  }
+
   /** Whether `e` can run now; if so, the variables it binds. */
   private runnable(e: Expr, bound: Set<string>, outer: Set<string>): Set<string> | undefined {
     // A `with` value naming a function or builtin replaces it; any other value must be computable.
@@ -139,16 +162,20 @@ export class SafetyChecker {
         break;
       case 'call': {
         const name = refName(e.operator);
+        // As OPA's `outputVarsForTerms`: a ref whose head is bound binds its key variables, so
+        // they count as bound for the rest of the expression (`i < input.xs[i]`).
+        const withKeys = new Set(bound);
+        for (const a of e.args) this.refKeyVars(a, bound, outer, withKeys);
         if (name === 'eq' && e.args.length === 2) {
-          ok = this.unifiable(e.args[0]!, e.args[1]!, bound, outer);
+          ok = this.unifiable(e.args[0]!, e.args[1]!, withKeys, outer);
           if (ok) e.args.forEach((a) => this.binds(a, bound, out));
           break;
         }
         const arity = this.arityOf(e.operator);
         if (arity !== undefined && e.args.length === arity + 1) {
           const inputs = e.args.slice(0, arity);
-          ok = inputs.every((a) => this.evaluable(a, bound, outer)) && this.patternOk(e.args[arity]!, bound, outer);
-        } else ok = e.args.every((a) => this.evaluable(a, bound, outer));
+          ok = inputs.every((a) => this.evaluable(a, withKeys, outer)) && this.patternOk(e.args[arity]!, withKeys, outer);
+        } else ok = e.args.every((a) => this.evaluable(a, withKeys, outer));
         if (ok) e.args.forEach((a) => this.binds(a, bound, out));
         break;
       }

@@ -10,7 +10,8 @@ import { displayName, refName, termKey, varsOf, walkTerm, ROOTS } from '../compi
 import { FnBuilder, boolOp, local } from './ir-builder.js';
 import type { MockEnv } from './mock-env.js';
 import type { RuleTree, TreeNode } from './rule-tree.js';
-import { hoistNegationOperands } from './negation-operands.js';
+import { hoistDynamicOperands } from './dynamic-operands.js';
+import { hoistNegationOperands, type Hoisted } from './negation-operands.js';
 import { VarScope } from './var-scope.js';
 
 type K = () => void;
@@ -78,6 +79,7 @@ export class BodyPlanner {
 
   /** Numbers the variables that stand for operands evaluated before a negation. */
   private negationVars = 0;
+  private dynamicVars = 0;
 
   private error(loc: Location, message: string, code: Diagnostic['code'] = 'rego_compile_error'): void {
     this.svc.report({ code, message, file: loc.file, line: loc.line, col: loc.col });
@@ -189,14 +191,28 @@ export class BodyPlanner {
     });
   }
 
-  private planCallExpr(e: Extract<Expr, { type: 'call' }>, scope: VarScope, k: K): void {
+  private planCallExpr(written: Extract<Expr, { type: 'call' }>, scope: VarScope, k: K): void {
+    const evaluable = (t: Term, bound: Set<string>) => this.svc.safety.evaluable(t, bound, new Set());
+    const { hoisted, expr: e } = hoistDynamicOperands(written, () => `$dyn${this.dynamicVars++}`, scope.bound(), evaluable);
+    if (hoisted.length > 0) return this.planHoisted(hoisted, scope, () => this.planCallExpr(e, scope, k));
     const name = refName(e.operator);
     const args = e.args;
+    // After the safety check both sides of == are bound or bound by evaluating the other (a ref's
+    // key): OPA rewrites it to unification, which compares once a variable is bound.
     if (name === 'eq' && args.length === 2) return this.unify(args[0]!, args[1]!, scope, k);
-    if ((name === 'equal' || name === 'neq') && args.length === 2) {
+    if (name === 'equal' && args.length === 2) {
+      // Only a variable that is a ref's key may be unbound here (evaluating the ref binds it);
+      // anything else got past the safety stage, and `==` must not bind it (fail closed).
+      const keys = new Set<string>();
+      for (const a of args) walkTerm(a, (x) => x.type === 'ref' && x.path.forEach((p) => varsOf(p, keys)));
+      const unbound = args.flatMap((a) => this.unboundOutsideKeys(a, scope)).find((v) => !keys.has(v.name));
+      if (unbound) return this.svc.unbound(unbound.loc, displayName(unbound.name));
+      return this.unify(args[0]!, args[1]!, scope, k);
+    }
+    if (name === 'neq' && args.length === 2) {
       return this.planTerm(args[0]!, scope, (a) =>
         this.planTerm(args[1]!, scope, (b) => {
-          this.fb.emit(name === 'equal' ? 'EqualStmt' : 'NotEqualStmt', { a, b });
+          this.fb.emit('NotEqualStmt', { a, b });
           k();
         }),
       );
@@ -221,6 +237,42 @@ export class BodyPlanner {
       this.fb.emit('NotEqualStmt', { a: result, b: boolOp(false) });
       k();
     });
+  }
+
+  /** The unbound variables in `t` outside ref keys (comprehensions plan their own). */
+  private unboundOutsideKeys(t: Term, scope: VarScope, out: VarTerm[] = []): VarTerm[] {
+    switch (t.type) {
+      case 'var':
+        if (!ROOTS.has(t.name) && scope.get(t.name) === undefined) out.push(t);
+        break;
+      case 'ref':
+        this.unboundOutsideKeys(t.head, scope, out);
+        break;
+      case 'array':
+      case 'set':
+        t.items.forEach((x) => this.unboundOutsideKeys(x, scope, out));
+        break;
+      case 'object':
+        t.entries.flat().forEach((x) => this.unboundOutsideKeys(x, scope, out));
+        break;
+      case 'call':
+        t.args.forEach((x) => this.unboundOutsideKeys(x, scope, out));
+        break;
+    }
+    return out;
+  }
+
+  /** Evaluates terms moved out of an expression, each bound to its variable, in order. */
+  private planHoisted(hoisted: Hoisted[], scope: VarScope, k: K): void {
+    const step = (i: number): void => {
+      if (i === hoisted.length) return k();
+      const { name, term } = hoisted[i]!;
+      this.planTerm(term, scope, (op) => {
+        scope.set(name, this.fb.toLocal(op));
+        step(i + 1);
+      });
+    };
+    step(0);
   }
 
   /** `walk` unless a `with` replaced it: a relation, as OPA declares it. */
@@ -758,8 +810,8 @@ export class BodyPlanner {
   }
 
   unify(a: Term, b: Term, scope: VarScope, k: K): void {
-    if (a.type === 'var' && scope.get(a.name) === undefined && !ROOTS.has(a.name)) return this.planTerm(b, scope, (op) => this.bind(a, op, scope, k));
-    if (b.type === 'var' && scope.get(b.name) === undefined && !ROOTS.has(b.name)) return this.planTerm(a, scope, (op) => this.bind(b, op, scope, k));
+    if (a.type === 'var' && scope.get(a.name) === undefined && !ROOTS.has(a.name)) return this.planTerm(b, scope, (op) => this.bindOrCompare(a, op, scope, k));
+    if (b.type === 'var' && scope.get(b.name) === undefined && !ROOTS.has(b.name)) return this.planTerm(a, scope, (op) => this.bindOrCompare(b, op, scope, k));
     if (a.type === 'array' && b.type === 'array' && !this.isBound(a, scope) && !this.isBound(b, scope)) {
       if (a.items.length !== b.items.length) {
         this.fb.emit('BreakStmt', { index: 0 });
@@ -787,6 +839,14 @@ export class BodyPlanner {
     if (this.evaluable(a, scope)) return this.planTerm(a, scope, (op) => this.unifyValue(b, op, scope, k));
     if (this.evaluable(b, scope)) return this.planTerm(b, scope, (op) => this.unifyValue(a, op, scope, k));
     this.svc.unbound(a.loc, 'both sides of a unification');
+  }
+
+  /** `v` may have become bound while the other side was evaluated (`x = input.xs[x]`): then compare. */
+  private bindOrCompare(v: VarTerm, op: Operand, scope: VarScope, k: K): void {
+    const l = scope.get(v.name);
+    if (l === undefined) return this.bind(v, op, scope, k);
+    this.fb.emit('EqualStmt', { a: local(l), b: op });
+    k();
   }
 
   private bind(v: VarTerm, op: Operand, scope: VarScope, k: K): void {

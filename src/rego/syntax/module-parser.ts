@@ -160,7 +160,10 @@ export class ModuleParser extends BodyParser {
     }
     head.loc = this.loc(start);
     if (isDefault) {
-      if (head.value === undefined) this.raise(start, 'default rules must have a value');
+      // As OPA's parseHead: a head with no value is `true` unless it is a two-part ref (`a.b`,
+      // `a[0]`), which could be a set element or an object key, or a `contains` head.
+      if (head.value === undefined && !head.contains && (ref.length !== 2 || args !== undefined)) head.value = { type: 'boolean', value: true, loc: head.loc };
+      if (head.value === undefined) this.raise(start, 'illegal default rule (must have a value)');
       return { head, body: [], default: true, loc: this.loc(start) };
     }
     let body = this.parseRuleBody();
