@@ -10,8 +10,7 @@ import { displayName, refName, termKey, varsOf, walkTerm, ROOTS } from '../compi
 import { FnBuilder, boolOp, local } from './ir-builder.js';
 import type { MockEnv } from './mock-env.js';
 import type { RuleTree, TreeNode } from './rule-tree.js';
-import { hoistDynamicOperands } from './dynamic-operands.js';
-import { hoistNegationOperands, type Hoisted } from './negation-operands.js';
+import { hoistDynamicOperands, hoistNegationOperands, type Hoisted } from './operand-hoisting.js';
 import { VarScope } from './var-scope.js';
 
 type K = () => void;
