@@ -14,7 +14,7 @@ const policy = `package app
 allow if input.user == data.app.admin
 `;
 
-test('positional paths, -t plan: the bundle holds plan.json (no policy.wasm) that compiles and decides', async (t) => {
+test.serial('positional paths, -t plan: the bundle holds plan.json (no policy.wasm) that compiles and decides', async (t) => {
   const dir = folder({ 'app/policy.rego': policy, 'app/data.json': '{"admin": "alice"}' });
   const out = join(dir, 'plan.tar.gz');
   const r = await wardenAsync(['build', '.', '-t', 'plan', '-e', 'app/allow', '-o', out], dir);
@@ -30,7 +30,7 @@ test('positional paths, -t plan: the bundle holds plan.json (no policy.wasm) tha
   t.deepEqual(module.evaluate({ user: 'bob' }), []);
 });
 
-test('-t wasm stays the default; an unknown target is an error that writes nothing', async (t) => {
+test.serial('-t wasm stays the default; an unknown target is an error that writes nothing', async (t) => {
   const dir = folder({ 'app/policy.rego': policy });
   const [wasm, bad] = await Promise.all([
     wardenAsync(['build', 'app', '-e', 'app/allow', '-o', 'w.tar.gz'], dir),
@@ -43,7 +43,7 @@ test('-t wasm stays the default; an unknown target is an error that writes nothi
   t.false(existsSync(join(dir, 'x.tar.gz')));
 });
 
-test('--ignore leaves out files and folders whose names match, as opa build --ignore', async (t) => {
+test.serial('--ignore leaves out files and folders whose names match, as opa build --ignore', async (t) => {
   const dir = folder({ 'app/policy.rego': policy, 'app/policy_test.rego': 'package app_test\n\nthis does not parse', 'app/scratch/data.json': '{"x": 1}' });
   const ignoring = await wardenAsync(['build', 'app', '-e', 'app/allow', '--ignore', '*_test.rego', '--ignore', 'scratch', '-o', 'b.tar.gz'], dir);
   t.is(ignoring.code, 0, ignoring.stderr);
@@ -55,7 +55,7 @@ test('--ignore leaves out files and folders whose names match, as opa build --ig
   t.regex(notIgnoring.stderr, /policy_test\.rego:3:/);
 });
 
-test('globToRegExp matches one name as Go filepath.Match does', (t) => {
+test.serial('globToRegExp matches one name as Go filepath.Match does', (t) => {
   t.true(globToRegExp('*_test.rego').test('a_test.rego'));
   t.false(globToRegExp('*_test.rego').test('a_test.rego.bak'));
   t.true(globToRegExp('data?.json').test('data1.json'));

@@ -18,7 +18,7 @@ allow if {
 const dir = () => folder({ 'app/policy.rego': policy, 'app/data.json': '{"roles": {"alice": ["admin"], "bob": ["dev"]}}', 'alice.json': '{"user": "alice"}' });
 const eval_ = (args: string[], cwd = process.cwd()) => wardenAsync(['eval', ...args], cwd);
 
-test('--format values, bindings and raw print every row, as opa eval does', async (t) => {
+test.serial('--format values, bindings and raw print every row, as opa eval does', async (t) => {
   const [values, bindings, raw] = await Promise.all([
     eval_(['-f', 'values', 'x := [1, 2][_]; y := x * 10']),
     eval_(['-f', 'bindings', 'x := [1, 2][_]; y := x * 10']),
@@ -30,7 +30,7 @@ test('--format values, bindings and raw print every row, as opa eval does', asyn
   t.is(raw.stdout, 'true A\ntrue B\n');
 });
 
-test('--format pretty: a table of bindings, a single value as JSON, undefined when there is no result', async (t) => {
+test.serial('--format pretty: a table of bindings, a single value as JSON, undefined when there is no result', async (t) => {
   const [table, single, undef] = await Promise.all([
     eval_(['-f', 'pretty', 'x := [1, 2][_]; y := {"k": x}']),
     eval_(['-f', 'pretty', 'object.union({"a": 1}, {"b": 2})']),
@@ -41,7 +41,7 @@ test('--format pretty: a table of bindings, a single value as JSON, undefined wh
   t.is(undef.stdout, 'undefined\n');
 });
 
-test('--fail exits 1 on an undefined result, --fail-defined on a defined one', async (t) => {
+test.serial('--fail exits 1 on an undefined result, --fail-defined on a defined one', async (t) => {
   const d = dir();
   const [failUndefined, failDefined, failOk, definedOk] = await Promise.all([
     eval_(['-d', d, '--fail', 'data.app.nosuch']),
@@ -56,7 +56,7 @@ test('--fail exits 1 on an undefined result, --fail-defined on a defined one', a
   t.is(definedOk.code, 0, definedOk.stderr);
 });
 
-test('-b and -d load a bundle archive; a file type eval does not load is an error naming it', async (t) => {
+test.serial('-b and -d load a bundle archive; a file type eval does not load is an error naming it', async (t) => {
   const d = folder({ 'notes.txt': 'hello', 'alice.json': '{"user": "alice"}' });
   const archive = join(d, 'app.tar.gz');
   writeFileSync(archive, await writeBundle({ manifest: { roots: ['app'] }, data: { app: { roles: { alice: ['admin'] } } }, modules: [{ path: '/app/policy.rego', source: policy }] }));
@@ -72,7 +72,7 @@ test('-b and -d load a bundle archive; a file type eval does not load is an erro
   t.is(txt.stdout, '');
 });
 
-test('-I reads the input from stdin', async (t) => {
+test.serial('-I reads the input from stdin', async (t) => {
   const d = dir();
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(process.cwd(), 'src/cli/main.ts'), 'eval', '-d', join(d, 'app'), '-I', '-f', 'raw', 'input.user'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
@@ -83,21 +83,21 @@ test('-I reads the input from stdin', async (t) => {
   t.is(stdout, 'carol\n');
 });
 
-test('bad JSON input names the file and the line:col, not a byte offset', async (t) => {
+test.serial('bad JSON input names the file and the line:col, not a byte offset', async (t) => {
   const d = folder({ 'bad.json': '{\n  "user": "alice",\n}\n' });
   const r = await eval_(['-i', join(d, 'bad.json'), 'input']);
   t.is(r.code, 1);
   t.regex(r.stderr, /bad\.json:3:1: not valid JSON/);
 });
 
-test('the query is type-checked like a module: count(1) is a type error at its line:col', async (t) => {
+test.serial('the query is type-checked like a module: count(1) is a type error at its line:col', async (t) => {
   const r = await eval_(['x := 1\ncount(1)']);
   t.is(r.code, 1);
   t.regex(r.stderr, /<query>:2:1: rego_type_error: count: invalid argument/);
   t.is(r.stdout, '');
 });
 
-test('--timeout: an evaluation that runs past it is an error, exit 1, no hang; one within it answers', async (t) => {
+test.serial('--timeout: an evaluation that runs past it is an error, exit 1, no hang; one within it answers', async (t) => {
   const [slow, quick] = await Promise.all([
     eval_(['--timeout', '300ms', 'count({i | some i, j, k in numbers.range(1, 5000)})']),
     eval_(['--timeout', '60s', '-f', 'raw', 'x := 1 + 1; x']),
@@ -109,7 +109,7 @@ test('--timeout: an evaluation that runs past it is an error, exit 1, no hang; o
   t.regex(bad.stderr, /--timeout "soon": not a duration/);
 });
 
-test('--metrics reports timer_* in ns; --profile counts how often each line ran', async (t) => {
+test.serial('--metrics reports timer_* in ns; --profile counts how often each line ran', async (t) => {
   const d = dir();
   const r = await eval_(['-d', d, '-i', join(d, 'alice.json'), '--metrics', '--profile', 'data.app.allow']);
   t.is(r.code, 0, r.stderr);
@@ -121,7 +121,7 @@ test('--metrics reports timer_* in ns; --profile counts how often each line ran'
   t.true((lines.get('policy.rego:7') as number) >= 1, JSON.stringify(out.profile));
 });
 
-test('-p/--package: rule names in the query resolve in that package; without it they are unsafe variables', async (t) => {
+test.serial('-p/--package: rule names in the query resolve in that package; without it they are unsafe variables', async (t) => {
   const d = dir();
   const [withPackage, dataPrefixed, without] = await Promise.all([
     eval_(['-d', d, '-i', join(d, 'alice.json'), '-p', 'app', '-f', 'raw', 'allow']),

@@ -22,13 +22,13 @@ function fmtStdin(args: string[], input: string): Promise<{ code: number | null;
   });
 }
 
-test('fmt without paths reads stdin and writes the formatted module to stdout', async (t) => {
+test.serial('fmt without paths reads stdin and writes the formatted module to stdout', async (t) => {
   const r = await fmtStdin([], messy);
   t.is(r.code, 0, r.stderr);
   t.is(r.stdout, tidy);
 });
 
-test('fmt -w rewrites files whose formatting differs and leaves formatted ones alone', async (t) => {
+test.serial('fmt -w rewrites files whose formatting differs and leaves formatted ones alone', async (t) => {
   const dir = folder({ 'a/messy.rego': messy, 'tidy.rego': tidy, 'notes.txt': messy });
   const r = await wardenAsync(['fmt', '-w', dir], dir);
   t.is(r.code, 0, r.stderr);
@@ -38,7 +38,7 @@ test('fmt -w rewrites files whose formatting differs and leaves formatted ones a
   t.is(readFileSync(join(dir, 'notes.txt'), 'utf8'), messy, 'only .rego files are formatted');
 });
 
-test('fmt -l lists the files that would change; with --fail it exits 1', async (t) => {
+test.serial('fmt -l lists the files that would change; with --fail it exits 1', async (t) => {
   const dir = folder({ 'messy.rego': messy, 'tidy.rego': tidy });
   const listed = await wardenAsync(['fmt', '-l', dir], dir);
   t.is(listed.code, 0, listed.stderr);
@@ -51,14 +51,14 @@ test('fmt -l lists the files that would change; with --fail it exits 1', async (
   t.is(readFileSync(join(dir, 'messy.rego'), 'utf8'), messy, '-l does not write');
 });
 
-test('fmt -d prints a unified diff of what would change', async (t) => {
+test.serial('fmt -d prints a unified diff of what would change', async (t) => {
   const dir = folder({ 'messy.rego': messy });
   const r = await wardenAsync(['fmt', '-d', '--fail', 'messy.rego'], dir);
   t.is(r.code, 1);
   t.is(r.stdout, ['--- a/messy.rego', '+++ b/messy.rego', '@@ -1,2 +1,3 @@', ' package app', '-allow if {   input.ok }', '+', '+allow if input.ok', ''].join('\n'));
 });
 
-test('fmt: a parse error exits 1 and names file:line:col', async (t) => {
+test.serial('fmt: a parse error exits 1 and names file:line:col', async (t) => {
   const dir = folder({ 'bad.rego': broken, 'good.rego': messy });
   const r = await wardenAsync(['fmt', '-w', 'bad.rego', 'good.rego'], dir);
   t.is(r.code, 1);
@@ -67,7 +67,7 @@ test('fmt: a parse error exits 1 and names file:line:col', async (t) => {
   t.is(readFileSync(join(dir, 'good.rego'), 'utf8'), tidy, 'the other files are still formatted');
 });
 
-test('fmt --v0-compatible keeps v0; --v0-v1 writes v0 as v0-compatible v1 with import rego.v1', async (t) => {
+test.serial('fmt --v0-compatible keeps v0; --v0-v1 writes v0 as v0-compatible v1 with import rego.v1', async (t) => {
   const v0 = 'package app\n\nallow { input.ok }\n\nroles[r] { r := input.roles[_] }\n';
   const kept = await fmtStdin(['--v0-compatible'], v0);
   t.is(kept.code, 0, kept.stderr);
@@ -79,7 +79,7 @@ test('fmt --v0-compatible keeps v0; --v0-v1 writes v0 as v0-compatible v1 with i
   t.is(asV1.code, 1, 'v0 syntax is an error when read as v1');
 });
 
-test('fmt --help prints its usage', async (t) => {
+test.serial('fmt --help prints its usage', async (t) => {
   const r = await wardenAsync(['fmt', '--help'], process.cwd());
   t.is(r.code, 0);
   t.regex(r.stdout, /warden fmt \[PATH\.\.\.\] \[-w\] \[-l\] \[-d\] \[--fail\]/);

@@ -18,7 +18,7 @@ within_limit(x) if x < data.limits.max
 is_admin if "admin" in input.user.roles
 `;
 
-test('warden deps: base and virtual documents, as opa deps prints them', async (t) => {
+test.serial('warden deps: base and virtual documents, as opa deps prints them', async (t) => {
   const dir = folder({ 'policy.rego': policy });
   const [pretty, json] = await Promise.all([
     wardenAsync(['deps', '-d', dir, 'data.policy.allow'], dir),
@@ -43,7 +43,7 @@ test('warden deps: base and virtual documents, as opa deps prints them', async (
   t.deepEqual(out.virtual, [[{ type: 'var', value: 'data' }, { type: 'string', value: 'policy' }, { type: 'string', value: 'is_admin' }]]);
 });
 
-test('warden inspect: manifest, namespaces and Wasm entrypoints of an archive; a directory too', async (t) => {
+test.serial('warden inspect: manifest, namespaces and Wasm entrypoints of an archive; a directory too', async (t) => {
   const dir = folder({ 'src/policy/policy.rego': policy, 'src/limits/data.json': '{"max": 10}' });
   const archive = join(dir, 'b.tar.gz');
   writeFileSync(
@@ -75,7 +75,7 @@ test('warden inspect: manifest, namespaces and Wasm entrypoints of an archive; a
   t.deepEqual(JSON.parse(oneFile.stdout), { manifest: {}, namespaces: { 'data.policy': ['src/policy/policy.rego'] } });
 });
 
-test('warden parse: OPA JSON AST; a parse error is file:line:col, exit 1', async (t) => {
+test.serial('warden parse: OPA JSON AST; a parse error is file:line:col, exit 1', async (t) => {
   const dir = folder({ 'p.rego': 'package a.b\n\nimport data.c as d\n\ndefault allow := false\n\nallow if {\n\tsome x in input.xs\n\tnot d.deny[x]\n}\n', 'bad.rego': 'package a\n\nallow if {\n\t1 +\n}\n' });
   const [json, pretty, bad] = await Promise.all([
     wardenAsync(['parse', '--format', 'json', 'p.rego'], dir),
@@ -98,7 +98,7 @@ test('warden parse: OPA JSON AST; a parse error is file:line:col, exit 1', async
   t.regex(bad.stderr, /bad\.rego:\d+:\d+: rego_parse_error/);
 });
 
-test('warden capabilities: every registry builtin with OPA decl types, and the ABI the compiler emits', async (t) => {
+test.serial('warden capabilities: every registry builtin with OPA decl types, and the ABI the compiler emits', async (t) => {
   const r = await wardenAsync(['capabilities', '--current'], process.cwd());
   t.is(r.code, 0, r.stderr);
   const caps = JSON.parse(r.stdout);
@@ -116,7 +116,7 @@ test('warden capabilities: every registry builtin with OPA decl types, and the A
   t.deepEqual(caps.wasm_abi_versions, [{ version: 1, minor_version: (module as unknown as { minorVersion: number }).minorVersion }]);
 });
 
-test('warden bench: samples, ns/op and the histogram; --count runs, --format json', async (t) => {
+test.serial('warden bench: samples, ns/op and the histogram; --count runs, --format json', async (t) => {
   const dir = folder({ 'policy.rego': policy, 'input.json': '{"user": {"roles": ["admin"]}}' });
   const [pretty, json] = await Promise.all([
     wardenAsync(['bench', '-d', 'policy.rego', '-i', 'input.json', '--benchtime', '200ms', 'data.policy.allow'], dir),
@@ -135,7 +135,7 @@ test('warden bench: samples, ns/op and the histogram; --count runs, --format jso
   for (const r of runs) t.is(r.Extra.histogram_timer_rego_query_eval_ns_count, r.N);
 });
 
-test('--help lists the new commands and each has its own usage', async (t) => {
+test.serial('--help lists the new commands and each has its own usage', async (t) => {
   const all = await wardenAsync(['--help'], process.cwd());
   for (const name of ['inspect', 'parse', 'deps', 'capabilities', 'bench']) t.regex(all.stdout, new RegExp(`warden ${name}\\b`));
   const results = await Promise.all(['inspect', 'parse', 'deps', 'capabilities', 'bench'].map((name) => wardenAsync([name, '--help'], process.cwd())));

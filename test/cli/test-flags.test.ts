@@ -36,13 +36,13 @@ function suite(extra: Record<string, string> = {}): string {
   return folder({ 'app/policy.rego': policy, 'app/policy_test.rego': tests, 'app/roles.json': '{"roles": {"alice": ["admin"], "bob": ["dev"]}}', ...extra });
 }
 
-test('data in any JSON or YAML file under the directory is loaded (not only data.json)', async (t) => {
+test.serial('data in any JSON or YAML file under the directory is loaded (not only data.json)', async (t) => {
   const r = await wardenAsync(['test', '.', '-r', 'test_admin'], suite());
   t.is(r.code, 0, r.stdout + r.stderr);
   t.is(r.stdout.trim(), '1 passed, 0 failed');
 });
 
-test('a parameterized test prints its failing keys; a todo_test_ is SKIPPED and counted; exit 2', async (t) => {
+test.serial('a parameterized test prints its failing keys; a todo_test_ is SKIPPED and counted; exit 2', async (t) => {
   const r = await wardenAsync(['test', '.'], suite());
   t.is(r.code, 2, r.stderr);
   t.deepEqual(r.stdout.trim().split('\n'), [
@@ -53,7 +53,7 @@ test('a parameterized test prints its failing keys; a todo_test_ is SKIPPED and 
   ]);
 });
 
-test('--format json: OPA\'s result array (location, package, name, fail, skip, duration, sub_results)', async (t) => {
+test.serial('--format json: OPA\'s result array (location, package, name, fail, skip, duration, sub_results)', async (t) => {
   const r = await wardenAsync(['test', '.', '--format', 'json'], suite());
   t.is(r.code, 2, r.stderr);
   const results = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
@@ -72,7 +72,7 @@ test('--format json: OPA\'s result array (location, package, name, fail, skip, d
   t.true(Number.isInteger(cases.duration) && (cases.duration as number) >= 0);
 });
 
-test('--threshold: coverage under it exits 2 with OPA\'s message; at or over it exits 0; not a percentage exits 1', async (t) => {
+test.serial('--threshold: coverage under it exits 2 with OPA\'s message; at or over it exits 0; not a percentage exits 1', async (t) => {
   const dir = suite();
   const [under, over, bad] = await Promise.all([
     wardenAsync(['test', '.', '-r', 'test_admin|test_dev', '--coverage', '--threshold', '99'], dir),
@@ -87,7 +87,7 @@ test('--threshold: coverage under it exits 2 with OPA\'s message; at or over it 
   t.regex(bad.stderr, /--threshold must be a percentage/);
 });
 
-test('--fail-on-empty: no tests found exits 1; without it, 0', async (t) => {
+test.serial('--fail-on-empty: no tests found exits 1; without it, 0', async (t) => {
   const dir = folder({ 'p/p.rego': 'package p\nallow if true\n' });
   const [strict, lax] = await Promise.all([wardenAsync(['test', 'p', '--fail-on-empty'], dir), wardenAsync(['test', 'p'], dir)]);
   t.is(strict.code, 1);
@@ -96,7 +96,7 @@ test('--fail-on-empty: no tests found exits 1; without it, 0', async (t) => {
   t.is(lax.stdout.trim(), '0 passed, 0 failed');
 });
 
-test('--bench: each passing test as a benchmark line with iterations and ns/op', async (t) => {
+test.serial('--bench: each passing test as a benchmark line with iterations and ns/op', async (t) => {
   const r = await wardenAsync(['test', '.', '--bench', '-r', 'test_admin|test_dev'], suite());
   t.is(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
@@ -105,7 +105,7 @@ test('--bench: each passing test as a benchmark line with iterations and ns/op',
   t.is(lines[2], '2 passed, 0 failed');
 });
 
-test('--timeout: a runaway test fails with a timeout error and the run ends; a bad duration exits 1', async (t) => {
+test.serial('--timeout: a runaway test fails with a timeout error and the run ends; a bad duration exits 1', async (t) => {
   const dir = folder({
     'p/p_test.rego': 'package p\ntest_ok if true\ntest_runaway if {\n\tn := numbers.range(1, 1000)\n\tcount([1 | some a in n; some b in n; some c in n; a + b + c == -1]) == 0\n}\n',
   });
@@ -117,7 +117,7 @@ test('--timeout: a runaway test fails with a timeout error and the run ends; a b
   t.regex(bad.stderr, /--timeout "soon": not a duration/);
 });
 
-test('-z/--ignore: files and folders matching a pattern are not loaded', async (t) => {
+test.serial('-z/--ignore: files and folders matching a pattern are not loaded', async (t) => {
   const dir = suite({ 'app/broken_wip.rego': 'package broken\n\np if {\n' });
   const [ignored, loaded] = await Promise.all([wardenAsync(['test', '.', '-z', '*_wip.rego', '-r', 'test_admin'], dir), wardenAsync(['test', '.'], dir)]);
   t.is(ignored.code, 0, ignored.stderr);
@@ -125,7 +125,7 @@ test('-z/--ignore: files and folders matching a pattern are not loaded', async (
   t.regex(loaded.stderr, /broken_wip\.rego/);
 });
 
-test('a data file that is not valid JSON: exit 1, the file named with line:col', async (t) => {
+test.serial('a data file that is not valid JSON: exit 1, the file named with line:col', async (t) => {
   const r = await wardenAsync(['test', '.'], suite({ 'app/extra/limits.json': '{\n  "max": 1,\n  "min" 0\n}\n' }));
   t.is(r.code, 1);
   t.regex(r.stderr, /app\/extra\/limits\.json: not valid JSON at 3:9/);

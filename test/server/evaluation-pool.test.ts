@@ -109,7 +109,14 @@ test.serial('a runaway evaluation is denied at its budget, its worker replaced; 
   t.like(await pool.check(CONNECTION, encode({ action: 'read', resource: { path: '/after' } })), { kind: 'decided', allow: true });
   t.like(await pool.check(CONNECTION, encode({ action: 'sleep' })), { kind: 'denied', reason: 'evaluation budget exceeded' }, 'a host builtin blocking its thread too');
   t.true(await pool.whenReady(60_000, { workers: 1, spares: 1 }));
-  t.like(await pool.evaluate(inputJson({ action: 'read' }), DECISION, 'authz'), { kind: 'evaluated', decision: { allow: true } });
+  // The pool serves again; on a loaded 2-core CI machine one 100 ms budget may still be missed
+  // while the last replacement settles, so a few tries (each a real evaluation) are allowed.
+  let after = await pool.evaluate(inputJson({ action: 'read' }), DECISION, 'authz');
+  for (let i = 0; i < 4 && after.kind === 'denied'; i++) {
+    await pool.whenReady(60_000, { workers: 1, spares: 1 });
+    after = await pool.evaluate(inputJson({ action: 'read' }), DECISION, 'authz');
+  }
+  t.like(after, { kind: 'evaluated', decision: { allow: true } });
 });
 
 test.serial('while one evaluation runs away, other jobs go to the other worker and are answered quickly', async (t) => {
