@@ -2,6 +2,7 @@ import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { hostBuiltins } from '../builtins/index.js';
 import type { PolicyFiles } from '../bundle/policy-files.js';
 import type { Expr, Module, Rule, Term } from '../rego/ast.js';
+import { CompileError } from '../rego/errors.js';
 import { compile, parseModules, renameDuplicateTests, type SourceModule } from '../rego/compile.js';
 import { walkTerm, varsOf } from '../rego/compile/terms.js';
 import { probeContext, ruleNamesOf, topLevelVars, type ProbeContext } from './probe-source.js';
@@ -120,7 +121,11 @@ function probeModules(all: TestProbes[], contexts: Map<string, ProbeContext>): S
 
 type Evaluate = (entrypoint: string) => unknown;
 
-async function loadProbes(files: PolicyFiles, probes: TestProbes[], contexts: Map<string, ProbeContext>, regoVersion: 0 | 1): Promise<Evaluate | undefined> {
+/**
+ * Compiles the probes with the policies: an evaluator, or the test files whose probe modules had
+ * compile errors (empty when the errors cannot be put on a probe module).
+ */
+async function loadProbes(files: PolicyFiles, probes: TestProbes[], contexts: Map<string, ProbeContext>, regoVersion: 0 | 1): Promise<Evaluate | Set<string>> {
   const modules = probeModules(probes, contexts);
   const entrypoints = probes.flatMap((p) => p.rules.map((r) => entrypointOf(p.module, ruleNameOf(r))));
   try {
@@ -137,7 +142,12 @@ async function loadProbes(files: PolicyFiles, probes: TestProbes[], contexts: Ma
     };
   } catch (e) {
     if (process.env.WARDEN_DEBUG_EXPLAIN) console.error(modules.map((m) => m.source).join('\n'), e);
-    return undefined;
+    const failed = new Set<string>();
+    if (e instanceof CompileError) {
+      for (const d of e.diagnostics) if (d.file.endsWith(PROBE_FILE_SUFFIX)) failed.add(d.file.slice(0, -PROBE_FILE_SUFFIX.length));
+      if (e.diagnostics.some((d) => !d.file.endsWith(PROBE_FILE_SUFFIX))) failed.clear();
+    }
+    return failed;
   }
 }
 
@@ -191,14 +201,24 @@ export async function explainFailures(files: PolicyFiles, tests: readonly TestCa
       if (why) explained.set(p.test.name, why);
     }
   };
-  const together = await loadProbes(files, probes, contexts, regoVersion);
-  if (together) explainAll(probes, together);
-  else {
-    for (const p of probes) {
+  const eachAlone = async (list: TestProbes[]) => {
+    for (const p of list) {
       const alone = await loadProbes(files, [p], contexts, regoVersion);
-      if (alone) explainAll([p], alone);
+      if (typeof alone === 'function') explainAll([p], alone);
     }
+  };
+  const together = await loadProbes(files, probes, contexts, regoVersion);
+  if (typeof together === 'function') {
+    explainAll(probes, together);
+    return explained;
   }
+  // The probe modules that failed are tried test by test; the others again in one compile.
+  const suspect = (p: TestProbes) => together.size === 0 || together.has(p.module.file);
+  const healthy = probes.filter((p) => !suspect(p));
+  const rest = healthy.length > 0 ? await loadProbes(files, healthy, contexts, regoVersion) : undefined;
+  if (typeof rest === 'function') explainAll(healthy, rest);
+  else await eachAlone(healthy);
+  await eachAlone(probes.filter(suspect));
   return explained;
 }
 
