@@ -89,11 +89,11 @@ export function keywordRuleNames(module: Module): Diagnostic[] {
 }
 
 /**
- * OPA's rego.v1 compatibility check as `opa fmt --v0-v1` runs it (with the `if`, `contains` and
- * body-or-value requirements off, which the formatter's output meets anyway), sorted by position.
+ * OPA's rego.v1 compatibility check as `opa fmt` runs it for a v1 or v0-compatible-v1 target (with
+ * the `if`, `contains` and body-or-value requirements off, which the formatter's output meets
+ * anyway), in OPA's order: duplicate imports, `input`/`data` overrides, deprecated builtins, then
+ * rule names that are keywords.
  */
 export function regoV1CompatibilityErrors(module: Module): Diagnostic[] {
-  return [...duplicateImports(module), ...rootDocumentOverrides(module), ...deprecatedBuiltinCalls(module), ...keywordRuleNames(module)].sort(
-    (a, b) => a.line - b.line || a.col - b.col,
-  );
+  return [...duplicateImports(module), ...rootDocumentOverrides(module), ...deprecatedBuiltinCalls(module), ...keywordRuleNames(module)];
 }
