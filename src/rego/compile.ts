@@ -31,6 +31,11 @@ export interface CompileOptions {
   strictBuiltinErrors?: boolean;
   /** Plan calls to `COVERAGE_BUILTIN` wherever execution reaches a rule head or an expression. */
   coverage?: boolean;
+  /**
+   * OPA's strict mode (`opa check --strict`): also reject unused imports, local assignments and
+   * function arguments, duplicate imports, `input`/`data` shadowed and deprecated builtins.
+   */
+  strict?: boolean;
   /** Run each definition of a test rule as its own test, as `opa test` (see renameDuplicateTests). */
   separateDuplicateTests?: boolean;
 }

@@ -28,3 +28,12 @@ export function formatDiagnostic(d: Diagnostic): string {
   const pad = [...d.sourceLine.slice(0, Math.max(0, d.col - 1))].map((c) => (c === '\t' ? '\t' : ' ')).join('');
   return `${head}\n\t${d.sourceLine}\n\t${pad}^`;
 }
+
+/**
+ * Errors as OPA's `ast.Errors` prints them: `file:line: code: message` each (no column), after
+ * `1 error occurred: ` on the same line, or `N errors occurred:` and a line break.
+ */
+export function errorsOccurred(diagnostics: readonly Diagnostic[]): string {
+  const lines = diagnostics.map((d) => `${d.file}:${d.line}: ${d.code}: ${d.message}`);
+  return lines.length === 1 ? `1 error occurred: ${lines[0]}` : `${lines.length} errors occurred:\n${lines.join('\n')}`;
+}

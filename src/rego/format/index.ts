@@ -1,5 +1,6 @@
 import type { Expr, Module } from '../ast.js';
-import { formatDiagnostic } from '../diagnostics.js';
+import { errorsOccurred, formatDiagnostic } from '../diagnostics.js';
+import { regoV1CompatibilityErrors } from '../compile/rego-v1-checks.js';
 import { parseModule } from '../syntax/index.js';
 import type { SourceComment } from './comments.js';
 import { FormatError } from './errors.js';
@@ -30,7 +31,8 @@ export interface FormatOptions {
 
 /**
  * Formats a Rego module as `opa fmt` does, byte for byte; throws a {@link FormatError} when the
- * module does not parse.
+ * module does not parse or, for a v1 or v0-compatible-v1 target, fails OPA's rego.v1 compatibility
+ * check (deprecated builtins, `input`/`data` overridden, keywords as rule names, duplicate imports).
  *
  * @example
  * formatSource('package x\nallow if { input.ok }\n', { file: 'x.rego' }) // 'package x\n\nallow if input.ok\n'
@@ -42,6 +44,10 @@ export function formatSource(source: string, options: FormatOptions): string {
   if (!module) {
     const [d] = diagnostics;
     throw new FormatError('rego_parse_error', d ? `1 error occurred: ${formatDiagnostic(d)}` : `${options.file}: cannot parse`);
+  }
+  if (target !== 'v0') {
+    const incompatible = regoV1CompatibilityErrors(module);
+    if (incompatible.length > 0) throw new FormatError('rego_v1_incompatible', errorsOccurred(incompatible));
   }
   const formatted = formatModule(module, source, target, parseVersion);
   assertSameMeaning(module, formatted, options.file, target === 'v0' ? 0 : 1);

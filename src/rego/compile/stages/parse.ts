@@ -3,6 +3,7 @@ import type { Module } from '../../ast.js';
 import { parseModule, parseQuery } from '../../syntax/index.js';
 import type { SourceModule } from '../../compile.js';
 import { checkDefaultRules } from '../default-rules.js';
+import { strictDiagnostics } from '../strict-checks.js';
 import type { CompileState } from './stage.js';
 
 /** Parses every module; diagnostics of all modules are collected. */
@@ -36,7 +37,7 @@ export function renameDuplicateTests(modules: readonly Module[]): void {
   }
 }
 
-/** Stage `parse`: the modules and the ad-hoc query, as ASTs (`rego_parse_error`). */
+/** Stage `parse`: the modules and the ad-hoc query, as ASTs (`rego_parse_error`); with `strict`, OPA's strict-mode checks on them. */
 export function parseStage(state: CompileState): void {
   const { options } = state;
   const regoVersion = options.regoVersion ?? 1;
@@ -44,6 +45,7 @@ export function parseStage(state: CompileState): void {
   if (options.separateDuplicateTests) renameDuplicateTests(parsed.modules);
   state.modules = parsed.modules;
   state.diagnostics.push(...parsed.diagnostics, ...checkDefaultRules(parsed.modules));
+  if (options.strict) state.diagnostics.push(...strictDiagnostics(parsed.modules));
   if (options.queryBody !== undefined) state.query = options.queryBody;
   else if (options.query !== undefined) {
     const q = parseQuery(options.query, { file: '<query>', regoVersion });

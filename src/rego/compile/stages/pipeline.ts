@@ -17,7 +17,7 @@ import { typeCheckStage } from './type-check.js';
  * plan IR → WebAssembly code → linked module. `compileToPlan` stops after `plan`.
  */
 export const COMPILE_STAGES: readonly CompileStage[] = [
-  { name: 'parse', metric: 'compile_stage_parse', codes: ['rego_parse_error'], stopOnError: true, run: parseStage },
+  { name: 'parse', metric: 'compile_stage_parse', codes: ['rego_parse_error', 'rego_compile_error', 'rego_type_error'], stopOnError: true, run: parseStage },
   { name: 'resolve', metric: 'compile_stage_resolve', codes: ['rego_compile_error'], stopOnError: false, run: resolveStage },
   { name: 'typeCheck', metric: 'compile_stage_type_check', codes: ['rego_type_error'], stopOnError: false, run: typeCheckStage },
   { name: 'safety', metric: 'compile_stage_safety', codes: ['rego_unsafe_var_error'], stopOnError: false, run: safetyStage },
