@@ -15,6 +15,7 @@ import {
   type BundleVerificationOptions,
 } from '../../src/bundle/index.js';
 import { Engine, EngineError, loadRevision, PolicyManager } from '../../src/engine/index.js';
+import { readServeConfigFile } from '../../src/server/config.js';
 import { testCompiler } from '../server/helpers/test-policy.js';
 
 const EP = 'warden/authz/decision';
@@ -188,4 +189,16 @@ test('the policy manager keeps the last good revision when a reload brings a bun
   await writeSigned(file, 'second', { keyFile: rsa.privateKey });
   t.true((await manager.load()).ok);
   t.is(engine.revision!.id, 'second');
+});
+
+test('config bundleVerification: keyFile found beside the config, bad shapes refused naming the field', async (t) => {
+  const write = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  const good = readServeConfigFile(write('verify.yaml', 'bundleVerification:\n  keyFile: keys/pub.pem\n  keyId: ci\n  scope: write\n'));
+  t.deepEqual(good.bundleVerification, { keyFile: join(dir, 'keys/pub.pem'), keyId: 'ci', scope: 'write' });
+  t.throws(() => readServeConfigFile(write('no-key.yaml', 'bundleVerification:\n  keyId: ci\n')), { message: /bundleVerification\.keyFile must be the path of a key file/ });
+  t.throws(() => readServeConfigFile(write('extra.yaml', 'bundleVerification:\n  keyFile: k.pem\n  exclude: [x]\n')), { message: /bundleVerification: unknown keys exclude/ });
+  t.throws(() => readServeConfigFile(write('scope.yaml', 'bundleVerification:\n  keyFile: k.pem\n  scope: 3\n')), { message: /bundleVerification\.scope must be a string/ });
 });
