@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { BundleSignatureError } from './errors.js';
+import { goStringText, jsonDigestText } from './json-digest-text.js';
 
 /** The name of a bundle's signature file, which is never part of what it signs. */
 export const SIGNATURES_FILE = '/.signatures.json';
@@ -31,31 +32,23 @@ function isStructured(name: string): boolean {
   return base === 'data.json' || base === 'data.yaml' || base === 'data.yml' || base === '.manifest';
 }
 
-function compareUtf8(a: string, b: string): number {
-  // Go sorts map keys by their UTF-8 bytes, which differs from UTF-16 order above U+FFFF.
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
-
-function primitiveText(value: unknown): string {
-  // Go's encoder (HTML escaping off) also escapes U+2028 and U+2029, which JSON.stringify leaves.
-  return (JSON.stringify(value) ?? 'null').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-/** The text OPA hashes for a structured file: compact JSON, object keys sorted at every level. */
+/** The text OPA hashes for a parsed value (YAML data): compact JSON, keys sorted by UTF-8 bytes. */
 export function structuredDigestText(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(structuredDigestText).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj).sort(compareUtf8);
-    return `{${keys.map((k) => `${primitiveText(k)}:${structuredDigestText(obj[k])}`).join(',')}}`;
+    const keys = Object.keys(obj).sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+    return `{${keys.map((k) => `${goStringText(k)}:${structuredDigestText(obj[k])}`).join(',')}}`;
   }
-  return primitiveText(value);
+  return typeof value === 'string' ? goStringText(value) : (JSON.stringify(value) ?? 'null');
 }
 
-function parseStructured(name: string, content: Uint8Array): unknown {
+function structuredText(name: string, content: Uint8Array): string {
   const text = Buffer.from(content).toString('utf8');
   try {
-    return name.endsWith('.yaml') || name.endsWith('.yml') ? parseYaml(text) : JSON.parse(text);
+    if (name.endsWith('.yaml') || name.endsWith('.yml')) return structuredDigestText(parseYaml(text));
+    JSON.parse(text); // the scanner below trusts that the text is JSON
+    return jsonDigestText(text);
   } catch (e) {
     throw new BundleSignatureError(`${name}: cannot be parsed to check its digest: ${(e as Error).message}`, name);
   }
@@ -73,6 +66,6 @@ export function fileDigest(name: string, content: Uint8Array, algorithm = DEFAUL
   const nodeHash = NODE_HASHES[algorithm];
   if (!nodeHash) throw new BundleSignatureError(`${name}: unknown digest algorithm ${JSON.stringify(algorithm)} (one of ${Object.keys(NODE_HASHES).join(', ')})`, name);
   const hash = createHash(nodeHash);
-  hash.update(isStructured(name) ? structuredDigestText(parseStructured(name, content)) : content);
+  hash.update(isStructured(name) ? structuredText(name, content) : content);
   return hash.digest('hex');
 }

@@ -15,6 +15,7 @@ import {
   type BundleVerificationOptions,
 } from '../../src/bundle/index.js';
 import { Engine, EngineError, loadRevision, PolicyManager } from '../../src/engine/index.js';
+import { jsonDigestText } from '../../src/bundle/json-digest-text.js';
 import { readServeConfigFile } from '../../src/server/config.js';
 import { testCompiler } from '../server/helpers/test-policy.js';
 
@@ -132,14 +133,15 @@ test('key id and scope are checked as configured', async (t) => {
 });
 
 test('a .signatures.json made the way opa build makes it, with digests computed by hand, verifies', async (t) => {
-  const data = '{"z": [1, {"b": "x<y", "a": null}], "a": true}';
+  const data = '{"z": [1.0, 1e3, -0, {"b": "x<y\\u0041", "a": null}], "a": true, "\u00e9": "\u2028"}';
   const manifest = '{"revision":"opa-1","roots":[""]}';
   const rego = 'package app\n\nallow if input.user == "alice"\n';
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-  // OPA hashes JSON as compact text with keys sorted and no HTML escaping; other files as bytes.
+  // OPA hashes JSON as compact text, keys sorted by UTF-8 bytes, numbers as written, strings
+  // re-escaped by Go (no HTML escaping, U+2028 escaped); other files as bytes.
   const payload = {
     files: [
-      { name: 'data.json', hash: sha256('{"a":true,"z":[1,{"a":null,"b":"x<y"}]}'), algorithm: 'SHA-256' },
+      { name: 'data.json', hash: sha256('{"a":true,"z":[1.0,1e3,-0,{"a":null,"b":"x<yA"}],"\u00e9":"\\u2028"}'), algorithm: 'SHA-256' },
       { name: 'app/policy.rego', hash: sha256(rego), algorithm: 'SHA-256' },
       { name: '.manifest', hash: sha256('{"revision":"opa-1","roots":[""]}'), algorithm: 'SHA-256' },
     ],
@@ -201,4 +203,12 @@ test('config bundleVerification: keyFile found beside the config, bad shapes ref
   t.throws(() => readServeConfigFile(write('no-key.yaml', 'bundleVerification:\n  keyId: ci\n')), { message: /bundleVerification\.keyFile must be the path of a key file/ });
   t.throws(() => readServeConfigFile(write('extra.yaml', 'bundleVerification:\n  keyFile: k.pem\n  exclude: [x]\n')), { message: /bundleVerification: unknown keys exclude/ });
   t.throws(() => readServeConfigFile(write('scope.yaml', 'bundleVerification:\n  keyFile: k.pem\n  scope: 3\n')), { message: /bundleVerification\.scope must be a string/ });
+});
+
+test('the JSON digest text keeps numbers as written, keeps the last of duplicate keys and sorts keys by UTF-8 bytes', (t) => {
+  t.is(jsonDigestText(' { "b" : 1.50 , "a" : [ 2E+1 , "\\n" ] } '), '{"a":[2E+1,"\\n"],"b":1.50}');
+  t.is(jsonDigestText('{"k": 1, "k": 2}'), '{"k":2}');
+  // In UTF-16 code units U+1F600 (D83D…) sorts before U+FF5E; in UTF-8 bytes (F0… against EF…), as Go sorts, after it.
+  t.is(jsonDigestText('{"\u{1F600}": 1, "\uFF5E": 2}'), '{"\uFF5E":2,"\u{1F600}":1}');
+  t.is(jsonDigestText('{"\uFF5E": 2, "\u{1F600}": 1}'), '{"\uFF5E":2,"\u{1F600}":1}');
 });
