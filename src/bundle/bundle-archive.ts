@@ -4,6 +4,8 @@ import tar from 'tar-stream';
 import { mountData, parseDataFile } from './policy-files.js';
 import { applyRegoVersions } from './rego-versions.js';
 import { BundleError } from './errors.js';
+import { signatureFile, type BundleSigningOptions } from './bundle-signing.js';
+import { SIGNATURES_FILE } from './bundle-digests.js';
 
 /** OPA's bundle manifest (`/.manifest`). */
 export interface BundleManifest {
@@ -29,8 +31,8 @@ export interface Bundle {
   dataFiles?: string[];
 }
 
-/** Reads a gzipped tar bundle. */
-export async function readBundle(archive: Uint8Array): Promise<Bundle> {
+/** The files of a gzipped tar bundle by path (`/data.json`), as stored: what a signature covers. */
+export async function readBundleFiles(archive: Uint8Array): Promise<Map<string, Buffer>> {
   let raw: Buffer;
   try {
     raw = gunzipSync(archive);
@@ -56,7 +58,16 @@ export async function readBundle(archive: Uint8Array): Promise<Bundle> {
   });
   Readable.from([raw]).pipe(extract);
   await done;
+  return files;
+}
 
+/** Reads a gzipped tar bundle. */
+export async function readBundle(archive: Uint8Array): Promise<Bundle> {
+  return bundleFromFiles(await readBundleFiles(archive));
+}
+
+/** A bundle from its files by path, as {@link readBundleFiles} gives them. */
+export function bundleFromFiles(files: ReadonlyMap<string, Buffer>): Bundle {
   const manifestText = files.get('/.manifest');
   let manifest: BundleManifest = {};
   if (manifestText) {
@@ -88,8 +99,23 @@ export async function readBundle(archive: Uint8Array): Promise<Bundle> {
   return bundle;
 }
 
-/** Writes a gzipped tar bundle in OPA's layout. */
-export async function writeBundle(bundle: Bundle): Promise<Uint8Array> {
+/** Writes a gzipped tar bundle in OPA's layout; with `signing`, a `/.signatures.json` over its files. */
+export async function writeBundle(bundle: Bundle, signing?: BundleSigningOptions): Promise<Uint8Array> {
+  const files = new Map<string, Buffer>();
+  const add = (name: string, content: Uint8Array | string) => {
+    files.set(name, typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content));
+  };
+  add('/data.json', JSON.stringify(bundle.data));
+  for (const m of bundle.modules) add(m.path.startsWith('/') ? m.path : `/${m.path}`, m.source);
+  if (bundle.wasm) add('/policy.wasm', bundle.wasm);
+  if (bundle.plan !== undefined) add('/plan.json', JSON.stringify(bundle.plan));
+  add('/.manifest', JSON.stringify(bundle.manifest));
+  if (signing) add(SIGNATURES_FILE, await signatureFile(files, signing));
+  return packFiles(files);
+}
+
+/** A gzipped tar of `files`, in the order given, with fixed times so equal input gives equal bytes. */
+export async function packFiles(files: ReadonlyMap<string, Uint8Array>): Promise<Uint8Array> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
   pack.on('data', (c: unknown) => {
@@ -99,15 +125,10 @@ export async function writeBundle(bundle: Bundle): Promise<Uint8Array> {
     pack.on('end', resolve);
     pack.on('error', reject);
   });
-  const add = (name: string, content: Uint8Array | string) => {
-    const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+  for (const [name, content] of files) {
+    const buf = Buffer.from(content);
     pack.entry({ name, size: buf.length, mode: 0o644, mtime: new Date(0) }, buf);
-  };
-  add('/data.json', JSON.stringify(bundle.data));
-  for (const m of bundle.modules) add(m.path.startsWith('/') ? m.path : `/${m.path}`, m.source);
-  if (bundle.wasm) add('/policy.wasm', bundle.wasm);
-  if (bundle.plan !== undefined) add('/plan.json', JSON.stringify(bundle.plan));
-  add('/.manifest', JSON.stringify(bundle.manifest));
+  }
   pack.finalize();
   await finished;
   return new Uint8Array(gzipSync(Buffer.concat(chunks)));

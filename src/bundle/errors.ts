@@ -18,3 +18,17 @@ export class PolicyFilesError extends WardenError<'policy_files_error'> {
     this.name = 'PolicyFilesError';
   }
 }
+
+/**
+ * A bundle that cannot be signed, or must not be served: unsigned, signed by another key, or a file whose
+ * digest does not match its signature; `file` names the file when one is at fault.
+ */
+export class BundleSignatureError extends WardenError<'bundle_signature_error'> {
+  constructor(
+    message: string,
+    readonly file?: string,
+  ) {
+    super('bundle_signature_error', message);
+    this.name = 'BundleSignatureError';
+  }
+}

@@ -7,7 +7,7 @@ import { readServeConfigFile, startServer, RELEASE_STEP_MS, type ServeConfig, ty
 import { EXIT, runCommand } from './output.js';
 
 export const SERVE_USAGE =
-  'warden serve [--policies DIR] [--bundle FILE] [--listen HOST:PORT] [--tls-cert F --tls-key F --client-ca F] [--dev] ' +
+  'warden serve [--policies DIR] [--bundle FILE [--verification-key F [--verification-key-id ID]]] [--listen HOST:PORT] [--tls-cert F --tls-key F --client-ca F] [--dev] ' +
   '[--jwks F|URL --jwt-issuer S --jwt-audience S] [--decision PATH] [--envoy-decision PATH] [--envoy-expose-reasons] [--http HOST:PORT [--http-plaintext]] [--metrics HOST:PORT] [--decision-log FILE] [--config FILE] [--v0]';
 
 /** `warden serve`: the authorization service. `--dev` uses (and creates) the development CA in `.warden/`. */
@@ -18,6 +18,8 @@ export function serveCommand(argv: string[]): Promise<number> {
       options: {
         policies: { type: 'string' },
         bundle: { type: 'string' },
+        'verification-key': { type: 'string' },
+        'verification-key-id': { type: 'string' },
         listen: { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
@@ -67,6 +69,15 @@ export function serveCommand(argv: string[]): Promise<number> {
       tls = { ...fromFile.tls, cert: ca.serverCert, key: ca.serverKey, clientCa: ca.ca };
       process.stderr.write(`warden: development CA in ${ca.dir}/ (issue client certificates with \`warden dev-cert SPIFFE_ID\`)\n`);
     }
+    let bundleVerification = fromFile.bundleVerification;
+    if (values['verification-key'] !== undefined) bundleVerification = { ...bundleVerification, keyFile: values['verification-key'] };
+    if (values['verification-key-id'] !== undefined) {
+      if (!bundleVerification) {
+        process.stderr.write('warden serve: --verification-key-id needs --verification-key (or bundleVerification.keyFile in --config)\n');
+        return EXIT.invalid;
+      }
+      bundleVerification = { ...bundleVerification, keyId: values['verification-key-id'] };
+    }
     const compiler = servingCompiler({ regoVersion: regoVersionOf(values) });
     const config: ServeConfig = {
       ...fromFile,
@@ -83,6 +94,7 @@ export function serveCommand(argv: string[]): Promise<number> {
       ...(values.metrics ? { metrics: values.metrics } : {}),
       ...(values['decision-log'] ? { decisionLog: values['decision-log'] } : {}),
       ...(jwt ? { jwt } : {}),
+      ...(bundleVerification ? { bundleVerification } : {}),
     };
     let server: WardenServer;
     try {

@@ -6,7 +6,8 @@ export type EngineErrorCode =
   | 'engine_policy_files'
   | 'engine_compile_failed'
   | 'engine_load_failed'
-  | 'engine_invalid_config';
+  | 'engine_invalid_config'
+  | 'engine_bundle_unverified';
 
 /**
  * A policy that cannot be served: no revision yet, unreadable files, a compile or load failure.

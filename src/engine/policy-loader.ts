@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { stat } from 'node:fs/promises';
-import { loadPolicyFiles, readBundle } from '../bundle/index.js';
+import { bundleFromFiles, loadPolicyFiles, readBundleFiles, verifyBundleFiles, type BundleVerificationOptions } from '../bundle/index.js';
 import { compilePlan } from '../wasm/index.js';
 import { canonicalJson } from './canonical-json.js';
 import { CompileError } from '../rego/errors.js';
@@ -17,6 +17,8 @@ export interface PolicySourceOptions {
   entrypoints: string[];
   /** Compiles Rego modules; needed unless the bundle carries Wasm or a plan. */
   compiler?: PolicyCompiler;
+  /** Serve only bundles signed with this key (OPA's `/.signatures.json`); needs `bundle`. */
+  verification?: BundleVerificationOptions;
 }
 
 function message(e: unknown): string {
@@ -59,10 +61,23 @@ async function fromDirectory(dir: string, options: PolicySourceOptions): Promise
 
 async function fromBundle(file: string, options: PolicySourceOptions): Promise<PolicyRevision> {
   let bundle;
+  let files;
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
-    bundle = await readBundle(bytes);
+    files = await readBundleFiles(bytes);
+  } catch (e) {
+    throw new EngineError('engine_policy_files', `cannot read bundle ${file}: ${message(e)}`, { cause: e });
+  }
+  if (options.verification) {
+    try {
+      await verifyBundleFiles(files, options.verification);
+    } catch (e) {
+      throw new EngineError('engine_bundle_unverified', `bundle ${file} refused: ${message(e)}`, { cause: e });
+    }
+  }
+  try {
+    bundle = bundleFromFiles(files);
   } catch (e) {
     throw new EngineError('engine_policy_files', `cannot read bundle ${file}: ${message(e)}`, { cause: e });
   }
@@ -90,10 +105,12 @@ async function fromBundle(file: string, options: PolicySourceOptions): Promise<P
  *
  * @example
  * const rev = await loadRevision({ policies: 'policies/', entrypoints: ['warden/authz/decision'], compiler });
- * @throws EngineError `engine_policy_files`, `engine_compile_failed`, `engine_load_failed` or `engine_invalid_config`
+ * @throws EngineError `engine_policy_files`, `engine_bundle_unverified`, `engine_compile_failed`, `engine_load_failed` or `engine_invalid_config`
  */
 export async function loadRevision(options: PolicySourceOptions): Promise<PolicyRevision> {
   let revision: PolicyRevision;
+  // A directory carries no signature: verification configured for one would verify nothing.
+  if (options.verification && !options.bundle) throw new EngineError('engine_invalid_config', 'bundle verification is configured but no bundle is: signatures are checked on bundles only');
   if (options.bundle) revision = await fromBundle(options.bundle, options);
   else if (options.policies) revision = await fromDirectory(options.policies, options);
   else throw new EngineError('engine_invalid_config', 'no policy directory or bundle configured');

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Logger } from 'pino';
 import type { PolicyCompiler } from '../engine/index.js';
 import type { JwtVerifierOptions } from '../identity/index.js';
+import type { BundleVerificationOptions } from '../bundle/index.js';
 import { EVALUATION_DEFAULTS } from './check-worker/evaluation-pool.js';
 import type { ProtectionCheck } from './check-route/protection-stage.js';
 import { parseCredentialRules } from '../credentials/credential-rules.js';
@@ -88,6 +89,11 @@ export interface ServeConfig extends ProtectionConfigInput, HttpServeConfig, Opa
   policies?: string;
   /** OPA bundle file (`--bundle`); wins over `policies`. */
   bundle?: string;
+  /**
+   * Serve only bundles signed with this key (`--verification-key`, `--verification-key-id`):
+   * unsigned bundles, files that do not match the signature and other keys' signatures are refused.
+   */
+  bundleVerification?: BundleVerificationOptions;
   /** `HOST:PORT` to serve gRPC on (`--listen`, default `127.0.0.1:9191`; port 0 for an ephemeral one). */
   listen?: string;
   /** Server certificate, its key, and the CA that client certificates must chain to (PEM files). */
@@ -257,6 +263,7 @@ export function decisionLogRotation(config: Pick<ServeConfig, 'decisionLogRotate
 const KEYS = new Set([
   'policies',
   'bundle',
+  'bundleVerification',
   'listen',
   'tls',
   'jwt',
@@ -309,6 +316,7 @@ export function readServeConfigFile(file: string): Partial<ServeConfig> {
   if (typeof config.ipDenyFile === 'string' && !isAbsolute(config.ipDenyFile)) config.ipDenyFile = resolve(dirname(file), config.ipDenyFile);
   if (config.apiKeys !== undefined && (typeof config.apiKeys !== 'string' || config.apiKeys === '')) throw new ServiceError('invalid_config', `config ${file}: apiKeys must be the path of an API key store file`);
   if (typeof config.apiKeys === 'string' && !isAbsolute(config.apiKeys)) config.apiKeys = resolve(dirname(file), config.apiKeys);
+  if (config.bundleVerification !== undefined) config.bundleVerification = bundleVerificationSettings(config.bundleVerification, file);
   try {
     parseProtectionConfig(config);
     parseCredentialRules(config.credentials);
@@ -319,4 +327,25 @@ export function readServeConfigFile(file: string): Partial<ServeConfig> {
     throw new ServiceError('invalid_config', `config ${file}: ${(e as Error).message}`, { cause: e });
   }
   return config;
+}
+
+/**
+ * The config file's `bundleVerification`, checked, with a relative `keyFile` found beside the config.
+ *
+ * @throws ServiceError `invalid_config` naming the bad field
+ */
+export function bundleVerificationSettings(value: unknown, file: string): BundleVerificationOptions {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ServiceError('invalid_config', `config ${file}: bundleVerification must be an object {keyFile, keyId?, scope?}`);
+  const { keyFile, keyId, scope, ...rest } = value as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) throw new ServiceError('invalid_config', `config ${file}: bundleVerification: unknown keys ${unknown.join(', ')}`);
+  if (typeof keyFile !== 'string' || keyFile === '') throw new ServiceError('invalid_config', `config ${file}: bundleVerification.keyFile must be the path of a key file`);
+  for (const [name, v] of [['keyId', keyId], ['scope', scope]] as const) {
+    if (v !== undefined && typeof v !== 'string') throw new ServiceError('invalid_config', `config ${file}: bundleVerification.${name} must be a string`);
+  }
+  return {
+    keyFile: isAbsolute(keyFile) ? keyFile : resolve(dirname(file), keyFile),
+    ...(keyId !== undefined ? { keyId: keyId as string } : {}),
+    ...(scope !== undefined ? { scope: scope as string } : {}),
+  };
 }

@@ -235,6 +235,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const manager = new PolicyManager(engine, {
     policies: config.bundle ? undefined : (config.policies ?? SERVE_DEFAULTS.policies),
     bundle: config.bundle,
+    ...(config.bundleVerification ? { verification: config.bundleVerification } : {}),
     entrypoints: [...new Set([decision, envoyDecision, ...opaEntrypoints])],
     compiler: config.compiler,
     pollIntervalMs: config.policyPollIntervalMs,
