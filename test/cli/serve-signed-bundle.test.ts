@@ -33,7 +33,7 @@ async function stderrMatches(server: ServeProcess, pattern: RegExp): Promise<boo
   return false;
 }
 
-test('build --signing-key and serve --verification-key: signed serves, unsigned and foreign-signed are refused, a bad reload keeps the last good revision', async (t) => {
+test.serial('build --signing-key and serve --verification-key: signed serves, unsigned and foreign-signed are refused, a bad reload keeps the last good revision', async (t) => {
   const dir = servingFolder('warden-signed-');
   writeKeys(dir, 'ours');
   writeKeys(dir, 'theirs');
@@ -69,7 +69,7 @@ test('build --signing-key and serve --verification-key: signed serves, unsigned 
   t.is(JSON.parse(after.stdout).policy_revision, revision);
 });
 
-test('build refuses signing flags without a key, an unknown algorithm, and a key that does not suit the algorithm', async (t) => {
+test.serial('build refuses signing flags without a key, an unknown algorithm, and a key that does not suit the algorithm', async (t) => {
   const dir = servingFolder('warden-signflags-');
   writeKeys(dir, 'ours');
   const [stray, unknown, mismatch] = await Promise.all([
