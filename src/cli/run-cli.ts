@@ -33,6 +33,7 @@ const commands = new Map<string, CommandEntry>([
   ['deps', { run: async () => (await import('./deps-command.js')).depsCommand, usage: async () => [(await import('./deps-command.js')).DEPS_USAGE] }],
   ['capabilities', { run: async () => (await import('./capabilities-command.js')).capabilitiesCommand, usage: async () => [(await import('./capabilities-command.js')).CAPABILITIES_USAGE] }],
   ['bench', { run: async () => (await import('./bench-command.js')).benchCommand, usage: async () => [(await import('./bench-command.js')).BENCH_USAGE] }],
+  ['health', { run: async () => (await import('./health-command.js')).healthCommand, usage: async () => [(await import('./health-command.js')).HEALTH_USAGE] }],
   ['keys', { run: async () => (await import('./keys-command.js')).keysCommand, usage: async () => (await import('./keys-command.js')).KEYS_USAGE }],
 ]);
 
