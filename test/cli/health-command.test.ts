@@ -5,7 +5,7 @@ import { MAIN, servingFolder, startServe, TSX } from '../helpers/serve-process.j
 
 const warden = (dir: string, args: string[]) => spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
 
-test('warden health: SERVING and exit 0 from a running server over mTLS; unknown service and no server are exit 1', async (t) => {
+test.serial('warden health: SERVING and exit 0 from a running server over mTLS; unknown service and no server are exit 1', async (t) => {
   const dir = servingFolder('warden-health-');
   const server = startServe(dir, ['--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0']);
   t.teardown(() => server.kill('SIGTERM'));
@@ -33,7 +33,7 @@ test('warden health: SERVING and exit 0 from a running server over mTLS; unknown
   t.regex(hung.stderr, /^warden: /);
 });
 
-test('warden health without a client certificate is a usage error (exit 2), not a pass', (t) => {
+test.serial('warden health without a client certificate is a usage error (exit 2), not a pass', (t) => {
   const r = warden(process.cwd(), ['health', '--address', '127.0.0.1:1']);
   t.is(r.status, 2);
   t.regex(r.stderr, /usage: warden health --cert F --key F/);
