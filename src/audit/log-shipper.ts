@@ -5,7 +5,7 @@ import type { DecisionRecord, DecisionSink } from './decision-log.js';
 import { LOG_SERVICE_DEFAULTS, type LogServiceConfig } from './log-service-config.js';
 import type { LogServiceDropReason, WardenMetrics } from './metrics.js';
 import { opaLogEvent } from './opa-log-event.js';
-import { createRedactor, type Redactor } from './redact.js';
+import { createRedactor, mayNeedRedaction, type Redactor } from './redact.js';
 import { jitteredBackoff, retryAfterMs, type BackoffBounds } from './retry-delay.js';
 
 const gzip = promisify(gzipCallback);
@@ -56,6 +56,8 @@ export class LogShipper implements DecisionSink {
   private readonly maxDelayMs: number;
   private readonly maxBufferBytes: number;
   private readonly redact: Redactor;
+  /** Without configured paths, text the screen clears is left as it is (the redactor's copy is the costly part). */
+  private readonly screened: boolean;
   private readonly backoff: BackoffBounds;
   private readonly queue: string[] = [];
   private head = 0;
@@ -65,6 +67,7 @@ export class LogShipper implements DecisionSink {
   private delayTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private startingSoon = false;
   private pending: string[] | undefined;
   private attempt = 0;
   private closing = false;
@@ -80,6 +83,7 @@ export class LogShipper implements DecisionSink {
     this.maxDelayMs = (options.maxDelaySeconds ?? LOG_SERVICE_DEFAULTS.maxDelaySeconds) * 1000;
     this.maxBufferBytes = options.maxBufferBytes ?? LOG_SERVICE_DEFAULTS.maxBufferBytes;
     this.redact = createRedactor({ paths: options.redactPaths });
+    this.screened = (options.redactPaths ?? []).length === 0;
     this.backoff = { ...SHIPPER_BACKOFF, ...options.backoff };
     options.metrics?.observeLogServiceDrops();
   }
@@ -178,11 +182,16 @@ export class LogShipper implements DecisionSink {
 
   /** Starts an upload now when a full batch is queued, else makes sure one starts within the delay. */
   private schedule(): void {
-    if (this.closing || this.running || this.retryTimer) return;
+    if (this.closing || this.running || this.retryTimer || this.startingSoon) return;
     if (this.queuedBytes >= this.maxBatchBytes * this.ratio) {
       clearTimeout(this.delayTimer);
       this.delayTimer = undefined;
-      setImmediate(() => void this.run());
+      // Once per burst, not once per record.
+      this.startingSoon = true;
+      setImmediate(() => {
+        this.startingSoon = false;
+        void this.run();
+      });
       return;
     }
     if (!this.delayTimer) {
@@ -277,12 +286,13 @@ export class LogShipper implements DecisionSink {
     for (const text of batch) {
       let record: DecisionRecord;
       try {
-        record = JSON.parse(text) as DecisionRecord;
+        const parsed: unknown = JSON.parse(text);
+        record = (this.screened && !mayNeedRedaction(text) ? parsed : this.redact(parsed)) as DecisionRecord;
       } catch {
         this.drop('rejected', 1);
         continue;
       }
-      const event = JSON.stringify(opaLogEvent(this.redact(record) as DecisionRecord, path));
+      const event = JSON.stringify(opaLogEvent(record, path));
       events.push(event);
       plain += event.length + 1;
     }
