@@ -10,7 +10,12 @@ export { deleteExpiredRotations, type RetentionSweep } from './log-retention.js'
 export { checkRotationOptions, RotatingFile, type RotatingFileOptions, type RotationOperation, type RotationProblem } from './rotating-file.js';
 export { DROP_WARNING_MS, warnOfDrops, type DropWarning } from './drop-warning.js';
 export { recordHead, recordJsonWith, recordTail, RECORD_HEAD_FIELDS, RECORD_LATENCY, type RecordCall, type RecordConstants } from './record-json.js';
-export { WardenMetrics, ENVOY_REJECT_REASONS, type ConnectionCloseReason, type DecisionResult, type EnvoyRejectReason, type HandshakeFailure, type WatchFailureReason } from './metrics.js';
+export { WardenMetrics, ENVOY_REJECT_REASONS, type ConnectionCloseReason, type DecisionResult, type EnvoyRejectReason, type HandshakeFailure, type LogServiceDropReason, type WatchFailureReason } from './metrics.js';
 export { DECISION_APIS, type DecisionApi } from './decision-api.js';
 export { startMetricsServer, splitHostPort, type MetricsServer } from './metrics-server.js';
 export { ProtectionMetrics, type AlertKind } from './protection-metrics.js';
+export { LogShipper, SHIPPER_BACKOFF, type LogShipperOptions } from './log-shipper.js';
+export { checkLogServiceConfig, LOG_SERVICE_DEFAULTS, type LogServiceConfig } from './log-service-config.js';
+export { opaLogEvent, type OpaLogEvent } from './opa-log-event.js';
+export { jitteredBackoff, retryAfterMs, type BackoffBounds } from './retry-delay.js';
+export { teeSinks } from './tee-sink.js';

@@ -13,6 +13,14 @@ const WATCH_FAILURE_REASONS: readonly WatchFailureReason[] = ['source_unreadable
 
 const DECISION_LOG_FILE_OPERATIONS: readonly RotationOperation[] = ['open', 'rotate', 'retention'];
 
+/**
+ * Reason label of `warden_decision_log_dropped_total` for records the decision-log service lost:
+ * `buffer_full` (oldest dropped while the collector was slow or down), `rejected` (a 4xx answer),
+ * `too_large` (one record over the batch limit), `shutdown` (not delivered within the bound at stop).
+ */
+export type LogServiceDropReason = 'buffer_full' | 'rejected' | 'too_large' | 'shutdown';
+const LOG_SERVICE_DROP_REASONS: readonly LogServiceDropReason[] = ['buffer_full', 'rejected', 'too_large', 'shutdown'];
+
 /** Result label of `warden_decisions_total`. */
 export type DecisionResult = 'allow' | 'deny' | 'error';
 
@@ -66,7 +74,7 @@ export class WardenMetrics {
   readonly sourceHealthy: Gauge;
   readonly sourceCheckedAt: Gauge;
   readonly watchFailures: Counter<'reason'>;
-  readonly decisionLogDropped: Counter;
+  readonly decisionLogDropped: Counter<'reason'>;
   readonly decisionLogWorkerRestarts: Counter;
   readonly decisionLogFileFailures: Counter<'operation'>;
   readonly tlsReloads: Counter;
@@ -159,20 +167,23 @@ export class WardenMetrics {
       registers,
     });
     for (const reason of WATCH_FAILURE_REASONS) this.watchFailures.inc({ reason }, 0);
-    this.decisionLogDropped = tallyCounter(
-      'warden_decision_log_dropped_total',
-      'Decision-log records lost: the destination fell too far behind or failed, or the log worker died holding them.',
-      this.registry,
-      () => {
+    const dropSources = this.dropSources;
+    // Unlabelled: the local log's drops (as before); labelled by reason: the log service's.
+    this.decisionLogDropped = new Counter({
+      name: 'warden_decision_log_dropped_total',
+      help: 'Decision-log records lost: unlabelled, the local log (destination too slow or failing, or the log worker died holding them); by reason, the decision-log service (buffer_full, rejected, too_large, shutdown).',
+      labelNames: ['reason'],
+      registers,
+      collect() {
         let grown = 0;
-        for (const source of this.dropSources) {
+        for (const source of dropSources) {
           const total = source.read();
           grown += Math.max(0, total - source.counted);
           source.counted = Math.max(source.counted, total);
         }
-        return grown;
+        this.inc(grown);
       },
-    );
+    });
     this.decisionLogWorkerRestarts = new Counter({
       name: 'warden_decision_log_worker_restarts_total',
       help: 'Times the decision-log worker thread died and was started again.',
@@ -211,6 +222,16 @@ export class WardenMetrics {
   /** Counts, at each scrape, what `readDropped` (a decision log's running total of lost records) grew by. */
   observeDecisionLogDrops(readDropped: () => number): void {
     this.dropSources.push({ read: readDropped, counted: 0 });
+  }
+
+  /** Makes every reason of the decision-log service's drops show (at 0) from the first scrape. */
+  observeLogServiceDrops(): void {
+    for (const reason of LOG_SERVICE_DROP_REASONS) this.decisionLogDropped.inc({ reason }, 0);
+  }
+
+  /** Counts records the decision-log service lost, by reason. */
+  recordLogServiceDrops(reason: LogServiceDropReason, count: number): void {
+    if (count > 0) this.decisionLogDropped.inc({ reason }, count);
   }
 
   /** Counts one restart of the decision-log worker. */

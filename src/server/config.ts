@@ -14,6 +14,7 @@ import { opaApiEntrypoints, type OpaApiServeConfig } from './http/opa-config.js'
 import { parseProtectionConfig, PROTECTION_KEYS, type ProtectionConfigInput } from '../protection/protection-config.js';
 import { parseDuration } from '../protection/duration.js';
 import { parseRotationSchedule, ROTATION_DEFAULTS, type RotationSchedule } from '../audit/rotation-schedule.js';
+import { checkLogServiceConfig, type LogServiceConfig } from '../audit/log-service-config.js';
 
 /**
  * Limits that turn malformed or oversized requests into INVALID_ARGUMENT / RESOURCE_EXHAUSTED (the
@@ -129,6 +130,11 @@ export interface ServeConfig extends ProtectionConfigInput, HttpServeConfig, Opa
    * rotation and at least hourly; only files named as this log's rotations are ever deleted.
    */
   decisionLogRetention?: string;
+  /**
+   * A decision-log service to ship records to as well, as OPA does: gzipped batches POSTed to
+   * `<url>/logs` (docs/operating.md). The local decision log keeps working beside it.
+   */
+  decisionLogService?: LogServiceConfig;
   /** Extra dotted paths to redact from decision logs. */
   redactPaths?: string[];
   /** Decision cache size and lifetime. */
@@ -260,6 +266,20 @@ export function decisionLogRotation(config: Pick<ServeConfig, 'decisionLogRotate
   }
 }
 
+/**
+ * The checked `decisionLogService` of `config`, with defaults, or `undefined` when none is set.
+ *
+ * @throws ServiceError `invalid_config` naming the field and what is wrong with it
+ */
+export function decisionLogService(config: Pick<ServeConfig, 'decisionLogService'>): Required<LogServiceConfig> | undefined {
+  if (config.decisionLogService === undefined) return undefined;
+  try {
+    return checkLogServiceConfig(config.decisionLogService);
+  } catch (e) {
+    throw new ServiceError('invalid_config', (e as Error).message, { cause: e });
+  }
+}
+
 const KEYS = new Set([
   'policies',
   'bundle',
@@ -273,6 +293,7 @@ const KEYS = new Set([
   'decisionLog',
   'decisionLogRotate',
   'decisionLogRetention',
+  'decisionLogService',
   'redactPaths',
   'cache',
   'checkWorker',
@@ -323,6 +344,7 @@ export function readServeConfigFile(file: string): Partial<ServeConfig> {
     httpSettings(config);
     opaApiEntrypoints(config);
     decisionLogRotation(config);
+    decisionLogService(config);
   } catch (e) {
     throw new ServiceError('invalid_config', `config ${file}: ${(e as Error).message}`, { cause: e });
   }

@@ -5,13 +5,13 @@ import { Server, type ServerOptions } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { pino, type Logger } from 'pino';
-import { DecisionLog, OffThreadDecisionLog, startMetricsServer, WardenMetrics, type MetricsServer } from '../audit/index.js';
+import { DecisionLog, LogShipper, OffThreadDecisionLog, startMetricsServer, teeSinks, WardenMetrics, type MetricsServer } from '../audit/index.js';
 import { Engine, PolicyManager, type ReloadResult, type SourceEvent } from '../engine/index.js';
 import { JwtVerifier } from '../identity/index.js';
 import { Countermeasures } from '../protection/countermeasures.js';
 import { parseProtectionConfig } from '../protection/protection-config.js';
 import { authorizerService } from './authorizer-service.js';
-import { checkConnectionLimits, decisionLogRotation, DEFAULT_LIMITS, evaluationSettings, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
+import { checkConnectionLimits, decisionLogRotation, decisionLogService, DEFAULT_LIMITS, evaluationSettings, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
 import { EvaluationPool } from './check-worker/evaluation-pool.js';
 import { envoyAuthorizationService } from './envoy-service.js';
 import { CheckPipeline } from './check-route/check-pipeline.js';
@@ -156,6 +156,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   checkConnectionLimits(limits);
   const { budgetMs, workers, spares } = evaluationSettings(config);
   const rotation = decisionLogRotation(config);
+  const logService = decisionLogService(config);
   const decision = config.decision ?? SERVE_DEFAULTS.decision;
   const envoyDecision = config.envoyDecision ?? decision;
   const listen = config.listen ?? SERVE_DEFAULTS.listen;
@@ -215,7 +216,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
 
   // stdout and files are written by a worker thread; streams (embedders, tests) stay in-process.
   const destination = config.decisionLog ?? 'stdout';
-  const decisionLog =
+  const localLog =
     typeof destination === 'string'
       ? new OffThreadDecisionLog({ destination, redactPaths: config.redactPaths, metrics, logger, rotation })
       : new DecisionLog({ destination, redactPaths: config.redactPaths, metrics, logger });
@@ -223,7 +224,11 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   if (rotationAsked && (typeof destination !== 'string' || destination === 'stdout')) {
     logger.warn('decisionLogRotate and decisionLogRetention apply to a decision log file only: this decision log is not rotated');
   }
-  lifecycle.hold('decision log', () => decisionLog.close());
+  lifecycle.hold('decision log', () => localLog.close());
+  // The service's close waits up to 5 s for the collector: its release step is given a little more.
+  const shipper = logService && new LogShipper({ ...logService, redactPaths: config.redactPaths, decisionPath: decision, metrics, logger });
+  if (shipper) lifecycle.hold('decision-log service', () => shipper.close(), 6_000);
+  const decisionLog = shipper ? teeSinks(localLog, shipper) : localLog;
   const engine = new Engine(config.cache, { budgetMs });
   const pool =
     config.checkWorker === false

@@ -1,0 +1,62 @@
+import { AuditError } from './errors.js';
+
+/** `decisionLogService` in the serve config: where and how decision records are shipped. */
+export interface LogServiceConfig {
+  /** The collector's service URL (http or https); batches are POSTed to `<url>/logs`, as OPA does. */
+  url: string;
+  /** Largest gzipped body of one upload (default 32768, OPA's `upload_size_limit_bytes`). */
+  maxBatchBytes?: number;
+  /** Longest a record waits before its batch is sent (default 5). */
+  maxDelaySeconds?: number;
+  /** Records (as JSON text) held while the collector is slow or down before the oldest are dropped (default 16 MiB). */
+  maxBufferBytes?: number;
+  /** Extra request headers, such as `Authorization` (never logged). */
+  headers?: Record<string, string>;
+}
+
+/** The defaults of {@link LogServiceConfig}. */
+export const LOG_SERVICE_DEFAULTS = { maxBatchBytes: 32_768, maxDelaySeconds: 5, maxBufferBytes: 16 * 1024 * 1024 };
+
+const FIELDS = new Set(['url', 'maxBatchBytes', 'maxDelaySeconds', 'maxBufferBytes', 'headers']);
+
+/**
+ * Checks a `decisionLogService` value and fills in its defaults.
+ *
+ * @example
+ * const settings = checkLogServiceConfig({ url: 'https://logs.example.com/v1' });
+ * @throws AuditError `audit_invalid_config` naming the field and what is wrong with it
+ */
+export function checkLogServiceConfig(value: unknown, key = 'decisionLogService'): Required<LogServiceConfig> {
+  const fail = (message: string) => new AuditError('audit_invalid_config', `${key}${message}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail(' must be an object with at least a url');
+  const given = value as Record<string, unknown>;
+  const unknown = Object.keys(given).filter((k) => !FIELDS.has(k));
+  if (unknown.length > 0) throw fail(`: unknown fields ${unknown.join(', ')} (known: ${[...FIELDS].join(', ')})`);
+  if (typeof given.url !== 'string') throw fail('.url must be the collector URL, such as https://logs.example.com');
+  let url: URL;
+  try {
+    url = new URL(given.url);
+  } catch {
+    throw fail(`.url is not a URL: ${JSON.stringify(given.url)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail(`.url must be http or https, not ${url.protocol}`);
+  const positive = (field: 'maxBatchBytes' | 'maxDelaySeconds' | 'maxBufferBytes', integer: boolean): number => {
+    const v = given[field] ?? LOG_SERVICE_DEFAULTS[field];
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+      throw fail(`.${field} must be a positive ${integer ? 'integer' : 'number'}, not ${JSON.stringify(v)}`);
+    }
+    return v;
+  };
+  const maxBatchBytes = positive('maxBatchBytes', true);
+  const maxDelaySeconds = positive('maxDelaySeconds', false);
+  const maxBufferBytes = positive('maxBufferBytes', true);
+  if (maxBufferBytes < maxBatchBytes) throw fail(`.maxBufferBytes (${maxBufferBytes}) must be at least maxBatchBytes (${maxBatchBytes})`);
+  const headers = given.headers ?? {};
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) throw fail('.headers must map header names to string values');
+  for (const [name, v] of Object.entries(headers)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw fail(`.headers: ${JSON.stringify(name)} is not a header name`);
+    // The value is not quoted back: it is often a credential.
+    if (typeof v !== 'string' || /[\r\n\0]/.test(v)) throw fail(`.headers.${name} must be a string on one line`);
+  }
+  return { url: url.href.replace(/\/+$/, ''), maxBatchBytes, maxDelaySeconds, maxBufferBytes, headers: headers as Record<string, string> };
+}
