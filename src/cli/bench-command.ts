@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { INPUT_OPTIONS, POLICY_SOURCE_OPTIONS } from './source-flags.js';
 import { REGO_VERSION_OPTIONS, regoVersionOf } from './rego-version-flag.js';
 import { loadEvalSources } from '../eval/eval-sources.js';
 import { benchQuery, type BenchResult } from '../eval/bench-query.js';
@@ -32,10 +33,8 @@ export function benchCommand(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        data: { type: 'string', short: 'd', multiple: true },
-        bundle: { type: 'string', short: 'b', multiple: true },
-        input: { type: 'string', short: 'i' },
-        'stdin-input': { type: 'boolean', short: 'I' },
+        ...POLICY_SOURCE_OPTIONS,
+        ...INPUT_OPTIONS,
         count: { type: 'string', default: '1' },
         benchmem: { type: 'boolean' },
         benchtime: { type: 'string', default: '1s' },

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { POLICY_SOURCE_OPTIONS } from './source-flags.js';
 import { REGO_VERSION_OPTIONS, regoVersionOf } from './rego-version-flag.js';
 import { loadEvalSources } from '../eval/eval-sources.js';
 import { queryDependencies, refJson, refText, type QueryDependencies } from '../rego/dependencies.js';
@@ -27,8 +28,7 @@ export function depsCommand(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        data: { type: 'string', short: 'd', multiple: true },
-        bundle: { type: 'string', short: 'b', multiple: true },
+        ...POLICY_SOURCE_OPTIONS,
         format: { type: 'string', short: 'f', default: 'pretty' },
         ...REGO_VERSION_OPTIONS,
       },

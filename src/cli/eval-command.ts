@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { INPUT_OPTIONS, POLICY_SOURCE_OPTIONS } from './source-flags.js';
 import { REGO_VERSION_OPTIONS, regoVersionOf } from './rego-version-flag.js';
 import { loadEvalSources } from '../eval/eval-sources.js';
 import { evaluateQuery, type EvalRequest } from '../eval/evaluate-query.js';
@@ -18,10 +19,8 @@ export function evalCommand(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        data: { type: 'string', short: 'd', multiple: true },
-        bundle: { type: 'string', short: 'b', multiple: true },
-        input: { type: 'string', short: 'i' },
-        'stdin-input': { type: 'boolean', short: 'I' },
+        ...POLICY_SOURCE_OPTIONS,
+        ...INPUT_OPTIONS,
         format: { type: 'string', short: 'f', default: 'json' },
         fail: { type: 'boolean' },
         'fail-defined': { type: 'boolean' },

@@ -769,29 +769,27 @@ export class BodyPlanner {
     const fb = this.fb;
     const chosen = fb.newLocal();
     fb.emit('AssignVarStmt', { source: local(value), target: chosen });
-    const block = fb.block(() => {
-      let src = this.dataLocal;
-      for (const seg of path) {
-        const next = fb.newLocal();
-        fb.emit('DotStmt', { source: local(src), key: fb.str(seg), target: next });
-        src = next;
-      }
-      fb.emit('ObjectMergeStmt', { a: src, b: value, target: chosen });
-    });
+    const block = fb.block(() => fb.emit('ObjectMergeStmt', { a: this.baseDocAt(path), b: value, target: chosen }));
     fb.emit('BlockStmt', { blocks: [block] });
     return chosen;
+  }
+
+  /** The base document at `path` (inside a block: undefined there ends it). */
+  private baseDocAt(path: string[]): number {
+    let src = this.dataLocal;
+    for (const seg of path) {
+      const next = this.fb.newLocal();
+      this.fb.emit('DotStmt', { source: local(src), key: this.fb.str(seg), target: next });
+      src = next;
+    }
+    return src;
   }
 
   /** When the base document at `path` is an object, `obj` (empty) becomes a copy of it. */
   private mergeBaseInto(obj: number, path: string[]): void {
     const fb = this.fb;
     const block = fb.block(() => {
-      let src = this.dataLocal;
-      for (const seg of path) {
-        const next = fb.newLocal();
-        fb.emit('DotStmt', { source: local(src), key: fb.str(seg), target: next });
-        src = next;
-      }
+      const src = this.baseDocAt(path);
       fb.emit('IsObjectStmt', { source: local(src) });
       fb.emit('ObjectMergeStmt', { a: obj, b: src, target: obj });
     });
