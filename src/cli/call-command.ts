@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { CLIENT_TLS_OPTIONS } from './source-flags.js';
 import { checkOnce } from '../server/check-client.js';
 import { EXIT, runCommand } from './output.js';
 
@@ -10,9 +11,7 @@ export function callCommand(argv: string[]): Promise<number> {
     const { values } = parseArgs({
       args: argv,
       options: {
-        cert: { type: 'string' },
-        key: { type: 'string' },
-        ca: { type: 'string', default: '.warden/ca.pem' },
+        ...CLIENT_TLS_OPTIONS,
         action: { type: 'string' },
         service: { type: 'string' },
         path: { type: 'string' },

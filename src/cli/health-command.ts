@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { CLIENT_TLS_OPTIONS } from './source-flags.js';
 import { healthStatus } from '../server/health-client.js';
 import { EXIT, runCommand } from './output.js';
 
@@ -13,9 +14,7 @@ export function healthCommand(argv: string[]): Promise<number> {
     const { values } = parseArgs({
       args: argv,
       options: {
-        cert: { type: 'string' },
-        key: { type: 'string' },
-        ca: { type: 'string', default: '.warden/ca.pem' },
+        ...CLIENT_TLS_OPTIONS,
         address: { type: 'string', default: '127.0.0.1:9191' },
         service: { type: 'string', default: '' },
         timeout: { type: 'string', default: '3000' },

@@ -9,3 +9,10 @@ export const INPUT_OPTIONS = {
   input: { type: 'string', short: 'i' },
   'stdin-input': { type: 'boolean', short: 'I' },
 } as const;
+
+/** The flags of a command that calls a running Warden over mTLS (`check --cert …`, `health`). */
+export const CLIENT_TLS_OPTIONS = {
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  ca: { type: 'string', default: '.warden/ca.pem' },
+} as const;
