@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
+import { createOnce } from './creation-lock.js';
 
 /**
  * A development certificate authority under `.warden/`, so that `npm start` serves mTLS with nothing
@@ -61,8 +62,14 @@ export function issueDevCertificate(dir: string, spiffeId: string, dns: string[]
 /** Creates the CA and Warden's own server certificate under `dir` unless they exist. */
 export function ensureDevCa(dir = '.warden'): DevCaFiles {
   const files: DevCaFiles = { dir, ca: join(dir, 'ca.pem'), serverCert: join(dir, 'server.pem'), serverKey: join(dir, 'server-key.pem') };
-  if (existsSync(files.ca) && existsSync(files.serverCert) && existsSync(files.serverKey)) return files;
+  const complete = () => existsSync(files.ca) && existsSync(files.serverCert) && existsSync(files.serverKey);
+  if (complete()) return files;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  createOnce(join(dir, 'ca.lock'), complete, () => writeDevCa(dir, files));
+  return files;
+}
+
+function writeDevCa(dir: string, files: DevCaFiles): void {
   const key = newKey();
   const ca = certificate(key.pub, 'Warden development CA', 365);
   ca.setIssuer(ca.subject.attributes);
@@ -72,10 +79,16 @@ export function ensureDevCa(dir = '.warden'): DevCaFiles {
     { name: 'subjectKeyIdentifier' },
   ]);
   ca.sign(key.priv as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
-  writeFileSync(files.ca, forge.pki.certificateToPem(ca));
-  writeFileSync(join(dir, 'ca-key.pem'), key.pem, { mode: 0o600 });
+  writeWhole(join(dir, 'ca-key.pem'), key.pem, 0o600);
+  writeWhole(files.ca, forge.pki.certificateToPem(ca), 0o644);
   const server = issueDevCertificate(dir, `spiffe://${DEV_TRUST_DOMAIN}/ns/warden/sa/warden`, ['localhost'], ['127.0.0.1']);
-  writeFileSync(files.serverCert, server.cert);
-  writeFileSync(files.serverKey, server.key, { mode: 0o600 });
-  return files;
+  writeWhole(files.serverCert, server.cert, 0o644);
+  writeWhole(files.serverKey, server.key, 0o600);
+}
+
+/** A reader that finds the file finds all of it. */
+function writeWhole(path: string, text: string, mode: number): void {
+  const partial = `${path}.${process.pid}.tmp`;
+  writeFileSync(partial, text, { mode });
+  renameSync(partial, path);
 }
