@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { DecisionRecord, DecisionSink } from './decision-log.js';
 import { LOG_SERVICE_DEFAULTS, type LogServiceConfig } from './log-service-config.js';
 import type { LogServiceDropReason, WardenMetrics } from './metrics.js';
+import { instanceLabels, type InstanceLabels } from './instance-labels.js';
 import { opaLogEvent } from './opa-log-event.js';
 import { createRedactor, mayNeedRedaction, type Redactor } from './redact.js';
 import { jitteredBackoff, retryAfterMs, type BackoffBounds } from './retry-delay.js';
@@ -16,6 +17,8 @@ export interface LogShipperOptions extends LogServiceConfig {
   redactPaths?: string[];
   /** OPA's `path` for decisions of Warden's own APIs (default `warden/authz/decision`). */
   decisionPath?: string;
+  /** The labels of every event: the instance's `id` and the config's `labels` (a fresh id when absent). */
+  labels?: InstanceLabels;
   /** Where `warden_decision_log_dropped_total{reason}` is counted. */
   metrics?: WardenMetrics;
   /** The operational log: told about failed and rejected uploads (never with the headers). */
@@ -59,6 +62,7 @@ export class LogShipper implements DecisionSink {
   /** Without configured paths, text the screen clears is left as it is (the redactor's copy is the costly part). */
   private readonly screened: boolean;
   private readonly backoff: BackoffBounds;
+  private readonly labels: InstanceLabels;
   private readonly queue: string[] = [];
   private head = 0;
   private queuedBytes = 0;
@@ -85,6 +89,7 @@ export class LogShipper implements DecisionSink {
     this.redact = createRedactor({ paths: options.redactPaths });
     this.screened = (options.redactPaths ?? []).length === 0;
     this.backoff = { ...SHIPPER_BACKOFF, ...options.backoff };
+    this.labels = options.labels ?? instanceLabels(undefined);
     options.metrics?.observeLogServiceDrops();
   }
 
@@ -292,7 +297,7 @@ export class LogShipper implements DecisionSink {
         this.drop('rejected', 1);
         continue;
       }
-      const event = JSON.stringify(opaLogEvent(record, path));
+      const event = JSON.stringify(opaLogEvent(record, path, this.labels));
       events.push(event);
       plain += event.length + 1;
     }

@@ -1,5 +1,6 @@
 import { wardenVersion } from '../warden-version.js';
 import type { DecisionRecord } from './decision-log.js';
+import type { InstanceLabels } from './instance-labels.js';
 
 /**
  * One decision as OPA's decision-log service receives it (OPA's `EventV1`): `decision_id`,
@@ -8,7 +9,7 @@ import type { DecisionRecord } from './decision-log.js';
  */
 export interface OpaLogEvent {
   decision_id: string;
-  labels: { app: 'warden'; version: string };
+  labels: { app: 'warden'; version: string; id: string } & Record<string, string>;
   path: string;
   input: unknown;
   result: unknown;
@@ -21,9 +22,9 @@ export interface OpaLogEvent {
 /**
  * OPA's event for a (redacted) Warden decision record. Records from OPA's REST API keep the path,
  * input and result they were asked for; the others get `decisionPath` and Warden's policy input
- * and decision (`{allow, reasons}`), as the policy saw and answered them.
+ * and decision (`{allow, reasons}`), as the policy saw and answered them. `labels` name the instance.
  */
-export function opaLogEvent(record: DecisionRecord, decisionPath: string): OpaLogEvent {
+export function opaLogEvent(record: DecisionRecord, decisionPath: string, labels: InstanceLabels): OpaLogEvent {
   const input =
     record.input !== undefined
       ? record.input
@@ -39,7 +40,7 @@ export function opaLogEvent(record: DecisionRecord, decisionPath: string): OpaLo
   const result = record.path !== undefined ? record.result : { allow: record.allowed, reasons: record.reasons };
   return {
     decision_id: record.decision_id,
-    labels: { app: 'warden', version: wardenVersion() },
+    labels: { ...labels, app: 'warden', version: wardenVersion() },
     path: record.path ?? decisionPath,
     input,
     result,

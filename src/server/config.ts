@@ -15,6 +15,7 @@ import { parseProtectionConfig, PROTECTION_KEYS, type ProtectionConfigInput } fr
 import { parseDuration } from '../protection/duration.js';
 import { parseRotationSchedule, ROTATION_DEFAULTS, type RotationSchedule } from '../audit/rotation-schedule.js';
 import { checkLogServiceConfig, type LogServiceConfig } from '../audit/log-service-config.js';
+import { instanceLabels } from '../audit/instance-labels.js';
 
 /**
  * Limits that turn malformed or oversized requests into INVALID_ARGUMENT / RESOURCE_EXHAUSTED (the
@@ -135,6 +136,8 @@ export interface ServeConfig extends ProtectionConfigInput, HttpServeConfig, Opa
    * `<url>/logs` (docs/operating.md). The local decision log keeps working beside it.
    */
   decisionLogService?: LogServiceConfig;
+  /** Labels of this instance on every shipped decision event, as OPA's `labels` (`id` defaults to a fresh UUID at each start). */
+  labels?: Record<string, string>;
   /** Extra dotted paths to redact from decision logs. */
   redactPaths?: string[];
   /** Decision cache size and lifetime. */
@@ -294,6 +297,7 @@ const KEYS = new Set([
   'decisionLogRotate',
   'decisionLogRetention',
   'decisionLogService',
+  'labels',
   'redactPaths',
   'cache',
   'checkWorker',
@@ -345,6 +349,7 @@ export function readServeConfigFile(file: string): Partial<ServeConfig> {
     opaApiEntrypoints(config);
     decisionLogRotation(config);
     decisionLogService(config);
+    instanceLabels(config.labels);
   } catch (e) {
     throw new ServiceError('invalid_config', `config ${file}: ${(e as Error).message}`, { cause: e });
   }

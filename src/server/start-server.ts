@@ -5,6 +5,7 @@ import { Server, type ServerOptions } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { pino, type Logger } from 'pino';
+import { instanceLabels, type InstanceLabels } from '../audit/instance-labels.js';
 import { DecisionLog, LogShipper, OffThreadDecisionLog, startMetricsServer, teeSinks, WardenMetrics, type MetricsServer } from '../audit/index.js';
 import { Engine, PolicyManager, type ReloadResult, type SourceEvent } from '../engine/index.js';
 import { JwtVerifier } from '../identity/index.js';
@@ -163,7 +164,9 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const shutdownMs = config.shutdownTimeoutMs ?? SERVE_DEFAULTS.shutdownTimeoutMs;
   let http: ReturnType<typeof httpSettings>;
   let opaEntrypoints: string[];
+  let labels: InstanceLabels;
   try {
+    labels = instanceLabels(config.labels);
     http = httpSettings(config);
     opaEntrypoints = opaApiEntrypoints(config);
   } catch (e) {
@@ -226,7 +229,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   }
   lifecycle.hold('decision log', () => localLog.close());
   // The service's close waits up to 5 s for the collector: its release step is given a little more.
-  const shipper = logService && new LogShipper({ ...logService, redactPaths: config.redactPaths, decisionPath: decision, metrics, logger });
+  const shipper = logService && new LogShipper({ ...logService, labels, redactPaths: config.redactPaths, decisionPath: decision, metrics, logger });
   if (shipper) lifecycle.hold('decision-log service', () => shipper.close(), 6_000);
   const decisionLog = shipper ? teeSinks(localLog, shipper) : localLog;
   const engine = new Engine(config.cache, { budgetMs });
@@ -344,7 +347,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
       throw refuse((e as Error).message, e);
     }
   }
-  logger.info({ address: `${host}:${port}`, http: httpListener?.address, metrics: metricsServer?.url, revision: engine.revision?.id ?? null }, 'warden serving');
+  logger.info({ address: `${host}:${port}`, http: httpListener?.address, metrics: metricsServer?.url, revision: engine.revision?.id ?? null, instance: labels.id }, 'warden serving');
 
   return {
     address: `${host}:${port}`,

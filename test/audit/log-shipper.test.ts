@@ -96,6 +96,26 @@ test('a batch arrives as a gzipped JSON array of OPA-shaped events POSTed to <ur
   t.is((allowed!.labels as Record<string, unknown>).app, 'warden');
 });
 
+test('every event carries the instance labels: its id, the config labels, and app and version as Warden sets them', async (t) => {
+  const c = await collector();
+  t.teardown(c.close);
+  const first = new LogShipper(fast(c.url, { labels: { id: 'replica-a', region: 'eu-west-1' } }));
+  const second = new LogShipper(fast(c.url));
+  const third = new LogShipper(fast(c.url));
+  first.write(record(0));
+  second.write(record(1));
+  third.write(record(2));
+  await until(() => shipped(c.uploads).length === 3, 'three events');
+  await Promise.all([first.close(), second.close(), third.close()]);
+  const byDecision = new Map(shipped(c.uploads).map((e) => [e.decision_id, e.labels as Record<string, string>]));
+  const a = byDecision.get(record(0).decision_id)!;
+  t.like(a, { id: 'replica-a', region: 'eu-west-1', app: 'warden' });
+  t.regex(a.version!, /^\d+\.\d+\.\d+/);
+  const [b, c2] = [byDecision.get(record(1).decision_id)!, byDecision.get(record(2).decision_id)!];
+  t.regex(b.id!, /^[0-9a-f-]{36}$/);
+  t.not(b.id, c2.id, 'each instance without a configured id gets its own');
+});
+
 test('records are batched by size: no upload is over maxBatchBytes gzipped, and all arrive in order', async (t) => {
   const c = await collector();
   t.teardown(c.close);
