@@ -1,3 +1,4 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { createSecureContext } from 'node:tls';
@@ -62,8 +63,9 @@ export function outboundAgent(tls: OutboundTlsConfig | undefined): Agent {
     ...(tls.keyFile ? { key: readPem(tls.keyFile, 'key file') } : {}),
   };
   try {
-    // Agents only build the context on the first connection: a key that does not match fails here instead.
+    // Agents only build the context on the first connection: bad files fail the start instead.
     createSecureContext(options);
+    if (options.cert && options.key && !new X509Certificate(options.cert).checkPrivateKey(createPrivateKey(options.key))) throw new Error('the key does not belong to the certificate');
     return new Agent(options);
   } catch (e) {
     throw new OutboundError('outbound_tls_files', `TLS files ${Object.values(tls).join(', ')} cannot be used: ${(e as Error).message}`, { cause: e });
