@@ -343,8 +343,8 @@ export function readServeConfigFile(file: string): Partial<ServeConfig> {
   if (config.bundleVerification !== undefined) config.bundleVerification = bundleVerificationSettings(config.bundleVerification, file);
   resolveBundleServicePaths(config, file);
   try {
-    // Alone in the file, bundleCacheDir may wait for a --bundle-url: the start checks the two together.
-    if (config.bundleService !== undefined) bundleServiceSettings(config);
+    // The file may leave the URL (and with it, bundleCacheDir's need) to --bundle-url: the start checks the merged settings.
+    if ((config.bundleService as { url?: unknown } | undefined)?.url !== undefined) bundleServiceSettings(config);
     parseProtectionConfig(config);
     parseCredentialRules(config.credentials);
     httpSettings(config);
