@@ -44,30 +44,44 @@ function readPem(path: string, what: string): Buffer {
   }
 }
 
+/** The PEM contents of an {@link OutboundTlsConfig}: what `https.Agent` or undici's `connect` option takes. */
+export interface OutboundTlsMaterial {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
 /**
- * An HTTPS agent presenting the client certificate and trusting the CA of `tls` (the system's CAs
- * when none is given), for `https.request`. The files are read now, so a missing one fails the start
- * rather than the first call.
+ * Reads the files of `tls` and checks that they can be used (the certificate and key parse and
+ * belong together, the CA parses), so a bad file fails the start rather than the first call.
  *
  * @example
- * const agent = outboundAgent({ caFile: 'ca.pem', certFile: 'me.pem', keyFile: 'me-key.pem' });
- * https.request(url, { agent });
+ * const material = readOutboundTls({ caFile: 'ca.pem' }); // also `new undici.Agent({ connect: material })` for fetch
  * @throws OutboundError `outbound_tls_files` naming the file that cannot be read or used
  */
-export function outboundAgent(tls: OutboundTlsConfig | undefined): Agent {
-  if (!tls) return new Agent({ keepAlive: true });
-  const options = {
-    keepAlive: true,
+export function readOutboundTls(tls: OutboundTlsConfig): OutboundTlsMaterial {
+  const material: OutboundTlsMaterial = {
     ...(tls.caFile ? { ca: readPem(tls.caFile, 'CA file') } : {}),
     ...(tls.certFile ? { cert: readPem(tls.certFile, 'certificate file') } : {}),
     ...(tls.keyFile ? { key: readPem(tls.keyFile, 'key file') } : {}),
   };
   try {
-    // Agents only build the context on the first connection: bad files fail the start instead.
-    createSecureContext(options);
-    if (options.cert && options.key && !new X509Certificate(options.cert).checkPrivateKey(createPrivateKey(options.key))) throw new Error('the key does not belong to the certificate');
-    return new Agent(options);
+    createSecureContext(material);
+    if (material.cert && material.key && !new X509Certificate(material.cert).checkPrivateKey(createPrivateKey(material.key))) throw new Error('the key does not belong to the certificate');
   } catch (e) {
     throw new OutboundError('outbound_tls_files', `TLS files ${Object.values(tls).join(', ')} cannot be used: ${(e as Error).message}`, { cause: e });
   }
+  return material;
+}
+
+/**
+ * A keep-alive HTTPS agent for `https.request`, presenting the client certificate and trusting the
+ * CA of `tls` (the system's CAs when none is given).
+ *
+ * @example
+ * https.request(url, { agent: outboundAgent({ caFile: 'ca.pem', certFile: 'me.pem', keyFile: 'me-key.pem' }) });
+ * @throws OutboundError `outbound_tls_files` naming the file that cannot be read or used
+ */
+export function outboundAgent(tls: OutboundTlsConfig | undefined): Agent {
+  return new Agent({ keepAlive: true, ...(tls ? readOutboundTls(tls) : {}) });
 }

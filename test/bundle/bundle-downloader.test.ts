@@ -1,9 +1,13 @@
 import test from 'ava';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BundleDownloader, checkBundleServiceConfig, writeCachedBundle, type BundleServiceConfig, type DownloaderEvent } from '../../src/bundle/index.js';
 import { etagAnswer, eventually, startBundleServer } from './helpers/bundle-server.js';
+import { createCa } from '../server/helpers/pki.js';
 
 /**
  * A downloader whose `activate` stands in for compile-and-verify: it takes any body but `bad…`, and
@@ -212,4 +216,32 @@ test('a server that does not answer in time is a failed download, not a hang; cl
   const closing = Date.now();
   await held.d.close();
   t.true(Date.now() - closing < 5_000);
+});
+
+test('https with a private CA and a client certificate (mTLS): downloads with them, fails without the certificate', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-bundle-mtls-'));
+  const ca = createCa();
+  const server = ca.issue({ cn: 'bundles', ips: ['127.0.0.1'] });
+  const client = ca.issue({ cn: 'warden' });
+  writeFileSync(join(dir, 'ca.pem'), ca.cert);
+  writeFileSync(join(dir, 'client.pem'), client.cert);
+  writeFileSync(join(dir, 'client-key.pem'), client.key);
+  const https = createHttpsServer({ cert: server.cert, key: server.key, ca: ca.cert, requestCert: true, rejectUnauthorized: true }, (_req, res) => {
+    res.writeHead(200, { ETag: '"m"' });
+    res.end('mtls');
+  });
+  https.listen(0, '127.0.0.1');
+  await once(https, 'listening');
+  t.teardown(() => {
+    https.closeAllConnections();
+    https.close();
+  });
+  const url = `https://127.0.0.1:${(https.address() as AddressInfo).port}/bundle.tar.gz`;
+  const withCert = downloader({ url, tls: { caFile: join(dir, 'ca.pem'), certFile: join(dir, 'client.pem'), keyFile: join(dir, 'client-key.pem') } });
+  t.deepEqual(await withCert.d.start(), { from: 'server', revision: 'rev-mtls' });
+  await withCert.d.close();
+  const withoutCert = downloader({ url, tls: { caFile: join(dir, 'ca.pem') } });
+  t.regex((await t.throwsAsync(withoutCert.d.start()))!.message, /no bundle from https:\/\/127\.0\.0\.1:\d+\/bundle\.tar\.gz: (cannot reach|answer cut short)/);
+  const systemCas = downloader({ url });
+  t.regex((await t.throwsAsync(systemCas.d.start()))!.message, /cannot reach 127\.0\.0\.1:\d+: .*certificate/);
 });
