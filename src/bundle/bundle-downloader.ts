@@ -147,7 +147,8 @@ export class BundleDownloader {
     if (outcome.result === 'error') {
       return jitteredBackoff(this.failures - 1, { firstMs: Math.min(FIRST_RETRY_MS, pollMinSeconds * 1000, maxMs), maxMs }, this.random);
     }
-    if (this.longPolling) return Math.max(0, Math.min(LONG_POLL_FLOOR_MS, pollMinSeconds * 1000) - tookMs);
+    // A refused bundle would come back at once from a long-polling server (its ETag is not taken): wait as periodic polling does.
+    if (this.longPolling && outcome.result !== 'refused') return Math.max(0, Math.min(LONG_POLL_FLOOR_MS, pollMinSeconds * 1000) - tookMs);
     return Math.round((pollMinSeconds + this.random() * (pollMaxSeconds - pollMinSeconds)) * 1000);
   }
 

@@ -245,3 +245,19 @@ test('https with a private CA and a client certificate (mTLS): downloads with th
   const systemCas = downloader({ url });
   t.regex((await t.throwsAsync(systemCas.d.start()))!.message, /cannot reach 127\.0\.0\.1:\d+: .*certificate/);
 });
+
+test('a refused bundle from a long-polling server is not fetched again at once: it waits as periodic polling does', async (t) => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'warden-bundle-cache-'));
+  await writeCachedBundle(cacheDir, Buffer.from('cached'), { etag: '"cached"', revision: 'rev-cached', downloadedAt: '' });
+  const server = await startBundleServer((_n, _req, res) => {
+    res.writeHead(200, { ETag: '"bad"', 'Content-Type': 'application/vnd.openpolicyagent.bundles' });
+    res.end('bad-signature');
+  });
+  t.teardown(() => server.close());
+  const { d, results } = downloader({ url: server.url, pollMinSeconds: 60, pollMaxSeconds: 60, longPollSeconds: 5 }, { cacheDir });
+  t.teardown(() => d.close());
+  t.is((await d.start()).from, 'cache');
+  await new Promise((r) => setTimeout(r, 1_500));
+  t.is(server.seen.length, 1, 'only the first download');
+  t.deepEqual(results(), ['refused']);
+});
