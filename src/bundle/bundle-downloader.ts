@@ -78,10 +78,8 @@ export class BundleDownloader {
   private longPolling = false;
   /** The wait before the next poll, decided when the last one ended. */
   private nextDelayMs = 0;
-  /** When the last download (200 that activated, or 304) ended. */
-  lastSuccessAt: Date | undefined;
-  /** The revision activated last, from the server or the cache. */
-  revision: string | undefined;
+  private lastSuccess: Date | undefined;
+  private activeRevision: string | undefined;
 
   /** @throws OutboundError when the TLS files of `settings.tls` cannot be read or used */
   constructor(options: BundleDownloaderOptions) {
@@ -105,7 +103,7 @@ export class BundleDownloader {
       const downloadError = first.result === 'not_modified' ? new Error('server answered 304 to a first download') : first.error;
       const fromCache = await this.activateCache(downloadError);
       if (typeof fromCache !== 'string') {
-        this.close();
+        await this.close();
         const cacheReason = fromCache ? fromCache.message : this.options.cacheDir ? `no bundle cached in ${this.options.cacheDir}` : 'no bundleCacheDir set';
         throw new BundleServiceError('bundle_download_failed', `no bundle from ${this.settings.url}: ${downloadError.message}; and ${cacheReason}`, { cause: downloadError });
       }
@@ -113,6 +111,16 @@ export class BundleDownloader {
     }
     this.loop = this.run();
     return started;
+  }
+
+  /** When the last download ended that succeeded (a 200 that activated, or a 304). */
+  get lastSuccessAt(): Date | undefined {
+    return this.lastSuccess;
+  }
+
+  /** The revision activated last, from the server or the cache. */
+  get revision(): string | undefined {
+    return this.activeRevision;
   }
 
   /** Polls now (or waits for the poll in flight) and returns what it came to. */
@@ -197,17 +205,17 @@ export class BundleDownloader {
     this.failures = 0;
     this.longPolling = longPollSeconds !== undefined && answer.longPolling;
     if (answer.status === 304) {
-      this.lastSuccessAt = new Date();
+      this.lastSuccess = new Date();
       return this.report({ result: 'not_modified' }, startedAt);
     }
     try {
       const revision = await this.options.activate(answer.body, url);
       this.etag = answer.etag;
-      this.revision = revision;
-      this.lastSuccessAt = new Date();
+      this.activeRevision = revision;
+      this.lastSuccess = new Date();
       outcome = { result: 'ok', revision, bytes: answer.body.length };
       if (this.options.cacheDir) {
-        await writeCachedBundle(this.options.cacheDir, answer.body, { etag: answer.etag, revision, downloadedAt: this.lastSuccessAt.toISOString() }).catch((error: Error) =>
+        await writeCachedBundle(this.options.cacheDir, answer.body, { etag: answer.etag, revision, downloadedAt: this.lastSuccess.toISOString() }).catch((error: Error) =>
           this.emit({ kind: 'cache_write_failed', error }),
         );
       }
@@ -226,7 +234,7 @@ export class BundleDownloader {
       if (!cached) return undefined;
       const revision = await this.options.activate(cached.bytes, `${dir} (cached from ${this.settings.url})`);
       this.etag = cached.meta.etag;
-      this.revision = revision;
+      this.activeRevision = revision;
       this.emit({ kind: 'cache_activated', revision, downloadedAt: cached.meta.downloadedAt, downloadError });
       return revision;
     } catch (e) {
