@@ -19,3 +19,4 @@ export { checkLogServiceConfig, LOG_SERVICE_DEFAULTS, type LogServiceConfig } fr
 export { opaLogEvent, type OpaLogEvent } from './opa-log-event.js';
 export { jitteredBackoff, retryAfterMs, type BackoffBounds } from './retry-delay.js';
 export { teeSinks } from './tee-sink.js';
+export { BundleDownloadMetrics, type BundleDownloadResult } from './bundle-download-metrics.js';

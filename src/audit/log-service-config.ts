@@ -1,4 +1,5 @@
 import { AuditError } from './errors.js';
+import { outboundHeadersProblem } from '../outbound/outbound-headers.js';
 
 /** `decisionLogService` in the serve config: where and how decision records are shipped. */
 export interface LogServiceConfig {
@@ -52,11 +53,7 @@ export function checkLogServiceConfig(value: unknown, key = 'decisionLogService'
   const maxBufferBytes = positive('maxBufferBytes', true);
   if (maxBufferBytes < maxBatchBytes) throw fail(`.maxBufferBytes (${maxBufferBytes}) must be at least maxBatchBytes (${maxBatchBytes})`);
   const headers = given.headers ?? {};
-  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) throw fail('.headers must map header names to string values');
-  for (const [name, v] of Object.entries(headers)) {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw fail(`.headers: ${JSON.stringify(name)} is not a header name`);
-    // The value is not quoted back: it is often a credential.
-    if (typeof v !== 'string' || /[\r\n\0]/.test(v)) throw fail(`.headers.${name} must be a string on one line`);
-  }
+  const headerProblem = outboundHeadersProblem(headers);
+  if (headerProblem) throw fail(`.headers${headerProblem}`);
   return { url: url.href.replace(/\/+$/, ''), maxBatchBytes, maxDelaySeconds, maxBufferBytes, headers: headers as Record<string, string> };
 }

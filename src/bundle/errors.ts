@@ -32,3 +32,14 @@ export class BundleSignatureError extends WardenError<'bundle_signature_error'> 
     this.name = 'BundleSignatureError';
   }
 }
+
+/** Stable codes of {@link BundleServiceError}. */
+export type BundleServiceErrorCode = 'bundle_service_invalid_config' | 'bundle_download_failed' | 'bundle_cache_failed';
+
+/** A `bundleService` setting that cannot be used, a download that failed, or a bundle cache that cannot be read or written. */
+export class BundleServiceError extends WardenError<BundleServiceErrorCode> {
+  constructor(code: BundleServiceErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'BundleServiceError';
+  }
+}

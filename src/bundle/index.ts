@@ -5,3 +5,7 @@ export { verifyBundleFiles, type BundleVerificationOptions } from './bundle-veri
 export { fileDigest, structuredDigestText, SIGNATURES_FILE } from './bundle-digests.js';
 export { SIGNING_ALGORITHMS, DEFAULT_SIGNING_ALGORITHM, type SigningAlgorithm } from './bundle-keys.js';
 export { BundleError, BundleSignatureError, PolicyFilesError } from './errors.js';
+export { BundleServiceError, type BundleServiceErrorCode } from './errors.js';
+export { checkBundleServiceConfig, BUNDLE_SERVICE_DEFAULTS, type BundleServiceConfig, type BundleServiceSettings } from './bundle-service-config.js';
+export { BundleDownloader, type BundleDownloaderOptions, type DownloaderEvent, type PollOutcome, type StartedFrom } from './bundle-downloader.js';
+export { readCachedBundle, writeCachedBundle, type CachedBundle, type CachedBundleMeta } from './bundle-cache.js';

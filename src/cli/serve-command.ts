@@ -7,7 +7,7 @@ import { readServeConfigFile, startServer, RELEASE_STEP_MS, type ServeConfig, ty
 import { EXIT, runCommand } from './output.js';
 
 export const SERVE_USAGE =
-  'warden serve [--policies DIR] [--bundle FILE [--verification-key F [--verification-key-id ID]]] [--listen HOST:PORT] [--tls-cert F --tls-key F --client-ca F] [--dev] ' +
+  'warden serve [--policies DIR | --bundle FILE | --bundle-url URL [--bundle-cache-dir DIR]] [--verification-key F [--verification-key-id ID]] [--listen HOST:PORT] [--tls-cert F --tls-key F --client-ca F] [--dev] ' +
   '[--jwks F|URL --jwt-issuer S --jwt-audience S] [--decision PATH] [--envoy-decision PATH] [--envoy-expose-reasons] [--http HOST:PORT [--http-plaintext]] [--metrics HOST:PORT] [--decision-log FILE] [--config FILE] [--v0]';
 
 /** `warden serve`: the authorization service. `--dev` uses (and creates) the development CA in `.warden/`. */
@@ -18,6 +18,8 @@ export function serveCommand(argv: string[]): Promise<number> {
       options: {
         policies: { type: 'string' },
         bundle: { type: 'string' },
+        'bundle-url': { type: 'string' },
+        'bundle-cache-dir': { type: 'string' },
         'verification-key': { type: 'string' },
         'verification-key-id': { type: 'string' },
         listen: { type: 'string' },
@@ -85,6 +87,9 @@ export function serveCommand(argv: string[]): Promise<number> {
       compiler,
       ...(values.policies ? { policies: values.policies } : {}),
       ...(values.bundle ? { bundle: values.bundle } : {}),
+      // The URL from the flag; poll bounds, headers and TLS still from the file's bundleService.
+      ...(values['bundle-url'] ? { bundleService: { ...fromFile.bundleService, url: values['bundle-url'] } } : {}),
+      ...(values['bundle-cache-dir'] ? { bundleCacheDir: values['bundle-cache-dir'] } : {}),
       ...(values.listen ? { listen: values.listen } : {}),
       ...(values.decision ? { decision: values.decision } : {}),
       ...(values['envoy-decision'] ? { envoyDecision: values['envoy-decision'] } : {}),

@@ -60,11 +60,20 @@ async function fromDirectory(dir: string, options: PolicySourceOptions): Promise
 }
 
 async function fromBundle(file: string, options: PolicySourceOptions): Promise<PolicyRevision> {
-  let bundle;
-  let files;
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
+  } catch (e) {
+    throw new EngineError('engine_policy_files', `cannot read bundle ${file}: ${message(e)}`, { cause: e });
+  }
+  return fromBundleBytes(bytes, file, options);
+}
+
+/** A revision from a bundle's bytes; `file` names where they came from (a path or a URL) in errors and as the source. */
+async function fromBundleBytes(bytes: Uint8Array, file: string, options: PolicySourceOptions): Promise<PolicyRevision> {
+  let bundle;
+  let files;
+  try {
     files = await readBundleFiles(bytes);
   } catch (e) {
     throw new EngineError('engine_policy_files', `cannot read bundle ${file}: ${message(e)}`, { cause: e });
@@ -114,8 +123,25 @@ export async function loadRevision(options: PolicySourceOptions): Promise<Policy
   if (options.bundle) revision = await fromBundle(options.bundle, options);
   else if (options.policies) revision = await fromDirectory(options.policies, options);
   else throw new EngineError('engine_invalid_config', 'no policy directory or bundle configured');
+  return withEntrypoints(revision, options.entrypoints);
+}
+
+/**
+ * Loads one revision from a bundle's bytes (downloaded from a bundle server, or its cache): read,
+ * verified when `options.verification` is set, compiled, and checked for every entrypoint, exactly as
+ * a bundle file is. `where` names the bundle in errors and becomes the revision's source.
+ *
+ * @example
+ * const rev = await loadBundleRevision(bytes, 'https://bundles.example.com/b.tar.gz', { entrypoints, compiler, verification });
+ * @throws EngineError `engine_policy_files`, `engine_bundle_unverified`, `engine_compile_failed` or `engine_load_failed`
+ */
+export async function loadBundleRevision(bytes: Uint8Array, where: string, options: Omit<PolicySourceOptions, 'bundle' | 'policies'>): Promise<PolicyRevision> {
+  return withEntrypoints(await fromBundleBytes(bytes, where, options), options.entrypoints);
+}
+
+function withEntrypoints(revision: PolicyRevision, entrypoints: readonly string[]): PolicyRevision {
   // A module built for other entrypoints (a bundle's Wasm or plan) would deny every check as an error.
-  const missing = options.entrypoints.filter((e) => !revision.entrypoints.includes(e));
+  const missing = entrypoints.filter((e) => !revision.entrypoints.includes(e));
   if (missing.length > 0) {
     const has = revision.entrypoints.length > 0 ? revision.entrypoints.join(', ') : 'none';
     throw new EngineError('engine_load_failed', `policy from ${revision.source} has no entrypoint ${missing.join(', ')} (it has ${has})`);

@@ -16,6 +16,7 @@ import { parseDuration } from '../protection/duration.js';
 import { parseRotationSchedule, ROTATION_DEFAULTS, type RotationSchedule } from '../audit/rotation-schedule.js';
 import { checkLogServiceConfig, type LogServiceConfig } from '../audit/log-service-config.js';
 import { instanceLabels } from '../audit/instance-labels.js';
+import { bundleServiceSettings, resolveBundleServicePaths, type BundleServiceServeConfig } from './bundle-service-settings.js';
 
 /**
  * Limits that turn malformed or oversized requests into INVALID_ARGUMENT / RESOURCE_EXHAUSTED (the
@@ -86,7 +87,7 @@ export interface EvaluationConfig {
 }
 
 /** `warden serve` configuration: every flag of the CLI, plus what tests and embedders inject. */
-export interface ServeConfig extends ProtectionConfigInput, HttpServeConfig, OpaApiServeConfig {
+export interface ServeConfig extends ProtectionConfigInput, HttpServeConfig, OpaApiServeConfig, BundleServiceServeConfig {
   /** Policy directory in OPA's bundle layout (`--policies`, default `policies/`). */
   policies?: string;
   /** OPA bundle file (`--bundle`); wins over `policies`. */
@@ -287,6 +288,8 @@ const KEYS = new Set([
   'policies',
   'bundle',
   'bundleVerification',
+  'bundleService',
+  'bundleCacheDir',
   'listen',
   'tls',
   'jwt',
@@ -342,7 +345,10 @@ export function readServeConfigFile(file: string): Partial<ServeConfig> {
   if (config.apiKeys !== undefined && (typeof config.apiKeys !== 'string' || config.apiKeys === '')) throw new ServiceError('invalid_config', `config ${file}: apiKeys must be the path of an API key store file`);
   if (typeof config.apiKeys === 'string' && !isAbsolute(config.apiKeys)) config.apiKeys = resolve(dirname(file), config.apiKeys);
   if (config.bundleVerification !== undefined) config.bundleVerification = bundleVerificationSettings(config.bundleVerification, file);
+  resolveBundleServicePaths(config, file);
   try {
+    // The file may leave the URL (and with it, bundleCacheDir's need) to --bundle-url: the start checks the merged settings.
+    if ((config.bundleService as { url?: unknown } | undefined)?.url !== undefined) bundleServiceSettings(config);
     parseProtectionConfig(config);
     parseCredentialRules(config.credentials);
     httpSettings(config);

@@ -29,6 +29,8 @@ import { opaApiEntrypoints } from './http/opa-config.js';
 import { opaDataRoutes } from './http/opa-data-route.js';
 import { opaHealthRoute } from './http/opa-health-route.js';
 import { opaPoliciesRoute } from './http/opa-policies-route.js';
+import { bundleServiceSettings } from './bundle-service-settings.js';
+import { BundleServiceSource } from './bundle-service-source.js';
 
 /** A running Warden service. */
 export interface WardenServer {
@@ -165,10 +167,12 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   let http: ReturnType<typeof httpSettings>;
   let opaEntrypoints: string[];
   let labels: InstanceLabels;
+  let bundleService: ReturnType<typeof bundleServiceSettings>;
   try {
     labels = instanceLabels(config.labels);
     http = httpSettings(config);
     opaEntrypoints = opaApiEntrypoints(config);
+    bundleService = bundleServiceSettings(config);
   } catch (e) {
     throw refuse((e as Error).message, e);
   }
@@ -240,35 +244,50 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   if (pool) lifecycle.hold('evaluation workers', () => pool.stop());
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((s) => [s, 'NOT_SERVING' as const])));
 
+  const entrypoints = [...new Set([decision, envoyDecision, ...opaEntrypoints])];
+  const onReload = (result: ReloadResult): void => {
+    // A first load that fails is not a reload: the start is refused with its reason instead.
+    if (!result.ok && !engine.revision) return;
+    logReload(logger, result);
+    if (result.ok && result.changed) {
+      pool?.serve(result.revision);
+      metrics.recordReload(result.revision.id);
+      if (!manager.sourceStale) setHealth('SERVING');
+    } else if (!result.ok) metrics.recordReloadFailure();
+  };
   const manager = new PolicyManager(engine, {
-    policies: config.bundle ? undefined : (config.policies ?? SERVE_DEFAULTS.policies),
+    policies: config.bundle || bundleService ? undefined : (config.policies ?? SERVE_DEFAULTS.policies),
     bundle: config.bundle,
-    ...(config.bundleVerification ? { verification: config.bundleVerification } : {}),
-    entrypoints: [...new Set([decision, envoyDecision, ...opaEntrypoints])],
+    ...(config.bundleVerification && !bundleService ? { verification: config.bundleVerification } : {}),
+    entrypoints,
     compiler: config.compiler,
     pollIntervalMs: config.policyPollIntervalMs,
     sourceGraceMs: config.policySourceGraceMs,
-    onReload: (result) => {
-      // A first load that fails is not a reload: the start is refused with its reason instead.
-      if (!result.ok && !engine.revision) return;
-      logReload(logger, result);
-      if (result.ok && result.changed) {
-        pool?.serve(result.revision);
-        metrics.recordReload(result.revision.id);
-        if (!manager.sourceStale) setHealth('SERVING');
-      } else if (!result.ok) metrics.recordReloadFailure();
-    },
+    onReload,
     onSourceEvent: (event) => {
       recordSourceEvent(logger, metrics, event);
       if (event.kind === 'stale') setHealth('NOT_SERVING');
       else if (event.kind === 'restored' && engine.revision) setHealth('SERVING');
     },
   });
+  let bundleSource: BundleServiceSource | undefined;
+  if (bundleService) {
+    const loading = { entrypoints, compiler: config.compiler, ...(config.bundleVerification ? { verification: config.bundleVerification } : {}) };
+    try {
+      bundleSource = new BundleServiceSource({ ...bundleService, loading, engine, logger, metrics, onReload });
+    } catch (e) {
+      throw refuse((e as Error).message, e);
+    }
+    const source = bundleSource;
+    lifecycle.hold('bundle downloader', () => source.close());
+  }
+  // Only the policy manager or the bundle downloader brings revisions in (the manager watches nothing without a path).
+  const policySource = bundleSource ?? manager;
   function setHealth(status: 'SERVING' | 'NOT_SERVING'): void {
     for (const s of HEALTH_SERVICES) health.setStatus(s, status);
   }
   lifecycle.hold('policy watcher', () => manager.close());
-  const first = await manager.load();
+  const first = await policySource.load();
   if (!first.ok) {
     const details = first.error.details.length > 0 ? `\n${first.error.details.join('\n')}` : '';
     throw refuse(`no policy to serve: ${first.error.message}${details}`, first.error);
@@ -358,7 +377,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     metrics,
     evaluation: pool,
     shutdownTimeoutMs: shutdownMs,
-    reload: () => manager.load(),
+    reload: () => policySource.load(),
     countermeasures,
     reconfigure: (changed) => {
       try {
@@ -372,7 +391,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     },
     reloadAll: () => {
       tls.refresh();
-      return manager.load();
+      return policySource.load();
     },
     close: async () => {
       if (!lifecycle.stopping) logger.info({ shutdownMs }, 'warden stopping: draining calls in flight');
