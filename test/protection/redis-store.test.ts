@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RedisStore } from '../../src/protection/redis-store.js';
 import { ensureDebianPackage } from '../helpers/debian-package.js';
@@ -6,7 +6,7 @@ import { REDIS_BINARY, startRedis } from '../helpers/redis-server.js';
 
 const withRedis = (await ensureDebianPackage(console, 'redis-server', REDIS_BINARY)) ? test : test.skip;
 
-async function replicas(t: Parameters<Parameters<typeof test>[1]>[0], count: number, keyPrefix?: string): Promise<RedisStore[]> {
+async function replicas(t: ExecutionContext, count: number, keyPrefix?: string): Promise<RedisStore[]> {
   const redis = await startRedis(t);
   const stores = Array.from({ length: count }, () => new RedisStore({ url: redis.url, ...(keyPrefix ? { keyPrefix } : {}) }));
   t.teardown(() => Promise.all(stores.map((s) => s.close())).then(() => undefined));

@@ -16,7 +16,7 @@ test.after.always(async () => {
 });
 
 storeContract(haveRedis ? test : (test.skip as typeof test), 'redis', async () => {
-  redis ??= startRedis({ teardown: (fn) => teardowns.push(fn) });
+  redis ??= startRedis({ teardown: (fn: () => Promise<void>) => teardowns.push(fn) });
   // Each test its own prefix: one Redis, no test sees another's keys.
   const store = new RedisStore({ url: (await redis).url, keyPrefix: `test:${randomUUID()}:` });
   await store.connect();

@@ -3,7 +3,7 @@
  * wall clock, since a shared store reads its own (Redis's `TIME`), so waits here are only ever lower
  * bounds — longer than a window or a refill — never exact.
  */
-import type { TestFn } from 'ava';
+import type { ExecutionContext, TestFn } from 'ava';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_DISTINCT_MEMBERS } from '../../src/protection/memory-store.js';
 import type { ProtectionStore } from '../../src/protection/store.js';
@@ -12,7 +12,7 @@ import type { ProtectionStore } from '../../src/protection/store.js';
 export type StoreMaker = () => Promise<{ store: ProtectionStore; done?: () => Promise<void> }>;
 
 export function storeContract(test: TestFn, name: string, make: StoreMaker): void {
-  const withStore = (title: string, body: (store: ProtectionStore, t: Parameters<Parameters<TestFn>[1]>[0]) => Promise<void>) =>
+  const withStore = (title: string, body: (store: ProtectionStore, t: ExecutionContext) => Promise<void>) =>
     test(`${name}: ${title}`, async (t) => {
       const { store, done } = await make();
       t.teardown(async () => done?.());
