@@ -79,6 +79,8 @@ export class RedisStore implements ProtectionStore {
 
   /** Whether Redis answers, within the command timeout. */
   async ping(): Promise<boolean> {
+    // A first connection that failed is not retried by the client itself.
+    if (this.redis.status === 'wait' || this.redis.status === 'end') await this.redis.connect();
     return (await this.redis.ping()) === 'PONG';
   }
 
