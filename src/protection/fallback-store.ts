@@ -113,12 +113,15 @@ export class FallbackStore implements ProtectionStore {
     if (!(answer instanceof Promise)) return answer;
     return new Promise<T>((resolve) => {
       let settled = false;
-      const timer = setTimeout(() => {
+      const giveUp = () => {
         if (settled) return;
         settled = true;
         this.failed(new Error(`no answer within ${this.budgetMs} ms`));
         resolve(this.fellBack(fallback));
-      }, this.budgetMs);
+      };
+      // On a busy event loop the timer can fire in the same turn as the reply arrives, before it is
+      // read: giving up only after the next poll phase (setImmediate) lets a reply already there win.
+      const timer = setTimeout(() => setImmediate(giveUp), this.budgetMs);
       answer.then(
         (value) => {
           if (settled) return;
