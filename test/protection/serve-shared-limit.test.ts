@@ -1,0 +1,51 @@
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureDebianPackage } from '../helpers/debian-package.js';
+import { REDIS_BINARY, startRedis } from '../helpers/redis-server.js';
+import { MAIN, servingFolder, startServe, TSX } from '../helpers/serve-process.js';
+
+const withRedis = (await ensureDebianPackage(console, 'redis-server', REDIS_BINARY)) ? test : test.skip;
+
+function run(dir: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: dir });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+withRedis('two warden serve processes with redis: in --config share one rate limit', async (t) => {
+  const redis = await startRedis(t);
+  const dir = servingFolder('warden-redis-serve-');
+  // The widest budget: what is proven here is sharing, and a loaded CI machine must not turn answers into fallbacks.
+  writeFileSync(
+    join(dir, 'warden.yaml'),
+    `redis:\n  url: ${redis.url}\n  keyPrefix: "e2e:"\n  budgetMs: 1000\nrateLimits:\n  - name: per-subject\n    by: subject\n    perSecond: 0.001\n    burst: 3\n`,
+  );
+  const servers = [0, 1].map(() => startServe(dir, ['--config', 'warden.yaml', '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0']));
+  t.teardown(() => servers.forEach((s) => s.kill('SIGTERM')));
+  const addresses = await Promise.all(servers.map((s) => s.serving()));
+  t.is((await run(dir, ['dev-cert', 'spiffe://warden.local/ns/shop/sa/frontend', '--out', 'frontend'])).status, 0);
+
+  const answers: boolean[] = [];
+  for (let i = 0; i < 6; i++) {
+    const checked = await run(dir, ['check', '--cert', 'frontend.pem', '--key', 'frontend-key.pem', '--service', 'orders', '--address', addresses[i % 2]!, '--action', 'orders.read']);
+    const answer = JSON.parse(checked.stdout) as { allowed: boolean; reasons: string[] };
+    if (!answer.allowed) t.regex(answer.reasons.join(' '), /rate limited: per-subject/);
+    answers.push(answer.allowed);
+  }
+  t.deepEqual(answers, [true, true, true, false, false, false], 'three between both servers, not three each');
+
+  const stopped = servers.map((s) => s.exited);
+  servers.forEach((s) => s.kill('SIGTERM'));
+  for (const { code, ms } of await Promise.all(stopped)) {
+    t.is(code, 0);
+    t.true(ms < 120_000);
+  }
+  t.regex(servers[0]!.stderrText() + servers[1]!.stderrText(), /shared state in Redis connected/);
+});
