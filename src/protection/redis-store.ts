@@ -70,19 +70,27 @@ export class RedisStore implements ProtectionStore {
     redis.defineCommand('wardenDistinct', { numberOfKeys: 1, lua: DISTINCT_SCRIPT });
     redis.defineCommand('wardenMark', { numberOfKeys: 1, lua: MARK_SCRIPT });
     // Connection errors surface as failed commands (and as the fallback store's state); unhandled they would crash.
-    redis.on('error', () => undefined);
+    redis.on('error', (e: Error) => (this.lastError = e.message));
     this.redis = redis as ScriptedRedis;
   }
 
-  /** Connects (commands fail until then: the offline queue is off). Rejects when Redis cannot be reached; it keeps trying. */
+  /** The last connection error (a refused password says so here, while the failed connect says only "closed"). */
+  private lastError: string | undefined;
+
+  /** Connects (commands fail until then: the offline queue is off). Rejects with why when Redis cannot be reached. */
   async connect(): Promise<void> {
-    if (this.redis.status === 'wait') await this.redis.connect();
+    if (this.redis.status !== 'wait' && this.redis.status !== 'end') return;
+    try {
+      await this.redis.connect();
+    } catch (e) {
+      throw new Error(this.lastError ?? (e as Error).message, { cause: e });
+    }
   }
 
   /** Whether Redis answers, within the command timeout. */
   async ping(): Promise<boolean> {
     // A first connection that failed is not retried by the client itself.
-    if (this.redis.status === 'wait' || this.redis.status === 'end') await this.redis.connect();
+    await this.connect();
     return (await this.redis.ping()) === 'PONG';
   }
 

@@ -21,6 +21,7 @@ export interface RedisUnderTest {
   restart(): Promise<void>;
 }
 
+/** Whether something answers RESP on `port` (a PONG, or NOAUTH from a Redis that wants a password). */
 function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
@@ -30,13 +31,13 @@ function answersPing(port: number): Promise<boolean> {
     };
     socket.setTimeout(1000, () => done(false));
     socket.on('error', () => done(false));
-    socket.on('data', (d) => done(d.toString().startsWith('+PONG')));
+    socket.on('data', (d) => done(/^(\+PONG|-NOAUTH)/.test(d.toString())));
     socket.on('connect', () => socket.write('PING\r\n'));
   });
 }
 
-async function launch(port: number): Promise<ChildProcess> {
-  const child = spawn(REDIS_BINARY, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], { stdio: ['ignore', 'ignore', 'pipe'] });
+async function launch(port: number, extraArgs: readonly string[]): Promise<ChildProcess> {
+  const child = spawn(REDIS_BINARY, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning', ...extraArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const deadline = Date.now() + 20_000;
@@ -56,10 +57,10 @@ async function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> 
   await Promise.race([exited, sleep(5000)]);
 }
 
-/** Starts redis-server on a free loopback port; stopped in the test's teardown. */
-export async function startRedis(t: ExecutionContext | { teardown(fn: () => Promise<void>): void }): Promise<RedisUnderTest> {
+/** Starts redis-server on a free loopback port (`extraArgs` such as `--requirepass PW`); stopped in the test's teardown. */
+export async function startRedis(t: ExecutionContext | { teardown(fn: () => Promise<void>): void }, extraArgs: readonly string[] = []): Promise<RedisUnderTest> {
   const port = await freePort();
-  let child = await launch(port);
+  let child = await launch(port, extraArgs);
   t.teardown(async () => {
     await stop(child, 'SIGTERM');
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -71,7 +72,7 @@ export async function startRedis(t: ExecutionContext | { teardown(fn: () => Prom
     resume: () => void child.kill('SIGCONT'),
     kill: () => stop(child, 'SIGKILL'),
     restart: async () => {
-      child = await launch(port);
+      child = await launch(port, extraArgs);
     },
   };
 }

@@ -18,12 +18,12 @@ const CONFIG = {
   autoBan: [{ by: 'source_ip', after: 3, within: '60s', banFor: '5m' }],
 };
 
-function replica(t: ExecutionContext, redis: RedisUnderTest, budgetMs = 50) {
+function replica(t: ExecutionContext, redis: Pick<RedisUnderTest, 'url'>, budgetMs = 50, password?: string) {
   const lines: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
   const metrics = new WardenMetrics();
   // A budget above the default 5 ms: these tests prove sharing, and a loaded CI machine must not turn them into fallbacks.
-  const measures = new Countermeasures(parseProtectionConfig(CONFIG as Parameters<typeof parseProtectionConfig>[0]), { logger, metrics: metrics.protection, redis: { ...parseRedisConfig(redis.url)!, budgetMs } });
+  const measures = new Countermeasures(parseProtectionConfig(CONFIG as Parameters<typeof parseProtectionConfig>[0]), { logger, metrics: metrics.protection, redis: { ...parseRedisConfig(redis.url)!, budgetMs, ...(password ? { password } : {}) } });
   t.teardown(() => measures.close(0));
   return { lines, metrics, measures };
 }
@@ -80,6 +80,31 @@ withRedis('Redis killed: decisions go on from local state, counted, one alert; R
   t.truthy(a.lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('shared state in Redis answers again')));
   t.is(await metric(a.metrics, /^warden_shared_state_up (\d+)$/m), 1);
   t.is(await metric(a.metrics, /^warden_alerts_total\{kind="shared_state_unavailable"\} (\d+)$/m), 1, 'still one');
+});
+
+withRedis('a password: connects with it, and never logs it; a wrong one is a fallback with a reason', async (t) => {
+  const redis = await startRedis(t, ['--requirepass', 's3cret-pw']);
+  const good = replica(t, redis, 50, 's3cret-pw');
+  await until('connected', () => good.measures.sharedStateUp === true);
+  t.is(await good.measures.protection.admit(call), undefined);
+  const bad = replica(t, redis, 50, 'wrong-pw');
+  await until('refused', () => bad.lines.some((l) => l.level === 50));
+  t.is(await bad.measures.protection.admit(call), undefined, 'still answers, from local state');
+  const logged = JSON.stringify([...good.lines, ...bad.lines]);
+  t.false(logged.includes('s3cret-pw'));
+  t.false(logged.includes('wrong-pw'));
+  t.truthy(bad.lines.find((l) => typeof l.reason === 'string' && /WRONGPASS|NOAUTH|invalid/i.test(l.reason)), JSON.stringify(bad.lines));
+});
+
+withRedis('Redis unreachable from the start: checks answer from local state, and close() does not hang', async (t) => {
+  const redis = await startRedis(t);
+  await redis.kill();
+  const a = replica(t, { url: redis.url });
+  await until('down', () => a.measures.sharedStateUp === false);
+  t.is(await a.measures.protection.admit(call), undefined);
+  const closing = Date.now();
+  await a.measures.close(1000);
+  t.true(Date.now() - closing < 5000, `close took ${Date.now() - closing} ms`);
 });
 
 test('without Redis, warden_shared_state_up is absent', async (t) => {
