@@ -1,23 +1,13 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { issueDevCertificate } from '../../src/devca/dev-ca.js';
+import { checkOnce } from '../../src/server/check-client.js';
 import { ensureDebianPackage } from '../helpers/debian-package.js';
 import { REDIS_BINARY, startRedis } from '../helpers/redis-server.js';
-import { MAIN, servingFolder, startServe, TSX } from '../helpers/serve-process.js';
+import { servingFolder, startServe } from '../helpers/serve-process.js';
 
 const withRedis = (await ensureDebianPackage(console, 'redis-server', REDIS_BINARY)) ? test : test.skip;
-
-function run(dir: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 withRedis('two warden serve processes with redis: in --config share one rate limit', async (t) => {
   const redis = await startRedis(t);
@@ -30,12 +20,13 @@ withRedis('two warden serve processes with redis: in --config share one rate lim
   const servers = [0, 1].map(() => startServe(dir, ['--config', 'warden.yaml', '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0']));
   t.teardown(() => servers.forEach((s) => s.kill('SIGTERM')));
   const addresses = await Promise.all(servers.map((s) => s.serving()));
-  t.is((await run(dir, ['dev-cert', 'spiffe://warden.local/ns/shop/sa/frontend', '--out', 'frontend'])).status, 0);
-
+  // In process rather than `warden check` six times: the two servers are what is under test.
+  const client = issueDevCertificate(join(dir, '.warden'), 'spiffe://warden.local/ns/shop/sa/frontend');
+  writeFileSync(join(dir, 'frontend.pem'), client.cert);
+  writeFileSync(join(dir, 'frontend-key.pem'), client.key);
   const answers: boolean[] = [];
   for (let i = 0; i < 6; i++) {
-    const checked = await run(dir, ['check', '--cert', 'frontend.pem', '--key', 'frontend-key.pem', '--service', 'orders', '--address', addresses[i % 2]!, '--action', 'orders.read']);
-    const answer = JSON.parse(checked.stdout) as { allowed: boolean; reasons: string[] };
+    const answer = await checkOnce({ address: addresses[i % 2]!, cert: join(dir, 'frontend.pem'), key: join(dir, 'frontend-key.pem'), ca: join(dir, '.warden', 'ca.pem'), service: 'orders', action: 'orders.read', timeoutMs: 30_000 });
     if (!answer.allowed) t.regex(answer.reasons.join(' '), /rate limited: per-subject/);
     answers.push(answer.allowed);
   }
