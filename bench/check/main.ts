@@ -8,10 +8,14 @@
 // servers share two cores), else from Python's grpcio (driver.py, python3-grpcio), else from
 // grpc-js (driver.ts); `--driver cpp|python|node` chooses.
 // BENCH_RATE_LIMIT=1 configures one rate limit that never trips (the cost of the countermeasures).
-// Usage: npm run bench:check [-- --seconds 3 --rounds 5 --warmup 1 --channels 4 --in-flight 16 --driver cpp|python|node]
+// `--redis` compares instead three Wardens on cache hits: no limit, one never-tripping limit in
+// memory, and the same limit shared in Redis (a redis-server from Debian's package, started on a
+// free port): the cost of shared state per check.
+// Usage: npm run bench:check [-- --seconds 3 --rounds 5 --warmup 1 --channels 4 --in-flight 16 --driver cpp|python|node --redis]
 import { cpuOf, type Usage } from './server-cpu.js';
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +33,7 @@ const { values } = parseArgs({
     channels: { type: 'string', default: '4' },
     'in-flight': { type: 'string', default: '16' },
     driver: { type: 'string' },
+    redis: { type: 'boolean' },
   },
 });
 const PYTHON = '/usr/bin/python3';
@@ -122,6 +127,64 @@ async function measure(label: string, server: ChildProcess, address: string, mod
   const active = after.elu.active - start.elu.active;
   const idle = after.elu.idle - start.elu.idle;
   return { ...result, label, serverCpuShare: serverCpuSeconds / result.seconds, mainThreadBusy: active / (active + idle) };
+}
+
+if (values.redis) {
+  await compareLimits();
+  process.exit(0);
+}
+
+/** Starts redis-server (Debian's package) on a free loopback port, without persistence. */
+async function startRedisServer(): Promise<{ url: string; child: ChildProcess }> {
+  if (!existsSync('/usr/bin/redis-server')) throw new Error("--redis needs Debian's redis-server (apt-get install redis-server)");
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  for (let tries = 0; ; tries++) {
+    const ready = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ host: '127.0.0.1', port }, () => socket.end(() => resolve(true))).once('error', () => resolve(false));
+    });
+    if (ready) return { url: `redis://127.0.0.1:${port}`, child };
+    if (tries > 200) throw new Error('redis-server did not start');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function compareLimits(): Promise<void> {
+  const redis = await startRedisServer();
+  const kinds = ['none', 'memory', 'redis'] as const;
+  const labels = { none: 'warden hit, no limit', memory: 'warden hit, memory limit', redis: 'warden hit, Redis limit' };
+  const servers = [];
+  for (const limit of kinds) servers.push(await startServer('./warden-server.ts', { tls, decisionLog: join(dir, `decisions-${limit}.log`), limit, redis: redis.url }));
+  const rounds = Number(values.rounds);
+  const runs: Measured[][] = kinds.map(() => []);
+  for (let i = 0; i < kinds.length; i++) await measure(labels[kinds[i]!], servers[i]!.child, servers[i]!.address, 'hit', rounds);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < kinds.length; i++) runs[i]!.push(await measure(labels[kinds[i]!], servers[i]!.child, servers[i]!.address, 'hit', round));
+  }
+  for (const server of servers) server.child.kill('SIGINT');
+  redis.child.kill('SIGTERM');
+  const perSecond = (r: Measured) => r.calls / r.seconds;
+  console.log(`driver: ${driverKind}, ${values.channels} connections × ${values['in-flight']} in flight, ${values.seconds} s × ${rounds} rounds, the three in turn; limit: one by subject, 1e9/s (never trips)`);
+  console.log('scenario                       round   calls/s   p50 µs   p99 µs  server CPU  CPU µs/call  errors');
+  for (let round = 0; round < rounds; round++) {
+    for (const series of runs) {
+      const r = series[round]!;
+      console.log(`${r.label.padEnd(31)} ${String(round + 1).padStart(4)} ${perSecond(r).toFixed(0).padStart(9)} ${r.p50.toFixed(0).padStart(8)} ${r.p99.toFixed(0).padStart(8)} ${`${(r.serverCpuShare * 100).toFixed(0)}%`.padStart(11)} ${((r.serverCpuShare / perSecond(r)) * 1e6).toFixed(0).padStart(12)} ${String(r.errors).padStart(7)}`);
+    }
+  }
+  const ratio = (series: Measured[]) => {
+    const xs = series.map((r, round) => perSecond(r) / perSecond(runs[0]![round]!)).sort((a, b) => a - b);
+    return { median: xs[xs.length >> 1]!, all: xs.map((x) => `${(x * 100).toFixed(1)}%`).join(', ') };
+  };
+  const memory = ratio(runs[1]!);
+  const shared = ratio(runs[2]!);
+  console.log(`\nmemory limit / no limit: ${(memory.median * 100).toFixed(1)}% (rounds, sorted: ${memory.all})`);
+  console.log(`Redis limit  / no limit: ${(shared.median * 100).toFixed(1)}% (rounds, sorted: ${shared.all}; target ≥ 75%)`);
 }
 
 const warden = await startServer('./warden-server.ts', { tls, decisionLog: join(dir, 'decisions.log') });

@@ -20,7 +20,9 @@ function poolSize(text: string): { workers: number; spares?: number } {
   return { workers: workers!, ...(spares !== undefined ? { spares } : {}) };
 }
 
-const { tls, decisionLog } = JSON.parse(process.argv[2]!) as { tls: TlsPaths; decisionLog: string };
+const { tls, decisionLog, limit, redis } = JSON.parse(process.argv[2]!) as { tls: TlsPaths; decisionLog: string; limit?: 'none' | 'memory' | 'redis'; redis?: string };
+// BENCH_RATE_LIMIT=1 (or `limit` from `bench:check -- --redis`) adds one rate limit by subject that never trips: what a limit costs per check.
+const limited = limit === undefined ? process.env.BENCH_RATE_LIMIT === '1' : limit !== 'none';
 const server = await startServer({
   listen: '127.0.0.1:0',
   tls: { cert: tls.serverCert, key: tls.serverKey, clientCa: tls.ca },
@@ -33,11 +35,22 @@ const server = await startServer({
   // BENCH_EVALUATION_WORKERS=N[,SPARES] sizes the evaluation pool (default: Warden's own defaults).
   ...(process.env.BENCH_EVALUATION_WORKERS ? { evaluation: poolSize(process.env.BENCH_EVALUATION_WORKERS) } : {}),
   compiler: (modules, entrypoints) => compile({ modules, entrypoints }),
-  // BENCH_RATE_LIMIT=1 adds one rate limit by subject that never trips: what a limit costs per check.
-  ...(process.env.BENCH_RATE_LIMIT === '1' ? { rateLimits: [{ name: 'bench', by: 'subject', perSecond: 1e9, burst: 1e9 }] } : {}),
+  ...(limited ? { rateLimits: [{ name: 'bench', by: 'subject', perSecond: 1e9, burst: 1e9 }] } : {}),
+  // BENCH_REDIS_BUDGET_MS=N: the Redis budget (default 5 ms, as deployed); a wide one measures Redis itself on a saturated loop, where 5 ms turns most steps into fallbacks.
+  ...(limit === 'redis' ? { redis: process.env.BENCH_REDIS_BUDGET_MS ? { url: redis!, budgetMs: Number(process.env.BENCH_REDIS_BUDGET_MS) } : redis } : {}),
 });
 process.send!({ type: 'ready', address: server.address, fromDist } satisfies ServerMessage);
 process.on('message', (m: string) => {
   if (m === 'cpu') process.send!({ type: 'cpu', usage: process.cpuUsage(), elu: performance.eventLoopUtilization() } satisfies ServerMessage);
 });
-process.on('SIGINT', () => process.exit(0));
+process.on('SIGINT', () => {
+  // How many limit checks were answered from local state instead of Redis: a ratio over fallbacks would measure no Redis at all.
+  if (limit === 'redis') {
+    void server.metrics.registry.getSingleMetricAsString('warden_shared_state_fallbacks_total').then((text) => {
+      process.stderr.write(`Redis limit server: ${/^warden_shared_state_fallbacks_total (\d+)$/m.exec(text)?.[1] ?? '?'} checks fell back to local state\n`);
+      process.exit(0);
+    });
+    return;
+  }
+  process.exit(0);
+});

@@ -2,7 +2,10 @@ import type { Logger } from 'pino';
 import type { ProtectionMetrics } from '../audit/protection-metrics.js';
 import { ActivityMonitor } from './alerts/activity-monitor.js';
 import { banAlert, makeAlert, type AlertInput } from './alerts/alert.js';
+import { FallbackStore } from './fallback-store.js';
 import { MemoryStore } from './memory-store.js';
+import { printableRedisUrl, type RedisSettings } from './redis-config.js';
+import { RedisStore } from './redis-store.js';
 import { Protection } from './protection.js';
 import type { ProtectionConfig } from './protection-config.js';
 import type { ProtectionStore } from './store.js';
@@ -10,8 +13,10 @@ import type { ProtectionStore } from './store.js';
 export interface CountermeasuresOptions {
   logger: Logger;
   metrics?: ProtectionMetrics;
-  /** Where counts are kept (default: in memory, bounded). */
+  /** Where counts are kept (default: in Redis when `redis` is set, else in memory, bounded). */
   store?: ProtectionStore;
+  /** Share the state with other replicas in Redis, falling back to local state when it does not answer. */
+  redis?: RedisSettings;
   now?: () => number;
   /** How often `ipDenyFile` is looked at (default 1000 ms). */
   denyFilePollMs?: number;
@@ -26,6 +31,7 @@ export class Countermeasures {
   readonly protection: Protection;
   private monitor: ActivityMonitor | undefined;
   private readonly store: ProtectionStore;
+  private readonly shared: FallbackStore | undefined;
 
   /** @throws ProtectionError when the deny list is not usable */
   constructor(
@@ -33,7 +39,8 @@ export class Countermeasures {
     private readonly options: CountermeasuresOptions,
   ) {
     const { logger, metrics } = options;
-    this.store = options.store ?? new MemoryStore();
+    this.shared = options.store === undefined && options.redis ? this.sharedStore(options.redis) : undefined;
+    this.store = options.store ?? this.shared ?? new MemoryStore();
     this.protection = new Protection(config, {
       store: this.store,
       ...(options.now ? { now: options.now } : {}),
@@ -53,6 +60,32 @@ export class Countermeasures {
     metrics?.watchBans(() => this.protection.bansActive());
     metrics?.watchEvictions(() => this.store.evictions);
     this.applyAlerts(config);
+  }
+
+  /** Whether the state is shared in Redis now: `undefined` without Redis, false while falling back. */
+  get sharedStateUp(): boolean | undefined {
+    return this.shared?.up;
+  }
+
+  private sharedStore(settings: RedisSettings): FallbackStore {
+    const { logger, metrics } = this.options;
+    const redis = printableRedisUrl(settings.url);
+    let wasUp = false;
+    const store = new FallbackStore(new RedisStore(settings), new MemoryStore(), {
+      budgetMs: settings.budgetMs,
+      onFallback: () => metrics?.sharedStateFallbacks.inc(),
+      onStateChange: (up, reason) => {
+        if (up) {
+          logger.info({ redis }, wasUp ? 'shared state in Redis answers again: countermeasures are shared again' : 'shared state in Redis connected');
+          wasUp = true;
+          return;
+        }
+        logger.error({ redis, reason }, 'shared state in Redis unavailable: countermeasures fall back to local state (per replica) until it answers');
+        this.raise({ kind: 'shared_state_unavailable', summary: `shared state in Redis unavailable (${redis}: ${reason}): countermeasures fall back to local state, per replica` });
+      },
+    });
+    metrics?.watchSharedState(() => store.up);
+    return store;
   }
 
   /** Whether anything watches answered checks (automatic bans, alerts). */
@@ -110,11 +143,11 @@ export class Countermeasures {
     });
   }
 
-  /** Stops watching the deny-list file and sends what alerts are queued, within `timeoutMs`. */
+  /** Stops watching the deny-list file, sends what alerts are queued and closes Redis, within `timeoutMs`. */
   async close(timeoutMs = 1000): Promise<void> {
     this.protection.close();
     const monitor = this.monitor;
     this.monitor = undefined;
-    await monitor?.close(timeoutMs);
+    await Promise.all([monitor?.close(timeoutMs), this.shared?.close(Math.min(timeoutMs, 500))]);
   }
 }

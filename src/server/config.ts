@@ -13,6 +13,7 @@ import { httpSettings, type HttpServeConfig } from './http/http-config.js';
 import { opaApiEntrypoints, type OpaApiServeConfig } from './http/opa-config.js';
 import { parseProtectionConfig, PROTECTION_KEYS, type ProtectionConfigInput } from '../protection/protection-config.js';
 import { parseDuration } from '../protection/duration.js';
+import { parseRedisConfig, type RedisConfigInput, type RedisSettings } from '../protection/redis-config.js';
 import { parseRotationSchedule, ROTATION_DEFAULTS, type RotationSchedule } from '../audit/rotation-schedule.js';
 import { checkLogServiceConfig, type LogServiceConfig } from '../audit/log-service-config.js';
 import { instanceLabels } from '../audit/instance-labels.js';
@@ -139,6 +140,11 @@ export interface ServeConfig extends ProtectionConfigInput, HttpServeConfig, Opa
   decisionLogService?: LogServiceConfig;
   /** Labels of this instance on every shipped decision event, as OPA's `labels` (`id` defaults to a fresh UUID at each start). */
   labels?: Record<string, string>;
+  /**
+   * Countermeasure state shared by a fleet in Redis (`--redis`): `redis://HOST:PORT`, or
+   * `{url, password?, tls?: {caFile, certFile, keyFile}, keyPrefix?, budgetMs?}` (docs/fleet.md).
+   */
+  redis?: RedisConfigInput;
   /** Extra dotted paths to redact from decision logs. */
   redactPaths?: string[];
   /** Decision cache size and lifetime. */
@@ -284,6 +290,19 @@ export function decisionLogService(config: Pick<ServeConfig, 'decisionLogService
   }
 }
 
+/**
+ * The checked `redis` of `config`, with defaults and its TLS files read, or `undefined` when none is set.
+ *
+ * @throws ServiceError `invalid_config` naming the field and what is wrong with it
+ */
+export function redisSettings(config: Pick<ServeConfig, 'redis'>): RedisSettings | undefined {
+  try {
+    return parseRedisConfig(config.redis);
+  } catch (e) {
+    throw new ServiceError('invalid_config', (e as Error).message, { cause: e });
+  }
+}
+
 const KEYS = new Set([
   'policies',
   'bundle',
@@ -317,6 +336,7 @@ const KEYS = new Set([
   'httpPlaintext',
   'hosts',
   'opaApi',
+  'redis',
   ...PROTECTION_KEYS,
 ]);
 
@@ -356,6 +376,7 @@ export function readServeConfigFile(file: string): Partial<ServeConfig> {
     decisionLogRotation(config);
     decisionLogService(config);
     instanceLabels(config.labels);
+    redisSettings(config);
   } catch (e) {
     throw new ServiceError('invalid_config', `config ${file}: ${(e as Error).message}`, { cause: e });
   }

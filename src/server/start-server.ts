@@ -12,7 +12,7 @@ import { JwtVerifier } from '../identity/index.js';
 import { Countermeasures } from '../protection/countermeasures.js';
 import { parseProtectionConfig } from '../protection/protection-config.js';
 import { authorizerService } from './authorizer-service.js';
-import { checkConnectionLimits, decisionLogRotation, decisionLogService, DEFAULT_LIMITS, evaluationSettings, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
+import { checkConnectionLimits, decisionLogRotation, decisionLogService, DEFAULT_LIMITS, evaluationSettings, redisSettings, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
 import { EvaluationPool } from './check-worker/evaluation-pool.js';
 import { envoyAuthorizationService } from './envoy-service.js';
 import { CheckPipeline } from './check-route/check-pipeline.js';
@@ -203,7 +203,8 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const metrics = new WardenMetrics();
   let countermeasures: Countermeasures;
   try {
-    countermeasures = new Countermeasures(parseProtectionConfig(config), { logger, metrics: metrics.protection });
+    const redis = redisSettings(config);
+    countermeasures = new Countermeasures(parseProtectionConfig(config), { logger, metrics: metrics.protection, ...(redis ? { redis } : {}) });
   } catch (e) {
     throw refuse((e as Error).message, e);
   }

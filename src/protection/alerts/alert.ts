@@ -16,6 +16,7 @@ export const ALERT_NAMES: Readonly<Record<AlertKind, string>> = {
   identity_spread: 'WardenIdentitySpread',
   ban: 'WardenBan',
   credential_expiring: 'WardenCredentialExpiring',
+  shared_state_unavailable: 'WardenSharedStateUnavailable',
 };
 
 type Subject = 'subject' | 'service' | 'address' | 'credential';
@@ -33,6 +34,8 @@ const ABOUT: Readonly<Record<AlertKind, readonly Subject[]>> = {
   ban: ['subject', 'service', 'address'],
   // One alert per credential (a subject may hold several, as during a rotation).
   credential_expiring: ['subject', 'credential'],
+  // About this replica's view of Redis: one alert while it is unreachable.
+  shared_state_unavailable: [],
 };
 
 /** An alert as a detector or another countermeasure raises it (see `ActivityMonitor.raise`). */
@@ -82,6 +85,7 @@ function defaultSummary(input: AlertInput): string {
     rate_spike: `${who} calls far over its usual rate`,
     identity_spread: `${who} seen from many addresses`,
     ban: `${who} banned${input.endsAtMs === undefined ? '' : ` until ${new Date(input.endsAtMs).toISOString()}`}`,
+    shared_state_unavailable: 'shared state in Redis unavailable: countermeasures fall back to local state',
     credential_expiring: `${who} used ${input.credential ?? 'a credential'}, which expires${input.endsAtMs === undefined ? ' soon' : ` at ${new Date(input.endsAtMs).toISOString()}`}`,
   };
   return counts === '' ? what[input.kind] : `${what[input.kind]} (${counts})`;
