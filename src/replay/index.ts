@@ -5,6 +5,6 @@ export { CHANGE_KINDS, decisionChange, type ChangeKind } from './decision-change
 export { rebuildInput, redactedAt, type RebuiltInput, type ReplayEntrypoints } from './replay-input.js';
 export { decisionRecords, emptyTally, type ReadTally, type RecordWindow } from './decision-records.js';
 export { callEdgeOf, type CallEdge } from './call-edge.js';
-export { sinceFlag } from './since-flag.js';
+export { sinceFlag, spanMs } from './since-flag.js';
 export { checkLogFiles, logLines, type BrokenFile, type LogLine } from './log-lines.js';
 export type { ChangeExample, KindCounts, ReplayReport, UnreadableLine } from './replay-report.js';
