@@ -11,12 +11,15 @@ export function adviceText(advice: Advice & { reading?: AdviceReading }): string
     lines.push(`  [${use.index}] ${grantText(use.grant)}: ${use.decisions > 0 ? `${use.decisions} decision(s), last ${use.lastUsed}${trim}` : 'UNUSED (candidate to remove)'}`);
   }
   const rule = advice.probingRule;
+  lines.push(`probing callers: ${advice.probingCallers.length}`);
+  for (const p of advice.probingCallers) {
+    lines.push(`  ${p.caller}: denied on ${p.evidence.targets} distinct service/action pairs between ${p.evidence.from} and ${p.evidence.to} (${p.denials} denial(s) in all) — investigate, do not grant`);
+  }
   lines.push(`recurring denied edges: ${advice.deniedEdges.length}`);
   for (const e of advice.deniedEdges) {
     const actions = Object.entries(e.actions).map(([a, n]) => `${a} ×${n}`).join(', ');
     lines.push(`  ${e.caller} -> ${e.service}: ${e.denials} denial(s), ${Object.keys(e.actions).length} action(s) [${actions}], ${e.firstSeen} .. ${e.lastSeen}`);
-    if (e.probing) lines.push(`    PROBING: denied on ${e.probing.targets} distinct service/action pairs between ${e.probing.from} and ${e.probing.to} — investigate, do not grant`);
-    else lines.push('    candidate to grant');
+    lines.push(e.probing ? '    PROBING caller (see above): do not grant' : '    candidate to grant');
   }
   lines.push(`(probing: ${rule.targets}+ distinct service/action pairs denied to one caller within ${rule.windowMs / 60_000} min)`);
   lines.push(advice.minimalGrantsDiff === '' ? 'minimal grants: data.json already allows exactly the observed traffic' : 'minimal grants allowing exactly the observed allowed traffic:');

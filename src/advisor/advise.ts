@@ -2,7 +2,7 @@ import type { DecisionRecord } from '../audit/index.js';
 import { decisionRecords, emptyTally, type RecordWindow } from '../replay/decision-records.js';
 import { checkLogFiles } from '../replay/log-lines.js';
 import type { UnreadableLine } from '../replay/replay-report.js';
-import { recurringDeniedEdges, type DeniedEdge } from './denied-edges.js';
+import { probingCallers, recurringDeniedEdges, type DeniedEdge, type ProbingCaller } from './denied-edges.js';
 import type { Grant } from './grant.js';
 import { grantUsage, type GrantUse } from './grant-usage.js';
 import { dataJsonWithGrants, unifiedDiff } from './grants-diff.js';
@@ -28,6 +28,8 @@ export interface Advice {
   unusedGrants: GrantUse[];
   /** Caller → service edges denied at least `minDenials` times: candidates to grant, unless `probing`. */
   deniedEdges: DeniedEdge[];
+  /** Callers denied on `probingRule.targets`+ distinct service/action pairs within `probingRule.windowMs`. */
+  probingCallers: ProbingCaller[];
   probingRule: ProbingRule;
   /** Grants that allow exactly the allowed calls observed, and the diff of data.json to them. */
   minimalGrants: Grant[];
@@ -74,6 +76,7 @@ export function analyseTraffic(summary: TrafficSummary, grantsFile: GrantsFile, 
     grants,
     unusedGrants: grants.filter((g) => g.decisions === 0),
     deniedEdges: recurringDeniedEdges(summary, options.minDenials ?? 2, probingRule),
+    probingCallers: probingCallers(summary, probingRule),
     probingRule,
     minimalGrants: minimal,
     minimalGrantsDiff: unifiedDiff(grantsFile, dataJsonWithGrants(grantsFile, minimal)),

@@ -15,7 +15,8 @@ export interface DeniedEdge {
 }
 
 /**
- * The caller → service edges denied at least `minDenials` times in the window, most denied first.
+ * The caller → service edges denied at least `minDenials` times in the window, most denied first,
+ * and every edge of a caller that looks like probing (a probe tries each target once or twice).
  * Each carries the caller's probing evidence when it has some.
  */
 export function recurringDeniedEdges(summary: TrafficSummary, minDenials: number, rule: ProbingRule): DeniedEdge[] {
@@ -35,10 +36,27 @@ export function recurringDeniedEdges(summary: TrafficSummary, minDenials: number
     return evidence.get(caller);
   };
   return [...edges.values()]
-    .filter((e) => e.denials >= minDenials)
+    .filter((e) => e.denials >= minDenials || probingOf(e.caller) !== undefined)
     .sort((a, b) => b.denials - a.denials || (a.caller < b.caller ? -1 : a.caller > b.caller ? 1 : a.service < b.service ? -1 : 1))
     .map(({ firstMs, lastMs, ...edge }) => {
       const probing = probingOf(edge.caller);
       return { ...edge, firstSeen: new Date(firstMs).toISOString(), lastSeen: new Date(lastMs).toISOString(), ...(probing ? { probing } : {}) };
     });
+}
+
+/** A caller whose denials look like probing, with the evidence. */
+export interface ProbingCaller {
+  caller: string;
+  denials: number;
+  evidence: ProbingEvidence;
+}
+
+/** Every caller whose denials look like probing under `rule`, by caller. */
+export function probingCallers(summary: TrafficSummary, rule: ProbingRule): ProbingCaller[] {
+  const out: ProbingCaller[] = [];
+  for (const [caller, denials] of summary.denialsByCaller) {
+    const evidence = probingEvidence(denials, rule);
+    if (evidence) out.push({ caller, denials: denials.length, evidence });
+  }
+  return out.sort((a, b) => (a.caller < b.caller ? -1 : 1));
 }

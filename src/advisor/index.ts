@@ -4,7 +4,7 @@ export { adviceText } from './advice-text.js';
 export { grantCovers, readGrants, grantText, type Grant } from './grant.js';
 export { readGrantsFile, GRANTS_PATH, type GrantsFile } from './grants-file.js';
 export { grantUsage, type GrantUse } from './grant-usage.js';
-export { recurringDeniedEdges, type DeniedEdge } from './denied-edges.js';
+export { probingCallers, recurringDeniedEdges, type DeniedEdge, type ProbingCaller } from './denied-edges.js';
 export { DEFAULT_PROBING, probingEvidence, type ProbingEvidence, type ProbingRule } from './probing.js';
 export { minimalGrants } from './minimal-grants.js';
 export { dataJsonWithGrants, unifiedDiff } from './grants-diff.js';

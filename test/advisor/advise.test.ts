@@ -59,6 +59,12 @@ test('probing: many distinct services and actions denied in a short time is flag
   const intruder = edges.find((e) => e.caller === 'shop/intruder' && e.service === 'admin')!;
   t.deepEqual(intruder.probing, { targets: 5, from: at(0), to: at(4) }, 'the fifth distinct target came at minute 4');
   t.true(edges.filter((e) => e.caller !== 'shop/intruder').every((e) => e.probing === undefined));
+  t.deepEqual(
+    edges.filter((e) => e.caller === 'shop/intruder').map((e) => e.service).sort(),
+    ['admin', 'inventory', 'metrics', 'orders', 'payments'],
+    "a probing caller's edges are listed even when denied once",
+  );
+  t.deepEqual(advise([...burst, ...spread, ...retried]).probingCallers, [{ caller: 'shop/intruder', denials: 6, evidence: { targets: 5, from: at(0), to: at(4) } }]);
   t.truthy(edges.find((e) => e.caller === 'shop/misconfigured'), 'retried denials are a recurring edge, a candidate to grant');
 });
 
