@@ -15,7 +15,7 @@ export function adviceText(advice: Advice & { reading?: AdviceReading }): string
   for (const p of advice.probingCallers) {
     lines.push(`  ${p.caller}: denied on ${p.evidence.targets} distinct service/action pairs between ${p.evidence.from} and ${p.evidence.to} (${p.denials} denial(s) in all) — investigate, do not grant`);
   }
-  lines.push(`recurring denied edges: ${advice.deniedEdges.length}`);
+  lines.push(`denied edges (recurring, or of a probing caller): ${advice.deniedEdges.length}`);
   for (const e of advice.deniedEdges) {
     const actions = Object.entries(e.actions).map(([a, n]) => `${a} ×${n}`).join(', ');
     lines.push(`  ${e.caller} -> ${e.service}: ${e.denials} denial(s), ${Object.keys(e.actions).length} action(s) [${actions}], ${e.firstSeen} .. ${e.lastSeen}`);
