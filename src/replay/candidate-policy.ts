@@ -47,8 +47,9 @@ export async function loadCandidate(source: CandidateSource): Promise<CandidateP
     const details = e instanceof EngineError && e.details.length > 0 ? `\n${e.details.join('\n')}` : '';
     throw new ReplayError('replay_policy_failed', `candidate policy: ${(e as Error).message}${details}`, { cause: e });
   }
-  // Unbounded: a replay's distinct inputs are what the log holds, and each is decided once.
-  const engine = new Engine({ maxEntries: 1_000_000 });
+  // Bounded (LRU): repeats in a log come close together (a client polling, retries), and a log of
+  // millions of distinct inputs must not hold them all in memory.
+  const engine = new Engine({ maxEntries: 50_000 });
   engine.swap(revision);
   return {
     revision: revision.id,
