@@ -1,6 +1,6 @@
 import type { DecisionRecord } from '../audit/index.js';
 import { callEdgeOf, type CallEdge } from '../replay/call-edge.js';
-import { redactedAt } from '../replay/replay-input.js';
+import { redactedAt, refusedByCountermeasure } from '../replay/replay-input.js';
 
 /** How often one call (caller, service, action) was seen, and when first and last. */
 export interface SeenEdge {
@@ -15,9 +15,6 @@ export interface Denial {
   timeMs: number;
   target: string;
 }
-
-/** Reasons of denies a countermeasure gave, not the policy (see src/protection). */
-const COUNTERMEASURE = /^(banned: |address denied: |rate limited: )/;
 
 /**
  * The traffic of a window of decisions, aggregated as it is read (a log of millions of records is
@@ -38,7 +35,7 @@ export class TrafficSummary {
   /** Adds one decision record made at `timeMs`. */
   add(record: DecisionRecord, timeMs: number): void {
     this.decisions++;
-    if (!record.allowed && record.reasons.some((r) => COUNTERMEASURE.test(r))) {
+    if (refusedByCountermeasure(record)) {
       this.countermeasureDenials++;
       return;
     }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { EXIT, runCommand } from './output.js';
-import { logWindowFlags, LOG_WINDOW_OPTIONS } from './log-window-flags.js';
+import { countFlag, logWindowFlags, LOG_WINDOW_OPTIONS } from './log-window-flags.js';
 import { adviseFromLogs } from '../advisor/advise.js';
 import { adviceText } from '../advisor/advice-text.js';
 import { DEFAULT_PROBING } from '../advisor/probing.js';
@@ -8,12 +8,6 @@ import { spanMs } from '../replay/since-flag.js';
 
 export const ADVISE_USAGE =
   'warden advise --log FILE... --policies DIR [--since 7d|TIME] [--limit N] [--min-denials N] [--probe-targets N] [--probe-window 10m] [--format text|json]';
-
-function wholeNumber(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new Error(`advise: ${flag} ${JSON.stringify(text)}: want a whole number, 1 or more`);
-  return Number(text);
-}
 
 /**
  * `warden advise`: least-privilege advice from decision logs: grants unused in the window,
@@ -34,16 +28,15 @@ export function adviseCommand(argv: string[]): Promise<number> {
         'probe-window': { type: 'string' },
       },
     });
-    const now = Date.now();
-    const window = logWindowFlags('advise', values, positionals, now);
+    const window = logWindowFlags('advise', values, positionals);
     if (values.policies === undefined) throw new Error(`advise: give the policy directory whose data.json holds the grants (--policies DIR)\nusage: ${ADVISE_USAGE}`);
     const windowMs = values['probe-window'] === undefined ? DEFAULT_PROBING.windowMs : spanMs(values['probe-window']);
     if (windowMs === undefined || windowMs <= 0) throw new Error(`advise: --probe-window ${JSON.stringify(values['probe-window'])}: want a span such as 10m, 1h or 90s`);
     const advice = await adviseFromLogs({
       ...window,
       policies: values.policies,
-      minDenials: wholeNumber(values['min-denials'], '--min-denials', 2),
-      probing: { targets: wholeNumber(values['probe-targets'], '--probe-targets', DEFAULT_PROBING.targets), windowMs },
+      minDenials: countFlag('advise', '--min-denials', values['min-denials']),
+      probing: { targets: countFlag('advise', '--probe-targets', values['probe-targets']) ?? DEFAULT_PROBING.targets, windowMs },
     });
     process.stdout.write(window.format === 'json' ? `${JSON.stringify(advice, null, 2)}\n` : adviceText(advice));
     return EXIT.ok;

@@ -19,6 +19,17 @@ export interface LogWindow {
   format: ReportFormat;
 }
 
+/**
+ * A flag that counts something, 1 or more; `undefined` when not given.
+ *
+ * @throws Error naming the command, the flag and the value
+ */
+export function countFlag(command: string, flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new Error(`${command}: ${flag} ${JSON.stringify(text)}: want a whole number, 1 or more`);
+  return Number(text);
+}
+
 /** The output format asked for, checked. */
 export function reportFormat(command: string, format: string): ReportFormat {
   if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new Error(`${command}: unknown --format ${format} (${REPORT_FORMATS.join(', ')})`);
@@ -35,15 +46,10 @@ export function logWindowFlags(command: string, values: { log?: string[]; since?
   const files = [...(values.log ?? []), ...positionals];
   if (files.length === 0) throw new Error(`${command}: no decision log given (--log FILE...)`);
   if (positionals.length > 0 && values.log === undefined) throw new Error(`${command}: unexpected argument ${positionals[0]} (log files follow --log)`);
-  let limit: number | undefined;
-  if (values.limit !== undefined) {
-    limit = Number(values.limit);
-    if (!/^\d+$/.test(values.limit) || limit < 1) throw new Error(`${command}: --limit ${JSON.stringify(values.limit)}: want a whole number of records, 1 or more`);
-  }
   return {
     files,
     sinceMs: values.since === undefined ? undefined : sinceFlag(values.since, now),
-    limit,
+    limit: countFlag(command, '--limit', values.limit),
     format: reportFormat(command, values.format ?? 'text'),
   };
 }

@@ -2,7 +2,7 @@ export { ReplayError, type ReplayErrorCode } from './errors.js';
 export { replayDecisions, DEFAULT_DECISION, type ReplayOptions } from './replay-decisions.js';
 export { replayText } from './replay-text.js';
 export { CHANGE_KINDS, decisionChange, type ChangeKind } from './decision-change.js';
-export { rebuildInput, redactedAt, type RebuiltInput, type ReplayEntrypoints } from './replay-input.js';
+export { rebuildInput, redactedAt, refusedByCountermeasure, type RebuiltInput, type ReplayEntrypoints } from './replay-input.js';
 export { decisionRecords, emptyTally, type ReadTally, type RecordWindow } from './decision-records.js';
 export { callEdgeOf, type CallEdge } from './call-edge.js';
 export { sinceFlag, spanMs } from './since-flag.js';

@@ -27,6 +27,11 @@ const RECORD_FIELDS = new Set(['log', 'decision_id', 'time', 'api', 'allowed', '
 /** Reasons of denies a countermeasure gave, not the policy (see src/protection). */
 const COUNTERMEASURE = /^(banned: |address denied: |rate limited: )/;
 
+/** True when a countermeasure (a ban, the address deny list, a rate limit) refused the call, not the policy alone. */
+export function refusedByCountermeasure(record: DecisionRecord): boolean {
+  return !record.allowed && record.reasons.some((r) => COUNTERMEASURE.test(r));
+}
+
 /** Markers redaction leaves (src/audit/redact.ts): the value under them is gone. */
 const REDACTION_MARKERS = [REDACTED, '[TRUNCATED]'];
 
@@ -81,7 +86,7 @@ function envoyMembers(input: Record<string, unknown>): void {
  * was denied before its input was built.
  */
 export function rebuildInput(record: DecisionRecord, entrypoints: ReplayEntrypoints): RebuiltInput {
-  if (record.reasons.some((r) => COUNTERMEASURE.test(r))) return { replayable: false, reason: 'refused by a countermeasure (ban, address deny list or rate limit), not by the policy alone' };
+  if (refusedByCountermeasure(record)) return { replayable: false, reason: 'refused by a countermeasure (ban, address deny list or rate limit), not by the policy alone' };
   if (record.api === 'opa') {
     if (typeof record.path !== 'string' || record.path === '') return { replayable: false, reason: 'an OPA REST record without the path it asked for' };
     if (record.input === undefined) return { replayable: false, reason: 'an OPA REST record asked without an input' };

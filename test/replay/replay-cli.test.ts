@@ -12,7 +12,7 @@ test('usage errors exit 2 and say what is wrong', async (t) => {
     [['replay', '--policies', 'policies'], /no decision log given \(--log FILE\.\.\.\)/],
     [['replay', '--log', log], /give the candidate revision as --policies DIR or --bundle FILE/],
     [['replay', '--log', log, '--policies', 'policies', '--since', 'last week'], /--since "last week": want a span back from now/],
-    [['replay', '--log', log, '--policies', 'policies', '--limit', '0'], /--limit "0": want a whole number of records, 1 or more/],
+    [['replay', '--log', log, '--policies', 'policies', '--limit', '0'], /--limit "0": want a whole number, 1 or more/],
     [['replay', '--log', log, '--policies', 'policies', '--format', 'yaml'], /unknown --format yaml \(text, json\)/],
     [['replay', '--log', join(dir, 'missing.log'), '--policies', 'policies'], /missing\.log: no such file/],
     [['advise', '--log', log], /give the policy directory whose data\.json holds the grants/],
