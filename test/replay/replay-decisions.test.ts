@@ -119,3 +119,21 @@ test('a missing log or a candidate that does not compile is an error naming it, 
   t.is((bad as ReplayError).code, 'replay_policy_failed');
   t.regex(bad!.message, /p\.rego:3:/);
 });
+
+test('an Envoy record is re-decided with the Envoy entrypoint on its rebuilt input, and counted as replayed without OPA-Envoy attributes', async (t) => {
+  const gateway = { authenticated_by: 'mtls', id: 'spiffe://warden.local/ns/mesh/sa/ingress-gateway', namespace: 'mesh', service_account: 'ingress-gateway', trust_domain: 'warden.local' };
+  const frontend = { authenticated_by: 'requester', id: 'spiffe://warden.local/ns/shop/sa/frontend', namespace: 'shop', service_account: 'frontend', trust_domain: 'warden.local' };
+  const envoy = {
+    log: 'decision', decision_id: '00000000-0000-4000-8000-00000000e001', time: '2026-12-03T12:00:00.000Z', api: 'envoy',
+    requester: gateway, subject: frontend, action: 'GET', resource: { service: 'orders', path: '/orders/7', attributes: {} }, context: {}, source: { ip: '10.0.0.3' },
+    http: { method: 'GET', path: '/orders/7?view=full', host: 'orders', headers: { accept: 'application/json' } },
+    allowed: true, reasons: ['granted: shop/frontend may GET on orders'], revision: 'recorded', cached: false, latency: 0.4,
+  };
+  const dir = logFolder({ 'decisions.log': logText([envoy]) });
+  const same = await replayDecisions({ files: [join(dir, 'decisions.log')], policies: 'policies' });
+  t.like(same, { replayed: 1, unchanged: 1, replayedWithoutEnvoyAttributes: 1 });
+  const withoutGet = policiesWith((grants) => grants.map((g) => ({ ...g, actions: g.actions.filter((a) => a !== 'GET') })));
+  const changed = await replayDecisions({ files: [join(dir, 'decisions.log')], policies: withoutGet });
+  t.is(changed.changes.allow_to_deny, 1);
+  t.deepEqual(changed.examples.allow_to_deny[0]!.after.reasons, ['no grant lets shop/frontend GET on orders']);
+});
