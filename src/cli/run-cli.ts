@@ -34,6 +34,8 @@ const commands = new Map<string, CommandEntry>([
   ['capabilities', { run: async () => (await import('./capabilities-command.js')).capabilitiesCommand, usage: async () => [(await import('./capabilities-command.js')).CAPABILITIES_USAGE] }],
   ['bench', { run: async () => (await import('./bench-command.js')).benchCommand, usage: async () => [(await import('./bench-command.js')).BENCH_USAGE] }],
   ['health', { run: async () => (await import('./health-command.js')).healthCommand, usage: async () => [(await import('./health-command.js')).HEALTH_USAGE] }],
+  ['replay', { run: async () => (await import('./replay-command.js')).replayCommand, usage: async () => [(await import('./replay-command.js')).REPLAY_USAGE] }],
+  ['advise', { run: async () => (await import('./advise-command.js')).adviseCommand, usage: async () => [(await import('./advise-command.js')).ADVISE_USAGE] }],
   ['keys', { run: async () => (await import('./keys-command.js')).keysCommand, usage: async () => (await import('./keys-command.js')).KEYS_USAGE }],
 ]);
 

@@ -1,0 +1,12 @@
+export { AdvisorError, type AdvisorErrorCode } from './errors.js';
+export { adviseFromLogs, analyseTraffic, summariseDecisions, type Advice, type AdviceOptions, type AdviceReading, type AdviseOptions } from './advise.js';
+export { adviceText } from './advice-text.js';
+export { grantCovers, readGrants, grantText, type Grant } from './grant.js';
+export { readGrantsFile, GRANTS_PATH, type GrantsFile } from './grants-file.js';
+export { grantUsage, type GrantUse } from './grant-usage.js';
+export { probingCallers, recurringDeniedEdges, type DeniedEdge, type ProbingCaller } from './denied-edges.js';
+export { DEFAULT_PROBING, probingEvidence, type ProbingEvidence, type ProbingRule } from './probing.js';
+export { minimalGrants } from './minimal-grants.js';
+export { dataJsonWithGrants, unifiedDiff } from './grants-diff.js';
+export { dataJsonText } from './data-json-text.js';
+export { TrafficSummary, type Denial, type SeenEdge } from './traffic-summary.js';

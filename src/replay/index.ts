@@ -1,0 +1,10 @@
+export { ReplayError, type ReplayErrorCode } from './errors.js';
+export { replayDecisions, DEFAULT_DECISION, type ReplayOptions } from './replay-decisions.js';
+export { replayText } from './replay-text.js';
+export { CHANGE_KINDS, decisionChange, type ChangeKind } from './decision-change.js';
+export { rebuildInput, redactedAt, refusedByCountermeasure, type RebuiltInput, type ReplayEntrypoints } from './replay-input.js';
+export { decisionRecords, emptyTally, type ReadTally, type RecordWindow } from './decision-records.js';
+export { callEdgeOf, type CallEdge } from './call-edge.js';
+export { sinceFlag, spanMs } from './since-flag.js';
+export { checkLogFiles, logLines, type BrokenFile, type LogLine } from './log-lines.js';
+export type { ChangeExample, KindCounts, ReplayReport, UnreadableLine } from './replay-report.js';
