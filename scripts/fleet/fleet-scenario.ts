@@ -53,15 +53,21 @@ export async function rollOutTampered(fleet: Fleet, ms = 30_000): Promise<{ revi
   return { revision, refusals, served, intruderAllowed };
 }
 
-/** `calls` payments.charge calls by checkout, spread over the replicas in turn: how many each allowed. */
-export async function sharedLimit(fleet: Fleet, calls: number): Promise<{ allowedPerReplica: number[]; allowed: number }> {
+/**
+ * `calls` payments.charge calls by checkout, spread over the replicas in turn: how many each allowed,
+ * and how many Redis steps fell back to a replica's own state meanwhile (each may let a call through
+ * that the shared limit would have refused).
+ */
+export async function sharedLimit(fleet: Fleet, calls: number): Promise<{ allowedPerReplica: number[]; allowed: number; fallbacks: number }> {
+  const fallbacks = () => Promise.all(fleet.replicas.map((r) => r.metric('warden_shared_state_fallbacks_total'))).then((n) => n.reduce((a, b) => a + b, 0));
+  const fallbacksBefore = await fallbacks();
   const allowedPerReplica = fleet.replicas.map(() => 0);
   for (let i = 0; i < calls; i++) {
     const index = i % fleet.replicas.length;
     const answer = await fleet.check(fleet.replicas[index]!, 'checkout', 'payments', 'payments.charge');
     if (answer.allowed) allowedPerReplica[index]!++;
   }
-  return { allowedPerReplica, allowed: allowedPerReplica.reduce((a, b) => a + b, 0) };
+  return { allowedPerReplica, allowed: allowedPerReplica.reduce((a, b) => a + b, 0), fallbacks: (await fallbacks()) - fallbacksBefore };
 }
 
 /** `caller` is denied on the first replica until it is banned there: how long until each other replica turns it away. */

@@ -3,7 +3,7 @@
  * real bundle server (nginx) publishing signed bundles, a decision-log collector, and N `warden
  * serve` replicas configured alike, each with its own bundle cache and decision log.
  */
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -38,6 +38,8 @@ export interface FleetOptions {
   sharedBurst?: number;
   /** Denials within a minute that ban a subject (default 5). */
   banAfter?: number;
+  /** How long a decision may wait on Redis before it falls back to local state (default 5 ms, Warden's). */
+  redisBudgetMs?: number;
 }
 
 const BUNDLE_FILE = 'bundle.tar.gz';
@@ -58,10 +60,11 @@ export class Fleet {
 
   /** Starts everything, publishes revision `fleet-1`, and resolves once every replica serves it. */
   static async start(options: FleetOptions = {}): Promise<Fleet> {
-    const settings: Required<FleetOptions> = { replicas: 3, pollMinSeconds: 1, pollMaxSeconds: 2, sharedBurst: 30, banAfter: 5, ...options };
+    const settings: Required<FleetOptions> = { replicas: 3, pollMinSeconds: 1, pollMaxSeconds: 2, sharedBurst: 30, banAfter: 5, redisBudgetMs: 5, ...options };
     const dir = mkdtempSync(join(tmpdir(), 'warden-fleet-'));
     cpSync(fileURLOf('../../policies'), join(dir, 'policies'), { recursive: true });
     mkdirSync(join(dir, 'www'));
+    mkdirSync(join(dir, 'callers'));
     await Promise.all(['ours', 'theirs'].map((k) => writeKeyPair(dir, k)));
     for (const caller of Object.keys(CALLERS) as Caller[]) await runWarden(['dev-cert', CALLERS[caller], '--out', `callers/${caller}`], dir);
     const started: Array<{ stop(): Promise<void> } | { close(): Promise<void> }> = [];
@@ -108,9 +111,11 @@ export class Fleet {
   async publishTampered(): Promise<string> {
     const revision = `fleet-${++this.revisionCount}`;
     await buildSignedBundle(this.dir, `${revision}.tar.gz`, revision, 'keys/ours.key.pem');
-    await tamperedCopy(join(this.dir, `${revision}.tar.gz`), join(this.dir, `${revision}-tampered.tar.gz`), 'policies/warden/config/data.json', (text) =>
-      text.replace('"grants": [', '"grants": [\n    { "service": "orders", "caller": { "namespace": "shop", "service_account": "intruder" }, "actions": ["orders.read"] },'),
-    );
+    await tamperedCopy(join(this.dir, `${revision}.tar.gz`), join(this.dir, `${revision}-tampered.tar.gz`), 'data.json', (text) => {
+      const data = JSON.parse(text) as { warden: { config: { grants: unknown[] } } };
+      data.warden.config.grants.unshift({ service: 'orders', caller: { namespace: 'shop', service_account: 'intruder' }, actions: ['orders.read'] });
+      return JSON.stringify(data);
+    });
     publish(join(this.dir, `${revision}-tampered.tar.gz`), join(this.dir, 'www', BUNDLE_FILE));
     return revision;
   }
@@ -118,6 +123,7 @@ export class Fleet {
   async stop(): Promise<void> {
     await Promise.allSettled(this.replicas.map((r) => r.stop()));
     await Promise.allSettled([this.redis.stop(), this.bundleServer.stop(), this.collector.close()]);
+    if (!process.env['WARDEN_FLEET_KEEP']) rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -140,7 +146,7 @@ function replicaConfig(name: string, settings: Required<FleetOptions>, redis: Re
     bundleService: { url: bundles.urlOf(BUNDLE_FILE), pollMinSeconds: settings.pollMinSeconds, pollMaxSeconds: settings.pollMaxSeconds },
     bundleCacheDir: `${name}/bundle-cache`,
     bundleVerification: { keyFile: 'keys/ours.pub.pem' },
-    redis: redis.url,
+    redis: { url: redis.url, budgetMs: settings.redisBudgetMs },
     decisionLog: `${name}/decisions.log`,
     decisionLogService: { url: collector.url, maxDelaySeconds: 1 },
     rateLimits: [{ name: 'fleet-payments', by: 'subject', perSecond: 0.001, burst: settings.sharedBurst, services: ['payments'] }],

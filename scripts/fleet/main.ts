@@ -28,7 +28,7 @@ try {
   say(`published ${tampered.revision}, its data changed after signing: replicas serve ${tampered.served.join(', ')}; intruder allowed: ${tampered.intruderAllowed.join(', ')}`);
   for (const [i, line] of tampered.refusals.entries()) say(`  replica-${i + 1} logged: ${line?.trim() ?? '(nothing)'}`);
   const limit = await sharedLimit(fleet, 60);
-  say(`shared limit of ${fleet.options.sharedBurst} payments.charge calls: 60 calls over 3 replicas, ${limit.allowed} allowed (${limit.allowedPerReplica.join(' + ')})`);
+  say(`shared limit of ${fleet.options.sharedBurst} payments.charge calls: 60 calls over 3 replicas, ${limit.allowed} allowed (${limit.allowedPerReplica.join(' + ')}); ${limit.fallbacks} Redis steps fell back to local state (budget ${fleet.options.redisBudgetMs} ms)`);
   const ban = await banAcross(fleet, 'intruder');
   say(`intruder banned on replica-1: ${ban.bannedOnFirst}; turned away by the others after ${ms(ban.seenAfterMs)}`);
   const down = await redisDown(fleet);
