@@ -24,11 +24,27 @@ export async function servedRevisions(fleet: Fleet): Promise<string[]> {
   return Promise.all(fleet.replicas.map(async (r) => (await fleet.check(r, 'frontend', 'orders', 'orders.read')).policy_revision));
 }
 
-/** A new signed revision is published: how long each replica took to serve it (undefined: not within `ms`). */
-export async function rollOut(fleet: Fleet, ms = 30_000): Promise<{ revision: string; switchedAfterMs: Array<number | undefined> }> {
+/** A new signed revision is published: how long each replica took to serve it (undefined: not within `ms`), and what each one's status report says then. */
+export async function rollOut(
+  fleet: Fleet,
+  ms = 30_000,
+): Promise<{ revision: string; publishedAt: number; switchedAfterMs: Array<number | undefined>; statuses: Array<{ instance: string; activeRevision: string; lastDownload: string; sharedState: string }> }> {
+  const publishedAt = Date.now();
   const revision = await fleet.publishNextRevision();
   const switchedAfterMs = await Promise.all(fleet.replicas.map((r) => within(ms, () => fleet.check(r, 'frontend', 'orders', 'orders.read'), (a) => a.policy_revision === revision)));
-  return { revision, switchedAfterMs };
+  const statuses = await Promise.all(
+    fleet.replicas.map(async (r) => {
+      const status = await r.status();
+      const bundle = status.bundles['warden'] ?? {};
+      return {
+        instance: status.labels['id'] ?? '',
+        activeRevision: bundle['active_revision'] ?? '',
+        lastDownload: bundle['last_successful_download'] ?? '',
+        sharedState: status.plugins['shared_state']?.state ?? '',
+      };
+    }),
+  );
+  return { revision, publishedAt, switchedAfterMs, statuses };
 }
 
 /** A tampered bundle is published: whether each replica logged its refusal, and what each serves after. */

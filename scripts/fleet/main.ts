@@ -24,6 +24,7 @@ try {
   say(`fleet in ${fleet.dir}: serving ${(await servedRevisions(fleet)).join(', ')}`);
   const rollout = await rollOut(fleet);
   say(`published ${rollout.revision}: replicas switched after ${ms(rollout.switchedAfterMs)} (poll every 1–2 s)`);
+  for (const s of rollout.statuses) say(`  ${s.instance} /status: active_revision ${s.activeRevision}, last_successful_download ${s.lastDownload}, shared state ${s.sharedState}`);
   const tampered = await rollOutTampered(fleet);
   say(`published ${tampered.revision}, its data changed after signing: replicas serve ${tampered.served.join(', ')}; intruder allowed: ${tampered.intruderAllowed.join(', ')}`);
   for (const [i, line] of tampered.refusals.entries()) say(`  replica-${i + 1} logged: ${line?.trim() ?? '(nothing)'}`);

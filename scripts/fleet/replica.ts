@@ -11,6 +11,8 @@ export interface Replica {
   log(): string;
   /** The sum of the samples of metric `name` whose labels include `labels`. */
   metric(name: string, labels?: Record<string, string>): Promise<number>;
+  /** Its status report (OPA's shape) from the metrics listener's `/status`. */
+  status(): Promise<{ labels: Record<string, string>; bundles: Record<string, Record<string, string>>; plugins: Record<string, { state: string }> }>;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,9 @@ export async function startReplica(name: string, dir: string, config: string, ti
     async metric(metricName, labels = {}) {
       const text = await (await fetch(metricsUrl)).text();
       return sumSamples(text, metricName, labels);
+    },
+    async status() {
+      return (await fetch(metricsUrl.replace(/\/metrics$/, '/status'))).json() as ReturnType<Replica['status']>;
     },
     async stop() {
       if (child.exitCode !== null) return;

@@ -22,16 +22,21 @@ export function splitHostPort(text: string): { host: string; port: number } {
 
 /**
  * Serves `registry` in Prometheus text format at `GET /metrics` on `listen` (`HOST:PORT`, port 0 for
- * an ephemeral one).
+ * an ephemeral one), and `status()` as JSON at `GET /status` when given (for operators and
+ * monitors, on the same network as the scrape; it holds no decision data).
  *
  * @example
  * const m = await startMetricsServer(metrics.registry, '127.0.0.1:9464');
  * console.log(m.url); // http://127.0.0.1:9464/metrics
  */
-export async function startMetricsServer(registry: Registry, listen: string): Promise<MetricsServer> {
+export async function startMetricsServer(registry: Registry, listen: string, status?: () => unknown): Promise<MetricsServer> {
   const { host, port } = splitHostPort(listen);
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/status' && status) {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(`${JSON.stringify(status())}\n`);
+      return;
+    }
     if (req.method !== 'GET' || path !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;

@@ -45,6 +45,11 @@ export class BundleServiceSource {
     });
   }
 
+  /** When the last download succeeded (a 200 that activated, or a 304). */
+  get lastSuccessAt(): Date | undefined {
+    return this.downloader.lastSuccessAt;
+  }
+
   /**
    * The first call downloads the bundle (or falls back to the cache) and starts polling; later calls
    * (SIGHUP, `reload()`) poll now.

@@ -31,6 +31,7 @@ import { opaHealthRoute } from './http/opa-health-route.js';
 import { opaPoliciesRoute } from './http/opa-policies-route.js';
 import { bundleServiceSettings } from './bundle-service-settings.js';
 import { BundleServiceSource } from './bundle-service-source.js';
+import { statusReport } from './status-report.js';
 
 /** A running Warden service. */
 export interface WardenServer {
@@ -353,7 +354,16 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   let metricsServer: MetricsServer | undefined;
   if (metricsListen !== false) {
     try {
-      metricsServer = await startMetricsServer(metrics.registry, metricsListen);
+      const bundles = bundleSource;
+      const status = () =>
+        statusReport({
+          labels,
+          revision: () => engine.revision,
+          ...(bundles && bundleService ? { bundleService: { url: bundleService.settings.url, lastSuccessAt: () => bundles.lastSuccessAt } } : {}),
+          ...(countermeasures.sharedStateUp !== undefined ? { sharedStateUp: () => countermeasures.sharedStateUp } : {}),
+          ...(shipper ? { decisionLogDrops: () => shipper.dropped } : {}),
+        });
+      metricsServer = await startMetricsServer(metrics.registry, metricsListen, status);
     } catch (e) {
       throw refuse(`cannot serve metrics on ${metricsListen}: ${(e as Error).message}`, e);
     }

@@ -31,9 +31,15 @@ step('every replica serves the first published revision', async (t) => {
 });
 
 step('a new signed revision is served by all three within the poll interval and a margin', async (t) => {
-  const { revision, switchedAfterMs } = await rollOut(fleet);
+  const { revision, publishedAt, switchedAfterMs, statuses } = await rollOut(fleet);
   t.log(`switched after ${switchedAfterMs.join(', ')} ms`);
   for (const after of switchedAfterMs) t.true(after !== undefined && after < 15_000, `${revision} served after ${after} ms`);
+  t.deepEqual(
+    statuses.map((s) => [s.instance, s.activeRevision, s.sharedState]),
+    ['replica-1', 'replica-2', 'replica-3'].map((id) => [id, revision, 'OK']),
+    'each status report names its replica, the revision it serves and Redis in use',
+  );
+  for (const s of statuses) t.true(Date.parse(s.lastDownload) >= publishedAt - 1000, `last download ${s.lastDownload}`);
 });
 
 step('a tampered bundle is refused by all three with a logged reason; they keep the last good revision', async (t) => {
