@@ -1,5 +1,6 @@
 import { AuditError } from './errors.js';
 import { outboundHeadersProblem } from '../outbound/outbound-headers.js';
+import { checkOutboundTls, type OutboundTlsConfig } from '../outbound/outbound-tls.js';
 
 /** `decisionLogService` in the serve config: where and how decision records are shipped. */
 export interface LogServiceConfig {
@@ -13,12 +14,17 @@ export interface LogServiceConfig {
   maxBufferBytes?: number;
   /** Extra request headers, such as `Authorization` (never logged). */
   headers?: Record<string, string>;
+  /** For an https collector: a private CA to trust, and a client certificate and key for mTLS. */
+  tls?: OutboundTlsConfig;
 }
+
+/** A checked `decisionLogService`: every field but `tls` filled in. */
+export type LogServiceSettings = Required<Omit<LogServiceConfig, 'tls'>> & Pick<LogServiceConfig, 'tls'>;
 
 /** The defaults of {@link LogServiceConfig}. */
 export const LOG_SERVICE_DEFAULTS = { maxBatchBytes: 32_768, maxDelaySeconds: 5, maxBufferBytes: 16 * 1024 * 1024 };
 
-const FIELDS = new Set(['url', 'maxBatchBytes', 'maxDelaySeconds', 'maxBufferBytes', 'headers']);
+const FIELDS = new Set(['url', 'maxBatchBytes', 'maxDelaySeconds', 'maxBufferBytes', 'headers', 'tls']);
 
 /**
  * Checks a `decisionLogService` value and fills in its defaults.
@@ -27,7 +33,7 @@ const FIELDS = new Set(['url', 'maxBatchBytes', 'maxDelaySeconds', 'maxBufferByt
  * const settings = checkLogServiceConfig({ url: 'https://logs.example.com/v1' });
  * @throws AuditError `audit_invalid_config` naming the field and what is wrong with it
  */
-export function checkLogServiceConfig(value: unknown, key = 'decisionLogService'): Required<LogServiceConfig> {
+export function checkLogServiceConfig(value: unknown, key = 'decisionLogService'): LogServiceSettings {
   const fail = (message: string) => new AuditError('audit_invalid_config', `${key}${message}`);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail(' must be an object with at least a url');
   const given = value as Record<string, unknown>;
@@ -55,5 +61,14 @@ export function checkLogServiceConfig(value: unknown, key = 'decisionLogService'
   const headers = given.headers ?? {};
   const headerProblem = outboundHeadersProblem(headers);
   if (headerProblem) throw fail(`.headers${headerProblem}`);
-  return { url: url.href.replace(/\/+$/, ''), maxBatchBytes, maxDelaySeconds, maxBufferBytes, headers: headers as Record<string, string> };
+  let tls: OutboundTlsConfig | undefined;
+  if (given.tls !== undefined) {
+    try {
+      tls = checkOutboundTls(given.tls, key);
+    } catch (e) {
+      throw new AuditError('audit_invalid_config', (e as Error).message, { cause: e });
+    }
+    if (url.protocol !== 'https:') throw fail('.tls is set but .url is not https');
+  }
+  return { url: url.href.replace(/\/+$/, ''), maxBatchBytes, maxDelaySeconds, maxBufferBytes, headers: headers as Record<string, string>, ...(tls ? { tls } : {}) };
 }

@@ -6,6 +6,9 @@ import { LOG_SERVICE_DEFAULTS, type LogServiceConfig } from './log-service-confi
 import type { LogServiceDropReason, WardenMetrics } from './metrics.js';
 import { instanceLabels, type InstanceLabels } from './instance-labels.js';
 import { opaLogEvent } from './opa-log-event.js';
+import type { Agent as HttpsAgent } from 'node:https';
+import { outboundAgent } from '../outbound/outbound-tls.js';
+import { postBody, type PostAnswer } from '../outbound/post-body.js';
 import { createRedactor, mayNeedRedaction, type Redactor } from './redact.js';
 import { jitteredBackoff, retryAfterMs, type BackoffBounds } from './retry-delay.js';
 
@@ -63,6 +66,8 @@ export class LogShipper implements DecisionSink {
   private readonly screened: boolean;
   private readonly backoff: BackoffBounds;
   private readonly labels: InstanceLabels;
+  /** The https agent with the configured CA and client certificate, when `tls` is set. */
+  private readonly agent: HttpsAgent | undefined;
   private readonly queue: string[] = [];
   private head = 0;
   private queuedBytes = 0;
@@ -90,6 +95,7 @@ export class LogShipper implements DecisionSink {
     this.screened = (options.redactPaths ?? []).length === 0;
     this.backoff = { ...SHIPPER_BACKOFF, ...options.backoff };
     this.labels = options.labels ?? instanceLabels(undefined);
+    this.agent = options.tls ? outboundAgent(options.tls) : undefined;
     options.metrics?.observeLogServiceDrops();
   }
 
@@ -154,6 +160,7 @@ export class LogShipper implements DecisionSink {
       this.pending = undefined;
       this.queue.length = this.head = this.queuedBytes = 0;
       this.drop('shutdown', left);
+      this.agent?.destroy();
     })();
     return this.closed;
   }
@@ -308,20 +315,19 @@ export class LogShipper implements DecisionSink {
   }
 
   private async post(body: Buffer): Promise<Outcome> {
-    let response: Response;
+    let response: PostAnswer;
     try {
-      response = await fetch(this.endpoint, {
-        method: 'POST',
+      response = await postBody(this.endpoint, {
         headers: { ...this.options.headers, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
         body,
+        ...(this.agent ? { agent: this.agent } : {}),
         signal: AbortSignal.any([this.stopUploads.signal, AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000)]),
       });
-      await response.arrayBuffer().catch(() => undefined);
     } catch (e) {
       return { kind: 'retry', why: (e as Error).message };
     }
-    if (response.ok) return { kind: 'sent' };
-    if (response.status === 429) return { kind: 'retry', waitMs: retryAfterMs(response.headers.get('retry-after')), why: 'HTTP 429' };
+    if (response.status >= 200 && response.status < 300) return { kind: 'sent' };
+    if (response.status === 429) return { kind: 'retry', waitMs: retryAfterMs(response.retryAfter), why: 'HTTP 429' };
     if (response.status >= 500) return { kind: 'retry', why: `HTTP ${response.status}` };
     return { kind: 'rejected', status: response.status };
   }

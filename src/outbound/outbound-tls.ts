@@ -1,6 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { OutboundError } from './errors.js';
 
@@ -84,4 +85,18 @@ export function readOutboundTls(tls: OutboundTlsConfig): OutboundTlsMaterial {
  */
 export function outboundAgent(tls: OutboundTlsConfig | undefined): Agent {
   return new Agent({ keepAlive: true, ...(tls ? readOutboundTls(tls) : {}) });
+}
+
+/**
+ * Makes the relative file paths of a config file's `tls` object (`caFile`, `certFile`, `keyFile`)
+ * relative to that file's folder, wherever the server was started. Leaves anything else as it is
+ * (the checks that follow say what is wrong with it).
+ */
+export function resolveTlsFilesBeside(tls: unknown, configFile: string): void {
+  if (typeof tls !== 'object' || tls === null || Array.isArray(tls)) return;
+  const files = tls as Record<string, unknown>;
+  for (const field of FIELDS) {
+    const path = files[field];
+    if (typeof path === 'string' && path !== '' && !isAbsolute(path)) files[field] = resolve(dirname(configFile), path);
+  }
 }

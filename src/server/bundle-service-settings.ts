@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { checkBundleServiceConfig, type BundleServiceConfig, type BundleServiceSettings } from '../bundle/index.js';
 import { ServiceError } from './errors.js';
+import { resolveTlsFilesBeside } from '../outbound/outbound-tls.js';
 
 /** The serve config keys of the bundle service. */
 export interface BundleServiceServeConfig {
@@ -38,9 +39,5 @@ export function bundleServiceSettings(config: BundleServiceServeConfig): { setti
 export function resolveBundleServicePaths(config: BundleServiceServeConfig, file: string): void {
   const beside = (path: unknown) => (typeof path === 'string' && path !== '' && !isAbsolute(path) ? resolve(dirname(file), path) : path);
   if (config.bundleCacheDir !== undefined) config.bundleCacheDir = beside(config.bundleCacheDir) as string;
-  const tls = (config.bundleService as { tls?: unknown } | undefined)?.tls;
-  if (typeof tls === 'object' && tls !== null && !Array.isArray(tls)) {
-    const files = tls as Record<string, unknown>;
-    for (const field of ['caFile', 'certFile', 'keyFile']) if (files[field] !== undefined) files[field] = beside(files[field]);
-  }
+  resolveTlsFilesBeside((config.bundleService as { tls?: unknown } | undefined)?.tls, file);
 }

@@ -15,7 +15,8 @@ import { parseProtectionConfig, PROTECTION_KEYS, type ProtectionConfigInput } fr
 import { parseDuration } from '../protection/duration.js';
 import { parseRedisConfig, type RedisConfigInput, type RedisSettings } from '../protection/redis-config.js';
 import { parseRotationSchedule, ROTATION_DEFAULTS, type RotationSchedule } from '../audit/rotation-schedule.js';
-import { checkLogServiceConfig, type LogServiceConfig } from '../audit/log-service-config.js';
+import { checkLogServiceConfig, type LogServiceConfig, type LogServiceSettings } from '../audit/log-service-config.js';
+import { resolveTlsFilesBeside } from '../outbound/outbound-tls.js';
 import { instanceLabels } from '../audit/instance-labels.js';
 import { bundleServiceSettings, resolveBundleServicePaths, type BundleServiceServeConfig } from './bundle-service-settings.js';
 
@@ -281,7 +282,7 @@ export function decisionLogRotation(config: Pick<ServeConfig, 'decisionLogRotate
  *
  * @throws ServiceError `invalid_config` naming the field and what is wrong with it
  */
-export function decisionLogService(config: Pick<ServeConfig, 'decisionLogService'>): Required<LogServiceConfig> | undefined {
+export function decisionLogService(config: Pick<ServeConfig, 'decisionLogService'>): LogServiceSettings | undefined {
   if (config.decisionLogService === undefined) return undefined;
   try {
     return checkLogServiceConfig(config.decisionLogService);
@@ -366,6 +367,8 @@ export function readServeConfigFile(file: string): Partial<ServeConfig> {
   if (typeof config.apiKeys === 'string' && !isAbsolute(config.apiKeys)) config.apiKeys = resolve(dirname(file), config.apiKeys);
   if (config.bundleVerification !== undefined) config.bundleVerification = bundleVerificationSettings(config.bundleVerification, file);
   resolveBundleServicePaths(config, file);
+  resolveTlsFilesBeside((config.decisionLogService as { tls?: unknown } | undefined)?.tls, file);
+  if (typeof config.redis === 'object' && config.redis !== null) resolveTlsFilesBeside((config.redis as { tls?: unknown }).tls, file);
   try {
     // The file may leave the URL (and with it, bundleCacheDir's need) to --bundle-url: the start checks the merged settings.
     if ((config.bundleService as { url?: unknown } | undefined)?.url !== undefined) bundleServiceSettings(config);

@@ -27,7 +27,8 @@ test('decisionLogService is read from --config; bad values are refused naming th
     ['decisionLogService:\n  url: http://logs\n  maxDelaySeconds: soon\n', /decisionLogService\.maxDelaySeconds must be a positive number, not "soon"$/],
     ['decisionLogService:\n  url: http://logs\n  maxBufferBytes: 100\n  maxBatchBytes: 1000\n', /decisionLogService\.maxBufferBytes \(100\) must be at least maxBatchBytes \(1000\)$/],
     ['decisionLogService:\n  url: http://logs\n  headers:\n    X-Key: [1]\n', /decisionLogService\.headers\.X-Key must be a string on one line$/],
-    ['decisionLogService:\n  url: http://logs\n  tls: {}\n', /decisionLogService: unknown fields tls/],
+    ['decisionLogService:\n  url: http://logs\n  tls: {}\n', /decisionLogService\.tls is set but \.url is not https$/],
+    ['decisionLogService:\n  url: http://logs\n  retries: 3\n', /decisionLogService: unknown fields retries/],
   ];
   for (const [yaml, message] of cases) {
     const file = configFile(yaml);
