@@ -5,6 +5,8 @@ export interface GeneratedFunction {
   params: number;
   results: 0 | 1;
   body: Uint8Array;
+  /** What the function is, for errors (`func "g0.data.authz.allow"`). */
+  name?: string;
 }
 
 export interface LinkInput {
