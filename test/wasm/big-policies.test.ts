@@ -62,3 +62,12 @@ test('a function just under V8\'s 50,000 locals loads; one over is refused at co
   t.regex(err!.message, /locals .* 50,00\d, over the engine's limit of 50,000 \(V8's kV8MaxWasmFunctionLocals\)/);
   t.is(err!.code, 'wasm_compile_error');
 });
+
+test('a rule body V8 would refuse is a CodegenError from compile, naming the rule and the limit', async (t) => {
+  // One body of 7,000 expressions on 8-step refs: 56,000 locals live in one block, where no reuse
+  // between blocks helps. (The planner runs such a body in its large-stack worker.)
+  const exprs = Array.from({ length: 7_000 }, (_, i) => `\tinput.a.b.c.d.e.f.g.h${i} == "x"`);
+  const source = `package huge\n\nallow if {\n${exprs.join('\n')}\n}\n`;
+  const err = await t.throwsAsync(compile({ modules: [{ path: 'huge.rego', source }], entrypoints: ['huge/allow'] }), { instanceOf: CodegenError });
+  t.regex(err!.message, /^func "g0\.data\.huge\.allow".*: locals \(parameters included\) 56,\d{3}, over the engine's limit of 50,000 \(V8's kV8MaxWasmFunctionLocals\)/);
+});
