@@ -8,8 +8,9 @@ import fc from 'fast-check';
 export const RANDOM_POLICY_ENTRYPOINTS = ['p/allow', 'p/fcall', 'p/s', 'p/o', 'p/w', 'p/each'];
 
 const value = fc.constantFrom('true', 'true', '1', '"ok"', '"ok"', 'input.a', 'input.b', '{"k": 1}', 'count(input.s)');
-const condition = fc.constantFrom('input.a == 1', 'input.a == 2', 'input.b == input.a', '1 == input.b', 'startswith(input.s, "x")', 'input.n > 2', 'not input.a == 3', 'input.missing == 1');
-const conditions = fc.array(condition, { minLength: 1, maxLength: 2 });
+const CONDITIONS = ['input.a == 1', 'input.a == 2', 'input.b == input.a', '1 == input.b', 'startswith(input.s, "x")', 'input.n > 2', 'not input.a == 3', 'input.missing == 1'];
+/** A condition that fails evaluation (a builtin error) unless input.s is "1": it shows which bodies ran. */
+const ERRORING = 'to_number(input.s) == 1';
 
 interface RuleBody {
   when: string[];
@@ -17,12 +18,6 @@ interface RuleBody {
   otherwise?: { when: string[]; value: string };
 }
 
-const body = fc.record({ when: conditions, value, otherwise: fc.option(fc.record({ when: conditions, value }), { nil: undefined }) });
-/** Rule sets whose bodies mostly share one constant, so early exit applies often. */
-const bodies = fc.oneof(
-  fc.array(body, { minLength: 1, maxLength: 5 }),
-  fc.tuple(fc.constantFrom('true', '"ok"', '{"k": 1}'), fc.array(conditions, { minLength: 1, maxLength: 5 })).map(([v, ws]) => ws.map((when) => ({ when, value: v }))),
-);
 
 function block(when: string[]): string {
   return `{\n\t${when.join('\n\t')}\n}`;
@@ -33,8 +28,20 @@ function complete(head: string, b: RuleBody): string {
   return b.otherwise ? `${first} else := ${b.otherwise.value} if ${block(b.otherwise.when)}` : first;
 }
 
-export const randomPolicy = fc
-  .record({
+/**
+ * Policies over the rule sets; `erroring` adds a condition that raises a builtin error, for
+ * comparisons where both sides run the same bodies (not early exit against running every body).
+ */
+export function randomPolicy(erroring = false): fc.Arbitrary<string> {
+  const condition = fc.constantFrom(...CONDITIONS, ...(erroring ? [ERRORING] : []));
+  const conditions = fc.array(condition, { minLength: 1, maxLength: 2 });
+  const body = fc.record({ when: conditions, value, otherwise: fc.option(fc.record({ when: conditions, value }), { nil: undefined }) });
+  // Rule sets whose bodies mostly share one constant, so early exit applies often.
+  const bodies = fc.oneof(
+    fc.array(body, { minLength: 1, maxLength: 5 }),
+    fc.tuple(fc.constantFrom('true', '"ok"', '{"k": 1}'), fc.array(conditions, { minLength: 1, maxLength: 5 })).map(([v, ws]) => ws.map((when) => ({ when, value: v }))),
+  );
+  return fc.record({
     allow: bodies,
     withDefault: fc.boolean(),
     fn: bodies,
@@ -53,11 +60,12 @@ export const randomPolicy = fc
     out.push('each := [x | some v in [1, 2, 3]; x := f(v)]');
     return out.join('\n');
   });
+}
 
 export const randomInput = fc.record({
   a: fc.constantFrom(1, 2, 3),
   b: fc.constantFrom(1, 2, 3),
-  s: fc.constantFrom('x1', 'y', 'xyz'),
+  s: fc.constantFrom('x1', 'y', 'xyz', '1'),
   n: fc.constantFrom(0, 3),
 });
 

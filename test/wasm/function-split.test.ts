@@ -16,9 +16,9 @@ test('functions over the statement limit are split into parts', async (t) => {
   t.true(split.length >= 4, `${split.length} parts`);
 });
 
-test('split functions give the same results and conflicts as whole ones (generated policies × inputs)', async (t) => {
+test('split functions give the same results, conflicts and errors as whole ones, early exits included (generated policies × inputs)', async (t) => {
   await fc.assert(
-    fc.asyncProperty(randomPolicy, fc.array(randomInput, { minLength: 3, maxLength: 6 }), async (source, inputs) => {
+    fc.asyncProperty(randomPolicy(true), fc.array(randomInput, { minLength: 3, maxLength: 6 }), async (source, inputs) => {
       const plan = await compileToPlan({ modules: [{ path: 'p.rego', source }], entrypoints: RANDOM_POLICY_ENTRYPOINTS });
       const whole = await loadPolicy(await compilePlan(plan), undefined, hostBuiltins);
       const split = await loadPolicy(await compilePlan(plan, { functionStatementLimit: 2 }), undefined, hostBuiltins);
