@@ -36,6 +36,11 @@ export interface CompileOptions {
    * function arguments, duplicate imports, `input`/`data` shadowed and deprecated builtins.
    */
   strict?: boolean;
+  /**
+   * A rule or function whose definitions all give one constant stops at the first that holds, as
+   * OPA's evaluator does (default). `false`: every definition runs, as in OPA's Wasm target.
+   */
+  earlyExit?: boolean;
   /** Run each definition of a test rule as its own test, as `opa test` (see renameDuplicateTests). */
   separateDuplicateTests?: boolean;
 }

@@ -10,7 +10,14 @@ import { StaticData } from './static-data.js';
 export interface CompilePlanOptions {
   /** Builtin errors abort evaluation (default). `false` gives OPA's default: the call is undefined. */
   strictBuiltinErrors?: boolean;
+  /**
+   * IR statements above which a function's top-level blocks are split into functions of about
+   * this size (default 10,000). Tests lower it to exercise splitting on small policies.
+   */
+  functionStatementLimit?: number;
 }
+
+const DEFAULT_FUNCTION_STATEMENT_LIMIT = 10_000;
 
 // Fixed slots at the start of the generated functions.
 const START = 0;
@@ -82,8 +89,11 @@ export function generateModule(plan: unknown, options: CompilePlanOptions = {}):
   const funcIndex = new Map(funcs.map((f, i) => [f.name, firstNew + firstFunc + i]));
   const firstMemoGlobal = rt.globals.count + 1;
   rules.forEach(({ f }, j) => funcIndex.set(f.name, firstNew + firstWrapper + j));
+  const partReturnGlobal = firstMemoGlobal + rules.length;
   const nullaryGlobals = new Map<string, number>();
-  const firstNullaryGlobal = firstMemoGlobal + rules.length;
+  const firstNullaryGlobal = partReturnGlobal + 1;
+  const firstPart = firstWrapper + rules.length;
+  const parts: GeneratedFunction[] = [];
   const data = new StaticData((rt.staticEnd + 15) & ~15);
   const ctx: CodegenContext = {
     runtimeFn: rtFn,
@@ -103,17 +113,23 @@ export function generateModule(plan: unknown, options: CompilePlanOptions = {}):
       return g;
     },
     memoResetFn: firstNew + MEMO_RESET,
+    addFunction: (f) => firstNew + firstPart + parts.push(f) - 1,
+    partReturnGlobal,
   };
+  const statementLimit = options.functionStatementLimit ?? DEFAULT_FUNCTION_STATEMENT_LIMIT;
 
   const generated: GeneratedFunction[] = [];
   plans.forEach((p, i) => {
-    generated[FIRST_PLAN + i] = { params: 2, results: 0, body: generatePlan(ctx, p.name, p.blocks ?? []) };
+    generated[FIRST_PLAN + i] = { params: 2, results: 0, body: generatePlan(ctx, p.name, p.blocks ?? []), name: `plan "${p.name}"` };
   });
   funcs.forEach((f, i) => {
-    generated[firstFunc + i] = { params: f.params.length, results: 1, body: generateFunc(ctx, f) };
+    generated[firstFunc + i] = { params: f.params.length, results: 1, body: generateFunc(ctx, f, statementLimit), name: `func "${f.name}"` };
   });
   rules.forEach(({ i }, j) => {
     generated[firstWrapper + j] = { params: 2, results: 1, body: generateMemoWrapper(firstMemoGlobal + j, firstNew + firstFunc + i) };
+  });
+  parts.forEach((f, k) => {
+    generated[firstPart + k] = f;
   });
   const memoGlobals = rules.map((_, j) => firstMemoGlobal + j);
   generated[MEMO_RESET] = { params: 0, results: 0, body: generateGlobalsReset(memoGlobals) };
@@ -169,7 +185,7 @@ export function generateModule(plan: unknown, options: CompilePlanOptions = {}):
       ['eval', LEGACY_EVAL],
     ]),
     keepRuntimeExports: (name) => name.startsWith('opa_'),
-    extraGlobals: 1 + rules.length + nullaryGlobals.size,
+    extraGlobals: 1 + rules.length + 1 + nullaryGlobals.size,
     startFunction: START,
     staticData: staticBytes,
   };

@@ -1,4 +1,5 @@
 import type { Block, Stmt } from '../ir/types.js';
+import { innerBlocks, walkStmts, writtenLocals } from './ir-walk.js';
 
 // Object comprehensions and partial object rules build an object with ObjectInsertOnceStmt, one
 // key at a time. Inserting each key into the sorted object costs a memmove (O(n²) for keys out of
@@ -21,58 +22,6 @@ export interface DeferredInserts {
   readonly finishAfter: ReadonlyMap<Stmt, number[]>;
 }
 
-/** Blocks nested directly in a statement. */
-function innerBlocks(s: Stmt): Block[] {
-  switch (s.type) {
-    case 'BlockStmt':
-      return s.stmt.blocks;
-    case 'NotStmt':
-    case 'ScanStmt':
-    case 'WithStmt':
-      return [s.stmt.block];
-    default:
-      return [];
-  }
-}
-
-/** Locals a statement assigns. */
-function written(s: Stmt): number[] {
-  switch (s.type) {
-    case 'AssignIntStmt':
-    case 'AssignVarStmt':
-    case 'AssignVarOnceStmt':
-    case 'DotStmt':
-    case 'LenStmt':
-    case 'MakeNullStmt':
-    case 'MakeNumberIntStmt':
-    case 'MakeNumberRefStmt':
-    case 'MakeArrayStmt':
-    case 'MakeObjectStmt':
-    case 'MakeSetStmt':
-    case 'ObjectMergeStmt':
-    case 'ResetLocalStmt':
-      return [s.stmt.target];
-    case 'CallStmt':
-    case 'CallDynamicStmt':
-      return [s.stmt.result];
-    case 'ScanStmt':
-      return [s.stmt.key, s.stmt.value];
-    case 'WithStmt':
-      return [s.stmt.local];
-    default:
-      return [];
-  }
-}
-
-function walk(blocks: Block[], visit: (s: Stmt) => void): void {
-  for (const b of blocks) {
-    for (const s of b.stmts) {
-      visit(s);
-      walk(innerBlocks(s), visit);
-    }
-  }
-}
-
 function hasInsertOnce(b: Block): boolean {
   return b.stmts.some((s) => s.type === 'ObjectInsertOnceStmt' || innerBlocks(s).some(hasInsertOnce));
 }
@@ -91,8 +40,8 @@ export function planDeferredInserts(body: Block[]): DeferredInserts {
   const finishAfter = new Map<Stmt, number[]>();
   if (!body.some(hasInsertOnce)) return { inserts, finishAfter };
   const writes = new Map<number, number>();
-  walk(body, (s) => {
-    for (const l of written(s)) writes.set(l, (writes.get(l) ?? 0) + 1);
+  walkStmts(body, (s) => {
+    for (const l of writtenLocals(s)) writes.set(l, (writes.get(l) ?? 0) + 1);
   });
   const madeOnce = (s: Stmt): s is Extract<Stmt, { type: 'MakeObjectStmt' }> =>
     s.type === 'MakeObjectStmt' && writes.get(s.stmt.target) === 1;
@@ -105,7 +54,7 @@ export function planDeferredInserts(body: Block[]): DeferredInserts {
       if (blocks.length === 0) continue;
       if (made.size > 0 && !mayLeave(s, 0)) {
         const objects = new Set<number>();
-        walk(blocks, (x) => {
+        walkStmts(blocks, (x) => {
           if (x.type === 'ObjectInsertOnceStmt' && made.has(x.stmt.object)) {
             inserts.add(x);
             objects.add(x.stmt.object);

@@ -8,6 +8,7 @@ import { OP } from './opcodes.js';
 export class FunctionBuilder {
   readonly code = new ByteWriter();
   private localCount: number;
+  private readonly releasedLocals: number[] = [];
   private depth = 0;
   private readonly irBlocks: number[] = [];
 
@@ -17,6 +18,20 @@ export class FunctionBuilder {
 
   newLocal(): number {
     return this.localCount++;
+  }
+
+  /**
+   * A local for one stretch of code: a released one when there is one (`stale`: it may still hold
+   * the value of its last use), else a new one.
+   */
+  takeLocal(): { local: number; stale: boolean } {
+    const local = this.releasedLocals.pop();
+    return local === undefined ? { local: this.newLocal(), stale: false } : { local, stale: true };
+  }
+
+  /** Gives back locals whose values are dead, for `takeLocal` to hand out again. */
+  releaseLocals(locals: readonly number[]): void {
+    for (let i = locals.length - 1; i >= 0; i--) this.releasedLocals.push(locals[i]!);
   }
 
   op(code: number): this {

@@ -1,10 +1,13 @@
 import { ByteWriter } from './byte-writer.js';
 import type { RuntimeModule, WasmExport } from './runtime-module.js';
+import { checkEngineLimits } from './engine-limits.js';
 
 export interface GeneratedFunction {
   params: number;
   results: 0 | 1;
   body: Uint8Array;
+  /** What the function is, for errors (`func "g0.data.authz.allow"`). */
+  name?: string;
 }
 
 export interface LinkInput {
@@ -38,6 +41,8 @@ function vector(count: number, raw: Uint8Array, extra?: (w: ByteWriter) => void,
  * the runtime. Runtime function indices stay unchanged because everything new goes after them.
  */
 export function linkModule(input: LinkInput): Uint8Array {
+  // Every path to a module passes here: refuse what V8 would refuse at load, before emitting it.
+  checkEngineLimits(input);
   const { runtime: rt, functions } = input;
   const signatures = new Map<string, number>();
   const newTypes: Array<[number, number]> = [];

@@ -7,6 +7,9 @@ import { PER_EVALUATION_BUILTINS } from '../builtins/registry/index.js';
 import { DEFER } from './value-layout.js';
 import { planDeferredInserts, type DeferredInserts } from './deferred-inserts.js';
 import { CodegenError } from './errors.js';
+import { blockLocals, type BlockLocals } from './block-locals.js';
+import { walkStmts } from './ir-walk.js';
+import type { GeneratedFunction } from './link-module.js';
 
 /** How generated code reaches what lives outside it. */
 export interface CodegenContext {
@@ -26,6 +29,34 @@ export interface CodegenContext {
   nullaryCacheGlobal(builtin: string): number;
   /** Function that forgets memoized rule values (called when `with` changes input or data). */
   memoResetFn: number;
+  /** Adds a function (a part of a split one) to the module; returns its function index. */
+  addFunction(f: GeneratedFunction): number;
+  /** Global a part of a split function sets when it returns the function's value (ReturnLocalStmt). */
+  partReturnGlobal: number;
+}
+
+/** How one body is generated. */
+export interface BodyOptions {
+  /** What a conflicting AssignVarOnceStmt reports: 0 for a rule, 1 for a function. */
+  conflictKind: number;
+  /** The IR local a function returns: it lives across top-level blocks. */
+  returnLocal?: number;
+  /**
+   * A function whose top-level blocks hold more IR statements than this is split: runs of blocks
+   * that touch only their own locals, the parameters and the return local become functions of
+   * about this many statements each (V8 refuses function bodies over 7,654,321 bytes).
+   */
+  statementLimit?: number;
+  /** This body is a part of a split function (see `partReturnGlobal`). */
+  isPart?: boolean;
+}
+
+function hasReturn(blocks: Block[]): boolean {
+  let found = false;
+  walkStmts(blocks, (s) => {
+    if (s.type === 'ReturnLocalStmt') found = true;
+  });
+  return found;
 }
 
 const MAX_HOST_ARGS = 4;
@@ -34,18 +65,27 @@ const MAX_HOST_ARGS = 4;
 export class BodyGenerator {
   private readonly fb: FunctionBuilder;
   private readonly locals = new Map<number, number>();
-  private readonly conflictKind: number;
   private deferred: DeferredInserts = { inserts: new Set(), finishAfter: new Map() };
+  /** Wasm locals taken for the top-level block being generated, given back when it ends. */
+  private held: number[] | undefined;
+  private parts = 0;
 
   constructor(
     private readonly ctx: CodegenContext,
     private readonly where: string,
-    params: number[],
-    isFunction: boolean,
+    private readonly params: readonly number[],
+    private readonly options: BodyOptions,
   ) {
     this.fb = new FunctionBuilder(params.length);
     params.forEach((p, i) => this.locals.set(p, i));
-    this.conflictKind = isFunction && params.length > 2 ? 1 : 0;
+  }
+
+  /** A Wasm local for codegen's own use (loop counters, saved values) within the current block. */
+  private scratch(): number {
+    if (!this.held) return this.fb.newLocal();
+    const { local } = this.fb.takeLocal();
+    this.held.push(local);
+    return local;
   }
 
   private local(irLocal: number): number {
@@ -82,9 +122,70 @@ export class BodyGenerator {
     this.fb.breakIr(0, true);
   }
 
-  blocks(blocks: Block[]): void {
-    this.deferred = planDeferredInserts(blocks);
-    for (const b of blocks) this.block(b);
+  /** The top-level blocks; `deferred` is given when they are a part of a split function's. */
+  blocks(blocks: Block[], deferred = planDeferredInserts(blocks)): void {
+    this.deferred = deferred;
+    const ret = this.options.returnLocal;
+    const locals = blockLocals(blocks, ret === undefined ? this.params : [...this.params, ret]);
+    const limit = this.options.statementLimit;
+    if (limit === undefined || ret === undefined || locals.statements.reduce((a, b) => a + b, 0) <= limit) {
+      blocks.forEach((b, i) => this.topBlock(b, i, locals));
+      return;
+    }
+    let run: Block[] = [];
+    let runStatements = 0;
+    const flush = (): void => {
+      if (run.length > 0) this.part(run, ret);
+      run = [];
+      runStatements = 0;
+    };
+    blocks.forEach((b, i) => {
+      if (!locals.selfContained[i]) {
+        flush();
+        this.topBlock(b, i, locals);
+        return;
+      }
+      if (runStatements > 0 && runStatements + locals.statements[i]! > limit) flush();
+      run.push(b);
+      runStatements += locals.statements[i]!;
+    });
+    flush();
+  }
+
+  /** A top-level block, its own IR locals on Wasm locals that the next block reuses. */
+  private topBlock(b: Block, index: number, locals: BlockLocals): void {
+    const held: number[] = [];
+    this.held = held;
+    const own = locals.own[index]!;
+    for (const irLocal of own) {
+      const { local, stale } = this.fb.takeLocal();
+      held.push(local);
+      this.locals.set(irLocal, local);
+      if (stale && !locals.assignedFirst.has(irLocal)) this.fb.i32(0).set(local);
+    }
+    this.block(b);
+    for (const irLocal of own) this.locals.delete(irLocal);
+    this.fb.releaseLocals(held);
+    this.held = undefined;
+  }
+
+  /**
+   * Moves top-level blocks into a function of their own, called with the parameters and the
+   * return local's value, returning that local's new value. A ReturnLocalStmt in them sets the
+   * part-return global, and the caller then returns too.
+   */
+  private part(blocks: Block[], ret: number): void {
+    const name = `${this.where} part ${++this.parts}`;
+    const gen = new BodyGenerator(this.ctx, name, [...this.params, ret], { conflictKind: this.options.conflictKind, returnLocal: ret, isPart: true });
+    gen.blocks(blocks, this.deferred);
+    const index = this.ctx.addFunction({ params: this.params.length + 1, results: 1, body: gen.finish(ret), name });
+    const fb = this.fb;
+    this.params.forEach((_, i) => fb.get(i));
+    fb.get(this.local(ret)).call(index).set(this.local(ret));
+    if (hasReturn(blocks)) {
+      const flag = this.ctx.partReturnGlobal;
+      fb.globalGet(flag).open(OP.if).i32(0).globalSet(flag).get(this.local(ret)).op(OP.return).close();
+    }
   }
 
   private block(b: Block, tail?: () => void): void {
@@ -121,7 +222,7 @@ export class BodyGenerator {
         this.operand(s.stmt.source);
         fb.set(target).elseBranch().get(target);
         this.operand(s.stmt.source);
-        fb.i32(this.conflictKind);
+        fb.i32(this.options.conflictKind);
         this.rt('rt_assign_once_check');
         fb.close();
         return;
@@ -236,6 +337,7 @@ export class BodyGenerator {
         this.rt('rt_result_add');
         return;
       case 'ReturnLocalStmt':
+        if (this.options.isPart) fb.i32(1).globalSet(this.ctx.partReturnGlobal);
         fb.get(this.local(s.stmt.source)).op(OP.return);
         return;
       case 'ScanStmt':
@@ -255,8 +357,8 @@ export class BodyGenerator {
   private scan(source: number, key: number, value: number, body: Block): void {
     const fb = this.fb;
     const src = this.local(source);
-    const n = fb.newLocal();
-    const i = fb.newLocal();
+    const n = this.scratch();
+    const i = this.scratch();
     fb.get(src);
     this.rt('rt_iter_count');
     fb.set(n).i32(0).set(i);
@@ -276,8 +378,8 @@ export class BodyGenerator {
   private withStmt(target: number, path: number[], value: Operand, body: Block): void {
     const fb = this.fb;
     const l = this.local(target);
-    const saved = fb.newLocal();
-    const ok = fb.newLocal();
+    const saved = this.scratch();
+    const ok = this.scratch();
     fb.get(l).set(saved);
     if (path.length === 0) {
       this.operand(value);
@@ -342,7 +444,7 @@ export class BodyGenerator {
       // is still called once in every evaluation that needs one: that call is how the engine learns
       // the decision must not be cached (src/builtins/nondeterminism.ts).
       const g = this.ctx.nullaryCacheGlobal(func);
-      const tmp = this.fb.newLocal();
+      const tmp = this.scratch();
       this.fb.globalGet(g).tee(tmp).op(OP.i32Eqz).open(OP.if);
       this.fb.i32(id);
       this.rt('rt_host_call0');
@@ -360,8 +462,8 @@ export class BodyGenerator {
   private memoHostCall(func: string, id: number, args: Operand[]): void {
     const fb = this.fb;
     const g = this.ctx.nullaryCacheGlobal(`memo:${func}`);
-    const key = fb.newLocal();
-    const value = fb.newLocal();
+    const key = this.scratch();
+    const value = this.scratch();
     fb.i32(args.length);
     this.rt('rt_make_array');
     fb.set(key);
@@ -416,14 +518,15 @@ export class BodyGenerator {
 
 /** Builds a plan function: (input, data) → (), adding result rows to the result-set global. */
 export function generatePlan(ctx: CodegenContext, name: string, blocks: Block[]): Uint8Array {
-  const g = new BodyGenerator(ctx, `plan "${name}"`, [0, 1], false);
+  const g = new BodyGenerator(ctx, `plan "${name}"`, [0, 1], { conflictKind: 0 });
   g.blocks(blocks);
   return g.finish();
 }
 
 /** Builds an IR function: params → value (0 = undefined). */
-export function generateFunc(ctx: CodegenContext, f: Func): Uint8Array {
-  const g = new BodyGenerator(ctx, `func "${f.name}"`, f.params, true);
+export function generateFunc(ctx: CodegenContext, f: Func, statementLimit?: number): Uint8Array {
+  const options = { conflictKind: f.params.length > 2 ? 1 : 0, returnLocal: f.return, statementLimit };
+  const g = new BodyGenerator(ctx, `func "${f.name}"`, f.params, options);
   g.blocks(f.blocks ?? []);
   // Falling off the end means no block returned: undefined. A ReturnLocalStmt returns earlier.
   return g.finish(f.return);

@@ -12,6 +12,7 @@ import type { MockEnv } from './mock-env.js';
 import type { RuleTree, TreeNode } from './rule-tree.js';
 import { hoistDynamicOperands, hoistNegationOperands, type Hoisted } from './operand-hoisting.js';
 import { VarScope } from './var-scope.js';
+import { isConstant } from './early-exit.js';
 
 type K = () => void;
 type KOp = (op: Operand) => void;
@@ -41,23 +42,6 @@ export interface PlannerServices {
   markCovered(fb: FnBuilder, loc: Location): void;
 }
 
-/** Scalars, and arrays, sets and objects of them. */
-function isConstant(t: Term): boolean {
-  switch (t.type) {
-    case 'null':
-    case 'boolean':
-    case 'number':
-    case 'string':
-      return true;
-    case 'array':
-    case 'set':
-      return t.items.every(isConstant);
-    case 'object':
-      return t.entries.every(([k, v]) => isConstant(k) && isConstant(v));
-    default:
-      return false;
-  }
-}
 
 /**
  * Plans bodies, terms and unification into IR statements in continuation-passing style: whatever

@@ -12,6 +12,7 @@ import type { RuleTree } from './rule-tree.js';
 import { annotationValue, metadataChain } from './annotations.js';
 import type { Module } from '../ast.js';
 import { VarScope } from './var-scope.js';
+import { exitsEarly } from './early-exit.js';
 
 /**
  * A host builtin that only coverage builds call: its one argument is `file:line` of a rule head
@@ -65,6 +66,12 @@ export class Planner implements PlannerServices {
   /** Set by tools that measure coverage: planned code then reports what it reaches. */
   coverage = false;
 
+  /**
+   * A rule or function whose definitions all give one constant returns at the first that holds
+   * (see `exitsEarly`). Off: every definition runs, as in OPA's Wasm target (tests compare both).
+   */
+  earlyExit = true;
+
   markCovered(fb: FnBuilder, loc: Location): void {
     if (!this.coverage) return;
     fb.ir.useBuiltin(COVERAGE_BUILTIN, 1);
@@ -110,10 +117,11 @@ export class Planner implements PlannerServices {
     const ret = params.length;
     const fb = new FnBuilder(this.ir, ret + 1);
     const bp = new BodyPlanner(fb, this, env);
+    const early = this.earlyExit && exitsEarly(group);
     const blocks = [];
     if (group.kind === 'set') blocks.push(fb.block(() => fb.emit('MakeSetStmt', { target: ret })));
     if (group.kind === 'object') blocks.push(fb.block(() => fb.emit('MakeObjectStmt', { target: ret })));
-    for (const def of group.defs) blocks.push(fb.block(() => this.planDef(bp, group, def, ret)));
+    for (const def of group.defs) blocks.push(fb.block(() => this.planDef(bp, group, def, ret, early)));
     for (const def of group.defaults) {
       blocks.push(
         fb.block(() => {
@@ -128,8 +136,8 @@ export class Planner implements PlannerServices {
     this.ir.funcs.push({ name, params, return: ret, blocks, path: [`g${env.id}`, ...group.path] });
   }
 
-  /** One definition (with its else chain) contributing to the group's result in `ret`. */
-  private planDef(bp: BodyPlanner, group: RuleGroup, def: RuleDef, ret: number): void {
+  /** One definition (with its else chain) contributing to the group's result in `ret`; `early`: return once it holds. */
+  private planDef(bp: BodyPlanner, group: RuleGroup, def: RuleDef, ret: number, early: boolean): void {
     const fb = bp.fb;
     bp.currentDef = def;
     fb.loc = def.loc;
@@ -152,7 +160,10 @@ export class Planner implements PlannerServices {
           this.planObjectInsert(bp, def.keys, def.element ?? def.value, scope, target, def.element !== undefined);
           return;
         default:
-          bp.planTerm(def.value, scope, (v) => fb.emit('AssignVarOnceStmt', { source: v, target }));
+          bp.planTerm(def.value, scope, (v) => {
+            fb.emit('AssignVarOnceStmt', { source: v, target });
+            if (early && target === ret) fb.emit('ReturnLocalStmt', { source: ret });
+          });
       }
     };
     const bodyThen = (body: Body, scope: VarScope, k: () => void) => withArgs(scope, () => bp.planBody(body, scope, k));
@@ -184,6 +195,7 @@ export class Planner implements PlannerServices {
     fb.emit('BlockStmt', { blocks: branches });
     fb.emit('IsDefinedStmt', { source: chain });
     fb.emit('AssignVarOnceStmt', { source: local(chain), target: ret });
+    if (early) fb.emit('ReturnLocalStmt', { source: ret });
   }
 
   /** `p[k1][k2] := v`: nested objects created on the way, the last key inserted once. */

@@ -315,8 +315,9 @@ export abstract class TermParser extends ParserState {
   }
 
   /** An identifier used as a name although it is a keyword (`default.foo`, `contains(…)`). */
-  protected keywordAsName(t = this.tok): boolean {
-    const next = this.tokens[this.tokens.indexOf(t) + 1];
+  protected keywordAsName(): boolean {
+    const t = this.tok;
+    const next = this.tokens[this.pos + 1];
     return next !== undefined && next.type === 'punct' && (next.value === '.' || next.value === '(' || next.value === '[') && next.start === t.end;
   }
 

@@ -15,7 +15,7 @@ export interface CompileJob {
 export type CompileReply = { stages?: StageTiming[] } & (
   | { id: number; wasm: Uint8Array }
   | { id: number; plan: Policy }
-  | { id: number; error: { message: string; diagnostics?: Diagnostic[] } }
+  | { id: number; error: { message: string; diagnostics?: Diagnostic[]; codegen?: { where: string; problem: string } } }
 );
 
 /** A worker thread that compiles (see compile-worker.ts). */

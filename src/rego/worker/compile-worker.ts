@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { compileInProcess, compileToPlanInProcess } from '../compile.js';
 import { CompileError } from '../errors.js';
+import { CodegenError } from '../../wasm/errors.js';
 import type { CompileHooks, StageTiming } from '../compile/stages/stage.js';
 import type { CompileJob, CompileReply } from './compile-job.js';
 
@@ -20,7 +21,8 @@ parentPort!.on('message', async (job: CompileJob) => {
     }
   } catch (e) {
     const diagnostics = e instanceof CompileError ? e.diagnostics : undefined;
-    reply = { id: job.id, error: { message: e instanceof Error ? e.message : String(e), diagnostics }, stages };
+    const codegen = e instanceof CodegenError ? { where: e.where, problem: e.problem } : undefined;
+    reply = { id: job.id, error: { message: e instanceof Error ? e.message : String(e), diagnostics, codegen }, stages };
   }
   parentPort!.postMessage(reply);
 });

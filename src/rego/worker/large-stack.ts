@@ -1,6 +1,7 @@
 import type { Policy } from '../../ir/types.js';
 import type { CompileOptions } from '../compile.js';
 import { CompileError } from '../errors.js';
+import { CodegenError } from '../../wasm/errors.js';
 import type { CompileHooks } from '../compile/stages/stage.js';
 import { startCompileWorker, type CompileReply } from './compile-job.js';
 
@@ -29,6 +30,7 @@ export async function compileWithLargeStack(output: 'wasm' | 'plan', options: Co
     for (const s of reply.stages ?? []) hooks.onStage?.(s.name, s.ms, s.diagnostics);
     if ('error' in reply) {
       if (reply.error.diagnostics) throw new CompileError(reply.error.diagnostics);
+      if (reply.error.codegen) throw new CodegenError(reply.error.codegen.where, reply.error.codegen.problem);
       throw new Error(`policy too large to compile: ${reply.error.message}`);
     }
     return 'wasm' in reply ? reply.wasm : reply.plan;

@@ -1,0 +1,55 @@
+// Generated policies of N rules in the shapes of issue 21's table, with an input each shape's
+// decision allows (the last rule, or the first body, holds) and one it denies.
+
+export interface RuleCountShape {
+  name: string;
+  entrypoint: string;
+  source(rules: number): string;
+  allowed(rules: number): unknown;
+  denied(rules: number): unknown;
+}
+
+function lines(head: string[], rules: number, rule: (i: number) => string): string {
+  const out = [...head];
+  for (let i = 0; i < rules; i++) out.push(rule(i));
+  return out.join('\n');
+}
+
+const PRINCIPAL = 'spiffe://cluster.local/ns/default/sa/sa';
+
+export const RULE_COUNT_SHAPES: RuleCountShape[] = [
+  {
+    name: 'allow: method, path, caller',
+    entrypoint: 'shape/allow',
+    source: (n) => lines(['package shape', ''], n, (i) => `allow if {\n\tinput.method == "GET"\n\tinput.path == "/r${i}"\n\tinput.caller == "c${i}"\n}`),
+    allowed: (n) => ({ method: 'GET', path: `/r${n - 1}`, caller: `c${n - 1}` }),
+    denied: (n) => ({ method: 'GET', path: `/r${n}`, caller: 'nobody' }),
+  },
+  {
+    name: 'violations contains msg',
+    entrypoint: 'shape/violations',
+    source: (n) => lines(['package shape', ''], n, (i) => `violations contains msg if {\n\tinput.kind = "K${i}"\n\tmsg := sprintf("kind %s is not allowed", [input.kind])\n}`),
+    allowed: (n) => ({ kind: `K${n - 1}` }),
+    denied: (n) => ({ kind: `K${n}` }),
+  },
+  {
+    name: 'first body holds, rest startswith',
+    entrypoint: 'shape/allow',
+    source: (n) => lines(['package shape', '', 'allow if input.admin == true'], n - 1, (i) => `allow if startswith(input.path, "/p${i}/")`),
+    allowed: () => ({ admin: true, path: '/none/' }),
+    denied: () => ({ admin: false, path: '/none/' }),
+  },
+  {
+    name: 'envoy route table',
+    entrypoint: 'shape/allow',
+    source: (n) =>
+      lines(['package shape', ''], n, (i) =>
+        `allow if {\n\tinput.attributes.request.http.path == "/r${i}"\n\tinput.attributes.request.http.method == "GET"\n\tinput.attributes.source.principal == "${PRINCIPAL}${i}"\n}`),
+    allowed: (n) => envoyInput(`/r${n - 1}`, 'GET', `${PRINCIPAL}${n - 1}`),
+    denied: (n) => envoyInput(`/r${n - 1}`, 'POST', `${PRINCIPAL}${n - 1}`),
+  },
+];
+
+export function envoyInput(path: string, method: string, principal: string): unknown {
+  return { attributes: { request: { http: { path, method } }, source: { principal } } };
+}
