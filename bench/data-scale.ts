@@ -45,20 +45,33 @@ function runRow(kind: string, count: number): Promise<RowFigures> {
 }
 
 const MB = 1e6;
-const header = ['data set', 'entries', 'JSON MB', 'setData s', 'MB/s', '× JSON.parse', 'Wasm mem × JSON', 'RSS MB', 'eval µs'];
-const widths = [30, 11, 8, 10, 7, 13, 16, 7, 8];
+const header = ['data set', 'entries', 'JSON MB', 'setData s', 'CPU s', 'MB/s', '× JSON.parse', 'Wasm mem × JSON', 'RSS MB', 'eval µs'];
+const widths = [30, 11, 8, 10, 7, 7, 13, 16, 7, 8];
 
 function cells(r: RowFigures): string[] {
   const mb = r.jsonBytes / MB;
   return [
-    r.label, r.entries.toLocaleString('en-US'), mb.toFixed(1), r.setDataSeconds.toFixed(2), (mb / r.setDataSeconds).toFixed(1),
-    (r.setDataSeconds / r.jsonParseSeconds).toFixed(1), (r.wasmMemoryBytes / r.jsonBytes).toFixed(2),
-    (r.rssBytes / MB).toFixed(0), r.evalMicros.toFixed(1),
+    r.label, r.entries.toLocaleString('en-US'), mb.toFixed(1), r.setDataSeconds.toFixed(2), r.setDataCpuSeconds.toFixed(2),
+    (mb / r.setDataSeconds).toFixed(1), (r.setDataCpuSeconds / r.jsonParseCpuSeconds).toFixed(1),
+    (r.wasmMemoryBytes / r.jsonBytes).toFixed(2), (r.rssBytes / MB).toFixed(0), r.evalMicros.toFixed(1),
   ];
 }
 
 const line = (cs: string[]): string => cs.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 console.log('setData of the JSON bytes (an ArrayBuffer) through @open-policy-agent/opa-wasm; one process per row;');
-console.log('loads under 30 MB and their JSON.parse: best of 3; RSS after setData and a GC; eval: mean of 20,000 evaluate()');
+console.log('loads under 100 MB and their JSON.parse: best of 3; RSS after setData and a GC; eval: best of 5 means of 4,000 evaluate()');
+console.log('CPU s: the process\'s CPU time in setData (steadier than the clock on a shared machine); × JSON.parse: of CPU times');
 console.log(line(header));
-for (const [kind, count] of rows) console.log(line(cells(await runRow(kind, count))));
+const userRoleRows: RowFigures[] = [];
+for (const [kind, count] of rows) {
+  const figures = await runRow(kind, count);
+  if (kind === 'user-roles') userRoleRows.push(figures);
+  console.log(line(cells(figures)));
+}
+if (userRoleRows.length > 1) {
+  const perMb = (r: RowFigures, seconds: number): number => seconds / (r.jsonBytes / MB);
+  const small = userRoleRows[0]!;
+  const large = userRoleRows.at(-1)!;
+  const ratio = (f: (r: RowFigures) => number): string => (perMb(large, f(large)) / perMb(small, f(small))).toFixed(2);
+  console.log(`time per MB, ${large.label} against ${small.label}: ${ratio((r) => r.setDataCpuSeconds)}× in CPU time, ${ratio((r) => r.setDataSeconds)}× on the clock`);
+}
