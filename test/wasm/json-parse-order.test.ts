@@ -106,3 +106,19 @@ test('collections nested deeper than the counted depth still parse, and malforme
   fresh();
   t.is(rt.dump(rt.value('[1,2,]')), '[1,2]');
 });
+
+test('large collections inside large collections, between small ones, parse to what JSON.parse gives', (t) => {
+  const list = (n: number, f: (i: number) => unknown): unknown[] => Array.from({ length: n }, (_, i) => f(i));
+  const doc = {
+    small: [1, 2],
+    roles: Object.fromEntries(list(300, (i) => [`role${(i * 37) % 300}`, list(i % 3, (j) => ({ action: `a${j}`, resource: `r${i}` }))])),
+    between: { x: [] as unknown[], y: {} },
+    users: Object.fromEntries(list(600, (i) => [`user${(i * 7) % 600}`, list(i === 5 ? 400 : 2, (j) => `role${(i + j) % 300}`)])),
+    last: list(500, (i) => [i, `v${i % 10}`]),
+  };
+  fresh();
+  const v = rt.parseJson(JSON.stringify(doc));
+  t.not(v, 0);
+  t.deepEqual(JSON.parse(rt.json(v)), doc);
+  t.is(rt.call('rt_iter_count', v), 5);
+});

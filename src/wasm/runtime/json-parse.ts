@@ -4,7 +4,7 @@ import {
 } from './value';
 import { objectAppendUnchecked, setAppend, finishCollection } from './collections';
 import { numberFromText } from './number';
-import { countEntries } from './json-scan';
+import { entriesAt, resetCounts } from './json-scan';
 import { internedString, startInterning, stopInterning } from './string-intern';
 
 // Recursive-descent parser for JSON text (and, with `rego` set, Rego's set literals `{1, 2}` and
@@ -93,7 +93,7 @@ function writeUtf8(out: u32, cp: u32): u32 {
 
 /** Room for the entries of the collection opening at `pos`: counted, or a small start to grow. */
 function sizedCollection(t: u32, width: u32, depth: u32): u32 {
-  const cap = depth < COUNT_DEPTH ? countEntries(pos, end) : 4;
+  const cap = depth < COUNT_DEPTH ? entriesAt(pos, end) : 4;
   return makeSizedCollection(t, cap, width);
 }
 
@@ -226,7 +226,7 @@ function parseValue(depth: u32): u32 {
 }
 
 function parseObjectOrSet(depth: u32): u32 {
-  const cap = depth < COUNT_DEPTH ? countEntries(pos, end) : 4;
+  const cap = depth < COUNT_DEPTH ? entriesAt(pos, end) : 4;
   pos++;
   skipWs();
   if (peek() == 125) {
@@ -290,6 +290,7 @@ export function parseText(p: u32, len: u32, rego: bool): u32 {
   regoSyntax = rego;
   failed = false;
   startInterning(len);
+  resetCounts();
   const v = parseValue(0);
   stopInterning();
   if (v == 0 || failed) return 0;

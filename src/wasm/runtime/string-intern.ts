@@ -1,20 +1,23 @@
 import { malloc } from './alloc';
-import { makeString, strLen, strPtr } from './value';
+import { makeString } from './value';
 
 // Data sets repeat short strings (role names, actions, states) far more than anything else; sharing
 // one string value among the repeats saves the 16-byte header each would cost (values are never
 // changed in place, so sharing is invisible). The table is a cache, not a set: a direct-mapped slot
-// per hash, overwritten on a collision, so it stays small and a lookup is one probe. It lives in the
-// heap for the length of one parse; short texts (most inputs) do without it.
+// per hash, overwritten on a collision, so it stays small and a lookup is one probe. A slot holds
+// the string's bytes beside its value, so a lookup compares within the table rather than reaching
+// for a value made megabytes earlier. The table lives in the heap for the length of one parse;
+// short texts (most inputs) do without it.
 
 // Texts shorter than this are parsed without a table.
-const MIN_TEXT: u32 = 16384;
-// One slot per this many bytes of text, as a power of two between the bounds below.
-const BYTES_PER_SLOT: u32 = 256;
-const MIN_SLOTS: u32 = 1024;
+const MIN_TEXT: u32 = 65536;
+// One slot per this many bytes of text (the table is then 1/16 of the text), as a power of two
+// between the bounds below.
+const BYTES_PER_SLOT: u32 = 512;
+const MIN_SLOTS: u32 = 128;
 const MAX_SLOTS: u32 = 65536;
-// Longer strings are rarely repeated and cost more to hash.
-const MAX_LEN: u32 = 40;
+const SLOT: u32 = 32; // [u32 value][u32 length][bytes]
+const MAX_LEN: u32 = SLOT - 8;
 
 let table: u32 = 0;
 let mask: u32 = 0;
@@ -27,8 +30,8 @@ export function startInterning(textLen: u32): void {
   }
   let slots = MIN_SLOTS;
   while (slots < MAX_SLOTS && slots * BYTES_PER_SLOT < textLen) slots <<= 1;
-  table = malloc(slots << 2);
-  memory.fill(table, 0, slots << 2);
+  table = malloc(slots * SLOT);
+  memory.fill(table, 0, slots * SLOT);
   mask = slots - 1;
 }
 
@@ -42,10 +45,12 @@ export function internedString(bytes: u32, len: u32): u32 {
   if (table == 0 || len > MAX_LEN) return makeString(bytes, len);
   let h: u32 = 2166136261;
   for (let i: u32 = 0; i < len; i++) h = (h ^ load<u8>(bytes + i)) * 16777619;
-  const slot = table + ((h & mask) << 2);
+  const slot = table + (h & mask) * SLOT;
   const seen = load<u32>(slot);
-  if (seen != 0 && strLen(seen) == len && memory.compare(strPtr(seen), bytes, len) == 0) return seen;
+  if (seen != 0 && load<u32>(slot, 4) == len && memory.compare(slot + 8, bytes, len) == 0) return seen;
   const s = makeString(bytes, len);
   store<u32>(slot, s);
+  store<u32>(slot, len, 4);
+  memory.copy(slot + 8, bytes, len);
   return s;
 }
