@@ -108,12 +108,12 @@ test('collections nested deeper than the counted depth still parse, and malforme
 });
 
 test('large collections inside large collections, between small ones, parse to what JSON.parse gives', (t) => {
-  const list = (n: number, f: (i: number) => unknown): unknown[] => Array.from({ length: n }, (_, i) => f(i));
+  const list = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
   const doc = {
     small: [1, 2],
-    roles: Object.fromEntries(list(300, (i) => [`role${(i * 37) % 300}`, list(i % 3, (j) => ({ action: `a${j}`, resource: `r${i}` }))])),
+    roles: Object.fromEntries(list(300, (i): [string, unknown] => [`role${(i * 37) % 300}`, list(i % 3, (j) => ({ action: `a${j}`, resource: `r${i}` }))])),
     between: { x: [] as unknown[], y: {} },
-    users: Object.fromEntries(list(600, (i) => [`user${(i * 7) % 600}`, list(i === 5 ? 400 : 2, (j) => `role${(i + j) % 300}`)])),
+    users: Object.fromEntries(list(600, (i): [string, unknown] => [`user${(i * 7) % 600}`, list(i === 5 ? 400 : 2, (j) => `role${(i + j) % 300}`)])),
     last: list(500, (i) => [i, `v${i % 10}`]),
   };
   fresh();
