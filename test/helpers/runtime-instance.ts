@@ -6,6 +6,10 @@ export interface RuntimeInstance {
   value(text: string): number;
   /** A value's Rego text (opa_value_dump). */
   dump(v: number): string;
+  /** A value from JSON text (opa_json_parse, the SDK's path for data and input); 0 when malformed. */
+  parseJson(text: string | Uint8Array): number;
+  /** A value's JSON text (opa_json_dump). */
+  json(v: number): string;
   /** Calls an export taking and returning i32s. */
   call(name: string, ...args: number[]): number;
 }
@@ -63,5 +67,12 @@ export async function runtimeInstance(): Promise<RuntimeInstance> {
       return v;
     },
     dump: (v) => cstring(call('opa_value_dump', v)),
+    parseJson(text) {
+      const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
+      const p = call('opa_malloc', bytes.length);
+      new Uint8Array(memory.buffer).set(bytes, p);
+      return call('opa_json_parse', p, bytes.length);
+    },
+    json: (v) => cstring(call('opa_json_dump', v)),
   };
 }

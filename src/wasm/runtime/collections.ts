@@ -168,6 +168,20 @@ export function insertOnce(obj: u32, key: u32, value: u32): void {
   objectInsert(obj, key, value);
 }
 
+/**
+ * Appends a key and value to an object made unsorted while empty (markUnsorted), comparing
+ * nothing: for a builder that appends every entry and then calls finishCollection before the
+ * object is read (the JSON parser), so that all ordering and repeats are settled by one sort.
+ */
+export function objectAppendUnchecked(obj: u32, key: u32, value: u32): void {
+  reserve(obj, 8);
+  const len = rawLen(obj);
+  const at = collData(obj) + (len << 3);
+  store<u32>(at, key);
+  store<u32>(at, value, 4);
+  store<u32>(obj, len + 1, 4);
+}
+
 /** Add while building a set: {@link setAdd}'s result once the set is read, O(1) per element. */
 export function setAppend(set: u32, item: u32): void {
   if (compactBeforeGrowing(set)) sortCollection(set);

@@ -1,14 +1,22 @@
 import { malloc } from './alloc';
 import {
-  nullValue, boolValue, makeString, makeArray, makeObject, makeSet, arrayPush, T_STRING, tag,
+  nullValue, boolValue, makeString, makeSet, makeSizedCollection, markUnsorted, arrayPush, T_ARRAY, T_OBJECT, T_SET,
 } from './value';
-import { objectAppend, setAppend, finishCollection } from './collections';
+import { objectAppendUnchecked, setAppend, finishCollection } from './collections';
 import { numberFromText } from './number';
+import { entriesAt, resetCounts } from './json-scan';
+import { internedString, startInterning, stopInterning } from './string-intern';
 
 // Recursive-descent parser for JSON text (and, with `rego` set, Rego's set literals `{1, 2}` and
 // `set()` and non-string object keys, for opa_value_parse). Returns 0 on malformed input.
 // Objects and sets are appended to and sorted once at their closing brace; a repeated key keeps
 // its first spelling and takes the last value (1 and 1.0 are one key), as with JSON.parse.
+// Collections are allocated at their final size (json-scan.ts) and short strings other than keys
+// are shared (string-intern.ts), which keeps a loaded data set near the size of its text.
+
+// Collections nested deeper than this are grown instead: counting scans the collection's text
+// once per enclosing collection, so the cost of counting grows with depth.
+const COUNT_DEPTH: u32 = 16;
 
 let src: u32 = 0;
 let end: u32 = 0;
@@ -83,7 +91,13 @@ function writeUtf8(out: u32, cp: u32): u32 {
   return 4;
 }
 
-function parseString(): u32 {
+/** Room for the entries of the collection opening at `pos`: counted, or a small start to grow. */
+function sizedCollection(t: u32, width: u32, depth: u32): u32 {
+  const cap = depth < COUNT_DEPTH ? entriesAt(pos, end) : 4;
+  return makeSizedCollection(t, cap, width);
+}
+
+function parseString(intern: bool): u32 {
   pos++; // opening quote
   const start = pos;
   let escaped = false;
@@ -101,7 +115,7 @@ function parseString(): u32 {
   if (pos >= end) return fail();
   const rawEnd = pos;
   pos++; // closing quote
-  if (!escaped) return makeString(start, rawEnd - start);
+  if (!escaped) return intern ? internedString(start, rawEnd - start) : makeString(start, rawEnd - start);
   const out = malloc(rawEnd - start);
   let n: u32 = 0;
   let p = start;
@@ -144,7 +158,7 @@ function parseString(): u32 {
     store<u8>(out + n, <u8>ch);
     n++;
   }
-  return makeString(out, n);
+  return intern ? internedString(out, n) : makeString(out, n);
 }
 
 function parseNumber(): u32 {
@@ -176,8 +190,8 @@ function parseValue(depth: u32): u32 {
   const c = peek();
   if (c == 123) return parseObjectOrSet(depth);
   if (c == 91) {
+    const arr = sizedCollection(T_ARRAY, 4, depth);
     pos++;
-    const arr = makeArray(4);
     skipWs();
     if (peek() == 93) {
       pos++;
@@ -202,7 +216,7 @@ function parseValue(depth: u32): u32 {
       return fail();
     }
   }
-  if (c == 34) return parseString();
+  if (c == 34) return parseString(true);
   if (c == 45 || (c >= 48 && c <= 57)) return parseNumber();
   if (expectWord('true')) return boolValue(true);
   if (expectWord('false')) return boolValue(false);
@@ -212,17 +226,19 @@ function parseValue(depth: u32): u32 {
 }
 
 function parseObjectOrSet(depth: u32): u32 {
+  const cap = depth < COUNT_DEPTH ? entriesAt(pos, end) : 4;
   pos++;
   skipWs();
   if (peek() == 125) {
     pos++;
-    return makeObject();
+    return makeSizedCollection(T_OBJECT, 0, 8);
   }
-  const first = parseValue(depth + 1);
+  if (!regoSyntax && peek() != 34) return fail();
+  const first = regoSyntax ? parseValue(depth + 1) : parseString(false);
   if (first == 0) return 0;
   skipWs();
   if (regoSyntax && (peek() == 44 || peek() == 125)) {
-    const set = makeSet();
+    const set = makeSizedCollection(T_SET, cap, 4);
     setAppend(set, first);
     while (true) {
       skipWs();
@@ -240,8 +256,8 @@ function parseObjectOrSet(depth: u32): u32 {
       setAppend(set, v);
     }
   }
-  if (!regoSyntax && tag(first) != T_STRING) return fail();
-  const obj = makeObject();
+  const obj = makeSizedCollection(T_OBJECT, cap, 8);
+  markUnsorted(obj, false);
   let key = first;
   while (true) {
     skipWs();
@@ -249,7 +265,7 @@ function parseObjectOrSet(depth: u32): u32 {
     pos++;
     const v = parseValue(depth + 1);
     if (v == 0) return 0;
-    objectAppend(obj, key, v);
+    objectAppendUnchecked(obj, key, v);
     skipWs();
     const d = peek();
     pos++;
@@ -260,8 +276,9 @@ function parseObjectOrSet(depth: u32): u32 {
       pos++;
       return finishCollection(obj);
     }
-    if (!regoSyntax && peek() != 34) return fail();
-    key = parseValue(depth + 1);
+    if (regoSyntax) key = parseValue(depth + 1);
+    else if (peek() == 34) key = parseString(false);
+    else return fail();
     if (key == 0) return 0;
   }
 }
@@ -272,7 +289,10 @@ export function parseText(p: u32, len: u32, rego: bool): u32 {
   end = p + len;
   regoSyntax = rego;
   failed = false;
+  startInterning(len);
+  resetCounts();
   const v = parseValue(0);
+  stopInterning();
   if (v == 0 || failed) return 0;
   skipWs();
   if (pos != end) return 0;

@@ -1,4 +1,5 @@
-import { malloc } from './alloc';
+import { malloc, heapMark, releaseTo } from './alloc';
+import { sortStringKeys, KEYS_NOT_STRINGS, KEYS_REPEATED } from './key-sort';
 import {
   T_OBJECT, T_SET, tag, collLen, rawLen, collData, clearUnsorted, isOnce, sortedLen, makeCollection,
 } from './value';
@@ -105,10 +106,14 @@ function mergeRuns(src: u32, dst: u32, lo: u32, mid: u32, hi: u32, width: u32): 
 
 /**
  * Sorts `n` slots of `width` bytes (4: a value; 8: a key and a value) at `data` by the value in
- * each slot's first word, stably, in Rego order.
+ * each slot's first word, stably, in Rego order. Many strings go to key-sort.ts; this merge sort
+ * takes the rest. Returns false when no two slots can be equal. Leaves its buffers on the heap:
+ * callers free them (see sortCollection).
  */
-export function sortSlots(data: u32, n: u32, width: u32): void {
-  if (n < 2) return;
+export function sortSlots(data: u32, n: u32, width: u32): bool {
+  if (n < 2) return false;
+  const byKey = sortStringKeys(data, n, width);
+  if (byKey != KEYS_NOT_STRINGS) return byKey == KEYS_REPEATED;
   // Run boundaries: starts[0..count), then n.
   let starts = malloc((n + 1) << 2);
   let count: u32 = 0;
@@ -124,7 +129,7 @@ export function sortSlots(data: u32, n: u32, width: u32): void {
     count++;
     lo = end;
   }
-  if (count == 1) return;
+  if (count == 1) return true;
   store<u32>(starts + (count << 2), n);
   let src = data;
   let dst = malloc(n * width);
@@ -149,6 +154,7 @@ export function sortSlots(data: u32, n: u32, width: u32): void {
     count = merged;
   }
   if (src != data) memory.copy(data, src, n * width);
+  return true;
 }
 
 /**
@@ -183,19 +189,26 @@ export function dedupeSlots(data: u32, n: u32, width: u32, once: bool): u32 {
  * cost a binary search each rather than sorting.
  */
 export function sortCollection(v: u32): void {
+  // Everything allocated from here on is scratch (comparisons allocate nothing that outlives them).
+  const mark = heapMark();
   const once = isOnce(v);
   const p = sortedLen(v);
   clearUnsorted(v, false);
   const width: u32 = tag(v) == T_OBJECT ? 8 : 4;
   const data = collData(v);
   const n = rawLen(v);
-  sortSlots(data + p * width, n - p, width);
-  if (p > 0 && p < n && compareValues(keyAt(data, p - 1, width), keyAt(data, p, width)) > 0) {
-    const merged = malloc(n * width);
-    mergeRuns(data, merged, 0, p, n, width);
-    memory.copy(data, merged, n * width);
+  // Repeats are looked for only where they may be: the key sort knows when there are none.
+  let mayRepeat = sortSlots(data + p * width, n - p, width);
+  if (p > 0 && p < n) {
+    mayRepeat = true;
+    if (compareValues(keyAt(data, p - 1, width), keyAt(data, p, width)) > 0) {
+      const merged = malloc(n * width);
+      mergeRuns(data, merged, 0, p, n, width);
+      memory.copy(data, merged, n * width);
+    }
   }
-  const m = dedupeSlots(data, n, width, once);
+  const m = mayRepeat ? dedupeSlots(data, n, width, once) : n;
+  releaseTo(mark);
   store<u32>(v, m, 4);
   const repeats = n - m;
   clearUnsorted(v, repeats > 0 && repeats * 8 >= n - p);

@@ -101,12 +101,20 @@ export function stringFromLiteral(s: string): u32 {
 }
 
 export function makeCollection(t: u32, cap: u32, width: u32): u32 {
-  const p = malloc(t == T_ARRAY ? 16 : 20);
-  if (cap < 4) cap = 4;
+  return makeSizedCollection(t, cap < 4 ? 4 : cap, width);
+}
+
+/**
+ * An empty collection with room for exactly `cap` entries (0 allowed), its slots right after the
+ * header in one allocation: for collections whose size is known, such as parsed JSON.
+ */
+export function makeSizedCollection(t: u32, cap: u32, width: u32): u32 {
+  const header: u32 = t == T_ARRAY ? 16 : 20;
+  const p = malloc(header + cap * width);
   store<u32>(p, t);
   store<u32>(p, 0, 4);
   store<u32>(p, cap, 8);
-  store<u32>(p, malloc(cap * width), 12);
+  store<u32>(p, p + header, 12);
   return p;
 }
 
@@ -201,7 +209,7 @@ export function reserve(v: u32, width: u32): void {
   const word = load<u32>(v, 8);
   const cap = word & ~FLAGS;
   if (len < cap) return;
-  const newCap = cap * 2;
+  const newCap = cap < 2 ? 4 : cap * 2;
   const data = malloc(newCap * width);
   memory.copy(data, collData(v), len * width);
   store<u32>(v, newCap | (word & FLAGS), 8);
