@@ -93,6 +93,9 @@ const KIND_OF_CHANGE: Record<ChangeKind, DisagreementKind> = { allow_to_deny: 'a
 
 class BudgetExceeded extends Error {}
 
+// Long enough to spread a turn's overhead over many evaluations, short enough that answers waiting behind it do not notice.
+const DRAIN_SLICE_MS = 1;
+
 function describe(inputJson: string | undefined): { subject: string; service: string; action: string } {
   try {
     const input = inputJson ? (JSON.parse(inputJson) as { subject?: { id?: unknown }; action?: unknown; resource?: { service?: unknown } }) : {};
@@ -184,17 +187,21 @@ export class ShadowEvaluator {
     this.queue.length = 0;
   }
 
+  /** Evaluates queued decisions for at most one slice of a turn, then yields to the I/O waiting. */
   private drainOne(): void {
-    const job = this.queue.shift();
-    if (!job) {
-      this.draining = false;
-      for (const resolve of this.idleWaiters.splice(0)) resolve();
-      return;
+    const sliceEnd = this.clock.now() + DRAIN_SLICE_MS;
+    for (;;) {
+      const job = this.queue.shift();
+      if (!job) {
+        this.draining = false;
+        for (const resolve of this.idleWaiters.splice(0)) resolve();
+        return;
+      }
+      const next = (): void => this.clock.defer(() => this.drainOne());
+      const running = this.evaluate(job);
+      if (running instanceof Promise) return void running.then(next);
+      if (this.clock.now() >= sliceEnd) return next();
     }
-    const next = (): void => this.clock.defer(() => this.drainOne());
-    const running = this.evaluate(job);
-    if (running instanceof Promise) void running.then(next);
-    else next();
   }
 
   /** Evaluates one job; synchronous when its input and the candidate are. Never rejects. */
