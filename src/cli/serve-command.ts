@@ -8,7 +8,7 @@ import { EXIT, runCommand } from './output.js';
 
 export const SERVE_USAGE =
   'warden serve [--policies DIR | --bundle FILE | --bundle-url URL [--bundle-cache-dir DIR]] [--verification-key F [--verification-key-id ID]] [--listen HOST:PORT] [--tls-cert F --tls-key F --client-ca F] [--dev] ' +
-  '[--jwks F|URL --jwt-issuer S --jwt-audience S] [--decision PATH] [--envoy-decision PATH] [--envoy-expose-reasons] [--http HOST:PORT [--http-plaintext]] [--metrics HOST:PORT] [--decision-log FILE] [--redis URL] [--config FILE] [--v0]';
+  '[--jwks F|URL --jwt-issuer S --jwt-audience S] [--decision PATH] [--envoy-decision PATH] [--envoy-expose-reasons] [--http HOST:PORT [--http-plaintext]] [--metrics HOST:PORT] [--decision-log FILE] [--redis URL] [--shadow DIR|FILE] [--config FILE] [--v0]';
 
 /** `warden serve`: the authorization service. `--dev` uses (and creates) the development CA in `.warden/`. */
 export function serveCommand(argv: string[]): Promise<number> {
@@ -39,6 +39,7 @@ export function serveCommand(argv: string[]): Promise<number> {
         'decision-log': { type: 'string' },
         config: { type: 'string' },
         redis: { type: 'string' },
+        shadow: { type: 'string' },
         ...REGO_VERSION_OPTIONS,
       },
     });
@@ -101,6 +102,8 @@ export function serveCommand(argv: string[]): Promise<number> {
       ...(values['decision-log'] ? { decisionLog: values['decision-log'] } : {}),
       // --redis replaces the URL only: the file's password, TLS files and budget still apply.
       ...(values.redis ? { redis: typeof fromFile.redis === 'object' ? { ...fromFile.redis, url: values.redis } : values.redis } : {}),
+      // --shadow replaces the source only: the file's sample still applies.
+      ...(values.shadow ? { shadow: { ...fromFile.shadow, source: values.shadow } } : {}),
       ...(jwt ? { jwt } : {}),
       ...(bundleVerification ? { bundleVerification } : {}),
     };

@@ -19,6 +19,7 @@ import { checkLogServiceConfig, type LogServiceConfig, type LogServiceSettings }
 import { resolveTlsFilesBeside } from '../outbound/outbound-tls.js';
 import { instanceLabels } from '../audit/instance-labels.js';
 import { bundleServiceSettings, resolveBundleServicePaths, type BundleServiceServeConfig } from './bundle-service-settings.js';
+import { parseShadowConfig, type ShadowConfig } from '../shadow/shadow-source.js';
 
 /**
  * Limits that turn malformed or oversized requests into INVALID_ARGUMENT / RESOURCE_EXHAUSTED (the
@@ -192,6 +193,11 @@ export interface ServeConfig extends ProtectionConfigInput, HttpServeConfig, Opa
   credentials?: unknown;
   /** The API key store file (`warden keys … --store FILE`); re-read when it changes. Without it, API keys are refused. */
   apiKeys?: string;
+  /**
+   * A candidate revision evaluated beside the live one, after each answer (`--shadow DIR|FILE`,
+   * `shadow: {source, sample}`); its disagreements are logged and counted (docs/replay-and-advise.md).
+   */
+  shadow?: ShadowConfig;
 }
 
 /** Defaults of {@link ServeConfig}. */
@@ -338,6 +344,7 @@ const KEYS = new Set([
   'hosts',
   'opaApi',
   'redis',
+  'shadow',
   ...PROTECTION_KEYS,
 ]);
 
@@ -380,10 +387,16 @@ export function readServeConfigFile(file: string): Partial<ServeConfig> {
     decisionLogService(config);
     instanceLabels(config.labels);
     redisSettings(config);
+    if (config.shadow !== undefined) config.shadow = shadowBeside(parseShadowConfig(config.shadow), file);
   } catch (e) {
     throw new ServiceError('invalid_config', `config ${file}: ${(e as Error).message}`, { cause: e });
   }
   return config;
+}
+
+/** A relative shadow source is found beside the config file that names it. */
+function shadowBeside(shadow: Required<ShadowConfig>, file: string): Required<ShadowConfig> {
+  return isAbsolute(shadow.source) ? shadow : { ...shadow, source: resolve(dirname(file), shadow.source) };
 }
 
 /**

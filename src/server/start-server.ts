@@ -31,6 +31,8 @@ import { opaHealthRoute } from './http/opa-health-route.js';
 import { opaPoliciesRoute } from './http/opa-policies-route.js';
 import { bundleServiceSettings } from './bundle-service-settings.js';
 import { BundleServiceSource } from './bundle-service-source.js';
+import { shadowSetup } from './shadow-setup.js';
+import type { ShadowEvaluator } from '../shadow/shadow-evaluator.js';
 import { statusReport } from './status-report.js';
 
 /** A running Warden service. */
@@ -59,6 +61,8 @@ export interface WardenServer {
   reconfigure(config: Partial<ServeConfig>): void;
   /** The countermeasures in force (see docs/protection.md). */
   readonly countermeasures: Countermeasures;
+  /** The candidate evaluated beside the live revision (`--shadow`): its counts and recent disagreements in `view()`. */
+  readonly shadow: ShadowEvaluator | undefined;
   /**
    * Re-reads the TLS files now (a timer does this every `tls.refreshIntervalMs`) and reloads the
    * policy: what `warden serve` does on SIGHUP.
@@ -294,6 +298,8 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     const details = first.error.details.length > 0 ? `\n${first.error.details.join('\n')}` : '';
     throw refuse(`no policy to serve: ${first.error.message}${details}`, first.error);
   }
+  const shadow = await shadowSetup(config, { entrypoints, budgetMs, metrics, logger });
+  if (shadow) lifecycle.hold('shadow evaluation', () => shadow.stop());
   // The serving thread does not evaluate while the pool exists: it serves once a worker can.
   if (pool && engine.revision && !(await pool.whenReady(POOL_READY_MS, { workers }))) logger.warn(`evaluation workers not all ready after ${POOL_READY_MS} ms: checks wait for one, within their budget`);
 
@@ -301,7 +307,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
   const authorizer = rawRequestService(packageDefinition, 'warden.authz.v1.Authorizer');
   const encodeCheckResponse = authorizer.Check!.responseSerialize as (response: unknown) => Buffer;
-  const deps = { logger, decisionLog, metrics, trust: tls.trust, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, pool, envoy: config.envoy, protection: config.protection ?? [], countermeasures, credentials };
+  const deps = { logger, decisionLog, metrics, trust: tls.trust, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, pool, envoy: config.envoy, protection: config.protection ?? [], countermeasures, credentials, shadow };
   // One pipeline, one list of stages, for every route to a Check answer.
   const pipeline = new CheckPipeline(deps);
   server.addService(authorizer, authorizerService(deps, pipeline));
@@ -390,6 +396,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     shutdownTimeoutMs: shutdownMs,
     reload: () => policySource.load(),
     countermeasures,
+    shadow,
     reconfigure: (changed) => {
       try {
         const rules = parseCredentialRules(changed.credentials);

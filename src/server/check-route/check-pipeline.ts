@@ -8,6 +8,8 @@ import { protectionStage, type ProtectionCheck } from './protection-stage.js';
 import { admitCheck, policyLimitsStage, watchStage } from './countermeasure-stages.js';
 import type { Countermeasures } from '../../protection/countermeasures.js';
 import type { CredentialChecks } from '../../credentials/credential-checks.js';
+import type { ShadowEvaluator } from '../../shadow/shadow-evaluator.js';
+import { shadowStage } from './shadow-stage.js';
 
 /** What a {@link CheckPipeline} decides with. */
 export interface CheckPipelineDeps extends CheckDeps {
@@ -17,12 +19,14 @@ export interface CheckPipelineDeps extends CheckDeps {
   countermeasures?: Countermeasures;
   /** Holds each caller's certificate to the credential rules; none when absent. */
   credentials?: CredentialChecks;
+  /** Evaluates a candidate revision beside the live one, after the answer (`--shadow`); none when absent. */
+  shadow?: ShadowEvaluator;
 }
 
 /**
  * The stages every check goes through, in order: the one place the order is written down.
  * identity → protection (deny list, bans, rate limits) → cache → decide → limits (those the
- * decision asks for) → answer → log → watch (bans, alerts).
+ * decision asks for) → answer → log → shadow (queued only) → watch (bans, alerts).
  */
 export function checkStages(deps: CheckPipelineDeps): CheckStage[] {
   const { countermeasures } = deps;
@@ -35,7 +39,7 @@ export function checkStages(deps: CheckPipelineDeps): CheckStage[] {
     },
     deps.engine,
   );
-  return [identityStage(deps.engine, deps.credentials), protection, cacheStage(deps), decideStage(deps), policyLimitsStage(countermeasures), answerStage, logStage, watchStage(countermeasures)];
+  return [identityStage(deps.engine, deps.credentials), protection, cacheStage(deps), decideStage(deps), policyLimitsStage(countermeasures), answerStage, logStage, ...(deps.shadow ? [shadowStage(deps.shadow)] : []), watchStage(countermeasures)];
 }
 
 /**
