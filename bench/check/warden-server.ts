@@ -46,7 +46,7 @@ process.on('message', (m: string) => {
 process.on('SIGINT', () => {
   // How many limit checks were answered from local state instead of Redis: a ratio over fallbacks would measure no Redis at all.
   if (limit === 'redis') {
-    void server.metrics.registry.getSingleMetricAsString('warden_shared_state_fallbacks_total').then((text) => {
+    void server.metrics.registry.metrics().then((text) => {
       process.stderr.write(`Redis limit server: ${/^warden_shared_state_fallbacks_total (\d+)$/m.exec(text)?.[1] ?? '?'} checks fell back to local state\n`);
       process.exit(0);
     });
