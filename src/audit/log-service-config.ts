@@ -1,6 +1,6 @@
 import { AuditError } from './errors.js';
-import { outboundHeadersProblem } from '../outbound/outbound-headers.js';
-import { checkOutboundTls, type OutboundTlsConfig } from '../outbound/outbound-tls.js';
+import { outboundEndpoint } from '../outbound/outbound-endpoint.js';
+import type { OutboundTlsConfig } from '../outbound/outbound-tls.js';
 
 /** `decisionLogService` in the serve config: where and how decision records are shipped. */
 export interface LogServiceConfig {
@@ -39,14 +39,9 @@ export function checkLogServiceConfig(value: unknown, key = 'decisionLogService'
   const given = value as Record<string, unknown>;
   const unknown = Object.keys(given).filter((k) => !FIELDS.has(k));
   if (unknown.length > 0) throw fail(`: unknown fields ${unknown.join(', ')} (known: ${[...FIELDS].join(', ')})`);
-  if (typeof given.url !== 'string') throw fail('.url must be the collector URL, such as https://logs.example.com');
-  let url: URL;
-  try {
-    url = new URL(given.url);
-  } catch {
-    throw fail(`.url is not a URL: ${JSON.stringify(given.url)}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail(`.url must be http or https, not ${url.protocol}`);
+  const endpoint = outboundEndpoint(given, key, 'the collector URL, such as https://logs.example.com');
+  if ('problem' in endpoint) throw new AuditError('audit_invalid_config', endpoint.problem);
+  const { url, headers, tls } = endpoint;
   const positive = (field: 'maxBatchBytes' | 'maxDelaySeconds' | 'maxBufferBytes', integer: boolean): number => {
     const v = given[field] ?? LOG_SERVICE_DEFAULTS[field];
     if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
@@ -58,17 +53,5 @@ export function checkLogServiceConfig(value: unknown, key = 'decisionLogService'
   const maxDelaySeconds = positive('maxDelaySeconds', false);
   const maxBufferBytes = positive('maxBufferBytes', true);
   if (maxBufferBytes < maxBatchBytes) throw fail(`.maxBufferBytes (${maxBufferBytes}) must be at least maxBatchBytes (${maxBatchBytes})`);
-  const headers = given.headers ?? {};
-  const headerProblem = outboundHeadersProblem(headers);
-  if (headerProblem) throw fail(`.headers${headerProblem}`);
-  let tls: OutboundTlsConfig | undefined;
-  if (given.tls !== undefined) {
-    try {
-      tls = checkOutboundTls(given.tls, key);
-    } catch (e) {
-      throw new AuditError('audit_invalid_config', (e as Error).message, { cause: e });
-    }
-    if (url.protocol !== 'https:') throw fail('.tls is set but .url is not https');
-  }
-  return { url: url.href.replace(/\/+$/, ''), maxBatchBytes, maxDelaySeconds, maxBufferBytes, headers: headers as Record<string, string>, ...(tls ? { tls } : {}) };
+  return { url: url.href.replace(/\/+$/, ''), maxBatchBytes, maxDelaySeconds, maxBufferBytes, headers, ...(tls ? { tls } : {}) };
 }

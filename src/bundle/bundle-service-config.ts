@@ -1,5 +1,6 @@
-import { outboundHeadersProblem, type OutboundHeaders } from '../outbound/outbound-headers.js';
-import { checkOutboundTls, type OutboundTlsConfig } from '../outbound/outbound-tls.js';
+import { outboundEndpoint } from '../outbound/outbound-endpoint.js';
+import type { OutboundHeaders } from '../outbound/outbound-headers.js';
+import type { OutboundTlsConfig } from '../outbound/outbound-tls.js';
 import { BundleServiceError } from './errors.js';
 
 /** `bundleService` in the serve config (`--bundle-url`): where bundles are downloaded from, and how often. */
@@ -43,15 +44,9 @@ export function checkBundleServiceConfig(value: unknown, key = 'bundleService'):
   const given = value as Record<string, unknown>;
   const unknown = Object.keys(given).filter((k) => !FIELDS.has(k));
   if (unknown.length > 0) throw fail(`: unknown fields ${unknown.join(', ')} (known: ${[...FIELDS].join(', ')})`);
-  if (typeof given.url !== 'string') throw fail('.url must be the bundle URL, such as https://bundles.example.com/warden/bundle.tar.gz');
-  let url: URL;
-  try {
-    url = new URL(given.url);
-  } catch {
-    throw fail(`.url is not a URL: ${JSON.stringify(given.url)}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail(`.url must be http or https, not ${url.protocol}`);
-  if (url.username || url.password) throw fail('.url must not carry credentials (they would reach logs): use headers');
+  const endpoint = outboundEndpoint(given, key, 'the bundle URL, such as https://bundles.example.com/warden/bundle.tar.gz');
+  if ('problem' in endpoint) throw new BundleServiceError('bundle_service_invalid_config', endpoint.problem);
+  const { url, headers, tls } = endpoint;
   const positive = (field: 'pollMinSeconds' | 'pollMaxSeconds' | 'timeoutSeconds' | 'maxBytes' | 'longPollSeconds', fallback: number | undefined, integer = false): number | undefined => {
     const v = given[field] ?? fallback;
     if (v === undefined) return undefined;
@@ -66,25 +61,13 @@ export function checkBundleServiceConfig(value: unknown, key = 'bundleService'):
   const longPollSeconds = positive('longPollSeconds', undefined, true);
   const timeoutSeconds = positive('timeoutSeconds', BUNDLE_SERVICE_DEFAULTS.timeoutSeconds)!;
   const maxBytes = positive('maxBytes', BUNDLE_SERVICE_DEFAULTS.maxBytes, true)!;
-  const headers = given.headers ?? {};
-  const headerProblem = outboundHeadersProblem(headers);
-  if (headerProblem) throw fail(`.headers${headerProblem}`);
-  let tls: OutboundTlsConfig | undefined;
-  if (given.tls !== undefined) {
-    try {
-      tls = checkOutboundTls(given.tls, key);
-    } catch (e) {
-      throw new BundleServiceError('bundle_service_invalid_config', (e as Error).message, { cause: e });
-    }
-    if (url.protocol !== 'https:') throw fail('.tls is set but .url is not https');
-  }
   return {
     url: url.href,
     pollMinSeconds,
     pollMaxSeconds,
     timeoutSeconds,
     maxBytes,
-    headers: headers as OutboundHeaders,
+    headers,
     ...(longPollSeconds !== undefined ? { longPollSeconds } : {}),
     ...(tls ? { tls } : {}),
   };
