@@ -102,22 +102,28 @@ serial('serve --bundle-url follows nginx: new bundle switches, foreign-signed is
   let address = await server.serving();
   const run = (a: string[]) => spawnSync(process.execPath, ['--import', TSX, MAIN, ...a], { cwd: dir, encoding: 'utf8' });
   t.is(run(['dev-cert', 'spiffe://warden.local/ns/shop/sa/frontend', '--out', 'frontend']).status, 0);
-  const revision = () => {
-    const r = run(['check', '--cert', 'frontend.pem', '--key', 'frontend-key.pem', '--service', 'orders', '--address', address, '--action', 'orders.read']);
-    t.is(r.status, 0, r.stderr);
+  const revision = async () => {
+    // Just after a start on a loaded machine, a first evaluation can overrun its 100 ms budget while the
+    // module warms up, and is denied (fail closed; CI saw one such deny): a few paced tries before judging.
+    let r = run(['check', '--cert', 'frontend.pem', '--key', 'frontend-key.pem', '--service', 'orders', '--address', address, '--action', 'orders.read']);
+    for (let tries = 1; r.status === 1 && tries < 10; tries++) {
+      await new Promise((done) => setTimeout(done, 500));
+      r = run(['check', '--cert', 'frontend.pem', '--key', 'frontend-key.pem', '--service', 'orders', '--address', address, '--action', 'orders.read']);
+    }
+    t.is(r.status, 0, `${r.stderr}${r.stdout}`);
     return JSON.parse(r.stdout).policy_revision as string;
   };
-  t.is(revision(), 'rev-first');
+  t.is(await revision(), 'rev-first');
 
   publish(dir, 'second.tar.gz');
   t.true(await stderrMatches(server, /"revision":"rev-second".*bundle downloaded and activated/), server.stderrText());
-  t.is(revision(), 'rev-second');
+  t.is(await revision(), 'rev-second');
   // Every decision log record carries the revision it was decided with.
   t.regex(readFileSync(join(dir, 'decisions.log'), 'utf8'), /"revision":"rev-second"/);
 
   publish(dir, 'foreign.tar.gz');
   t.true(await stderrMatches(server, /policy reload failed, last good revision keeps serving: bundle http:\/\/127\.0\.0\.1:\d+\/bundle\.tar\.gz refused: .*does not verify with key ours\.pub\.pem/), server.stderrText());
-  t.is(revision(), 'rev-second');
+  t.is(await revision(), 'rev-second');
 
   const metricsUrl = /metrics at (\S+)/.exec(server.stderrText())![1]!;
   const metrics = await (await fetch(metricsUrl)).text();
@@ -133,12 +139,12 @@ serial('serve --bundle-url follows nginx: new bundle switches, foreign-signed is
   server = startServe(dir, args);
   address = await server.serving();
   t.regex(server.stderrText(), /no bundle from the server at start \(cannot reach 127\.0\.0\.1:\d+.*\): serving the cached bundle/);
-  t.is(revision(), 'rev-second');
+  t.is(await revision(), 'rev-second');
   // Polling goes on: nginx back with a new bundle is followed.
   publish(dir, 'first.tar.gz');
   ({ nginx, port } = await startNginx(dir, port));
   t.true(await stderrMatches(server, /"revision":"rev-first".*bundle downloaded and activated/), server.stderrText());
-  t.is(revision(), 'rev-first');
+  t.is(await revision(), 'rev-first');
   t.is(await stopped(server), 0);
 });
 
