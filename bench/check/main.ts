@@ -15,7 +15,6 @@
 import { cpuOf, type Usage } from './server-cpu.js';
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +22,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDevCa, issueDevCertificate } from '../../src/devca/dev-ca.js';
 import { AUTHORIZER_SERVICE, authorizerClient } from './client.js';
+import { freePort } from '../../scripts/fleet/processes.js';
+import { REDIS_SERVER, startRedis } from '../../scripts/fleet/redis-server.js';
 import { checkRequest, type DriverJob, type DriverResult, type ServerMessage, type TlsPaths } from './protocol.js';
 
 const { values } = parseArgs({
@@ -134,28 +135,9 @@ if (values.redis) {
   process.exit(0);
 }
 
-/** Starts redis-server (Debian's package) on a free loopback port, without persistence. */
-async function startRedisServer(): Promise<{ url: string; child: ChildProcess }> {
-  if (!existsSync('/usr/bin/redis-server')) throw new Error("--redis needs Debian's redis-server (apt-get install redis-server)");
-  const port = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address() as AddressInfo;
-      probe.close(() => resolve(free));
-    });
-  });
-  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let tries = 0; ; tries++) {
-    const ready = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ host: '127.0.0.1', port }, () => socket.end(() => resolve(true))).once('error', () => resolve(false));
-    });
-    if (ready) return { url: `redis://127.0.0.1:${port}`, child };
-    if (tries > 200) throw new Error('redis-server did not start');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function compareLimits(): Promise<void> {
-  const redis = await startRedisServer();
+  if (!existsSync(REDIS_SERVER)) throw new Error("--redis needs Debian's redis-server (apt-get install redis-server)");
+  const redis = await startRedis(await freePort());
   const kinds = ['none', 'memory', 'redis'] as const;
   const labels = { none: 'warden hit, no limit', memory: 'warden hit, memory limit', redis: 'warden hit, Redis limit' };
   const servers = [];
@@ -167,7 +149,7 @@ async function compareLimits(): Promise<void> {
     for (let i = 0; i < kinds.length; i++) runs[i]!.push(await measure(labels[kinds[i]!], servers[i]!.child, servers[i]!.address, 'hit', round));
   }
   for (const server of servers) server.child.kill('SIGINT');
-  redis.child.kill('SIGTERM');
+  await redis.stop();
   const perSecond = (r: Measured) => r.calls / r.seconds;
   console.log(`driver: ${driverKind}, ${values.channels} connections × ${values['in-flight']} in flight, ${values.seconds} s × ${rounds} rounds, the three in turn; limit: one by subject, 1e9/s (never trips)`);
   console.log('scenario                       round   calls/s   p50 µs   p99 µs  server CPU  CPU µs/call  errors');

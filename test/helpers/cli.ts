@@ -3,12 +3,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { wardenArgs } from '../../scripts/fleet/warden-command.js';
 
-const main = join(process.cwd(), 'src/cli/main.ts');
 
 /** Runs `warden ARGS…` in `cwd` (tsx named by path, so any folder works). */
 export function warden(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), main, ...args], { cwd, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, wardenArgs(args), { cwd, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -17,7 +17,7 @@ export function warden(args: string[], cwd: string): { code: number | null; stdo
  * machine does not hold up the rest of the file.
  */
 export function wardenAsync(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), main, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, wardenArgs(args), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
