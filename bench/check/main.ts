@@ -24,6 +24,7 @@ import { ensureDevCa, issueDevCertificate } from '../../src/devca/dev-ca.js';
 import { AUTHORIZER_SERVICE, authorizerClient } from './client.js';
 import { freePort } from '../../scripts/fleet/processes.js';
 import { REDIS_SERVER, startRedis } from '../../scripts/fleet/redis-server.js';
+import { refuseStaleDist } from './stale-dist.js';
 import { checkRequest, type DriverJob, type DriverResult, type ServerMessage, type TlsPaths } from './protocol.js';
 
 const { values } = parseArgs({
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     redis: { type: 'boolean' },
   },
 });
+refuseStaleDist(new URL('../../', import.meta.url).pathname);
 const PYTHON = '/usr/bin/python3';
 const here = (file: string) => new URL(file, import.meta.url).pathname;
 const hasGrpcCpp = spawnSync('pkg-config', ['--exists', 'grpc++'], { stdio: 'ignore' }).status === 0;

@@ -3,6 +3,7 @@ import type { ProtectionMetrics } from '../audit/protection-metrics.js';
 import { ActivityMonitor } from './alerts/activity-monitor.js';
 import { banAlert, makeAlert, type AlertInput } from './alerts/alert.js';
 import { FallbackStore } from './fallback-store.js';
+import { LocalPreChecks } from './local-pre-checks.js';
 import { MemoryStore } from './memory-store.js';
 import { printableRedisUrl, type RedisSettings } from './redis-config.js';
 import { RedisStore } from './redis-store.js';
@@ -71,16 +72,20 @@ export class Countermeasures {
     const { logger, metrics } = this.options;
     const redis = printableRedisUrl(settings.url);
     let wasUp = false;
-    const store = new FallbackStore(new RedisStore(settings), new MemoryStore(), {
+    let alerted = false;
+    const store = new FallbackStore(new LocalPreChecks(new RedisStore(settings)), new MemoryStore(), {
       budgetMs: settings.budgetMs,
       onFallback: () => metrics?.sharedStateFallbacks.inc(),
       onStateChange: (up, reason) => {
         if (up) {
           logger.info({ redis }, wasUp ? 'shared state in Redis answers again: countermeasures are shared again' : 'shared state in Redis connected');
+          if (alerted) this.resolve({ kind: 'shared_state_unavailable', summary: `shared state in Redis answers again (${redis}): countermeasures are shared again` });
           wasUp = true;
+          alerted = false;
           return;
         }
         logger.error({ redis, reason }, 'shared state in Redis unavailable: countermeasures fall back to local state (per replica) until it answers');
+        alerted = true;
         this.raise({ kind: 'shared_state_unavailable', summary: `shared state in Redis unavailable (${redis}: ${reason}): countermeasures fall back to local state, per replica` });
       },
     });
@@ -109,6 +114,13 @@ export class Countermeasures {
     const { kind, subject, credential } = alert;
     this.options.logger.warn({ alert: kind, subject, ...(credential !== '' ? { credential } : {}), endsAt: new Date(alert.endsAtMs).toISOString() }, alert.summary);
     this.options.metrics?.alerts.inc({ kind });
+  }
+
+  /** Ends an alert raised by {@link raise} whose cause is over: to Alertmanager and the log, else to the log alone. */
+  resolve(input: AlertInput): void {
+    if (this.monitor) return this.monitor.resolve(input);
+    const alert = makeAlert(input, (this.options.now ?? Date.now)(), 0);
+    this.options.logger.info({ alert: alert.kind, resolved: true }, `resolved: ${alert.summary}`);
   }
 
   /**

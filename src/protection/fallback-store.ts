@@ -87,6 +87,11 @@ export class FallbackStore implements ProtectionStore {
     return this.race(() => this.remote.mark(key, untilMs), () => undefined);
   }
 
+  unmark(key: string): MaybePromise<void> {
+    this.local.unmark(key);
+    return this.race(() => this.remote.unmark(key), () => undefined);
+  }
+
   marked(key: string, nowMs: number): MaybePromise<number | undefined> {
     const here = this.local.marked(key, nowMs);
     if (here !== undefined) return here;

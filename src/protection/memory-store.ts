@@ -130,6 +130,10 @@ export class MemoryStore implements ProtectionStore {
     if (until === undefined || until < untilMs) this.marks.set(key, untilMs);
   }
 
+  unmark(key: string): void {
+    this.marks.delete(key);
+  }
+
   marked(key: string, nowMs: number): number | undefined {
     const until = this.marks.get(key);
     if (until === undefined) return undefined;

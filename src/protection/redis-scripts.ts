@@ -10,18 +10,22 @@ const NOW_MS = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
 /**
- * KEYS[1] a bucket (hash: t = tokens, a = when last refilled); ARGV n, perSecond, burst.
- * Returns {ok, remaining, retryAfterMs} with retryAfterMs -1 for "never" (a bucket that never refills).
+ * KEYS[1] a bucket (hash: t = tokens, a = when last refilled); ARGV n, perSecond, burst, and
+ * optionally extra and share: besides the n tokens, up to `extra` more are taken but never more than
+ * `share` of what is left after n (a replica's lease, see local-pre-checks.ts). Returns {ok,
+ * remaining, retryAfterMs, taken} with retryAfterMs -1 for "never" (a bucket that never refills).
  */
 export const TAKE_SCRIPT = `${NOW_MS}
 local n, rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local extra, share = tonumber(ARGV[4]) or 0, tonumber(ARGV[5]) or 0
 local held = redis.call('HMGET', KEYS[1], 't', 'a')
 local tokens, at = tonumber(held[1]), tonumber(held[2])
 if tokens == nil or at == nil then tokens = burst; at = now end
 tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
-local ok, retry = 0, 0
+local ok, retry, taken = 0, 0, 0
 if tokens >= n then
-  tokens = tokens - n
+  taken = n + math.max(0, math.min(extra, math.floor((tokens - n) * share)))
+  tokens = tokens - taken
   ok = 1
 elseif rate > 0 then
   retry = math.ceil((n - tokens) * 1000 / rate)
@@ -34,7 +38,7 @@ if rate > 0 then ttl = math.ceil(burst * 1000 / rate) + 1000 end
 redis.call('PEXPIRE', KEYS[1], ttl)
 local remaining = 0
 if ok == 1 then remaining = math.floor(tokens) end
-return {ok, remaining, retry}`;
+return {ok, remaining, retry, taken}`;
 
 /**
  * KEYS[1] a window (hash: slot start → count, 8 slots as in the memory store); ARGV n, windowMs.

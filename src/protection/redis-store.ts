@@ -21,9 +21,15 @@ export interface RedisStoreOptions {
 
 type Reply<T> = Promise<T>;
 
+/** How many tokens beyond those needed a take may lease: at most `most`, and at most `share` of what is left. */
+export interface LeaseAsk {
+  most: number;
+  share: number;
+}
+
 /** The scripts as ioredis commands (`defineCommand`: EVALSHA, loading the script once when Redis lacks it). */
 interface ScriptedRedis extends Redis {
-  wardenTake(key: string, n: number, perSecond: number, burst: number): Reply<[number, number, number]>;
+  wardenTake(key: string, n: number, perSecond: number, burst: number, extra: number, share: number): Reply<[number, number, number, number]>;
   wardenCount(key: string, n: number, windowMs: number): Reply<number>;
   wardenDistinct(key: string, member: string, windowMs: number, most: number): Reply<number>;
   wardenMark(key: string, untilMs: number): Reply<number>;
@@ -94,9 +100,17 @@ export class RedisStore implements ProtectionStore {
     return (await this.redis.ping()) === 'PONG';
   }
 
-  async take(key: string, n: number, rate: BucketRate, _nowMs: number): Promise<TakeResult> {
-    const [ok, remaining, retry] = await this.redis.wardenTake(key, n, rate.perSecond, rate.burst);
-    return { ok: ok === 1, remaining, retryAfterMs: retry < 0 ? Number.POSITIVE_INFINITY : retry };
+  take(key: string, n: number, rate: BucketRate, _nowMs: number): Promise<TakeResult> {
+    return this.takeWithShare(key, n, rate, { most: 0, share: 0 });
+  }
+
+  /**
+   * Takes `n` tokens and, with them, up to `lease.most` more but at most `lease.share` of what the
+   * bucket has left after `n` (`taken` says how many in all; none when refused).
+   */
+  async takeWithShare(key: string, n: number, rate: BucketRate, lease: LeaseAsk): Promise<TakeResult & { taken: number }> {
+    const [ok, remaining, retry, taken] = await this.redis.wardenTake(key, n, rate.perSecond, rate.burst, lease.most, lease.share);
+    return { ok: ok === 1, remaining, retryAfterMs: retry < 0 ? Number.POSITIVE_INFINITY : retry, taken };
   }
 
   count(key: string, n: number, windowMs: number, _nowMs: number): Promise<number> {
@@ -109,6 +123,10 @@ export class RedisStore implements ProtectionStore {
 
   async mark(key: string, untilMs: number): Promise<void> {
     await this.redis.wardenMark(key, Math.round(untilMs));
+  }
+
+  async unmark(key: string): Promise<void> {
+    await this.redis.del(key);
   }
 
   async marked(key: string, nowMs: number): Promise<number | undefined> {

@@ -34,6 +34,8 @@ export interface ProtectionStore {
   distinct(key: string, member: string, windowMs: number, nowMs: number): MaybePromise<number>;
   /** Marks `key` until `untilMs` (a ban); a later mark with a later end extends it. */
   mark(key: string, untilMs: number): MaybePromise<void>;
+  /** Ends the mark on `key` now (an alert resolved before its end). */
+  unmark(key: string): MaybePromise<void>;
   /** When the mark on `key` ends, if it is still on at `nowMs`. */
   marked(key: string, nowMs: number): MaybePromise<number | undefined>;
   /** Keys dropped to keep the store within its bounds, since it started. */

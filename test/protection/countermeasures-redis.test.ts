@@ -80,6 +80,7 @@ withRedis('Redis killed: decisions go on from local state, counted, one alert; R
   t.truthy(a.lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('shared state in Redis answers again')));
   t.is(await metric(a.metrics, /^warden_shared_state_up (\d+)$/m), 1);
   t.is(await metric(a.metrics, /^warden_alerts_total\{kind="shared_state_unavailable"\} (\d+)$/m), 1, 'still one');
+  t.truthy(a.lines.find((l) => l.alert === 'shared_state_unavailable' && l.resolved === true), 'the alert ends when Redis is back');
 });
 
 withRedis('a password: connects with it, and never logs it; a wrong one is a fallback with a reason', async (t) => {

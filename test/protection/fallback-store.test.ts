@@ -29,6 +29,7 @@ class ControlledRemote implements RemoteStore {
   distinct = (key: string, member: string, windowMs: number, nowMs: number) => this.reply(() => this.shared.distinct(key, member, windowMs, nowMs));
   mark = (key: string, untilMs: number) => this.reply(() => this.shared.mark(key, untilMs));
   marked = (key: string, nowMs: number) => this.reply(() => this.shared.marked(key, nowMs));
+  unmark = (key: string) => this.reply(() => this.shared.unmark(key));
 }
 
 const rate = { perSecond: 0.001, burst: 2 };

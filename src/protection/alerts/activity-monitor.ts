@@ -132,6 +132,25 @@ export class ActivityMonitor {
   }
 
   /**
+   * Ends an active alert now, before its end (what it was about is over: Redis answers again): logs
+   * it, sends it to the webhook with `endsAt` now (Alertmanager then shows it resolved), and forgets
+   * it, so that the next time it happens it is raised again. Returns at once.
+   */
+  resolve(input: AlertInput): void {
+    const key = `${ALERT_KEY_PREFIX}active:${alertKey(input)}`;
+    const nowMs = this.now();
+    const alert: Alert = { ...makeAlert(input, nowMs, 0), endsAtMs: nowMs, resolved: true };
+    this.options.logger.info({ alert: alert.kind, resolved: true, endsAt: new Date(nowMs).toISOString() }, `resolved: ${alert.summary}`);
+    this.delivery?.enqueue(alert);
+    try {
+      const unmarked = this.options.store.unmark(key);
+      if (isPromise(unmarked)) unmarked.catch((e: unknown) => this.storeFailed(e));
+    } catch (e) {
+      this.storeFailed(e);
+    }
+  }
+
+  /**
    * Applies a new `alerts:` section (a hot reload). Kept: learned edges and every count in the
    * store, the new-edge learning clock, rate baselines when the rate window and baseline are
    * unchanged, and alerts waiting for the webhook (sent to the new one if it changed).

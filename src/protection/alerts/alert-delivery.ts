@@ -163,10 +163,11 @@ export class AlertDelivery {
   /** Sends the oldest batch; it goes back to the head of the queue when the POST may succeed later. */
   private async sendBatch(timeoutMs: number): Promise<void> {
     const now = this.options.now();
-    const ended = this.queue.filter((a) => a.endsAtMs <= now).length;
+    const stale = (a: Alert) => a.endsAtMs <= now && a.resolved !== true;
+    const ended = this.queue.filter(stale).length;
     if (ended > 0) {
       // An alert that ended while it waited would reach Alertmanager already resolved: nobody would see it.
-      this.queue = this.queue.filter((a) => a.endsAtMs > now);
+      this.queue = this.queue.filter((a) => !stale(a));
       this.drop(ended);
     }
     const batch = this.queue.splice(0, this.tuning.maxBatch);

@@ -66,6 +66,8 @@ export interface Alert {
   labels: Record<string, string>;
   startsAtMs: number;
   endsAtMs: number;
+  /** Sent to end the alert early (its `endsAtMs` is when it was resolved): delivered however late. */
+  resolved?: true;
 }
 
 /** An alert in Alertmanager's API v2 (`postableAlert`). */

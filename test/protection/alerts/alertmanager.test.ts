@@ -39,3 +39,27 @@ withAlertmanager('a new edge and a ban reach a real Alertmanager, with their lab
   t.is(Date.parse(bans[0]!.endsAt), banEnds);
   t.is(w.monitor.deliveryStats.failures, 0);
 });
+
+withAlertmanager('an alert resolved before its end is shown resolved by Alertmanager, and raised again the next time', async (t) => {
+  const url = await startAlertmanager(t);
+  const w = watch({ webhook: url, resolveAfter: '10m' }, { delivery: { batchDelayMs: 20 } }, Date.now());
+  t.teardown(() => w.monitor.close(0));
+  const outage = { kind: 'shared_state_unavailable', summary: 'shared state in Redis unavailable' } as const;
+  const activeCount = async () => (await listed(url, 'WardenSharedStateUnavailable')).filter((a) => a.status.state === 'active').length;
+  const within = async (what: string, done: () => Promise<boolean>) => {
+    const deadline = Date.now() + 15_000;
+    while (!(await done())) {
+      if (Date.now() > deadline) throw new Error(`${what}: not within 15 s`);
+      await sleep(100);
+    }
+  };
+  w.monitor.raise(outage);
+  await within('active', async () => (await activeCount()) === 1);
+  w.clock.ms = Date.now();
+  w.monitor.resolve(outage);
+  await within('resolved', async () => (await activeCount()) === 0);
+  w.clock.ms = Date.now();
+  w.monitor.raise(outage);
+  await within('active again', async () => (await activeCount()) === 1);
+  t.is(w.monitor.deliveryStats.failures, 0);
+});

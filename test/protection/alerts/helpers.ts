@@ -45,6 +45,7 @@ export function remote(store: ProtectionStore): ProtectionStore {
     count: async (...args) => store.count(...args),
     distinct: async (...args) => store.distinct(...args),
     mark: async (...args) => store.mark(...args),
+    unmark: async (...args) => store.unmark(...args),
     marked: async (...args) => store.marked(...args),
     get evictions() {
       return store.evictions;
