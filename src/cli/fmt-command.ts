@@ -5,7 +5,7 @@ import { FormatError, formatSource, type FormatTarget } from '../rego/format/ind
 import { unifiedDiff } from '../rego/format/unified-diff.js';
 import { OPA_EXIT, runCommand } from './output.js';
 
-export const FMT_USAGE = 'warden fmt [PATH...] [-w] [-l] [-d] [--fail] [--v0-compatible | --v0-v1]  (no PATH: stdin to stdout)';
+export const FMT_USAGE = 'warden fmt [PATH...] [-w] [-l] [-d] [--fail] [--v0-compatible | --v0-v1] [--drop-v0-imports]  (no PATH: stdin to stdout)';
 
 const OPTIONS = {
   write: { type: 'boolean', short: 'w' },
@@ -14,6 +14,7 @@ const OPTIONS = {
   fail: { type: 'boolean' },
   'v0-compatible': { type: 'boolean' },
   'v0-v1': { type: 'boolean' },
+  'drop-v0-imports': { type: 'boolean' },
 } as const;
 
 function regoFiles(path: string): string[] {
@@ -34,9 +35,11 @@ export function fmtCommand(argv: string[]): Promise<number> {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
     if (values['v0-compatible'] && values['v0-v1']) throw new Error('--v0-compatible and --v0-v1 cannot be used together');
     const target: FormatTarget = values['v0-v1'] ? 'v0-compat-v1' : values['v0-compatible'] ? 'v0' : 'v1';
+    // As OPA: only where the target makes them redundant (v1); ignored otherwise.
+    const dropV0Imports = values['drop-v0-imports'] === true;
     if (positionals.length === 0) {
       const source = readFileSync(0, 'utf8');
-      const formatted = formatOrReport(source, 'stdin', target);
+      const formatted = formatOrReport(source, 'stdin', target, dropV0Imports);
       if (formatted === undefined) return OPA_EXIT.error;
       process.stdout.write(values.diff ? unifiedDiff(source, formatted, 'stdin') : formatted);
       return values.fail && formatted !== source ? OPA_EXIT.error : OPA_EXIT.ok;
@@ -45,7 +48,7 @@ export function fmtCommand(argv: string[]): Promise<number> {
     let changed = false;
     for (const file of positionals.flatMap(regoFiles)) {
       const source = readFileSync(file, 'utf8');
-      const formatted = formatOrReport(source, file, target);
+      const formatted = formatOrReport(source, file, target, dropV0Imports);
       if (formatted === undefined) {
         failed = true;
         continue;
@@ -61,9 +64,9 @@ export function fmtCommand(argv: string[]): Promise<number> {
   }, OPA_EXIT.error);
 }
 
-function formatOrReport(source: string, file: string, target: FormatTarget): string | undefined {
+function formatOrReport(source: string, file: string, target: FormatTarget, dropV0Imports: boolean): string | undefined {
   try {
-    return formatSource(source, { file, target });
+    return formatSource(source, { file, target, dropV0Imports });
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
     process.stderr.write(`${e.message}\n`);

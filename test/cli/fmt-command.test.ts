@@ -84,3 +84,17 @@ test.serial('fmt --help prints its usage', async (t) => {
   t.is(r.code, 0);
   t.regex(r.stdout, /warden fmt \[PATH\.\.\.\] \[-w\] \[-l\] \[-d\] \[--fail\]/);
 });
+
+test.serial('fmt keeps v0 imports of a v1 module by default and drops them with --drop-v0-imports, as OPA does', async (t) => {
+  const withImports = 'package test\nimport rego.v1\nimport future.keywords.if\np if {\n\tinput.x == 1\n}\n';
+  const kept = await fmtStdin([], withImports);
+  t.is(kept.code, 0, kept.stderr);
+  t.is(kept.stdout, 'package test\n\nimport rego.v1\n\np if {\n\tinput.x == 1\n}\n');
+  const dropped = await fmtStdin(['--drop-v0-imports'], withImports);
+  t.is(dropped.code, 0, dropped.stderr);
+  t.is(dropped.stdout, 'package test\n\np if {\n\tinput.x == 1\n}\n');
+  const futureOnly = await fmtStdin(['--drop-v0-imports'], 'package test\nimport future.keywords.if\nimport future.keywords.contains\nq contains "foo" if {\n\tinput.x == 2\n}\n');
+  t.is(futureOnly.stdout, 'package test\n\nq contains "foo" if {\n\tinput.x == 2\n}\n');
+  const v0 = await fmtStdin(['--drop-v0-imports', '--v0-compatible'], 'package test\nimport future.keywords.if\np if { input.x == 1 }\n');
+  t.regex(v0.stdout, /import future\.keywords\.if/, 'not redundant in v0: kept');
+});

@@ -27,6 +27,8 @@ export interface FormatOptions {
   target?: FormatTarget;
   /** The syntax to parse: by default v1 for `v1`, else v0. */
   parseVersion?: 0 | 1;
+  /** Drop `import rego.v1` and `future.keywords` imports where the target makes them redundant (`v1` only), as `opa fmt --drop-v0-imports`. */
+  dropV0Imports?: boolean;
 }
 
 /**
@@ -49,12 +51,12 @@ export function formatSource(source: string, options: FormatOptions): string {
     const incompatible = regoV1CompatibilityErrors(module);
     if (incompatible.length > 0) throw new FormatError('rego_v1_incompatible', errorsOccurred(incompatible));
   }
-  const formatted = formatModule(module, source, target, parseVersion);
+  const formatted = formatModule(module, source, target, parseVersion, options.dropV0Imports === true && target === 'v1');
   assertSameMeaning(module, formatted, options.file, target === 'v0' ? 0 : 1);
   return formatted;
 }
 
-function formatModule(module: Module, source: string, target: FormatTarget, parseVersion: 0 | 1): string {
+function formatModule(module: Module, source: string, target: FormatTarget, parseVersion: 0 | 1, dropV0Imports: boolean): string {
   const rows = new SourceRows(source);
   const regoV1 = target !== 'v0';
   const opts = { regoV1, ifs: regoV1, contains: regoV1, refHeads: false, notBlocks: false, keywords: new Set(regoV1 ? KEYWORDS_V1 : KEYWORDS_V0) };
@@ -78,7 +80,8 @@ function formatModule(module: Module, source: string, target: FormatTarget, pars
   for (const kw of futureKeywords) opts.keywords.add(kw);
   const v0SetKeys = parseVersion === 0 && !containsKeyword;
   opts.refHeads = module.rules.some((r) => needsRefHeads(viewHead(r, rows, v0SetKeys)));
-  const imports = arrangeImports(module, target, futureKeywords);
+  const arranged = arrangeImports(module, target, futureKeywords);
+  const imports = dropV0Imports ? arranged.filter((i) => !isRegoV1Import(i.path) && futureKeyword(i.path) === undefined) : arranged;
   const writer = new ModuleWriter(rows, opts as LayoutOptions, sourceComments(module, rows));
   writer.v0SetKeys = v0SetKeys;
   writer.writeModule(module, imports);
