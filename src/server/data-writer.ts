@@ -78,7 +78,24 @@ export class DataWriter {
    *   `data_not_found`, `data_conflict`, `data_invalid` (nothing was changed), `data_apply_failed`
    */
   write(operation: DataOperation, origin: DataWriteOrigin): Promise<DataWriteOutcome> {
-    const next = this.queue.then(() => this.writeNow(operation, origin));
+    return this.enqueue(() => {
+      if (this.options.ownedBy !== undefined) throw new DataWriteError('data_refused', `data is owned by ${this.options.ownedBy}: writes are refused`);
+      return this.writeNow([operation], origin, { journal: true });
+    });
+  }
+
+  /**
+   * Makes a delta bundle's operations in every instance, all of them or none, as revision
+   * `revision` (the delta's own); not journaled: the next snapshot replaces the data whole.
+   *
+   * @throws DataWriteError as {@link write} does, except `data_refused` for an owned source
+   */
+  applyDelta(operations: readonly DataOperation[], revision: string, origin: DataWriteOrigin): Promise<DataWriteOutcome> {
+    return this.enqueue(() => this.writeNow(operations, origin, { journal: false, revision }));
+  }
+
+  private enqueue(run: () => Promise<DataWriteOutcome>): Promise<DataWriteOutcome> {
+    const next = this.queue.then(run);
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -113,16 +130,18 @@ export class DataWriter {
     return written;
   }
 
-  private async writeNow(operation: DataOperation, origin: DataWriteOrigin): Promise<DataWriteOutcome> {
-    const { engine, pool, logger, ownedBy } = this.options;
-    const path = `/${operation.path.join('/')}`;
-    if (ownedBy !== undefined) throw new DataWriteError('data_refused', `data is owned by ${ownedBy}: writes are refused`);
+  private async writeNow(operations: readonly DataOperation[], origin: DataWriteOrigin, how: { journal: boolean; revision?: string }): Promise<DataWriteOutcome> {
+    const { engine, pool, logger } = this.options;
+    const path = operations.length === 1 ? `/${operations[0]!.path.join('/')}` : undefined;
     const revision = engine.revision;
     if (!revision) throw new DataWriteError('data_refused', 'no policy revision is loaded yet');
     const editor = new DocumentEditor(data(revision));
-    if (!editDocument(editor, operation)) return { written: false, revision: revision.id };
+    for (const operation of operations) {
+      // A failing operation undoes the editor whole: the earlier operations of a delta too.
+      if (!editDocument(editor, operation)) return { written: false, revision: revision.id };
+    }
     const writes = instanceWrites(editor);
-    const id = contentRevisionId(revision.id, JSON.stringify(writes));
+    const id = how.revision || contentRevisionId(revision.id, JSON.stringify(writes));
     const inverse = (): InstanceWrite[] => {
       editor.undo();
       return instanceWritesAt(editor.root, writes.map((w) => w.path));
@@ -136,8 +155,8 @@ export class DataWriter {
       throw e instanceof DataWriteError ? e : new DataWriteError('data_apply_failed', `the write was not applied: ${(e as Error).message}`, { cause: e });
     }
     engine.swap(withDataWritten(revision, id));
-    this.journal.push(operation);
-    logger.info({ who: origin.who, method: origin.method, path, revision: id }, 'data written');
+    if (how.journal) this.journal.push(...operations);
+    logger.info({ who: origin.who, method: origin.method, ...(path !== undefined ? { path } : { operations: operations.length }), revision: id }, 'data written');
     return { written: true, revision: id };
   }
 

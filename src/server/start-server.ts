@@ -287,7 +287,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   if (bundleService) {
     const loading = { entrypoints, compiler: config.compiler, ...(config.bundleVerification ? { verification: config.bundleVerification } : {}) };
     try {
-      bundleSource = new BundleServiceSource({ ...bundleService, loading, engine, logger, metrics, onReload });
+      bundleSource = new BundleServiceSource({ ...bundleService, loading, engine, logger, metrics, onReload, deltas: dataWriter });
     } catch (e) {
       throw refuse((e as Error).message, e);
     }
