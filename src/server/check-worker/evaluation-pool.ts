@@ -183,9 +183,11 @@ export class EvaluationPool {
       if (this.served === served) this.writingFrom = undefined;
     }
     if (this.served !== served) throw new DataWriteError('data_apply_failed', 'the policy was reloaded while the write was being applied: write again');
-    for (const { worker } of failed) {
-      if (this.workers.includes(worker)) this.replace(worker, 'policy evaluation failed: the evaluation worker failed a data write');
-      else if (this.spares.includes(worker)) this.failed(worker, 'an evaluation worker failed a data write');
+    for (const { worker, reason } of failed) {
+      if (this.workers.includes(worker)) {
+        this.onProblem(`an evaluation worker failed a data write, and is replaced: ${reason}`);
+        this.replace(worker, 'policy evaluation failed: the evaluation worker failed a data write');
+      } else if (this.spares.includes(worker)) this.failed(worker, `a spare evaluation worker failed a data write: ${reason}`);
     }
     if (failed.length > 0) throw new DataWriteError('data_apply_failed', `${failed.length} evaluation worker(s) did not apply the write: ${failed.map((f) => f.reason).join('; ')}`);
   }
