@@ -8,7 +8,8 @@ import test from 'ava';
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packFiles } from '../../src/bundle/index.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { packFiles, signatureFile, SIGNATURES_FILE } from '../../src/bundle/index.js';
 import { NGINX, startStaticServer, type StaticServer } from '../../scripts/fleet/static-server.js';
 import { ensureDebianPackage } from '../helpers/debian-package.js';
 import { startFixture, unary, type Clients, type Fixture } from './helpers/fixture.js';
@@ -34,9 +35,11 @@ let fx: Fixture | undefined;
 let grpc: Clients | undefined;
 let published = Date.now() / 1000 - 100;
 
-/** Packs `files` and puts them in place as the served bundle in one rename, with a new mtime (nginx's ETag). */
-async function publish(files: Record<string, unknown>): Promise<void> {
-  const packed = await packFiles(new Map(Object.entries(files).map(([name, content]) => [name, Buffer.from(typeof content === 'string' ? content : JSON.stringify(content))])));
+/** Packs `files` (signed with `keyFile` when given) and puts them in place as the served bundle in one rename, with a new mtime (nginx's ETag). */
+async function publish(files: Record<string, unknown>, keyFile?: string): Promise<void> {
+  const entries = new Map(Object.entries(files).map(([name, content]) => [name, Buffer.from(typeof content === 'string' ? content : JSON.stringify(content))]));
+  if (keyFile) entries.set(SIGNATURES_FILE, Buffer.from(await signatureFile(entries, { keyFile })));
+  const packed = await packFiles(entries);
   const next = join(dir, 'www', '.next.tar.gz');
   writeFileSync(join(dir, 'staged.tar.gz'), packed);
   copyFileSync(join(dir, 'staged.tar.gz'), next);
@@ -106,5 +109,34 @@ serial('a delta bundle from nginx is applied in place; one outside its roots is 
   t.is(put.status, 400);
   t.like(JSON.parse(put.body), { code: 'invalid_parameter' });
   t.regex(JSON.parse(put.body).message, /owned by the bundle service/);
+  t.false((await check('delete')).allowed);
+});
+
+serial('with bundle verification, a signed delta is applied and an unsigned one refused', async (t) => {
+  await fx?.close();
+  await nginx?.stop();
+  grpc?.close();
+  dir = mkdtempSync(join(tmpdir(), 'warden-delta-signed-'));
+  mkdirSync(join(dir, 'www'));
+  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyFile = join(dir, 'key.pem');
+  writeFileSync(keyFile, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  writeFileSync(join(dir, 'pub.pem'), pair.publicKey.export({ type: 'spki', format: 'pem' }));
+  await publish({ '/.manifest': { revision: 'snap-1', roots: ['grants', 'warden'] }, '/warden/authz/policy.rego': AUTHZ, '/grants/data.json': { frontend: { read: true } } }, keyFile);
+  nginx = await startStaticServer(join(dir, 'www'), join(dir, 'nginx-run'), await freePort());
+  fx = await startFixture({
+    config: { policies: undefined, compiler: regoCompiler, bundleService: { url: nginx.urlOf('bundle.tar.gz'), pollMinSeconds: 60, pollMaxSeconds: 120 }, bundleVerification: { keyFile: join(dir, 'pub.pem') } },
+  });
+  grpc = fx.clients(CALLER);
+  t.false((await check('write')).allowed);
+  await publish({ '/.manifest': { revision: 'delta-1', delta: true, roots: ['grants'] }, '/patch.json': { data: [{ op: 'upsert', path: '/grants/frontend/write', value: true }] } }, keyFile);
+  const signed = await fx.server.reload();
+  t.true(signed.ok, signed.ok ? '' : signed.error.message);
+  t.true((await check('write')).allowed);
+  await publish({ '/.manifest': { revision: 'delta-2', delta: true, roots: ['grants'] }, '/patch.json': { data: [{ op: 'upsert', path: '/grants/frontend/delete', value: true }] } });
+  const unsigned = await fx.server.reload();
+  t.false(unsigned.ok);
+  t.regex(unsigned.ok ? '' : unsigned.error.message, /delta bundle .* refused: bundle is not signed/);
+  t.is(fx.server.engine.revision?.id, 'delta-1');
   t.false((await check('delete')).allowed);
 });

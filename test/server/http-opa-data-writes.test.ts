@@ -160,3 +160,16 @@ test.serial('written data is made again after the policy directory reloads', asy
   t.is(((await query('shop/roles')) as Record<string, unknown>).kept, 42);
   t.true((await check('read')).allowed);
 });
+
+test.serial('without a client certificate (plaintext development mode) a write is 401 and nothing is written', async (t) => {
+  const plain = await startFixture({
+    policyFiles: { 'authz.rego': AUTHZ, 'shop.rego': SHOP },
+    config: { compiler: regoCompiler, http: '127.0.0.1:0', httpPlaintext: true, opaApi: { entrypoints: ['shop/roles'], admins: [ADMIN] } },
+  });
+  t.teardown(() => plain.close());
+  const reply = await fetchReply(`http://${plain.server.httpAddress}/v1/data/roles`, { method: 'PUT', body: '{"a": 1}', headers: { 'content-type': 'application/json' } });
+  t.is(reply.status, 401);
+  t.like(JSON.parse(reply.body), { code: 'unauthorized' });
+  const roles = await fetchReply(`http://${plain.server.httpAddress}/v1/data/shop/roles`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+  t.false('result' in JSON.parse(roles.body), 'data.roles is still undefined');
+});
