@@ -23,8 +23,11 @@ export interface DataWriteOrigin {
   method: string;
 }
 
-/** What a write did. */
-export type DataWriteOutcome = { written: true; revision: string } | { written: false; revision: string };
+/** What a write did: whether anything was written (not for a PUT with If-None-Match where a document exists), and the revision serving now. */
+export interface DataWriteOutcome {
+  written: boolean;
+  revision: string;
+}
 
 /** Options of {@link DataWriter}. */
 export interface DataWriterOptions {
