@@ -3,13 +3,14 @@
 // the JSON size, setData time, MB/s, setData as a multiple of JSON.parse of the same text, Wasm
 // memory after setData as a multiple of the JSON size, process RSS and the µs of an evaluation doing
 // the indexed lookup. Each row runs in a process of its own (bench/data-scale/row.ts).
-// Usage: npm run bench:data [-- --sizes 100000,1000000,3000000] [--10m] [--eopa-users N] [--full]
+// Usage: npm run bench:data [-- --sizes 100000,1000000,3000000] [--10m] [--eopa-users N] [--full] [--write-entries N]
 //   --10m adds 10,000,000 entries; --full loads EOPA's shape at its published size (500,000
 //   users, ~400 MB) instead of the default 50,000 users (~40 MB).
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { RowFigures } from './data-scale/row.js';
+import type { WriteFigures } from './data-scale/write-row.js';
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     '10m': { type: 'boolean', default: false },
     'eopa-users': { type: 'string', default: '50000' },
     full: { type: 'boolean', default: false },
+    'write-entries': { type: 'string', default: '3000000' },
   },
 });
 
@@ -34,12 +36,17 @@ const rows: Array<[string, number]> = [...sizes.map((n): [string, number] => ['u
 
 const rowScript = fileURLToPath(new URL('./data-scale/row.ts', import.meta.url));
 
+const writeScript = fileURLToPath(new URL('./data-scale/write-row.ts', import.meta.url));
+
 function runRow(kind: string, count: number): Promise<RowFigures> {
-  const args = ['--expose-gc', '--max-old-space-size=12288', '--import', 'tsx', rowScript, kind, String(count)];
+  return runScript<RowFigures>(['--expose-gc', '--max-old-space-size=12288', '--import', 'tsx', rowScript, kind, String(count)], `${kind} ${count}`);
+}
+
+function runScript<T>(args: string[], what: string): Promise<T> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${kind} ${count}: ${stderr.trim() || error.message}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as RowFigures);
+      if (error) reject(new Error(`${what}: ${stderr.trim() || error.message}`));
+      else resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as T);
     });
   });
 }
@@ -75,3 +82,11 @@ if (userRoleRows.length > 1) {
   const ratio = (f: (r: RowFigures) => number): string => (perMb(large, f(large)) / perMb(small, f(small))).toFixed(2);
   console.log(`time per MB, ${large.label} against ${small.label}: ${ratio((r) => r.setDataCpuSeconds)}× in CPU time, ${ratio((r) => r.setDataSeconds)}× on the clock`);
 }
+
+// Data API writes (issue 23, part 3): through the engine call, not the HTTP door.
+const writeEntries = counts(values['write-entries'], 'write-entries')[0]!;
+const w = await runScript<WriteFigures>(['--max-old-space-size=12288', '--import', 'tsx', writeScript, String(writeEntries)], `writes ${writeEntries}`);
+console.log(
+  `one-key write to user_roles ${w.entries.toLocaleString('en-US')} (PUT, PATCH replace, DELETE in turn; DataWriter.write until the serving thread's ` +
+    `instance and ${w.instances - 1} evaluation worker have it): median ${w.medianMs.toFixed(1)} ms, worst ${w.worstMs.toFixed(1)} ms of ${w.writes}`,
+);

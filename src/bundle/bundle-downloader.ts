@@ -27,13 +27,19 @@ export type DownloaderEvent =
   | { kind: 'cache_write_failed'; error: Error };
 
 /** Options of {@link BundleDownloader}. */
+/** What `activate` made of a bundle: its revision, and whether it may be cached (a delta may not: it is no bundle to start from). */
+export interface Activated {
+  revision: string;
+  cacheable: boolean;
+}
+
 export interface BundleDownloaderOptions {
   settings: BundleServiceSettings;
   /**
    * Compiles, verifies and swaps in a bundle, resolving with its revision; throws to refuse it. The
    * downloader persists a bundle only after this succeeds.
    */
-  activate: (bytes: Buffer, source: string) => Promise<string>;
+  activate: (bytes: Buffer, source: string) => Promise<string | Activated>;
   /** Where the last activated bundle is kept (`bundleCacheDir`); none when unset. */
   cacheDir?: string;
   onEvent?: (event: DownloaderEvent) => void;
@@ -209,12 +215,13 @@ export class BundleDownloader {
       return this.report({ result: 'not_modified' }, startedAt);
     }
     try {
-      const revision = await this.options.activate(answer.body, url);
+      const activated = await this.options.activate(answer.body, url);
+      const { revision, cacheable } = typeof activated === 'string' ? { revision: activated, cacheable: true } : activated;
       this.etag = answer.etag;
       this.activeRevision = revision;
       this.lastSuccess = new Date();
       outcome = { result: 'ok', revision, bytes: answer.body.length };
-      if (this.options.cacheDir) {
+      if (this.options.cacheDir && cacheable) {
         await writeCachedBundle(this.options.cacheDir, answer.body, { etag: answer.etag, revision, downloadedAt: this.lastSuccess.toISOString() }).catch((error: Error) =>
           this.emit({ kind: 'cache_write_failed', error }),
         );
@@ -232,7 +239,8 @@ export class BundleDownloader {
     try {
       const cached = await readCachedBundle(dir);
       if (!cached) return undefined;
-      const revision = await this.options.activate(cached.bytes, `${dir} (cached from ${this.settings.url})`);
+      const activated = await this.options.activate(cached.bytes, `${dir} (cached from ${this.settings.url})`);
+      const revision = typeof activated === 'string' ? activated : activated.revision;
       this.etag = cached.meta.etag;
       this.activeRevision = revision;
       this.emit({ kind: 'cache_activated', revision, downloadedAt: cached.meta.downloadedAt, downloadError });

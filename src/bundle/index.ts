@@ -7,5 +7,6 @@ export { SIGNING_ALGORITHMS, DEFAULT_SIGNING_ALGORITHM, type SigningAlgorithm } 
 export { BundleError, BundleSignatureError, PolicyFilesError } from './errors.js';
 export { BundleServiceError, type BundleServiceErrorCode } from './errors.js';
 export { checkBundleServiceConfig, BUNDLE_SERVICE_DEFAULTS, type BundleServiceConfig, type BundleServiceSettings } from './bundle-service-config.js';
-export { BundleDownloader, type BundleDownloaderOptions, type DownloaderEvent, type PollOutcome, type StartedFrom } from './bundle-downloader.js';
+export { BundleDownloader, type Activated, type BundleDownloaderOptions, type DownloaderEvent, type PollOutcome, type StartedFrom } from './bundle-downloader.js';
 export { readCachedBundle, writeCachedBundle, type CachedBundle, type CachedBundleMeta } from './bundle-cache.js';
+export { deltaBundle, type DeltaBundle, type DeltaOperation } from './delta-bundle.js';

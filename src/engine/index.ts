@@ -17,3 +17,18 @@ export { PolicyManager, type PolicyManagerOptions, type ReloadResult } from './p
 export { PolicyWatcher, DEFAULT_POLL_INTERVAL_MS, DEFAULT_SOURCE_GRACE_MS, type PolicyWatcherOptions, type SourceEvent } from './policy-watcher.js';
 export { SourceFingerprinter, type PolicySource, type SourceSnapshot, type WatchedDirectory } from './source-fingerprint.js';
 export { EngineError, type EngineErrorCode } from './errors.js';
+export { DataWriteError, type DataWriteErrorCode } from './errors.js';
+export {
+  applyToPolicy,
+  DocumentEditor,
+  editDocument,
+  instanceWrites,
+  instanceWritesAt,
+  jsonPatch,
+  pointerText,
+  pointerTokens,
+  withDataWritten,
+  type DataOperation,
+  type InstanceWrite,
+  type JsonPatchOperation,
+} from './data-writes/index.js';

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
-import { BundleDownloader, type BundleServiceSettings, type DownloaderEvent, type PollOutcome } from '../bundle/index.js';
+import { BundleDownloader, deltaBundle, readBundleFiles, verifyBundleFiles, type Activated, type BundleServiceSettings, type DeltaBundle, type DownloaderEvent, type PollOutcome } from '../bundle/index.js';
+import type { DataWriter } from './data-writer.js';
+import { deltaOperations } from './delta-activation.js';
 import { BundleDownloadMetrics, type WardenMetrics } from '../audit/index.js';
 import { EngineError, loadBundleRevision, type Engine, type PolicySourceOptions, type ReloadResult } from '../engine/index.js';
 
@@ -15,6 +17,8 @@ export interface BundleServiceSourceOptions {
   metrics: WardenMetrics;
   /** Called after each bundle that activated or was refused, as the policy manager calls its own. */
   onReload: (result: ReloadResult) => void;
+  /** Applies delta bundles in place; without it, a delta bundle is refused. */
+  deltas?: DataWriter;
 }
 
 function asEngineError(e: unknown, code: EngineError['code']): EngineError {
@@ -76,8 +80,18 @@ export class BundleServiceSource {
     await this.downloader.close();
   }
 
-  private async activate(bytes: Buffer, where: string): Promise<string> {
+  private async activate(bytes: Buffer, where: string): Promise<string | Activated> {
     const { engine, loading, onReload } = this.options;
+    let delta: DeltaBundle | undefined;
+    try {
+      const files = await readBundleFiles(bytes);
+      delta = deltaBundle(files);
+      if (delta && loading.verification) await verifyBundleFiles(files, loading.verification);
+    } catch (e) {
+      // A snapshot that cannot be read is refused by the loader below, with the loader's own words.
+      if (delta) return this.refuse(new EngineError('engine_bundle_unverified', `delta bundle ${where} refused: ${(e as Error).message}`, { cause: e }));
+    }
+    if (delta) return { revision: await this.applyDelta(delta, where), cacheable: false };
     let revision;
     try {
       revision = await loadBundleRevision(bytes, where, loading);
@@ -92,6 +106,32 @@ export class BundleServiceSource {
     this.downloads.recordActive(revision.id);
     onReload({ ok: true, revision: changed ? revision : engine.revision!, changed });
     return revision.id;
+  }
+
+  /**
+   * Applies a delta bundle's patch in place on top of the serving revision (see DataWriter), which
+   * then serves as the delta's revision; refused, with the last good revision serving, when no
+   * snapshot is active, a path lies outside the delta's roots, or the patch does not apply.
+   */
+  private async applyDelta(delta: DeltaBundle, where: string): Promise<string> {
+    const { engine, deltas, logger } = this.options;
+    if (!engine.revision) return this.refuse(new EngineError('engine_load_failed', `delta bundle ${where} refused: no snapshot bundle is active to apply it to`));
+    if (!deltas) return this.refuse(new EngineError('engine_load_failed', `delta bundle ${where} refused: this server does not apply delta bundles`));
+    const revision = delta.manifest.revision || '';
+    try {
+      const { revision: id } = await deltas.applyDelta(deltaOperations(delta), revision, { who: where, method: 'delta bundle' });
+      this.downloads.recordActive(id);
+      logger.info({ revision: id, url: where, operations: delta.operations.length }, 'delta bundle applied in place');
+      return id;
+    } catch (e) {
+      return this.refuse(new EngineError('engine_load_failed', `delta bundle ${where} (revision ${JSON.stringify(revision)}) refused: ${(e as Error).message}`, { cause: e }));
+    }
+  }
+
+  /** Reports `error` as a refused bundle (logged by onReload, the last good revision serving) and throws it. */
+  private refuse(error: EngineError): never {
+    this.options.onReload({ ok: false, error });
+    throw error;
   }
 
   private record(event: DownloaderEvent): void {

@@ -10,7 +10,7 @@ import type { ProtectionCheck } from './check-route/protection-stage.js';
 import { parseCredentialRules } from '../credentials/credential-rules.js';
 import { ServiceError } from './errors.js';
 import { httpSettings, type HttpServeConfig } from './http/http-config.js';
-import { opaApiEntrypoints, type OpaApiServeConfig } from './http/opa-config.js';
+import { opaApiAdmins, opaApiEntrypoints, type OpaApiServeConfig } from './http/opa-config.js';
 import { parseProtectionConfig, PROTECTION_KEYS, type ProtectionConfigInput } from '../protection/protection-config.js';
 import { parseDuration } from '../protection/duration.js';
 import { parseRedisConfig, type RedisConfigInput, type RedisSettings } from '../protection/redis-config.js';
@@ -383,6 +383,7 @@ export function readServeConfigFile(file: string): Partial<ServeConfig> {
     parseCredentialRules(config.credentials);
     httpSettings(config);
     opaApiEntrypoints(config);
+    opaApiAdmins(config);
     decisionLogRotation(config);
     decisionLogService(config);
     instanceLabels(config.labels);

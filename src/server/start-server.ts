@@ -25,7 +25,9 @@ import { CREDENTIAL_READERS } from './http/credential-readers.js';
 import { forwardAuthRoute } from './http/forward-auth-route.js';
 import { httpSettings } from './http/http-config.js';
 import { startHttpListener, type HttpListener } from './http/http-listener.js';
-import { opaApiEntrypoints } from './http/opa-config.js';
+import { opaApiAdmins, opaApiEntrypoints } from './http/opa-config.js';
+import { opaDataWriteRoute } from './http/opa-data-write-route.js';
+import { DataWriter } from './data-writer.js';
 import { opaDataRoutes } from './http/opa-data-route.js';
 import { opaHealthRoute } from './http/opa-health-route.js';
 import { opaPoliciesRoute } from './http/opa-policies-route.js';
@@ -171,12 +173,14 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const shutdownMs = config.shutdownTimeoutMs ?? SERVE_DEFAULTS.shutdownTimeoutMs;
   let http: ReturnType<typeof httpSettings>;
   let opaEntrypoints: string[];
+  let admins: string[];
   let labels: InstanceLabels;
   let bundleService: ReturnType<typeof bundleServiceSettings>;
   try {
     labels = instanceLabels(config.labels);
     http = httpSettings(config);
     opaEntrypoints = opaApiEntrypoints(config);
+    admins = opaApiAdmins(config);
     bundleService = bundleServiceSettings(config);
   } catch (e) {
     throw refuse((e as Error).message, e);
@@ -251,13 +255,16 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((s) => [s, 'NOT_SERVING' as const])));
 
   const entrypoints = [...new Set([decision, envoyDecision, ...opaEntrypoints])];
+  const dataWriter = new DataWriter({ engine, pool, logger, ...(bundleService ? { ownedBy: `the bundle service ${bundleService.settings.url}` } : {}) });
   const onReload = (result: ReloadResult): void => {
     // A first load that fails is not a reload: the start is refused with its reason instead.
     if (!result.ok && !engine.revision) return;
     logReload(logger, result);
     if (result.ok && result.changed) {
-      pool?.serve(result.revision);
-      metrics.recordReload(result.revision.id);
+      // Data written through the Data API is made again on the reloaded data, before any check sees it.
+      const serving = dataWriter.replay(result.revision);
+      pool?.serve(serving);
+      metrics.recordReload(serving.id);
       if (!manager.sourceStale) setHealth('SERVING');
     } else if (!result.ok) metrics.recordReloadFailure();
   };
@@ -280,7 +287,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   if (bundleService) {
     const loading = { entrypoints, compiler: config.compiler, ...(config.bundleVerification ? { verification: config.bundleVerification } : {}) };
     try {
-      bundleSource = new BundleServiceSource({ ...bundleService, loading, engine, logger, metrics, onReload });
+      bundleSource = new BundleServiceSource({ ...bundleService, loading, engine, logger, metrics, onReload, deltas: dataWriter });
     } catch (e) {
       throw refuse((e as Error).message, e);
     }
@@ -348,7 +355,8 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
       decisionTimeoutMs: limits.requestTimeoutMs,
     });
     const opaRoutes = opaDataRoutes({ ...deps, pipeline, decisionTimeoutMs: limits.requestTimeoutMs, maxBodyBytes: limits.maxBodyBytes, maxDepth: limits.maxDepth });
-    const routes = [route, ...opaRoutes, opaHealthRoute(engine), opaPoliciesRoute(engine)];
+    const writes = opaDataWriteRoute({ writer: dataWriter, admins, logger, maxBodyBytes: limits.maxBodyBytes, maxDepth: limits.maxDepth });
+    const routes = [route, ...opaRoutes, writes, opaHealthRoute(engine), opaPoliciesRoute(engine)];
     try {
       httpListener = await startHttpListener({ listen: http.listen, routes, tls: http.plaintext ? undefined : tls, limits, logger });
     } catch (e) {

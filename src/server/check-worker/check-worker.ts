@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { buildRevision, Engine, type DecisionCacheOptions, type RevisionParts } from '../../engine/index.js';
+import { applyToPolicy, buildRevision, Engine, withDataWritten, type DecisionCacheOptions, type InstanceWrite, type RevisionParts } from '../../engine/index.js';
 import type { Identity } from '../../identity/index.js';
 import { LineRingReader, LineRingWriter, type LineRingMemory } from '../../threads/line-ring.js';
 import { lowerThreadPriority } from '../../threads/thread-priority.js';
@@ -26,8 +26,16 @@ export interface CheckWorkerData {
 /** How much lower than the serving thread evaluation workers run (nice values). */
 const EVALUATION_NICENESS = 5;
 
-export type ToCheckWorker = { type: 'revision'; parts: RevisionParts & { id: string } } | { type: 'stop' };
-export type FromCheckWorker = { type: 'loaded'; id: string } | { type: 'load-failed'; id: string; message: string };
+export type ToCheckWorker =
+  | { type: 'revision'; parts: RevisionParts & { id: string } }
+  /** Data writes made in place, moving the instance from revision `from` to `to` (see applyToPolicy). */
+  | { type: 'data'; from: string; to: string; writes: readonly InstanceWrite[] }
+  | { type: 'stop' };
+export type FromCheckWorker =
+  | { type: 'loaded'; id: string }
+  | { type: 'load-failed'; id: string; message: string }
+  | { type: 'data-applied'; id: string }
+  | { type: 'data-failed'; id: string; message: string };
 
 const { jobs, results, cache, limits, decision, budgetMs } = workerData as CheckWorkerData;
 // Under a CPU shortage the serving thread goes first: an evaluation that runs away until its budget
@@ -99,8 +107,22 @@ parentPort!.on('message', (m: ToCheckWorker) => {
     parentPort!.close();
     return;
   }
-  loading = loading.then(() => load(m.parts));
+  loading = loading.then(() => (m.type === 'data' ? writeData(m.from, m.to, m.writes) : load(m.parts)));
 });
+
+/** Between two evaluations (messages are handled while the job loop waits): never during one. */
+function writeData(from: string, to: string, writes: readonly InstanceWrite[]): void {
+  const revision = engine.revision;
+  try {
+    if (revision?.id !== from) throw new Error(`this worker serves revision ${revision?.id ?? 'none'}, not ${from}`);
+    applyToPolicy(revision.policy, writes);
+    // A new revision id: the cache of the old data is dropped with it.
+    engine.swap(withDataWritten(revision, to));
+    parentPort!.postMessage({ type: 'data-applied', id: to } satisfies FromCheckWorker);
+  } catch (e) {
+    parentPort!.postMessage({ type: 'data-failed', id: to, message: e instanceof Error ? e.message : String(e) } satisfies FromCheckWorker);
+  }
+}
 
 // Results that found the ring full (large inputs, a serving thread slow to read): sent, in order,
 // before anything newer. A result is never dropped, or its call would wait forever.

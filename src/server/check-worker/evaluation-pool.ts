@@ -1,4 +1,5 @@
-import { BUDGET_EXCEEDED, type DecisionCacheOptions, type DecisionShape, type PolicyRevision, type RevisionParts } from '../../engine/index.js';
+import { BUDGET_EXCEEDED, DataWriteError, type DecisionCacheOptions, type DecisionShape, type InstanceWrite, type PolicyRevision, type RevisionParts } from '../../engine/index.js';
+import { fanOutDataWrites } from './pool-data-writes.js';
 import type { RequestLimits } from '../config.js';
 import { PoolWorker, type PoolJob, type PoolResult, type PoolWorkerData, type PoolWorkerEvents } from './pool-worker.js';
 import { encodeJob, type CheckResult } from './wire.js';
@@ -34,6 +35,8 @@ const REVISION_WAIT_MS = 10_000;
  */
 const RESTART_DELAY_MS = 250;
 const MAX_RESTART_DELAY_MS = 30_000;
+/** Longest a data write waits for a thread to apply it (one still loading a large revision applies it after). */
+const DATA_WRITE_TIMEOUT_MS = 30_000;
 
 /** Options of {@link EvaluationPool}. */
 export interface EvaluationPoolOptions {
@@ -92,6 +95,10 @@ export class EvaluationPool {
   /** How often the timer looks, while jobs are pending. */
   private readonly sweepMs: number;
   private revision: (RevisionParts & { id: string }) | undefined;
+  /** While a data write is being applied: the revision it moves from, whose workers still take jobs. */
+  private writingFrom: string | undefined;
+  /** Counts {@link serve} calls: a data write that sees it change was overtaken by a reload. */
+  private served = 0;
   /** Whether a worker has served the current revision (a worker replaced later does not reset it). */
   private revisionServed = false;
   private nextId = 1;
@@ -125,6 +132,7 @@ export class EvaluationPool {
 
   /** Serves `revision` from now on: jobs go to workers once they have loaded it. */
   serve(revision: PolicyRevision): void {
+    this.served++;
     this.revision = revision.parts;
     this.revisionServed = false;
     for (const w of [...this.workers, ...this.spares]) w.serve(revision.parts);
@@ -151,6 +159,37 @@ export class EvaluationPool {
       };
       this.ready.add(check);
     });
+  }
+
+  /**
+   * Makes a data write in every thread's instance in place (see applyToPolicy), moving the pool from
+   * its revision to `parts` (the same revision, its data written, under a new id): resolves once
+   * every thread has applied it. Jobs keep going to threads of either revision meanwhile. A thread
+   * that fails is replaced by one that loads `parts`; the write then rejects, and the caller puts
+   * every thread back with the inverse write.
+   *
+   * @throws DataWriteError `data_apply_failed` saying which threads failed and why, or that a reload overtook the write
+   */
+  async applyDataWrites(parts: RevisionParts & { id: string }, writes: readonly InstanceWrite[], timeoutMs = DATA_WRITE_TIMEOUT_MS): Promise<void> {
+    const from = this.revision?.id;
+    if (from === undefined || this.stopped) return;
+    const served = this.served;
+    this.revision = parts;
+    this.writingFrom = from;
+    let failed;
+    try {
+      ({ failed } = await fanOutDataWrites([...this.workers, ...this.spares], from, parts.id, writes, timeoutMs));
+    } finally {
+      if (this.served === served) this.writingFrom = undefined;
+    }
+    if (this.served !== served) throw new DataWriteError('data_apply_failed', 'the policy was reloaded while the write was being applied: write again');
+    for (const { worker, reason } of failed) {
+      if (this.workers.includes(worker)) {
+        this.onProblem(`an evaluation worker failed a data write, and is replaced: ${reason}`);
+        this.replace(worker, 'policy evaluation failed: the evaluation worker failed a data write');
+      } else if (this.spares.includes(worker)) this.failed(worker, `a spare evaluation worker failed a data write: ${reason}`);
+    }
+    if (failed.length > 0) throw new DataWriteError('data_apply_failed', `${failed.length} evaluation worker(s) did not apply the write: ${failed.map((f) => f.reason).join('; ')}`);
   }
 
   /** Decodes and decides an Authorizer `Check` from its bytes, for the connection keyed `connection`. */
@@ -207,7 +246,7 @@ export class EvaluationPool {
   }
 
   private serves(w: PoolWorker): boolean {
-    return w.running && this.revision !== undefined && w.loaded === this.revision.id;
+    return w.running && this.revision !== undefined && w.loaded !== undefined && (w.loaded === this.revision.id || w.loaded === this.writingFrom);
   }
 
   /** Hands `job` to a worker now, or queues it behind those already waiting. */

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import type { RevisionParts } from '../../engine/index.js';
+import type { InstanceWrite, RevisionParts } from '../../engine/index.js';
 import { allocateLineRing, LineRingReader, LineRingWriter } from '../../threads/line-ring.js';
 import { startModuleWorker } from '../../threads/start-module-worker.js';
 import type { CheckWorkerData, FromCheckWorker, ToCheckWorker } from './check-worker.js';
@@ -46,6 +46,8 @@ export class PoolWorker {
   private readonly jobs: LineRingWriter;
   private readonly results: LineRingReader;
   private alive = true;
+  /** Data writes handed over and not acknowledged, by the revision they move to. */
+  private readonly dataAcks = new Map<string, (failure: string | undefined) => void>();
 
   constructor(data: PoolWorkerData, ringBytes: number, private readonly events: PoolWorkerEvents) {
     const jobs = allocateLineRing(ringBytes);
@@ -60,7 +62,8 @@ export class PoolWorker {
       if (m.type === 'loaded') {
         this.loaded = m.id;
         events.loaded(this);
-      } else events.loadFailed(this, m.id, m.message);
+      } else if (m.type === 'data-applied' || m.type === 'data-failed') this.acknowledge(m);
+      else events.loadFailed(this, m.id, m.message);
     });
     this.worker.on('error', (e) => this.fail(`evaluation worker failed: ${e.message}`));
     this.worker.on('exit', (code) => this.fail(`evaluation worker exited (code ${code})`));
@@ -77,6 +80,30 @@ export class PoolWorker {
     if (!this.alive) return;
     this.loaded = undefined;
     this.worker.postMessage({ type: 'revision', parts } satisfies ToCheckWorker);
+  }
+
+  /**
+   * Has the thread make `writes` in its instance's data in place, moving it from revision `from` to
+   * `to` (after any revision it is still loading). Resolves with why it failed, or `undefined` once
+   * applied, or when the thread stops first (it no longer serves: its replacement loads the pool's
+   * revision).
+   */
+  applyData(from: string, to: string, writes: readonly InstanceWrite[]): Promise<string | undefined> {
+    if (!this.alive) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.dataAcks.set(to, resolve);
+      this.worker.postMessage({ type: 'data', from, to, writes } satisfies ToCheckWorker);
+    });
+  }
+
+  private acknowledge(m: Extract<FromCheckWorker, { type: 'data-applied' | 'data-failed' }>): void {
+    const resolve = this.dataAcks.get(m.id);
+    this.dataAcks.delete(m.id);
+    if (m.type === 'data-applied') {
+      this.loaded = m.id;
+      this.events.loaded(this);
+    }
+    resolve?.(m.type === 'data-failed' ? m.message : undefined);
   }
 
   /** Writes `job` into the jobs ring; false when the ring has no room for it. */
@@ -97,6 +124,8 @@ export class PoolWorker {
     if (!this.alive) return [];
     this.alive = false;
     this.results.interrupt();
+    for (const resolve of this.dataAcks.values()) resolve(undefined);
+    this.dataAcks.clear();
     const held = [...this.pending.values()];
     this.pending.clear();
     try {

@@ -26,7 +26,11 @@ export type OpaApiErrorCode =
   /** The caller was turned away before the policy ran: a credential rule, the deny list, a ban, a rate limit (403, 429). */
   | 'unauthorized'
   /** No decision could be made: no revision loaded, an evaluation error, a timeout (500). */
-  | 'internal_error';
+  | 'internal_error'
+  /** A data write's target (or its parent) does not exist (404). */
+  | 'resource_not_found'
+  /** A data write the data is not in a state for: a failed `test`, a parent that is not an object (409). */
+  | 'resource_conflict';
 
 /** Why OPA's REST API on the HTTP listener answers with an error; answered in `opa-answer.ts`. */
 export class OpaApiError extends WardenError<OpaApiErrorCode> {

@@ -1,0 +1,6 @@
+export { DocumentEditor } from './document-editor.js';
+export { editDocument, jsonPatch, type DataOperation, type JsonPatchOperation } from './data-operation.js';
+export { instanceWrites, instanceWritesAt, type InstanceWrite } from './instance-writes.js';
+export { pointerText, pointerTokens } from './json-pointer.js';
+export { applyToPolicy } from './policy-data-writes.js';
+export { withDataWritten } from './written-revision.js';
