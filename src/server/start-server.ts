@@ -6,7 +6,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { pino, type Logger } from 'pino';
 import { instanceLabels, type InstanceLabels } from '../audit/instance-labels.js';
-import { DecisionLog, LogShipper, OffThreadDecisionLog, startMetricsServer, teeSinks, WardenMetrics, type MetricsServer } from '../audit/index.js';
+import { DecisionLog, LogShipper, OffThreadDecisionLog, splitHostPort, startMetricsServer, teeSinks, WardenMetrics, type MetricsServer } from '../audit/index.js';
 import { Engine, PolicyManager, type ReloadResult, type SourceEvent } from '../engine/index.js';
 import { JwtVerifier } from '../identity/index.js';
 import { Countermeasures } from '../protection/countermeasures.js';
@@ -23,7 +23,8 @@ import { guardConnections } from './connection-guard.js';
 import { mtlsCredentials } from './tls.js';
 import { CREDENTIAL_READERS } from './http/credential-readers.js';
 import { forwardAuthRoute } from './http/forward-auth-route.js';
-import { httpSettings } from './http/http-config.js';
+import { hostNames, httpSettings } from './http/http-config.js';
+import { hostCheck } from './http/host-check.js';
 import { startHttpListener, type HttpListener } from './http/http-listener.js';
 import { opaApiEntrypoints } from './http/opa-config.js';
 import { opaDataRoutes } from './http/opa-data-route.js';
@@ -170,12 +171,14 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const listen = config.listen ?? SERVE_DEFAULTS.listen;
   const shutdownMs = config.shutdownTimeoutMs ?? SERVE_DEFAULTS.shutdownTimeoutMs;
   let http: ReturnType<typeof httpSettings>;
+  let metricsHosts: string[];
   let opaEntrypoints: string[];
   let labels: InstanceLabels;
   let bundleService: ReturnType<typeof bundleServiceSettings>;
   try {
     labels = instanceLabels(config.labels);
     http = httpSettings(config);
+    metricsHosts = hostNames(config.metricsHosts, 'metricsHosts');
     opaEntrypoints = opaApiEntrypoints(config);
     bundleService = bundleServiceSettings(config);
   } catch (e) {
@@ -350,7 +353,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     const opaRoutes = opaDataRoutes({ ...deps, pipeline, decisionTimeoutMs: limits.requestTimeoutMs, maxBodyBytes: limits.maxBodyBytes, maxDepth: limits.maxDepth });
     const routes = [route, ...opaRoutes, opaHealthRoute(engine), opaPoliciesRoute(engine)];
     try {
-      httpListener = await startHttpListener({ listen: http.listen, routes, tls: http.plaintext ? undefined : tls, limits, logger });
+      httpListener = await startHttpListener({ listen: http.listen, routes, tls: http.plaintext ? undefined : tls, limits, logger, allowedHosts: http.allowedHosts, corsOrigins: http.corsOrigins });
     } catch (e) {
       throw refuse(`cannot listen for HTTP on ${http.listen}: ${(e as Error).message}`, e);
     }
@@ -369,7 +372,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
           ...(countermeasures.sharedStateUp !== undefined ? { sharedStateUp: () => countermeasures.sharedStateUp } : {}),
           ...(shipper ? { decisionLogDrops: () => shipper.dropped } : {}),
         });
-      metricsServer = await startMetricsServer(metrics.registry, metricsListen, status);
+      metricsServer = await startMetricsServer(metrics.registry, metricsListen, { status, checkHost: hostCheck(splitHostPort(metricsListen).host, metricsHosts) });
     } catch (e) {
       throw refuse(`cannot serve metrics on ${metricsListen}: ${(e as Error).message}`, e);
     }

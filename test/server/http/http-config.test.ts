@@ -8,7 +8,7 @@ import { httpSettings, isLoopbackHost, splitListen } from '../../../src/server/h
 
 test('off by default; a listen address and hosts (lower-cased) when given', (t) => {
   t.is(httpSettings({}), undefined);
-  t.deepEqual(httpSettings({ http: '0.0.0.0:9192', hosts: { 'Orders.Internal': 'orders' } }), { listen: '0.0.0.0:9192', plaintext: false, hosts: { 'orders.internal': 'orders' } });
+  t.deepEqual(httpSettings({ http: '0.0.0.0:9192', hosts: { 'Orders.Internal': 'orders' } }), { listen: '0.0.0.0:9192', plaintext: false, hosts: { 'orders.internal': 'orders' }, allowedHosts: ['orders.internal'], corsOrigins: [] });
 });
 
 test('plaintext only on a loopback address', (t) => {
