@@ -66,7 +66,7 @@ export interface WardenServer {
   readonly shadow: ShadowEvaluator | undefined;
   /**
    * Re-reads the TLS files now (a timer does this every `tls.refreshIntervalMs`) and reloads the
-   * policy: what `warden serve` does on SIGHUP.
+   * policy and the shadow candidate (`--shadow`): what `warden serve` does on SIGHUP.
    */
   reloadAll(): Promise<ReloadResult>;
   /**
@@ -301,8 +301,14 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     const details = first.error.details.length > 0 ? `\n${first.error.details.join('\n')}` : '';
     throw refuse(`no policy to serve: ${first.error.message}${details}`, first.error);
   }
-  const shadow = await shadowSetup(config, { entrypoints, budgetMs, metrics, logger });
-  if (shadow) lifecycle.hold('shadow evaluation', () => shadow.stop());
+  const shadowParts = await shadowSetup(config, { entrypoints, budgetMs, metrics, logger });
+  const shadow = shadowParts?.evaluator;
+  if (shadowParts) {
+    lifecycle.hold('shadow evaluation', async () => {
+      shadowParts.evaluator.stop();
+      await shadowParts.reloader.close();
+    });
+  }
   // The serving thread does not evaluate while the pool exists: it serves once a worker can.
   if (pool && engine.revision && !(await pool.whenReady(POOL_READY_MS, { workers }))) logger.warn(`evaluation workers not all ready after ${POOL_READY_MS} ms: checks wait for one, within their budget`);
 
@@ -382,6 +388,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   if (config.watch !== false) {
     try {
       manager.watch();
+      shadowParts?.reloader.watch();
     } catch (e) {
       throw refuse((e as Error).message, e);
     }
@@ -410,9 +417,11 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
       }
       logger.info('countermeasures and credential rules reconfigured');
     },
-    reloadAll: () => {
+    reloadAll: async () => {
       tls.refresh();
-      return policySource.load();
+      // The shadow candidate follows SIGHUP as the live policy does; its result is logged, not returned.
+      const [live] = await Promise.all([policySource.load(), shadowParts?.reloader.reload()]);
+      return live;
     },
     close: async () => {
       if (!lifecycle.stopping) logger.info({ shutdownMs }, 'warden stopping: draining calls in flight');
