@@ -25,7 +25,7 @@ function fixture(t: import('ava').ExecutionContext) {
     warn: (_: unknown, message: string) => void logged.push({ level: 'warn', message }),
     error: (_: unknown, message: string) => void logged.push({ level: 'error', message }),
   };
-  const evaluator = new ShadowEvaluator({ decide: () => ({ allowed: true, reasons: ['r1'] }), revision: 'r1', metrics, logger });
+  const evaluator = new ShadowEvaluator({ decide: () => ({ allowed: true, reasons: ['r1'] }), revision: 'r1', metrics, logger: logger as never });
   const reloader = new ShadowReloader({ source, entrypoints: ['warden/authz/decision'], evaluator, metrics, logger: logger as never, pollIntervalMs: 50, load });
   t.teardown(() => reloader.close());
   return { file, loads, evaluator, reloader, metrics, logged };
