@@ -1,6 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { isLoopbackHost } from './http-config.js';
 
+/** How many distinct allowed `Host` values are remembered (names × ports a fleet of proxies sends). */
+const SEEN_LIMIT = 256;
+
 /** Tells whether a request names this listener in `Host`; the reason it does not, when it does not. */
 export type HostCheck = (req: IncomingMessage) => string | undefined;
 
@@ -37,12 +40,18 @@ export function hostCheck(listenHost: string, names: readonly string[]): HostChe
   const listenName = normalise(listenHost);
   const allowed = new Set([listenName, ...names.map(normalise)]);
   if (isLoopbackHost(listenName)) allowed.add('localhost');
+  // Proxies send the same few Host values over and over: those found allowed by name skip the parse.
+  const seen = new Set<string>();
   return (req) => {
     const header = req.headers.host;
+    if (header !== undefined && seen.has(header)) return undefined;
     if (header === undefined || header === '') return 'the request names no Host';
     const name = hostName(header);
     if (name === undefined) return `the Host header ${JSON.stringify(header.slice(0, 100))} is not a host name`;
-    if (allowed.has(name)) return undefined;
+    if (allowed.has(name)) {
+      if (seen.size < SEEN_LIMIT) seen.add(header);
+      return undefined;
+    }
     const local = normalise(req.socket.localAddress ?? '');
     if (name === local) return undefined;
     if (name === 'localhost' && isLoopbackHost(local)) return undefined;

@@ -17,9 +17,11 @@ export function webHeaders(tls: boolean): Record<string, string> {
   };
 }
 
-/** Sets {@link webHeaders} on `res` (a route's own headers of the same name are overwritten by them later only if it sets them). */
+const HEADER_LISTS = { plain: Object.entries(webHeaders(false)), tls: Object.entries(webHeaders(true)) };
+
+/** Sets {@link webHeaders} on `res` before a route runs; `sendAnswer` keeps them over a route's own of the same name. */
 export function setWebHeaders(res: ServerResponse, tls: boolean): void {
-  for (const [name, value] of Object.entries(webHeaders(tls))) res.setHeader(name, value);
+  for (const [name, value] of tls ? HEADER_LISTS.tls : HEADER_LISTS.plain) res.setHeader(name, value);
 }
 
 /** Status for the parse errors node:http reports before any request exists. */
