@@ -6,7 +6,8 @@ import { probingCallers, recurringDeniedEdges, type DeniedEdge, type ProbingCall
 import type { Grant } from './grant.js';
 import { grantUsage, type GrantUse } from './grant-usage.js';
 import { dataJsonWithGrants, unifiedDiff } from './grants-diff.js';
-import { readGrantsFile, type GrantsFile } from './grants-file.js';
+import { AdvisorError } from './errors.js';
+import { readBundleGrantsFile, readGrantsFile, type GrantsFile } from './grants-file.js';
 import { minimalGrants } from './minimal-grants.js';
 import { DEFAULT_PROBING, type ProbingRule } from './probing.js';
 import { TrafficSummary } from './traffic-summary.js';
@@ -87,7 +88,9 @@ export function analyseTraffic(summary: TrafficSummary, grantsFile: GrantsFile, 
 export interface AdviseOptions extends RecordWindow, AdviceOptions {
   files: string[];
   /** The policy directory whose data.json holds the grants (the bundled layout). */
-  policies: string;
+  policies?: string;
+  /** Or an OPA bundle file (`.tar.gz`) holding that data.json; one of the two. */
+  bundle?: string;
 }
 
 /** Summarises decision records (already read, in any order) for {@link analyseTraffic}. */
@@ -99,13 +102,15 @@ export function summariseDecisions(records: Iterable<{ record: DecisionRecord; t
 
 /**
  * Reads decision logs (plain or gzipped, unreadable lines counted with their place) and advises
- * on the grants of `options.policies`.
+ * on the grants of `options.policies` (a directory) or `options.bundle` (a bundle file).
  *
- * @throws ReplayError `replay_log_unreadable` for a missing log, AdvisorError for a layout it does not read
+ * @throws ReplayError `replay_log_unreadable` for a missing log, AdvisorError for a layout it does
+ *   not read, or for neither or both of `policies` and `bundle`
  */
 export async function adviseFromLogs(options: AdviseOptions): Promise<Advice & { reading: AdviceReading }> {
   checkLogFiles(options.files);
-  const grantsFile = readGrantsFile(options.policies);
+  if ((options.policies === undefined) === (options.bundle === undefined)) throw new AdvisorError('advisor_unsupported_layout', 'give the grants as a policy directory or a bundle file, one of them');
+  const grantsFile = options.bundle !== undefined ? await readBundleGrantsFile(options.bundle) : readGrantsFile(options.policies!);
   const tally = emptyTally();
   const summary = new TrafficSummary();
   for await (const { record, timeMs } of decisionRecords(options.files, options, tally, 50)) summary.add(record, timeMs);

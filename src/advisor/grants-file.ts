@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { readBundleFiles } from '../bundle/index.js';
 import { AdvisorError } from './errors.js';
 import { readGrants, type Grant } from './grant.js';
 
@@ -28,6 +29,41 @@ function keysBelow(mount: string[]): string[] | undefined {
   return mount.every((seg, i) => seg === GRANTS_PATH[i]) ? GRANTS_PATH.slice(mount.length) : undefined;
 }
 
+/** A `data.json` candidate: its path relative to the policy root (`/`-separated), where to say it is, and its text. */
+interface DataFileEntry {
+  relativePath: string;
+  file: string;
+  text: () => string;
+}
+
+/** The first `data.json` (in path order) that holds `data.warden.config.grants`, read; `undefined` when none does. */
+function grantsIn(entries: DataFileEntry[]): GrantsFile | undefined {
+  for (const entry of [...entries].sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0))) {
+    const keys = keysBelow(entry.relativePath.split('/').slice(0, -1));
+    if (!keys) continue;
+    const { file, relativePath } = entry;
+    const text = entry.text();
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch (e) {
+      throw new AdvisorError('advisor_invalid_grants', `${file}: not JSON (${(e as Error).message})`, { cause: e });
+    }
+    let at: unknown = document;
+    for (const key of keys) at = isObject(at) ? at[key] : undefined;
+    if (at === undefined || !isObject(document)) continue;
+    return { file, relativePath, text, document, keysInFile: keys, grants: readGrants(at, `${file}: ${['data', ...GRANTS_PATH].join('.')}`) };
+  }
+  return undefined;
+}
+
+function unsupported(where: string): AdvisorError {
+  return new AdvisorError(
+    'advisor_unsupported_layout',
+    `${where}: no data.json holds data.warden.config.grants; the advisor reads the bundled layout only (grants: [{service, caller: {namespace, service_account}, actions}], see policies/warden/config/data.json)`,
+  );
+}
+
 /**
  * Finds the `data.json` of a policy directory that holds `data.warden.config.grants` (the bundled
  * layout, OPA's mounting: a file's folder is its path in `data`), and reads its grants.
@@ -41,25 +77,37 @@ export function readGrantsFile(policyDir: string): GrantsFile {
   } catch (e) {
     throw new AdvisorError('advisor_unsupported_layout', `cannot read policy directory ${policyDir}: ${(e as Error).message}`, { cause: e });
   }
-  for (const name of names.filter((n) => n === 'data.json' || n.endsWith(`${sep}data.json`)).sort()) {
-    const relativePath = relative(policyDir, join(policyDir, name)).split(sep).join('/');
-    const keys = keysBelow(relativePath.split('/').slice(0, -1));
-    if (!keys) continue;
-    const file = join(policyDir, name);
-    const text = readFileSync(file, 'utf8');
-    let document: unknown;
-    try {
-      document = JSON.parse(text);
-    } catch (e) {
-      throw new AdvisorError('advisor_invalid_grants', `${file}: not JSON (${(e as Error).message})`, { cause: e });
-    }
-    let at: unknown = document;
-    for (const key of keys) at = isObject(at) ? at[key] : undefined;
-    if (at === undefined || !isObject(document)) continue;
-    return { file, relativePath, text, document, keysInFile: keys, grants: readGrants(at, `${file}: ${['data', ...GRANTS_PATH].join('.')}`) };
+  const entries = names
+    .filter((n) => n === 'data.json' || n.endsWith(`${sep}data.json`))
+    .map((name) => {
+      const file = join(policyDir, name);
+      return { relativePath: relative(policyDir, file).split(sep).join('/'), file, text: () => readFileSync(file, 'utf8') };
+    });
+  const found = grantsIn(entries);
+  if (!found) throw unsupported(policyDir);
+  return found;
+}
+
+/**
+ * The grants of an OPA bundle file (`.tar.gz`), read with the bundle reader `serve --bundle` and
+ * `replay --bundle` use, from the `data.json` that holds `data.warden.config.grants`; the diff's
+ * headers name that file's path inside the bundle.
+ *
+ * @example
+ * const grants = await readBundleGrantsFile('bundle.tar.gz'); // grants.relativePath → 'warden/config/data.json'
+ * @throws AdvisorError `advisor_unsupported_layout` for a bundle that cannot be read or holds no grants, `advisor_invalid_grants` when they are malformed
+ */
+export async function readBundleGrantsFile(bundlePath: string): Promise<GrantsFile> {
+  let files: Map<string, Buffer>;
+  try {
+    files = await readBundleFiles(readFileSync(bundlePath));
+  } catch (e) {
+    throw new AdvisorError('advisor_unsupported_layout', `cannot read bundle ${bundlePath}: ${(e as Error).message}`, { cause: e });
   }
-  throw new AdvisorError(
-    'advisor_unsupported_layout',
-    `${policyDir}: no data.json holds data.warden.config.grants; the advisor reads the bundled layout only (grants: [{service, caller: {namespace, service_account}, actions}], see policies/warden/config/data.json)`,
-  );
+  const entries = [...files]
+    .filter(([path]) => path.endsWith('/data.json'))
+    .map(([path, content]) => ({ relativePath: path.slice(1), file: `${bundlePath}:${path}`, text: () => content.toString('utf8') }));
+  const found = grantsIn(entries);
+  if (!found) throw unsupported(bundlePath);
+  return found;
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
@@ -10,6 +10,23 @@ export interface MetricsServer {
   url: string;
   close(): Promise<void>;
 }
+
+/** What else a metrics endpoint does besides serving metrics. */
+export interface MetricsServerOptions {
+  /** The status document served as JSON at `GET /status`. */
+  status?: () => unknown;
+  /** The DNS-rebinding check: the reason a request's `Host` is refused, `undefined` when it is fine. */
+  checkHost?: (req: IncomingMessage) => string | undefined;
+}
+
+/** Headers on every answer: a browser must neither sniff nor cache one (served in plaintext: no HSTS). */
+const WEB_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' };
+
+function answer(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { ...WEB_HEADERS, 'content-type': contentType, 'content-length': Buffer.byteLength(body) }).end(body);
+}
+
+const json = (res: ServerResponse, status: number, body: unknown) => answer(res, status, 'application/json', `${JSON.stringify(body)}\n`);
 
 /** Splits `HOST:PORT` (`[::1]:9464` for IPv6). */
 export function splitHostPort(text: string): { host: string; port: number } {
@@ -23,28 +40,33 @@ export function splitHostPort(text: string): { host: string; port: number } {
 /**
  * Serves `registry` in Prometheus text format at `GET /metrics` on `listen` (`HOST:PORT`, port 0 for
  * an ephemeral one), and `status()` as JSON at `GET /status` when given (for operators and
- * monitors, on the same network as the scrape; it holds no decision data).
+ * monitors, on the same network as the scrape; it holds no decision data). Every answer is JSON or
+ * plain text with nosniff and no-store; with `checkHost`, a request naming a foreign `Host` is
+ * answered 421.
  *
  * @example
- * const m = await startMetricsServer(metrics.registry, '127.0.0.1:9464');
+ * const m = await startMetricsServer(metrics.registry, '127.0.0.1:9464', { status });
  * console.log(m.url); // http://127.0.0.1:9464/metrics
  */
-export async function startMetricsServer(registry: Registry, listen: string, status?: () => unknown): Promise<MetricsServer> {
+export async function startMetricsServer(registry: Registry, listen: string, options: MetricsServerOptions = {}): Promise<MetricsServer> {
   const { host, port } = splitHostPort(listen);
+  const { status, checkHost } = options;
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
-    if (req.method === 'GET' && path === '/status' && status) {
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(`${JSON.stringify(status())}\n`);
-      return;
-    }
-    if (req.method !== 'GET' || path !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-      return;
-    }
+    const foreignHost = checkHost?.(req);
+    if (foreignHost !== undefined) return json(res, 421, { error: `misdirected request: ${foreignHost}` });
+    if (req.method === 'GET' && path === '/status' && status) return json(res, 200, status());
+    if (req.method !== 'GET' || path !== '/metrics') return json(res, 404, { error: 'not found' });
     registry.metrics().then(
-      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-      (e: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${e.message}\n`),
+      (text) => answer(res, 200, registry.contentType, text),
+      (e: Error) => json(res, 500, { error: e.message }),
     );
+  });
+  server.on('clientError', (e: Error & { code?: string }, socket) => {
+    // node's own answer to a request it cannot parse carries no headers of ours: this one does.
+    if (e.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const head = Object.entries({ ...WEB_HEADERS, 'content-type': 'text/plain', connection: 'close', 'content-length': '12' }).map(([n, v]) => `${n}: ${v}\r\n`).join('');
+    socket.end(`HTTP/1.1 400 Bad Request\r\n${head}\r\nbad request\n`);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

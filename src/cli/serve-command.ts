@@ -96,7 +96,8 @@ export function serveCommand(argv: string[]): Promise<number> {
       ...(values.decision ? { decision: values.decision } : {}),
       ...(values['envoy-decision'] ? { envoyDecision: values['envoy-decision'] } : {}),
       ...(values['envoy-expose-reasons'] ? { envoy: { ...fromFile.envoy, exposeReasons: true } } : {}),
-      ...(values.http ? { http: values.http } : {}),
+      // --http replaces the address only: the file's host names and CORS origins still apply.
+      ...(values.http ? { http: typeof fromFile.http === 'object' ? { ...fromFile.http, listen: values.http } : values.http } : {}),
       ...(values['http-plaintext'] ? { httpPlaintext: true } : {}),
       ...(values.metrics ? { metrics: values.metrics } : {}),
       ...(values['decision-log'] ? { decisionLog: values['decision-log'] } : {}),

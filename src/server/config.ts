@@ -9,7 +9,7 @@ import { EVALUATION_DEFAULTS } from './check-worker/evaluation-pool.js';
 import type { ProtectionCheck } from './check-route/protection-stage.js';
 import { parseCredentialRules } from '../credentials/credential-rules.js';
 import { ServiceError } from './errors.js';
-import { httpSettings, type HttpServeConfig } from './http/http-config.js';
+import { hostNames, httpSettings, type HttpServeConfig } from './http/http-config.js';
 import { opaApiAdmins, opaApiEntrypoints, type OpaApiServeConfig } from './http/opa-config.js';
 import { parseProtectionConfig, PROTECTION_KEYS, type ProtectionConfigInput } from '../protection/protection-config.js';
 import { parseDuration } from '../protection/duration.js';
@@ -120,6 +120,8 @@ export interface ServeConfig extends ProtectionConfigInput, HttpServeConfig, Opa
   envoyDecision?: string;
   /** Metrics endpoint `HOST:PORT` (`--metrics`, default `127.0.0.1:9464`), or `false` for none. */
   metrics?: string | false;
+  /** Host names, besides its address, that requests to the metrics endpoint may carry in `Host` (DNS rebinding check). */
+  metricsHosts?: string[];
   /** Decision log file (`--decision-log`); default stdout; `false` for none. */
   decisionLog?: string | false | NodeJS.WritableStream;
   /**
@@ -322,6 +324,7 @@ const KEYS = new Set([
   'decision',
   'envoyDecision',
   'metrics',
+  'metricsHosts',
   'decisionLog',
   'decisionLogRotate',
   'decisionLogRetention',
@@ -382,6 +385,7 @@ export function readServeConfigFile(file: string): Partial<ServeConfig> {
     parseProtectionConfig(config);
     parseCredentialRules(config.credentials);
     httpSettings(config);
+    hostNames(config.metricsHosts, 'metricsHosts');
     opaApiEntrypoints(config);
     opaApiAdmins(config);
     decisionLogRotation(config);

@@ -6,7 +6,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { pino, type Logger } from 'pino';
 import { instanceLabels, type InstanceLabels } from '../audit/instance-labels.js';
-import { DecisionLog, LogShipper, OffThreadDecisionLog, startMetricsServer, teeSinks, WardenMetrics, type MetricsServer } from '../audit/index.js';
+import { DecisionLog, LogShipper, OffThreadDecisionLog, splitHostPort, startMetricsServer, teeSinks, WardenMetrics, type MetricsServer } from '../audit/index.js';
 import { Engine, PolicyManager, type ReloadResult, type SourceEvent } from '../engine/index.js';
 import { JwtVerifier } from '../identity/index.js';
 import { Countermeasures } from '../protection/countermeasures.js';
@@ -23,7 +23,8 @@ import { guardConnections } from './connection-guard.js';
 import { mtlsCredentials } from './tls.js';
 import { CREDENTIAL_READERS } from './http/credential-readers.js';
 import { forwardAuthRoute } from './http/forward-auth-route.js';
-import { httpSettings } from './http/http-config.js';
+import { hostNames, httpSettings } from './http/http-config.js';
+import { hostCheck } from './http/host-check.js';
 import { startHttpListener, type HttpListener } from './http/http-listener.js';
 import { opaApiAdmins, opaApiEntrypoints } from './http/opa-config.js';
 import { opaDataWriteRoute } from './http/opa-data-write-route.js';
@@ -67,7 +68,7 @@ export interface WardenServer {
   readonly shadow: ShadowEvaluator | undefined;
   /**
    * Re-reads the TLS files now (a timer does this every `tls.refreshIntervalMs`) and reloads the
-   * policy: what `warden serve` does on SIGHUP.
+   * policy and the shadow candidate (`--shadow`): what `warden serve` does on SIGHUP.
    */
   reloadAll(): Promise<ReloadResult>;
   /**
@@ -172,6 +173,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const listen = config.listen ?? SERVE_DEFAULTS.listen;
   const shutdownMs = config.shutdownTimeoutMs ?? SERVE_DEFAULTS.shutdownTimeoutMs;
   let http: ReturnType<typeof httpSettings>;
+  let metricsHosts: string[];
   let opaEntrypoints: string[];
   let admins: string[];
   let labels: InstanceLabels;
@@ -179,6 +181,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   try {
     labels = instanceLabels(config.labels);
     http = httpSettings(config);
+    metricsHosts = hostNames(config.metricsHosts, 'metricsHosts');
     opaEntrypoints = opaApiEntrypoints(config);
     admins = opaApiAdmins(config);
     bundleService = bundleServiceSettings(config);
@@ -305,8 +308,14 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     const details = first.error.details.length > 0 ? `\n${first.error.details.join('\n')}` : '';
     throw refuse(`no policy to serve: ${first.error.message}${details}`, first.error);
   }
-  const shadow = await shadowSetup(config, { entrypoints, budgetMs, metrics, logger });
-  if (shadow) lifecycle.hold('shadow evaluation', () => shadow.stop());
+  const shadowParts = await shadowSetup(config, { entrypoints, budgetMs, metrics, logger });
+  const shadow = shadowParts?.evaluator;
+  if (shadowParts) {
+    lifecycle.hold('shadow evaluation', async () => {
+      shadowParts.evaluator.stop();
+      await shadowParts.reloader.close();
+    });
+  }
   // The serving thread does not evaluate while the pool exists: it serves once a worker can.
   if (pool && engine.revision && !(await pool.whenReady(POOL_READY_MS, { workers }))) logger.warn(`evaluation workers not all ready after ${POOL_READY_MS} ms: checks wait for one, within their budget`);
 
@@ -358,7 +367,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     const writes = opaDataWriteRoute({ writer: dataWriter, admins, logger, maxBodyBytes: limits.maxBodyBytes, maxDepth: limits.maxDepth });
     const routes = [route, ...opaRoutes, writes, opaHealthRoute(engine), opaPoliciesRoute(engine)];
     try {
-      httpListener = await startHttpListener({ listen: http.listen, routes, tls: http.plaintext ? undefined : tls, limits, logger });
+      httpListener = await startHttpListener({ listen: http.listen, routes, tls: http.plaintext ? undefined : tls, limits, logger, allowedHosts: http.allowedHosts, corsOrigins: http.corsOrigins });
     } catch (e) {
       throw refuse(`cannot listen for HTTP on ${http.listen}: ${(e as Error).message}`, e);
     }
@@ -377,7 +386,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
           ...(countermeasures.sharedStateUp !== undefined ? { sharedStateUp: () => countermeasures.sharedStateUp } : {}),
           ...(shipper ? { decisionLogDrops: () => shipper.dropped } : {}),
         });
-      metricsServer = await startMetricsServer(metrics.registry, metricsListen, status);
+      metricsServer = await startMetricsServer(metrics.registry, metricsListen, { status, checkHost: hostCheck(splitHostPort(metricsListen).host, metricsHosts) });
     } catch (e) {
       throw refuse(`cannot serve metrics on ${metricsListen}: ${(e as Error).message}`, e);
     }
@@ -387,6 +396,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   if (config.watch !== false) {
     try {
       manager.watch();
+      shadowParts?.reloader.watch();
     } catch (e) {
       throw refuse((e as Error).message, e);
     }
@@ -415,9 +425,11 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
       }
       logger.info('countermeasures and credential rules reconfigured');
     },
-    reloadAll: () => {
+    reloadAll: async () => {
       tls.refresh();
-      return policySource.load();
+      // The shadow candidate follows SIGHUP as the live policy does; its result is logged, not returned.
+      const [live] = await Promise.all([policySource.load(), shadowParts?.reloader.reload()]);
+      return live;
     },
     close: async () => {
       if (!lifecycle.stopping) logger.info({ shutdownMs }, 'warden stopping: draining calls in flight');

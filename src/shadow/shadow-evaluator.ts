@@ -130,8 +130,11 @@ export class ShadowEvaluator {
   private logSecond = -1;
   private logLinesThisSecond = 0;
   private idleWaiters: (() => void)[] = [];
+  /** The candidate evaluated now: the one given, then each {@link swapCandidate} brings. */
+  private candidate: { decide: ShadowDecide; revision: string };
 
   constructor(private readonly options: ShadowEvaluatorOptions) {
+    this.candidate = { decide: options.decide, revision: options.revision };
     this.clock = options.clock ?? SYSTEM_CLOCK;
     this.random = options.random ?? Math.random;
     this.settings = {
@@ -161,7 +164,7 @@ export class ShadowEvaluator {
   /** Counts since start and the last {@link SHADOW_DEFAULTS.recent} disagreements (the console's view). */
   view(): ShadowView {
     return {
-      revision: this.options.revision,
+      revision: this.candidate.revision,
       sample: this.settings.sample,
       ...this.counts,
       queued: this.queue.length,
@@ -179,6 +182,19 @@ export class ShadowEvaluator {
   idle(): Promise<void> {
     if (!this.draining) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Evaluates later jobs with `candidate` (a reloaded shadow source); a job under way finishes
+   * with the one it started with. Counts and recent disagreements are kept.
+   */
+  swapCandidate(candidate: { decide: ShadowDecide; revision: string }): void {
+    this.candidate = { decide: candidate.decide, revision: candidate.revision };
+  }
+
+  /** The revision id of the candidate evaluated now. */
+  get revision(): string {
+    return this.candidate.revision;
   }
 
   /** Drops what is queued and takes nothing more. */
@@ -210,12 +226,12 @@ export class ShadowEvaluator {
     let inputJson: string | undefined;
     try {
       const input = job.inputJson();
-      if (input instanceof Promise) return this.withinBudget(input.then((text) => ((inputJson = text), this.options.decide(JSON.parse(text), job.entrypoint, job.shape)))).then(
+      if (input instanceof Promise) return this.withinBudget(input.then((text) => ((inputJson = text), this.candidate.decide(JSON.parse(text), job.entrypoint, job.shape)))).then(
         (shadow) => this.compare(job, inputJson, shadow),
         (e: unknown) => this.failed(job, inputJson, e),
       );
       inputJson = input;
-      const shadow = this.options.decide(JSON.parse(input), job.entrypoint, job.shape);
+      const shadow = this.candidate.decide(JSON.parse(input), job.entrypoint, job.shape);
       if (shadow instanceof Promise) return this.withinBudget(shadow).then((s) => this.compare(job, inputJson, s), (e: unknown) => this.failed(job, inputJson, e));
       // A synchronous evaluation cannot be interrupted: its budget is judged once it ends, as the live engine's is.
       if (this.clock.now() - started > this.settings.budgetMs) throw new BudgetExceeded(`shadow evaluation budget of ${this.settings.budgetMs} ms exceeded`);
@@ -276,7 +292,7 @@ export class ShadowEvaluator {
     }
     this.logLinesThisSecond++;
     this.options.logger.warn(
-      { decision_id: d.decisionId, kind: d.kind, subject: d.subject, service: d.service, action: d.action, live: d.live, shadow: d.shadow, shadow_revision: this.options.revision },
+      { decision_id: d.decisionId, kind: d.kind, subject: d.subject, service: d.service, action: d.action, live: d.live, shadow: d.shadow, shadow_revision: this.candidate.revision },
       `shadow revision disagrees (${d.kind})`,
     );
   }

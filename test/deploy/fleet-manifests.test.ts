@@ -184,7 +184,9 @@ test('the NetworkPolicy, Service and PodDisruptionBudget select the Warden pods,
   const allowed = new Set(policy.spec.ingress.flatMap((rule: Json) => rule.ports.map((p: Json) => p.port)));
   t.deepEqual([...containerPorts.values()].filter((p) => !allowed.has(p)), [], 'every container port is reachable by someone');
   const config = parse(one('ConfigMap', 'warden-config').data['warden.yaml']);
-  for (const key of ['listen', 'http', 'metrics']) t.true([...containerPorts.values()].includes(Number(config[key].split(':').pop())), key);
+  // `http` is HOST:PORT or {listen, hosts, cors}.
+  const address = (key: string): string => (typeof config[key] === 'object' ? config[key].listen : config[key]);
+  for (const key of ['listen', 'http', 'metrics']) t.true([...containerPorts.values()].includes(Number(address(key).split(':').pop())), key);
 });
 
 test('the sidecar example: Envoy asks the warden Service over mTLS and denies when Warden cannot answer', (t) => {

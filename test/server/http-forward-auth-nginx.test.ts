@@ -38,7 +38,7 @@ function generatedConfig(dir: string, wardenHttp: string): string {
 
 if (available) {
   test.before(async () => {
-    fx = await startFixture({ policyFiles: { 'authz.rego': FORWARD_AUTH_POLICY }, config: { compiler: regoCompiler, http: '127.0.0.1:0' } });
+    fx = await startFixture({ policyFiles: { 'authz.rego': FORWARD_AUTH_POLICY }, config: { compiler: regoCompiler, http: { listen: '127.0.0.1:0', hosts: ['warden.internal'] } } });
     upstream = await startUpstream();
     nginxPort = await freePort();
     const dir = join(fx.dir, 'nginx-run');

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAIN, servingFolder, startServe, TSX, type ServeProcess } from '../helpers/serve-process.js';
 import { policiesWith } from '../helpers/decision-records.js';
@@ -78,4 +78,48 @@ test('a shadow that does not compile refuses the start (exit 2) with the reason'
   t.is(code, 2, server.stderrText());
   t.regex(server.stderrText(), /shadow .*broken/);
   t.notRegex(server.stderrText(), /serving on/);
+});
+
+/** Waits until the server's stderr says `text` (at least `times` times); bounded. */
+async function logged(server: ServeProcess, text: string, times = 1): Promise<boolean> {
+  const deadline = Date.now() + 30_000;
+  const count = () => server.stderrText().split(text).length - 1;
+  while (count() < times && Date.now() < deadline && server.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+  return count() >= times;
+}
+
+test('SIGHUP reloads the shadow candidate (watching off); a candidate that then fails to compile keeps the last good one, logged and counted', async (t) => {
+  const candidate = policiesWith((grants) => grants.filter((g) => g.service !== 'payments'));
+  const dir = servingFolder('warden-shadow-sighup-');
+  const config = join(dir, 'warden.yaml');
+  writeFileSync(config, `watch: false\nshadow:\n  source: ${candidate}\n`);
+  const { server, check, metric } = await serving(t, ['--config', config]);
+  t.true(check('checkout', 'payments', 'payments.charge').allowed);
+  t.is(await eventually(() => metric('warden_shadow_disagreements_total{kind="allow_to_deny"}'), 1, server), 1);
+
+  // The candidate now grants what the live policy grants: after SIGHUP it agrees.
+  cpSync(join(policiesWith((grants) => grants), 'warden/config/data.json'), join(candidate, 'warden/config/data.json'));
+  server.kill('SIGHUP');
+  t.true(await logged(server, 'shadow revision reloaded'), server.stderrText());
+  t.true(check('checkout', 'payments', 'payments.charge').allowed);
+  t.is(await eventually(() => metric('warden_shadow_evaluations_total'), 2, server), 2);
+  t.is(await metric('warden_shadow_disagreements_total{kind="allow_to_deny"}'), 1, 'the reloaded candidate agrees');
+
+  writeFileSync(join(candidate, 'warden/authz/broken.rego'), 'package warden.authz\n\nbroken := [x]\n');
+  server.kill('SIGHUP');
+  t.true(await logged(server, 'shadow reload failed, the last good candidate keeps being evaluated'), server.stderrText());
+  t.is(await metric('warden_shadow_reload_failures_total'), 1);
+  t.true(check('checkout', 'payments', 'payments.charge').allowed);
+  t.is(await eventually(() => metric('warden_shadow_evaluations_total'), 3, server), 3);
+  t.is(await metric('warden_shadow_disagreements_total{kind="allow_to_deny"}'), 1, 'the last good candidate still agrees');
+  t.is(await metric('warden_shadow_disagreements_total{kind="error"}'), 0);
+});
+
+test('a change to the shadow source is picked up without a signal (the live policy\'s watcher settings)', async (t) => {
+  const candidate = policiesWith((grants) => grants);
+  const { server, check, metric } = await serving(t, ['--shadow', candidate]);
+  writeFileSync(join(candidate, 'warden/config/data.json'), readFileSync(join(policiesWith((grants) => grants.filter((g) => g.service !== 'payments')), 'warden/config/data.json')));
+  t.true(await logged(server, 'shadow revision reloaded'), server.stderrText());
+  t.true(check('checkout', 'payments', 'payments.charge').allowed, 'the live policy still decides');
+  t.is(await eventually(() => metric('warden_shadow_disagreements_total{kind="allow_to_deny"}'), 1, server), 1);
 });

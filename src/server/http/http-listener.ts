@@ -1,12 +1,16 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { RequestLimits } from '../config.js';
 import type { ConnectionIdentity } from '../connection-identity.js';
 import type { MtlsCredentials } from '../tls.js';
+import { corsPolicy } from './cors.js';
 import { splitListen } from './http-config.js';
+import { hostCheck } from './host-check.js';
 import { httpRequester } from './http-requester.js';
 import { matchRoute, sendAnswer, type HttpRoute } from './http-route.js';
+import { answerClientError, setWebHeaders } from './web-headers.js';
 
 /** What {@link startHttpListener} serves, and how. */
 export interface HttpListenerOptions {
@@ -18,6 +22,10 @@ export interface HttpListenerOptions {
   /** Used: maxConnections, handshakeTimeoutMs, maxHeaderBytes, requestTimeoutMs, maxBodyBytes. */
   limits: RequestLimits;
   logger: Logger;
+  /** Names besides the listen address that requests may carry in `Host`; others are answered 421. */
+  allowedHosts?: readonly string[];
+  /** Origins whose browsers may call the `crossOrigin` routes; none: CORS off. */
+  corsOrigins?: readonly string[];
 }
 
 /** A listening HTTP server. */
@@ -60,7 +68,10 @@ function discardBody(req: IncomingMessage, res: ServerResponse, maxBodyBytes: nu
  * Starts the HTTP listener beside the gRPC port: a small route table (forward auth, OPA's REST
  * API). On HTTPS, every request's proxy is identified from its client
  * certificate (httpRequester) before any route runs; one that no longer holds is answered 403 and
- * its connection closed. Bounded: connections (`maxConnections`), the TLS handshake, header bytes,
+ * its connection closed. Before that, every answer is given nosniff, no-store and (over TLS) HSTS
+ * headers, a request whose `Host` is not a name of this listener is answered 421 (DNS rebinding),
+ * and a browser's CORS preflight is answered by the CORS policy (refused unless `corsOrigins` allows
+ * it). Bounded: connections (`maxConnections`), the TLS handshake, header bytes,
  * the time to receive a request, and the body (read and dropped, unless the route reads it). A route that throws is answered
  * 500: proxies deny on it too.
  *
@@ -81,10 +92,19 @@ export async function startHttpListener(options: HttpListenerOptions): Promise<H
     : createHttpServer(serverOptions);
   server.maxConnections = limits.maxConnections;
   const stopPublishing = tls?.onPublish((context) => (server as ReturnType<typeof createHttpsServer>).setSecureContext(context));
+  const checkHost = hostCheck(splitListen(options.listen).host, options.allowedHosts ?? []);
+  const cors = corsPolicy(options.corsOrigins ?? []);
+  server.on('clientError', (e: Error, socket) => answerClientError(e, socket as Socket, tls !== undefined));
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const path = (req.url ?? '').split('?', 1)[0]!;
+    setWebHeaders(res, tls !== undefined);
+    const foreignHost = checkHost(req);
+    if (foreignHost !== undefined) {
+      logger.warn({ source: req.socket.remoteAddress }, `HTTP request refused: ${foreignHost}`);
+      return void sendAnswer(res, json(421, { error: `misdirected request: ${foreignHost}` }));
+    }
     let connection: ConnectionIdentity;
     try {
       connection = httpRequester(req.socket, tls?.trust);
@@ -94,9 +114,12 @@ export async function startHttpListener(options: HttpListenerOptions): Promise<H
       sendAnswer(res, json(403, { allowed: false }, { connection: 'close' }));
       return;
     }
+    const preflight = cors.preflight(req, options.routes, path);
+    if (preflight !== undefined) return void sendAnswer(res, preflight);
     const route = matchRoute(options.routes, req.method ?? '', path);
     if (route === undefined) return void sendAnswer(res, json(404, { error: 'not found' }));
     if (route === 'method') return void sendAnswer(res, json(405, { error: 'method not allowed' }));
+    for (const [name, value] of Object.entries(cors.answerHeaders(req, route))) res.setHeader(name, value);
     if (!route.readsBody && !discardBody(req, res, limits.maxBodyBytes)) return;
     const crashed = (e: unknown) => {
       logger.error({ route: route.name, err: e }, 'HTTP route failed');

@@ -31,6 +31,8 @@ export interface HttpRoute {
   readonly path: string;
   /** Also take every path under `path` (`/authz/…`). */
   readonly subpaths?: boolean;
+  /** Browsers on the origins in `http.cors.origins` may call it (OPA's REST API; never forward auth). */
+  readonly crossOrigin?: boolean;
   /** The route reads the body itself, within `maxBodyBytes`; otherwise the listener reads and drops it. */
   readonly readsBody?: boolean;
   handle(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): void | Promise<void>;
@@ -58,10 +60,22 @@ export function matchRoute(routes: readonly HttpRoute[], method: string, path: s
   return pathTaken ? 'method' : undefined;
 }
 
-/** Sends `answer` unless something was sent already (a timeout's answer); whether it was sent. */
+/** Content types a browser shows as data, never renders as a page. */
+const INERT_CONTENT_TYPE = /^(application\/json|text\/plain)\b/i;
+
+/**
+ * Sends `answer` unless something was sent already (a timeout's answer); whether it was sent.
+ * Headers the listener set on `res` first (nosniff, no-store, HSTS, CORS) win over the answer's
+ * own; an answer that is neither JSON nor plain text goes out as plain text, so no route can make
+ * a browser render one as HTML.
+ */
 export function sendAnswer(res: ServerResponse, answer: HttpAnswer): boolean {
   if (res.headersSent || res.writableEnded || res.destroyed) return false;
-  res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(answer.headers)) if (!res.hasHeader(name)) headers[name] = value;
+  const type = headers['content-type'];
+  if (typeof type !== 'string' || !INERT_CONTENT_TYPE.test(type)) headers['content-type'] = 'text/plain; charset=utf-8';
+  res.writeHead(answer.status, { ...headers, 'content-length': Buffer.byteLength(answer.body) });
   res.end(answer.body);
   return true;
 }

@@ -86,7 +86,7 @@ export function opaDataRoutes(deps: OpaDataRouteDeps): HttpRoute[] {
     await decide(deps, routeOf(request.document), request, bare, options, req, res, ctx);
   };
   return [
-    { name: 'opa-data', methods: ['GET', 'POST'], path: OPA_DATA_PATH, subpaths: true, readsBody: true, handle: (req, res, ctx) => handle(req, res, ctx, false) },
-    { name: 'opa-default-decision', methods: ['POST'], path: '/', readsBody: true, handle: (req, res, ctx) => handle(req, res, ctx, true) },
+    { name: 'opa-data', crossOrigin: true, methods: ['GET', 'POST'], path: OPA_DATA_PATH, subpaths: true, readsBody: true, handle: (req, res, ctx) => handle(req, res, ctx, false) },
+    { name: 'opa-default-decision', crossOrigin: true, methods: ['POST'], path: '/', readsBody: true, handle: (req, res, ctx) => handle(req, res, ctx, true) },
   ];
 }

@@ -11,6 +11,7 @@ import { opaJson } from './opa-answer.js';
 export function opaHealthRoute(engine: Engine): HttpRoute {
   return {
     name: 'opa-health',
+    crossOrigin: true,
     methods: ['GET'],
     path: '/health',
     handle(_req, res) {

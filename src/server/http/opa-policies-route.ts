@@ -12,6 +12,7 @@ import { opaQueryOptions } from './opa-request.js';
 export function opaPoliciesRoute(engine: Engine): HttpRoute {
   return {
     name: 'opa-policies',
+    crossOrigin: true,
     methods: ['GET'],
     path: '/v1/policies',
     handle(req, res) {

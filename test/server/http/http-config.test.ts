@@ -8,7 +8,7 @@ import { httpSettings, isLoopbackHost, splitListen } from '../../../src/server/h
 
 test('off by default; a listen address and hosts (lower-cased) when given', (t) => {
   t.is(httpSettings({}), undefined);
-  t.deepEqual(httpSettings({ http: '0.0.0.0:9192', hosts: { 'Orders.Internal': 'orders' } }), { listen: '0.0.0.0:9192', plaintext: false, hosts: { 'orders.internal': 'orders' } });
+  t.deepEqual(httpSettings({ http: '0.0.0.0:9192', hosts: { 'Orders.Internal': 'orders' } }), { listen: '0.0.0.0:9192', plaintext: false, hosts: { 'orders.internal': 'orders' }, allowedHosts: ['orders.internal'], corsOrigins: [] });
 });
 
 test('plaintext only on a loopback address', (t) => {
@@ -48,4 +48,45 @@ test('isLoopbackHost and splitListen', (t) => {
   t.deepEqual(splitListen('[::1]:80'), { host: '::1', port: 80 });
   t.throws(() => splitListen('host:'));
   t.throws(() => splitListen('host:70000'));
+});
+
+test('http as an object: listen, hosts (lower-cased, with the hosts map\'s names) and exact CORS origins', (t) => {
+  t.deepEqual(httpSettings({ http: { listen: '127.0.0.1:9192', hosts: ['Warden.Internal', '[::1]'], cors: { origins: ['https://app.example.com', 'http://localhost:3000'] } }, hosts: { 'orders.internal': 'orders' } }), {
+    listen: '127.0.0.1:9192',
+    plaintext: false,
+    hosts: { 'orders.internal': 'orders' },
+    allowedHosts: ['warden.internal', '::1', 'orders.internal'],
+    corsOrigins: ['https://app.example.com', 'http://localhost:3000'],
+  });
+  t.deepEqual(httpSettings({ http: '127.0.0.1:9192' })?.corsOrigins, [], 'CORS is off by default');
+});
+
+test('bad CORS origins and host names are config errors saying which entry and why; "*" is refused', (t) => {
+  const cases: Array<[unknown, RegExp]> = [
+    [{ listen: '127.0.0.1:1', cors: { origins: ['*'] } }, /^http\.cors\.origins\[0\]: "\*" is refused: .*credentials/],
+    [{ listen: '127.0.0.1:1', cors: { origins: ['https://a.example/path'] } }, /^http\.cors\.origins\[0\] must be exactly scheme:\/\/host\[:port\]/],
+    [{ listen: '127.0.0.1:1', cors: { origins: ['https://ok.example', 'https://a.example/'] } }, /^http\.cors\.origins\[1\] must be exactly/],
+    [{ listen: '127.0.0.1:1', cors: { origins: ['app.example.com'] } }, /^http\.cors\.origins\[0\] must/],
+    [{ listen: '127.0.0.1:1', cors: { origins: ['ftp://a.example'] } }, /^http\.cors\.origins\[0\] must use http or https/],
+    [{ listen: '127.0.0.1:1', cors: { origins: 'https://a.example' } }, /^http\.cors\.origins must be a list/],
+    [{ listen: '127.0.0.1:1', cors: { allow: [] } }, /^http\.cors: unknown keys allow/],
+    [{ listen: '127.0.0.1:1', hosts: ['warden.internal:9192'] }, /^http\.hosts\[0\] must be a host name without port/],
+    [{ listen: '127.0.0.1:1', hosts: 'warden.internal' }, /^http\.hosts must be a list/],
+    [{ listen: '127.0.0.1:1', origins: [] }, /^http: unknown keys origins/],
+    [{ hosts: ['warden.internal'] }, /^http\.listen must be HOST:PORT/],
+    [{ listen: 'nope' }, /^http\.listen must be HOST:PORT/],
+  ];
+  for (const [http, message] of cases) t.throws(() => httpSettings({ http: http as never }), { instanceOf: ServiceError, message }, JSON.stringify(http));
+});
+
+test('readServeConfigFile takes http as an object and refuses a wildcard CORS origin, naming the file', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-http-config-'));
+  const good = join(dir, 'good.yaml');
+  writeFileSync(good, 'http:\n  listen: 127.0.0.1:9192\n  hosts: [warden.internal]\n  cors:\n    origins: [https://app.example.com]\nmetricsHosts: [prometheus-target.internal]\n');
+  t.like(readServeConfigFile(good), { http: { listen: '127.0.0.1:9192', hosts: ['warden.internal'] }, metricsHosts: ['prometheus-target.internal'] });
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, 'http:\n  listen: 127.0.0.1:9192\n  cors:\n    origins: ["*"]\n');
+  t.throws(() => readServeConfigFile(bad), { instanceOf: ServiceError, message: /bad\.yaml: http\.cors\.origins\[0\]: "\*" is refused/ });
+  writeFileSync(bad, 'metricsHosts: ["a b"]\n');
+  t.throws(() => readServeConfigFile(bad), { instanceOf: ServiceError, message: /bad\.yaml: metricsHosts\[0\] must be a host name/ });
 });
