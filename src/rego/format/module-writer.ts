@@ -124,13 +124,14 @@ export class ModuleWriter extends BodyWriter {
       return;
     }
     this.commentOnFinalLine = true;
-    if (unexpected && this.endCopiedHeadLine(head)) unexpected = false;
     const body: Body = rule.body.length > 0 ? rule.body : [{ type: 'term', term: { type: 'boolean', value: true, loc: rule.head.loc }, negated: false, with: [], loc: rule.head.loc }];
     if ((this.opts.regoV1 || this.opts.ifs) && (this.opts.contains || head.value !== undefined)) {
-      this.write(' if');
       const headEndRow = head.place.row + newlines(head.place.text);
       const only = body[0]!;
-      if (body.length === 1 && only.loc.line === headEndRow && !(only.type === 'term' && only.term.type === 'set' && !only.negated)) {
+      const inline = body.length === 1 && only.loc.line === headEndRow && !(only.type === 'term' && only.term.type === 'set' && !only.negated);
+      if (unexpected && !inline && this.endCopiedHeadLine(head)) unexpected = false;
+      this.write(' if');
+      if (inline) {
         this.write(' ');
         this.writeExpr(only);
         this.endLine();
@@ -159,9 +160,9 @@ export class ModuleWriter extends BodyWriter {
   }
 
   /**
-   * A head value copied as written keeps the comment on its last line before the body: that
-   * comment goes after the copy and the line ends there, so ` if {` starts the next line (as
-   * `opa fmt` writes it), rather than the comment ending up after the body's brace.
+   * A head value copied as written keeps the comment on its last line before a block body: that
+   * comment goes after the copy and the line ends there, so ` if {` starts the next line, as
+   * `opa fmt` writes it (OPA's test_issue_6330), rather than the comment moving after the brace.
    */
   private endCopiedHeadLine(head: HeadView): boolean {
     const value = head.value;
