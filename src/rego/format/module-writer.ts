@@ -165,10 +165,10 @@ export class ModuleWriter extends BodyWriter {
    * `opa fmt` writes it (OPA's test_issue_6330), rather than the comment moving after the brace.
    */
   private endCopiedHeadLine(head: HeadView): boolean {
-    const value = head.value;
+    const copiedTerm = head.value ?? head.key;
     const next = this.comments[0];
-    if (!value || !next) return false;
-    const copied = this.termPlace(value);
+    if (!copiedTerm || !next) return false;
+    const copied = this.termPlace(copiedTerm);
     if (next.row !== copied.row + newlines(copied.text)) return false;
     this.comments = this.comments.slice(1);
     this.write(` ${next.raw}\n`);

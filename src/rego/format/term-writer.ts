@@ -72,8 +72,9 @@ export abstract class TermWriter extends LineWriter {
         const endRow = place.row + newlines(place.text);
         if (this.lineEnd.row >= place.row && this.lineEnd.row <= endRow) this.lineEnd = undefined;
       }
-      this.writeUnformatted(place, saved);
-      if (nested || this.inRuleHead) throw e;
+      const carriesOn = !nested && !this.inRuleHead;
+      this.writeUnformatted(place, saved, carriesOn);
+      if (!carriesOn) throw e;
     } finally {
       this.termDepth--;
     }
@@ -99,13 +100,20 @@ export abstract class TermWriter extends LineWriter {
     }
   }
 
-  protected writeUnformatted(place: Place, saved: SourceComment[]): void {
+  /**
+   * Copies `place`'s text; comments inside it go with it, and one on its last line follows it.
+   * `lineGoesOn`: the expression carries on after the copy (a `)`, `, x`, ` {` may follow on that
+   * line), so that comment waits for the line's end instead (OPA writes it at once, commenting
+   * out the rest of the line, and its output then does not parse).
+   */
+  protected writeUnformatted(place: Place, saved: SourceComment[], lineGoesOn = false): void {
     const lastRow = place.row + newlines(place.text);
     this.write(place.text);
     const kept: SourceComment[] = [];
     for (const c of saved) {
       if (this.commentOnFinalLine && c.row === lastRow) {
-        this.write(` ${c.raw}`);
+        if (lineGoesOn && !this.lineEnd) this.lineEnd = c;
+        else this.write(` ${c.raw}`);
         continue;
       }
       if (c.row < lastRow) continue;

@@ -77,3 +77,21 @@ test('copying a term loses no comment and formatting the copy again changes noth
   t.is((once.match(/#/g) ?? []).length, 2);
   t.is(format(once), once);
 });
+
+// Where OPA's writer would comment out the rest of the line (its output then does not parse),
+// Warden keeps the copied term's last-line comment for the end of the line: these differ from
+// `opa fmt` on purpose.
+unchanged(
+  'a copied argument of a negated call keeps its closing parenthesis before the comment',
+  'package p\n\np if {\n\tnot f({"a": # c1\n\t"b"}) # c2\n}\n\nf(x) := x\n',
+);
+
+unchanged(
+  'a copied every domain keeps the brace opening the every body before the comment',
+  'package p\n\np if {\n\tevery x in [{"a": # c1\n\t"b"}] { # c2\n\t\tx\n\t}\n}\n',
+);
+
+unchanged(
+  'a copied operand keeps the with clause after it and the comment at the end of the line',
+  'package p\n\np if {\n\tinput.a == {"a": # c1\n\t"b"} with input as {} # c2\n}\n',
+);
