@@ -56,6 +56,11 @@ test('a copied head value keeps its last-line comment before a block body, which
   t.is(format(source), 'package p\n\nf(x) := {"a": #\nx} #\n if {\n\tx > 1\n}\n');
 });
 
+test('a copied partial-set key is laid out as a copied head value', (t) => {
+  const source = 'package p\n\ns contains {"a": #\n"b"} if { #\n\tinput.x\n}\n';
+  t.is(format(source), 'package p\n\ns contains {"a": #\n"b"} #\n if {\n\tinput.x\n}\n');
+});
+
 test('a copied head value with its body on the same line keeps `if` and the body there', (t) => {
   const source = 'package p\n\np := {"a":  #\n"b"} if input.x # c2\n';
   t.is(format(source), source);
