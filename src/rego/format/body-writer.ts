@@ -7,6 +7,10 @@ import { operatorName, TermWriter } from './term-writer.js';
 /** Bodies and their expressions: infix calls, `not`, `some`, `every`, `with` (OPA's writeBody, writeExpr). */
 export abstract class BodyWriter extends TermWriter {
   protected writeBody(body: Body): void {
+    this.asStatements(() => this.writeStatements(body));
+  }
+
+  private writeStatements(body: Body): void {
     if (body.length === 0) return;
     this.insertComments(this.place(body[0]!.loc));
     body.forEach((expr, i) => {

@@ -126,10 +126,12 @@ export class ModuleWriter extends BodyWriter {
     this.commentOnFinalLine = true;
     const body: Body = rule.body.length > 0 ? rule.body : [{ type: 'term', term: { type: 'boolean', value: true, loc: rule.head.loc }, negated: false, with: [], loc: rule.head.loc }];
     if ((this.opts.regoV1 || this.opts.ifs) && (this.opts.contains || head.value !== undefined)) {
-      this.write(' if');
       const headEndRow = head.place.row + newlines(head.place.text);
       const only = body[0]!;
-      if (body.length === 1 && only.loc.line === headEndRow && !(only.type === 'term' && only.term.type === 'set' && !only.negated)) {
+      const inline = body.length === 1 && only.loc.line === headEndRow && !(only.type === 'term' && only.term.type === 'set' && !only.negated);
+      if (unexpected && !inline && this.endCopiedHeadLine(head)) unexpected = false;
+      this.write(' if');
+      if (inline) {
         this.write(' ');
         this.writeExpr(only);
         this.endLine();
@@ -157,6 +159,22 @@ export class ModuleWriter extends BodyWriter {
     if (rule.else) this.writeElse(rule);
   }
 
+  /**
+   * A head value copied as written keeps the comment on its last line before a block body: that
+   * comment goes after the copy and the line ends there, so ` if {` starts the next line, as
+   * `opa fmt` writes it (OPA's test_issue_6330), rather than the comment moving after the brace.
+   */
+  private endCopiedHeadLine(head: HeadView): boolean {
+    const copiedTerm = head.value ?? head.key;
+    const next = this.comments[0];
+    if (!copiedTerm || !next) return false;
+    const copied = this.termPlace(copiedTerm);
+    if (next.row !== copied.row + newlines(copied.text)) return false;
+    this.comments = this.comments.slice(1);
+    this.write(` ${next.raw}\n`);
+    return true;
+  }
+
   private writeElse(rule: Rule): void {
     const elseRule = rule.else!;
     const head = viewElseHead(elseRule, this.rows);
@@ -182,7 +200,10 @@ export class ModuleWriter extends BodyWriter {
       if (!g.dynamic) ref = g.prefix;
     }
     if (this.opts.refHeads || ref.length === 1) this.writeRef(asRef(ref));
-    else this.write(`${termString(ref[0]!)}[${termString(ref[1]!)}]`);
+    else if (this.comments.length > 0 && ref[1]!.loc.line === this.comments[0]!.row) {
+      // A comment inside the one bracket of `p[…]`: the whole head is copied as written.
+      return this.writeUnformatted(head.place, this.comments);
+    } else this.write(`${termString(ref[0]!)}[${termString(ref[1]!)}]`);
     if (head.args && head.args.length > 0) {
       this.write('(');
       try {

@@ -48,16 +48,23 @@ export abstract class TermWriter extends LineWriter {
     return 'negated' in e ? this.place(e.loc) : this.termPlace(e);
   }
 
-  /** Writes a term; when a comment inside it cannot be placed, copies the term as written instead. */
+  /**
+   * Writes a term; when a comment inside it cannot be placed, copies the term as written instead.
+   * Inside another term the error goes on up, so the enclosing term is copied whole (as OPA does:
+   * `[v | v := {… # c\n}]` keeps its own text to the closing bracket). A term an expression
+   * writes directly stops there and the expression goes on, so no argument or `with` after it is
+   * lost (OPA drops them); a rule head passes it to the rule (see `writeRule`).
+   */
   protected writeTerm(term: Term): void {
-    if (this.comments.length === 0) return this.writeTermParens(false, term);
+    const nested = this.termDepth > 0;
+    this.termDepth++;
     const length = this.buf.length;
     const level = this.level;
     const saved = this.comments;
     try {
       this.writeTermParens(false, term);
     } catch (e) {
-      if (!(e instanceof UnexpectedComment)) throw e;
+      if (!(e instanceof UnexpectedComment) || saved.length === 0) throw e;
       this.buf = this.buf.slice(0, length);
       this.level = level;
       const place = this.termPlace(term);
@@ -65,23 +72,48 @@ export abstract class TermWriter extends LineWriter {
         const endRow = place.row + newlines(place.text);
         if (this.lineEnd.row >= place.row && this.lineEnd.row <= endRow) this.lineEnd = undefined;
       }
-      this.writeUnformatted(place, saved);
-      // In a rule head the rest of the head is then laid out around the copy (as OPA's output
-      // shows); in a body the expression goes on, so no argument or `with` after it is lost.
-      if (this.inRuleHead) throw e;
+      const carriesOn = !nested && !this.inRuleHead;
+      this.writeUnformatted(place, saved, carriesOn);
+      if (!carriesOn) throw e;
+    } finally {
+      this.termDepth--;
     }
   }
+
+  /** How many terms are being written, one inside the other (see {@link writeTerm}). */
+  protected termDepth = 0;
 
   /** Set while a rule head is written (see {@link writeTerm}). */
   protected inRuleHead = false;
 
-  protected writeUnformatted(place: Place, saved: SourceComment[]): void {
+  /** Writes a body as a place of its own: its expressions' terms are not nested in the enclosing term. */
+  protected asStatements(write: () => void): void {
+    const depth = this.termDepth;
+    const inRuleHead = this.inRuleHead;
+    this.termDepth = 0;
+    this.inRuleHead = false;
+    try {
+      write();
+    } finally {
+      this.termDepth = depth;
+      this.inRuleHead = inRuleHead;
+    }
+  }
+
+  /**
+   * Copies `place`'s text; comments inside it go with it, and one on its last line follows it.
+   * `lineGoesOn`: the expression carries on after the copy (a `)`, `, x`, ` {` may follow on that
+   * line), so that comment waits for the line's end instead (OPA writes it at once, commenting
+   * out the rest of the line, and its output then does not parse).
+   */
+  protected writeUnformatted(place: Place, saved: SourceComment[], lineGoesOn = false): void {
     const lastRow = place.row + newlines(place.text);
     this.write(place.text);
     const kept: SourceComment[] = [];
     for (const c of saved) {
       if (this.commentOnFinalLine && c.row === lastRow) {
-        this.write(` ${c.raw}`);
+        if (lineGoesOn && !this.lineEnd) this.lineEnd = c;
+        else this.write(` ${c.raw}`);
         continue;
       }
       if (c.row < lastRow) continue;

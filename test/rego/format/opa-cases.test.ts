@@ -19,12 +19,6 @@ interface Case {
 const root = process.env.WARDEN_FMT_CASES ?? join(process.cwd(), '..', 'shared', 'fmt');
 const manifest = join(root, 'MANIFEST.json');
 
-/**
- * Cases Warden's formatter does not match yet: comments inside a rule head value that spans lines
- * (issue 6330), where OPA copies the value as written and puts the trailing comment before `if`.
- */
-const NOT_YET = new Set(['v1/test_issue_6330', 'v1/test_issue_6330_1']);
-
 const TARGET: Record<Case['subfolder'], FormatTarget> = { v0: 'v0', v1: 'v1', v0_to_v1: 'v0-compat-v1' };
 const PARSE: Record<Case['subfolder'], 0 | 1> = { v0: 0, v1: 1, v0_to_v1: 0 };
 /** The syntax OPA parses the output with: v0 stays v0, v0-compatible-v1 output is read as v1. */
@@ -36,8 +30,7 @@ if (!existsSync(manifest)) {
   const cases = JSON.parse(readFileSync(manifest, 'utf8')) as Case[];
   for (const c of cases) {
     const id = `${c.subfolder}/${c.name}`;
-    const run = NOT_YET.has(id) ? test.failing : test;
-    run(`${id} (${c.kind})`, (t) => {
+    test(`${id} (${c.kind})`, (t) => {
       const input = readFileSync(join(root, c.input_file), 'utf8');
       const file = `testfiles/${c.subfolder}/${c.name}.rego`;
       const target = TARGET[c.subfolder];
