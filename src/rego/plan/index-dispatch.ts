@@ -1,0 +1,144 @@
+import type { Block, Operand } from '../../ir/types.js';
+import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
+import type { BodyPlanner } from './body-planner.js';
+import { boolOp, local } from './ir-builder.js';
+import { compareIndexValues, type IndexValue, type RuleIndex } from './rule-index.js';
+import { VarScope } from './var-scope.js';
+
+/** What dispatching needs from the planner of the group's function. */
+export interface IndexedGroupPlan {
+  bp: BodyPlanner;
+  group: RuleGroup;
+  index: RuleIndex;
+  /** The group function's result local. */
+  ret: number;
+  /** Return as soon as a definition holds (see `exitsEarly`). */
+  early: boolean;
+  /** One definition as a top-level block of the group's function, as without an index. */
+  planDef(def: RuleDef): Block;
+  /**
+   * A function (the group's parameters, no defaults) running `defs` in order and returning their
+   * result: the value, or the set or object of their contributions; its name.
+   */
+  planLeaf(defs: RuleDef[]): string;
+}
+
+// Ranges of at most this many constants compare each directly instead of halving further.
+const LINEAR_LEAVES = 2;
+
+/**
+ * The group's definitions as top-level blocks, indexed: the key is evaluated once, in the group's
+ * own frame (so `with input…`/`with data…` replacements apply), then each run of indexed
+ * definitions finds the definitions whose constant equals it by binary search over the run's
+ * sorted constants (the `lt` builtin: Rego's order) and calls them, in their order, as one
+ * function. Definitions without an indexable expression run in place between the runs. An
+ * undefined key skips every run. A definition the index rules out would have failed on its
+ * equality; as in OPA's evaluator, it does not run at all.
+ */
+export function planIndexedDefs(plan: IndexedGroupPlan): Block[] {
+  const { bp, group, index } = plan;
+  const fb = bp.fb;
+  const blocks: Block[] = [];
+  let key: number;
+  if (index.key.kind === 'arg') key = index.key.index + 2;
+  else {
+    const ref = index.key.ref;
+    const target = fb.newLocal();
+    key = target;
+    blocks.push(
+      fb.block(() => {
+        fb.loc = ref.loc;
+        fb.emit('ResetLocalStmt', { target });
+        fb.emit('BlockStmt', { blocks: [fb.block(() => bp.planTerm(ref, new VarScope(), (v) => fb.emit('AssignVarStmt', { source: v, target })))] });
+      }),
+    );
+  }
+  let run: Array<{ def: RuleDef; value: IndexValue }> = [];
+  const flush = (): void => {
+    if (run.length > 0) blocks.push(planRun(plan, key, run));
+    run = [];
+  };
+  group.defs.forEach((def, i) => {
+    const value = index.values[i];
+    if (value) return void run.push({ def, value });
+    flush();
+    blocks.push(plan.planDef(def));
+  });
+  flush();
+  return blocks;
+}
+
+/** One run of indexed definitions: a search over their distinct constants, a call per constant. */
+function planRun(plan: IndexedGroupPlan, key: number, run: Array<{ def: RuleDef; value: IndexValue }>): Block {
+  const fb = plan.bp.fb;
+  const byValue = new Map<string, { value: IndexValue; defs: RuleDef[] }>();
+  for (const { def, value } of run) {
+    const entry = byValue.get(value.id) ?? { value, defs: [] };
+    entry.defs.push(def);
+    byValue.set(value.id, entry);
+  }
+  const leaves = [...byValue.values()].sort((a, b) => compareIndexValues(a.value, b.value));
+  const names = leaves.map((l) => plan.planLeaf(l.defs));
+  const constant = (v: IndexValue, k: (op: Operand) => void): void => plan.bp.planTerm(v.term, new VarScope(), k);
+  const search = (lo: number, hi: number): void => {
+    if (hi - lo <= LINEAR_LEAVES) {
+      for (let i = lo; i < hi; i++) {
+        const block = fb.block(() =>
+          constant(leaves[i]!.value, (c) => {
+            fb.emit('EqualStmt', { a: local(key), b: c });
+            callLeaf(plan, names[i]!);
+          }),
+        );
+        fb.emit('BlockStmt', { blocks: [block] });
+      }
+      return;
+    }
+    const mid = (lo + hi) >> 1;
+    const below = fb.newLocal();
+    constant(leaves[mid]!.value, (c) => {
+      fb.ir.useBuiltin('lt', 2);
+      fb.emit('CallStmt', { func: 'lt', args: [local(key), c], result: below });
+    });
+    fb.emit('BlockStmt', {
+      blocks: [
+        fb.block(() => {
+          fb.emit('EqualStmt', { a: local(below), b: boolOp(true) });
+          search(lo, mid);
+        }),
+        fb.block(() => {
+          fb.emit('EqualStmt', { a: local(below), b: boolOp(false) });
+          search(mid, hi);
+        }),
+      ],
+    });
+  };
+  return fb.block(() => {
+    fb.loc = run[0]!.def.loc;
+    fb.emit('IsDefinedStmt', { source: key });
+    search(0, leaves.length);
+  });
+}
+
+/** Calls a leaf and merges what it gave into the group's result. */
+function callLeaf(plan: IndexedGroupPlan, name: string): void {
+  const { bp, group, ret } = plan;
+  const fb = bp.fb;
+  const params = [0, 1, ...Array.from({ length: group.arity }, (_, i) => i + 2)];
+  const result = fb.newLocal();
+  fb.emit('CallStmt', { func: name, args: params.map(local), result });
+  switch (group.kind) {
+    case 'set':
+    case 'object': {
+      const k = fb.newLocal();
+      const v = fb.newLocal();
+      const add = fb.block(() =>
+        group.kind === 'set' ? fb.emit('SetAddStmt', { value: local(v), set: ret }) : fb.emit('ObjectInsertOnceStmt', { key: local(k), value: local(v), object: ret }),
+      );
+      fb.emit('ScanStmt', { source: result, key: k, value: v, block: add });
+      return;
+    }
+    default:
+      fb.emit('AssignVarOnceStmt', { source: local(result), target: ret });
+      if (plan.early) fb.emit('ReturnLocalStmt', { source: ret });
+  }
+}

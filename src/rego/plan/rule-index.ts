@@ -1,0 +1,176 @@
+import type { Expr, RefTerm, Term } from '../ast.js';
+import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
+import { refName, termKey } from '../compile/terms.js';
+import type { RuleTree } from './rule-tree.js';
+
+/**
+ * A rule index (OPA's topdown indexer, reduced to one key per rule set): the definitions of a rule
+ * set that compare one ref (or argument) to a scalar constant are visited only when the ref's
+ * value equals their constant. Definitions are split into runs of indexed ones (`segments`)
+ * between definitions without an indexable expression, so that running the candidates of each
+ * segment and the others in place keeps the definitions' original order.
+ */
+export interface RuleIndex {
+  key: IndexKey;
+  /** Per definition of the group, in order: its constant for the key, or undefined (always run). */
+  values: Array<IndexValue | undefined>;
+}
+
+/** What is looked up: a ref into `input` or base `data`, or a function's argument. */
+export type IndexKey = { kind: 'ref'; ref: RefTerm } | { kind: 'arg'; index: number };
+
+/** A scalar constant with its place in Rego's order of values, as the runtime compares them. */
+export interface IndexValue {
+  term: Term;
+  /** Equal for constants Rego equality cannot tell apart (`1`, `1.0`, `1e0`). */
+  id: string;
+  rank: number;
+  number?: number;
+  bytes?: Buffer;
+}
+
+// Numbers of at most 15 significant digits map to distinct doubles in their decimal order, so the
+// compile-time sort agrees with the runtime's exact decimal comparison; longer ones are not indexed.
+const MAX_EXACT_DIGITS = 15;
+
+function significantDigits(text: string): number {
+  const mantissa = text.replace(/^-/, '').split(/[eE]/)[0]!.replace('.', '');
+  return mantissa.replace(/^0+/, '').replace(/0+$/, '').length;
+}
+
+/** The constant as an index value, if it is a scalar the index can order exactly. */
+export function indexValue(t: Term): IndexValue | undefined {
+  switch (t.type) {
+    case 'null':
+      return { term: t, id: 'null', rank: 0 };
+    case 'boolean':
+      return { term: t, id: String(t.value), rank: 1 };
+    case 'number': {
+      const n = Number(t.text);
+      if (!Number.isFinite(n) || significantDigits(t.text) > MAX_EXACT_DIGITS) return undefined;
+      return { term: t, id: `n${n}`, rank: 2, number: n };
+    }
+    case 'string':
+      // A lone surrogate has no UTF-8 form to order by.
+      if (/\p{Cs}/u.test(t.value)) return undefined;
+      return { term: t, id: `s${t.value}`, rank: 3, bytes: Buffer.from(t.value, 'utf8') };
+    default:
+      return undefined;
+  }
+}
+
+/** Rego's order of scalars (null < booleans < numbers < strings; strings by UTF-8 bytes). */
+export function compareIndexValues(a: IndexValue, b: IndexValue): number {
+  if (a.rank !== b.rank) return a.rank - b.rank;
+  switch (a.rank) {
+    case 1:
+      return Number(a.id === 'true') - Number(b.id === 'true');
+    case 2:
+      return a.number! - b.number!;
+    case 3:
+      return Buffer.compare(a.bytes!, b.bytes!);
+    default:
+      return 0;
+  }
+}
+
+/** Whether `t` reads `input` or base `data` (no rule on the way) along constant keys. */
+function indexableRef(t: Term, tree: RuleTree): t is RefTerm {
+  if (t.type !== 'ref' || t.head.type !== 'var' || t.path.length === 0) return false;
+  if (!t.path.every((p) => p.type === 'string' || (p.type === 'number' && /^\d+$/.test(p.text)))) return false;
+  if (t.head.name === 'input') return true;
+  if (t.head.name !== 'data') return false;
+  let node = tree.root;
+  for (const seg of t.path) {
+    if (node.group || seg.type !== 'string') return false;
+    const next = node.children.get(seg.value);
+    if (!next) return true;
+    node = next;
+  }
+  // The whole path names rules or packages: a virtual document.
+  return false;
+}
+
+interface Candidate {
+  id: string;
+  key: IndexKey;
+  value: IndexValue;
+}
+
+/** The (key, constant) pairs one expression offers: `ref == c`, `c = ref`, `arg == c`… */
+function exprCandidates(e: Expr, def: RuleDef, tree: RuleTree): Candidate[] {
+  if (e.type !== 'call' || e.negated || e.with.length > 0 || e.logical || e.args.length !== 2) return [];
+  const op = refName(e.operator);
+  if (op !== 'equal' && op !== 'eq') return [];
+  const out: Candidate[] = [];
+  const [a, b] = e.args as [Term, Term];
+  for (const [side, other] of [[a, b], [b, a]] as const) {
+    const value = indexValue(other);
+    if (!value) continue;
+    if (indexableRef(side, tree)) out.push({ id: `ref ${termKey(side)}`, key: { kind: 'ref', ref: side }, value });
+    if (side.type === 'var') {
+      const index = def.args.findIndex((x) => x.type === 'var' && x.name === side.name);
+      if (index >= 0) out.push({ id: `arg ${index}`, key: { kind: 'arg', index }, value });
+    }
+  }
+  return out;
+}
+
+/** Every (key, constant) pair of one definition: its constant arguments and its body's equalities. */
+function defCandidates(def: RuleDef, tree: RuleTree): Candidate[] {
+  const out: Candidate[] = [];
+  def.args.forEach((t, index) => {
+    const value = indexValue(t);
+    if (value) out.push({ id: `arg ${index}`, key: { kind: 'arg', index }, value });
+  });
+  for (const e of def.body) out.push(...exprCandidates(e, def, tree));
+  return out;
+}
+
+/** Whether a group's shape allows running a subset of its definitions and merging their results. */
+function indexableGroup(group: RuleGroup): boolean {
+  if (group.defs.length < 2) return false;
+  // Objects merge one key deep; nested keys (folded rules, `p[a][b]`) are left alone.
+  if (group.kind === 'object') return group.defs.every((d) => d.keys.length === 1 && d.element === undefined);
+  return true;
+}
+
+/**
+ * The index for a rule set, or undefined when none helps: the key shared by the most definitions
+ * with the most distinct constants (as OPA's trie would branch first on). Definitions with `else`
+ * chains are always run (their later branches may hold when the first body's key does not match).
+ */
+export function buildRuleIndex(group: RuleGroup, tree: RuleTree): RuleIndex | undefined {
+  if (!indexableGroup(group)) return undefined;
+  const perDef = group.defs.map((d) => (d.elses.length > 0 ? [] : defCandidates(d, tree)));
+  const stats = new Map<string, { key: IndexKey; defs: number; values: Set<string> }>();
+  for (const cands of perDef) {
+    const seen = new Set<string>();
+    for (const c of cands) {
+      if (seen.has(c.id)) continue;
+      seen.add(c.id);
+      const s = stats.get(c.id) ?? { key: c.key, defs: 0, values: new Set<string>() };
+      s.defs++;
+      s.values.add(c.value.id);
+      stats.set(c.id, s);
+    }
+  }
+  let best: [string, { key: IndexKey; defs: number; values: Set<string> }] | undefined;
+  for (const entry of stats) {
+    const [, s] = entry;
+    if (!best || s.values.size > best[1].values.size || (s.values.size === best[1].values.size && s.defs > best[1].defs)) best = entry;
+  }
+  if (!best || best[1].defs < 2) return undefined;
+  const id = best[0];
+  return { key: best[1].key, values: perDef.map((cands) => cands.find((c) => c.id === id)?.value) };
+}
+
+/** Indexes of every group that has one (compile option `ruleIndex: false`: none). */
+export function buildRuleIndexes(tree: RuleTree): Map<RuleGroup, RuleIndex> {
+  const out = new Map<RuleGroup, RuleIndex>();
+  for (const g of tree.groups) {
+    const index = buildRuleIndex(g, tree);
+    if (index) out.set(g, index);
+  }
+  return out;
+}
