@@ -68,7 +68,12 @@ export function planIndexedDefs(plan: IndexedGroupPlan): Block[] {
   return blocks;
 }
 
-/** One run of indexed definitions: a search over their distinct constants, a call per constant. */
+/**
+ * One run of indexed definitions: a search over their distinct constants, a call per constant.
+ * Its locals are shared across the search (one per depth for the comparisons, one for constants,
+ * one for a leaf's result): a run of thousands of constants needs tens of locals, not thousands
+ * (V8 allows 50,000 per function, and a run is one top-level block, so no reuse between blocks helps).
+ */
 function planRun(plan: IndexedGroupPlan, key: number, run: Array<{ def: RuleDef; value: IndexValue }>): Block {
   const fb = plan.bp.fb;
   const byValue = new Map<string, { value: IndexValue; defs: RuleDef[] }>();
@@ -79,35 +84,32 @@ function planRun(plan: IndexedGroupPlan, key: number, run: Array<{ def: RuleDef;
   }
   const leaves = [...byValue.values()].sort((a, b) => compareIndexValues(a.value, b.value));
   const names = leaves.map((l) => plan.planLeaf(l.defs));
-  const constant = (v: IndexValue, k: (op: Operand) => void): void => plan.bp.planTerm(v.term, new VarScope(), k);
-  const search = (lo: number, hi: number): void => {
+  const shared = { constant: fb.newLocal(), result: fb.newLocal(), key: fb.newLocal(), value: fb.newLocal() };
+  const below: number[] = [];
+  const search = (lo: number, hi: number, depth: number): void => {
     if (hi - lo <= LINEAR_LEAVES) {
       for (let i = lo; i < hi; i++) {
-        const block = fb.block(() =>
-          constant(leaves[i]!.value, (c) => {
-            fb.emit('EqualStmt', { a: local(key), b: c });
-            callLeaf(plan, names[i]!);
-          }),
-        );
+        const block = fb.block(() => {
+          fb.emit('EqualStmt', { a: local(key), b: constantOperand(fb, leaves[i]!.value, shared.constant) });
+          callLeaf(plan, names[i]!, shared);
+        });
         fb.emit('BlockStmt', { blocks: [block] });
       }
       return;
     }
     const mid = (lo + hi) >> 1;
-    const below = fb.newLocal();
-    constant(leaves[mid]!.value, (c) => {
-      fb.ir.useBuiltin('lt', 2);
-      fb.emit('CallStmt', { func: 'lt', args: [local(key), c], result: below });
-    });
+    const isBelow = (below[depth] ??= fb.newLocal());
+    fb.ir.useBuiltin('lt', 2);
+    fb.emit('CallStmt', { func: 'lt', args: [local(key), constantOperand(fb, leaves[mid]!.value, shared.constant)], result: isBelow });
     fb.emit('BlockStmt', {
       blocks: [
         fb.block(() => {
-          fb.emit('EqualStmt', { a: local(below), b: boolOp(true) });
-          search(lo, mid);
+          fb.emit('EqualStmt', { a: local(isBelow), b: boolOp(true) });
+          search(lo, mid, depth + 1);
         }),
         fb.block(() => {
-          fb.emit('EqualStmt', { a: local(below), b: boolOp(false) });
-          search(mid, hi);
+          fb.emit('EqualStmt', { a: local(isBelow), b: boolOp(false) });
+          search(mid, hi, depth + 1);
         }),
       ],
     });
@@ -115,22 +117,37 @@ function planRun(plan: IndexedGroupPlan, key: number, run: Array<{ def: RuleDef;
   return fb.block(() => {
     fb.loc = run[0]!.def.loc;
     fb.emit('IsDefinedStmt', { source: key });
-    search(0, leaves.length);
+    search(0, leaves.length, 0);
   });
 }
 
+/** A scalar constant as an operand; numbers and null are made in `target`. */
+function constantOperand(fb: IndexedGroupPlan['bp']['fb'], v: IndexValue, target: number): Operand {
+  const t = v.term;
+  switch (t.type) {
+    case 'string':
+      return fb.str(t.value);
+    case 'boolean':
+      return boolOp(t.value);
+    case 'number':
+      fb.emit('MakeNumberRefStmt', { Index: fb.ir.string(t.text), target });
+      return local(target);
+    default:
+      fb.emit('MakeNullStmt', { target });
+      return local(target);
+  }
+}
+
 /** Calls a leaf and merges what it gave into the group's result. */
-function callLeaf(plan: IndexedGroupPlan, name: string): void {
+function callLeaf(plan: IndexedGroupPlan, name: string, shared: { result: number; key: number; value: number }): void {
   const { bp, group, ret } = plan;
   const fb = bp.fb;
   const params = [0, 1, ...Array.from({ length: group.arity }, (_, i) => i + 2)];
-  const result = fb.newLocal();
+  const { result, key: k, value: v } = shared;
   fb.emit('CallStmt', { func: name, args: params.map(local), result });
   switch (group.kind) {
     case 'set':
     case 'object': {
-      const k = fb.newLocal();
-      const v = fb.newLocal();
       const add = fb.block(() =>
         group.kind === 'set' ? fb.emit('SetAddStmt', { value: local(v), set: ret }) : fb.emit('ObjectInsertOnceStmt', { key: local(k), value: local(v), object: ret }),
       );
