@@ -26,7 +26,7 @@ interface Def {
 const def: fc.Arbitrary<Def> = fc.record({
   when: conditions,
   value,
-  otherwise: fc.option(fc.record({ when: conditions, value }), { nil: undefined, freq: 5 }),
+  otherwise: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.record({ when: conditions, value }) }),
 });
 
 function body(when: string[]): string {
