@@ -14,7 +14,8 @@ const OTHER = ['input.n > 2', 'startswith(input.s, "x")', 'not input.a == 2', 'i
 
 const constant = fc.constantFrom(...CONSTANTS);
 const indexable = fc.tuple(fc.constantFrom(...REFS), constant, fc.constantFrom('==', '=', 'flip')).map(([r, c, op]) => (op === 'flip' ? `${c} == ${r}` : `${r} ${op} ${c}`));
-const condition = fc.oneof({ weight: 3, arbitrary: indexable }, { weight: 1, arbitrary: fc.constantFrom(...OTHER) });
+const membership = fc.tuple(fc.constantFrom(...REFS), fc.uniqueArray(constant, { minLength: 1, maxLength: 3 }), fc.boolean()).map(([r, cs, set]) => (set ? `${r} in {${cs.join(', ')}}` : `${r} in [${cs.join(', ')}]`));
+const condition = fc.oneof({ weight: 3, arbitrary: indexable }, { weight: 1, arbitrary: membership }, { weight: 1, arbitrary: fc.constantFrom(...OTHER) });
 const conditions = fc.array(condition, { minLength: 1, maxLength: 3 });
 const value = fc.constantFrom('true', '"v1"', '"v2"', '1', 'input.a');
 

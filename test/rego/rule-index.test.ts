@@ -56,6 +56,16 @@ test('the key is the ref with the most distinct constants; numbers compare by va
   t.deepEqual(p.evaluate({ m: 'GET', k: [1] }, 'p/v'), []);
 });
 
+test('membership in a constant set or array selects the definition for each of its items', async (t) => {
+  const source = ['package p', 'v := "read" if input.m in {"GET", "HEAD"}', 'v := "write" if input.m in ["POST", "PUT", 1]', 'v := "other" if input.m == "PATCH"'].join('\n');
+  t.is((await leaves(source, 'v')).length, 6);
+  const p = await load(source, ['p/v']);
+  t.deepEqual(p.evaluate({ m: 'HEAD' }, 'p/v'), [{ result: 'read' }]);
+  t.deepEqual(p.evaluate({ m: 'PUT' }, 'p/v'), [{ result: 'write' }]);
+  t.deepEqual(p.evaluate({ m: 1 }, 'p/v'), [{ result: 'write' }]);
+  t.deepEqual(p.evaluate({ m: 'DELETE' }, 'p/v'), []);
+});
+
 test('conflicts between definitions of one constant and of different runs are still raised', async (t) => {
   const source = ['package p', 'v := 1 if input.k == "a"', 'v := 2 if input.k == "a"', 'u := 1 if input.k == "a"', 'u := 2 if input.j > 0', 'u := 3 if input.k == "b"', 'o["x"] := 1 if input.k == "a"', 'o["x"] := 2 if input.k == "a"'].join('\n');
   const p = await load(source, ['p/v', 'p/u', 'p/o']);

@@ -53,14 +53,14 @@ export function planIndexedDefs(plan: IndexedGroupPlan): Block[] {
       }),
     );
   }
-  let run: Array<{ def: RuleDef; value: IndexValue }> = [];
+  let run: Array<{ def: RuleDef; values: IndexValue[] }> = [];
   const flush = (): void => {
     if (run.length > 0) blocks.push(planRun(plan, key, run));
     run = [];
   };
   group.defs.forEach((def, i) => {
-    const value = index.values[i];
-    if (value) return void run.push({ def, value });
+    const values = index.values[i];
+    if (values) return void run.push({ def, values });
     flush();
     blocks.push(plan.planDef(def));
   });
@@ -74,13 +74,16 @@ export function planIndexedDefs(plan: IndexedGroupPlan): Block[] {
  * one for a leaf's result): a run of thousands of constants needs tens of locals, not thousands
  * (V8 allows 50,000 per function, and a run is one top-level block, so no reuse between blocks helps).
  */
-function planRun(plan: IndexedGroupPlan, key: number, run: Array<{ def: RuleDef; value: IndexValue }>): Block {
+function planRun(plan: IndexedGroupPlan, key: number, run: Array<{ def: RuleDef; values: IndexValue[] }>): Block {
   const fb = plan.bp.fb;
+  // A definition with several constants (`in`) is planned in the leaf of each of them.
   const byValue = new Map<string, { value: IndexValue; defs: RuleDef[] }>();
-  for (const { def, value } of run) {
-    const entry = byValue.get(value.id) ?? { value, defs: [] };
-    entry.defs.push(def);
-    byValue.set(value.id, entry);
+  for (const { def, values } of run) {
+    for (const value of values) {
+      const entry = byValue.get(value.id) ?? { value, defs: [] };
+      if (entry.defs.at(-1) !== def) entry.defs.push(def);
+      byValue.set(value.id, entry);
+    }
   }
   const leaves = [...byValue.values()].sort((a, b) => compareIndexValues(a.value, b.value));
   const names = leaves.map((l) => plan.planLeaf(l.defs));

@@ -12,8 +12,11 @@ import type { RuleTree } from './rule-tree.js';
  */
 export interface RuleIndex {
   key: IndexKey;
-  /** Per definition of the group, in order: its constant for the key, or undefined (always run). */
-  values: Array<IndexValue | undefined>;
+  /**
+   * Per definition of the group, in order: the constants its key must equal one of (one for `==`,
+   * the items of a constant collection for `in`), or undefined (always run).
+   */
+  values: Array<IndexValue[] | undefined>;
 }
 
 /** What is looked up: a ref into `input` or base `data`, or a function's argument. */
@@ -91,27 +94,46 @@ function indexableRef(t: Term, tree: RuleTree): t is RefTerm {
   return false;
 }
 
+// A definition tested by `in` is planned once per item: long allow-lists are left unindexed.
+const MAX_MEMBERSHIP_ITEMS = 32;
+
 interface Candidate {
   id: string;
   key: IndexKey;
-  value: IndexValue;
+  values: IndexValue[];
 }
 
-/** The (key, constant) pairs one expression offers: `ref == c`, `c = ref`, `arg == c`… */
+/** The items of a constant array or set of scalars the index can order, if all are. */
+function constantItems(t: Term): IndexValue[] | undefined {
+  if ((t.type !== 'array' && t.type !== 'set') || t.items.length === 0 || t.items.length > MAX_MEMBERSHIP_ITEMS) return undefined;
+  const values = t.items.map(indexValue);
+  return values.every((v) => v !== undefined) ? (values as IndexValue[]) : undefined;
+}
+
+/** The key `t` is, if any: an indexable ref or one of the definition's argument variables. */
+function keyOf(t: Term, def: RuleDef, tree: RuleTree): { id: string; key: IndexKey } | undefined {
+  if (indexableRef(t, tree)) return { id: `ref ${termKey(t)}`, key: { kind: 'ref', ref: t } };
+  if (t.type !== 'var') return undefined;
+  const index = def.args.findIndex((x) => x.type === 'var' && x.name === t.name);
+  return index >= 0 ? { id: `arg ${index}`, key: { kind: 'arg', index } } : undefined;
+}
+
+/** The (key, constants) pairs one expression offers: `ref == c`, `c = ref`, `arg == c`, `ref in {c1, c2}`. */
 function exprCandidates(e: Expr, def: RuleDef, tree: RuleTree): Candidate[] {
   if (e.type !== 'call' || e.negated || e.with.length > 0 || e.logical || e.args.length !== 2) return [];
   const op = refName(e.operator);
+  const [a, b] = e.args as [Term, Term];
+  if (op === 'internal.member_2') {
+    const key = keyOf(a, def, tree);
+    const values = constantItems(b);
+    return key && values ? [{ ...key, values }] : [];
+  }
   if (op !== 'equal' && op !== 'eq') return [];
   const out: Candidate[] = [];
-  const [a, b] = e.args as [Term, Term];
   for (const [side, other] of [[a, b], [b, a]] as const) {
     const value = indexValue(other);
-    if (!value) continue;
-    if (indexableRef(side, tree)) out.push({ id: `ref ${termKey(side)}`, key: { kind: 'ref', ref: side }, value });
-    if (side.type === 'var') {
-      const index = def.args.findIndex((x) => x.type === 'var' && x.name === side.name);
-      if (index >= 0) out.push({ id: `arg ${index}`, key: { kind: 'arg', index }, value });
-    }
+    const key = value && keyOf(side, def, tree);
+    if (key) out.push({ ...key, values: [value] });
   }
   return out;
 }
@@ -121,7 +143,7 @@ function defCandidates(def: RuleDef, tree: RuleTree): Candidate[] {
   const out: Candidate[] = [];
   def.args.forEach((t, index) => {
     const value = indexValue(t);
-    if (value) out.push({ id: `arg ${index}`, key: { kind: 'arg', index }, value });
+    if (value) out.push({ id: `arg ${index}`, key: { kind: 'arg', index }, values: [value] });
   });
   for (const e of def.body) out.push(...exprCandidates(e, def, tree));
   return out;
@@ -151,7 +173,7 @@ export function buildRuleIndex(group: RuleGroup, tree: RuleTree): RuleIndex | un
       seen.add(c.id);
       const s = stats.get(c.id) ?? { key: c.key, defs: 0, values: new Set<string>() };
       s.defs++;
-      s.values.add(c.value.id);
+      for (const v of c.values) s.values.add(v.id);
       stats.set(c.id, s);
     }
   }
@@ -162,7 +184,7 @@ export function buildRuleIndex(group: RuleGroup, tree: RuleTree): RuleIndex | un
   }
   if (!best || best[1].defs < 2) return undefined;
   const id = best[0];
-  return { key: best[1].key, values: perDef.map((cands) => cands.find((c) => c.id === id)?.value) };
+  return { key: best[1].key, values: perDef.map((cands) => cands.find((c) => c.id === id)?.values) };
 }
 
 /** Indexes of every group that has one (compile option `ruleIndex: false`: none). */
