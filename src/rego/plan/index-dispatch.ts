@@ -26,36 +26,26 @@ export interface IndexedGroupPlan {
 // Ranges of at most this many constants compare each directly instead of halving further.
 const LINEAR_LEAVES = 2;
 
+// Definitions per run at most: a run is one top-level block of the rule's function, and codegen
+// moves whole top-level blocks into parts when a function grows past V8's size limit, so a run of
+// 100,000 constants becomes several blocks that can land in different parts.
+const MAX_RUN_DEFS = 8192;
+
 /**
- * The group's definitions as top-level blocks, indexed: the key is evaluated once, in the group's
- * own frame (so `with input…`/`with data…` replacements apply), then each run of indexed
- * definitions finds the definitions whose constant equals it by binary search over the run's
- * sorted constants (the `lt` builtin: Rego's order) and calls them, in their order, as one
- * function. Definitions without an indexable expression run in place between the runs. An
- * undefined key skips every run. A definition the index rules out would have failed on its
- * equality; as in OPA's evaluator, it does not run at all.
+ * The group's definitions as top-level blocks, indexed: each run of indexed definitions evaluates
+ * the key in the group's own frame (so `with input…`/`with data…` replacements apply), finds the
+ * definitions whose constant equals it by binary search over the run's sorted constants (the `lt`
+ * builtin: Rego's order) and calls them, in their order, as one function. Definitions without an
+ * indexable expression run in place between the runs. An undefined key skips the run. A
+ * definition the index rules out would have failed on its comparison; as in OPA's evaluator, it
+ * does not run at all.
  */
 export function planIndexedDefs(plan: IndexedGroupPlan): Block[] {
-  const { bp, group, index } = plan;
-  const fb = bp.fb;
+  const { group, index } = plan;
   const blocks: Block[] = [];
-  let key: number;
-  if (index.key.kind === 'arg') key = index.key.index + 2;
-  else {
-    const ref = index.key.ref;
-    const target = fb.newLocal();
-    key = target;
-    blocks.push(
-      fb.block(() => {
-        fb.loc = ref.loc;
-        fb.emit('ResetLocalStmt', { target });
-        fb.emit('BlockStmt', { blocks: [fb.block(() => bp.planTerm(ref, new VarScope(), (v) => fb.emit('AssignVarStmt', { source: v, target })))] });
-      }),
-    );
-  }
   let run: Array<{ def: RuleDef; values: IndexValue[] }> = [];
   const flush = (): void => {
-    if (run.length > 0) blocks.push(planRun(plan, key, run));
+    for (let i = 0; i < run.length; i += MAX_RUN_DEFS) blocks.push(planRun(plan, run.slice(i, i + MAX_RUN_DEFS)));
     run = [];
   };
   group.defs.forEach((def, i) => {
@@ -68,13 +58,23 @@ export function planIndexedDefs(plan: IndexedGroupPlan): Block[] {
   return blocks;
 }
 
+/** Evaluates the index key into a local (a ref: the block fails when it is undefined). */
+function planKey(plan: IndexedGroupPlan, k: (key: number) => void): void {
+  const { bp, index } = plan;
+  const fb = bp.fb;
+  if (index.key.kind === 'arg') return k(index.key.index + 2);
+  const ref = index.key.ref;
+  fb.loc = ref.loc;
+  bp.planTerm(ref, new VarScope(), (v) => k(fb.toLocal(v)));
+}
+
 /**
  * One run of indexed definitions: a search over their distinct constants, a call per constant.
  * Its locals are shared across the search (one per depth for the comparisons, one for constants,
  * one for a leaf's result): a run of thousands of constants needs tens of locals, not thousands
  * (V8 allows 50,000 per function, and a run is one top-level block, so no reuse between blocks helps).
  */
-function planRun(plan: IndexedGroupPlan, key: number, run: Array<{ def: RuleDef; values: IndexValue[] }>): Block {
+function planRun(plan: IndexedGroupPlan, run: Array<{ def: RuleDef; values: IndexValue[] }>): Block {
   const fb = plan.bp.fb;
   // A definition with several constants (`in`) is planned in the leaf of each of them.
   const byValue = new Map<string, { value: IndexValue; defs: RuleDef[] }>();
@@ -89,6 +89,7 @@ function planRun(plan: IndexedGroupPlan, key: number, run: Array<{ def: RuleDef;
   const names = leaves.map((l) => plan.planLeaf(l.defs));
   const shared = { constant: fb.newLocal(), result: fb.newLocal(), key: fb.newLocal(), value: fb.newLocal() };
   const below: number[] = [];
+  let key = 0;
   const search = (lo: number, hi: number, depth: number): void => {
     if (hi - lo <= LINEAR_LEAVES) {
       for (let i = lo; i < hi; i++) {
@@ -118,9 +119,11 @@ function planRun(plan: IndexedGroupPlan, key: number, run: Array<{ def: RuleDef;
     });
   };
   return fb.block(() => {
-    fb.loc = run[0]!.def.loc;
-    fb.emit('IsDefinedStmt', { source: key });
-    search(0, leaves.length, 0);
+    planKey(plan, (k) => {
+      key = k;
+      fb.loc = run[0]!.def.loc;
+      search(0, leaves.length, 0);
+    });
   });
 }
 
