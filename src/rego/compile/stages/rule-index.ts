@@ -8,5 +8,8 @@ import type { CompileState } from './stage.js';
  * every definition runs, as in OPA's Wasm target (tests compare both).
  */
 export function ruleIndexStage(state: CompileState): void {
-  state.ruleIndexes = state.options.ruleIndex === false ? new Map() : buildRuleIndexes(state.tree!);
+  // Coverage builds try every definition, so an expression counts as covered once evaluated, as
+  // coverage reports did before the index (a definition ruled out would show as never reached).
+  const off = state.options.ruleIndex === false || state.options.coverage === true;
+  state.ruleIndexes = off ? new Map() : buildRuleIndexes(state.tree!);
 }
