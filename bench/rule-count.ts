@@ -1,7 +1,8 @@
 // Rule count against evaluation time, compile time and module size: the shapes of issue 21's table
 // and an Envoy-shaped route table at 10 to 20,000 rules, evaluated through @open-policy-agent/opa-wasm.
 // Times are process CPU time (compile ms, µs per evaluation), steadier than wall time on a busy
-// machine; `loads` includes optimizing the module. Usage: npm run bench:rules [-- --counts 10,100,1000] [-- --shape route]
+// machine; `loads` includes optimizing the module. Usage: npm run bench:rules [-- --counts 10,100,1000] [-- --shape route] [-- --no-index]
+// (`--no-index`: compiled with `ruleIndex: false`, every body tried, as before issue 21 part 1)
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
@@ -14,7 +15,7 @@ import { RULE_COUNT_SHAPES } from './rule-count-shapes.js';
 // background, which on a loaded machine takes longer than the measurement.
 setFlagsFromString('--no-liftoff');
 
-const { values } = parseArgs({ options: { counts: { type: 'string' }, shape: { type: 'string' } } });
+const { values } = parseArgs({ options: { counts: { type: 'string' }, shape: { type: 'string' }, 'no-index': { type: 'boolean' } } });
 const counts = (values.counts ?? '10,100,1000,5000,20000').split(',').map(Number);
 const shapes = RULE_COUNT_SHAPES.filter((s) => !values.shape || s.name.includes(values.shape));
 
@@ -55,7 +56,7 @@ for (const shape of shapes) {
     const t0 = cpuMs();
     let wasm: Uint8Array;
     try {
-      wasm = await compile({ modules, entrypoints: [shape.entrypoint] });
+      wasm = await compile({ modules, entrypoints: [shape.entrypoint], ruleIndex: !values['no-index'] });
     } catch (e) {
       console.log(`${shape.name} | ${n} | - | - | - | - | does not compile: ${(e as Error).message.split('\n')[0]}`);
       continue;

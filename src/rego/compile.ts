@@ -41,6 +41,12 @@ export interface CompileOptions {
    * OPA's evaluator does (default). `false`: every definition runs, as in OPA's Wasm target.
    */
   earlyExit?: boolean;
+  /**
+   * Rule sets whose definitions compare a ref into `input` or base `data` (or an argument) to
+   * constants run only the definitions whose constant equals its value, as OPA's evaluator
+   * indexes rules (default). `false`: every definition runs, as in OPA's Wasm target.
+   */
+  ruleIndex?: boolean;
   /** Run each definition of a test rule as its own test, as `opa test` (see renameDuplicateTests). */
   separateDuplicateTests?: boolean;
 }

@@ -84,8 +84,11 @@ export function generateModule(plan: unknown, options: CompilePlanOptions = {}):
   const firstNew = rt.importedFuncs + rt.functions.count;
   const firstFunc = FIRST_PLAN + plans.length;
   const firstWrapper = firstFunc + funcs.length;
-  // Rules (functions of input and data alone) are memoized through a wrapper; callers call that.
-  const rules = funcs.map((f, i) => ({ f, i })).filter(({ f }) => f.params.length === 2);
+  // Rules (functions of input and data alone, at a path of data) are memoized through a wrapper;
+  // callers call that. Functions without a path are parts of one rule (the rule index's leaves),
+  // called once per evaluation of that memoized rule: a memo of their own would only add a global
+  // to reset on every evaluation.
+  const rules = funcs.map((f, i) => ({ f, i })).filter(({ f }) => f.params.length === 2 && f.path !== undefined);
   const funcIndex = new Map(funcs.map((f, i) => [f.name, firstNew + firstFunc + i]));
   const firstMemoGlobal = rt.globals.count + 1;
   rules.forEach(({ f }, j) => funcIndex.set(f.name, firstNew + firstWrapper + j));

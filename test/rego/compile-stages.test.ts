@@ -10,7 +10,7 @@ import { BodyOrderer, OrderedBodies } from '../../src/rego/compile/order-bodies.
 import { SafetyChecker } from '../../src/rego/compile/safety.js';
 import { hostBuiltins } from '../../src/builtins/index.js';
 
-const ALL: StageName[] = ['parse', 'resolve', 'typeCheck', 'safety', 'plan', 'codegen', 'link'];
+const ALL: StageName[] = ['parse', 'resolve', 'typeCheck', 'safety', 'ruleIndex', 'plan', 'codegen', 'link'];
 const options = (source: string, entrypoints: string[] = []): CompileOptions => ({ modules: [{ path: 't.rego', source: `package t\n${source}\n` }], entrypoints });
 const key = (d: Diagnostic) => `${d.code} ${d.line}:${d.col} ${d.message.split('\n')[0]}`;
 

@@ -13,6 +13,8 @@ import { annotationValue, metadataChain } from './annotations.js';
 import type { Module } from '../ast.js';
 import { VarScope } from './var-scope.js';
 import { exitsEarly } from './early-exit.js';
+import type { RuleIndex } from './rule-index.js';
+import { planIndexedDefs } from './index-dispatch.js';
 
 /**
  * A host builtin that only coverage builds call: its one argument is `file:line` of a rule head
@@ -72,6 +74,9 @@ export class Planner implements PlannerServices {
    */
   earlyExit = true;
 
+  /** Rule sets whose definitions are visited through an index (stage `ruleIndex`); empty: none. */
+  ruleIndexes: ReadonlyMap<RuleGroup, RuleIndex> = new Map();
+
   markCovered(fb: FnBuilder, loc: Location): void {
     if (!this.coverage) return;
     fb.ir.useBuiltin(COVERAGE_BUILTIN, 1);
@@ -121,7 +126,15 @@ export class Planner implements PlannerServices {
     const blocks = [];
     if (group.kind === 'set') blocks.push(fb.block(() => fb.emit('MakeSetStmt', { target: ret })));
     if (group.kind === 'object') blocks.push(fb.block(() => fb.emit('MakeObjectStmt', { target: ret })));
-    for (const def of group.defs) blocks.push(fb.block(() => this.planDef(bp, group, def, ret, early)));
+    const planDef = (def: RuleDef) => fb.block(() => this.planDef(bp, group, def, ret, early));
+    const index = this.ruleIndexes.get(group);
+    if (index) {
+      let leaves = 0;
+      const planLeaf = (defs: RuleDef[]): string => this.planLeaf(group, env, `${name}#${leaves++}`, defs, early);
+      blocks.push(...planIndexedDefs({ bp, group, index, ret, early, planDef, planLeaf }));
+    } else {
+      for (const def of group.defs) blocks.push(planDef(def));
+    }
     for (const def of group.defaults) {
       blocks.push(
         fb.block(() => {
@@ -134,6 +147,24 @@ export class Planner implements PlannerServices {
     }
     blocks.push(fb.block(() => fb.emit('ReturnLocalStmt', { source: ret })));
     this.ir.funcs.push({ name, params, return: ret, blocks, path: [`g${env.id}`, ...group.path] });
+  }
+
+  /**
+   * A function of the group's parameters running some of its definitions, in order, without the
+   * defaults: their value, or the set or object of what they contribute (see `planIndexedDefs`).
+   */
+  private planLeaf(group: RuleGroup, env: MockEnv, name: string, defs: RuleDef[], early: boolean): string {
+    const params = [0, 1, ...Array.from({ length: group.arity }, (_, i) => i + 2)];
+    const ret = params.length;
+    const fb = new FnBuilder(this.ir, ret + 1);
+    const bp = new BodyPlanner(fb, this, env);
+    const blocks = [];
+    if (group.kind === 'set') blocks.push(fb.block(() => fb.emit('MakeSetStmt', { target: ret })));
+    if (group.kind === 'object') blocks.push(fb.block(() => fb.emit('MakeObjectStmt', { target: ret })));
+    for (const def of defs) blocks.push(fb.block(() => this.planDef(bp, group, def, ret, early)));
+    blocks.push(fb.block(() => fb.emit('ReturnLocalStmt', { source: ret })));
+    this.ir.funcs.push({ name, params, return: ret, blocks });
+    return name;
   }
 
   /** One definition (with its else chain) contributing to the group's result in `ret`; `early`: return once it holds. */

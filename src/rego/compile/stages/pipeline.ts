@@ -8,12 +8,13 @@ import { linkStage } from './link.js';
 import { parseStage } from './parse.js';
 import { planStage } from './plan.js';
 import { resolveStage } from './resolve.js';
+import { ruleIndexStage } from './rule-index.js';
 import { safetyStage } from './safety.js';
 import { initialState, type CompileHooks, type CompileStage, type CompileState, type StageName } from './stage.js';
 import { typeCheckStage } from './type-check.js';
 
 /**
- * The compiler, in order: Rego source → AST → resolved rules → checked → ordered for safety →
+ * The compiler, in order: Rego source → AST → resolved rules → checked → ordered for safety → rule indexes →
  * plan IR → WebAssembly code → linked module. `compileToPlan` stops after `plan`.
  */
 export const COMPILE_STAGES: readonly CompileStage[] = [
@@ -21,6 +22,7 @@ export const COMPILE_STAGES: readonly CompileStage[] = [
   { name: 'resolve', metric: 'compile_stage_resolve', codes: ['rego_compile_error'], stopOnError: false, run: resolveStage },
   { name: 'typeCheck', metric: 'compile_stage_type_check', codes: ['rego_type_error'], stopOnError: false, run: typeCheckStage },
   { name: 'safety', metric: 'compile_stage_safety', codes: ['rego_unsafe_var_error'], stopOnError: false, run: safetyStage },
+  { name: 'ruleIndex', metric: 'compile_stage_rule_index', codes: [], stopOnError: false, run: ruleIndexStage },
   {
     name: 'plan',
     metric: 'compile_stage_plan',

@@ -13,6 +13,7 @@ export function planStage(state: CompileState): void {
   const planner = new Planner(state.tree!, state.safety!, state.ordered!, (d) => state.diagnostics.push(d), state.modules);
   planner.coverage = state.options.coverage ?? false;
   planner.earlyExit = state.options.earlyExit ?? true;
+  planner.ruleIndexes = state.ruleIndexes ?? new Map();
   if (state.query) planner.planQuery('eval', state.query);
   for (const path of state.entrypoints) planner.planEntrypoint(path, ENTRYPOINT_LOC);
   // Every rule is planned, reachable from an entrypoint or not, so that its compile errors

@@ -7,9 +7,11 @@ import type { RuleDef } from '../rule-defs.js';
 import type { SafetyChecker } from '../safety.js';
 import type { OrderedBodies } from '../order-bodies.js';
 import type { RuleTree } from '../../plan/rule-tree.js';
+import type { RuleGroup } from '../rule-defs.js';
+import type { RuleIndex } from '../../plan/rule-index.js';
 
 /** The stages of a compile, in order (see `COMPILE_STAGES`). */
-export type StageName = 'parse' | 'resolve' | 'typeCheck' | 'safety' | 'plan' | 'codegen' | 'link';
+export type StageName = 'parse' | 'resolve' | 'typeCheck' | 'safety' | 'ruleIndex' | 'plan' | 'codegen' | 'link';
 
 /**
  * What the stages pass along: each stage reads what the ones before it filled in and adds its
@@ -32,6 +34,8 @@ export interface CompileState {
   /** safety: bodies in the order they run, and the checker the planner asks what is evaluable. */
   ordered?: OrderedBodies;
   safety?: SafetyChecker;
+  /** ruleIndex: the rule sets planned with an index, and their keys. */
+  ruleIndexes?: ReadonlyMap<RuleGroup, RuleIndex>;
   /** plan: the IR. */
   policy?: Policy;
   /** codegen: the generated functions, ready to link with the runtime. */

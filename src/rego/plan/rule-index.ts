@@ -1,0 +1,198 @@
+import type { Expr, RefTerm, Term } from '../ast.js';
+import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
+import { refName, termKey } from '../compile/terms.js';
+import type { RuleTree } from './rule-tree.js';
+
+/**
+ * A rule index (OPA's topdown indexer, reduced to one key per rule set): the definitions of a rule
+ * set that compare one ref (or argument) to a scalar constant are visited only when the ref's
+ * value equals their constant. Definitions are split into runs of indexed ones (`segments`)
+ * between definitions without an indexable expression, so that running the candidates of each
+ * segment and the others in place keeps the definitions' original order.
+ */
+export interface RuleIndex {
+  key: IndexKey;
+  /**
+   * Per definition of the group, in order: the constants its key must equal one of (one for `==`,
+   * the items of a constant collection for `in`), or undefined (always run).
+   */
+  values: Array<IndexValue[] | undefined>;
+}
+
+/** What is looked up: a ref into `input` or base `data`, or a function's argument. */
+export type IndexKey = { kind: 'ref'; ref: RefTerm } | { kind: 'arg'; index: number };
+
+/** A scalar constant with its place in Rego's order of values, as the runtime compares them. */
+export interface IndexValue {
+  term: Term;
+  /** Equal for constants Rego equality cannot tell apart (`1`, `1.0`, `1e0`). */
+  id: string;
+  rank: number;
+  number?: number;
+  bytes?: Buffer;
+}
+
+// Numbers of at most 15 significant digits map to distinct doubles in their decimal order, so the
+// compile-time sort agrees with the runtime's exact decimal comparison; longer ones are not indexed.
+const MAX_EXACT_DIGITS = 15;
+
+function significantDigits(text: string): number {
+  const mantissa = text.replace(/^-/, '').split(/[eE]/)[0]!.replace('.', '');
+  return mantissa.replace(/^0+/, '').replace(/0+$/, '').length;
+}
+
+/** The constant as an index value, if it is a scalar the index can order exactly. */
+export function indexValue(t: Term): IndexValue | undefined {
+  switch (t.type) {
+    case 'null':
+      return { term: t, id: 'null', rank: 0 };
+    case 'boolean':
+      return { term: t, id: String(t.value), rank: 1 };
+    case 'number': {
+      const n = Number(t.text);
+      if (!Number.isFinite(n) || significantDigits(t.text) > MAX_EXACT_DIGITS) return undefined;
+      return { term: t, id: `n${n}`, rank: 2, number: n };
+    }
+    case 'string':
+      // A lone surrogate has no UTF-8 form to order by.
+      if (/\p{Cs}/u.test(t.value)) return undefined;
+      return { term: t, id: `s${t.value}`, rank: 3, bytes: Buffer.from(t.value, 'utf8') };
+    default:
+      return undefined;
+  }
+}
+
+/** Rego's order of scalars (null < booleans < numbers < strings; strings by UTF-8 bytes). */
+export function compareIndexValues(a: IndexValue, b: IndexValue): number {
+  if (a.rank !== b.rank) return a.rank - b.rank;
+  switch (a.rank) {
+    case 1:
+      return Number(a.id === 'true') - Number(b.id === 'true');
+    case 2:
+      return a.number! - b.number!;
+    case 3:
+      return Buffer.compare(a.bytes!, b.bytes!);
+    default:
+      return 0;
+  }
+}
+
+/** Whether `t` reads `input` or base `data` (no rule on the way) along constant keys. */
+function indexableRef(t: Term, tree: RuleTree): t is RefTerm {
+  if (t.type !== 'ref' || t.head.type !== 'var' || t.path.length === 0) return false;
+  if (!t.path.every((p) => p.type === 'string' || (p.type === 'number' && /^\d+$/.test(p.text)))) return false;
+  if (t.head.name === 'input') return true;
+  if (t.head.name !== 'data') return false;
+  let node = tree.root;
+  for (const seg of t.path) {
+    if (node.group || seg.type !== 'string') return false;
+    const next = node.children.get(seg.value);
+    if (!next) return true;
+    node = next;
+  }
+  // The whole path names rules or packages: a virtual document.
+  return false;
+}
+
+// A definition tested by `in` is planned once per item: long allow-lists are left unindexed.
+const MAX_MEMBERSHIP_ITEMS = 32;
+
+interface Candidate {
+  id: string;
+  key: IndexKey;
+  values: IndexValue[];
+}
+
+/** The items of a constant array or set of scalars the index can order, if all are. */
+function constantItems(t: Term): IndexValue[] | undefined {
+  if ((t.type !== 'array' && t.type !== 'set') || t.items.length === 0 || t.items.length > MAX_MEMBERSHIP_ITEMS) return undefined;
+  const values = t.items.map(indexValue);
+  return values.every((v) => v !== undefined) ? (values as IndexValue[]) : undefined;
+}
+
+/** The key `t` is, if any: an indexable ref or one of the definition's argument variables. */
+function keyOf(t: Term, def: RuleDef, tree: RuleTree): { id: string; key: IndexKey } | undefined {
+  if (indexableRef(t, tree)) return { id: `ref ${termKey(t)}`, key: { kind: 'ref', ref: t } };
+  if (t.type !== 'var') return undefined;
+  const index = def.args.findIndex((x) => x.type === 'var' && x.name === t.name);
+  return index >= 0 ? { id: `arg ${index}`, key: { kind: 'arg', index } } : undefined;
+}
+
+/** The (key, constants) pairs one expression offers: `ref == c`, `c = ref`, `arg == c`, `ref in {c1, c2}`. */
+function exprCandidates(e: Expr, def: RuleDef, tree: RuleTree): Candidate[] {
+  if (e.type !== 'call' || e.negated || e.with.length > 0 || e.logical || e.args.length !== 2) return [];
+  const op = refName(e.operator);
+  const [a, b] = e.args as [Term, Term];
+  if (op === 'internal.member_2') {
+    const key = keyOf(a, def, tree);
+    const values = constantItems(b);
+    return key && values ? [{ ...key, values }] : [];
+  }
+  if (op !== 'equal' && op !== 'eq') return [];
+  const out: Candidate[] = [];
+  for (const [side, other] of [[a, b], [b, a]] as const) {
+    const value = indexValue(other);
+    const key = value && keyOf(side, def, tree);
+    if (key) out.push({ ...key, values: [value] });
+  }
+  return out;
+}
+
+/** Every (key, constant) pair of one definition: its constant arguments and its body's equalities. */
+function defCandidates(def: RuleDef, tree: RuleTree): Candidate[] {
+  const out: Candidate[] = [];
+  def.args.forEach((t, index) => {
+    const value = indexValue(t);
+    if (value) out.push({ id: `arg ${index}`, key: { kind: 'arg', index }, values: [value] });
+  });
+  for (const e of def.body) out.push(...exprCandidates(e, def, tree));
+  return out;
+}
+
+/** Whether a group's shape allows running a subset of its definitions and merging their results. */
+function indexableGroup(group: RuleGroup): boolean {
+  if (group.defs.length < 2) return false;
+  // Objects merge one key deep; nested keys (folded rules, `p[a][b]`) are left alone.
+  if (group.kind === 'object') return group.defs.every((d) => d.keys.length === 1 && d.element === undefined);
+  return true;
+}
+
+/**
+ * The index for a rule set, or undefined when none helps: the key shared by the most definitions
+ * with the most distinct constants (as OPA's trie would branch first on). Definitions with `else`
+ * chains are always run (their later branches may hold when the first body's key does not match).
+ */
+export function buildRuleIndex(group: RuleGroup, tree: RuleTree): RuleIndex | undefined {
+  if (!indexableGroup(group)) return undefined;
+  const perDef = group.defs.map((d) => (d.elses.length > 0 ? [] : defCandidates(d, tree)));
+  const stats = new Map<string, { key: IndexKey; defs: number; values: Set<string> }>();
+  for (const cands of perDef) {
+    const seen = new Set<string>();
+    for (const c of cands) {
+      if (seen.has(c.id)) continue;
+      seen.add(c.id);
+      const s = stats.get(c.id) ?? { key: c.key, defs: 0, values: new Set<string>() };
+      s.defs++;
+      for (const v of c.values) s.values.add(v.id);
+      stats.set(c.id, s);
+    }
+  }
+  let best: [string, { key: IndexKey; defs: number; values: Set<string> }] | undefined;
+  for (const entry of stats) {
+    const [, s] = entry;
+    if (!best || s.values.size > best[1].values.size || (s.values.size === best[1].values.size && s.defs > best[1].defs)) best = entry;
+  }
+  if (!best || best[1].defs < 2) return undefined;
+  const id = best[0];
+  return { key: best[1].key, values: perDef.map((cands) => cands.find((c) => c.id === id)?.values) };
+}
+
+/** Indexes of every group that has one (compile option `ruleIndex: false`: none). */
+export function buildRuleIndexes(tree: RuleTree): Map<RuleGroup, RuleIndex> {
+  const out = new Map<RuleGroup, RuleIndex>();
+  for (const g of tree.groups) {
+    const index = buildRuleIndex(g, tree);
+    if (index) out.set(g, index);
+  }
+  return out;
+}
