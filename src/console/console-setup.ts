@@ -7,6 +7,7 @@ import type { MtlsCredentials } from '../server/tls.js';
 import type { ConsoleSettings } from './console-config.js';
 import { startConsoleServer, type ConsoleServer } from './console-server.js';
 import type { DecisionFeed } from './decision-feed.js';
+import { loadPolicyFiles } from '../bundle/policy-files.js';
 import { Playground } from './playground.js';
 import type { RevisionOrigin } from './revision-view.js';
 import { CONSOLE_WEB_ROOT } from './web-root.js';
@@ -30,7 +31,9 @@ export interface ConsoleParts {
 
 /** Starts the console over the running server's parts. */
 export function startConsole(parts: ConsoleParts): Promise<ConsoleServer> {
-  const playground = new Playground({ revision: parts.revision, feed: parts.feed, entrypoints: { decision: parts.decision, envoyDecision: parts.envoyDecision } });
+  const policyDir = parts.policyDir;
+  const testModules = policyDir ? () => loadPolicyFiles([policyDir]).modules.filter((m) => m.path.endsWith('_test.rego')) : undefined;
+  const playground = new Playground({ revision: parts.revision, feed: parts.feed, entrypoints: { decision: parts.decision, envoyDecision: parts.envoyDecision }, ...(testModules ? { testModules } : {}) });
   return startConsoleServer({
     settings: parts.settings,
     tls: parts.tls,

@@ -16,6 +16,8 @@ export interface PlaygroundOptions {
   revision: () => PolicyRevision | undefined;
   feed: DecisionFeed;
   entrypoints: ReplayEntrypoints;
+  /** The `_test.rego` modules beside the live policy (a revision leaves them out: they never decide). */
+  testModules?: () => PolicyModule[];
   /** Longest an evaluation may take, compile included (default 15 s: a fresh thread loads the compiler first). */
   evaluateTimeoutMs?: number;
   /** Longest a test run may take (default 30 s). */
@@ -39,10 +41,19 @@ export class Playground {
 
   constructor(private readonly options: PlaygroundOptions) {}
 
-  /** The live revision's Rego sources. */
+  /** The live revision's Rego sources, and its tests. */
   sources(): { revision: string; modules: readonly PolicyModule[] } {
     const revision = this.live();
-    return { revision: revision.id, modules: revision.modules };
+    return { revision: revision.id, modules: [...revision.modules, ...this.tests()] };
+  }
+
+  private tests(): PolicyModule[] {
+    try {
+      return this.options.testModules?.() ?? [];
+    } catch {
+      // Unreadable test files leave the playground without them, not without the policy.
+      return [];
+    }
   }
 
   async evaluate(request: PlaygroundRequest): Promise<PlaygroundAnswer<unknown>> {
@@ -73,7 +84,7 @@ export class Playground {
 
   async test(request: PlaygroundRequest): Promise<PlaygroundAnswer<PlaygroundTestResult[]>> {
     const revision = this.live();
-    const files = { modules: [...(request.modules ?? revision.modules)], data: revision.parts.data };
+    const files = { modules: [...(request.modules ?? [...revision.modules, ...this.tests()])], data: revision.parts.data };
     return this.exclusive(async () => {
       try {
         return { ok: true, value: await runTestsWithin(files, this.options.testTimeoutMs ?? 30_000) };
