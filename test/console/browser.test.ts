@@ -5,6 +5,8 @@
  */
 import anyTest, { type TestFn } from 'ava';
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -185,6 +187,38 @@ browserTest('a POST from the console page without the CSRF token is 403', async 
     return res.status;
   });
   t.is(status, 403);
+});
+
+browserTest('another origin cannot frame the console, and its form post and credentialed fetch are refused', async (t) => {
+  const target = `${consoleUrl}/api/playground/evaluate`;
+  const html = `<!doctype html><title>attacker</title>
+<iframe id="framed" src="${consoleUrl}/"></iframe>
+<form id="forged" method="POST" action="${target}" enctype="text/plain"><input name='{"input":1,"x":"' value='"}'></form>
+<script>
+fetch(${JSON.stringify(target)}, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: '{}' })
+  .then((r) => { document.title = 'fetch answered ' + r.status; }, () => { document.title = 'fetch refused'; });
+</script>`;
+  const attacker = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+  await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+  const other = await context.newPage();
+  const refusedFrames: string[] = [];
+  other.on('console', (m) => {
+    if (/frame-ancestors|Refused to display/i.test(m.text())) refusedFrames.push(m.text());
+  });
+  try {
+    await other.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
+    await other.waitForFunction(() => (globalThis as unknown as { document: { title: string } }).document.title.startsWith('fetch'), undefined, { timeout: 5_000 });
+    t.is(await other.title(), 'fetch refused', 'no CORS answer lets the other origin read or send it');
+    const framed = other.frames().find((f) => f !== other.mainFrame());
+    t.truthy(framed);
+    t.is(await framed!.locator('header nav').count(), 0, 'the console did not render inside the frame');
+    t.true(refusedFrames.length > 0 || framed!.url().startsWith('chrome-error:'), `frame refused: ${refusedFrames.join(' ')} ${framed!.url()}`);
+    const [answer] = await Promise.all([other.waitForResponse(target), other.locator('#forged').evaluate((form) => (form as unknown as { submit(): void }).submit())]);
+    t.true(answer.status() === 401 || answer.status() === 403, `the forged post was refused: ${answer.status()}`);
+  } finally {
+    await other.close();
+    attacker.close();
+  }
 });
 
 browserTest('the page cannot be framed and the security headers are on it', async (t) => {
