@@ -53,7 +53,11 @@ test.before(async () => {
   dir = servingFolder('warden-console-');
   serve = startServe(dir, ['--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0', '--console', '127.0.0.1:0']);
   grpcAddress = await serve.serving();
-  const link = /console login link \(one use, 10 minutes\): (\S+)/.exec(serve.stderrText())?.[1];
+  // The link is written just after the "serving on" line.
+  let link: string | undefined;
+  for (const deadline = Date.now() + 10_000; !link && Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    link = /console login link \(one use, 10 minutes\): (\S+)\n/.exec(serve.stderrText())?.[1];
+  }
   if (!link) throw new Error(`no login link printed: ${serve.stderrText()}`);
   consoleUrl = new URL(link).origin;
   const cert = await wardenAsync(['dev-cert', FRONTEND], dir);
@@ -170,6 +174,22 @@ browserTest('the playground runs the policy\'s tests with warden test\'s runner'
   t.true(outcomes.length > 0);
   t.deepEqual([...new Set(outcomes)], ['pass'], 'the bundled policy passes its own tests');
   await screenshot(t, 'playground-tests');
+});
+
+browserTest('the revision, protection and advisor pages show what is loaded and what was refused', async (t) => {
+  await page.goto(`${consoleUrl}/#/revision`);
+  await page.locator('.revision dl').waitFor();
+  const revision = (await page.locator('.revision dl').textContent()) ?? '';
+  t.regex(revision, /unsigned: a policy directory/);
+  t.regex(revision, /decision\.rego/);
+  await screenshot(t, 'revision');
+  await page.goto(`${consoleUrl}/#/protection`);
+  await page.locator('.protection h2', { hasText: 'Recent countermeasure denials' }).waitFor();
+  await screenshot(t, 'protection');
+  await page.goto(`${consoleUrl}/#/advisor`);
+  await page.locator('.advisor h2', { hasText: 'Minimal grants' }).waitFor({ timeout: 10_000 });
+  t.regex((await page.locator('.advisor').textContent()) ?? '', /Grants never used/);
+  await screenshot(t, 'advisor');
 });
 
 browserTest('a Host the console does not own gets 421, even when its name resolves here (DNS rebinding)', async (t) => {

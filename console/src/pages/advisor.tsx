@@ -38,12 +38,14 @@ export function AdvisorPage() {
             Over the {data.decisions} most recent decisions, against {data.advice.grantsFile}.
           </p>
           <h2>Grants never used (candidates to remove)</h2>
+          {data.advice.unusedGrants.length === 0 && <p class="hint">none</p>}
           <ul>
             {data.advice.unusedGrants.map((g, i) => (
               <li key={i}>{text(g.grant)}</li>
             ))}
           </ul>
           <h2>Denied edges that recur (candidates to grant)</h2>
+          {data.advice.deniedEdges.length === 0 && <p class="hint">none</p>}
           <ul>
             {data.advice.deniedEdges.map((e, i) => (
               <li key={i}>
@@ -53,6 +55,7 @@ export function AdvisorPage() {
             ))}
           </ul>
           <h2>Callers that look like probing</h2>
+          {data.advice.probingCallers.length === 0 && <p class="hint">none</p>}
           <ul>
             {data.advice.probingCallers.map((p) => (
               <li key={p.caller}>
