@@ -33,6 +33,7 @@ export interface ConsoleSources {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_LIST = 1000;
+const MAX_STREAMS = 64;
 
 /** One API request, authenticated and (when it changes state) checked for CSRF. */
 export interface ApiRequest {
@@ -59,13 +60,14 @@ export async function answerApi(sources: ConsoleSources, call: ApiRequest): Prom
     return true;
   }
   if (get && path === '/api/decisions/stream') {
-    streamDecisions(req, res, sources.feed, parseDecisionFilter(url.searchParams));
+    if (sources.feed.subscribers >= MAX_STREAMS) throw new ConsoleError('console_busy', `${MAX_STREAMS} live streams are open already: close a console tab`);
+    await streamDecisions(req, res, sources.feed, parseDecisionFilter(url.searchParams));
     return true;
   }
   if (get && path === '/api/decisions') {
     const filter = parseDecisionFilter(url.searchParams);
     const limit = Math.min(Number(url.searchParams.get('limit') ?? 100) || 100, MAX_LIST);
-    const records = sources.feed.recent().filter((h) => matchesFilter(h.record, filter)).slice(-limit).map((h) => h.record);
+    const records = (await sources.feed.recentRecords()).filter((h) => matchesFilter(h.record, filter)).slice(-limit).map((h) => h.record);
     sendJson(res, 200, { decisions: records });
     return true;
   }
@@ -77,7 +79,7 @@ export async function answerApi(sources: ConsoleSources, call: ApiRequest): Prom
     return true;
   }
   if (get && path === '/api/graph') {
-    sendJson(res, 200, serviceGraph(sources.feed.recent(), graphWindowMs(url.searchParams.get('window')), now()));
+    sendJson(res, 200, serviceGraph(await sources.feed.recentRecords(), graphWindowMs(url.searchParams.get('window')), now()));
     return true;
   }
   if (get && path === '/api/playground/sources') {
@@ -93,7 +95,7 @@ export async function answerApi(sources: ConsoleSources, call: ApiRequest): Prom
     return true;
   }
   if (get && path === '/api/protection') {
-    sendJson(res, 200, await protectionView(sources.countermeasures, sources.registry, sources.feed.recent()));
+    sendJson(res, 200, await protectionView(sources.countermeasures, sources.registry, await sources.feed.recentRecords()));
     return true;
   }
   if (get && path === '/api/revision') {
@@ -107,7 +109,7 @@ export async function answerApi(sources: ConsoleSources, call: ApiRequest): Prom
     return true;
   }
   if (get && path === '/api/advice') {
-    sendJson(res, 200, adviceView(sources.feed.recent(), sources.policyDir));
+    sendJson(res, 200, adviceView(await sources.feed.recentRecords(), sources.policyDir));
     return true;
   }
   return false;

@@ -42,6 +42,9 @@ export interface ConsoleServerOptions {
   now?: () => number;
 }
 
+/** An administrators' page: a few browsers, each with a stream or two open. */
+const MAX_CONNECTIONS = 256;
+
 const STATUS: Record<ConsoleError['code'], number> = {
   console_config: 500,
   console_bad_request: 400,
@@ -89,7 +92,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     (sources.registry.getSingleMetric('warden_console_csrf_refusals_total') as Counter | undefined) ??
     new Counter({ name: 'warden_console_csrf_refusals_total', help: 'Console requests refused as cross-site (no same-origin Origin or no CSRF token).', registers: [sources.registry] });
   const { host, port: wantedPort } = splitHostPort(settings.listen);
-  const server: Server = createServer({ ...options.tls.secureContext(), requestCert: true, rejectUnauthorized: false });
+  // The certificate is asked for, not required: without one, the login link or a session cookie logs in.
+  const server: Server = createServer({ ...options.tls.secureContext(), requestCert: true, rejectUnauthorized: false, handshakeTimeout: 10_000 });
+  server.maxConnections = MAX_CONNECTIONS;
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
   const stopPublishing = options.tls.onPublish((context) => server.setSecureContext(context));

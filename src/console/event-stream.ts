@@ -20,15 +20,24 @@ function event(held: HeldDecision): string {
  * Answers with Server-Sent Events: the recent decisions matching `filter`, then each new one as it
  * is made. A reader that falls behind is cut off rather than buffered without end.
  */
-export function streamDecisions(req: IncomingMessage, res: ServerResponse, feed: DecisionFeed, filter: DecisionFilter, options: StreamOptions = {}): void {
+export async function streamDecisions(req: IncomingMessage, res: ServerResponse, feed: DecisionFeed, filter: DecisionFilter, options: StreamOptions = {}): Promise<void> {
+  // Subscribed before the backlog is read, so nothing made meanwhile is missed (a repeat is harmless: ids are unique).
+  const live: HeldDecision[] = [];
+  let stop = feed.subscribe((held) => live.push(held));
+  const backlog = (await feed.recentRecords()).filter((h) => matchesFilter(h.record, filter));
+  stop();
+  // The browser may have gone while the backlog was read.
+  if (req.destroyed || res.destroyed) return;
   res.statusCode = 200;
   res.setHeader('content-type', 'text/event-stream; charset=utf-8');
   res.setHeader('x-accel-buffering', 'no');
   res.flushHeaders();
-  const backlog = feed.recent().filter((h) => matchesFilter(h.record, filter));
-  res.write(`retry: 2000\n\n${backlog.slice(-(options.backlog ?? 100)).map(event).join('')}`);
+  const sent = backlog.slice(-(options.backlog ?? 100));
+  const sentIds = new Set(sent.map((h) => h.decisionId));
+  const caughtUp = live.filter((h) => !sentIds.has(h.decisionId) && matchesFilter(h.record, filter));
+  res.write(`retry: 2000\n\n${[...sent, ...caughtUp].map(event).join('')}`);
   const maxQueued = options.maxQueuedBytes ?? 1024 * 1024;
-  const stop = feed.subscribe((held) => {
+  stop = feed.subscribe((held) => {
     if (!matchesFilter(held.record, filter)) return;
     if (res.writableLength > maxQueued) {
       end();

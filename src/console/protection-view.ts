@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { Countermeasures } from '../protection/countermeasures.js';
 import { callerOf, serviceOf } from './decision-filter.js';
-import type { HeldDecision } from './decision-feed.js';
+import type { HeldRecord } from './decision-feed.js';
 
 /** A check a countermeasure refused. */
 export interface CountermeasureHit {
@@ -40,7 +40,7 @@ async function countsByLabel(registry: Registry, name: string, label: string): P
 }
 
 /** Bans, alerts and rate-limit hits, from the countermeasures, their metrics and the decisions held. */
-export async function protectionView(countermeasures: Countermeasures, registry: Registry, held: readonly HeldDecision[], limit = 100): Promise<ProtectionView> {
+export async function protectionView(countermeasures: Countermeasures, registry: Registry, held: readonly HeldRecord[], limit = 100): Promise<ProtectionView> {
   const recentHits: CountermeasureHit[] = [];
   for (let i = held.length - 1; i >= 0 && recentHits.length < limit; i--) {
     const { record } = held[i]!;

@@ -1,5 +1,5 @@
 import { callerOf, serviceOf } from './decision-filter.js';
-import type { HeldDecision } from './decision-feed.js';
+import type { HeldRecord } from './decision-feed.js';
 import { ConsoleError } from './errors.js';
 
 /** One caller → service edge over the window. */
@@ -30,7 +30,7 @@ export function graphWindowMs(text: string | null): number {
 }
 
 /** Aggregates the decisions of the last `windowMs` into caller → service edges, busiest first. */
-export function serviceGraph(held: readonly HeldDecision[], windowMs: number, nowMs: number): ServiceGraph {
+export function serviceGraph(held: readonly HeldRecord[], windowMs: number, nowMs: number): ServiceGraph {
   const edges = new Map<string, GraphEdge>();
   let decisions = 0;
   for (const { record, timeMs } of held) {

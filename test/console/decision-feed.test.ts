@@ -39,7 +39,7 @@ test('the ring is bounded: the oldest go, and cannot be found by id any more', (
   t.truthy(feed.find('5'));
 });
 
-test('listeners get each new record; a throwing listener does not stop the others; bad JSON is dropped', (t) => {
+test('listeners get each new record after the decision\'s turn; a throwing listener does not stop the others; bad JSON is dropped', async (t) => {
   const feed = new DecisionFeed();
   const got: string[] = [];
   feed.subscribe(() => {
@@ -48,9 +48,14 @@ test('listeners get each new record; a throwing listener does not stop the other
   const stop = feed.subscribe((h) => got.push(h.record.decision_id));
   feed.write(record('a'));
   feed.write('{not json');
+  feed.write(JSON.stringify(record('c')));
+  t.deepEqual(got, [], 'nothing is done for the views while the decision is being made');
+  await new Promise((r) => setImmediate(r));
+  t.deepEqual(got, ['a', 'c']);
   stop();
   feed.write(record('b'));
-  t.deepEqual(got, ['a']);
+  await feed.flush();
+  t.deepEqual(got, ['a', 'c']);
   t.is(feed.dropped, 1);
 });
 
@@ -75,4 +80,12 @@ test('the graph counts allowed and denied per caller → service inside the wind
     { caller: 'spiffe://d/ns/a/sa/web', service: 'orders', allowed: 1, denied: 1 },
     { caller: 'spiffe://d/ns/a/sa/batch', service: 'orders', allowed: 1, denied: 0 },
   ]);
+});
+
+test('a record whose id reads but whose JSON does not is never shown', (t) => {
+  const feed = new DecisionFeed();
+  feed.write('{"decision_id":"broken","time":');
+  feed.write(JSON.stringify(record('fine')));
+  t.is(feed.find('broken'), undefined);
+  t.deepEqual(feed.recent().map((h) => h.record.decision_id), ['fine']);
 });
