@@ -8,7 +8,7 @@ import { EXIT, runCommand } from './output.js';
 
 export const SERVE_USAGE =
   'warden serve [--policies DIR | --bundle FILE | --bundle-url URL [--bundle-cache-dir DIR]] [--verification-key F [--verification-key-id ID]] [--listen HOST:PORT] [--tls-cert F --tls-key F --client-ca F] [--dev] ' +
-  '[--jwks F|URL --jwt-issuer S --jwt-audience S] [--decision PATH] [--envoy-decision PATH] [--envoy-expose-reasons] [--http HOST:PORT [--http-plaintext]] [--metrics HOST:PORT] [--decision-log FILE] [--redis URL] [--shadow DIR|FILE] [--config FILE] [--v0]';
+  '[--jwks F|URL --jwt-issuer S --jwt-audience S] [--decision PATH] [--envoy-decision PATH] [--envoy-expose-reasons] [--http HOST:PORT [--http-plaintext]] [--metrics HOST:PORT] [--decision-log FILE] [--redis URL] [--shadow DIR|FILE] [--console HOST:PORT] [--config FILE] [--v0]';
 
 /** `warden serve`: the authorization service. `--dev` uses (and creates) the development CA in `.warden/`. */
 export function serveCommand(argv: string[]): Promise<number> {
@@ -40,6 +40,7 @@ export function serveCommand(argv: string[]): Promise<number> {
         config: { type: 'string' },
         redis: { type: 'string' },
         shadow: { type: 'string' },
+        console: { type: 'string' },
         ...REGO_VERSION_OPTIONS,
       },
     });
@@ -105,6 +106,9 @@ export function serveCommand(argv: string[]): Promise<number> {
       ...(values.redis ? { redis: typeof fromFile.redis === 'object' ? { ...fromFile.redis, url: values.redis } : values.redis } : {}),
       // --shadow replaces the source only: the file's sample still applies.
       ...(values.shadow ? { shadow: { ...fromFile.shadow, source: values.shadow } } : {}),
+      // --console replaces the address only: the file's admins, hosts and session limits still apply.
+      ...(values.console ? { console: typeof fromFile.console === 'object' ? { ...fromFile.console, listen: values.console } : values.console } : {}),
+      ...(values.dev ? { devLogin: true } : {}),
       ...(jwt ? { jwt } : {}),
       ...(bundleVerification ? { bundleVerification } : {}),
     };
@@ -116,6 +120,9 @@ export function serveCommand(argv: string[]): Promise<number> {
       throw e;
     }
     process.stderr.write(`warden: serving on ${server.address}${server.httpAddress ? `, HTTP (forward auth, OPA REST API) on ${server.httpAddress}` : ''}${server.metricsUrl ? `, metrics at ${server.metricsUrl}` : ''}\n`);
+    if (server.consoleUrl) process.stderr.write(`warden: console at ${server.consoleUrl}\n`);
+    // The link is a credential: it goes to the operator's terminal only, never to a log.
+    if (server.consoleLoginLink) process.stderr.write(`warden: console login link (one use, 10 minutes): ${server.consoleLoginLink}\n`);
     // The countermeasures follow the config file as it changes; the rest of it applies at start.
     const configFile = values.config;
     const stopWatching = configFile

@@ -20,6 +20,7 @@ import { resolveTlsFilesBeside } from '../outbound/outbound-tls.js';
 import { instanceLabels } from '../audit/instance-labels.js';
 import { bundleServiceSettings, resolveBundleServicePaths, type BundleServiceServeConfig } from './bundle-service-settings.js';
 import { parseShadowConfig, type ShadowConfig } from '../shadow/shadow-source.js';
+import type { ConsoleConfig } from '../console/console-config.js';
 
 /**
  * Limits that turn malformed or oversized requests into INVALID_ARGUMENT / RESOURCE_EXHAUSTED (the
@@ -200,6 +201,10 @@ export interface ServeConfig extends ProtectionConfigInput, HttpServeConfig, Opa
    * `shadow: {source, sample}`); its disagreements are logged and counted (docs/replay-and-advise.md).
    */
   shadow?: ShadowConfig;
+  /** The web console (`--console HOST:PORT`, `console: {listen, admins, hosts, sessionIdleMinutes, sessionMaxHours}`; docs/console.md). */
+  console?: ConsoleConfig | string;
+  /** Development mode (`--dev`): the console prints a one-time login link at start. */
+  devLogin?: boolean;
 }
 
 /** Defaults of {@link ServeConfig}. */
@@ -348,6 +353,7 @@ const KEYS = new Set([
   'opaApi',
   'redis',
   'shadow',
+  'console',
   ...PROTECTION_KEYS,
 ]);
 

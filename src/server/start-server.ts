@@ -37,6 +37,10 @@ import { BundleServiceSource } from './bundle-service-source.js';
 import { shadowSetup } from './shadow-setup.js';
 import type { ShadowEvaluator } from '../shadow/shadow-evaluator.js';
 import { statusReport } from './status-report.js';
+import { consoleSettings, type ConsoleSettings } from '../console/console-config.js';
+import { DecisionFeed } from '../console/decision-feed.js';
+import { startConsole } from '../console/console-setup.js';
+import type { ConsoleServer } from '../console/console-server.js';
 
 /** A running Warden service. */
 export interface WardenServer {
@@ -47,6 +51,10 @@ export interface WardenServer {
   readonly httpAddress: string | undefined;
   /** The metrics scrape URL, when metrics are served. */
   readonly metricsUrl: string | undefined;
+  /** `https://host:port` of the web console, when `console` is set. */
+  readonly consoleUrl: string | undefined;
+  /** The console's one-time login link (`--dev` only). */
+  readonly consoleLoginLink: string | undefined;
   readonly engine: Engine;
   readonly metrics: WardenMetrics;
   /** Longest a stop waits for calls in flight (`shutdownTimeoutMs`). */
@@ -178,7 +186,9 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   let admins: string[];
   let labels: InstanceLabels;
   let bundleService: ReturnType<typeof bundleServiceSettings>;
+  let consoleSetup: ConsoleSettings | undefined;
   try {
+    consoleSetup = config.console === undefined ? undefined : consoleSettings(config.console, { devLogin: config.devLogin === true });
     labels = instanceLabels(config.labels);
     http = httpSettings(config);
     metricsHosts = hostNames(config.metricsHosts, 'metricsHosts');
@@ -195,6 +205,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     [listen, `cannot listen on ${listen}`],
     [http?.listen, `cannot listen for HTTP on ${http?.listen}`],
     [metricsListen, `cannot serve metrics on ${metricsListen}`],
+    [consoleSetup?.listen, `cannot serve the console on ${consoleSetup?.listen}`],
   ];
   for (const [address, refusal] of ports) {
     if (typeof address !== 'string') continue;
@@ -248,7 +259,9 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   // The service's close waits up to 5 s for the collector: its release step is given a little more.
   const shipper = logService && new LogShipper({ ...logService, labels, redactPaths: config.redactPaths, decisionPath: decision, metrics, logger });
   if (shipper) lifecycle.hold('decision-log service', () => shipper.close(), 6_000);
-  const decisionLog = shipper ? teeSinks(localLog, shipper) : localLog;
+  // The console sees the records the decision log writes, redacted the same way.
+  const feed = consoleSetup ? new DecisionFeed({ redactPaths: config.redactPaths }) : undefined;
+  const decisionLog = shipper || feed ? teeSinks(...[localLog, shipper, feed].filter((s) => s !== undefined)) : localLog;
   const engine = new Engine(config.cache, { budgetMs });
   const pool =
     config.checkWorker === false
@@ -393,6 +406,33 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     const served = metricsServer;
     lifecycle.hold('metrics endpoint', () => served.close());
   }
+  let consoleServer: ConsoleServer | undefined;
+  if (consoleSetup && feed) {
+    try {
+      consoleServer = await startConsole({
+        settings: consoleSetup,
+        feed,
+        tls,
+        logger,
+        registry: metrics.registry,
+        countermeasures,
+        revision: () => engine.revision,
+        origin: bundleService
+          ? { kind: 'bundle_service', url: bundleService.settings.url, ...(config.bundleVerification ? { verification: { keyId: config.bundleVerification.keyId } } : {}) }
+          : config.bundle
+            ? { kind: 'bundle', ...(config.bundleVerification ? { verification: { keyId: config.bundleVerification.keyId } } : {}) }
+            : { kind: 'directory' },
+        ...(config.bundle || bundleService ? {} : { policyDir: config.policies ?? SERVE_DEFAULTS.policies }),
+        ...(shadow ? { shadow } : {}),
+        decision,
+        envoyDecision,
+      });
+    } catch (e) {
+      throw refuse(`cannot serve the console on ${consoleSetup.listen}: ${(e as Error).message}`, e);
+    }
+    const served = consoleServer;
+    lifecycle.hold('console', () => served.close());
+  }
   if (config.watch !== false) {
     try {
       manager.watch();
@@ -401,13 +441,15 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
       throw refuse((e as Error).message, e);
     }
   }
-  logger.info({ address: `${host}:${port}`, http: httpListener?.address, metrics: metricsServer?.url, revision: engine.revision?.id ?? null, instance: labels.id }, 'warden serving');
+  logger.info({ address: `${host}:${port}`, http: httpListener?.address, metrics: metricsServer?.url, console: consoleServer?.url, revision: engine.revision?.id ?? null, instance: labels.id }, 'warden serving');
 
   return {
     address: `${host}:${port}`,
     port,
     httpAddress: httpListener?.address,
     metricsUrl: metricsServer?.url,
+    consoleUrl: consoleServer?.url,
+    consoleLoginLink: consoleServer?.loginLink,
     engine,
     metrics,
     evaluation: pool,
