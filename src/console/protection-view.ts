@@ -13,10 +13,31 @@ export interface CountermeasureHit {
   reason: string;
 }
 
+/** A ban this replica imposed, in force now. */
+export interface BanShown {
+  by: string;
+  key: string;
+  until: string;
+}
+
+/** An alert raised recently. */
+export interface AlertShown {
+  time: string;
+  kind: string;
+  summary: string;
+  /** The alert's labels (what it is about), besides its name. */
+  about: Record<string, string>;
+  endsAt: string;
+}
+
 /** What the protection page shows. */
 export interface ProtectionView {
   /** Bans in force now, by what they ban. */
   bansActive: Record<string, number>;
+  /** The bans in force now that this replica imposed, newest first. */
+  bans: BanShown[];
+  /** The latest alerts raised, newest first. */
+  alerts: AlertShown[];
   /** Unusual-activity alerts raised since start, by kind (`warden_alerts_total`). */
   alertsRaised: Record<string, number>;
   /** Checks denied by a rate limit since start, by limit (`warden_rate_limited_total`). */
@@ -54,6 +75,11 @@ export async function protectionView(countermeasures: Countermeasures, registry:
   }
   return {
     bansActive: { ...countermeasures.protection.bansActive() },
+    bans: countermeasures.protection.bansInForce(limit).map((b) => ({ by: b.by, key: b.key, until: new Date(b.untilMs).toISOString() })),
+    alerts: countermeasures.recentAlerts().slice(0, limit).map((a) => {
+      const { alertname: _name, ...about } = a.labels;
+      return { time: new Date(a.startsAtMs).toISOString(), kind: a.kind, summary: a.summary, about, endsAt: new Date(a.endsAtMs).toISOString() };
+    }),
     alertsRaised: await countsByLabel(registry, 'warden_alerts_total', 'kind'),
     rateLimited: await countsByLabel(registry, 'warden_rate_limited_total', 'limit'),
     recentHits,

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ProtectionMetrics } from '../audit/protection-metrics.js';
 import { ActivityMonitor } from './alerts/activity-monitor.js';
-import { banAlert, makeAlert, type AlertInput } from './alerts/alert.js';
+import { banAlert, makeAlert, type Alert, type AlertInput } from './alerts/alert.js';
 import { FallbackStore } from './fallback-store.js';
 import { LocalPreChecks } from './local-pre-checks.js';
 import { MemoryStore } from './memory-store.js';
@@ -22,6 +22,9 @@ export interface CountermeasuresOptions {
   /** How often `ipDenyFile` is looked at (default 1000 ms). */
   denyFilePollMs?: number;
 }
+
+/** Alerts remembered for the console's protection page. */
+export const RECENT_ALERTS = 100;
 
 /**
  * Every countermeasure of one server, wired together: the checks before the policy (`protection`),
@@ -111,9 +114,22 @@ export class Countermeasures {
   raise(input: AlertInput): void {
     if (this.monitor) return this.monitor.raise(input);
     const alert = makeAlert(input, (this.options.now ?? Date.now)(), 0);
+    this.noteAlert(alert);
     const { kind, subject, credential } = alert;
     this.options.logger.warn({ alert: kind, subject, ...(credential !== '' ? { credential } : {}), endsAt: new Date(alert.endsAtMs).toISOString() }, alert.summary);
     this.options.metrics?.alerts.inc({ kind });
+  }
+
+  /** The latest alerts raised, newest first (at most {@link RECENT_ALERTS}), for the console. */
+  recentAlerts(): readonly Alert[] {
+    return [...this.recent].reverse();
+  }
+
+  private readonly recent: Alert[] = [];
+
+  private noteAlert(alert: Alert): void {
+    this.recent.push(alert);
+    if (this.recent.length > RECENT_ALERTS) this.recent.shift();
   }
 
   /** Ends an alert raised by {@link raise} whose cause is over: to Alertmanager and the log, else to the log alone. */
@@ -150,7 +166,10 @@ export class Countermeasures {
       store: this.store,
       logger,
       ...(this.options.now ? { now: this.options.now } : {}),
-      onAlert: (kind) => metrics?.alerts.inc({ kind }),
+      onAlert: (kind, alert) => {
+        metrics?.alerts.inc({ kind });
+        this.noteAlert(alert);
+      },
       onWebhookFailure: () => metrics?.webhookFailures.inc(),
     });
   }

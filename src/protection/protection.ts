@@ -159,6 +159,17 @@ export class Protection {
     return counts;
   }
 
+  /** The bans this replica imposed that are in force now, newest first (at most `limit`). */
+  bansInForce(limit = 200): Array<{ by: AutoBanConfig['by']; key: string; untilMs: number }> {
+    const nowMs = this.now();
+    const out: Array<{ by: AutoBanConfig['by']; key: string; untilMs: number }> = [];
+    for (const [id, ban] of [...this.activeBans].reverse()) {
+      if (out.length >= limit) break;
+      if (ban.untilMs > nowMs) out.push({ by: ban.by, key: id.slice(ban.by.length + 1), untilMs: ban.untilMs });
+    }
+    return out;
+  }
+
   /** Stops looking at the deny-list file. */
   close(): void {
     this.watch(undefined);

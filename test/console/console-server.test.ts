@@ -210,7 +210,7 @@ test.serial('revision, protection, shadow and advice answer JSON', async (t) => 
   t.is(revision.signature, 'unsigned');
   t.is(revision.origin, 'directory');
   const protection = JSON.parse((await get('/api/protection')).body);
-  t.deepEqual(Object.keys(protection).sort(), ['alertsRaised', 'bansActive', 'rateLimited', 'recentHits']);
+  t.deepEqual(Object.keys(protection).sort(), ['alerts', 'alertsRaised', 'bans', 'bansActive', 'rateLimited', 'recentHits']);
   t.deepEqual(JSON.parse((await get('/api/shadow')).body), { enabled: false });
   const advice = await get('/api/advice');
   t.is(advice.status, 200);

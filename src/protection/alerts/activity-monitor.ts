@@ -19,7 +19,7 @@ export interface ActivityMonitorOptions {
   /** The clock, in ms since the epoch (default `Date.now`); tests pass a fake one. */
   now?: () => number;
   /** Each alert raised (not those held back because the same alert is active): `warden_alerts_total{kind}`. */
-  onAlert?: (kind: AlertKind) => void;
+  onAlert?: (kind: AlertKind, alert: Alert) => void;
   /** Each failed POST to the webhook: `warden_alert_webhook_failures_total`. */
   onWebhookFailure?: () => void;
   /** Alerts dropped before reaching the webhook (queue full, ended while waiting, refused). */
@@ -215,7 +215,7 @@ export class ActivityMonitor {
     this.options.logger.warn({ alert: kind, subject, service, address, ...(credential !== '' ? { credential } : {}), counts, endsAt: new Date(alert.endsAtMs).toISOString() }, alert.summary);
     this.delivery?.enqueue(alert);
     try {
-      this.options.onAlert?.(kind);
+      this.options.onAlert?.(kind, alert);
     } catch (e) {
       this.options.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'alerts: the onAlert callback failed');
     }
