@@ -123,7 +123,7 @@ export class LocalPreChecks implements RemoteStore {
       const taken = await this.shared.takeWithShare(key, Math.max(n, 1), rate, { most: this.settings.maxLease, share: this.settings.leaseShare });
       lease.sharedRemaining = taken.remaining;
       if (renew) lease.tokens = 0;
-      if (!taken.ok) return taken;
+      if (!taken.ok) return { ok: false, remaining: 0, retryAfterMs: taken.retryAfterMs };
       lease.tokens += taken.taken - n;
       lease.expiresAtMs = this.now() + this.settings.leaseMs;
       return { ok: true, remaining: lease.tokens + taken.remaining, retryAfterMs: 0 };

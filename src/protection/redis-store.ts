@@ -100,8 +100,9 @@ export class RedisStore implements ProtectionStore {
     return (await this.redis.ping()) === 'PONG';
   }
 
-  take(key: string, n: number, rate: BucketRate, _nowMs: number): Promise<TakeResult> {
-    return this.takeWithShare(key, n, rate, { most: 0, share: 0 });
+  async take(key: string, n: number, rate: BucketRate, _nowMs: number): Promise<TakeResult> {
+    const { ok, remaining, retryAfterMs } = await this.takeWithShare(key, n, rate, { most: 0, share: 0 });
+    return { ok, remaining, retryAfterMs };
   }
 
   /**

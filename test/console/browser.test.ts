@@ -40,8 +40,8 @@ async function screenshot(t: { log(...v: unknown[]): void }, name: string): Prom
   }
 }
 
-async function check(action: string, path = '/'): Promise<{ decisionId: string; allowed: boolean }> {
-  const r = await wardenAsync(['check', '--address', grpcAddress, '--cert', 'frontend.pem', '--key', 'frontend-key.pem', '--ca', '.warden/ca.pem', '--action', action, '--service', 'orders', '--path', path], dir);
+async function check(action: string, path = '/', service = 'orders'): Promise<{ decisionId: string; allowed: boolean }> {
+  const r = await wardenAsync(['check', '--address', grpcAddress, '--cert', 'frontend.pem', '--key', 'frontend-key.pem', '--ca', '.warden/ca.pem', '--action', action, '--service', service, '--path', path], dir);
   const answer = JSON.parse(r.stdout) as { decision_id?: string; decisionId?: string; allowed: boolean };
   const decisionId = answer.decision_id ?? answer.decisionId;
   if (!decisionId) throw new Error(`warden check gave no decision id: ${r.stdout}${r.stderr}`);
@@ -124,6 +124,22 @@ browserTest('a script payload in a path shows as literal text, runs nothing and 
   t.deepEqual(await page.evaluate(() => (globalThis as unknown as { __csp?: string[] }).__csp ?? []), []);
   t.deepEqual(cspReports, []);
   await screenshot(t, 'payload-as-text');
+});
+
+browserTest('payloads in the action, service and path show as text on every page: nothing runs, no CSP rule breaks', async (t) => {
+  const service = 'pay<svg onload="window.__pwned=4">ments';
+  const { decisionId } = await check('read"><img src=x onerror="window.__pwned=5">', `${PAYLOAD}?q=<script>window.__pwned=6</script>`, service);
+  for (const view of ['live', 'graph', 'protection', 'revision', 'advisor']) {
+    await page.goto(`${consoleUrl}/#/${view}`);
+    await page.waitForLoadState('networkidle');
+    if (view === 'live') await page.locator(`tr[data-decision-id="${decisionId}"]`).waitFor({ timeout: 5_000 });
+    if (view === 'graph') await page.locator('table.edges tr', { hasText: service }).waitFor({ timeout: 5_000 });
+    t.is(await page.locator('main img, main svg, main script').count(), 0, `${view}: no element was made from a payload`);
+  }
+  t.is(await page.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned), undefined, 'no global set');
+  t.deepEqual(dialogs, []);
+  t.deepEqual(await page.evaluate(() => (globalThis as unknown as { __csp?: string[] }).__csp ?? []), []);
+  t.deepEqual(cspReports, []);
 });
 
 browserTest('the service graph shows the frontend → orders edge', async (t) => {

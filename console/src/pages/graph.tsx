@@ -1,6 +1,7 @@
 import cytoscape from 'cytoscape';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useJson } from '../use-json.js';
+import { RowsTable } from '../rows-table.js';
 
 interface GraphEdge {
   caller: string;
@@ -99,26 +100,7 @@ export function GraphPage() {
           {selected.caller} → {selected.service}: {selected.allowed} allowed, {selected.denied} denied
         </p>
       )}
-      <table class="edges">
-        <thead>
-          <tr>
-            <th>Caller</th>
-            <th>Service</th>
-            <th>Allowed</th>
-            <th>Denied</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data?.edges.map((e) => (
-            <tr key={`${e.caller} ${e.service}`}>
-              <td>{e.caller}</td>
-              <td>{e.service}</td>
-              <td>{e.allowed}</td>
-              <td>{e.denied}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <RowsTable name="edges" headers={['Caller', 'Service', 'Allowed', 'Denied']} rows={(data?.edges ?? []).map((e) => ({ key: `${e.caller} ${e.service}`, cells: [e.caller, e.service, e.allowed, e.denied] }))} />
     </section>
   );
 }

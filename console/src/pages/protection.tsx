@@ -1,5 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { CountsTable } from '../counts-table.js';
+import { RowsTable } from '../rows-table.js';
 import { useJson } from '../use-json.js';
 
 interface ProtectionView {
@@ -36,70 +37,15 @@ export function ProtectionPage() {
             </div>
           </div>
           <h2>Bans in force on this replica</h2>
-          <table class="bans">
-            <thead>
-              <tr>
-                <th>By</th>
-                <th>Banned</th>
-                <th>Until</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.bans.map((b) => (
-                <tr key={`${b.by}:${b.key}`}>
-                  <td>{b.by}</td>
-                  <td>{b.key}</td>
-                  <td>{b.until}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RowsTable name="bans" headers={['By', 'Banned', 'Until']} rows={data.bans.map((b) => ({ key: `${b.by}:${b.key}`, cells: [b.by, b.key, b.until] }))} />
           <h2>Recent alerts</h2>
-          <table class="alerts">
-            <thead>
-              <tr>
-                <th>Raised</th>
-                <th>Kind</th>
-                <th>About</th>
-                <th>Summary</th>
-                <th>Ends</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.alerts.map((a) => (
-                <tr key={`${a.time}:${a.kind}:${a.summary}`}>
-                  <td>{a.time}</td>
-                  <td>{a.kind}</td>
-                  <td>{Object.entries(a.about).map(([k, v]) => `${k}=${v}`).join(' ')}</td>
-                  <td>{a.summary}</td>
-                  <td>{a.endsAt}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RowsTable
+            name="alerts"
+            headers={['Raised', 'Kind', 'About', 'Summary', 'Ends']}
+            rows={data.alerts.map((a, i) => ({ key: `${i}:${a.time}:${a.kind}`, cells: [a.time, a.kind, Object.entries(a.about).map(([k, v]) => `${k}=${v}`).join(' '), a.summary, a.endsAt] }))}
+          />
           <h2>Recent countermeasure denials</h2>
-          <table class="hits">
-            <thead>
-              <tr>
-                <th>Time</th>
-                <th>Kind</th>
-                <th>Caller</th>
-                <th>Service</th>
-                <th>Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.recentHits.map((h) => (
-                <tr key={h.decisionId}>
-                  <td>{h.time}</td>
-                  <td>{h.kind}</td>
-                  <td>{h.caller}</td>
-                  <td>{h.service}</td>
-                  <td>{h.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RowsTable name="hits" headers={['Time', 'Kind', 'Caller', 'Service', 'Reason']} rows={data.recentHits.map((h) => ({ key: h.decisionId, cells: [h.time, h.kind, h.caller, h.service, h.reason] }))} />
         </>
       )}
     </section>
