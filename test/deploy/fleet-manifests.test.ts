@@ -225,7 +225,9 @@ test('every path the Dockerfile copies from the repository exists and is not lef
   // What the runtime stage takes from the builder is what the build makes and the code loads.
   const fromBuilder = dockerInstructions().filter((i) => i.op === 'COPY' && i.rest.startsWith('--from=builder'));
   const sources = fromBuilder.map((i) => i.rest.split(/\s+/)[1]);
-  t.deepEqual(sources, ['/src/dist', '/src/build/runtime.wasm']);
+  t.deepEqual(sources, ['/src/dist', '/src/build/runtime.wasm', '/src/build/console-web']);
   t.regex(readFileSync(join(ROOT, 'src/wasm/runtime-module.ts'), 'utf8'), /'\.\.\/\.\.\/build\/runtime\.wasm'/);
+  t.regex(readFileSync(join(ROOT, 'src/console/web-root.ts'), 'utf8'), /'\.\.\/\.\.\/build\/console-web\/'/);
+  t.regex(readFileSync(join(ROOT, 'package.json'), 'utf8'), /"build": "[^"]*build:console/, 'npm run build builds the console front end the image copies');
   t.is(JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8').replace(/\/\/.*$/gm, '')).compilerOptions.outDir, 'dist');
 });
