@@ -1,6 +1,7 @@
 import type { PolicyFiles } from '../bundle/policy-files.js';
 import type { Diagnostic } from '../rego/diagnostics.js';
 import { CompileError } from '../rego/errors.js';
+import { askWorkerOnce } from '../threads/ask-worker-once.js';
 import { startModuleWorker } from '../threads/start-module-worker.js';
 import { ConsoleError } from './errors.js';
 
@@ -21,20 +22,14 @@ type Reply = { results: PlaygroundTestResult[] } | { error: { message: string; d
  */
 export async function runTestsWithin(files: PolicyFiles, timeoutMs: number): Promise<PlaygroundTestResult[]> {
   const worker = startModuleWorker(import.meta.url, 'playground-test-worker');
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const reply = await new Promise<Reply>((resolve, reject) => {
-      timer = setTimeout(() => reject(new ConsoleError('console_bad_request', `the tests did not finish within ${timeoutMs} ms`)), timeoutMs);
-      worker.once('message', resolve);
-      worker.once('error', (e) => reject(new ConsoleError('console_bad_request', `the test run failed: ${e.message}`, { cause: e })));
-      worker.once('exit', (code) => reject(new ConsoleError('console_bad_request', `the test thread exited (code ${code})`)));
-      worker.postMessage(files);
-    });
-    if ('results' in reply) return reply.results;
-    if (reply.error.diagnostics) throw new CompileError(reply.error.diagnostics);
-    throw new ConsoleError('console_bad_request', reply.error.message);
-  } finally {
-    clearTimeout(timer);
-    await worker.terminate();
-  }
+  const reply = await askWorkerOnce<Reply>(worker, files, timeoutMs, (why) =>
+    why.kind === 'timeout'
+      ? new ConsoleError('console_bad_request', `the tests did not finish within ${timeoutMs} ms`)
+      : why.kind === 'error'
+        ? new ConsoleError('console_bad_request', `the test run failed: ${why.error.message}`, { cause: why.error })
+        : new ConsoleError('console_bad_request', `the test thread exited (code ${why.code})`),
+  );
+  if ('results' in reply) return reply.results;
+  if (reply.error.diagnostics) throw new CompileError(reply.error.diagnostics);
+  throw new ConsoleError('console_bad_request', reply.error.message);
 }
