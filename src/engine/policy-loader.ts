@@ -70,11 +70,11 @@ async function fromBundle(file: string, options: PolicySourceOptions): Promise<P
 }
 
 /** A revision from a bundle's bytes; `file` names where they came from (a path or a URL) in errors and as the source. */
-async function fromBundleBytes(bytes: Uint8Array, file: string, options: PolicySourceOptions): Promise<PolicyRevision> {
+async function fromBundleBytes(bytes: Uint8Array, file: string, options: PolicySourceOptions, readFiles?: Map<string, Buffer>): Promise<PolicyRevision> {
   let bundle;
   let files;
   try {
-    files = await readBundleFiles(bytes);
+    files = readFiles ?? (await readBundleFiles(bytes));
   } catch (e) {
     throw new EngineError('engine_policy_files', `cannot read bundle ${file}: ${message(e)}`, { cause: e });
   }
@@ -135,8 +135,8 @@ export async function loadRevision(options: PolicySourceOptions): Promise<Policy
  * const rev = await loadBundleRevision(bytes, 'https://bundles.example.com/b.tar.gz', { entrypoints, compiler, verification });
  * @throws EngineError `engine_policy_files`, `engine_bundle_unverified`, `engine_compile_failed` or `engine_load_failed`
  */
-export async function loadBundleRevision(bytes: Uint8Array, where: string, options: Omit<PolicySourceOptions, 'bundle' | 'policies'>): Promise<PolicyRevision> {
-  return withEntrypoints(await fromBundleBytes(bytes, where, options), options.entrypoints);
+export async function loadBundleRevision(bytes: Uint8Array, where: string, options: Omit<PolicySourceOptions, 'bundle' | 'policies'>, readFiles?: Map<string, Buffer>): Promise<PolicyRevision> {
+  return withEntrypoints(await fromBundleBytes(bytes, where, options, readFiles), options.entrypoints);
 }
 
 function withEntrypoints(revision: PolicyRevision, entrypoints: readonly string[]): PolicyRevision {

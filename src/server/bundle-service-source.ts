@@ -83,8 +83,9 @@ export class BundleServiceSource {
   private async activate(bytes: Buffer, where: string): Promise<string | Activated> {
     const { engine, loading, onReload } = this.options;
     let delta: DeltaBundle | undefined;
+    let files: Map<string, Buffer> | undefined;
     try {
-      const files = await readBundleFiles(bytes);
+      files = await readBundleFiles(bytes);
       delta = deltaBundle(files);
       if (delta && loading.verification) await verifyBundleFiles(files, loading.verification);
     } catch (e) {
@@ -94,7 +95,8 @@ export class BundleServiceSource {
     if (delta) return { revision: await this.applyDelta(delta, where), cacheable: false };
     let revision;
     try {
-      revision = await loadBundleRevision(bytes, where, loading);
+      // The archive is read once: a snapshot's files go on to the loader as they are.
+      revision = await loadBundleRevision(bytes, where, loading, files);
     } catch (e) {
       const error = asEngineError(e, 'engine_load_failed');
       onReload({ ok: false, error });
