@@ -218,5 +218,15 @@ const ratios = (series: Measured[]) => series.map((r, round) => rate(r) / rate(r
 const hitRatios = ratios(runs[1]!);
 const missRatios = ratios(runs[2]!);
 const list = (xs: number[]) => xs.map((x) => `${(x * 100).toFixed(1)}%`).join(', ');
+// CPU per call holds far steadier than throughput on a shared machine (the driver competes for the same cores).
+const cpuPerCall = (r: Measured) => r.serverCpuShare / rate(r);
+const cpuRatios = (series: Measured[]) => series.map((r, round) => cpuPerCall(r) / cpuPerCall(runs[0]![round]!));
+const micros = (series: Measured[]) => median(series.map((r) => cpuPerCall(r) * 1e6)).toFixed(0);
+const times = (xs: number[]) => xs.map((x) => `${x.toFixed(2)}×`).join(', ');
+const hitCpu = cpuRatios(runs[1]!);
+const missCpu = cpuRatios(runs[2]!);
 console.log(`\ncache hit  / echo: ${(median(hitRatios) * 100).toFixed(1)}% of the echo server's throughput, median of rounds (${list(hitRatios)}; target ≥ 85%)`);
 console.log(`cache miss / echo: ${(median(missRatios) * 100).toFixed(1)}% of the echo server's throughput, median of rounds (${list(missRatios)}; target ≥ 70%)`);
+console.log(`server CPU µs/call, medians: echo ${micros(runs[0]!)}, hit ${micros(runs[1]!)}, miss ${micros(runs[2]!)}`);
+console.log(`cache hit  CPU/call ÷ echo's: ${median(hitCpu).toFixed(2)}×, median of rounds (${times(hitCpu)}; target ≤ 1.10×)`);
+console.log(`cache miss CPU/call ÷ echo's: ${median(missCpu).toFixed(2)}×, median of rounds (${times(missCpu)}; target ≤ 1.30×)`);
