@@ -377,7 +377,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
       decisionTimeoutMs: limits.requestTimeoutMs,
     });
     const opaRoutes = opaDataRoutes({ ...deps, pipeline, decisionTimeoutMs: limits.requestTimeoutMs, maxBodyBytes: limits.maxBodyBytes, maxDepth: limits.maxDepth });
-    const writes = opaDataWriteRoute({ writer: dataWriter, admins, logger, maxBodyBytes: limits.maxBodyBytes, maxDepth: limits.maxDepth });
+    const writes = opaDataWriteRoute({ writer: dataWriter, admins, logger, maxBodyBytes: limits.maxBodyBytes, maxDepth: limits.maxDepth, protection: countermeasures.protection });
     const routes = [route, ...opaRoutes, writes, opaHealthRoute(engine), opaPoliciesRoute(engine)];
     try {
       httpListener = await startHttpListener({ listen: http.listen, routes, tls: http.plaintext ? undefined : tls, limits, logger, allowedHosts: http.allowedHosts, corsOrigins: http.corsOrigins });

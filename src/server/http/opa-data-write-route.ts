@@ -1,11 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { DataWriteError, jsonPatch, type DataOperation } from '../../engine/index.js';
+import type { Protection } from '../../protection/protection.js';
+import type { Refusal } from '../../protection/protected-call.js';
 import { jsonNestingExceeds } from '../envoy-body.js';
 import type { DataWriter } from '../data-writer.js';
 import { OpaApiError, type OpaApiErrorCode } from './errors.js';
 import { sendAnswer, type HttpContext, type HttpRoute } from './http-route.js';
-import { opaErrorAnswer } from './opa-answer.js';
+import { dataReference, opaErrorAnswer } from './opa-answer.js';
+import { opaProtectedCall } from './opa-data-check.js';
 import { OPA_DATA_PATH, readBody } from './opa-request.js';
 
 /** What OPA's Data API writes need. */
@@ -16,6 +19,8 @@ export interface OpaDataWriteDeps {
   logger: Logger;
   maxBodyBytes: number;
   maxDepth: number;
+  /** The deny list, bans and rate limits, as for every other call (a write is a call too). */
+  protection?: Protection;
 }
 
 const WRITE_METHODS = ['PUT', 'PATCH', 'DELETE'] as const;
@@ -70,6 +75,11 @@ async function operationOf(req: IncomingMessage, ctx: HttpContext, deps: OpaData
   return { kind: 'put', path, value, ifNoneMatch: req.headers['if-none-match']?.trim() === '*' };
 }
 
+/** A refusal by the countermeasures, as OPA's API answers one: 429 for a rate limit, else 403. */
+function refusedWrite(refusal: Refusal): OpaApiError {
+  return new OpaApiError('unauthorized', refusal.kind === 'rate_limit' ? 429 : 403, refusal.reason);
+}
+
 /** Why `ctx`'s caller may not write, or `undefined` when it may. */
 function refusal(ctx: HttpContext, admins: readonly string[]): OpaApiError | undefined {
   const { requester } = ctx.connection;
@@ -98,20 +108,38 @@ export function opaDataWriteRoute(deps: OpaDataWriteDeps): HttpRoute {
   const handle = async (req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> => {
     const who = ctx.connection.requester.id;
     const path = ctx.path.slice(OPA_DATA_PATH.length) || '/';
+    const { protection } = deps;
+    const call = opaProtectedCall(ctx.connection.requester, ctx.connection.sourceIp, `${req.method} ${dataReference(path === '/' ? '' : path.slice(1))}`);
+    let turnedAway: Refusal | undefined;
+    let allowed = false;
     try {
+      // Before anything else: a denied address, a banned caller or a spent limit is not even told whether it could write.
+      turnedAway = protection?.active ? await protection.admit(call) : undefined;
+      if (turnedAway) {
+        req.resume();
+        deps.logger.warn({ who, method: req.method, path }, `data write refused: ${turnedAway.reason}`);
+        throw refusedWrite(turnedAway);
+      }
       const refused = refusal(ctx, deps.admins);
       if (refused) {
         req.resume();
         deps.logger.warn({ who, method: req.method, path }, `data write refused: ${refused.message}`);
         throw refused;
       }
+      allowed = true;
       const outcome = await deps.writer.write(await operationOf(req, ctx, deps), { who, method: req.method ?? '' });
       sendAnswer(res, { status: outcome.written ? 204 : 304, headers: { 'cache-control': 'no-store' }, body: '' });
     } catch (e) {
       const error = asOpaError(e);
       if (error.status === 413) res.shouldKeepAlive = false;
       if (error.status >= 500) deps.logger.error({ who, method: req.method, path }, `data write failed: ${error.message}`);
-      sendAnswer(res, opaErrorAnswer(error, error.status === 413 ? { headers: { connection: 'close' } } : {}));
+      const retryAfterMs = turnedAway?.retryAfterMs;
+      const headers: Record<string, string> = error.status === 413 ? { connection: 'close' } : {};
+      if (retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+      sendAnswer(res, opaErrorAnswer(error, { headers }));
+    } finally {
+      // A caller refused a write counts towards its ban, as a denied check does; one turned away by a ban does not extend it.
+      protection?.observe(call, allowed, allowed ? undefined : (turnedAway?.kind ?? 'policy'));
     }
   };
   return { name: 'opa-data-write', methods: WRITE_METHODS, path: OPA_DATA_PATH, subpaths: true, readsBody: true, handle };
