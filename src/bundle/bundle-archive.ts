@@ -31,12 +31,19 @@ export interface Bundle {
   dataFiles?: string[];
 }
 
+/**
+ * Most bytes a bundle may expand to, as OPA's default bundle size limit (1 GiB): a few megabytes of
+ * gzip can expand a thousandfold, and a bundle is read before its signature can be checked.
+ */
+export const MAX_EXPANDED_BUNDLE_BYTES = 1024 * 1024 * 1024;
+
 /** The files of a gzipped tar bundle by path (`/data.json`), as stored: what a signature covers. */
-export async function readBundleFiles(archive: Uint8Array): Promise<Map<string, Buffer>> {
+export async function readBundleFiles(archive: Uint8Array, maxExpandedBytes = MAX_EXPANDED_BUNDLE_BYTES): Promise<Map<string, Buffer>> {
   let raw: Buffer;
   try {
-    raw = gunzipSync(archive);
+    raw = gunzipSync(archive, { maxOutputLength: maxExpandedBytes });
   } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new BundleError(`bundle expands to more than ${maxExpandedBytes} bytes: refused (a gzip bomb, or a bundle too large to load)`);
     throw new BundleError(`bundle is not gzip data: ${(e as Error).message}`);
   }
   const files = new Map<string, Buffer>();

@@ -2,7 +2,8 @@ import test from 'ava';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPolicyFiles, readBundle, writeBundle, PolicyFilesError, BundleError } from '../../src/bundle/index.js';
+import { gzipSync } from 'node:zlib';
+import { loadPolicyFiles, readBundle, readBundleFiles, writeBundle, PolicyFilesError, BundleError } from '../../src/bundle/index.js';
 
 function tree(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'warden-bundle-'));
@@ -56,4 +57,14 @@ test('bundles round-trip through OPA layout', async (t) => {
 
 test('a corrupt bundle is a BundleError, not a crash', async (t) => {
   await t.throwsAsync(readBundle(new Uint8Array([1, 2, 3])), { instanceOf: BundleError });
+});
+
+test('a bundle that expands past the limit is refused before it is held whole (a gzip bomb)', async (t) => {
+  // 8 MiB of zeros gzip to about 8 KiB; a limit of 1 MiB refuses them, and the default limit takes them.
+  const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024));
+  t.true(bomb.length < 64 * 1024);
+  await t.throwsAsync(readBundleFiles(bomb, 1024 * 1024), { instanceOf: BundleError, message: /expands to more than 1048576 bytes/ });
+  const archive = await writeBundle({ manifest: { revision: 'r1' }, data: { big: 'x'.repeat(2 * 1024 * 1024) }, modules: [] });
+  await t.throwsAsync(readBundleFiles(archive, 1024 * 1024), { instanceOf: BundleError });
+  t.true((await readBundleFiles(archive)).has('/data.json'));
 });
