@@ -62,6 +62,12 @@ export interface RequestLimits {
   maxConnectionAgeMs: number;
   /** Time calls in flight get after that GOAWAY before the connection is closed (default 30 s). */
   maxConnectionAgeGraceMs: number;
+  /**
+   * Most calls in flight on one gRPC connection (HTTP/2 `SETTINGS_MAX_CONCURRENT_STREAMS`, default
+   * 1,000): clients queue or open another connection past it, and a client that opens more anyway
+   * has them refused, so one caller cannot hold unbounded calls and their buffers on one connection.
+   */
+  maxConcurrentStreams: number;
 }
 
 /** How Envoy checks are answered. */
@@ -232,6 +238,7 @@ export const DEFAULT_LIMITS: RequestLimits = {
   maxConnections: 10_000,
   maxConnectionAgeMs: 30 * 60_000,
   maxConnectionAgeGraceMs: 30_000,
+  maxConcurrentStreams: 1000,
 };
 
 /**
@@ -241,9 +248,9 @@ export const DEFAULT_LIMITS: RequestLimits = {
  * @throws ServiceError `invalid_config` naming the first bad limit
  */
 export function checkConnectionLimits(limits: RequestLimits): void {
-  for (const key of ['handshakeTimeoutMs', 'maxConnections', 'maxConnectionAgeMs', 'maxConnectionAgeGraceMs', 'maxHeaderBytes', 'requestTimeoutMs'] as const) {
+  for (const key of ['handshakeTimeoutMs', 'maxConnections', 'maxConnectionAgeMs', 'maxConnectionAgeGraceMs', 'maxHeaderBytes', 'requestTimeoutMs', 'maxConcurrentStreams'] as const) {
     const value = limits[key];
-    const integer = key === 'maxConnections' || key === 'maxHeaderBytes';
+    const integer = key === 'maxConnections' || key === 'maxHeaderBytes' || key === 'maxConcurrentStreams';
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
       throw new ServiceError('invalid_config', `limits.${key} must be a positive ${integer ? 'integer' : 'number of milliseconds'}, not ${JSON.stringify(value)}`);
     }

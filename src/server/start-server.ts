@@ -133,6 +133,7 @@ export function grpcServerOptions(limits: RequestLimits): ServerOptions {
     'grpc.enable_channelz': 0,
     'grpc.max_connection_age_ms': limits.maxConnectionAgeMs,
     'grpc.max_connection_age_grace_ms': limits.maxConnectionAgeGraceMs,
+    'grpc.max_concurrent_streams': limits.maxConcurrentStreams,
   };
 }
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { connect as http2Connect } from 'node:http2';
+import { connect as http2Connect, constants } from 'node:http2';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { startFixture, unary, type Fixture } from './helpers/fixture.js';
 
@@ -85,6 +85,37 @@ test.serial('connections are sent GOAWAY at their maximum age', async (t) => {
   c.close();
 });
 
+test.serial('a connection holds at most maxConcurrentStreams calls: the server sets it in its HTTP/2 settings, and a client queues past it', async (t) => {
+  const fx = await startFixture({ config: { limits: { maxConcurrentStreams: 4 } } });
+  t.teardown(() => fx.close());
+  const leaf = fx.ca.issue({ cn: 'client', uris: ['spiffe://example.org/ns/shop/sa/frontend'] });
+  const session = http2Connect(`https://localhost:${fx.server.port}`, { ca: fx.ca.cert, cert: leaf.cert, key: leaf.key, host: '127.0.0.1' });
+  t.teardown(() => session.destroy());
+  session.on('error', () => undefined);
+  const settings = await new Promise<{ maxConcurrentStreams?: number }>((resolve) => session.once('remoteSettings', resolve));
+  t.is(settings.maxConcurrentStreams, 4);
+  // Calls that never finish their request hold their streams open; a fifth is not sent until one ends.
+  const open = () => session.request({ ':method': 'POST', ':path': '/warden.authz.v1.Authorizer/Check', 'content-type': 'application/grpc', te: 'trailers' }, { endStream: false });
+  const held = Array.from({ length: 4 }, open);
+  for (const s of held) s.on('error', () => undefined);
+  const fifth = open();
+  fifth.on('error', () => undefined);
+  const stateOf = (s: typeof fifth) => s.state?.state;
+  const until = async (ok: () => boolean) => {
+    for (const end = Date.now() + 10_000; !ok() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+  };
+  await until(() => held.every((s) => stateOf(s) === constants.NGHTTP2_STREAM_STATE_OPEN));
+  t.true(held.every((s) => stateOf(s) === constants.NGHTTP2_STREAM_STATE_OPEN), 'four streams are open');
+  await new Promise((r) => setTimeout(r, 200));
+  t.is(stateOf(fifth), constants.NGHTTP2_STREAM_STATE_IDLE, 'the fifth waits for room');
+  held[0]!.close();
+  await until(() => stateOf(fifth) === constants.NGHTTP2_STREAM_STATE_OPEN);
+  t.is(stateOf(fifth), constants.NGHTTP2_STREAM_STATE_OPEN, 'it opens once one of the four ends');
+  const c = fx.clients();
+  t.like(await unary(c.authz, 'Check', { action: 'read' }), { allowed: true }, 'another connection is served meanwhile');
+  c.close();
+});
+
 test.serial('connection limits must be positive', async (t) => {
   const err = await t.throwsAsync(startFixture({ config: { limits: { maxConnections: 0 } } }));
   t.regex(err!.message, /maxConnections must be a positive integer/);
@@ -92,4 +123,6 @@ test.serial('connection limits must be positive', async (t) => {
   t.regex(err2!.message, /handshakeTimeoutMs must be a positive number/);
   const err3 = await t.throwsAsync(startFixture({ config: { limits: { maxConnectionAgeMs: 0 } } }));
   t.regex(err3!.message, /maxConnectionAgeMs must be a positive number/);
+  const err4 = await t.throwsAsync(startFixture({ config: { limits: { maxConcurrentStreams: 1.5 } } }));
+  t.regex(err4!.message, /maxConcurrentStreams must be a positive integer/);
 });
