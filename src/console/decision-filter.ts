@@ -19,10 +19,15 @@ export function callerOf(record: DecisionRecord): string {
   return typeof id === 'string' && id !== '' ? id : '(unauthenticated)';
 }
 
-/** The service a decision was about. */
+/**
+ * The service a decision was about: its resource's service, else (an Envoy check without a
+ * destination principal) the host asked for, as the live view shows it.
+ */
 export function serviceOf(record: DecisionRecord): string {
-  const service = field(record.resource, 'service') ?? field(record.http, 'host');
-  return typeof service === 'string' && service !== '' ? service : '(none)';
+  for (const service of [field(record.resource, 'service'), field(record.http, 'host')]) {
+    if (typeof service === 'string' && service !== '') return service;
+  }
+  return '(none)';
 }
 
 const FILTER_KEYS = new Set(['subject', 'service', 'result', 'reason']);

@@ -9,10 +9,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureChromium, launchChromium } from '../helpers/chromium.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { ensureChromium } from '../helpers/chromium.js';
 import { wardenAsync } from '../helpers/cli.js';
-import { servingFolder, startServe, type ServeProcess } from '../helpers/serve-process.js';
+import { openConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { servingFolder } from '../helpers/serve-process.js';
 
 const test = anyTest as TestFn;
 const browserTest = (await ensureChromium(console)) ? test.serial : test.skip;
@@ -21,14 +22,13 @@ const FRONTEND = 'spiffe://warden.local/ns/shop/sa/frontend';
 const PAYLOAD = '/<img src=x onerror="window.__pwned=1">"><svg onload="window.__pwned=2">{{constructor.constructor(\'window.__pwned=3\')()}}';
 const shots = mkdtempSync(join(tmpdir(), 'warden-console-shots-'));
 let dir: string;
-let serve: ServeProcess;
+let session: ConsoleBrowser;
 let grpcAddress: string;
 let consoleUrl: string;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const dialogs: string[] = [];
-const cspReports: string[] = [];
+let dialogs: string[];
+let cspReports: string[];
 
 async function screenshot(t: { log(...v: unknown[]): void }, name: string): Promise<void> {
   const path = join(shots, `${name}.png`);
@@ -51,40 +51,14 @@ async function check(action: string, path = '/', service = 'orders'): Promise<{ 
 test.before(async () => {
   if (browserTest === test.skip) return;
   dir = servingFolder('warden-console-');
-  serve = startServe(dir, ['--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0', '--console', '127.0.0.1:0']);
-  grpcAddress = await serve.serving();
-  // The link is written just after the "serving on" line.
-  let link: string | undefined;
-  for (const deadline = Date.now() + 10_000; !link && Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-    link = /console login link \(one use, 10 minutes\): (\S+)\n/.exec(serve.stderrText())?.[1];
-  }
-  if (!link) throw new Error(`no login link printed: ${serve.stderrText()}`);
-  consoleUrl = new URL(link).origin;
+  session = await openConsole(dir, { hostRules: 'MAP rebound.example 127.0.0.1' });
+  ({ grpcAddress, consoleUrl, context, page, dialogs, cspReports } = session);
   const cert = await wardenAsync(['dev-cert', FRONTEND], dir);
   if (cert.code !== 0) throw new Error(`dev-cert failed: ${cert.stderr}`);
-  browser = await launchChromium('MAP rebound.example 127.0.0.1');
-  // The development CA is not in the browser's store: its certificate errors are accepted here only.
-  context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 900 } });
-  // Runs in the page (the test's own lib has no DOM types): every CSP violation is kept in __csp.
-  await context.addInitScript(`document.addEventListener('securitypolicyviolation', (e) => { (window.__csp ??= []).push(e.violatedDirective + ' ' + e.blockedURI); });`);
-  page = await context.newPage();
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) cspReports.push(m.text());
-  });
-  await page.goto(link);
-  if (page.url().includes('token=')) throw new Error(`the login token stayed in the address bar: ${page.url()}`);
 });
 
 test.after.always(async () => {
-  await browser?.close();
-  if (serve && serve.exitCode === null) {
-    serve.kill('SIGTERM');
-    await serve.exited;
-  }
+  await session?.close();
 });
 
 browserTest('the login link leaves the address bar and the page loads under its CSP', async (t) => {

@@ -82,6 +82,14 @@ test('the graph counts allowed and denied per caller → service inside the wind
   ]);
 });
 
+test('an Envoy check without a destination service is about its host, in the graph and the filters as in the live view', (t) => {
+  const envoy = record('e', { api: 'envoy', resource: { service: '', path: '/' }, http: { method: 'GET', path: '/', host: 'shop.example' } });
+  t.deepEqual(serviceGraph([{ record: envoy, timeMs: 0 }], 5_000, 1_000).edges.map((e) => e.service), ['shop.example']);
+  t.true(matchesFilter(envoy, parseDecisionFilter(new URLSearchParams('service=shop.example'))));
+  const neither = record('n', { api: 'envoy', resource: { service: '', path: '/' }, http: { method: 'GET', path: '/', host: '' } });
+  t.deepEqual(serviceGraph([{ record: neither, timeMs: 0 }], 5_000, 1_000).edges.map((e) => e.service), ['(none)']);
+});
+
 test('a record whose id reads but whose JSON does not is never shown', (t) => {
   const feed = new DecisionFeed();
   feed.write('{"decision_id":"broken","time":');
