@@ -6,15 +6,19 @@ import { boolOp, local } from './ir-builder.js';
 import type { IndexValue, RuleIndex } from './rule-index.js';
 import { VarScope } from './var-scope.js';
 
-/** What dispatching needs from the planner of the group's function. */
-export interface IndexedGroupPlan {
+/** A function being planned for a group that leaves' results are merged into. */
+export interface LeafTarget {
   bp: BodyPlanner;
   group: RuleGroup;
-  index: RuleIndex;
-  /** The group function's result local. */
+  /** The function's result local. */
   ret: number;
   /** Return as soon as a definition holds (see `exitsEarly`). */
   early: boolean;
+}
+
+/** What dispatching needs from the planner of the group's function (the target). */
+export interface IndexedGroupPlan extends LeafTarget {
+  index: RuleIndex;
   /** One definition as a top-level block of the group's function, as without an index. */
   planDef(def: RuleDef): Block;
   /**
@@ -22,6 +26,11 @@ export interface IndexedGroupPlan {
    * result: the value, or the set or object of their contributions; its name.
    */
   planLeaf(defs: RuleDef[]): string;
+  /**
+   * A function like a leaf with one more parameter, the index key (`key`, its local), whose
+   * top-level blocks `fill` plans (with `callLeaf`, say); its name. Call it with the key as `extra`.
+   */
+  planPart(fill: (part: LeafTarget, key: number) => Block[]): string;
 }
 
 /** Locals a run shares across its calls: a constant being compared, a leaf's result, and a scan's key and value. */
@@ -64,13 +73,14 @@ export function constantOperand(fb: FnBuilder, v: IndexValue, target: number): O
 }
 
 /**
- * Calls a leaf and merges what it gave into the group's result. An undefined result ends the
- * enclosing block, so a caller running several leaves puts each call in a block of its own.
+ * Calls a leaf (with the group's parameters, then `extra`) and merges what it gave into the
+ * target's result. An undefined result ends the enclosing block, so a caller running several
+ * leaves puts each call in a block of its own.
  */
-export function callLeaf(plan: IndexedGroupPlan, name: string, shared: SharedLocals): void {
+export function callLeaf(plan: LeafTarget, name: string, shared: SharedLocals, extra: number[] = []): void {
   const { bp, group, ret } = plan;
   const fb = bp.fb;
-  const params = [0, 1, ...Array.from({ length: group.arity }, (_, i) => i + 2)];
+  const params = [0, 1, ...Array.from({ length: group.arity }, (_, i) => i + 2), ...extra];
   const { result, key: k, value: v } = shared;
   fb.emit('CallStmt', { func: name, args: params.map(local), result });
   switch (group.kind) {

@@ -17,7 +17,8 @@ const MAX_RUN_DEFS = 8192;
  * The group's definitions as top-level blocks, indexed: each run of indexed definitions evaluates
  * the key in the group's own frame (so `with input…`/`with data…` replacements apply), finds the
  * definitions whose constant equals it by binary search over the run's sorted constants (the `lt`
- * builtin: Rego's order) and calls them, in their order, as one function. Definitions without an
+ * builtin: Rego's order) and calls them, in their order, as one function; a prefix index's runs
+ * find the constants the key starts with instead (see `planPrefixRun`). Definitions without an
  * indexable expression run in place between the runs. An undefined key skips the run. A
  * definition the index rules out would have failed on its comparison; as in OPA's evaluator, it
  * does not run at all.
