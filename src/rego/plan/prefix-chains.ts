@@ -52,7 +52,7 @@ export function prefixCandidates(run: ReadonlyArray<IndexValue[] | undefined>): 
 
 // Leaf calls a prefix search may hold per indexed definition: nested prefixes ("/", "/a", "/a/b",
 // …) repeat the shorter ones' definitions in the chain of each longer one.
-const MAX_CALLS_PER_DEF = 4;
+const MAX_CALLS_PER_DEF = 8;
 const MIN_CALL_BUDGET = 64;
 
 /** Whether the search over these definitions' prefixes stays within a small multiple of their number. */

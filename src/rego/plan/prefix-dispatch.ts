@@ -50,13 +50,14 @@ export function planPrefixRun(plan: IndexedGroupPlan, run: Array<{ def: RuleDef;
       }),
     );
   });
+  const splits = candidates.length > CANDIDATES_PER_FUNCTION;
   const search = (frame: SearchFrame, lo: number, hi: number, depth: number): void => {
     const ffb = frame.target.bp.fb;
     if (hi - lo === 1) {
       if (lo >= 0) tryCandidate(frame, candidates[lo]!, leaves, locate);
       return;
     }
-    if (depth > 0 && hi - lo <= CANDIDATES_PER_FUNCTION && frame.target === plan) {
+    if (splits && depth > 0 && hi - lo <= CANDIDATES_PER_FUNCTION && frame.target === plan) {
       const part = plan.planPart((target, key) => [target.bp.fb.block(() => search(newFrame(target, key), lo, hi, 1))]);
       callLeaf(frame.target, part, frame.shared, [frame.key]);
       return;
