@@ -65,7 +65,15 @@ test('nested prefixes: every one the key starts with runs, in source order (earl
   const inputs = ['/a/b/c', '/a/b', '/a/', '/a', '/', '', '/b'].map((path) => ({ path }));
   await sameAsUnindexed(t, longFirst, ['p/allow'], inputs);
   await sameAsUnindexed(t, shortFirst, ['p/allow'], inputs);
-  const sets = ['package p', 's contains "a" if startswith(input.path, "/a")', 's contains "all" if startswith(input.path, "")', 's contains "ab" if startswith(input.path, "/a/b")', 's contains "x" if startswith(input.path, "/x")', 'o["a"] := 1 if startswith(input.path, "/a")', 'o["ab"] := 2 if startswith(input.path, "/a/b")'].join('\n');
+  const sets = [
+    'package p',
+    's contains "a" if startswith(input.path, "/a")',
+    's contains "all" if startswith(input.path, "")',
+    's contains "ab" if startswith(input.path, "/a/b")',
+    's contains "x" if startswith(input.path, "/x")',
+    'o["a"] := 1 if startswith(input.path, "/a")',
+    'o["ab"] := 2 if startswith(input.path, "/a/b")',
+  ].join('\n');
   const p = await load(sets, ['p/s', 'p/o']);
   t.deepEqual(p.evaluate({ path: '/a/b/c' }, 'p/s'), [{ result: ['a', 'ab', 'all'] }]);
   t.deepEqual(p.evaluate({ path: '/a/c' }, 'p/o'), [{ result: { a: 1 } }]);
@@ -94,7 +102,8 @@ test('a key that is not a string runs every definition in order: the same builti
 });
 
 test('multi-byte prefixes compare bytes, as startswith does', async (t) => {
-  const source = ['package p', 's contains "é" if startswith(input.path, "é")', 's contains "éa" if startswith(input.path, "éa")', 's contains "e" if startswith(input.path, "e")', 's contains "日本" if startswith(input.path, "日本")', 's contains "日" if startswith(input.path, "日")', 's contains "\u{1F600}" if startswith(input.path, "\u{1F600}")'].join('\n');
+  const prefixes = ['é', 'éa', 'e', '日本', '日', '\u{1F600}'];
+  const source = ['package p', ...prefixes.map((c) => `s contains "${c}" if startswith(input.path, "${c}")`)].join('\n');
   t.true(await prefixIndexed(source, 's'));
   const p = await load(source, ['p/s']);
   t.deepEqual(p.evaluate({ path: 'éab' }, 'p/s'), [{ result: ['é', 'éa'] }]);
@@ -157,13 +166,17 @@ test('a run of hundreds of prefixes searches in functions of their own, with the
   t.deepEqual(p.evaluate({ path: '/p1/x' }, 'p/s'), [{ result: [1, 'p1', 'root'] }]);
 });
 
-test('not indexed: long chains of nested prefixes, prefixes that are not string constants, negated tests', async (t) => {
+test('not indexed: long chains of nested prefixes, prefixes that are not string constants or hold lone surrogates, negated tests', async (t) => {
   const nested = ['package p', ...Array.from({ length: 40 }, (_, i) => `allow if startswith(input.path, "${'a'.repeat(i + 1)}")`)].join('\n');
   t.false(await prefixIndexed(nested, 'allow'), '40 nested prefixes would call 11,480 leaves');
   const computed = ['package p', 'allow if startswith(input.path, input.a)', 'allow if startswith(input.path, input.b)'].join('\n');
   t.false(await prefixIndexed(computed, 'allow'));
   const negated = ['package p', 'allow if not startswith(input.path, "/a")', 'allow if not startswith(input.path, "/b")'].join('\n');
   t.false(await prefixIndexed(negated, 'allow'));
+  // A lone surrogate has no UTF-8 bytes to compare.
+  const surrogates = ['package p', 'allow if startswith(input.path, "\\ud800")', 'allow if startswith(input.path, "\\udc00")'].join('\n');
+  t.false(await prefixIndexed(surrogates, 'allow'));
+  t.true(await prefixIndexed(surrogates.replace('\\ud800', 'x').replace('\\udc00', 'y'), 'allow'), 'the same rules with other prefixes are');
   const flipped = ['package p', 'allow if startswith("/a/b", input.path)', 'allow if startswith("/c/d", input.path)'].join('\n');
   t.false(await prefixIndexed(flipped, 'allow'), 'the constant is the string, not the prefix');
   await sameAsUnindexed(t, nested, ['p/allow'], [{ path: 'aaa' }, { path: 'b' }]);

@@ -8,9 +8,9 @@ import type { RuleTree } from './rule-tree.js';
  * A rule index (OPA's topdown indexer, reduced to one key per rule set): the definitions of a rule
  * set that compare one ref (or argument) to a scalar constant are visited only when the ref's
  * value equals their constant; or, for a prefix index, those that test `startswith(ref, "c")` only
- * when the ref's value starts with their constant. Definitions are split into runs of indexed ones (`segments`)
- * between definitions without an indexable expression, so that running the candidates of each
- * segment and the others in place keeps the definitions' original order.
+ * when the ref's value starts with their constant. Definitions are split into runs of indexed ones
+ * (`segments`) between definitions without an indexable expression, so that running the
+ * candidates of each segment and the others in place keeps the definitions' original order.
  */
 export interface RuleIndex {
   key: IndexKey;
