@@ -152,6 +152,25 @@ test('complete rules and functions: conflicts between nested prefixes, defaults,
   for (const strictBuiltinErrors of [true, false]) await sameAsUnindexed(t, source, ['p/v', 'p/fs', 'p/w'], inputs, { strictBuiltinErrors });
 });
 
+test('where with replaces startswith, every definition runs', async (t) => {
+  const source = [
+    'package p',
+    'allow if startswith(input.path, "/a")',
+    'allow if startswith(input.path, "/b")',
+    'always(_, _) := true',
+    'mocked := x if x := allow with startswith as always',
+    'constant := x if x := allow with startswith as true',
+    'plain := x if x := allow',
+  ].join('\n');
+  t.true(await prefixIndexed(source, 'allow'));
+  const entrypoints = ['p/mocked', 'p/constant', 'p/plain'];
+  const p = await load(source, entrypoints);
+  t.deepEqual(p.evaluate({ path: '/z' }, 'p/mocked'), [{ result: true }]);
+  t.deepEqual(p.evaluate({ path: '/z' }, 'p/constant'), [{ result: true }]);
+  t.deepEqual(p.evaluate({ path: '/z' }, 'p/plain'), []);
+  await sameAsUnindexed(t, source, entrypoints, [{ path: '/z' }, { path: '/a' }, { path: 1 }, {}]);
+});
+
 test('a run of hundreds of prefixes searches in functions of their own, with the results of the unindexed module', async (t) => {
   const rules = Array.from({ length: 300 }, (_, i) => `s contains ${i} if startswith(input.path, "/p${i}/")`);
   // Nested prefixes spread over the sorted constants.

@@ -13,7 +13,7 @@ import { annotationValue, metadataChain } from './annotations.js';
 import type { Module } from '../ast.js';
 import { VarScope } from './var-scope.js';
 import { exitsEarly } from './early-exit.js';
-import type { RuleIndex } from './rule-index.js';
+import { indexApplies, type RuleIndex } from './rule-index.js';
 import { planIndexedDefs } from './index-dispatch.js';
 import type { LeafTarget } from './dispatch-steps.js';
 
@@ -129,7 +129,7 @@ export class Planner implements PlannerServices {
     if (group.kind === 'object') blocks.push(fb.block(() => fb.emit('MakeObjectStmt', { target: ret })));
     const planDef = (def: RuleDef) => fb.block(() => this.planDef(bp, group, def, ret, early));
     const index = this.ruleIndexes.get(group);
-    if (index) {
+    if (index && indexApplies(index, env.mocks)) {
       let leaves = 0;
       const planLeaf = (defs: RuleDef[]): string =>
         this.planGroupPart(group, env, `${name}#${leaves++}`, (leafBp, leafRet) => defs.map((def) => leafBp.fb.block(() => this.planDef(leafBp, group, def, leafRet, early))));

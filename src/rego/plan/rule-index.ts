@@ -211,6 +211,14 @@ export function buildRuleIndex(group: RuleGroup, tree: RuleTree): RuleIndex | un
   return best?.index;
 }
 
+/**
+ * Whether the index may select definitions where `with` replaces the builtins named in `mocks`: a
+ * prefix index stands in for `startswith`, and a replaced `startswith` may hold for any value.
+ */
+export function indexApplies(index: RuleIndex, mocks: ReadonlyMap<string, unknown>): boolean {
+  return index.match !== 'prefix' || !mocks.has('startswith');
+}
+
 /** Indexes of every group that has one (compile option `ruleIndex: false`: none). */
 export function buildRuleIndexes(tree: RuleTree): Map<RuleGroup, RuleIndex> {
   const out = new Map<RuleGroup, RuleIndex>();
