@@ -40,6 +40,14 @@ export const RULE_COUNT_SHAPES: RuleCountShape[] = [
     denied: () => ({ admin: false, path: '/none/' }),
   },
   {
+    // The prefix index's own case: the denied path sorts among the prefixes rather than before them all.
+    name: 'path prefixes, last rule matches',
+    entrypoint: 'shape/allow',
+    source: (n) => lines(['package shape', ''], n, (i) => `allow if startswith(input.path, "/p${i}/")`),
+    allowed: (n) => ({ path: `/p${n - 1}/items/1` }),
+    denied: (n) => ({ path: `/p${n}x/items/1` }),
+  },
+  {
     name: 'envoy route table',
     entrypoint: 'shape/allow',
     source: (n) =>

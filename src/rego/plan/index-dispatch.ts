@@ -1,27 +1,9 @@
-import type { Block, Operand } from '../../ir/types.js';
-import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
-import type { BodyPlanner } from './body-planner.js';
+import type { Block } from '../../ir/types.js';
+import type { RuleDef } from '../compile/rule-defs.js';
+import { callLeaf, constantOperand, type IndexedGroupPlan, planKey, sharedLocals } from './dispatch-steps.js';
 import { boolOp, local } from './ir-builder.js';
-import { compareIndexValues, type IndexValue, type RuleIndex } from './rule-index.js';
-import { VarScope } from './var-scope.js';
-
-/** What dispatching needs from the planner of the group's function. */
-export interface IndexedGroupPlan {
-  bp: BodyPlanner;
-  group: RuleGroup;
-  index: RuleIndex;
-  /** The group function's result local. */
-  ret: number;
-  /** Return as soon as a definition holds (see `exitsEarly`). */
-  early: boolean;
-  /** One definition as a top-level block of the group's function, as without an index. */
-  planDef(def: RuleDef): Block;
-  /**
-   * A function (the group's parameters, no defaults) running `defs` in order and returning their
-   * result: the value, or the set or object of their contributions; its name.
-   */
-  planLeaf(defs: RuleDef[]): string;
-}
+import { planPrefixRun } from './prefix-dispatch.js';
+import { compareIndexValues, type IndexValue } from './rule-index.js';
 
 // Ranges of at most this many constants compare each directly instead of halving further.
 const LINEAR_LEAVES = 2;
@@ -35,7 +17,8 @@ const MAX_RUN_DEFS = 8192;
  * The group's definitions as top-level blocks, indexed: each run of indexed definitions evaluates
  * the key in the group's own frame (so `with input…`/`with data…` replacements apply), finds the
  * definitions whose constant equals it by binary search over the run's sorted constants (the `lt`
- * builtin: Rego's order) and calls them, in their order, as one function. Definitions without an
+ * builtin: Rego's order) and calls them, in their order, as one function; a prefix index's runs
+ * find the constants the key starts with instead (see `planPrefixRun`). Definitions without an
  * indexable expression run in place between the runs. An undefined key skips the run. A
  * definition the index rules out would have failed on its comparison; as in OPA's evaluator, it
  * does not run at all.
@@ -45,7 +28,8 @@ export function planIndexedDefs(plan: IndexedGroupPlan): Block[] {
   const blocks: Block[] = [];
   let run: Array<{ def: RuleDef; values: IndexValue[] }> = [];
   const flush = (): void => {
-    for (let i = 0; i < run.length; i += MAX_RUN_DEFS) blocks.push(planRun(plan, run.slice(i, i + MAX_RUN_DEFS)));
+    const planRunOf = index.match === 'prefix' ? planPrefixRun : planEqualityRun;
+    for (let i = 0; i < run.length; i += MAX_RUN_DEFS) blocks.push(planRunOf(plan, run.slice(i, i + MAX_RUN_DEFS)));
     run = [];
   };
   group.defs.forEach((def, i) => {
@@ -58,23 +42,13 @@ export function planIndexedDefs(plan: IndexedGroupPlan): Block[] {
   return blocks;
 }
 
-/** Evaluates the index key into a local (a ref: the block fails when it is undefined). */
-function planKey(plan: IndexedGroupPlan, k: (key: number) => void): void {
-  const { bp, index } = plan;
-  const fb = bp.fb;
-  if (index.key.kind === 'arg') return k(index.key.index + 2);
-  const ref = index.key.ref;
-  fb.loc = ref.loc;
-  bp.planTerm(ref, new VarScope(), (v) => k(fb.toLocal(v)));
-}
-
 /**
  * One run of indexed definitions: a search over their distinct constants, a call per constant.
  * Its locals are shared across the search (one per depth for the comparisons, one for constants,
  * one for a leaf's result): a run of thousands of constants needs tens of locals, not thousands
  * (V8 allows 50,000 per function, and a run is one top-level block, so no reuse between blocks helps).
  */
-function planRun(plan: IndexedGroupPlan, run: Array<{ def: RuleDef; values: IndexValue[] }>): Block {
+function planEqualityRun(plan: IndexedGroupPlan, run: Array<{ def: RuleDef; values: IndexValue[] }>): Block {
   const fb = plan.bp.fb;
   // A definition with several constants (`in`) is planned in the leaf of each of them.
   const byValue = new Map<string, { value: IndexValue; defs: RuleDef[] }>();
@@ -87,7 +61,7 @@ function planRun(plan: IndexedGroupPlan, run: Array<{ def: RuleDef; values: Inde
   }
   const leaves = [...byValue.values()].sort((a, b) => compareIndexValues(a.value, b.value));
   const names = leaves.map((l) => plan.planLeaf(l.defs));
-  const shared = { constant: fb.newLocal(), result: fb.newLocal(), key: fb.newLocal(), value: fb.newLocal() };
+  const shared = sharedLocals(fb);
   const below: number[] = [];
   let key = 0;
   const search = (lo: number, hi: number, depth: number): void => {
@@ -125,43 +99,4 @@ function planRun(plan: IndexedGroupPlan, run: Array<{ def: RuleDef; values: Inde
       search(0, leaves.length, 0);
     });
   });
-}
-
-/** A scalar constant as an operand; numbers and null are made in `target`. */
-function constantOperand(fb: IndexedGroupPlan['bp']['fb'], v: IndexValue, target: number): Operand {
-  const t = v.term;
-  switch (t.type) {
-    case 'string':
-      return fb.str(t.value);
-    case 'boolean':
-      return boolOp(t.value);
-    case 'number':
-      fb.emit('MakeNumberRefStmt', { Index: fb.ir.string(t.text), target });
-      return local(target);
-    default:
-      fb.emit('MakeNullStmt', { target });
-      return local(target);
-  }
-}
-
-/** Calls a leaf and merges what it gave into the group's result. */
-function callLeaf(plan: IndexedGroupPlan, name: string, shared: { result: number; key: number; value: number }): void {
-  const { bp, group, ret } = plan;
-  const fb = bp.fb;
-  const params = [0, 1, ...Array.from({ length: group.arity }, (_, i) => i + 2)];
-  const { result, key: k, value: v } = shared;
-  fb.emit('CallStmt', { func: name, args: params.map(local), result });
-  switch (group.kind) {
-    case 'set':
-    case 'object': {
-      const add = fb.block(() =>
-        group.kind === 'set' ? fb.emit('SetAddStmt', { value: local(v), set: ret }) : fb.emit('ObjectInsertOnceStmt', { key: local(k), value: local(v), object: ret }),
-      );
-      fb.emit('ScanStmt', { source: result, key: k, value: v, block: add });
-      return;
-    }
-    default:
-      fb.emit('AssignVarOnceStmt', { source: local(result), target: ret });
-      if (plan.early) fb.emit('ReturnLocalStmt', { source: ret });
-  }
 }

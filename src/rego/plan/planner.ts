@@ -1,5 +1,5 @@
 import type { Body, Location, Term } from '../ast.js';
-import type { Policy } from '../../ir/types.js';
+import type { Block, Policy } from '../../ir/types.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
 import type { SafetyChecker } from '../compile/safety.js';
@@ -13,8 +13,9 @@ import { annotationValue, metadataChain } from './annotations.js';
 import type { Module } from '../ast.js';
 import { VarScope } from './var-scope.js';
 import { exitsEarly } from './early-exit.js';
-import type { RuleIndex } from './rule-index.js';
+import { indexApplies, type RuleIndex } from './rule-index.js';
 import { planIndexedDefs } from './index-dispatch.js';
+import type { LeafTarget } from './dispatch-steps.js';
 
 /**
  * A host builtin that only coverage builds call: its one argument is `file:line` of a rule head
@@ -128,10 +129,13 @@ export class Planner implements PlannerServices {
     if (group.kind === 'object') blocks.push(fb.block(() => fb.emit('MakeObjectStmt', { target: ret })));
     const planDef = (def: RuleDef) => fb.block(() => this.planDef(bp, group, def, ret, early));
     const index = this.ruleIndexes.get(group);
-    if (index) {
+    if (index && indexApplies(index, env.mocks)) {
       let leaves = 0;
-      const planLeaf = (defs: RuleDef[]): string => this.planLeaf(group, env, `${name}#${leaves++}`, defs, early);
-      blocks.push(...planIndexedDefs({ bp, group, index, ret, early, planDef, planLeaf }));
+      const planLeaf = (defs: RuleDef[]): string =>
+        this.planGroupPart(group, env, `${name}#${leaves++}`, (leafBp, leafRet) => defs.map((def) => leafBp.fb.block(() => this.planDef(leafBp, group, def, leafRet, early))));
+      const planPart = (fill: (part: LeafTarget, key: number) => Block[]): string =>
+        this.planGroupPart(group, env, `${name}#${leaves++}`, (partBp, partRet) => fill({ bp: partBp, group, ret: partRet, early }, partRet - 1), 1);
+      blocks.push(...planIndexedDefs({ bp, group, index, ret, early, planDef, planLeaf, planPart }));
     } else {
       for (const def of group.defs) blocks.push(planDef(def));
     }
@@ -150,18 +154,19 @@ export class Planner implements PlannerServices {
   }
 
   /**
-   * A function of the group's parameters running some of its definitions, in order, without the
-   * defaults: their value, or the set or object of what they contribute (see `planIndexedDefs`).
+   * A function of the group's parameters (and `extra` more) returning what `fill`'s blocks put in
+   * its result local, without the defaults: a value, or the set or object of contributions (see
+   * `planIndexedDefs`).
    */
-  private planLeaf(group: RuleGroup, env: MockEnv, name: string, defs: RuleDef[], early: boolean): string {
-    const params = [0, 1, ...Array.from({ length: group.arity }, (_, i) => i + 2)];
+  private planGroupPart(group: RuleGroup, env: MockEnv, name: string, fill: (bp: BodyPlanner, ret: number) => Block[], extra = 0): string {
+    const params = [0, 1, ...Array.from({ length: group.arity + extra }, (_, i) => i + 2)];
     const ret = params.length;
     const fb = new FnBuilder(this.ir, ret + 1);
     const bp = new BodyPlanner(fb, this, env);
     const blocks = [];
     if (group.kind === 'set') blocks.push(fb.block(() => fb.emit('MakeSetStmt', { target: ret })));
     if (group.kind === 'object') blocks.push(fb.block(() => fb.emit('MakeObjectStmt', { target: ret })));
-    for (const def of defs) blocks.push(fb.block(() => this.planDef(bp, group, def, ret, early)));
+    blocks.push(...fill(bp, ret));
     blocks.push(fb.block(() => fb.emit('ReturnLocalStmt', { source: ret })));
     this.ir.funcs.push({ name, params, return: ret, blocks });
     return name;

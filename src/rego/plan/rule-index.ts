@@ -1,23 +1,30 @@
 import type { Expr, RefTerm, Term } from '../ast.js';
 import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
 import { refName, termKey } from '../compile/terms.js';
+import { prefixDispatchFits } from './prefix-chains.js';
 import type { RuleTree } from './rule-tree.js';
 
 /**
  * A rule index (OPA's topdown indexer, reduced to one key per rule set): the definitions of a rule
  * set that compare one ref (or argument) to a scalar constant are visited only when the ref's
- * value equals their constant. Definitions are split into runs of indexed ones (`segments`)
- * between definitions without an indexable expression, so that running the candidates of each
- * segment and the others in place keeps the definitions' original order.
+ * value equals their constant; or, for a prefix index, those that test `startswith(ref, "c")` only
+ * when the ref's value starts with their constant. Definitions are split into runs of indexed ones
+ * (`segments`) between definitions without an indexable expression, so that running the
+ * candidates of each segment and the others in place keeps the definitions' original order.
  */
 export interface RuleIndex {
   key: IndexKey;
+  match: IndexMatch;
   /**
    * Per definition of the group, in order: the constants its key must equal one of (one for `==`,
-   * the items of a constant collection for `in`), or undefined (always run).
+   * the items of a constant collection for `in`) or start with (one string, `startswith`), or
+   * undefined (always run).
    */
   values: Array<IndexValue[] | undefined>;
 }
+
+/** How a definition's constants select it: the key equals one, or starts with it. */
+export type IndexMatch = 'equal' | 'prefix';
 
 /** What is looked up: a ref into `input` or base `data`, or a function's argument. */
 export type IndexKey = { kind: 'ref'; ref: RefTerm } | { kind: 'arg'; index: number };
@@ -98,8 +105,10 @@ function indexableRef(t: Term, tree: RuleTree): t is RefTerm {
 const MAX_MEMBERSHIP_ITEMS = 32;
 
 interface Candidate {
+  /** The key and how it is matched, e.g. `equal ref input.path`. */
   id: string;
   key: IndexKey;
+  match: IndexMatch;
   values: IndexValue[];
 }
 
@@ -118,7 +127,15 @@ function keyOf(t: Term, def: RuleDef, tree: RuleTree): { id: string; key: IndexK
   return index >= 0 ? { id: `arg ${index}`, key: { kind: 'arg', index } } : undefined;
 }
 
-/** The (key, constants) pairs one expression offers: `ref == c`, `c = ref`, `arg == c`, `ref in {c1, c2}`. */
+/** A candidate of `key` matched by `match`. */
+function candidate(key: { id: string; key: IndexKey }, match: IndexMatch, values: IndexValue[]): Candidate {
+  return { id: `${match} ${key.id}`, key: key.key, match, values };
+}
+
+/**
+ * The (key, constants) pairs one expression offers: `ref == c`, `c = ref`, `arg == c`,
+ * `ref in {c1, c2}`, `startswith(ref, "c")`.
+ */
 function exprCandidates(e: Expr, def: RuleDef, tree: RuleTree): Candidate[] {
   if (e.type !== 'call' || e.negated || e.with.length > 0 || e.logical || e.args.length !== 2) return [];
   const op = refName(e.operator);
@@ -126,14 +143,19 @@ function exprCandidates(e: Expr, def: RuleDef, tree: RuleTree): Candidate[] {
   if (op === 'internal.member_2') {
     const key = keyOf(a, def, tree);
     const values = constantItems(b);
-    return key && values ? [{ ...key, values }] : [];
+    return key && values ? [candidate(key, 'equal', values)] : [];
+  }
+  if (op === 'startswith') {
+    const key = keyOf(a, def, tree);
+    const value = b.type === 'string' ? indexValue(b) : undefined;
+    return key && value ? [candidate(key, 'prefix', [value])] : [];
   }
   if (op !== 'equal' && op !== 'eq') return [];
   const out: Candidate[] = [];
   for (const [side, other] of [[a, b], [b, a]] as const) {
     const value = indexValue(other);
     const key = value && keyOf(side, def, tree);
-    if (key) out.push({ ...key, values: [value] });
+    if (key) out.push(candidate(key, 'equal', [value]));
   }
   return out;
 }
@@ -143,7 +165,7 @@ function defCandidates(def: RuleDef, tree: RuleTree): Candidate[] {
   const out: Candidate[] = [];
   def.args.forEach((t, index) => {
     const value = indexValue(t);
-    if (value) out.push({ id: `arg ${index}`, key: { kind: 'arg', index }, values: [value] });
+    if (value) out.push(candidate({ id: `arg ${index}`, key: { kind: 'arg', index } }, 'equal', [value]));
   });
   for (const e of def.body) out.push(...exprCandidates(e, def, tree));
   return out;
@@ -159,32 +181,42 @@ function indexableGroup(group: RuleGroup): boolean {
 
 /**
  * The index for a rule set, or undefined when none helps: the key shared by the most definitions
- * with the most distinct constants (as OPA's trie would branch first on). Definitions with `else`
- * chains are always run (their later branches may hold when the first body's key does not match).
+ * with the most distinct constants (as OPA's trie would branch first on), an equality before a
+ * prefix test of as many (an equality selects one constant's definitions, a prefix may select
+ * several). Definitions with `else` chains are always run (their later branches may hold when the
+ * first body's key does not match).
  */
 export function buildRuleIndex(group: RuleGroup, tree: RuleTree): RuleIndex | undefined {
   if (!indexableGroup(group)) return undefined;
   const perDef = group.defs.map((d) => (d.elses.length > 0 ? [] : defCandidates(d, tree)));
-  const stats = new Map<string, { key: IndexKey; defs: number; values: Set<string> }>();
-  for (const cands of perDef) {
-    const seen = new Set<string>();
+  const options = new Map<string, { key: IndexKey; match: IndexMatch; values: Array<IndexValue[] | undefined> }>();
+  perDef.forEach((cands, i) => {
     for (const c of cands) {
-      if (seen.has(c.id)) continue;
-      seen.add(c.id);
-      const s = stats.get(c.id) ?? { key: c.key, defs: 0, values: new Set<string>() };
-      s.defs++;
-      for (const v of c.values) s.values.add(v.id);
-      stats.set(c.id, s);
+      const option = options.get(c.id) ?? { key: c.key, match: c.match, values: new Array<IndexValue[] | undefined>(perDef.length).fill(undefined) };
+      option.values[i] ??= c.values;
+      options.set(c.id, option);
     }
+  });
+  let best: { index: RuleIndex; defs: number; distinct: number } | undefined;
+  for (const { key, match, values } of options.values()) {
+    const defs = values.filter((v) => v !== undefined).length;
+    const distinct = new Set(values.flatMap((v) => (v ?? []).map((x) => x.id))).size;
+    if (defs < 2 || (match === 'prefix' && !prefixDispatchFits(values))) continue;
+    const better =
+      !best ||
+      distinct > best.distinct ||
+      (distinct === best.distinct && (defs > best.defs || (defs === best.defs && match === 'equal' && best.index.match === 'prefix')));
+    if (better) best = { index: { key, match, values }, defs, distinct };
   }
-  let best: [string, { key: IndexKey; defs: number; values: Set<string> }] | undefined;
-  for (const entry of stats) {
-    const [, s] = entry;
-    if (!best || s.values.size > best[1].values.size || (s.values.size === best[1].values.size && s.defs > best[1].defs)) best = entry;
-  }
-  if (!best || best[1].defs < 2) return undefined;
-  const id = best[0];
-  return { key: best[1].key, values: perDef.map((cands) => cands.find((c) => c.id === id)?.values) };
+  return best?.index;
+}
+
+/**
+ * Whether the index may select definitions where `with` replaces the builtins named in `mocks`: a
+ * prefix index stands in for `startswith`, and a replaced `startswith` may hold for any value.
+ */
+export function indexApplies(index: RuleIndex, mocks: ReadonlyMap<string, unknown>): boolean {
+  return index.match !== 'prefix' || !mocks.has('startswith');
 }
 
 /** Indexes of every group that has one (compile option `ruleIndex: false`: none). */
