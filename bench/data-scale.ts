@@ -52,21 +52,22 @@ function runScript<T>(args: string[], what: string): Promise<T> {
 }
 
 const MB = 1e6;
-const header = ['data set', 'entries', 'JSON MB', 'setData s', 'CPU s', 'MB/s', '× JSON.parse', 'Wasm mem × JSON', 'RSS MB', 'eval µs'];
-const widths = [30, 11, 8, 10, 7, 7, 13, 16, 7, 8];
+const header = ['data set', 'entries', 'JSON MB', 'setData s', 'CPU s', 'MB/s', '× JSON.parse', 'Wasm mem × JSON', 'RSS MB', 'JS heap MB', 'eval µs'];
+const widths = [30, 11, 8, 10, 7, 7, 13, 16, 7, 11, 8];
 
 function cells(r: RowFigures): string[] {
   const mb = r.jsonBytes / MB;
   return [
     r.label, r.entries.toLocaleString('en-US'), mb.toFixed(1), r.setDataSeconds.toFixed(2), r.setDataCpuSeconds.toFixed(2),
     (mb / r.setDataSeconds).toFixed(1), (r.setDataCpuSeconds / r.jsonParseCpuSeconds).toFixed(1),
-    (r.wasmMemoryBytes / r.jsonBytes).toFixed(2), (r.rssBytes / MB).toFixed(0), r.evalMicros.toFixed(1),
+    (r.wasmMemoryBytes / r.jsonBytes).toFixed(2), (r.rssBytes / MB).toFixed(0), (r.jsHeapBytes / MB).toFixed(0), r.evalMicros.toFixed(1),
   ];
 }
 
 const line = (cs: string[]): string => cs.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 console.log('setData of the JSON bytes (an ArrayBuffer) through @open-policy-agent/opa-wasm; one process per row;');
-console.log('loads under 100 MB and their JSON.parse: best of 3; RSS after setData and a GC; eval: best of 5 means of 4,000 evaluate()');
+console.log('loads under 100 MB and their JSON.parse: best of 3; eval: best of 5 means of 4,000 evaluate()');
+console.log('RSS: the whole process (Node, the compiler, the JS heap, the Wasm memory) after setData, once collections have freed the JSON bytes');
 console.log('CPU s: the process\'s CPU time in setData (steadier than the clock on a shared machine); × JSON.parse: of CPU times');
 console.log(line(header));
 const userRoleRows: RowFigures[] = [];

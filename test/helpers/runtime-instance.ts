@@ -12,6 +12,10 @@ export interface RuntimeInstance {
   json(v: number): string;
   /** Calls an export taking and returning i32s. */
   call(name: string, ...args: number[]): number;
+  /** Copies `bytes` into memory at a fresh opa_malloc block; its address. */
+  write(bytes: Uint8Array): number;
+  /** A copy of `len` bytes of memory at `addr`. */
+  read(addr: number, len: number): Uint8Array;
 }
 
 const wasm = readFileSync(new URL('../../build/runtime.wasm', import.meta.url));
@@ -74,5 +78,11 @@ export async function runtimeInstance(): Promise<RuntimeInstance> {
       return call('opa_json_parse', p, bytes.length);
     },
     json: (v) => cstring(call('opa_json_dump', v)),
+    write(bytes) {
+      const p = call('opa_malloc', bytes.length);
+      new Uint8Array(memory.buffer).set(bytes, p);
+      return p;
+    },
+    read: (addr, len) => new Uint8Array(memory.buffer).slice(addr, addr + len),
   };
 }

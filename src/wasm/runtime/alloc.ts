@@ -4,6 +4,14 @@
 // large data sets are mostly small values, where 8-byte rounding would waste a tenth of the heap.
 
 let heapPtr: u32 = 0;
+let heapBase: u32 = 0;
+
+// A second place to allocate from while JSON text is parsed: the bytes of the text already read
+// (see json-parse.ts, which moves every string it keeps out of them first). Allocations that fit in
+// [reuseNext, reuseEnd) go there rather than to the top of the heap, so a parsed data set reuses
+// most of its own text instead of sitting beside it. reuseEnd 0: no such region.
+let reuseNext: u32 = 0;
+let reuseEnd: u32 = 0;
 
 // Memory grows by at least this share of its size (1/8) and by at least GROW_MIN_PAGES, so that a
 // large load grows it tens of times rather than once per page, without leaving a large unused tail.
@@ -12,6 +20,7 @@ const GROW_MIN_PAGES: u32 = 16;
 
 export function initHeap(start: u32): void {
   heapPtr = (start + 3) & ~3;
+  heapBase = heapPtr;
   ensureCapacity(heapPtr);
 }
 
@@ -26,6 +35,12 @@ function ensureCapacity(end: u32): void {
 }
 
 export function malloc(size: u32): u32 {
+  // Both ends of the region are multiples of 4, so an allocation that fits stays aligned.
+  if (reuseEnd != 0 && size <= reuseEnd - reuseNext) {
+    const at = reuseNext;
+    reuseNext += (size + 3) & ~3;
+    return at;
+  }
   const ptr = heapPtr;
   const end = (ptr + size + 3) & ~3;
   ensureCapacity(end);
@@ -34,16 +49,47 @@ export function malloc(size: u32): u32 {
 }
 
 /**
- * The heap pointer, to hand back to {@link releaseTo} once temporaries allocated after it (sort
- * buffers) are dead: only valid when nothing allocated since is still referenced.
+ * Where the next allocations go (the heap pointer and the reused region's cursor), to hand back to
+ * {@link releaseTo} once temporaries allocated after it (sort buffers) are dead: only valid when
+ * nothing allocated since is still referenced.
  */
-@inline export function heapMark(): u32 {
-  return heapPtr;
+@inline export function heapMark(): u64 {
+  return (<u64>reuseNext << 32) | <u64>heapPtr;
 }
 
 /** Frees everything allocated since `mark` (see {@link heapMark}). */
-@inline export function releaseTo(mark: u32): void {
-  heapPtr = mark;
+@inline export function releaseTo(mark: u64): void {
+  heapPtr = <u32>mark;
+  reuseNext = <u32>(mark >> 32);
+}
+
+/**
+ * Whether `len` bytes at `p` are the heap's last allocation (the text a host has just written
+ * with opa_malloc, and so hands over), rather than a constant in the module's data or a value.
+ */
+export function isHeapTop(p: u32, len: u32): bool {
+  return p >= heapBase && ((p + len + 3) & ~3) == heapPtr;
+}
+
+/** Starts reusing the bytes from `p` on as they are released by {@link reuseUpTo}. */
+export function startReuse(p: u32): void {
+  reuseNext = (p + 3) & ~3;
+  reuseEnd = reuseNext;
+}
+
+/** Everything below `end` (and above the start) is no longer read: allocations may go there. */
+@inline export function reuseUpTo(end: u32): void {
+  if (reuseEnd != 0 && (end & ~3) > reuseEnd) reuseEnd = end & ~3;
+}
+
+/**
+ * Stops reusing; when nothing went to the top of the heap since `top` (the heap pointer when reuse
+ * began), the unused rest of the region is given back too.
+ */
+export function stopReuse(top: u32): void {
+  if (reuseEnd != 0 && heapPtr == top) heapPtr = reuseNext;
+  reuseNext = 0;
+  reuseEnd = 0;
 }
 
 export function opa_malloc(size: u32): u32 {

@@ -20,7 +20,7 @@ export function rt_eval_begin(inputPtr: u32, inputLen: u32, heapPtr: u32): u32 {
   opa_heap_ptr_set(heapPtr);
   if (inputLen == 0) return 0;
   // Rego term syntax is a superset of JSON, so inputs may also carry sets.
-  const v = parseText(inputPtr, inputLen, true);
+  const v = parseText(inputPtr, inputLen, true, false);
   if (v == 0) abortWith(cstrBuf('eval_input_error: input is not valid JSON'));
   return v;
 }

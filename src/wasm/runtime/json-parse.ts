@@ -1,11 +1,11 @@
-import { malloc } from './alloc';
+import { malloc, heapMark, isHeapTop, startReuse, reuseUpTo, stopReuse } from './alloc';
 import {
-  nullValue, boolValue, makeString, makeSet, makeSizedCollection, markUnsorted, arrayPush, T_ARRAY, T_OBJECT, T_SET,
+  nullValue, boolValue, makeString, makeSet, makeSizedCollection, markUnsorted, arrayPush, tag, T_ARRAY, T_OBJECT, T_SET, T_REF,
 } from './value';
 import { objectAppendUnchecked, setAppend, finishCollection } from './collections';
 import { numberFromText } from './number';
 import { entriesAt, resetCounts } from './json-scan';
-import { internedString, startInterning, stopInterning } from './string-intern';
+import { findInterned, rememberInterned, startInterning, stopInterning } from './string-intern';
 
 // Recursive-descent parser for JSON text (and, with `rego` set, Rego's set literals `{1, 2}` and
 // `set()` and non-string object keys, for opa_value_parse). Returns 0 on malformed input.
@@ -13,6 +13,11 @@ import { internedString, startInterning, stopInterning } from './string-intern';
 // its first spelling and takes the last value (1 and 1.0 are one key), as with JSON.parse.
 // Collections are allocated at their final size (json-scan.ts) and short strings other than keys
 // are shared (string-intern.ts), which keeps a loaded data set near the size of its text.
+// Text a host has just written to the top of the heap (opa_json_parse, opa_value_parse) is handed
+// over: the bytes a value keeps are moved out of it as they are read (`kept`), so that what has been
+// read is free and the values that follow are allocated there (alloc.ts's reused region) — a data
+// set then takes its text's place rather than sitting beside it. Other text (the module's constants,
+// opa_eval's input) is only read, and strings point into it.
 
 // Collections nested deeper than this are grown instead: counting scans the collection's text
 // once per enclosing collection, so the cost of counting grows with depth.
@@ -23,17 +28,40 @@ let end: u32 = 0;
 let pos: u32 = 0;
 let regoSyntax = false;
 let failed = false;
+let reusing = false;
 
 @inline function peek(): u32 {
   return pos < end ? load<u8>(pos) : 0;
 }
 
+/**
+ * Skips white space. Called only between tokens, when every byte before `pos` that a value keeps
+ * has been moved out of the text: all of it may be reused.
+ */
 function skipWs(): void {
   while (pos < end) {
     const c = load<u8>(pos);
     if (c == 32 || c == 9 || c == 10 || c == 13) pos++;
     else break;
   }
+  reuseUpTo(pos);
+}
+
+/** Where the `len` bytes of text at `p` that a value keeps live: moved out when the text is reused. */
+function kept(p: u32, len: u32): u32 {
+  if (!reusing || len == 0) return p;
+  const to = malloc(len);
+  memory.copy(to, p, len);
+  return to;
+}
+
+/** A string value for `len` bytes at `p`, shared with its repeats when `intern` is set. */
+function stringValue(p: u32, len: u32, intern: bool, inText: bool): u32 {
+  const seen = intern ? findInterned(p, len) : 0;
+  if (seen != 0) return seen;
+  const s = makeString(inText ? kept(p, len) : p, len);
+  if (intern) rememberInterned(s);
+  return s;
 }
 
 function fail(): u32 {
@@ -115,7 +143,8 @@ function parseString(intern: bool): u32 {
   if (pos >= end) return fail();
   const rawEnd = pos;
   pos++; // closing quote
-  if (!escaped) return intern ? internedString(start, rawEnd - start) : makeString(start, rawEnd - start);
+  if (!escaped) return stringValue(start, rawEnd - start, intern, true);
+  // Below the string or at the top of the heap, never over it (skipWs released up to its quote).
   const out = malloc(rawEnd - start);
   let n: u32 = 0;
   let p = start;
@@ -158,7 +187,7 @@ function parseString(intern: bool): u32 {
     store<u8>(out + n, <u8>ch);
     n++;
   }
-  return intern ? internedString(out, n) : makeString(out, n);
+  return stringValue(out, n, intern, false);
 }
 
 function parseNumber(): u32 {
@@ -181,7 +210,10 @@ function parseNumber(): u32 {
     while (pos < end && load<u8>(pos) >= 48 && load<u8>(pos) <= 57) pos++;
     if (pos == f) return fail();
   }
-  return numberFromText(start, pos - start);
+  const n = numberFromText(start, pos - start);
+  // An exact decimal keeps its text.
+  if (tag(n) == T_REF) store<u32>(n, kept(start, pos - start), 8);
+  return n;
 }
 
 function parseValue(depth: u32): u32 {
@@ -283,7 +315,11 @@ function parseObjectOrSet(depth: u32): u32 {
   }
 }
 
-export function parseText(p: u32, len: u32, rego: bool): u32 {
+/**
+ * The value of the text at `p`, or 0 when it is malformed. With `handedOver` the text is the
+ * parser's to reuse (see above); the caller must not read it afterwards.
+ */
+export function parseText(p: u32, len: u32, rego: bool, handedOver: bool): u32 {
   src = p;
   pos = p;
   end = p + len;
@@ -291,18 +327,24 @@ export function parseText(p: u32, len: u32, rego: bool): u32 {
   failed = false;
   startInterning(len);
   resetCounts();
-  const v = parseValue(0);
+  reusing = handedOver;
+  const top = <u32>heapMark();
+  if (reusing) startReuse(p);
+  let v = parseValue(0);
+  if (v != 0 && !failed) {
+    skipWs();
+    if (pos != end) v = 0;
+  }
   stopInterning();
-  if (v == 0 || failed) return 0;
-  skipWs();
-  if (pos != end) return 0;
-  return v;
+  if (reusing) stopReuse(top);
+  reusing = false;
+  return failed ? 0 : v;
 }
 
 export function opa_json_parse(p: u32, len: u32): u32 {
-  return parseText(p, len, false);
+  return parseText(p, len, false, isHeapTop(p, len));
 }
 
 export function opa_value_parse(p: u32, len: u32): u32 {
-  return parseText(p, len, true);
+  return parseText(p, len, true, isHeapTop(p, len));
 }

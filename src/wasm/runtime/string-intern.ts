@@ -1,5 +1,5 @@
 import { malloc } from './alloc';
-import { makeString } from './value';
+import { strLen, strPtr } from './value';
 
 // Data sets repeat short strings (role names, actions, states) far more than anything else; sharing
 // one string value among the repeats saves the 16-byte header each would cost (values are never
@@ -21,6 +21,8 @@ const MAX_LEN: u32 = SLOT - 8;
 
 let table: u32 = 0;
 let mask: u32 = 0;
+// The slot the last findInterned looked at.
+let slot: u32 = 0;
 
 /** Sets up interning for one parse of `textLen` bytes. */
 export function startInterning(textLen: u32): void {
@@ -40,17 +42,25 @@ export function stopInterning(): void {
   table = 0;
 }
 
-/** A string value for `len` bytes at `bytes`: a value made earlier in this parse if it has them. */
-export function internedString(bytes: u32, len: u32): u32 {
-  if (table == 0 || len > MAX_LEN) return makeString(bytes, len);
+/**
+ * The string value made earlier in this parse for the `len` bytes at `bytes`, or 0: then the value
+ * made for them should be handed to {@link rememberInterned}.
+ */
+export function findInterned(bytes: u32, len: u32): u32 {
+  if (table == 0 || len > MAX_LEN) return 0;
   let h: u32 = 2166136261;
   for (let i: u32 = 0; i < len; i++) h = (h ^ load<u8>(bytes + i)) * 16777619;
-  const slot = table + (h & mask) * SLOT;
+  slot = table + (h & mask) * SLOT;
   const seen = load<u32>(slot);
   if (seen != 0 && load<u32>(slot, 4) == len && memory.compare(slot + 8, bytes, len) == 0) return seen;
-  const s = makeString(bytes, len);
+  return 0;
+}
+
+/** Shares `s` with the strings to come that have its bytes (after a {@link findInterned} miss). */
+export function rememberInterned(s: u32): void {
+  const len = strLen(s);
+  if (table == 0 || len > MAX_LEN) return;
   store<u32>(slot, s);
   store<u32>(slot, len, 4);
-  memory.copy(slot + 8, bytes, len);
-  return s;
+  memory.copy(slot + 8, strPtr(s), len);
 }
