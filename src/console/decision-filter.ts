@@ -24,10 +24,10 @@ export function callerOf(record: DecisionRecord): string {
  * destination principal) the host asked for, as the live view shows it.
  */
 export function serviceOf(record: DecisionRecord): string {
-  for (const service of [field(record.resource, 'service'), field(record.http, 'host')]) {
-    if (typeof service === 'string' && service !== '') return service;
-  }
-  return '(none)';
+  const service = field(record.resource, 'service');
+  if (typeof service === 'string' && service !== '') return service;
+  const host = field(record.http, 'host');
+  return typeof host === 'string' && host !== '' ? host : '(none)';
 }
 
 const FILTER_KEYS = new Set(['subject', 'service', 'result', 'reason']);

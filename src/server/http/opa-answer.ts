@@ -1,4 +1,5 @@
 import type { DecisionOutcome } from '../../engine/index.js';
+import { retryAfterSeconds } from '../envoy-response.js';
 import { OpaApiError } from './errors.js';
 import type { HttpAnswer } from './http-route.js';
 import type { OpaQueryOptions } from './opa-request.js';
@@ -70,7 +71,7 @@ export function opaDecisionAnswer(outcome: DecisionOutcome, decisionId: string, 
   }
   const reason = decision.reasons.join('; ') || 'denied';
   if (decision.refusedBy !== undefined) {
-    const headers: Record<string, string> = decision.retryAfterMs !== undefined ? { 'retry-after': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) } : {};
+    const headers: Record<string, string> = decision.retryAfterMs !== undefined ? { 'retry-after': retryAfterSeconds(decision.retryAfterMs) } : {};
     const status = decision.refusedBy === 'rate_limit' ? 429 : 403;
     return opaErrorAnswer(new OpaApiError('unauthorized', status, reason), { pretty: context.pretty, decisionId, headers });
   }

@@ -4,6 +4,7 @@ import { DataWriteError, jsonPatch, type DataOperation } from '../../engine/inde
 import type { Protection } from '../../protection/protection.js';
 import type { Refusal } from '../../protection/protected-call.js';
 import { jsonNestingExceeds } from '../envoy-body.js';
+import { retryAfterSeconds } from '../envoy-response.js';
 import type { DataWriter } from '../data-writer.js';
 import { OpaApiError, type OpaApiErrorCode } from './errors.js';
 import { sendAnswer, type HttpContext, type HttpRoute } from './http-route.js';
@@ -135,7 +136,7 @@ export function opaDataWriteRoute(deps: OpaDataWriteDeps): HttpRoute {
       if (error.status >= 500) deps.logger.error({ who, method: req.method, path }, `data write failed: ${error.message}`);
       const retryAfterMs = turnedAway?.retryAfterMs;
       const headers: Record<string, string> = error.status === 413 ? { connection: 'close' } : {};
-      if (retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+      if (retryAfterMs !== undefined) headers['retry-after'] = retryAfterSeconds(retryAfterMs);
       sendAnswer(res, opaErrorAnswer(error, { headers }));
     } finally {
       // A caller refused a write counts towards its ban, as a denied check does; one turned away by a ban does not extend it.
