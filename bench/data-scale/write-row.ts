@@ -29,15 +29,14 @@ const count = Number(process.argv[2]);
 if (!Number.isInteger(count) || count <= 0) throw new Error(`bad count "${process.argv[2]}": expected a positive integer`);
 const data = userRoles(count);
 const wasm = await compile({ modules: [{ path: 'bench.rego', source: data.policy }], entrypoints: [data.entrypoint] });
-const parsed = JSON.parse(Buffer.from(data.json).toString('latin1')) as Record<string, unknown>;
 const engine = new Engine();
-engine.swap(await buildRevision({ wasm, data: parsed, source: 'bench', id: 'bench' }));
+// As the service holds it: the data as its JSON text, loaded by the evaluation thread only.
+engine.swap(await buildRevision({ wasm, dataDocuments: [{ mount: [], file: 'bench', json: data.json }], source: 'bench', id: 'bench' }, { instantiate: false }));
 const pool = new EvaluationPool({ cache: {}, limits: DEFAULT_LIMITS, decision: data.entrypoint, workers: 1, spares: 0, budgetMs: 10_000 });
 pool.serve(engine.revision!);
 if (!(await pool.whenReady(600_000))) throw new Error('the evaluation worker did not load the data set');
 const writer = new DataWriter({ engine, pool, logger: pino({ level: 'silent' }) });
 
-const roles = (user: string): unknown => (engine.revision!.policy.evaluate({ user }, data.entrypoint) as Array<{ result?: unknown }>)[0]?.result;
 async function workerRoles(user: string): Promise<unknown> {
   const result = await pool.evaluate(JSON.stringify({ user }), data.entrypoint, 'document');
   if (result.kind !== 'evaluated') throw new Error(`the worker did not evaluate: ${JSON.stringify(result)}`);
@@ -57,9 +56,8 @@ for (let i = 0; i < WRITES; i++) {
   await writer.write(operation, { who: 'bench', method: operation.kind });
   times.push(performance.now() - t0);
   const expected = operation.kind === 'put' ? [`written${i}`] : operation.kind === 'patch' ? [`patched${i}`] : undefined;
-  if (JSON.stringify(roles(user)) !== JSON.stringify(expected)) throw new Error(`the serving instance does not see write ${i}: ${JSON.stringify(roles(user))}`);
   const seen = await workerRoles(user);
   if (JSON.stringify(seen) !== JSON.stringify(expected)) throw new Error(`the worker does not see write ${i}: ${JSON.stringify(seen)}`);
 }
 pool.stop();
-console.log(JSON.stringify({ entries: count, medianMs: [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!, worstMs: Math.max(...times), writes: WRITES, instances: 2 } satisfies WriteFigures));
+console.log(JSON.stringify({ entries: count, medianMs: [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!, worstMs: Math.max(...times), writes: WRITES, instances: 1 } satisfies WriteFigures));

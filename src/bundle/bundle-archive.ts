@@ -1,4 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { dataDocument, yamlDataDocument, type DataDocument } from './data-documents.js';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { mountData, parseDataFile } from './policy-files.js';
@@ -29,6 +30,8 @@ export interface Bundle {
   plan?: unknown;
   /** The data files read (`/app/data.json`), for tools that list where data comes from. */
   dataFiles?: string[];
+  /** With `dataUnread`: the data files as their JSON texts (`data` stays empty). */
+  dataDocuments?: DataDocument[];
 }
 
 /**
@@ -74,7 +77,7 @@ export async function readBundle(archive: Uint8Array): Promise<Bundle> {
 }
 
 /** A bundle from its files by path, as {@link readBundleFiles} gives them. */
-export function bundleFromFiles(files: ReadonlyMap<string, Buffer>): Bundle {
+export function bundleFromFiles(files: ReadonlyMap<string, Buffer>, options: { dataUnread?: boolean } = {}): Bundle {
   const manifestText = files.get('/.manifest');
   let manifest: BundleManifest = {};
   if (manifestText) {
@@ -90,7 +93,8 @@ export function bundleFromFiles(files: ReadonlyMap<string, Buffer>): Bundle {
     const name = path.split('/').pop()!;
     if (name === 'data.json' || name === 'data.yaml' || name === 'data.yml') {
       const mount = path.split('/').slice(1, -1);
-      mountData(bundle.data, mount, parseDataFile(name, content.toString('utf8'), path), path);
+      if (options.dataUnread) (bundle.dataDocuments ??= []).push(name === 'data.json' ? dataDocument(path, mount, content) : yamlDataDocument(path, mount, content.toString('utf8')));
+      else mountData(bundle.data, mount, parseDataFile(name, content.toString('utf8'), path), path);
       bundle.dataFiles!.push(path);
     } else if (name.endsWith('.rego')) bundle.modules.push({ path, source: content.toString('utf8') });
     else if (path === wasmPath) bundle.wasm = new Uint8Array(content);

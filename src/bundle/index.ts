@@ -1,4 +1,4 @@
-export { loadPolicyFiles, mountData, type LoadPolicyFilesOptions, type DataOrigins, isHiddenEntry, isPolicyFileName, MANIFEST_FILE, type PolicyFiles } from './policy-files.js';
+export { loadPolicyFiles, mountData, parseDataFile, type LoadPolicyFilesOptions, type DataOrigins, isHiddenEntry, isPolicyFileName, MANIFEST_FILE, type PolicyFiles } from './policy-files.js';
 export { readBundle, readBundleFiles, bundleFromFiles, writeBundle, packFiles, type Bundle, type BundleManifest } from './bundle-archive.js';
 export { signatureFile, type BundleSigningOptions } from './bundle-signing.js';
 export { verifyBundleFiles, type BundleVerificationOptions } from './bundle-verification.js';

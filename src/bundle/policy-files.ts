@@ -11,6 +11,8 @@ export interface PolicyFiles {
   modules: Array<{ path: string; source: string; regoVersion?: 0 | 1 }>;
   /** Every data file merged at its mount point (`a/b/data.json` → `data.a.b`). */
   data: Record<string, unknown>;
+  /** With `dataUnread`: the data files, not read, with their mount points (`data` stays empty). */
+  dataFiles?: Array<{ mount: string[]; file: string }>;
 }
 
 const DATA_FILES = new Set(['data.json', 'data.yaml', 'data.yml']);
@@ -122,6 +124,8 @@ export interface LoadPolicyFilesOptions {
   allDataFiles?: boolean;
   /** File and directory names to leave out while walking (`*` and `?` wildcards), as `opa test --ignore`. */
   ignore?: readonly string[];
+  /** List the data files in `dataFiles` instead of reading them into `data` (the service reads them off its serving thread's way). */
+  dataUnread?: boolean;
 }
 
 /** A name pattern with `*` (any run) and `?` (one character) as a RegExp matching whole names. */
@@ -159,6 +163,10 @@ export function loadPolicyFiles(roots: string[], options: LoadPolicyFilesOptions
         result.modules.push({ path: isDir ? join(root, rel) : file, source: readFileSync(file, 'utf8') });
       } else if (DATA_FILES.has(name) || ((!isDir || options.allDataFiles) && isDataFileName(name))) {
         const mount = isDir ? rel.split(sep).slice(0, -1) : [];
+        if (options.dataUnread) {
+          (result.dataFiles ??= []).push({ mount, file });
+          continue;
+        }
         mountData(result.data, mount, parseDataFile(name, readFileSync(file, 'utf8'), file), file, origins);
       }
     }

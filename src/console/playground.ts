@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../rego/diagnostics.js';
 import { CompileError } from '../rego/errors.js';
 import type { PolicyModule, PolicyRevision } from '../engine/revision.js';
+import { revisionDataValue } from '../engine/revision-data.js';
 import { evaluateWithin } from '../eval/evaluate-within.js';
 import { rebuildInput, type ReplayEntrypoints } from '../replay/replay-input.js';
 import type { DecisionFeed } from './decision-feed.js';
@@ -68,7 +69,7 @@ export class Playground {
       input = rebuilt.input;
       if (request.entrypoint === undefined) entrypoint = rebuilt.entrypoint;
     }
-    const files = { modules: [...(request.modules ?? revision.modules)], data: revision.parts.data };
+    const files = { modules: [...(request.modules ?? revision.modules)], data: revisionDataValue(revision.parts) };
     return this.exclusive(async () => {
       try {
         const result = await evaluateWithin({ files, query: `data.${entrypoint.replaceAll('/', '.')}`, input }, this.options.evaluateTimeoutMs ?? 15_000);
@@ -84,7 +85,7 @@ export class Playground {
 
   async test(request: PlaygroundRequest): Promise<PlaygroundAnswer<PlaygroundTestResult[]>> {
     const revision = this.live();
-    const files = { modules: [...(request.modules ?? [...revision.modules, ...this.tests()])], data: revision.parts.data };
+    const files = { modules: [...(request.modules ?? [...revision.modules, ...this.tests()])], data: revisionDataValue(revision.parts) };
     return this.exclusive(async () => {
       try {
         return { ok: true, value: await runTestsWithin(files, this.options.testTimeoutMs ?? 30_000) };

@@ -183,6 +183,7 @@ export class Engine {
     if (!revision.entrypoints.includes(entrypoint)) {
       return failedDecision('error', `policy evaluation failed: revision ${revision.id} has no entrypoint ${entrypoint}`);
     }
+    if (!revision.policy) return failedDecision('error', `policy evaluation failed: revision ${revision.id} is evaluated on other threads, not this one`);
     let resultSet: unknown;
     const started = performance.now();
     try {

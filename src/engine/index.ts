@@ -11,15 +11,23 @@ export {
 } from './decision.js';
 export { decisionLimits, type PolicyLimit } from './decision-limits.js';
 export { canonicalJson, canonicalCopy, setMember } from './canonical-json.js';
-export { buildRevision, contentRevisionId, type PolicyCompiler, type PolicyModule, type PolicyRevision, type RevisionParts } from './revision.js';
+export { buildRevision, contentRevisionId, type BuildOptions, type PolicyCompiler, type PolicyModule, type PolicyRevision, type RevisionParts } from './revision.js';
 export { loadRevision, loadBundleRevision, type PolicySourceOptions } from './policy-loader.js';
 export { PolicyManager, type PolicyManagerOptions, type ReloadResult } from './policy-manager.js';
 export { PolicyWatcher, DEFAULT_POLL_INTERVAL_MS, DEFAULT_SOURCE_GRACE_MS, type PolicyWatcherOptions, type SourceEvent } from './policy-watcher.js';
 export { SourceFingerprinter, type PolicySource, type SourceSnapshot, type WatchedDirectory } from './source-fingerprint.js';
 export { EngineError, type EngineErrorCode } from './errors.js';
 export { DataWriteError, type DataWriteErrorCode } from './errors.js';
+export { composeDataText, dataDigest, dataDocument, type DataDocument } from '../bundle/data-documents.js';
+export { revisionDataValue } from './revision-data.js';
 export {
+  applyOperations,
   applyToPolicy,
+  instanceDataReader,
+  operationPaths,
+  replayOperations,
+  sparseDocument,
+  type DataReader,
   DocumentEditor,
   editDocument,
   instanceWrites,

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { stat } from 'node:fs/promises';
 import { bundleFromFiles, loadPolicyFiles, readBundleFiles, verifyBundleFiles, type BundleVerificationOptions } from '../bundle/index.js';
 import { compilePlan } from '../wasm/index.js';
-import { canonicalJson } from './canonical-json.js';
+import { dataDigest, dataDocument, yamlDataDocument, type DataDocument } from '../bundle/data-documents.js';
 import { CompileError } from '../rego/errors.js';
 import { EngineError } from './errors.js';
 import { buildRevision, contentRevisionId, type PolicyCompiler, type PolicyRevision } from './revision.js';
@@ -19,6 +19,8 @@ export interface PolicySourceOptions {
   compiler?: PolicyCompiler;
   /** Serve only bundles signed with this key (OPA's `/.signatures.json`); needs `bundle`. */
   verification?: BundleVerificationOptions;
+  /** Load the data into an instance on this thread (default true); false where other threads evaluate (see buildRevision). */
+  instantiate?: boolean;
 }
 
 function message(e: unknown): string {
@@ -44,19 +46,31 @@ async function compileModules(
   }
 }
 
+/** The data files as their texts (read by the I/O threads, never parsed here), checked only where it is cheap. */
+async function readDataDocuments(dataFiles: ReadonlyArray<{ mount: string[]; file: string }>): Promise<DataDocument[]> {
+  return Promise.all(
+    dataFiles.map(async ({ mount, file }) => {
+      const bytes = await readFile(file);
+      return file.endsWith('.json') ? dataDocument(file, mount, bytes) : yamlDataDocument(file, mount, bytes.toString('utf8'));
+    }),
+  );
+}
+
 async function fromDirectory(dir: string, options: PolicySourceOptions): Promise<PolicyRevision> {
   let files;
+  let dataDocuments: DataDocument[];
   try {
     if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
-    files = loadPolicyFiles([dir]);
+    files = loadPolicyFiles([dir], { dataUnread: true });
+    dataDocuments = await readDataDocuments(files.dataFiles ?? []);
   } catch (e) {
     throw new EngineError('engine_policy_files', `cannot read policy directory ${dir}: ${message(e)}`, { cause: e });
   }
   // Rego tests are for `warden test`; they never decide a request.
   const modules = files.modules.filter((m) => !m.path.endsWith('_test.rego')).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const hashInput = modules.map((m) => `${m.path}\0${m.source}`).join('\0') + '\0' + canonicalJson(files.data) + '\0' + options.entrypoints.join(',');
+  const hashInput = modules.map((m) => `${m.path}\0${m.source}`).join('\0') + '\0' + (await dataDigest(dataDocuments)) + '\0' + options.entrypoints.join(',');
   const wasm = await compileModules(modules, options, dir);
-  return buildRevision({ wasm, data: files.data, source: dir, id: contentRevisionId(hashInput), modules });
+  return buildRevision({ wasm, dataDocuments, source: dir, id: contentRevisionId(hashInput), modules }, { instantiate: options.instantiate });
 }
 
 async function fromBundle(file: string, options: PolicySourceOptions): Promise<PolicyRevision> {
@@ -86,7 +100,8 @@ async function fromBundleBytes(bytes: Uint8Array, file: string, options: PolicyS
     }
   }
   try {
-    bundle = bundleFromFiles(files);
+    // The service's loader keeps the data as its files' texts (see RevisionParts.dataDocuments).
+    bundle = bundleFromFiles(files, { dataUnread: true });
   } catch (e) {
     throw new EngineError('engine_policy_files', `cannot read bundle ${file}: ${message(e)}`, { cause: e });
   }
@@ -104,7 +119,7 @@ async function fromBundleBytes(bytes: Uint8Array, file: string, options: PolicyS
     wasm = await compileModules(modules, options, file);
   }
   const id = bundle.manifest.revision || contentRevisionId(bytes, options.entrypoints.join(','));
-  return buildRevision({ wasm, data: bundle.data, source: file, id, modules });
+  return buildRevision({ wasm, dataDocuments: bundle.dataDocuments ?? [], source: file, id, modules }, { instantiate: options.instantiate });
 }
 
 /**

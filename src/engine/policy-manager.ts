@@ -21,6 +21,12 @@ export interface PolicyManagerOptions extends PolicySourceOptions {
   sourceGraceMs?: number | false;
   /** Also watch folders for change events, to reload before the next poll (default true). */
   watchEvents?: boolean;
+  /**
+   * Brings a loaded revision that differs from the serving one into service and returns the revision
+   * then serving (default: swapped into the engine as it is). The service readies its evaluation
+   * threads here, so that the swap is one step.
+   */
+  activate?: (revision: PolicyRevision) => Promise<PolicyRevision>;
   /** Called after every load attempt, successful or not. */
   onReload?: (result: ReloadResult) => void;
   /** Called with what the watcher sees of the source (heartbeat, unreadable, stale, restored, watch failures). */
@@ -54,6 +60,8 @@ export class PolicyManager {
   /** The source's digest when the last load started reading it: the watcher reloads when it differs. */
   private loadedDigest: string | undefined;
   private readonly reloads = new CoalescingRun(() => this.loadOnce(), () => this.closed);
+  /** The id of the last revision loaded and activated (the serving one may carry data writes on top). */
+  private activeId: string | undefined;
   private closed = false;
 
   constructor(engine: Engine, options: PolicyManagerOptions) {
@@ -77,9 +85,13 @@ export class PolicyManager {
     try {
       const revision = await loadRevision(this.options);
       const current = this.engine.revision;
-      const changed = current?.id !== revision.id;
-      if (changed && !this.closed) this.engine.swap(revision);
-      result = { ok: true, revision: changed ? revision : current!, changed };
+      const changed = current === undefined || this.activeId !== revision.id;
+      let serving = current!;
+      if (changed && !this.closed) {
+        serving = this.options.activate ? await this.options.activate(revision) : (this.engine.swap(revision), revision);
+        this.activeId = revision.id;
+      }
+      result = { ok: true, revision: serving, changed };
     } catch (e) {
       result = { ok: false, error: asEngineError(e) };
     }

@@ -3,7 +3,7 @@ import { BundleDownloader, deltaBundle, readBundleFiles, verifyBundleFiles, type
 import type { DataWriter } from './data-writer.js';
 import { deltaOperations } from './delta-activation.js';
 import { BundleDownloadMetrics, type WardenMetrics } from '../audit/index.js';
-import { EngineError, loadBundleRevision, type Engine, type PolicySourceOptions, type ReloadResult } from '../engine/index.js';
+import { EngineError, loadBundleRevision, type Engine, type PolicyRevision, type PolicySourceOptions, type ReloadResult } from '../engine/index.js';
 
 /** Options of {@link BundleServiceSource}. */
 export interface BundleServiceSourceOptions {
@@ -19,6 +19,8 @@ export interface BundleServiceSourceOptions {
   onReload: (result: ReloadResult) => void;
   /** Applies delta bundles in place; without it, a delta bundle is refused. */
   deltas?: DataWriter;
+  /** Brings a new revision into service (see PolicyManagerOptions.activate); default: swapped into the engine. */
+  activate?: (revision: PolicyRevision) => Promise<PolicyRevision>;
 }
 
 function asEngineError(e: unknown, code: EngineError['code']): EngineError {
@@ -104,7 +106,15 @@ export class BundleServiceSource {
     }
     if (this.closed) throw new EngineError('engine_load_failed', 'bundle downloader closed before the bundle was swapped in');
     const changed = engine.revision?.id !== revision.id;
-    if (changed) engine.swap(revision);
+    if (changed) {
+      try {
+        revision = this.options.activate ? await this.options.activate(revision) : (engine.swap(revision), revision);
+      } catch (e) {
+        const error = asEngineError(e, 'engine_load_failed');
+        onReload({ ok: false, error });
+        throw error;
+      }
+    }
     this.downloads.recordActive(revision.id);
     onReload({ ok: true, revision: changed ? revision : engine.revision!, changed });
     return revision.id;

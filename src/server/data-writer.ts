@@ -1,16 +1,12 @@
 import type { Logger } from 'pino';
 import {
-  applyToPolicy,
+  applyOperations,
   contentRevisionId,
   DataWriteError,
-  DocumentEditor,
-  editDocument,
-  instanceWrites,
-  instanceWritesAt,
+  replayOperations,
   withDataWritten,
   type DataOperation,
   type Engine,
-  type InstanceWrite,
   type PolicyRevision,
 } from '../engine/index.js';
 import type { EvaluationPool } from './check-worker/evaluation-pool.js';
@@ -42,20 +38,15 @@ export interface DataWriterOptions {
   ownedBy?: string;
 }
 
-function data(revision: PolicyRevision): Record<string, unknown> {
-  return revision.parts.data;
-}
-
 /**
- * Writes data in place into every evaluating instance: the serving thread's and each evaluation
- * thread's (see applyToPolicy), one write at a time. A write is first made in the revision's data
- * document, which checks it (OPA's and RFC 6902's rules, all of a patch or nothing); then each
- * thread makes the same member writes, then the serving thread, which swaps in the written revision
- * under a new id (a fresh decision cache). If any instance fails, every one is put back with the
- * inverse writes and the write fails: no instance keeps a half-applied write.
+ * Writes data in place into every evaluating instance: each evaluation thread's (see
+ * EvaluationPool.applyDataOperations), or the serving thread's when it evaluates itself, one write
+ * at a time. Each instance checks the write against its own data (OPA's and RFC 6902's rules, all
+ * of a patch or nothing) reading only the values it touches (see applyOperations); no thread keeps
+ * the data as a JS value. The written revision is swapped in under a new id (a fresh decision cache).
  *
  * Writes are kept in a journal and made again on each revision loaded from the policy directory or
- * bundle file (see {@link replay}), so a reload does not silently lose them; a write the new data
+ * bundle file (see {@link activate}), so a reload does not silently lose them; a write the new data
  * no longer takes is dropped from the journal with a warning.
  *
  * @example
@@ -97,40 +88,42 @@ export class DataWriter {
     return this.enqueue(() => this.writeNow(operations, origin, { journal: false, revision }));
   }
 
-  private enqueue(run: () => Promise<DataWriteOutcome>): Promise<DataWriteOutcome> {
+  private enqueue<T>(run: () => Promise<T>): Promise<T> {
     const next = this.queue.then(run);
     this.queue = next.catch(() => undefined);
     return next;
   }
 
   /**
-   * The journal made again on `revision`, just loaded and swapped in: the written revision, swapped
-   * in before any check sees the unwritten one (this runs in the same turn as the swap). Returns
-   * `revision` itself when the journal is empty.
+   * Brings `revision`, just loaded, into service between two writes: the journal is made again on
+   * its data (by the evaluation threads as they load it, or on this thread's instance), the pool's
+   * new threads take over and the engine swaps it in, in one turn. Returns the revision serving.
+   *
+   * @throws EngineError `engine_load_failed` when the evaluation threads cannot load it (the serving one stays)
    */
-  replay(revision: PolicyRevision): PolicyRevision {
-    if (this.journal.length === 0) return revision;
-    const root = data(revision);
-    const touched: string[][] = [];
-    const kept = this.journal.filter((operation) => {
-      // An editor per write: one that fails is undone alone.
-      const editor = new DocumentEditor(root);
-      try {
-        editDocument(editor, operation);
-      } catch (e) {
-        this.options.logger.warn({ path: `/${operation.path.join('/')}` }, `a data write is not made again on the reloaded data, and is dropped: ${(e as Error).message}`);
-        return false;
-      }
-      touched.push(...editor.touched);
-      return true;
+  activate(revision: PolicyRevision): Promise<PolicyRevision> {
+    return this.enqueue(async () => {
+      const { engine, pool, logger } = this.options;
+      const journal = [...this.journal];
+      const serving: PolicyRevision =
+        journal.length === 0
+          ? revision
+          : { ...revision, id: contentRevisionId(revision.id, JSON.stringify(journal)), parts: { ...revision.parts, id: contentRevisionId(revision.id, JSON.stringify(journal)), operations: journal.map((op) => [op]) } };
+      let skipped: ReadonlyArray<{ index: number; reason: string }> = [];
+      let takeOver = (): void => {};
+      if (pool) {
+        const prepared = await pool.prepare(serving.parts);
+        skipped = prepared.skipped;
+        takeOver = prepared.activate;
+      } else if (serving.policy && journal.length > 0) skipped = replayOperations(serving.policy, serving.parts.operations!);
+      for (const { index, reason } of skipped) logger.warn({ path: `/${journal[index]!.path.join('/')}` }, `a data write is not made again on the reloaded data, and is dropped: ${reason}`);
+      const dropped = new Set(skipped.map((s) => s.index));
+      this.journal.splice(0, this.journal.length, ...journal.filter((_, i) => !dropped.has(i)));
+      engine.swap(serving);
+      takeOver();
+      if (journal.length > 0) logger.info({ revision: serving.id, writes: journal.length - dropped.size }, 'data writes made again on the reloaded data');
+      return serving;
     });
-    this.journal.splice(0, this.journal.length, ...kept);
-    const writes = instanceWritesAt(root, touched);
-    applyToPolicy(revision.policy, writes);
-    const written = withDataWritten(revision, contentRevisionId(revision.id, JSON.stringify(writes)));
-    this.options.engine.swap(written);
-    this.options.logger.info({ revision: written.id, writes: kept.length }, 'data writes made again on the reloaded data');
-    return written;
   }
 
   private async writeNow(operations: readonly DataOperation[], origin: DataWriteOrigin, how: { journal: boolean; revision?: string }): Promise<DataWriteOutcome> {
@@ -138,41 +131,15 @@ export class DataWriter {
     const path = operations.length === 1 ? `/${operations[0]!.path.join('/')}` : undefined;
     const revision = engine.revision;
     if (!revision) throw new DataWriteError('data_refused', 'no policy revision is loaded yet');
-    const editor = new DocumentEditor(data(revision));
-    for (const operation of operations) {
-      // A failing operation undoes the editor whole: the earlier operations of a delta too.
-      if (!editDocument(editor, operation)) return { written: false, revision: revision.id };
-    }
-    const writes = instanceWrites(editor);
-    const id = how.revision || contentRevisionId(revision.id, JSON.stringify(writes));
-    const inverse = (): InstanceWrite[] => {
-      editor.undo();
-      return instanceWritesAt(editor.root, writes.map((w) => w.path));
-    };
-    try {
-      await pool?.applyDataWrites({ ...revision.parts, id }, writes);
-      if (engine.revision !== revision) throw new DataWriteError('data_apply_failed', 'the policy was reloaded while the write was being applied: write again');
-      applyToPolicy(revision.policy, writes);
-    } catch (e) {
-      await this.putBack(revision, inverse(), e);
-      throw e instanceof DataWriteError ? e : new DataWriteError('data_apply_failed', `the write was not applied: ${(e as Error).message}`, { cause: e });
-    }
-    engine.swap(withDataWritten(revision, id));
+    const id = how.revision || contentRevisionId(revision.id, JSON.stringify(operations));
+    let written: boolean;
+    if (pool) written = await pool.applyDataOperations(revision.id, id, operations);
+    else if (revision.policy) written = applyOperations(revision.policy, operations).written;
+    else throw new DataWriteError('data_apply_failed', `revision ${revision.id} has no instance to write`);
+    if (!written) return { written: false, revision: revision.id };
+    engine.swap(withDataWritten(revision, id, operations));
     if (how.journal) this.journal.push(...operations);
     logger.info({ who: origin.who, method: origin.method, ...(path !== undefined ? { path } : { operations: operations.length }), revision: id }, 'data written');
     return { written: true, revision: id };
-  }
-
-  /** After a failed write: every instance given the values the document holds again. */
-  private async putBack(revision: PolicyRevision, inverse: InstanceWrite[], cause: unknown): Promise<void> {
-    const { engine, pool, logger } = this.options;
-    if (engine.revision !== revision) return;
-    try {
-      applyToPolicy(revision.policy, inverse);
-    } catch (e) {
-      logger.error(`a failed data write could not be undone on the serving thread: ${(e as Error).message}`);
-    }
-    await pool?.applyDataWrites(revision.parts, inverse).catch((e: Error) => logger.error(`a failed data write could not be undone on the evaluation workers: ${e.message}`));
-    logger.warn(`data write failed and undone everywhere: ${(cause as Error).message}`);
   }
 }

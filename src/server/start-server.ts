@@ -7,7 +7,7 @@ import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-
 import { pino, type Logger } from 'pino';
 import { instanceLabels, type InstanceLabels } from '../audit/instance-labels.js';
 import { DecisionLog, LogShipper, OffThreadDecisionLog, splitHostPort, startMetricsServer, teeSinks, WardenMetrics, type MetricsServer } from '../audit/index.js';
-import { Engine, PolicyManager, type ReloadResult, type SourceEvent } from '../engine/index.js';
+import { Engine, PolicyManager, type PolicyRevision, type ReloadResult, type SourceEvent } from '../engine/index.js';
 import { JwtVerifier } from '../identity/index.js';
 import { Countermeasures } from '../protection/countermeasures.js';
 import { parseProtectionConfig } from '../protection/protection-config.js';
@@ -86,8 +86,6 @@ export interface WardenServer {
   close(): Promise<void>;
 }
 
-/** Longest startup waits for an evaluation worker to load the first revision (tsx in tests is slow). */
-const POOL_READY_MS = 30_000;
 /** Longest stop waits for decisions in flight in the pool. */
 const POOL_DRAIN_MS = 1_000;
 
@@ -278,19 +276,21 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     if (!result.ok && !engine.revision) return;
     logReload(logger, result);
     if (result.ok && result.changed) {
-      // Data written through the Data API is made again on the reloaded data, before any check sees it.
-      const serving = dataWriter.replay(result.revision);
-      pool?.serve(serving);
-      metrics.recordReload(serving.id);
+      metrics.recordReload(result.revision.id);
       if (!manager.sourceStale) setHealth('SERVING');
     } else if (!result.ok) metrics.recordReloadFailure();
   };
+  // The evaluation threads load each revision beside the serving one, and take over in one step.
+  const activate = (revision: PolicyRevision): Promise<PolicyRevision> => dataWriter.activate(revision);
   const manager = new PolicyManager(engine, {
     policies: config.bundle || bundleService ? undefined : (config.policies ?? SERVE_DEFAULTS.policies),
     bundle: config.bundle,
     ...(config.bundleVerification && !bundleService ? { verification: config.bundleVerification } : {}),
     entrypoints,
     compiler: config.compiler,
+    // Where threads evaluate, this one never holds the data.
+    instantiate: pool === undefined,
+    activate,
     pollIntervalMs: config.policyPollIntervalMs,
     sourceGraceMs: config.policySourceGraceMs,
     onReload,
@@ -302,9 +302,9 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   });
   let bundleSource: BundleServiceSource | undefined;
   if (bundleService) {
-    const loading = { entrypoints, compiler: config.compiler, ...(config.bundleVerification ? { verification: config.bundleVerification } : {}) };
+    const loading = { entrypoints, compiler: config.compiler, instantiate: pool === undefined, ...(config.bundleVerification ? { verification: config.bundleVerification } : {}) };
     try {
-      bundleSource = new BundleServiceSource({ ...bundleService, loading, engine, logger, metrics, onReload, deltas: dataWriter });
+      bundleSource = new BundleServiceSource({ ...bundleService, loading, engine, logger, metrics, onReload, deltas: dataWriter, activate });
     } catch (e) {
       throw refuse((e as Error).message, e);
     }
@@ -317,11 +317,6 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     for (const s of HEALTH_SERVICES) health.setStatus(s, status);
   }
   lifecycle.hold('policy watcher', () => manager.close());
-  const first = await policySource.load();
-  if (!first.ok) {
-    const details = first.error.details.length > 0 ? `\n${first.error.details.join('\n')}` : '';
-    throw refuse(`no policy to serve: ${first.error.message}${details}`, first.error);
-  }
   const shadowParts = await shadowSetup(config, { entrypoints, budgetMs, metrics, logger });
   const shadow = shadowParts?.evaluator;
   if (shadowParts) {
@@ -330,8 +325,6 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
       await shadowParts.reloader.close();
     });
   }
-  // The serving thread does not evaluate while the pool exists: it serves once a worker can.
-  if (pool && engine.revision && !(await pool.whenReady(POOL_READY_MS, { workers }))) logger.warn(`evaluation workers not all ready after ${POOL_READY_MS} ms: checks wait for one, within their budget`);
 
   const server = new Server(grpcServerOptions(limits));
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
@@ -367,6 +360,13 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     throw refuse(`cannot listen on ${listen}: ${(e as Error).message}`, e);
   }
   releaseConnections = guardConnections(server, { maxConnections: limits.maxConnections, trust: tls.trust, metrics, logger });
+  // The port is open (health NOT_SERVING, checks denied: no revision yet) while the first revision
+  // loads: a large data set takes seconds, and orchestrators probe health meanwhile.
+  const first = await policySource.load();
+  if (!first.ok) {
+    const details = first.error.details.length > 0 ? `\n${first.error.details.join('\n')}` : '';
+    throw refuse(`no policy to serve: ${first.error.message}${details}`, first.error);
+  }
   const host = listen.slice(0, listen.lastIndexOf(':'));
   if (http) {
     const route = forwardAuthRoute({

@@ -187,7 +187,7 @@ export function generateModule(plan: unknown, options: CompilePlanOptions = {}):
       ['opa_eval', OPA_EVAL],
       ['eval', LEGACY_EVAL],
     ]),
-    keepRuntimeExports: (name) => name.startsWith('opa_'),
+    keepRuntimeExports: (name) => name.startsWith('opa_') || name.startsWith('warden_'),
     extraGlobals: 1 + rules.length + 1 + nullaryGlobals.size,
     startFunction: START,
     staticData: staticBytes,

@@ -34,7 +34,7 @@ withCases('a bundle built by OPA with -t plan loads and evaluates as OPA says', 
     t.is(revision.id, 'opa-built');
     t.deepEqual(revision.entrypoints, ['eval'], c.note);
     // A query plan's rows are its bindings; OPA's harness compares them in any order.
-    const rows = revision.policy.evaluate(c.input as object, 'eval') as unknown[];
+    const rows = revision.policy!.evaluate(c.input as object, 'eval') as unknown[];
     const sorted = (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
     t.deepEqual(sorted(rows), sorted(c.want_plan_result!), c.note);
   }

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { pino } from 'pino';
-import { buildRevision, DataWriteError, Engine, type InstanceWrite, type RevisionParts } from '../../src/engine/index.js';
+import { buildRevision, DataWriteError, Engine, type DataOperation } from '../../src/engine/index.js';
 import { compile } from '../../src/rego/index.js';
 import type { EvaluationPool } from '../../src/server/check-worker/evaluation-pool.js';
 import { DataWriter } from '../../src/server/data-writer.js';
@@ -17,16 +17,17 @@ async function engineWith(data: Record<string, unknown>): Promise<Engine> {
 
 /** What the serving thread's instance holds at data.grants. */
 function served(engine: Engine): unknown {
-  return (engine.revision!.policy.evaluate({}, 'p/grants') as Array<{ result?: unknown }>)[0]?.result;
+  return (engine.revision!.policy!.evaluate({}, 'p/grants') as Array<{ result?: unknown }>)[0]?.result;
 }
 
 /** A pool whose threads fail the first write handed to them, and take the rest; it records every call. */
-function failingOnce(): { pool: EvaluationPool; calls: Array<{ id: string; writes: readonly InstanceWrite[] }> } {
-  const calls: Array<{ id: string; writes: readonly InstanceWrite[] }> = [];
+function failingOnce(): { pool: EvaluationPool; calls: Array<{ from: string; to: string; operations: readonly DataOperation[] }> } {
+  const calls: Array<{ from: string; to: string; operations: readonly DataOperation[] }> = [];
   const pool = {
-    async applyDataWrites(parts: RevisionParts & { id: string }, writes: readonly InstanceWrite[]) {
-      calls.push({ id: parts.id, writes });
-      if (calls.length === 1) throw new DataWriteError('data_apply_failed', '1 evaluation worker(s) did not apply the write: boom');
+    async applyDataOperations(from: string, to: string, operations: readonly DataOperation[]) {
+      calls.push({ from, to, operations });
+      if (calls.length === 1) throw new DataWriteError('data_apply_failed', 'no evaluation worker made the write: boom');
+      return true;
     },
   } as unknown as EvaluationPool;
   return { pool, calls };
@@ -34,21 +35,23 @@ function failingOnce(): { pool: EvaluationPool; calls: Array<{ id: string; write
 
 const logger = pino({ level: 'silent' });
 
-test('a write an evaluation worker fails leaves every instance as it was: the workers get the inverse writes, the serving instance and the document are untouched', async (t) => {
+test('a write the evaluation workers fail is no new revision and is not journaled; the next one is, carried in the revision for threads started later', async (t) => {
   const engine = await engineWith({ grants: { alice: ['read'] } });
   const { pool, calls } = failingOnce();
   const writer = new DataWriter({ engine, pool, logger });
-  const error = await t.throwsAsync(writer.write({ kind: 'put', path: ['grants', 'bob'], value: ['write'] }, { who: 'test', method: 'PUT' }), { instanceOf: DataWriteError });
+  const put: DataOperation = { kind: 'put', path: ['grants', 'bob'], value: ['write'] };
+  const error = await t.throwsAsync(writer.write(put, { who: 'test', method: 'PUT' }), { instanceOf: DataWriteError });
   t.is(error?.code, 'data_apply_failed');
   t.is(engine.revision!.id, 'r1', 'no new revision');
-  t.deepEqual(engine.revision!.parts.data, { grants: { alice: ['read'] } }, 'the document is put back');
-  t.deepEqual(served(engine), { alice: ['read'] }, 'the serving instance never had the write');
-  t.is(calls.length, 2);
-  t.deepEqual(calls[1], { id: 'r1', writes: [{ path: ['grants', 'bob'] }] }, 'the workers were told to remove what they may have written, back to r1');
   t.is(writer.journalLength, 0);
-  const ok = await writer.write({ kind: 'put', path: ['grants', 'bob'], value: ['write'] }, { who: 'test', method: 'PUT' });
+  const ok = await writer.write(put, { who: 'test', method: 'PUT' });
   t.true(ok.written);
-  t.deepEqual(served(engine), { alice: ['read'], bob: ['write'] });
+  t.is(calls.length, 2);
+  t.is(calls[1]!.from, 'r1');
+  t.is(calls[1]!.to, ok.revision);
+  t.is(engine.revision!.id, ok.revision);
+  t.deepEqual(engine.revision!.parts.operations, [[put]], 'a thread that loads the revision later makes the write too');
+  t.is(writer.journalLength, 1);
 });
 
 test('writes are made one at a time in the order they were asked, each a new revision', async (t) => {
@@ -77,8 +80,7 @@ test('the journal is made again on a reloaded revision; a write the new data no 
   await writer.write({ kind: 'put', path: ['grants', 'bob'], value: ['write'] }, { who: 'test', method: 'PUT' });
   await writer.write({ kind: 'patch', path: ['grants'], patch: [{ op: 'test', path: '/alice', value: ['read'] }, { op: 'add', path: '/carol', value: [] }] }, { who: 'test', method: 'PATCH' });
   const reloaded = await buildRevision({ wasm: engine.revision!.parts.wasm, data: { grants: { alice: ['admin'] } }, source: 'test', id: 'r2' });
-  engine.swap(reloaded);
-  const serving = writer.replay(reloaded);
+  const serving = await writer.activate(reloaded);
   t.is(engine.revision, serving);
   t.not(serving.id, 'r2');
   t.deepEqual(served(engine), { alice: ['admin'], bob: ['write'] }, 'the PATCH whose test no longer holds was dropped');

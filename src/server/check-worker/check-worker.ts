@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { applyToPolicy, buildRevision, Engine, withDataWritten, type DecisionCacheOptions, type InstanceWrite, type RevisionParts } from '../../engine/index.js';
+import { applyOperations, buildRevision, DataWriteError, Engine, withDataWritten, type DataOperation, type DataWriteErrorCode, type DecisionCacheOptions, type RevisionParts } from '../../engine/index.js';
 import type { Identity } from '../../identity/index.js';
 import { LineRingReader, LineRingWriter, type LineRingMemory } from '../../threads/line-ring.js';
-import { lowerThreadPriority } from '../../threads/thread-priority.js';
+import { kernelThreadId, lowerThreadPriority } from '../../threads/thread-priority.js';
 import { assertedOrRequester, decideAuthz, type RequesterOf } from '../authz-decide.js';
 import { answerParts, type EncodeCheckResponse } from '../check-answer.js';
 import type { RequestLimits } from '../config.js';
@@ -28,19 +28,25 @@ const EVALUATION_NICENESS = 5;
 
 export type ToCheckWorker =
   | { type: 'revision'; parts: RevisionParts & { id: string } }
-  /** Data writes made in place, moving the instance from revision `from` to `to` (see applyToPolicy). */
-  | { type: 'data'; from: string; to: string; writes: readonly InstanceWrite[] }
+  /** A batch of data writes made in place, moving the instance from revision `from` to `to` (see applyOperations). */
+  | { type: 'data'; from: string; to: string; operations: readonly DataOperation[] }
   | { type: 'stop' };
 export type FromCheckWorker =
-  | { type: 'loaded'; id: string }
+  /** Loaded; `skipped`: batches of `parts.operations` the data did not take. */
+  /** The thread's kernel id, for the pool to tell a starved thread from a runaway one (see PoolWorker.ranPast). */
+  | { type: 'thread'; tid: number }
+  | { type: 'loaded'; id: string; skipped?: ReadonlyArray<{ index: number; reason: string }> }
   | { type: 'load-failed'; id: string; message: string }
-  | { type: 'data-applied'; id: string }
-  | { type: 'data-failed'; id: string; message: string };
+  /** The batch for revision `id` was made (`written`), or had nothing to write (a PUT with If-None-Match). */
+  | { type: 'data-applied'; id: string; written: boolean }
+  | { type: 'data-failed'; id: string; code: DataWriteErrorCode; message: string };
 
 const { jobs, results, cache, limits, decision, budgetMs } = workerData as CheckWorkerData;
 // Under a CPU shortage the serving thread goes first: an evaluation that runs away until its budget
 // stops it must not slow the answers of everyone else.
 lowerThreadPriority(EVALUATION_NICENESS);
+const tid = kernelThreadId();
+if (tid !== undefined) parentPort!.postMessage({ type: 'thread', tid } satisfies FromCheckWorker);
 const reader = new LineRingReader(jobs);
 // The results of one batch of jobs wake the serving thread once.
 const writer = new LineRingWriter(results, queueMicrotask);
@@ -93,8 +99,9 @@ let loading: Promise<void> = Promise.resolve();
 
 async function load(parts: RevisionParts & { id: string }): Promise<void> {
   try {
-    engine.swap(await buildRevision(parts));
-    parentPort!.postMessage({ type: 'loaded', id: parts.id } satisfies FromCheckWorker);
+    const revision = await buildRevision(parts);
+    engine.swap(revision);
+    parentPort!.postMessage({ type: 'loaded', id: parts.id, ...(revision.skippedOperations ? { skipped: revision.skippedOperations } : {}) } satisfies FromCheckWorker);
   } catch (e) {
     parentPort!.postMessage({ type: 'load-failed', id: parts.id, message: e instanceof Error ? e.message : String(e) } satisfies FromCheckWorker);
   }
@@ -107,20 +114,21 @@ parentPort!.on('message', (m: ToCheckWorker) => {
     parentPort!.close();
     return;
   }
-  loading = loading.then(() => (m.type === 'data' ? writeData(m.from, m.to, m.writes) : load(m.parts)));
+  loading = loading.then(() => (m.type === 'data' ? writeData(m.from, m.to, m.operations) : load(m.parts)));
 });
 
 /** Between two evaluations (messages are handled while the job loop waits): never during one. */
-function writeData(from: string, to: string, writes: readonly InstanceWrite[]): void {
+function writeData(from: string, to: string, operations: readonly DataOperation[]): void {
   const revision = engine.revision;
   try {
-    if (revision?.id !== from) throw new Error(`this worker serves revision ${revision?.id ?? 'none'}, not ${from}`);
-    applyToPolicy(revision.policy, writes);
+    if (revision?.id !== from || !revision.policy) throw new DataWriteError('data_apply_failed', `this worker serves revision ${revision?.id ?? 'none'}, not ${from}`);
+    const { written } = applyOperations(revision.policy, operations);
     // A new revision id: the cache of the old data is dropped with it.
-    engine.swap(withDataWritten(revision, to));
-    parentPort!.postMessage({ type: 'data-applied', id: to } satisfies FromCheckWorker);
+    if (written) engine.swap(withDataWritten(revision, to, operations));
+    parentPort!.postMessage({ type: 'data-applied', id: to, written } satisfies FromCheckWorker);
   } catch (e) {
-    parentPort!.postMessage({ type: 'data-failed', id: to, message: e instanceof Error ? e.message : String(e) } satisfies FromCheckWorker);
+    const code = e instanceof DataWriteError ? e.code : 'data_apply_failed';
+    parentPort!.postMessage({ type: 'data-failed', id: to, code, message: e instanceof Error ? e.message : String(e) } satisfies FromCheckWorker);
   }
 }
 

@@ -1,4 +1,4 @@
-import { BUDGET_EXCEEDED, DataWriteError, type DecisionCacheOptions, type DecisionShape, type InstanceWrite, type PolicyRevision, type RevisionParts } from '../../engine/index.js';
+import { BUDGET_EXCEEDED, DataWriteError, EngineError, type DataOperation, type DecisionCacheOptions, type DecisionShape, type PolicyRevision, type RevisionParts } from '../../engine/index.js';
 import { fanOutDataWrites } from './pool-data-writes.js';
 import type { RequestLimits } from '../config.js';
 import { PoolWorker, type PoolJob, type PoolResult, type PoolWorkerData, type PoolWorkerEvents } from './pool-worker.js';
@@ -37,6 +37,39 @@ const RESTART_DELAY_MS = 250;
 const MAX_RESTART_DELAY_MS = 30_000;
 /** Longest a data write waits for a thread to apply it (one still loading a large revision applies it after). */
 const DATA_WRITE_TIMEOUT_MS = 30_000;
+/** Longest the threads of a new revision may take to load it beside the serving one (large data). */
+const PREPARE_TIMEOUT_MS = 300_000;
+/**
+ * A revision this small (module and data texts) loads in the serving threads themselves, in
+ * milliseconds: starting threads for it would take longer than the wait it saves.
+ */
+const IN_PLACE_BYTES = 4 * 1024 * 1024;
+
+function revisionBytes(parts: RevisionParts): number {
+  let n = parts.wasm.byteLength;
+  for (const d of parts.dataDocuments ?? []) n += d.json.byteLength;
+  return n;
+}
+
+/** Threads started for a revision that loads beside the one serving (see prepare). */
+interface Generation {
+  readonly parts: RevisionParts & { id: string };
+  readonly workers: PoolWorker[];
+  readonly spares: PoolWorker[];
+  readonly loaded: Set<PoolWorker>;
+  skipped?: ReadonlyArray<{ index: number; reason: string }>;
+  settle(failure?: string): void;
+}
+
+/** A revision loaded by a new generation of threads, ready to take over. */
+export interface PreparedRevision {
+  /** Batches of the revision's operations its data did not take, with why. */
+  readonly skipped: ReadonlyArray<{ index: number; reason: string }>;
+  /** Puts the new threads in place of the serving ones, at once; the old ones finish what they hold. */
+  activate(): void;
+  /** Stops the new threads instead (the revision will not serve). */
+  discard(): void;
+}
 
 /** Options of {@link EvaluationPool}. */
 export interface EvaluationPoolOptions {
@@ -59,6 +92,8 @@ export interface EvaluationPoolOptions {
   onBudgetExceeded?: (stage: 'running' | 'waiting') => void;
   /** Size of each ring (default 4 MiB). */
   ringBytes?: number;
+  /** Revisions smaller than this (module and data texts) are loaded in place, not by new threads (default 4 MiB). */
+  inPlaceBytes?: number;
 }
 
 /**
@@ -84,9 +119,12 @@ export class EvaluationPool {
   /** Started, served every revision, never given jobs: they replace a stopped worker. */
   private readonly spares: PoolWorker[] = [];
   private readonly spareCount: number;
+  private readonly workerCount: number;
+  private threadsStarted = false;
   private readonly queue: PoolJob[] = [];
   private readonly data: PoolWorkerData;
   private readonly ringBytes: number;
+  private readonly inPlaceBytes: number;
   private readonly onProblem: (message: string) => void;
   private readonly onBudgetExceeded: (stage: 'running' | 'waiting') => void;
   private readonly events: PoolWorkerEvents;
@@ -94,6 +132,10 @@ export class EvaluationPool {
   private readonly stallMs: number;
   /** How often the timer looks, while jobs are pending. */
   private readonly sweepMs: number;
+  /** Past its budget, how long a thread must be seen running (not waiting for a CPU) to be a runaway. */
+  private readonly sliceMs: number;
+  /** Wall time after which a job is a runaway however starved its thread was. */
+  private readonly capMs: number;
   private revision: (RevisionParts & { id: string }) | undefined;
   /** While a data write is being applied: the revision it moves from, whose workers still take jobs. */
   private writingFrom: string | undefined;
@@ -108,34 +150,134 @@ export class EvaluationPool {
   private sweeper: NodeJS.Timeout | undefined;
   private readonly idle: Array<() => void> = [];
   private readonly ready = new Set<() => void>();
+  /** A revision loading on threads of its own while the current one serves. */
+  private preparing: Generation | undefined;
+  /** Threads of a replaced revision that still hold jobs: they finish them, then stop. */
+  private readonly retiring = new Set<PoolWorker>();
 
   constructor(options: EvaluationPoolOptions) {
     this.budgetMs = options.budgetMs ?? EVALUATION_DEFAULTS.budgetMs;
     this.stallMs = Math.min(10, Math.max(1, this.budgetMs / 10));
     // Often enough to answer a runaway within a quarter of its budget, and to move the jobs behind a long one soon.
     this.sweepMs = Math.max(1, Math.min(this.budgetMs / 4, this.stallMs));
+    this.sliceMs = Math.max(this.sweepMs, Math.min(25, this.budgetMs / 4));
+    this.capMs = Math.max(1_000, 10 * this.budgetMs);
     this.data = { cache: options.cache, limits: options.limits, decision: options.decision, budgetMs: this.budgetMs };
     this.ringBytes = options.ringBytes ?? RING_BYTES;
+    this.inPlaceBytes = options.inPlaceBytes ?? IN_PLACE_BYTES;
     this.onProblem = options.onProblem ?? (() => {});
     this.onBudgetExceeded = options.onBudgetExceeded ?? (() => {});
     this.events = {
-      loaded: (worker) => this.loaded(worker),
-      loadFailed: (_worker, revision, message) => this.onProblem(`evaluation worker cannot load revision ${revision}: ${message}`),
-      settled: (_worker, job, result) => this.settled(job, result),
+      loaded: (worker, skipped) => this.loaded(worker, skipped),
+      loadFailed: (worker, revision, message) => {
+        if (this.inGeneration(worker)) this.preparing!.settle(message);
+        else this.onProblem(`evaluation worker cannot load revision ${revision}: ${message}`);
+      },
+      settled: (worker, job, result) => this.settled(worker, job, result),
       failed: (worker, message) => this.failed(worker, message),
     };
-    const count = options.workers ?? EVALUATION_DEFAULTS.workers;
-    for (let i = 0; i < count; i++) this.workers.push(new PoolWorker(this.data, this.ringBytes, this.events));
+    this.workerCount = options.workers ?? EVALUATION_DEFAULTS.workers;
     this.spareCount = options.spares ?? EVALUATION_DEFAULTS.spares;
+  }
+
+  /**
+   * Starts the threads, on the first revision: a start refused for a policy that does not compile
+   * (found on the serving thread) never waits for threads to boot and stop.
+   */
+  private startThreads(): void {
+    if (this.threadsStarted || this.stopped) return;
+    this.threadsStarted = true;
+    for (let i = 0; i < this.workerCount; i++) this.workers.push(new PoolWorker(this.data, this.ringBytes, this.events));
     for (let i = 0; i < this.spareCount; i++) this.spares.push(new PoolWorker(this.data, this.ringBytes, this.events));
   }
 
   /** Serves `revision` from now on: jobs go to workers once they have loaded it. */
   serve(revision: PolicyRevision): void {
+    this.serveInPlace(revision.parts);
+  }
+
+  private serveInPlace(parts: RevisionParts & { id: string }): void {
+    this.startThreads();
     this.served++;
-    this.revision = revision.parts;
+    this.revision = parts;
     this.revisionServed = false;
-    for (const w of [...this.workers, ...this.spares]) w.serve(revision.parts);
+    for (const w of [...this.workers, ...this.spares]) w.serve(parts);
+  }
+
+  /**
+   * Loads `parts` on threads of their own while the serving revision keeps answering: a new
+   * generation of workers and spares, started beside the current ones (a revision under 4 MiB is
+   * loaded by the serving threads in place: that takes less time than starting threads). Resolves once its workers
+   * have loaded it (a spare that cannot load it fails it too); {@link PreparedRevision.activate} then swaps them in at once, so no job ever
+   * waits for a revision to load. Before anything serves, the idle threads load it themselves.
+   *
+   * @throws EngineError `engine_load_failed` when a thread cannot load it (the new threads are stopped)
+   */
+  async prepare(parts: RevisionParts & { id: string }, timeoutMs = PREPARE_TIMEOUT_MS): Promise<PreparedRevision> {
+    this.preparing?.settle('another revision is being loaded instead');
+    this.startThreads();
+    const generation: Generation = {
+      parts,
+      workers: [],
+      spares: [],
+      loaded: new Set(),
+      settle: () => {},
+    };
+    // Before anything serves, the idle threads load it; a small revision is loaded in place.
+    const previous = this.revision;
+    const fresh = previous === undefined || revisionBytes(parts) < this.inPlaceBytes;
+    const done = new Promise<string | undefined>((resolve) => (generation.settle = resolve));
+    this.preparing = generation;
+    if (fresh) {
+      generation.workers.push(...this.workers);
+      generation.spares.push(...this.spares);
+      // Jobs wait for the threads to load it (see sweep), as briefly as loading takes.
+      if (previous !== undefined) this.serveInPlace(parts);
+      else for (const w of [...this.workers, ...this.spares]) w.serve(parts);
+    } else {
+      for (let i = 0; i < this.workerCount; i++) generation.workers.push(this.startedWith(parts));
+      for (let i = 0; i < this.spareCount; i++) generation.spares.push(this.startedWith(parts));
+    }
+    const timer = setTimeout(() => generation.settle(`not loaded within ${timeoutMs} ms`), timeoutMs).unref();
+    const failure = this.stopped ? 'the pool is stopped' : await done;
+    clearTimeout(timer);
+    if (this.preparing === generation) this.preparing = undefined;
+    const discard = (): void => {
+      // Threads that loaded it in place go back to the revision that served.
+      if (fresh && previous !== undefined && !this.stopped) this.serveInPlace(previous);
+      if (fresh) return;
+      for (const w of [...generation.workers, ...generation.spares]) w.stop();
+    };
+    if (failure !== undefined) {
+      discard();
+      throw new EngineError('engine_load_failed', `the evaluation workers cannot load revision ${parts.id}: ${failure}`);
+    }
+    return { skipped: generation.skipped ?? [], activate: () => this.activate(generation, fresh), discard };
+  }
+
+  private activate(generation: Generation, fresh: boolean): void {
+    if (this.stopped) return;
+    this.served++;
+    this.revision = generation.parts;
+    this.revisionServed = true;
+    if (!fresh) {
+      for (const spare of this.spares) spare.stop();
+      for (const worker of this.workers) this.retire(worker);
+      this.workers.splice(0, this.workers.length, ...generation.workers);
+      this.spares.splice(0, this.spares.length, ...generation.spares);
+    }
+    this.flushQueue();
+  }
+
+  /** A worker of a replaced revision: it takes no more jobs, finishes those it holds, then stops. */
+  private retire(worker: PoolWorker): void {
+    if (worker.pending.size === 0) worker.stop();
+    else this.retiring.add(worker);
+  }
+
+  private inGeneration(worker: PoolWorker): boolean {
+    const g = this.preparing;
+    return g !== undefined && (g.workers.includes(worker) || g.spares.includes(worker));
   }
 
   /**
@@ -144,7 +286,7 @@ export class EvaluationPool {
    */
   whenReady(timeoutMs: number, { workers = 1, spares = 0 }: { workers?: number; spares?: number } = {}): Promise<boolean> {
     const serving = (ws: PoolWorker[]) => ws.filter((w) => this.serves(w)).length;
-    const enough = () => serving(this.workers) >= Math.min(workers, this.workers.length) && serving(this.spares) >= Math.min(spares, this.spareCount);
+    const enough = () => serving(this.workers) >= Math.min(workers, this.workerCount) && serving(this.spares) >= Math.min(spares, this.spareCount);
     if (enough()) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -162,34 +304,37 @@ export class EvaluationPool {
   }
 
   /**
-   * Makes a data write in every thread's instance in place (see applyToPolicy), moving the pool from
-   * its revision to `parts` (the same revision, its data written, under a new id): resolves once
-   * every thread has applied it. Jobs keep going to threads of either revision meanwhile. A thread
-   * that fails is replaced by one that loads `parts`; the write then rejects, and the caller puts
-   * every thread back with the inverse write.
+   * Makes a batch of data writes in every thread's instance in place (see applyOperations), moving
+   * the pool from revision `from` to `to`: resolves once every thread has made it, with whether
+   * anything was written. Jobs keep going to threads of either revision meanwhile. A thread that
+   * fails, or does not answer in time, is replaced by one that loads the pool's revision as it is
+   * after the write.
    *
-   * @throws DataWriteError `data_apply_failed` saying which threads failed and why, or that a reload overtook the write
+   * @throws DataWriteError the refusal every thread agreed on (`data_not_found`, `data_conflict`,
+   *   `data_invalid`: nothing changed), or `data_apply_failed` when no thread made it, or a reload overtook it
    */
-  async applyDataWrites(parts: RevisionParts & { id: string }, writes: readonly InstanceWrite[], timeoutMs = DATA_WRITE_TIMEOUT_MS): Promise<void> {
-    const from = this.revision?.id;
-    if (from === undefined || this.stopped) return;
+  async applyDataOperations(from: string, to: string, operations: readonly DataOperation[], timeoutMs = DATA_WRITE_TIMEOUT_MS): Promise<boolean> {
+    const base = this.revision;
+    if (base === undefined || base.id !== from || this.stopped) throw new DataWriteError('data_apply_failed', `the evaluation workers do not serve revision ${from}`);
     const served = this.served;
-    this.revision = parts;
     this.writingFrom = from;
-    let failed;
+    let outcome;
     try {
-      ({ failed } = await fanOutDataWrites([...this.workers, ...this.spares], from, parts.id, writes, timeoutMs));
+      outcome = await fanOutDataWrites([...this.workers, ...this.spares], from, to, operations, timeoutMs);
     } finally {
       if (this.served === served) this.writingFrom = undefined;
     }
     if (this.served !== served) throw new DataWriteError('data_apply_failed', 'the policy was reloaded while the write was being applied: write again');
-    for (const { worker, reason } of failed) {
+    if (outcome.refusal) throw outcome.refusal;
+    if (outcome.written) this.revision = { ...base, id: to, operations: [...(base.operations ?? []), operations] };
+    for (const { worker, reason } of outcome.failed) {
       if (this.workers.includes(worker)) {
         this.onProblem(`an evaluation worker failed a data write, and is replaced: ${reason}`);
         this.replace(worker, 'policy evaluation failed: the evaluation worker failed a data write');
       } else if (this.spares.includes(worker)) this.failed(worker, `a spare evaluation worker failed a data write: ${reason}`);
     }
-    if (failed.length > 0) throw new DataWriteError('data_apply_failed', `${failed.length} evaluation worker(s) did not apply the write: ${failed.map((f) => f.reason).join('; ')}`);
+    if (!outcome.written && outcome.failed.length > 0) throw new DataWriteError('data_apply_failed', `no evaluation worker made the write: ${outcome.failed.map((f) => f.reason).join('; ')}`);
+    return outcome.written;
   }
 
   /** Decodes and decides an Authorizer `Check` from its bytes, for the connection keyed `connection`. */
@@ -207,7 +352,7 @@ export class EvaluationPool {
   /** Jobs not answered yet. */
   get inFlight(): number {
     let n = this.queue.length;
-    for (const w of this.workers) n += w.pending.size;
+    for (const w of [...this.workers, ...this.retiring]) n += w.pending.size;
     return n;
   }
 
@@ -235,7 +380,9 @@ export class EvaluationPool {
     clearInterval(this.sweeper);
     this.sweeper = undefined;
     const left = this.queue.splice(0);
-    for (const w of [...this.workers, ...this.spares]) left.push(...w.stop());
+    this.preparing?.settle('the pool is stopped');
+    for (const w of [...this.workers, ...this.spares, ...this.retiring]) left.push(...w.stop());
+    this.retiring.clear();
     for (const job of left) deny(job, SHUTTING_DOWN);
     for (const resolve of this.idle.splice(0)) resolve();
   }
@@ -286,8 +433,16 @@ export class EvaluationPool {
     this.queue.splice(0, handed);
   }
 
-  private loaded(worker: PoolWorker): void {
+  private loaded(worker: PoolWorker, skipped?: ReadonlyArray<{ index: number; reason: string }>): void {
     this.startFailures = 0;
+    const generation = this.preparing;
+    if (generation && this.inGeneration(worker) && worker.loaded === generation.parts.id) {
+      generation.loaded.add(worker);
+      generation.skipped ??= skipped;
+      // Spares may finish loading after the swap: they take over only from a worker stopped later.
+      if (generation.workers.every((w) => generation.loaded.has(w))) generation.settle();
+      return;
+    }
     if (!this.serves(worker)) return;
     for (const check of this.ready) check();
     // A spare takes no jobs: only a worker ends the wait for the revision.
@@ -296,8 +451,12 @@ export class EvaluationPool {
     this.flushQueue();
   }
 
-  private settled(job: PoolJob, result: CheckResult): void {
+  private settled(worker: PoolWorker, job: PoolJob, result: CheckResult): void {
     job.resolve(result);
+    if (this.retiring.has(worker) && worker.pending.size === 0) {
+      this.retiring.delete(worker);
+      worker.stop();
+    }
     if (this.queue.length > 0) this.flushQueue();
     if (this.idle.length > 0 && this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
@@ -314,10 +473,23 @@ export class EvaluationPool {
       deny(this.queue.shift()!, BUDGET_EXCEEDED);
       this.onBudgetExceeded('waiting');
     }
+    for (const w of this.retiring) {
+      w.collect();
+      if (w.pending.size > 0 && w.ranPast(now, this.budgetMs, this.sliceMs, this.capMs)) {
+        this.onBudgetExceeded('running');
+        this.retiring.delete(w);
+        const [first, ...waiting] = w.stop();
+        if (first) deny(first, BUDGET_EXCEEDED);
+        for (const job of waiting) {
+          job.since = now;
+          this.place(job);
+        }
+      }
+    }
     for (const w of this.workers) {
       if (w.pending.size === 0) continue;
       w.collect();
-      if (w.pending.size > 0 && now - w.headSince > this.budgetMs) {
+      if (w.pending.size > 0 && w.ranPast(now, this.budgetMs, this.sliceMs, this.capMs)) {
         this.onProblem(`an evaluation ran past its ${this.budgetMs} ms budget: denied, and its worker restarted`);
         this.onBudgetExceeded('running');
         this.replace(w, BUDGET_EXCEEDED);
@@ -343,6 +515,13 @@ export class EvaluationPool {
   }
 
   private failed(worker: PoolWorker, message: string): void {
+    if (this.inGeneration(worker)) return this.preparing!.settle(message);
+    if (this.retiring.delete(worker)) {
+      const [first, ...waiting] = worker.stop();
+      if (first) deny(first, 'policy evaluation failed: the evaluation worker stopped');
+      for (const job of waiting) this.place(job);
+      return;
+    }
     let delayMs = 0;
     if (!worker.loaded) {
       delayMs = Math.min(MAX_RESTART_DELAY_MS, RESTART_DELAY_MS * 2 ** this.startFailures++);
@@ -362,8 +541,12 @@ export class EvaluationPool {
 
   /** A new worker, given the current revision. */
   private started(): PoolWorker {
+    return this.startedWith(this.revision);
+  }
+
+  private startedWith(parts: (RevisionParts & { id: string }) | undefined): PoolWorker {
     const next = new PoolWorker(this.data, this.ringBytes, this.events);
-    if (this.revision) next.serve(this.revision);
+    if (parts) next.serve(parts);
     return next;
   }
 

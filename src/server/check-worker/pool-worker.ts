@@ -1,7 +1,8 @@
 import type { Worker } from 'node:worker_threads';
-import type { InstanceWrite, RevisionParts } from '../../engine/index.js';
+import type { DataOperation, DataWriteErrorCode, RevisionParts } from '../../engine/index.js';
 import { allocateLineRing, LineRingReader, LineRingWriter } from '../../threads/line-ring.js';
 import { startModuleWorker } from '../../threads/start-module-worker.js';
+import { runQueueWaitMs } from '../../threads/thread-wait.js';
 import type { CheckWorkerData, FromCheckWorker, ToCheckWorker } from './check-worker.js';
 import { decodeResult, type CheckResult } from './wire.js';
 
@@ -19,8 +20,12 @@ export interface PoolJob {
 }
 
 /** What a {@link PoolWorker} tells its pool. */
+/** What became of a batch of data writes on one thread. */
+export type DataAck = { written: boolean } | { code: DataWriteErrorCode; message: string };
+
 export interface PoolWorkerEvents {
-  loaded(worker: PoolWorker): void;
+  /** `skipped`: batches of the revision's operations its data did not take. */
+  loaded(worker: PoolWorker, skipped?: ReadonlyArray<{ index: number; reason: string }>): void;
   loadFailed(worker: PoolWorker, revision: string, message: string): void;
   settled(worker: PoolWorker, job: PoolJob, result: CheckResult): void;
   /** The thread failed or exited on its own; the jobs it held have not been answered. */
@@ -46,8 +51,12 @@ export class PoolWorker {
   private readonly jobs: LineRingWriter;
   private readonly results: LineRingReader;
   private alive = true;
+  /** The thread's kernel id, where the kernel says how long it waited for a CPU. */
+  private tid: number | undefined;
+  /** Taken when the head job first ran past its budget in wall time: then, and the thread's CPU wait then. */
+  private overdue: { head: number; at: number; waitedMs: number } | undefined;
   /** Data writes handed over and not acknowledged, by the revision they move to. */
-  private readonly dataAcks = new Map<string, (failure: string | undefined) => void>();
+  private readonly dataAcks = new Map<string, (ack: DataAck | undefined) => void>();
 
   constructor(data: PoolWorkerData, ringBytes: number, private readonly events: PoolWorkerEvents) {
     const jobs = allocateLineRing(ringBytes);
@@ -59,9 +68,10 @@ export class PoolWorker {
     this.worker.unref();
     this.worker.on('message', (m: FromCheckWorker) => {
       if (!this.alive) return;
-      if (m.type === 'loaded') {
+      if (m.type === 'thread') this.tid = m.tid;
+      else if (m.type === 'loaded') {
         this.loaded = m.id;
-        events.loaded(this);
+        events.loaded(this, m.skipped);
       } else if (m.type === 'data-applied' || m.type === 'data-failed') this.acknowledge(m);
       else events.loadFailed(this, m.id, m.message);
     });
@@ -83,27 +93,27 @@ export class PoolWorker {
   }
 
   /**
-   * Has the thread make `writes` in its instance's data in place, moving it from revision `from` to
-   * `to` (after any revision it is still loading). Resolves with why it failed, or `undefined` once
-   * applied, or when the thread stops first (it no longer serves: its replacement loads the pool's
+   * Has the thread make a batch of data writes in its instance in place, moving it from revision
+   * `from` to `to` (after any revision it is still loading). Resolves with what became of it, or
+   * `undefined` when the thread stops first (it no longer serves: its replacement loads the pool's
    * revision).
    */
-  applyData(from: string, to: string, writes: readonly InstanceWrite[]): Promise<string | undefined> {
+  applyData(from: string, to: string, operations: readonly DataOperation[]): Promise<DataAck | undefined> {
     if (!this.alive) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       this.dataAcks.set(to, resolve);
-      this.worker.postMessage({ type: 'data', from, to, writes } satisfies ToCheckWorker);
+      this.worker.postMessage({ type: 'data', from, to, operations } satisfies ToCheckWorker);
     });
   }
 
   private acknowledge(m: Extract<FromCheckWorker, { type: 'data-applied' | 'data-failed' }>): void {
     const resolve = this.dataAcks.get(m.id);
     this.dataAcks.delete(m.id);
-    if (m.type === 'data-applied') {
+    if (m.type === 'data-applied' && m.written) {
       this.loaded = m.id;
       this.events.loaded(this);
     }
-    resolve?.(m.type === 'data-failed' ? m.message : undefined);
+    resolve?.(m.type === 'data-failed' ? { code: m.code, message: m.message } : { written: m.written });
   }
 
   /** Writes `job` into the jobs ring; false when the ring has no room for it. */
@@ -112,6 +122,25 @@ export class PoolWorker {
     if (this.pending.size === 0) this.headSince = now;
     this.pending.set(job.id, job);
     return true;
+  }
+
+  /**
+   * Whether the job the thread works on has run past `budgetMs` of its own time, not of the
+   * machine's: once over the budget in wall time, the thread must also be seen getting the CPU for
+   * a while (`sliceMs` more than it waited for one) to be a runaway. A thread starved of CPU (niced,
+   * on a busy machine) is left to finish, up to `capMs` of wall time; where the kernel does not say
+   * how long a thread waited, wall time alone decides.
+   */
+  ranPast(now: number, budgetMs: number, sliceMs: number, capMs: number): boolean {
+    const age = now - this.headSince;
+    if (age <= budgetMs) return false;
+    const waitedMs = this.tid === undefined || age > capMs ? undefined : runQueueWaitMs(this.tid);
+    if (waitedMs === undefined) return true;
+    if (this.overdue?.head !== this.headSince) {
+      this.overdue = { head: this.headSince, at: now, waitedMs };
+      return false;
+    }
+    return now - this.overdue.at - (waitedMs - this.overdue.waitedMs) > sliceMs;
   }
 
   /** Settles the results already in the ring (the pool looks before it judges a job's age). */

@@ -116,6 +116,26 @@ export function opa_value_remove_path(base: u32, path: u32): u32 {
 
 export function opa_value_free(_v: u32): void {}
 
+/**
+ * Warden's data writes read the few values a write touches through these, instead of dumping the
+ * whole data document: the value at `path` (an array of keys) under `base`, walking objects only
+ * (0 when absent or when the walk meets anything else), and a value's type tag (0 for none).
+ */
+export function warden_value_get_path(base: u32, path: u32): u32 {
+  if (path == 0 || tag(path) != T_ARRAY) return 0;
+  const n = collLen(path);
+  let cur = base;
+  for (let i: u32 = 0; i < n; i++) {
+    if (cur == 0 || tag(cur) != T_OBJECT) return 0;
+    cur = objectGet(cur, arrayGet(path, i));
+  }
+  return cur;
+}
+
+export function warden_value_type(v: u32): u32 {
+  return v == 0 ? 0 : tag(v);
+}
+
 function cstrBuf(s: string): Buf {
   const b = newBuf(64);
   bufLiteral(b, s);

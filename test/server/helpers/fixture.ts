@@ -81,6 +81,8 @@ export interface FixtureOptions {
   policyFiles?: Record<string, string>;
   /** TLS settings over the generated files (`config.tls` replaces them all). */
   tls?: Partial<ServeConfig['tls']>;
+  /** The CA to issue the server's and clients' certificates with (a test that talks to the server before it has started makes it). */
+  ca?: TestCa;
 }
 
 async function waitFor<T>(fn: () => T | undefined, ms = 5000): Promise<T> {
@@ -102,7 +104,7 @@ export function writePolicies(dir: string, grants: Record<string, unknown>, extr
 
 export async function startFixture(options: FixtureOptions = {}): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'warden-test-'));
-  const ca = createCa();
+  const ca = options.ca ?? createCa();
   const serverCert = ca.issue({ cn: 'warden', dns: ['localhost'], ips: ['127.0.0.1'], uris: ['spiffe://example.org/ns/warden/sa/warden'] });
   writeFileSync(join(dir, 'ca.pem'), ca.cert);
   writeFileSync(join(dir, 'server.pem'), serverCert.cert);
