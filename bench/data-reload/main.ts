@@ -17,8 +17,10 @@ import { freePort } from '../../scripts/fleet/processes.js';
 import { authorizerClient } from '../check/client.js';
 import type { TlsPaths } from '../check/protocol.js';
 import { userRoles } from '../data-scale/datasets.js';
+import { refuseStaleDist } from '../check/stale-dist.js';
 
 const { values } = parseArgs({ options: { entries: { type: 'string', default: '3000000' }, seconds: { type: 'string', default: '3' } } });
+refuseStaleDist(new URL('../../', import.meta.url).pathname);
 const entries = Number(values.entries);
 const seconds = Number(values.seconds);
 
@@ -41,8 +43,16 @@ const address = `127.0.0.1:${port}`;
 const spawnedAt = performance.now();
 const server = fork(new URL('./serve.ts', import.meta.url).pathname, [JSON.stringify({ listen: address, tls, policies, decisionLog: join(dir, 'decisions.log') })], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
 
+let fromDist: boolean | undefined;
+server.once('message', (m: { fromDist: boolean }) => (fromDist = m.fromDist));
 const Health = grpc.makeGenericClientConstructor(healthService, 'Health');
-const health = new Health(address, grpc.credentials.createSsl(readFileSync(tls.ca), readFileSync(tls.clientKey), readFileSync(tls.clientCert)), { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' }) as unknown as { Check(r: unknown, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, v?: { status: string }) => void): void };
+const health = new Health(address, grpc.credentials.createSsl(readFileSync(tls.ca), readFileSync(tls.clientKey), readFileSync(tls.clientCert)), {
+  'grpc.ssl_target_name_override': 'localhost',
+  'grpc.default_authority': 'localhost',
+  // The port opens a second or two after the spawn: grpc-js's default reconnect backoff (1 s, growing) would be measured instead.
+  'grpc.initial_reconnect_backoff_ms': 20,
+  'grpc.max_reconnect_backoff_ms': 50,
+}) as unknown as { Check(r: unknown, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, v?: { status: string }) => void): void };
 const status = (): Promise<string | undefined> => new Promise((resolve) => health.Check({ service: '' }, { deadline: Date.now() + 1_000 }, (e, v) => resolve(e ? undefined : String(v?.status))));
 
 let portOpenAt: number | undefined;
@@ -55,7 +65,7 @@ for (;;) {
 }
 const servingAt = performance.now();
 const secondsFrom = (at: number) => ((at - spawnedAt) / 1000).toFixed(1);
-console.log(`data: ${entries.toLocaleString('en-US')} entries, ${mb.toFixed(1)} MB JSON`);
+console.log(`data: ${entries.toLocaleString('en-US')} entries, ${mb.toFixed(1)} MB JSON; server from ${fromDist ? 'dist/' : 'src/ (through tsx: npm run build for dist/)'}`);
 console.log(`start-up: port open (health NOT_SERVING) after ${secondsFrom(portOpenAt!)} s, SERVING after ${secondsFrom(servingAt)} s`);
 
 const rss = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { stat } from 'node:fs/promises';
 import { bundleFromFiles, loadPolicyFiles, readBundleFiles, verifyBundleFiles, type BundleVerificationOptions } from '../bundle/index.js';
 import { compilePlan } from '../wasm/index.js';
-import { dataDigest, dataDocument, yamlDataDocument, type DataDocument } from '../bundle/data-documents.js';
+import { dataDigest, dataDocument, readFileShared, yamlDataDocument, type DataDocument } from '../bundle/data-documents.js';
 import { CompileError } from '../rego/errors.js';
 import { EngineError } from './errors.js';
 import { buildRevision, contentRevisionId, type PolicyCompiler, type PolicyRevision } from './revision.js';
@@ -50,8 +50,8 @@ async function compileModules(
 async function readDataDocuments(dataFiles: ReadonlyArray<{ mount: string[]; file: string }>): Promise<DataDocument[]> {
   return Promise.all(
     dataFiles.map(async ({ mount, file }) => {
-      const bytes = await readFile(file);
-      return file.endsWith('.json') ? dataDocument(file, mount, bytes) : yamlDataDocument(file, mount, bytes.toString('utf8'));
+      if (file.endsWith('.json')) return dataDocument(file, mount, await readFileShared(file));
+      return yamlDataDocument(file, mount, await readFile(file, 'utf8'));
     }),
   );
 }

@@ -52,4 +52,8 @@ test('a policy directory loads its data as file texts: the revision id follows t
   // The same value written with other bytes is another revision: the id hashes the files as they are.
   writeFileSync(join(dir, 'grants', 'data.json'), '{ "alice": ["read"] }');
   t.not((await loadRevision(options)).id, first.id);
+  // Read into shared memory, found broken only by the instance: still the file and its line:col.
+  writeFileSync(join(dir, 'grants', 'data.json'), '{\n "alice": ["read"\n}');
+  const e = await t.throwsAsync(loadRevision(options), { instanceOf: EngineError });
+  t.regex(e!.message, /grants\/data\.json: not valid JSON at 3:1/);
 });

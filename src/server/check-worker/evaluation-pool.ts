@@ -233,14 +233,19 @@ export class EvaluationPool {
       generation.spares.push(...this.spares);
       // Jobs wait for the threads to load it (see sweep), as briefly as loading takes.
       if (previous !== undefined) this.serveInPlace(parts);
-      else for (const w of [...this.workers, ...this.spares]) w.serve(parts);
+      else for (const w of this.workers) w.serve(parts);
     } else {
       for (let i = 0; i < this.workerCount; i++) generation.workers.push(this.startedWith(parts));
-      for (let i = 0; i < this.spareCount; i++) generation.spares.push(this.startedWith(parts));
+      for (let i = 0; i < this.spareCount; i++) generation.spares.push(new PoolWorker(this.data, this.ringBytes, this.events));
     }
+    // Spares load after the workers: on few cores, loading beside them would only slow them down.
+    const sparesLoad = (): void => {
+      for (const w of generation.spares) if (w.running && w.loaded !== parts.id) w.serve(parts);
+    };
     const timer = setTimeout(() => generation.settle(`not loaded within ${timeoutMs} ms`), timeoutMs).unref();
     const failure = this.stopped ? 'the pool is stopped' : await done;
     clearTimeout(timer);
+    if (failure === undefined && !(fresh && previous !== undefined)) sparesLoad();
     if (this.preparing === generation) this.preparing = undefined;
     const discard = (): void => {
       // Threads that loaded it in place go back to the revision that served.
