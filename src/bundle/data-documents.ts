@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { PolicyFilesError } from './errors.js';
+import { hashInSlices } from './sliced-hash.js';
 import { mountData, parseDataFile } from './policy-files.js';
 
 /**
@@ -22,7 +23,6 @@ interface MountNode {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const SLICE_BYTES = 8 * 1024 * 1024;
 
 function tree(documents: readonly DataDocument[]): MountNode {
   const root: MountNode = { children: new Map() };
@@ -147,18 +147,12 @@ export function yamlDataDocument(file: string, mount: readonly string[], text: s
   return { mount, file, json: encoder.encode(JSON.stringify(value ?? null)) };
 }
 
-/**
- * A SHA-256 over the documents' mounts and bytes, hashed in slices with a turn of the event loop
- * between them, so that hashing a large file never holds up the thread that serves.
- */
+/** A SHA-256 over the documents' mounts and bytes, hashed in slices (see hashInSlices). */
 export async function dataDigest(documents: readonly DataDocument[]): Promise<string> {
   const hash = createHash('sha256');
   for (const document of documents) {
     hash.update(`${JSON.stringify(document.mount)}\0`);
-    for (let at = 0; at < document.json.byteLength; at += SLICE_BYTES) {
-      hash.update(document.json.subarray(at, at + SLICE_BYTES));
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    await hashInSlices(hash, document.json);
     hash.update('\0');
   }
   return hash.digest('hex');

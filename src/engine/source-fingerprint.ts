@@ -3,6 +3,7 @@ import type { BigIntStats } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { isHiddenEntry, isPolicyFileName, MANIFEST_FILE } from '../bundle/index.js';
+import { hashInSlices } from '../bundle/sliced-hash.js';
 import { EngineError } from './errors.js';
 
 /** A directory whose entries decide a {@link SourceSnapshot}, with the identity of the inode it was when seen. */
@@ -179,7 +180,9 @@ export class SourceFingerprinter {
       if (errorCode(e) === 'ENOENT') return undefined;
       throw unreadable(path, e);
     }
-    const hashed = { stat: key, hash: sha256(bytes) };
+    const hash = createHash('sha256');
+    await hashInSlices(hash, bytes);
+    const hashed = { stat: key, hash: hash.digest('hex') };
     seen.set(path, hashed);
     return hashed.hash;
   }
