@@ -105,10 +105,9 @@ export class DataWriter {
     return this.enqueue(async () => {
       const { engine, pool, logger } = this.options;
       const journal = [...this.journal];
-      const serving: PolicyRevision =
-        journal.length === 0
-          ? revision
-          : { ...revision, id: contentRevisionId(revision.id, JSON.stringify(journal)), parts: { ...revision.parts, id: contentRevisionId(revision.id, JSON.stringify(journal)), operations: journal.map((op) => [op]) } };
+      const id = journal.length === 0 ? revision.id : contentRevisionId(revision.id, JSON.stringify(journal));
+      // Each write a batch of its own: one the new data no longer takes is skipped alone.
+      const serving: PolicyRevision = journal.length === 0 ? revision : { ...revision, id, parts: { ...revision.parts, id, operations: journal.map((op) => [op]) } };
       let skipped: ReadonlyArray<{ index: number; reason: string }> = [];
       let takeOver = (): void => {};
       if (pool) {

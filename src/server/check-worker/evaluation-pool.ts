@@ -67,8 +67,6 @@ export interface PreparedRevision {
   readonly skipped: ReadonlyArray<{ index: number; reason: string }>;
   /** Puts the new threads in place of the serving ones, at once; the old ones finish what they hold. */
   activate(): void;
-  /** Stops the new threads instead (the revision will not serve). */
-  discard(): void;
 }
 
 /** Options of {@link EvaluationPool}. */
@@ -206,10 +204,11 @@ export class EvaluationPool {
 
   /**
    * Loads `parts` on threads of their own while the serving revision keeps answering: a new
-   * generation of workers and spares, started beside the current ones (a revision under 4 MiB is
-   * loaded by the serving threads in place: that takes less time than starting threads). Resolves once its workers
-   * have loaded it (a spare that cannot load it fails it too); {@link PreparedRevision.activate} then swaps them in at once, so no job ever
-   * waits for a revision to load. Before anything serves, the idle threads load it themselves.
+   * generation of workers and spares, started beside the current ones. Resolves once its workers
+   * have loaded it (its spares load after them); {@link PreparedRevision.activate} then swaps them
+   * in at once, so no job waits for a large revision to load. The first revision is loaded by the
+   * idle threads, and one under `inPlaceBytes` by the serving threads in place: that takes less time
+   * than starting threads.
    *
    * @throws EngineError `engine_load_failed` when a thread cannot load it (the new threads are stopped)
    */
@@ -223,12 +222,11 @@ export class EvaluationPool {
       loaded: new Set(),
       settle: () => {},
     };
-    // Before anything serves, the idle threads load it; a small revision is loaded in place.
     const previous = this.revision;
-    const fresh = previous === undefined || revisionBytes(parts) < this.inPlaceBytes;
+    const inPlace = previous === undefined || revisionBytes(parts) < this.inPlaceBytes;
     const done = new Promise<string | undefined>((resolve) => (generation.settle = resolve));
     this.preparing = generation;
-    if (fresh) {
+    if (inPlace) {
       generation.workers.push(...this.workers);
       generation.spares.push(...this.spares);
       // Jobs wait for the threads to load it (see sweep), as briefly as loading takes.
@@ -245,27 +243,23 @@ export class EvaluationPool {
     const timer = setTimeout(() => generation.settle(`not loaded within ${timeoutMs} ms`), timeoutMs).unref();
     const failure = this.stopped ? 'the pool is stopped' : await done;
     clearTimeout(timer);
-    if (failure === undefined && !(fresh && previous !== undefined)) sparesLoad();
     if (this.preparing === generation) this.preparing = undefined;
-    const discard = (): void => {
-      // Threads that loaded it in place go back to the revision that served.
-      if (fresh && previous !== undefined && !this.stopped) this.serveInPlace(previous);
-      if (fresh) return;
-      for (const w of [...generation.workers, ...generation.spares]) w.stop();
-    };
     if (failure !== undefined) {
-      discard();
+      // Threads that loaded it in place go back to the revision that served; new ones stop.
+      if (!inPlace) for (const w of [...generation.workers, ...generation.spares]) w.stop();
+      else if (previous !== undefined && !this.stopped) this.serveInPlace(previous);
       throw new EngineError('engine_load_failed', `the evaluation workers cannot load revision ${parts.id}: ${failure}`);
     }
-    return { skipped: generation.skipped ?? [], activate: () => this.activate(generation, fresh), discard };
+    if (!(inPlace && previous !== undefined)) sparesLoad();
+    return { skipped: generation.skipped ?? [], activate: () => this.activate(generation, inPlace) };
   }
 
-  private activate(generation: Generation, fresh: boolean): void {
+  private activate(generation: Generation, inPlace: boolean): void {
     if (this.stopped) return;
     this.served++;
     this.revision = generation.parts;
     this.revisionServed = true;
-    if (!fresh) {
+    if (!inPlace) {
       for (const spare of this.spares) spare.stop();
       for (const worker of this.workers) this.retire(worker);
       this.workers.splice(0, this.workers.length, ...generation.workers);
