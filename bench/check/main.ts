@@ -20,7 +20,7 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureDevCa, issueDevCertificate } from '../../src/devca/dev-ca.js';
+import { benchTls } from '../dev-tls.js';
 import { AUTHORIZER_SERVICE, authorizerClient } from './client.js';
 import { freePort } from '../../scripts/fleet/processes.js';
 import { REDIS_SERVER, startRedis } from '../../scripts/fleet/redis-server.js';
@@ -62,11 +62,7 @@ function buildCppDriver(): string {
 const execArgv = ['--import', 'tsx'];
 
 const dir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
-const ca = ensureDevCa(join(dir, 'ca'));
-const client = issueDevCertificate(ca.dir, 'spiffe://warden.local/ns/shop/sa/frontend');
-writeFileSync(join(dir, 'client.pem'), client.cert);
-writeFileSync(join(dir, 'client-key.pem'), client.key);
-const tls: TlsPaths = { ca: ca.ca, serverCert: ca.serverCert, serverKey: ca.serverKey, clientCert: join(dir, 'client.pem'), clientKey: join(dir, 'client-key.pem') };
+const tls: TlsPaths = benchTls(dir);
 
 function startServer(file: string, arg: unknown): Promise<{ child: ChildProcess; address: string; fromDist?: boolean }> {
   // BENCH_CPU_PROF=DIR writes a CPU profile of each server process there (on exit).

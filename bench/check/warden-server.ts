@@ -3,17 +3,8 @@
 // is built (as deployed: tsx wraps every closure the serving path creates in a naming helper, which
 // costs per call), else from src/.
 import './serving-heap-first.js';
-import { existsSync } from 'node:fs';
+import { compile, fromDist, startServer } from '../server-modules.js';
 import type { ServerMessage, TlsPaths } from './protocol.js';
-
-type ServerModule = typeof import('../../src/server/index.js');
-type RegoModule = typeof import('../../src/rego/index.js');
-
-const dist = new URL('../../dist/', import.meta.url);
-const fromDist = existsSync(new URL('server/index.js', dist));
-const base = fromDist ? dist.href : new URL('../../src/', import.meta.url).href;
-const { startServer } = (await import(`${base}server/index.js`)) as ServerModule;
-const { compile } = (await import(`${base}rego/index.js`)) as RegoModule;
 
 function poolSize(text: string): { workers: number; spares?: number } {
   const [workers, spares] = text.split(',').map(Number);

@@ -1,4 +1,5 @@
 import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
+import { internalsOf } from './sdk-internals.js';
 
 /** What a data write needs to know of an instance's data at a path. */
 export interface DataReader {
@@ -8,13 +9,6 @@ export interface DataReader {
   read(path: readonly string[]): unknown;
 }
 
-/** The SDK's instance fields this reaches (opa-wasm's LoadedPolicy; pinned by package-lock). */
-interface PolicyInternals {
-  wasmInstance: { exports: Record<string, unknown> };
-  mem: { buffer: ArrayBuffer };
-  dataAddr: number;
-  dataHeapPtr: number;
-}
 
 interface ReadExports {
   opa_malloc(size: number): number;
@@ -45,7 +39,7 @@ function dumped(exports: ReadExports, memory: { buffer: ArrayBuffer }, value: nu
  * Reads allocate above the data and are dropped by the next evaluation or write.
  */
 export function instanceDataReader(policy: LoadedPolicy): DataReader {
-  const internals = policy as unknown as PolicyInternals;
+  const internals = internalsOf(policy);
   const exports = internals.wasmInstance.exports as unknown as Partial<ReadExports>;
   if (typeof exports.warden_value_get_path !== 'function' || typeof exports.warden_value_type !== 'function') {
     return objectReader(dumped(exports as ReadExports, internals.mem, internals.dataAddr));

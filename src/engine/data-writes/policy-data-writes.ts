@@ -1,15 +1,8 @@
 import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { DataWriteError } from '../errors.js';
 import type { InstanceWrite } from './instance-writes.js';
+import { internalsOf } from './sdk-internals.js';
 
-/** The SDK's instance fields this reaches (opa-wasm's LoadedPolicy; pinned by package-lock). */
-interface PolicyInternals {
-  wasmInstance: { exports: Record<string, unknown> };
-  mem: { buffer: ArrayBuffer };
-  dataAddr: number;
-  /** Where the heap starts for an evaluation: everything below it (the data) survives evaluations. */
-  dataHeapPtr: number;
-}
 
 interface DataExports {
   opa_malloc(size: number): number;
@@ -42,7 +35,7 @@ function parsed(exports: DataExports, memory: { buffer: ArrayBuffer }, text: str
  * @throws DataWriteError `data_apply_failed` when the module lacks an export or refuses a write
  */
 export function applyToPolicy(policy: LoadedPolicy, writes: readonly InstanceWrite[]): void {
-  const internals = policy as unknown as PolicyInternals;
+  const internals = internalsOf(policy);
   const exports = internals.wasmInstance?.exports as unknown as Partial<DataExports> | undefined;
   const missing = ['opa_malloc', 'opa_json_parse', 'opa_heap_ptr_get', 'opa_heap_ptr_set', 'opa_value_add_path', 'opa_value_remove_path'].filter((name) => typeof exports?.[name as keyof DataExports] !== 'function');
   if (missing.length > 0 || typeof internals.dataHeapPtr !== 'number') throw new DataWriteError('data_apply_failed', `the policy module cannot be written in place: it lacks ${missing.join(', ') || 'the SDK fields'}`);
