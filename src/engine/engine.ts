@@ -1,11 +1,10 @@
 import { takeNondeterministic } from '../builtins/index.js';
+import { evaluateJson } from './abi-evaluate.js';
 import { canonicalJson } from './canonical-json.js';
 import { DecisionCache, type DecisionCacheOptions } from './decision-cache.js';
 import { failedDecision, interpretResultSet, type Decision, type DecisionShape } from './decision.js';
 import { EngineError } from './errors.js';
 import type { PolicyRevision } from './revision.js';
-
-const encoder = new TextEncoder();
 
 /** What {@link Engine.decide} returns. */
 export interface DecisionOutcome {
@@ -187,8 +186,8 @@ export class Engine {
     let resultSet: unknown;
     const started = performance.now();
     try {
-      // Handed over as JSON bytes, so the SDK does not serialise the input a second time.
-      resultSet = revision.policy.evaluate(encoder.encode(inputJson).buffer as ArrayBuffer, entrypoint);
+      // The input's JSON goes straight into the instance's memory: it is not serialised a second time.
+      resultSet = evaluateJson(revision.policy, inputJson, entrypoint);
     } catch (e) {
       return failedDecision('error', `policy evaluation failed: ${errorText(e).slice(0, 500)}`);
     }
