@@ -33,8 +33,8 @@ function outcome(run: () => unknown): unknown {
 }
 
 function same(t: import('ava').ExecutionContext, ours: PolicyRevision, sdk: PolicyRevision, inputJson: string, entrypoint: string): void {
-  const expected = outcome(() => sdk.policy.evaluate(encoder.encode(inputJson).buffer as ArrayBuffer, entrypoint));
-  t.deepEqual(outcome(() => evaluateJson(ours.policy, inputJson, entrypoint)), expected, `${entrypoint} ${inputJson.slice(0, 60)}`);
+  const expected = outcome(() => sdk.policy!.evaluate(encoder.encode(inputJson).buffer as ArrayBuffer, entrypoint));
+  t.deepEqual(outcome(() => evaluateJson(ours.policy!, inputJson, entrypoint)), expected, `${entrypoint} ${inputJson.slice(0, 60)}`);
 }
 
 test('the same result sets and throws as the SDK: allowed, denied, undefined, builtin errors, unknown entrypoints', async (t) => {
@@ -43,8 +43,8 @@ test('the same result sets and throws as the SDK: allowed, denied, undefined, bu
     for (const entrypoint of ENTRYPOINTS) same(t, ours, sdk, JSON.stringify(input), entrypoint);
   }
   same(t, ours, sdk, '{"user": "alice"}', 'no/such/entrypoint');
-  t.like(outcome(() => evaluateJson(ours.policy, '{"user":"alice"}', 't/fails')), { threw: 'eval_builtin_error: to_number: strconv.ParseFloat: parsing "alice": invalid syntax' });
-  t.deepEqual(evaluateJson(ours.policy, '{"user":"bob","action":"none"}', 't/decision'), []);
+  t.like(outcome(() => evaluateJson(ours.policy!, '{"user":"alice"}', 't/fails')), { threw: 'eval_builtin_error: to_number: strconv.ParseFloat: parsing "alice": invalid syntax' });
+  t.deepEqual(evaluateJson(ours.policy!, '{"user":"bob","action":"none"}', 't/decision'), []);
   // Evaluations leave nothing behind: the same input again gives the same answer.
   for (let i = 0; i < 3; i++) same(t, ours, sdk, '{"user":"alice","action":"read"}', 't/decision');
 });
@@ -63,8 +63,8 @@ test('inputs larger than the memory grow it as the SDK does, and evaluations aft
 test('data written in place is seen, as by the SDK', async (t) => {
   const [ours, sdk] = await pair({ grants: {} });
   const writes = [{ path: ['grants', 'carol'], valueJson: '["write"]' }];
-  applyToPolicy(ours.policy, writes);
-  applyToPolicy(sdk.policy, writes);
+  applyToPolicy(ours.policy!, writes);
+  applyToPolicy(sdk.policy!, writes);
   same(t, ours, sdk, '{"user":"carol","action":"write"}', 't/decision');
-  t.like((evaluateJson(ours.policy, '{"user":"carol","action":"write"}', 't/decision') as Array<{ result: { allow: boolean } }>)[0], { result: { allow: true } });
+  t.like((evaluateJson(ours.policy!, '{"user":"carol","action":"write"}', 't/decision') as Array<{ result: { allow: boolean } }>)[0], { result: { allow: true } });
 });
