@@ -86,7 +86,7 @@ export class PolicyManager {
       const revision = await loadRevision(this.options);
       const current = this.engine.revision;
       const changed = current === undefined || this.activeId !== revision.id;
-      let serving = current!;
+      let serving = changed ? revision : current!;
       if (changed && !this.closed) {
         serving = this.options.activate ? await this.options.activate(revision) : (this.engine.swap(revision), revision);
         this.activeId = revision.id;

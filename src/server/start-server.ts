@@ -360,8 +360,8 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     throw refuse(`cannot listen on ${listen}: ${(e as Error).message}`, e);
   }
   releaseConnections = guardConnections(server, { maxConnections: limits.maxConnections, trust: tls.trust, metrics, logger });
-  // The port is open (health NOT_SERVING, checks denied: no revision yet) while the first revision
-  // loads: a large data set takes seconds, and orchestrators probe health meanwhile.
+  // The port is open while the first revision loads (health NOT_SERVING; a check is UNAVAILABLE, no
+  // revision yet): a large data set takes seconds, and orchestrators probe health meanwhile.
   const first = await policySource.load();
   if (!first.ok) {
     const details = first.error.details.length > 0 ? `\n${first.error.details.join('\n')}` : '';
