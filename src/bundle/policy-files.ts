@@ -12,7 +12,7 @@ export interface PolicyFiles {
   /** Every data file merged at its mount point (`a/b/data.json` → `data.a.b`). */
   data: Record<string, unknown>;
   /** With `dataUnread`: the data files, not read, with their mount points (`data` stays empty). */
-  dataFiles?: Array<{ mount: string[]; file: string }>;
+  unreadDataFiles?: Array<{ mount: string[]; file: string }>;
 }
 
 const DATA_FILES = new Set(['data.json', 'data.yaml', 'data.yml']);
@@ -124,7 +124,7 @@ export interface LoadPolicyFilesOptions {
   allDataFiles?: boolean;
   /** File and directory names to leave out while walking (`*` and `?` wildcards), as `opa test --ignore`. */
   ignore?: readonly string[];
-  /** List the data files in `dataFiles` instead of reading them into `data` (the service reads them off its serving thread's way). */
+  /** List the data files in `unreadDataFiles` instead of reading them into `data` (the service reads them as bytes, and never parses them on its serving thread). */
   dataUnread?: boolean;
 }
 
@@ -164,7 +164,7 @@ export function loadPolicyFiles(roots: string[], options: LoadPolicyFilesOptions
       } else if (DATA_FILES.has(name) || ((!isDir || options.allDataFiles) && isDataFileName(name))) {
         const mount = isDir ? rel.split(sep).slice(0, -1) : [];
         if (options.dataUnread) {
-          (result.dataFiles ??= []).push({ mount, file });
+          (result.unreadDataFiles ??= []).push({ mount, file });
           continue;
         }
         mountData(result.data, mount, parseDataFile(name, readFileSync(file, 'utf8'), file), file, origins);

@@ -62,7 +62,7 @@ async function fromDirectory(dir: string, options: PolicySourceOptions): Promise
   try {
     if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
     files = loadPolicyFiles([dir], { dataUnread: true });
-    dataDocuments = await readDataDocuments(files.dataFiles ?? []);
+    dataDocuments = await readDataDocuments(files.unreadDataFiles ?? []);
   } catch (e) {
     throw new EngineError('engine_policy_files', `cannot read policy directory ${dir}: ${message(e)}`, { cause: e });
   }

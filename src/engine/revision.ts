@@ -50,8 +50,6 @@ export interface RevisionParts {
   source: string;
   /** Overrides the content hash (a bundle manifest's revision). */
   id?: string;
-  /** What the id hashes besides the Wasm (sources), so equal sources give equal ids. */
-  hashInput?: string;
   /** The Rego modules compiled into `wasm`; kept on the revision, not handed to other threads. */
   modules?: readonly PolicyModule[];
 }
@@ -110,8 +108,8 @@ export async function buildRevision(parts: RevisionParts, options: BuildOptions 
     throw new EngineError('engine_load_failed', `policy from ${parts.source} does not load: ${message}`, { cause: e });
   }
   const entrypoints = Object.keys((policy.entrypoints ?? {}) as Record<string, number>);
-  const id = parts.id ?? contentRevisionId(parts.hashInput ?? '', parts.wasm, canonicalJson(parts.data ?? {}));
-  const { modules: _modules, hashInput: _hashInput, ...carried } = parts;
+  const id = parts.id ?? contentRevisionId('', parts.wasm, canonicalJson(parts.data ?? {}));
+  const { modules: _modules, ...carried } = parts;
   return {
     id,
     ...(options.instantiate !== false ? { policy } : {}),
