@@ -10,6 +10,7 @@ import { loadPackageDefinition, rawRequestService, type RawRequest } from '../pr
 import type { AuthzCheckRequest } from '../request-types.js';
 import { ServiceError } from '../errors.js';
 import { validateAuthzCheck } from '../validation.js';
+import { runawayCapMs } from './runaway-cap.js';
 import { decodeJob, encodeResult, type CheckJob, type CheckResult, type InputJob } from './wire.js';
 
 // One thread of the EvaluationPool: decides `Check`s (from their bytes) and built inputs the serving
@@ -50,8 +51,9 @@ if (tid !== undefined) parentPort!.postMessage({ type: 'thread', tid } satisfies
 const reader = new LineRingReader(jobs);
 // The results of one batch of jobs wake the serving thread once.
 const writer = new LineRingWriter(results, queueMicrotask);
-// The pool answers a runaway evaluation when its budget runs out; one that ends just past it is denied here.
-const engine = new Engine(cache, { budgetMs });
+// The pool stops a runaway evaluation once it has seen its thread run past the budget; one that ends
+// later than the pool's cap (a thread starved that long) is denied here.
+const engine = new Engine(cache, { budgetMs: runawayCapMs(budgetMs) });
 const method = rawRequestService(loadPackageDefinition(), 'warden.authz.v1.Authorizer').Check!;
 const encode = method.responseSerialize as EncodeCheckResponse;
 const connections = new Map<string, RequesterOf>();

@@ -1,5 +1,6 @@
 import { BUDGET_EXCEEDED, DataWriteError, EngineError, type DataOperation, type DecisionCacheOptions, type DecisionShape, type PolicyRevision, type RevisionParts } from '../../engine/index.js';
 import { fanOutDataWrites } from './pool-data-writes.js';
+import { runawayCapMs } from './runaway-cap.js';
 import type { RequestLimits } from '../config.js';
 import { PoolWorker, type PoolJob, type PoolResult, type PoolWorkerData, type PoolWorkerEvents } from './pool-worker.js';
 import { encodeJob, type CheckResult } from './wire.js';
@@ -159,7 +160,7 @@ export class EvaluationPool {
     // Often enough to answer a runaway within a quarter of its budget, and to move the jobs behind a long one soon.
     this.sweepMs = Math.max(1, Math.min(this.budgetMs / 4, this.stallMs));
     this.sliceMs = Math.max(this.sweepMs, Math.min(25, this.budgetMs / 4));
-    this.capMs = Math.max(1_000, 10 * this.budgetMs);
+    this.capMs = runawayCapMs(this.budgetMs);
     this.data = { cache: options.cache, limits: options.limits, decision: options.decision, budgetMs: this.budgetMs };
     this.ringBytes = options.ringBytes ?? RING_BYTES;
     this.inPlaceBytes = options.inPlaceBytes ?? IN_PLACE_BYTES;
