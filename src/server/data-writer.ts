@@ -133,7 +133,7 @@ export class DataWriter {
     const id = how.revision || contentRevisionId(revision.id, JSON.stringify(operations));
     let written: boolean;
     if (pool) written = await pool.applyDataOperations(revision.id, id, operations);
-    else if (revision.policy) written = applyOperations(revision.policy, operations).written;
+    else if (revision.policy) written = applyOperations(revision.policy, operations);
     else throw new DataWriteError('data_apply_failed', `revision ${revision.id} has no instance to write`);
     if (!written) return { written: false, revision: revision.id };
     engine.swap(withDataWritten(revision, id, operations));

@@ -7,47 +7,35 @@ import { instanceWrites, instanceWritesAt } from './instance-writes.js';
 import { applyToPolicy } from './policy-data-writes.js';
 import { operationPaths, sparseDocument } from './sparse-document.js';
 
-/** A batch of operations made in an instance: whether it wrote anything, and how to put it back. */
-export interface AppliedOperations {
-  /** False for a PUT with `ifNoneMatch` where a document exists: nothing was changed. */
-  written: boolean;
-  /** Puts back what the batch changed (see applyToPolicy). */
-  undo(): void;
-}
-
 /**
  * Makes `operations` (all of them or none) in a loaded policy's data in place: each is checked and
  * made on the part of the data it touches, read from the instance (see sparseDocument), and the
  * changed members are written through OPA's Wasm ABI. Every evaluating instance holds the same data,
- * so every one makes the same writes and fails the same way.
+ * so every one makes the same writes and fails the same way. Returns whether anything was written
+ * (not for a PUT with `ifNoneMatch` where a document exists).
  *
  * @throws DataWriteError `data_not_found`, `data_conflict` or `data_invalid` (nothing was changed),
  *   `data_apply_failed` (the instance refused a write; what it had taken is put back)
  */
-export function applyOperations(policy: LoadedPolicy, operations: readonly DataOperation[]): AppliedOperations {
+export function applyOperations(policy: LoadedPolicy, operations: readonly DataOperation[]): boolean {
   const editor = new DocumentEditor(sparseDocument(instanceDataReader(policy), operationPaths(operations)));
   for (const operation of operations) {
-    if (!editDocument(editor, operation)) return { written: false, undo: () => {} };
+    if (!editDocument(editor, operation)) return false;
   }
   const writes = instanceWrites(editor);
-  let undone = false;
-  const undo = (): void => {
-    if (undone) return;
-    undone = true;
-    editor.undo();
-    applyToPolicy(policy, instanceWritesAt(editor.root, writes.map((w) => w.path)));
-  };
   try {
     applyToPolicy(policy, writes);
   } catch (e) {
     try {
-      undo();
+      // What the instance took is put back: the members' values before the batch.
+      editor.undo();
+      applyToPolicy(policy, instanceWritesAt(editor.root, writes.map((w) => w.path)));
     } catch {
       // The instance refused its old values too: the caller replaces it.
     }
     throw e instanceof DataWriteError ? e : new DataWriteError('data_apply_failed', (e as Error).message, { cause: e });
   }
-  return { written: true, undo };
+  return true;
 }
 
 /**

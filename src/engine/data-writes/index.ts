@@ -4,6 +4,6 @@ export { instanceWrites, instanceWritesAt, type InstanceWrite } from './instance
 export { pointerText, pointerTokens } from './json-pointer.js';
 export { applyToPolicy } from './policy-data-writes.js';
 export { withDataWritten } from './written-revision.js';
-export { applyOperations, replayOperations, type AppliedOperations } from './apply-operations.js';
-export { instanceDataReader, objectReader, type DataReader } from './instance-data.js';
+export { applyOperations, replayOperations } from './apply-operations.js';
+export { instanceDataReader, type DataReader } from './instance-data.js';
 export { operationPaths, sparseDocument } from './sparse-document.js';

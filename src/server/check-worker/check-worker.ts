@@ -124,7 +124,7 @@ function writeData(from: string, to: string, operations: readonly DataOperation[
   const revision = engine.revision;
   try {
     if (revision?.id !== from || !revision.policy) throw new DataWriteError('data_apply_failed', `this worker serves revision ${revision?.id ?? 'none'}, not ${from}`);
-    const { written } = applyOperations(revision.policy, operations);
+    const written = applyOperations(revision.policy, operations);
     // A new revision id: the cache of the old data is dropped with it.
     if (written) engine.swap(withDataWritten(revision, to, operations));
     parentPort!.postMessage({ type: 'data-applied', id: to, written } satisfies FromCheckWorker);
