@@ -33,8 +33,8 @@ function tree(documents: readonly DataDocument[]): MountNode {
       if (!child) node.children.set(key, (child = { children: new Map() }));
       node = child;
     }
-    // Two files at one mount point: merged as values below.
-    if (node.document) node.children.set('\0', { document, children: new Map() });
+    // Two or more files at one mount point (data.json and data.yaml): merged as values below.
+    if (node.document) node.children.set(`\0${node.children.size}`, { document, children: new Map() });
     else node.document = document;
   }
   return root;

@@ -16,6 +16,8 @@ test('data files are spliced into one text at their mount points, and parsed onl
   // A file at the root and one below it merge as values; so do two objects meeting at one key.
   t.deepEqual(text([doc([], '{"a": {"b": 1}}'), doc(['a'], '{"c": 2}')]), { a: { b: 1, c: 2 } });
   t.throws(() => composeDataText([doc([], '{"a": {"b": 1}}'), doc(['a', 'b'], '2')]), { message: /data at a\.b is defined twice/ });
+  // Three files at one mount point (data.json, data.yaml, data.yml): none is lost.
+  t.deepEqual(text([doc(['m'], '{"a": 1}'), doc(['m'], '{"b": 2}'), doc(['m'], '{"c": 3}')]), { m: { a: 1, b: 2, c: 3 } });
 });
 
 test('a data file at the root that is not an object is refused when read, naming the file', (t) => {
