@@ -66,6 +66,10 @@ export class WardenMetrics {
   readonly credentialAge: TallyHistogram<CredentialKind>;
   readonly cacheHits: Counter;
   readonly cacheMisses: Counter;
+  /** Cache misses the serving thread decided itself, within a slice (see InlineEvaluator). */
+  readonly servingThreadEvaluations: Counter;
+  /** Evaluations on the serving thread that outlasted their slice and went to the workers. */
+  readonly slicesUsedUp: Counter;
   readonly reloads: Counter;
   readonly reloadFailures: Counter;
   readonly revision: Gauge<'revision'>;
@@ -99,6 +103,7 @@ export class WardenMetrics {
   };
   private hitTally = 0;
   private missTally = 0;
+  private servingThreadTally = 0;
   /** Readers of decision logs' dropped totals, and what of them the counter holds already. */
   private readonly dropSources: Array<{ read: () => number; counted: number }> = [];
 
@@ -138,6 +143,16 @@ export class WardenMetrics {
       const n = this.missTally;
       this.missTally = 0;
       return n;
+    });
+    this.servingThreadEvaluations = tallyCounter('warden_serving_thread_evaluations_total', 'Cache misses decided on the thread that answers calls, each within a slice of work, rather than by an evaluation worker.', this.registry, () => {
+      const n = this.servingThreadTally;
+      this.servingThreadTally = 0;
+      return n;
+    });
+    this.slicesUsedUp = new Counter({
+      name: 'warden_evaluation_slices_used_up_total',
+      help: 'Evaluations on the thread that answers calls that outlasted their slice of work: each went to an evaluation worker, and such evaluations paused there for a while.',
+      registers,
     });
     this.reloads = new Counter({ name: 'warden_policy_reloads_total', help: 'Policy revisions loaded and swapped in.', registers });
     this.reloadFailures = new Counter({ name: 'warden_policy_reload_failures_total', help: 'Policy revisions that failed to compile or load.', registers });
@@ -251,6 +266,11 @@ export class WardenMetrics {
   }
 
   /** Counts a cache lookup. */
+  /** Counts a cache miss the serving thread decided itself. */
+  recordServingThreadEvaluation(): void {
+    this.servingThreadTally++;
+  }
+
   recordCache(hit: boolean): void {
     if (hit) this.hitTally++;
     else this.missTally++;

@@ -4,6 +4,7 @@ import { canonicalJson } from './canonical-json.js';
 import { DecisionCache, type DecisionCacheOptions } from './decision-cache.js';
 import { failedDecision, interpretResultSet, type Decision, type DecisionShape } from './decision.js';
 import { EngineError } from './errors.js';
+import { SLICE_USED_UP } from './evaluation-slice.js';
 import type { PolicyRevision } from './revision.js';
 
 /** What {@link Engine.decide} returns. */
@@ -179,21 +180,31 @@ export class Engine {
   }
 
   private evaluate(revision: PolicyRevision, inputJson: string, entrypoint: string, shape: DecisionShape): Decision {
-    if (!revision.entrypoints.includes(entrypoint)) {
-      return failedDecision('error', `policy evaluation failed: revision ${revision.id} has no entrypoint ${entrypoint}`);
-    }
-    if (!revision.policy) return failedDecision('error', `policy evaluation failed: revision ${revision.id} is evaluated on other threads, not this one`);
-    let resultSet: unknown;
-    const started = performance.now();
-    try {
-      // The input's JSON goes straight into the instance's memory: it is not serialised a second time.
-      resultSet = evaluateJson(revision.policy, inputJson, entrypoint);
-    } catch (e) {
-      return failedDecision('error', `policy evaluation failed: ${errorText(e).slice(0, 500)}`);
-    }
-    if (performance.now() - started > this.budgetMs) return failedDecision('error', BUDGET_EXCEEDED);
-    return interpretResultSet(resultSet, entrypoint, shape);
+    return evaluateDecision(revision, inputJson, entrypoint, shape, this.budgetMs);
   }
+}
+
+/**
+ * Evaluates `inputJson` with `entrypoint` of `revision`'s instance on this thread: evaluation errors,
+ * undefined results and wrong shapes become denies that say why, as does an evaluation that took
+ * longer than `budgetMs`. An evaluation slice used up (see evaluation-slice.ts) is thrown, not decided.
+ */
+export function evaluateDecision(revision: PolicyRevision, inputJson: string, entrypoint: string, shape: DecisionShape, budgetMs: number): Decision {
+  if (!revision.entrypoints.includes(entrypoint)) {
+    return failedDecision('error', `policy evaluation failed: revision ${revision.id} has no entrypoint ${entrypoint}`);
+  }
+  if (!revision.policy) return failedDecision('error', `policy evaluation failed: revision ${revision.id} is evaluated on other threads, not this one`);
+  let resultSet: unknown;
+  const started = performance.now();
+  try {
+    // The input's JSON goes straight into the instance's memory: it is not serialised a second time.
+    resultSet = evaluateJson(revision.policy, inputJson, entrypoint);
+  } catch (e) {
+    if (e === SLICE_USED_UP) throw e;
+    return failedDecision('error', `policy evaluation failed: ${errorText(e).slice(0, 500)}`);
+  }
+  if (performance.now() - started > budgetMs) return failedDecision('error', BUDGET_EXCEEDED);
+  return interpretResultSet(resultSet, entrypoint, shape);
 }
 
 /** The SDK throws Errors, plain strings (opa_abort) and `{message}` objects (builtin errors). */

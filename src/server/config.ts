@@ -94,6 +94,11 @@ export interface EvaluationConfig {
   workers?: number;
   /** Workers kept loaded and idle to replace one stopped for its budget at once (default 1). */
   spares?: number;
+  /**
+   * Decide cache misses on the serving thread first, each within a slice of work, when the policy
+   * allows it (default true; see InlineEvaluator): the workers then take only what outlasts a slice.
+   */
+  inline?: boolean;
 }
 
 /** `warden serve` configuration: every flag of the CLI, plus what tests and embedders inject. */
@@ -262,12 +267,13 @@ export function checkConnectionLimits(limits: RequestLimits): void {
  *
  * @throws ServiceError `invalid_config` naming the first bad setting
  */
-export function evaluationSettings(config: ServeConfig): { budgetMs: number; workers: number; spares: number } {
-  const { budgetMs = EVALUATION_DEFAULTS.budgetMs, workers = EVALUATION_DEFAULTS.workers, spares = EVALUATION_DEFAULTS.spares } = config.evaluation ?? {};
+export function evaluationSettings(config: ServeConfig): { budgetMs: number; workers: number; spares: number; inline: boolean } {
+  const { budgetMs = EVALUATION_DEFAULTS.budgetMs, workers = EVALUATION_DEFAULTS.workers, spares = EVALUATION_DEFAULTS.spares, inline = true } = config.evaluation ?? {};
   if (typeof budgetMs !== 'number' || !(budgetMs > 0) || !Number.isFinite(budgetMs)) throw new ServiceError('invalid_config', `evaluation.budgetMs must be a positive number of milliseconds, got ${String(budgetMs)}`);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new ServiceError('invalid_config', `evaluation.workers must be an integer from 1 to 64, got ${String(workers)}`);
   if (!Number.isInteger(spares) || spares < 0 || spares > 8) throw new ServiceError('invalid_config', `evaluation.spares must be an integer from 0 to 8, got ${String(spares)}`);
-  return { budgetMs, workers, spares };
+  if (typeof inline !== 'boolean') throw new ServiceError('invalid_config', `evaluation.inline must be true or false, got ${String(inline)}`);
+  return { budgetMs, workers, spares, inline };
 }
 
 /** How a decision log file is rotated and how long its rotated files are kept (see `RotatingFile`). */

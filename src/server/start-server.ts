@@ -14,6 +14,7 @@ import { parseProtectionConfig } from '../protection/protection-config.js';
 import { authorizerService } from './authorizer-service.js';
 import { checkConnectionLimits, decisionLogRotation, decisionLogService, DEFAULT_LIMITS, evaluationSettings, redisSettings, SERVE_DEFAULTS, type RequestLimits, type ServeConfig } from './config.js';
 import { EvaluationPool } from './check-worker/evaluation-pool.js';
+import { InlineEvaluator } from './check-worker/inline-evaluator.js';
 import { envoyAuthorizationService } from './envoy-service.js';
 import { CheckPipeline } from './check-route/check-pipeline.js';
 import { loadPackageDefinition, rawRequestService } from './protos.js';
@@ -172,7 +173,7 @@ export async function startServer(config: ServeConfig): Promise<WardenServer> {
 async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle): Promise<WardenServer> {
   const limits: RequestLimits = { ...DEFAULT_LIMITS, ...config.limits };
   checkConnectionLimits(limits);
-  const { budgetMs, workers, spares } = evaluationSettings(config);
+  const { budgetMs, workers, spares, inline } = evaluationSettings(config);
   const rotation = decisionLogRotation(config);
   const logService = decisionLogService(config);
   const decision = config.decision ?? SERVE_DEFAULTS.decision;
@@ -266,6 +267,17 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
     config.checkWorker === false
       ? undefined
       : new EvaluationPool({ cache: config.cache ?? {}, limits, decision, budgetMs, workers, spares, onProblem: (message) => logger.warn(message), onBudgetExceeded: (stage) => metrics.recordBudgetExceeded(stage) });
+  const inlineEvaluator =
+    pool && inline
+      ? new InlineEvaluator({
+          budgetMs,
+          onDecided: () => metrics.recordServingThreadEvaluation(),
+          onSliceUsedUp: (revision) => {
+            metrics.slicesUsedUp.inc();
+            logger.info({ revision }, 'an evaluation outlasted its slice on the serving thread: misses go to the evaluation workers for a while');
+          },
+        })
+      : undefined;
   if (pool) lifecycle.hold('evaluation workers', () => pool.stop());
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((s) => [s, 'NOT_SERVING' as const])));
 
@@ -330,7 +342,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
   const packageDefinition = loadPackageDefinition([healthProtoPath]);
   const authorizer = rawRequestService(packageDefinition, 'warden.authz.v1.Authorizer');
   const encodeCheckResponse = authorizer.Check!.responseSerialize as (response: unknown) => Buffer;
-  const deps = { logger, decisionLog, metrics, trust: tls.trust, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, pool, envoy: config.envoy, protection: config.protection ?? [], countermeasures, credentials, shadow };
+  const deps = { logger, decisionLog, metrics, trust: tls.trust, engine, jwt, limits, decision, envoyDecision, encodeCheckResponse, pool, inline: inlineEvaluator, envoy: config.envoy, protection: config.protection ?? [], countermeasures, credentials, shadow };
   // One pipeline, one list of stages, for every route to a Check answer.
   const pipeline = new CheckPipeline(deps);
   server.addService(authorizer, authorizerService(deps, pipeline));

@@ -2,6 +2,7 @@ import type { DecisionApi, DecisionRecord } from '../../audit/index.js';
 import type { DecisionOutcome, DecisionShape, Engine } from '../../engine/index.js';
 import type { AnswerParts } from '../check-answer.js';
 import type { EvaluationPool } from '../check-worker/evaluation-pool.js';
+import type { InlineEvaluator } from '../check-worker/inline-evaluator.js';
 import type { CallState } from '../pipeline.js';
 import type { ProtectedCall } from '../../protection/protected-call.js';
 
@@ -72,6 +73,8 @@ export interface CheckDeps {
   engine: Engine;
   /** Evaluates off the serving thread when given; without it this thread evaluates. */
   pool?: EvaluationPool;
+  /** With a pool: decides the misses it can on this thread, each within a slice of work, before the pool. */
+  inline?: InlineEvaluator;
 }
 
 /**

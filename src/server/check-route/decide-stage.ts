@@ -9,33 +9,41 @@ export function deniedOutcome(engine: Engine, inputJson: string, reason: string)
   return { decision: failedDecision('error', reason), revision: engine.revision?.id ?? '', cached: false, inputJson };
 }
 
-/** The outcome of a built input's pool job; a decision is kept in the serving thread's cache too. */
-function pooledInput(check: Check, deps: CheckDeps, result: PoolResult): void {
+/** A decision made for a built input on another thread, or on this one within a slice: kept in this thread's cache too. */
+function decided(check: Check, deps: CheckDeps, made: { decision: DecisionOutcome['decision']; revision: string; cached: boolean; ttlLeftMs?: number; volatile?: boolean }): void {
   const inputJson = check.inputJson!;
   const { route } = check;
+  const outcome: DecisionOutcome = {
+    decision: made.decision,
+    revision: made.revision,
+    cached: made.cached,
+    inputJson,
+    ...(made.cached ? { ttlLeftMs: made.ttlLeftMs } : {}),
+    ...(made.volatile ? { volatile: true } : {}),
+  };
+  deps.engine.store(inputJson, route.entrypoint, route.shape, outcome);
+  check.outcome = outcome;
+  check.cacheHit = outcome.cached;
+}
+
+/** The outcome of a built input's pool job. */
+function pooledInput(check: Check, deps: CheckDeps, result: PoolResult): void {
+  const inputJson = check.inputJson!;
   // A miss, whatever the pool made of it (a deny for the budget too, as the cache did not hold it).
   check.cacheHit = false;
   if (result.kind === 'denied') check.outcome = deniedOutcome(deps.engine, inputJson, result.reason);
   else if (result.kind !== 'evaluated') check.outcome = deniedOutcome(deps.engine, inputJson, 'policy evaluation failed: the evaluation worker could not decide');
-  else {
-    const outcome: DecisionOutcome = {
-      decision: result.decision,
-      revision: result.revision,
-      cached: result.cached,
-      inputJson,
-      ...(result.cached ? { ttlLeftMs: result.ttlLeftMs } : {}),
-      ...(result.volatile ? { volatile: result.volatile } : {}),
-    };
-    deps.engine.store(inputJson, route.entrypoint, route.shape, outcome);
-    check.outcome = outcome;
-    check.cacheHit = outcome.cached;
-  }
+  else decided(check, deps, result);
 }
 
-/** Decides a built input: in the pool when there is one, else on this thread. */
+/** Decides a built input: on this thread within a slice when it can, else in the pool when there is one, else on this thread. */
 function decideInput(check: Check, deps: CheckDeps): StageStep {
   const { route } = check;
-  if (deps.pool) return deps.pool.evaluate(check.inputJson!, route.entrypoint, route.shape).then((result) => pooledInput(check, deps, result));
+  if (deps.pool) {
+    const inline = deps.inline?.evaluate(deps.engine.revision, check.inputJson!, route.entrypoint, route.shape);
+    if (inline) return decided(check, deps, { ...inline, cached: false });
+    return deps.pool.evaluate(check.inputJson!, route.entrypoint, route.shape).then((result) => pooledInput(check, deps, result));
+  }
   // The cache lookup, for the request's key too, happens in here (see lookupInput).
   const outcome = deps.engine.decide(undefined, route.entrypoint, route.shape, { inputJson: check.inputJson, requestKey: check.requestKey });
   check.outcome = outcome;
@@ -86,9 +94,11 @@ function pooledBytes(check: Check, deps: CheckDeps, result: PoolResult): StageSt
 }
 
 /**
- * Decides what the cache did not hold: request bytes go to the evaluation pool as they are
- * (decoded and decided there, the answer encoded there too); a built input goes to the pool, or is
- * evaluated on this thread when there is no pool (the engine then judges the budget afterwards).
+ * Decides what the cache did not hold. Where this thread decides misses within a slice (see
+ * InlineEvaluator), requests are decoded and decided here, and go to the pool only when the slice
+ * does not suffice. Otherwise request bytes go to the evaluation pool as they are (decoded and
+ * decided there, the answer encoded there too); a built input goes to the pool, or is evaluated on
+ * this thread when there is no pool (the engine then judges the budget afterwards).
  *
  * @throws EngineError `engine_no_revision` when nothing is loaded yet
  */
@@ -98,7 +108,9 @@ export function decideStage(deps: CheckDeps): CheckStage {
     run: (check) => {
       if (check.outcome) return undefined;
       if (check.inputJson !== undefined) return decideInput(check, deps);
-      if (check.bytes !== undefined && deps.pool && deps.engine.revision) {
+      const serving = deps.engine.revision;
+      // Request bytes go to the pool undecoded, unless this thread decides the revision's misses itself.
+      if (check.bytes !== undefined && deps.pool && serving && !deps.inline?.ready(serving)) {
         return deps.pool.check(check.state.connection.key, check.bytes).then((result) => pooledBytes(check, deps, result));
       }
       return decodeAndDecide(check, deps);

@@ -46,7 +46,8 @@ const PREPARE_TIMEOUT_MS = 300_000;
  */
 const IN_PLACE_BYTES = 4 * 1024 * 1024;
 
-function revisionBytes(parts: RevisionParts): number {
+/** The bytes a revision's instance is loaded from: its module and its data texts. */
+export function revisionBytes(parts: RevisionParts): number {
   let n = parts.wasm.byteLength;
   for (const d of parts.dataDocuments ?? []) n += d.json.byteLength;
   return n;

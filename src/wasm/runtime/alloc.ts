@@ -3,6 +3,8 @@
 // Allocations are 4-byte aligned, the alignment every value in the layout asks for (value.ts):
 // large data sets are mostly small values, where 8-byte rounding would waste a tenth of the heap.
 
+import { burn } from './fuel';
+
 let heapPtr: u32 = 0;
 let heapBase: u32 = 0;
 
@@ -35,6 +37,8 @@ function ensureCapacity(end: u32): void {
 }
 
 export function malloc(size: u32): u32 {
+  // A slice counts what it allocates too (see fuel.ts): one unit, and one per 256 bytes.
+  burn(1 + <i32>(size >> 8));
   // Both ends of the region are multiples of 4, so an allocation that fits stays aligned.
   if (reuseEnd != 0 && size <= reuseEnd - reuseNext) {
     const at = reuseNext;

@@ -7,3 +7,4 @@ export * from './eval';
 export * from './builtins-core';
 export { rt_conflict } from './errors';
 export * from './sprintf';
+export { warden_fuel } from './fuel';

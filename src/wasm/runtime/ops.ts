@@ -10,6 +10,7 @@ import {
 import { toInt } from './number';
 import { valuesEqual, compareValues } from './compare';
 import { rt_conflict } from './errors';
+import { burn } from './fuel';
 
 // Helpers behind the plan IR's statements. Every function takes and returns value pointers;
 // 0 is "undefined", which makes the statement fail.
@@ -132,6 +133,8 @@ export function rt_iter_count(v: u32): u32 {
 }
 
 export function rt_iter_key(v: u32, i: u32): u32 {
+  // Every iteration of a policy's loops comes here once (see plan-codegen's scan).
+  burn(1);
   const t = tag(v);
   if (t == T_ARRAY) return makeInt(i);
   if (t == T_OBJECT) return objKey(v, i);

@@ -1,0 +1,154 @@
+import { takeNondeterministic } from '../../builtins/index.js';
+import { evaluateDecision } from '../../engine/engine.js';
+import { hostBuiltinNames, sliceControl, SLICE_USED_UP } from '../../engine/evaluation-slice.js';
+import { buildRevision, type Decision, type DecisionShape, type PolicyRevision } from '../../engine/index.js';
+import { HOST_BUILTIN_PREFIX, NATIVE_BUILTINS } from '../../wasm/native-builtins.js';
+import { revisionBytes } from './evaluation-pool.js';
+
+/** Defaults of {@link InlineEvaluatorOptions}. */
+export const INLINE_DEFAULTS = { sliceUnits: 20_000, maxBytes: 1024 * 1024, pauseMs: 10_000, busyShare: 0.8 } as const;
+
+/** How often the serving thread's load is looked at, in ms. */
+const LOAD_WINDOW_MS = 100;
+
+/**
+ * Host builtins an evaluation on the serving thread may call: each takes time bounded by the size of
+ * its operands (no backtracking regular expressions, no network, no clock), as do the host
+ * implementations the runtime's native builtins hand unusual operands to.
+ */
+const BOUNDED_HOST_BUILTINS: ReadonlySet<string> = new Set([
+  ...Object.entries(NATIVE_BUILTINS).flatMap(([name, native]) => (native.defers ? [name] : [])),
+  ...['sort', 'concat', 'lower', 'upper', 'split', 'contains', 'indexof', 'substring', 'trim', 'trim_space', 'trim_left', 'trim_right', 'trim_prefix', 'trim_suffix'],
+  ...['array.concat', 'array.slice', 'object.get', 'object.keys', 'union', 'intersection', 'max', 'min', 'sum', 'product', 'abs', 'round', 'ceil', 'floor', 'to_number', 'format_int', 'json.marshal'],
+]);
+
+/** Options of {@link InlineEvaluator}. */
+export interface InlineEvaluatorOptions {
+  /** The evaluation budget, in ms: an evaluation that took longer is denied, as in the pool. */
+  budgetMs: number;
+  /** Work an evaluation may do on the serving thread (loop iterations, and allocations) before it goes to a worker. */
+  sliceUnits?: number;
+  /** Largest revision (module and data texts) the serving thread keeps an instance of. */
+  maxBytes?: number;
+  /** After an evaluation outlasted its slice, how long evaluations go to the workers only, in ms. */
+  pauseMs?: number;
+  /**
+   * Share of the time the serving thread's event loop was busy (over windows of at least 100 ms) above which misses go to the
+   * workers (default 0.8): a thread near saturation spreads its work over the other cores.
+   */
+  busyShare?: number;
+  /** Told when an evaluation outlasted its slice (evaluations then pause here). */
+  onSliceUsedUp?: (revision: string) => void;
+  /** Told of each decision made here. */
+  onDecided?: () => void;
+}
+
+/** A decision the serving thread made itself. */
+export interface InlineDecision {
+  decision: Decision;
+  revision: string;
+  /** It called a non-deterministic builtin: not to be cached. */
+  volatile: boolean;
+}
+
+interface SlicedInstance {
+  readonly revision: PolicyRevision;
+  readonly arm: (units: number) => void;
+}
+
+/**
+ * Decides cache misses on the serving thread, without the round trip to an evaluation worker (two
+ * thread wake-ups: most of a cheap miss's latency), while that thread has room to spare (near
+ * saturation, the workers' cores do more), and as long as each evaluation is sure to end soon:
+ * the module must be one Warden built, whose loops and allocations burn an armed slice of work
+ * (src/wasm/runtime/fuel.ts), and call only host builtins bounded by their operands. An evaluation
+ * that uses its slice up is abandoned, with the instance it ran in, and goes to the pool, which can
+ * stop a runaway; evaluations then pause here for a while, so a policy (or a caller) whose
+ * evaluations are long costs the serving thread one slice per pause, not one per call.
+ * Revisions too large to load twice on this thread are left to the pool; so is the first miss of
+ * each revision (and of each data write), while its instance is built here.
+ */
+export class InlineEvaluator {
+  private instance: SlicedInstance | undefined;
+  /** The revision last built (or being built) here, or found unfit for this thread. */
+  private considered: string | undefined;
+  private building = false;
+  private pausedUntil = 0;
+  private readonly sliceUnits: number;
+  private readonly maxBytes: number;
+  private readonly pauseMs: number;
+  private readonly busyShare: number;
+  /** Whether the serving thread was near saturation in the last window looked at. */
+  private busy = false;
+  private sampledAt = performance.now();
+  private lastLoad = performance.eventLoopUtilization();
+
+  constructor(private readonly options: InlineEvaluatorOptions) {
+    this.sliceUnits = options.sliceUnits ?? INLINE_DEFAULTS.sliceUnits;
+    this.maxBytes = options.maxBytes ?? INLINE_DEFAULTS.maxBytes;
+    this.pauseMs = options.pauseMs ?? INLINE_DEFAULTS.pauseMs;
+    this.busyShare = options.busyShare ?? INLINE_DEFAULTS.busyShare;
+  }
+
+  /** Whether this thread's event loop was busy more than its share since it was last looked at (at most every 100 ms). */
+  private nearSaturation(): boolean {
+    const now = performance.now();
+    if (now - this.sampledAt < LOAD_WINDOW_MS) return this.busy;
+    const load = performance.eventLoopUtilization();
+    this.busy = performance.eventLoopUtilization(load, this.lastLoad).utilization > this.busyShare;
+    this.lastLoad = load;
+    this.sampledAt = now;
+    return this.busy;
+  }
+
+  /** Whether evaluations of `serving` are made here now (else an instance of it may start being built). */
+  ready(serving: PolicyRevision): boolean {
+    if (this.instance?.revision.id === serving.id) return !this.nearSaturation();
+    this.consider(serving);
+    return false;
+  }
+
+  /** The decision of `inputJson` by `serving`, made here within a slice; `undefined` when it is the pool's to make. */
+  evaluate(serving: PolicyRevision | undefined, inputJson: string, entrypoint: string, shape: DecisionShape): InlineDecision | undefined {
+    if (!serving || !this.ready(serving)) return undefined;
+    const instance = this.instance!;
+    instance.arm(this.sliceUnits);
+    try {
+      const decision = evaluateDecision(instance.revision, inputJson, entrypoint, shape, this.options.budgetMs);
+      this.options.onDecided?.();
+      return { decision, revision: serving.id, volatile: takeNondeterministic() };
+    } catch (e) {
+      takeNondeterministic();
+      if (e !== SLICE_USED_UP) throw e;
+      // Aborted mid-way, the instance's state is not trusted again: another is built after the pause.
+      this.instance = undefined;
+      this.considered = undefined;
+      this.pausedUntil = performance.now() + this.pauseMs;
+      this.options.onSliceUsedUp?.(serving.id);
+      return undefined;
+    }
+  }
+
+  private consider(serving: PolicyRevision): void {
+    if (this.building || this.considered === serving.id || performance.now() < this.pausedUntil) return;
+    this.considered = serving.id;
+    this.instance = undefined;
+    if (revisionBytes(serving.parts) >= this.maxBytes) return;
+    this.building = true;
+    buildRevision(serving.parts)
+      .then((built) => {
+        if (this.considered === serving.id) this.instance = slicedInstance(built);
+      })
+      // A revision this thread cannot build is decided by the workers, which report why.
+      .catch(() => {})
+      .finally(() => (this.building = false));
+  }
+}
+
+/** `revision`'s instance with its slice control, when every evaluation of it can be kept to a slice. */
+function slicedInstance(revision: PolicyRevision): SlicedInstance | undefined {
+  const arm = revision.policy && sliceControl(revision.policy);
+  if (!arm) return undefined;
+  const unbounded = hostBuiltinNames(revision.policy!).some((name) => !BOUNDED_HOST_BUILTINS.has(name.startsWith(HOST_BUILTIN_PREFIX) ? name.slice(HOST_BUILTIN_PREFIX.length) : name));
+  return unbounded ? undefined : { revision, arm };
+}

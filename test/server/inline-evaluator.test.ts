@@ -1,0 +1,99 @@
+import test from 'ava';
+import { buildRevision, Engine, type PolicyRevision } from '../../src/engine/index.js';
+import { InlineEvaluator } from '../../src/server/check-worker/inline-evaluator.js';
+import { compile } from '../../src/rego/index.js';
+
+// The serving thread's own evaluations of cache misses: made once an instance of the serving
+// revision is built here, the same decisions as the engine's, and never where an evaluation could
+// run on unbounded (a slice used up, a host builtin with no bound, a revision too large to hold twice).
+
+const POLICY = `package t
+
+decision := {"allow": allow, "reasons": [sprintf("%s may %s", [input.user, input.action])]}
+
+allow if data.grants[input.user][_] == input.action
+
+slow := {"allow": n > 0, "reasons": []} if n := count([1 | some i, j; input.xs[i] < input.xs[j]])
+`;
+const REGEX_POLICY = `package t
+
+decision := {"allow": regex.match(input.pattern, input.user), "reasons": []}
+`;
+const DATA = { grants: { alice: ['read'], bob: ['write'] } };
+
+async function revision(source = POLICY, data: Record<string, unknown> = DATA): Promise<PolicyRevision> {
+  const wasm = await compile({ modules: [{ path: 't.rego', source }], entrypoints: source === POLICY ? ['t/decision', 't/slow'] : ['t/decision'] });
+  return buildRevision({ wasm, data, source: 'test' });
+}
+
+/** Waits until `inline` makes `serving`'s decisions itself (its instance built), or fails after 5 s. */
+async function whenReady(inline: InlineEvaluator, serving: PolicyRevision): Promise<boolean> {
+  for (let waited = 0; waited < 5000; waited += 5) {
+    if (inline.ready(serving)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return false;
+}
+
+test('once its instance is built, the serving thread decides misses as the engine does', async (t) => {
+  const serving = await revision();
+  const inline = new InlineEvaluator({ budgetMs: 1000 });
+  const engine = new Engine();
+  engine.swap(serving);
+  const input = '{"action":"read","user":"alice"}';
+  t.is(inline.evaluate(serving, input, 't/decision', 'authz'), undefined, 'the first miss goes to the pool while the instance is built');
+  t.true(await whenReady(inline, serving));
+  for (const inputJson of [input, '{"action":"write","user":"alice"}', '{"action":"write","user":"bob"}', '{}']) {
+    const made = inline.evaluate(serving, inputJson, 't/decision', 'authz');
+    t.deepEqual(made, { decision: engine.decide(undefined, 't/decision', 'authz', { inputJson }).decision, revision: serving.id, volatile: false });
+  }
+  const next = await revision(POLICY, { grants: { alice: ['write'] } });
+  t.is(inline.evaluate(next, input, 't/decision', 'authz'), undefined, 'a new revision is built first');
+  t.true(await whenReady(inline, next));
+  t.false(inline.evaluate(next, input, 't/decision', 'authz')!.decision.allow);
+});
+
+test('an evaluation that outlasts its slice goes to the pool, and misses pause here for a while', async (t) => {
+  const serving = await revision();
+  const used: string[] = [];
+  const inline = new InlineEvaluator({ budgetMs: 1000, sliceUnits: 10_000, pauseMs: 300, onSliceUsedUp: (id) => used.push(id) });
+  t.true(await whenReady(inline, serving));
+  const xs = JSON.stringify({ xs: Array.from({ length: 1000 }, (_, i) => i) });
+  const started = performance.now();
+  t.is(inline.evaluate(serving, xs, 't/slow', 'authz'), undefined);
+  t.log(`a slice of 10,000 units was used up in ${(performance.now() - started).toFixed(2)} ms`);
+  t.deepEqual(used, [serving.id]);
+  t.is(inline.evaluate(serving, '{"action":"read","user":"alice"}', 't/decision', 'authz'), undefined, 'paused');
+  await new Promise((resolve) => setTimeout(resolve, 350));
+  t.true(await whenReady(inline, serving), 'a fresh instance after the pause');
+  t.true(inline.evaluate(serving, '{"action":"read","user":"alice"}', 't/decision', 'authz')!.decision.allow);
+  t.true(inline.evaluate(serving, JSON.stringify({ xs: [1, 2] }), 't/slow', 'authz')!.decision.allow, 'a short run of the same rule fits its slice');
+});
+
+/** Gives `inline` time to build an instance of `serving`; true if it ever made its decisions. */
+async function everReady(inline: InlineEvaluator, serving: PolicyRevision): Promise<boolean> {
+  for (let waited = 0; waited < 300; waited += 10) {
+    if (inline.evaluate(serving, '{"pattern":"^a","user":"alice"}', 't/decision', 'authz')) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return false;
+}
+
+test('a policy that calls a host builtin with no bound, or a revision too large to hold twice, is left to the pool', async (t) => {
+  const inline = new InlineEvaluator({ budgetMs: 1000 });
+  t.false(await everReady(inline, await revision(REGEX_POLICY)), 'regex.match can backtrack for as long as it likes');
+  const small = new InlineEvaluator({ budgetMs: 1000, maxBytes: 1000 });
+  t.false(await everReady(small, await revision()));
+  t.true(await everReady(inline, await revision()), 'the same revision, under the default size');
+});
+
+test('misses go to the pool while the serving thread is near saturation', async (t) => {
+  const serving = await revision();
+  const inline = new InlineEvaluator({ budgetMs: 1000, busyShare: 0.6 });
+  t.true(await whenReady(inline, serving));
+  // Busy for 400 ms, after at most 100 ms since the load was last looked at.
+  const until = performance.now() + 400;
+  while (performance.now() < until);
+  t.false(inline.ready(serving));
+  t.true(await whenReady(inline, serving), 'and come back here once it has room again');
+});
