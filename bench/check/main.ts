@@ -7,7 +7,9 @@
 // first use: one thread, about half the CPU per call of driver.py, which matters when driver and
 // servers share two cores), else from Python's grpcio (driver.py, python3-grpcio), else from
 // grpc-js (driver.ts); `--driver cpp|python|node` chooses.
-// BENCH_RATE_LIMIT=1 configures one rate limit that never trips (the cost of the countermeasures).
+// BENCH_RATE_LIMIT=1 configures one rate limit that never trips (the cost of the countermeasures);
+// BENCH_INLINE=0 sends every miss to the evaluation workers, BENCH_CHECK_WORKER=0 evaluates every
+// miss on the serving thread (see warden-server.ts).
 // `--redis` compares instead three Wardens on cache hits: no limit, one never-tripping limit in
 // memory, and the same limit shared in Redis (a redis-server from Debian's package, started on a
 // free port): the cost of shared state per check.

@@ -23,8 +23,9 @@ const server = await startServer({
   watch: false,
   // BENCH_CHECK_WORKER=0 measures cache misses decided on the serving thread (`checkWorker: false`).
   checkWorker: process.env.BENCH_CHECK_WORKER !== '0',
-  // BENCH_EVALUATION_WORKERS=N[,SPARES] sizes the evaluation pool (default: Warden's own defaults).
-  ...(process.env.BENCH_EVALUATION_WORKERS ? { evaluation: poolSize(process.env.BENCH_EVALUATION_WORKERS) } : {}),
+  // BENCH_EVALUATION_WORKERS=N[,SPARES] sizes the evaluation pool (default: Warden's own defaults);
+  // BENCH_INLINE=0 sends every miss to the pool (`evaluation.inline: false`).
+  evaluation: { ...(process.env.BENCH_EVALUATION_WORKERS ? poolSize(process.env.BENCH_EVALUATION_WORKERS) : {}), ...(process.env.BENCH_INLINE === '0' ? { inline: false } : {}) },
   compiler: (modules, entrypoints) => compile({ modules, entrypoints }),
   ...(limited ? { rateLimits: [{ name: 'bench', by: 'subject', perSecond: 1e9, burst: 1e9 }] } : {}),
   // BENCH_REDIS_BUDGET_MS=N: the Redis budget (default 5 ms, as deployed); a wide one measures Redis itself on a saturated loop, where 5 ms turns most steps into fallbacks.

@@ -9,7 +9,7 @@ export { rotatedFileName, rotatedFileTime } from './rotated-names.js';
 export { deleteExpiredRotations, type RetentionSweep } from './log-retention.js';
 export { checkRotationOptions, RotatingFile, type RotatingFileOptions, type RotationOperation, type RotationProblem } from './rotating-file.js';
 export { DROP_WARNING_MS, warnOfDrops, type DropWarning } from './drop-warning.js';
-export { recordHead, recordJsonWith, recordTail, RECORD_HEAD_FIELDS, RECORD_LATENCY, type RecordCall, type RecordConstants } from './record-json.js';
+export { recordHead, recordJsonWith, recordTail, inputJsonOfTail, RECORD_HEAD_FIELDS, RECORD_LATENCY, type RecordCall, type RecordConstants } from './record-json.js';
 export { WardenMetrics, ENVOY_REJECT_REASONS, type ConnectionCloseReason, type DecisionResult, type EnvoyRejectReason, type HandshakeFailure, type LogServiceDropReason, type WatchFailureReason } from './metrics.js';
 export { DECISION_APIS, type DecisionApi } from './decision-api.js';
 export { startMetricsServer, splitHostPort, type MetricsServer } from './metrics-server.js';

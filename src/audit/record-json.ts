@@ -38,6 +38,11 @@ export function recordTail(constants: RecordConstants, inputJson: string): strin
   return `${members}"allowed":${constants.allowed},"reasons":${JSON.stringify(constants.reasons)},"revision":${JSON.stringify(constants.revision)},"cached":${constants.cached},${RECORD_LATENCY}`;
 }
 
+/** The input's JSON, of `inputLength`, whose members open `tail` (a {@link recordTail}). */
+export function inputJsonOfTail(tail: string, inputLength: number): string {
+  return inputLength > 2 ? `{${tail.slice(0, inputLength - 2)}}` : '{}';
+}
+
 /**
  * A record's JSON from its per-call fields and a {@link recordTail} made earlier. The decision id
  * (a UUID), the time (RFC 3339) and the API name never need escaping.

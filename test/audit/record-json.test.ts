@@ -1,5 +1,5 @@
 import test from 'ava';
-import { recordJsonWith, recordTail } from '../../src/audit/index.js';
+import { inputJsonOfTail, recordJsonWith, recordTail } from '../../src/audit/index.js';
 
 const input = {
   action: 'orders.read',
@@ -24,4 +24,10 @@ test('a tail made once serves every later call of a cached decision', (t) => {
 
 test('an empty input leaves no stray comma', (t) => {
   t.deepEqual(JSON.parse(recordJsonWith(outcome, recordTail(outcome, '{}'))), outcome);
+});
+
+test('the input a tail was made around is read back from the tail and its length', (t) => {
+  for (const inputJson of [JSON.stringify(input), '{}', '{"a":"}\\",\\"allowed\\":1"}']) {
+    t.is(inputJsonOfTail(recordTail(outcome, inputJson), inputJson.length), inputJson);
+  }
 });

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { compile } from '../../src/rego/index.js';
-import { evaluationSettings } from '../../src/server/config.js';
+import { evaluationSettings, type ServeConfig } from '../../src/server/config.js';
 import { startFixture, unary, type Fixture } from './helpers/fixture.js';
 
 // Cache misses decided on the serving thread (InlineEvaluator) in a running service: cheap ones are
@@ -74,7 +74,8 @@ test.serial('cheap misses are decided on the serving thread; one that outlasts i
 });
 
 test('evaluation.inline is a boolean, true unless set', (t) => {
-  t.true(evaluationSettings({}).inline);
-  t.false(evaluationSettings({ evaluation: { inline: false } }).inline);
-  t.throws(() => evaluationSettings({ evaluation: { inline: 'no' as unknown as boolean } }), { message: /evaluation\.inline must be true or false/ });
+  const settings = (evaluation?: Record<string, unknown>) => evaluationSettings({ evaluation } as ServeConfig);
+  t.true(settings().inline);
+  t.false(settings({ inline: false }).inline);
+  t.throws(() => settings({ inline: 'no' }), { message: /evaluation\.inline must be true or false/ });
 });

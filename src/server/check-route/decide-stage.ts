@@ -1,5 +1,6 @@
 import { failedDecision, type DecisionOutcome, type Engine } from '../../engine/index.js';
 import type { PoolResult } from '../check-worker/evaluation-pool.js';
+import { inputJsonOfTail } from '../../audit/index.js';
 import { ServiceError } from '../errors.js';
 import { lookupInput } from './cache-stage.js';
 import type { Check, CheckDeps, CheckStage, StageStep } from './check.js';
@@ -82,10 +83,13 @@ function pooledBytes(check: Check, deps: CheckDeps, result: PoolResult): StageSt
     revision: result.revision,
     cached: result.cached,
     // A fresh decision's input travels only inside its log tail.
-    inputJson: result.inputJson ?? '',
+    inputJson: result.inputJson ?? (result.inputLength !== undefined ? inputJsonOfTail(result.answer.logTail, result.inputLength) : ''),
     ...(result.cached ? { ttlLeftMs: result.ttlLeftMs } : {}),
+    ...(result.volatile ? { volatile: true } : {}),
   };
   if (result.cached && result.inputJson !== undefined) deps.engine.rememberCached(check.requestKey!, route.entrypoint, route.shape, outcome);
+  // Kept here too: this thread may decide the same input itself next (see InlineEvaluator).
+  else if (!result.cached && outcome.inputJson !== '') deps.engine.store(outcome.inputJson, route.entrypoint, route.shape, outcome);
   check.outcome = outcome;
   check.cacheHit = result.cached;
   // The worker encoded the response with the service's own protos (see rawRequestService).

@@ -88,7 +88,7 @@ function decide(job: CheckJob): CheckResult {
     const { allow, reasons, failure, limits: policyLimits } = outcome.decision;
     // Encoded here, with the parts the serving thread's own answers are made of (see checkAnswer).
     const { body, logTail } = answerParts(outcome, encode);
-    return { id: job.id, kind: 'decided', revision: outcome.revision, allow, reasons, failure, ...(policyLimits ? { limits: policyLimits } : {}), cached: outcome.cached, ttlLeftMs: outcome.ttlLeftMs, ...(outcome.cached ? { inputJson: outcome.inputJson } : {}), answer: { body: body!, logTail } };
+    return { id: job.id, kind: 'decided', revision: outcome.revision, allow, reasons, failure, ...(policyLimits ? { limits: policyLimits } : {}), cached: outcome.cached, ttlLeftMs: outcome.ttlLeftMs, ...(outcome.cached ? { inputJson: outcome.inputJson } : { inputLength: outcome.inputJson.length }), ...(outcome.volatile ? { volatile: true } : {}), answer: { body: body!, logTail } };
   } catch (e) {
     if (e instanceof ServiceError) return { id: job.id, kind: 'rejected', code: e.code, message: e.message };
     return { id: job.id, kind: 'declined' };

@@ -47,6 +47,10 @@ export type CheckResult =
        * log tail, so it does not travel twice.
        */
       inputJson?: string;
+      /** For a fresh decision: the length of its input's JSON, whose members open the log tail (see inputJsonOfTail). */
+      inputLength?: number;
+      /** The evaluation called a non-deterministic builtin: no cache keeps the decision. */
+      volatile?: true;
       /** The `CheckResponse` without its decision id, encoded (see answerParts), and the log line's tail. */
       answer: { body: Buffer; logTail: string };
     }
