@@ -135,12 +135,15 @@ export class Engine {
   /**
    * Caches a decision another thread made for `inputJson` with the serving revision (for as long as
    * it stays cached there, when it came from that thread's cache). Decisions of another revision,
-   * volatile decisions and failures are not kept, as in {@link decide}.
+   * volatile decisions and failures are not kept, as in {@link decide}. Given a `requestKey`, the
+   * decision is also remembered for {@link recall} under it at once.
    */
-  store(inputJson: string, entrypoint: string, shape: DecisionShape, outcome: DecisionOutcome): void {
+  store(inputJson: string, entrypoint: string, shape: DecisionShape, outcome: DecisionOutcome, requestKey?: string): void {
     const serving = this.serving;
     if (!serving || serving.revision.id !== outcome.revision || outcome.volatile) return;
-    serving.cache.set(cacheKey(shape, entrypoint, inputJson), outcome.decision, outcome.cached ? outcome.ttlLeftMs : undefined);
+    const key = cacheKey(shape, entrypoint, inputJson);
+    serving.cache.set(key, outcome.decision, outcome.cached ? outcome.ttlLeftMs : undefined);
+    if (requestKey !== undefined) serving.cache.remember(requestKey, { decision: outcome.decision, inputJson, entrypoint, shape }, serving.cache.ttlLeft(key));
   }
 
   private servingOrThrow(): Serving {

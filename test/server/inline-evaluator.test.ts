@@ -2,6 +2,9 @@ import test from 'ava';
 import { buildRevision, Engine, type PolicyRevision } from '../../src/engine/index.js';
 import { InlineEvaluator } from '../../src/server/check-worker/inline-evaluator.js';
 import { compile } from '../../src/rego/index.js';
+import type { EvaluationPool } from '../../src/server/check-worker/evaluation-pool.js';
+import type { Check, CheckRoute } from '../../src/server/check-route/check.js';
+import { decideStage } from '../../src/server/check-route/decide-stage.js';
 
 // The serving thread's own evaluations of cache misses: made once an instance of the serving
 // revision is built here, the same decisions as the engine's, and never where an evaluation could
@@ -96,4 +99,21 @@ test('misses go to the pool while the serving thread is near saturation', async 
   while (performance.now() < until);
   t.false(inline.ready(serving));
   t.true(await whenReady(inline, serving), 'and come back here once it has room again');
+});
+
+test('a decision made here is kept by its input and by its request, so the same request is recalled even when a worker would take it next', async (t) => {
+  const serving = await revision();
+  const inline = new InlineEvaluator({ budgetMs: 1000 });
+  t.true(await whenReady(inline, serving));
+  const engine = new Engine();
+  engine.swap(serving);
+  // The pool is never asked: a call to it would throw.
+  const stage = decideStage({ engine, pool: {} as EvaluationPool, inline });
+  const route = { entrypoint: 't/decision', shape: 'authz' } as CheckRoute;
+  const inputJson = '{"action":"read","user":"alice"}';
+  const check = { state: {} as Check['state'], route, inputJson, requestKey: 'connection\0bytes' } as Check;
+  t.is(stage.run(check), undefined, 'decided in the same turn');
+  t.like(check.outcome, { cached: false, decision: { allow: true } });
+  t.like(engine.recall('connection\0bytes', 't/decision', 'authz'), { cached: true, inputJson, decision: { allow: true } });
+  t.like(engine.lookup(inputJson, 't/decision', 'authz'), { cached: true, decision: { allow: true } });
 });

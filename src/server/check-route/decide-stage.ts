@@ -10,8 +10,11 @@ export function deniedOutcome(engine: Engine, inputJson: string, reason: string)
   return { decision: failedDecision('error', reason), revision: engine.revision?.id ?? '', cached: false, inputJson };
 }
 
-/** A decision made for a built input on another thread, or on this one within a slice: kept in this thread's cache too. */
-function decided(check: Check, deps: CheckDeps, made: { decision: DecisionOutcome['decision']; revision: string; cached: boolean; ttlLeftMs?: number; volatile?: boolean }): void {
+/**
+ * A decision made for a built input on another thread, or on this one within a slice: kept in this
+ * thread's cache too, and under `requestKey` when given.
+ */
+function decided(check: Check, deps: CheckDeps, made: { decision: DecisionOutcome['decision']; revision: string; cached: boolean; ttlLeftMs?: number; volatile?: boolean }, requestKey?: string): void {
   const inputJson = check.inputJson!;
   const { route } = check;
   const outcome: DecisionOutcome = {
@@ -22,7 +25,7 @@ function decided(check: Check, deps: CheckDeps, made: { decision: DecisionOutcom
     ...(made.cached ? { ttlLeftMs: made.ttlLeftMs } : {}),
     ...(made.volatile ? { volatile: true } : {}),
   };
-  deps.engine.store(inputJson, route.entrypoint, route.shape, outcome);
+  deps.engine.store(inputJson, route.entrypoint, route.shape, outcome, requestKey);
   check.outcome = outcome;
   check.cacheHit = outcome.cached;
 }
@@ -42,7 +45,9 @@ function decideInput(check: Check, deps: CheckDeps): StageStep {
   const { route } = check;
   if (deps.pool) {
     const inline = deps.inline?.evaluate(deps.engine.revision, check.inputJson!, route.entrypoint, route.shape);
-    if (inline) return decided(check, deps, { ...inline, cached: false });
+    // Remembered by the request's bytes at once: while this thread is busy, the same bytes would
+    // otherwise go to a worker, whose cache never saw this decision.
+    if (inline) return decided(check, deps, { ...inline, cached: false }, check.requestKey);
     return deps.pool.evaluate(check.inputJson!, route.entrypoint, route.shape).then((result) => pooledInput(check, deps, result));
   }
   // The cache lookup, for the request's key too, happens in here (see lookupInput).

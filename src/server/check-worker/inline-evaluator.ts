@@ -6,10 +6,15 @@ import { HOST_BUILTIN_PREFIX, NATIVE_BUILTINS } from '../../wasm/native-builtins
 import { revisionBytes } from './evaluation-pool.js';
 
 /** Defaults of {@link InlineEvaluatorOptions}. */
-export const INLINE_DEFAULTS = { sliceUnits: 20_000, maxBytes: 1024 * 1024, pauseMs: 10_000, busyShare: 0.8 } as const;
+export const INLINE_DEFAULTS = { sliceUnits: 10_000, maxBytes: 1024 * 1024, pauseMs: 10_000, busyShare: 0.8 } as const;
 
 /** How often the serving thread's load is looked at, in ms. */
 const LOAD_WINDOW_MS = 100;
+/**
+ * Least time between two instances built here, in ms: under a stream of data writes (each a new
+ * revision) building one per write could take a core; misses go to the workers meanwhile.
+ */
+const BUILD_INTERVAL_MS = 1000;
 
 /**
  * Host builtins an evaluation on the serving thread may call: each takes time bounded by the size of
@@ -65,14 +70,15 @@ interface SlicedInstance {
  * that uses its slice up is abandoned, with the instance it ran in, and goes to the pool, which can
  * stop a runaway; evaluations then pause here for a while, so a policy (or a caller) whose
  * evaluations are long costs the serving thread one slice per pause, not one per call.
- * Revisions too large to load twice on this thread are left to the pool; so is the first miss of
- * each revision (and of each data write), while its instance is built here.
+ * Revisions too large to load twice on this thread are left to the pool; so are the misses of
+ * each revision (and of each data write) while its instance is built here, at most once a second.
  */
 export class InlineEvaluator {
   private instance: SlicedInstance | undefined;
   /** The revision last built (or being built) here, or found unfit for this thread. */
   private considered: string | undefined;
   private building = false;
+  private builtAt = -Infinity;
   private pausedUntil = 0;
   private readonly sliceUnits: number;
   private readonly maxBytes: number;
@@ -130,11 +136,13 @@ export class InlineEvaluator {
   }
 
   private consider(serving: PolicyRevision): void {
-    if (this.building || this.considered === serving.id || performance.now() < this.pausedUntil) return;
+    const now = performance.now();
+    if (this.building || this.considered === serving.id || now < this.pausedUntil || now - this.builtAt < BUILD_INTERVAL_MS) return;
     this.considered = serving.id;
     this.instance = undefined;
     if (revisionBytes(serving.parts) >= this.maxBytes) return;
     this.building = true;
+    this.builtAt = now;
     buildRevision(serving.parts)
       .then((built) => {
         if (this.considered === serving.id) this.instance = slicedInstance(built);
