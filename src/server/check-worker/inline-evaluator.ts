@@ -6,7 +6,7 @@ import { HOST_BUILTIN_PREFIX, NATIVE_BUILTINS } from '../../wasm/native-builtins
 import { revisionBytes } from './evaluation-pool.js';
 
 /** Defaults of {@link InlineEvaluatorOptions}. */
-export const INLINE_DEFAULTS = { sliceUnits: 10_000, maxBytes: 1024 * 1024, pauseMs: 10_000, busyShare: 0.8 } as const;
+export const INLINE_DEFAULTS = { sliceUnits: 10_000, maxBytes: 1024 * 1024, pauseMs: 10_000, busyShare: 0.95 } as const;
 
 /** How often the serving thread's load is looked at, in ms. */
 const LOAD_WINDOW_MS = 100;
@@ -38,8 +38,9 @@ export interface InlineEvaluatorOptions {
   /** After an evaluation outlasted its slice, how long evaluations go to the workers only, in ms. */
   pauseMs?: number;
   /**
-   * Share of the time the serving thread's event loop was busy (over windows of at least 100 ms) above which misses go to the
-   * workers (default 0.8): a thread near saturation spreads its work over the other cores.
+   * Share of the time the serving thread's event loop was busy (over windows of at least 100 ms)
+   * above which misses go to the workers (default 0.95): a thread near saturation spreads its work
+   * over the other cores. A thread answering one call at a time can be 70 % busy with the network alone.
    */
   busyShare?: number;
   /** Told when an evaluation outlasted its slice (evaluations then pause here). */
