@@ -265,12 +265,12 @@ export class WardenMetrics {
     this.decisionDuration.observe(api, seconds);
   }
 
-  /** Counts a cache lookup. */
   /** Counts a cache miss the serving thread decided itself. */
   recordServingThreadEvaluation(): void {
     this.servingThreadTally++;
   }
 
+  /** Counts a cache lookup. */
   recordCache(hit: boolean): void {
     if (hit) this.hitTally++;
     else this.missTally++;
