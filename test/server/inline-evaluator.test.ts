@@ -1,4 +1,5 @@
 import test from 'ava';
+import { recordTail } from '../../src/audit/index.js';
 import { buildRevision, Engine, type PolicyRevision } from '../../src/engine/index.js';
 import { InlineEvaluator } from '../../src/server/check-worker/inline-evaluator.js';
 import { compile } from '../../src/rego/index.js';
@@ -116,4 +117,28 @@ test('a decision made here is kept by its input and by its request, so the same 
   t.like(check.outcome, { cached: false, decision: { allow: true } });
   t.like(engine.recall('connection\0bytes', 't/decision', 'authz'), { cached: true, inputJson, decision: { allow: true } });
   t.like(engine.lookup(inputJson, 't/decision', 'authz'), { cached: true, decision: { allow: true } });
+});
+
+test("a worker's fresh decision is kept on the serving thread while it has room to decide the next itself, not while it is busy", async (t) => {
+  const serving = await revision();
+  const engine = new Engine();
+  engine.swap(serving);
+  const inputJson = '{"action":"read","user":"alice"}';
+  const decision = { allow: true, reasons: ['alice may read'] };
+  const logTail = recordTail({ allowed: true, reasons: decision.reasons, revision: serving.id, cached: false }, inputJson);
+  const result = { id: 1, kind: 'decided', revision: serving.id, ...decision, cached: false, inputLength: inputJson.length, answer: { body: Buffer.alloc(0), logTail } };
+  const pool = { check: async () => result } as unknown as EvaluationPool;
+  const route = { entrypoint: 't/decision', shape: 'authz' } as CheckRoute;
+  const run = async (inline: InlineEvaluator) => {
+    const check = { state: { connection: { key: 'k' } } as unknown as Check['state'], route, bytes: Buffer.from('request'), requestKey: 'k\0request' } as Check;
+    await decideStage({ engine, pool, inline }).run(check);
+    t.like(check.outcome, { cached: false, inputJson, decision });
+  };
+  // Neither ever decides here (a revision too large): the bytes go to the pool.
+  const busy = new InlineEvaluator({ budgetMs: 1000, maxBytes: 0, busyShare: -1 });
+  await new Promise((resolve) => setTimeout(resolve, 110));
+  await run(busy);
+  t.is(engine.lookup(inputJson, 't/decision', 'authz'), undefined);
+  await run(new InlineEvaluator({ budgetMs: 1000, maxBytes: 0 }));
+  t.like(engine.lookup(inputJson, 't/decision', 'authz'), { cached: true, decision });
 });

@@ -93,8 +93,9 @@ function pooledBytes(check: Check, deps: CheckDeps, result: PoolResult): StageSt
     ...(result.volatile ? { volatile: true } : {}),
   };
   if (result.cached && result.inputJson !== undefined) deps.engine.rememberCached(check.requestKey!, route.entrypoint, route.shape, outcome);
-  // Kept here too where this thread may decide the same input itself next (see InlineEvaluator).
-  else if (deps.inline && !result.cached && outcome.inputJson !== '') deps.engine.store(outcome.inputJson, route.entrypoint, route.shape, outcome);
+  // Kept here too where this thread may decide the same input itself next (see InlineEvaluator);
+  // not while it is too busy to (that would only add work to every miss).
+  else if (!result.cached && outcome.inputJson !== '' && deps.inline?.hasRoom()) deps.engine.store(outcome.inputJson, route.entrypoint, route.shape, outcome);
   check.outcome = outcome;
   check.cacheHit = result.cached;
   // The worker encoded the response with the service's own protos (see rawRequestService).

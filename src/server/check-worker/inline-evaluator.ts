@@ -108,9 +108,14 @@ export class InlineEvaluator {
     return this.busy;
   }
 
+  /** Whether this thread has room for evaluations of its own (it is not near saturation). */
+  hasRoom(): boolean {
+    return !this.nearSaturation();
+  }
+
   /** Whether evaluations of `serving` are made here now (else an instance of it may start being built). */
   ready(serving: PolicyRevision): boolean {
-    if (this.instance?.revision.id === serving.id) return !this.nearSaturation();
+    if (this.instance?.revision.id === serving.id) return this.hasRoom();
     this.consider(serving);
     return false;
   }
