@@ -1,6 +1,7 @@
 import test from 'ava';
 import { loadPolicy, type LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { compile } from '../../src/rego/index.js';
+import { hostBuiltins } from '../../src/builtins/index.js';
 import { sliceControl, SLICE_USED_UP } from '../../src/engine/evaluation-slice.js';
 
 // Evaluation slices through the unmodified SDK: disarmed (as every instance starts, and as the SDK
@@ -12,11 +13,13 @@ const POLICY = `package s
 pairs := count([1 | some i, j; input.xs[i] < input.xs[j]])
 
 words := [sprintf("%d-%s", [i, x]) | some i, x in input.names]
+
+doubled := input.n * 2
 `;
 
 async function sliced(): Promise<{ policy: LoadedPolicy; arm: (units: number) => void }> {
-  const wasm = await compile({ modules: [{ path: 's.rego', source: POLICY }], entrypoints: ['s/pairs', 's/words'] });
-  const policy = await loadPolicy(wasm);
+  const wasm = await compile({ modules: [{ path: 's.rego', source: POLICY }], entrypoints: ['s/pairs', 's/words', 's/doubled'] });
+  const policy = await loadPolicy(wasm, undefined, hostBuiltins);
   const arm = sliceControl(policy);
   if (!arm) throw new Error('a Warden module should export its slice control');
   return { policy, arm };
@@ -66,4 +69,16 @@ test('a slice used up disarms itself, and 0 disarms: the evaluations after run t
   arm(100);
   arm(0);
   t.deepEqual(policy.evaluate({ xs: xs(300) }, 's/pairs'), [{ result: (300 * 299) / 2 }]);
+});
+
+test('a slice is charged for the digits a big number stands for, before a host builtin works on it', async (t) => {
+  const { policy, arm } = await sliced();
+  const input = (n: string) => new TextEncoder().encode(`{"n":${n}}`).buffer as ArrayBuffer;
+  // 1e300000 is 300,000 digits to the host's arithmetic: past the slice before any of it is done.
+  for (const huge of ['1e300000', '7'.repeat(20_000)]) {
+    arm(10_000);
+    t.deepEqual(outcome(() => policy.evaluate(input(huge), 's/doubled')), { threw: SLICE_USED_UP }, huge.slice(0, 12));
+  }
+  arm(10_000);
+  t.deepEqual(outcome(() => policy.evaluate(input('1.5e3'), 's/doubled')), { result: [{ result: 3000 }] });
 });

@@ -1,5 +1,6 @@
 import { malloc } from './alloc';
 import { T_INT, T_REF, tag, intOf, makeInt, makeRef } from './value';
+import { burn } from './fuel';
 
 // Exact decimal view of a number: value = (neg ? -1 : 1) * 0.d1d2...dn * 10^exp, digits without
 // leading or trailing zeros (n = 0 means zero). Lets numbers of any size compare and hash exactly.
@@ -193,7 +194,24 @@ export function numberFromText(p: u32, len: u32): u32 {
     }
     if (plain) return makeInt(neg ? -r : r);
   }
+  // Host builtins work on such a number at a cost that grows faster than its text (a 1e300000 is
+  // 300,000 digits to them): an evaluation slice is charged for the digits it stands for.
+  burn(magnitudeDigits(p, len));
   return makeRef(p, len);
+}
+
+/** About how many digits the number written at `p` stands for: its text, plus its exponent's size. */
+function magnitudeDigits(p: u32, len: u32): i32 {
+  let i: u32 = 0;
+  while (i < len && (load<u8>(p + i) | 32) != 101) i++;
+  let exponent: u32 = 0;
+  for (let j = i + 1; j < len; j++) {
+    const c = load<u8>(p + j);
+    if (c < 48 || c > 57) continue;
+    exponent = exponent * 10 + (c - 48);
+    if (exponent > 0xffffff) return 0x1000000;
+  }
+  return <i32>(len + exponent);
 }
 
 /** f64 approximation, for builtins that work in floating point. */
