@@ -265,6 +265,11 @@ export class WardenMetrics {
     this.decisionDuration.observe(api, seconds);
   }
 
+  /** Counts an evaluation on the serving thread that outlasted its slice. */
+  recordSliceUsedUp(): void {
+    this.slicesUsedUp.inc();
+  }
+
   /** Counts a cache miss the serving thread decided itself. */
   recordServingThreadEvaluation(): void {
     this.servingThreadTally++;

@@ -1,4 +1,5 @@
-export { BUDGET_EXCEEDED, Engine, type DecisionOutcome, type EngineOptions } from './engine.js';
+export { BUDGET_EXCEEDED, Engine, evaluateDecision, type DecisionOutcome, type EngineOptions } from './engine.js';
+export { hostBuiltinNames, sliceControl, SLICE_USED_UP } from './evaluation-slice.js';
 export { DecisionCache, type DecisionCacheOptions } from './decision-cache.js';
 export {
   interpretResultSet,
@@ -11,7 +12,7 @@ export {
 } from './decision.js';
 export { decisionLimits, type PolicyLimit } from './decision-limits.js';
 export { canonicalJson, canonicalCopy, setMember } from './canonical-json.js';
-export { buildRevision, contentRevisionId, type BuildOptions, type PolicyCompiler, type PolicyModule, type PolicyRevision, type RevisionParts } from './revision.js';
+export { buildRevision, contentRevisionId, revisionBytes, type BuildOptions, type PolicyCompiler, type PolicyModule, type PolicyRevision, type RevisionParts } from './revision.js';
 export { loadRevision, loadBundleRevision, type PolicySourceOptions } from './policy-loader.js';
 export { PolicyManager, type PolicyManagerOptions, type ReloadResult } from './policy-manager.js';
 export { PolicyWatcher, DEFAULT_POLL_INTERVAL_MS, DEFAULT_SOURCE_GRACE_MS, type PolicyWatcherOptions, type SourceEvent } from './policy-watcher.js';

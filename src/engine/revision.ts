@@ -54,6 +54,13 @@ export interface RevisionParts {
   modules?: readonly PolicyModule[];
 }
 
+/** The bytes a revision's instance is loaded from: its module and its data texts. */
+export function revisionBytes(parts: RevisionParts): number {
+  let n = parts.wasm.byteLength;
+  for (const d of parts.dataDocuments ?? []) n += d.json.byteLength;
+  return n;
+}
+
 /** A short content hash: the revision id when the source names none. */
 export function contentRevisionId(...parts: Array<string | Uint8Array>): string {
   const h = createHash('sha256');

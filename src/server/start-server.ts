@@ -273,7 +273,7 @@ async function start(config: ServeConfig, logger: Logger, lifecycle: Lifecycle):
           budgetMs,
           onDecided: () => metrics.recordServingThreadEvaluation(),
           onSliceUsedUp: (revision) => {
-            metrics.slicesUsedUp.inc();
+            metrics.recordSliceUsedUp();
             logger.info({ revision }, 'an evaluation outlasted its slice on the serving thread: misses go to the evaluation workers for a while');
           },
         })

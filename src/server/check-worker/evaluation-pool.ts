@@ -1,4 +1,4 @@
-import { BUDGET_EXCEEDED, DataWriteError, EngineError, type DataOperation, type DecisionCacheOptions, type DecisionShape, type PolicyRevision, type RevisionParts } from '../../engine/index.js';
+import { BUDGET_EXCEEDED, DataWriteError, EngineError, type DataOperation, type DecisionCacheOptions, type DecisionShape, type PolicyRevision, type RevisionParts, revisionBytes } from '../../engine/index.js';
 import { fanOutDataWrites } from './pool-data-writes.js';
 import { runawayCapMs } from './runaway-cap.js';
 import type { RequestLimits } from '../config.js';
@@ -45,13 +45,6 @@ const PREPARE_TIMEOUT_MS = 300_000;
  * milliseconds: starting threads for it would take longer than the wait it saves.
  */
 const IN_PLACE_BYTES = 4 * 1024 * 1024;
-
-/** The bytes a revision's instance is loaded from: its module and its data texts. */
-export function revisionBytes(parts: RevisionParts): number {
-  let n = parts.wasm.byteLength;
-  for (const d of parts.dataDocuments ?? []) n += d.json.byteLength;
-  return n;
-}
 
 /** Threads started for a revision that loads beside the one serving (see prepare). */
 interface Generation {

@@ -1,9 +1,6 @@
 import { takeNondeterministic } from '../../builtins/index.js';
-import { evaluateDecision } from '../../engine/engine.js';
-import { hostBuiltinNames, sliceControl, SLICE_USED_UP } from '../../engine/evaluation-slice.js';
-import { buildRevision, type Decision, type DecisionShape, type PolicyRevision } from '../../engine/index.js';
+import { buildRevision, evaluateDecision, hostBuiltinNames, revisionBytes, sliceControl, SLICE_USED_UP, type Decision, type DecisionShape, type PolicyRevision } from '../../engine/index.js';
 import { HOST_BUILTIN_PREFIX, NATIVE_BUILTINS } from '../../wasm/native-builtins.js';
-import { revisionBytes } from './evaluation-pool.js';
 
 /** Defaults of {@link InlineEvaluatorOptions}. */
 export const INLINE_DEFAULTS = { sliceUnits: 10_000, maxBytes: 1024 * 1024, pauseMs: 10_000, busyShare: 0.95 } as const;
