@@ -74,9 +74,9 @@ test('an evaluation that outlasts its slice goes to the pool, and misses pause h
   t.true(inline.evaluate(serving, JSON.stringify({ xs: [1, 2] }), 't/slow', 'authz')!.decision.allow, 'a short run of the same rule fits its slice');
 });
 
-/** Gives `inline` time to build an instance of `serving`; true if it ever made its decisions. */
+/** Gives `inline` time to build an instance of `serving` (at most one a second); true if it ever made its decisions. */
 async function everReady(inline: InlineEvaluator, serving: PolicyRevision): Promise<boolean> {
-  for (let waited = 0; waited < 300; waited += 10) {
+  for (let waited = 0; waited < 1500; waited += 10) {
     if (inline.evaluate(serving, '{"pattern":"^a","user":"alice"}', 't/decision', 'authz')) return true;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -91,15 +91,40 @@ test('a policy that calls a host builtin with no bound, or a revision too large 
   t.true(await everReady(inline, await revision()), 'the same revision, under the default size');
 });
 
-test('misses go to the pool while the serving thread is near saturation', async (t) => {
+/** Notes `calls` calls in one turn of the event loop, and lets the turn end. */
+async function turn(inline: InlineEvaluator, calls: number): Promise<void> {
+  for (let i = 0; i < calls; i++) inline.noteCall();
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A concurrent load: turns of the event loop that each bring many calls. */
+async function concurrentLoad(inline: InlineEvaluator): Promise<void> {
+  for (let i = 0; i < 8; i++) await turn(inline, 30);
+}
+
+test('misses go to the pool while calls arrive together, and come back once they come one at a time', async (t) => {
   const serving = await revision();
-  const inline = new InlineEvaluator({ budgetMs: 1000, busyShare: 0.6 });
+  const inline = new InlineEvaluator({ budgetMs: 1000 });
   t.true(await whenReady(inline, serving));
-  // Busy for 400 ms, after at most 100 ms since the load was last looked at.
-  const until = performance.now() + 400;
-  while (performance.now() < until);
+  await turn(inline, 1);
+  t.true(inline.ready(serving), 'one call per turn');
+  inline.noteCall();
+  inline.noteCall();
+  t.false(inline.ready(serving), 'the second call of a turn');
+  await turn(inline, 30);
+  t.true(inline.ready(serving), 'one burst is no concurrent load');
+  // A concurrent load's calls queue on their connections and are read together.
+  await concurrentLoad(inline);
   t.false(inline.ready(serving));
-  t.true(await whenReady(inline, serving), 'and come back here once it has room again');
+  t.is(inline.evaluate(serving, '{"action":"read","user":"alice"}', 't/decision', 'authz'), undefined);
+  let turns = 0;
+  while (!inline.ready(serving) && turns < 100) {
+    await turn(inline, 1);
+    turns++;
+  }
+  t.log(`back on the serving thread after ${turns} turns of one call`);
+  t.true(turns > 1 && turns < 100);
+  t.true(inline.evaluate(serving, '{"action":"read","user":"alice"}', 't/decision', 'authz')!.decision.allow);
 });
 
 test('a decision made here is kept by its input and by its request, so the same request is recalled even when a worker would take it next', async (t) => {
@@ -135,8 +160,8 @@ test("a worker's fresh decision is kept on the serving thread while it has room 
     t.like(check.outcome, { cached: false, inputJson, decision });
   };
   // Neither ever decides here (a revision too large): the bytes go to the pool.
-  const busy = new InlineEvaluator({ budgetMs: 1000, maxBytes: 0, busyShare: -1 });
-  await new Promise((resolve) => setTimeout(resolve, 110));
+  const busy = new InlineEvaluator({ budgetMs: 1000, maxBytes: 0 });
+  await concurrentLoad(busy);
   await run(busy);
   t.is(engine.lookup(inputJson, 't/decision', 'authz'), undefined);
   await run(new InlineEvaluator({ budgetMs: 1000, maxBytes: 0 }));

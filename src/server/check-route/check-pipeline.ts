@@ -56,13 +56,17 @@ export class CheckPipeline {
   /** Where answering starts: the stages before it decide, the rest answer and log. */
   private readonly answerAt: number;
 
+  private readonly inline: CheckPipelineDeps['inline'];
+
   constructor(deps: CheckPipelineDeps) {
+    this.inline = deps.inline;
     this.stages = checkStages(deps);
     this.answerAt = this.stages.findIndex((s) => s.name === 'answer');
   }
 
   /** Runs `check` through every stage; its answer, or a promise of it when a stage waited. */
   run(check: Check): unknown {
+    this.inline?.noteCall();
     const done = runStages(this.stages, check);
     return done instanceof Promise ? done.then(() => check.response) : check.response;
   }
@@ -72,6 +76,7 @@ export class CheckPipeline {
    * answers and logs them in the order given.
    */
   async runAll(checks: readonly Check[]): Promise<unknown[]> {
+    this.inline?.noteCall();
     const deciding = this.stages.slice(0, this.answerAt);
     await Promise.all(checks.map((check) => runStages(deciding, check)));
     const answers: unknown[] = [];

@@ -1,12 +1,13 @@
 import { takeNondeterministic } from '../../builtins/index.js';
 import { buildRevision, evaluateDecision, hostBuiltinNames, revisionBytes, sliceControl, SLICE_USED_UP, type Decision, type DecisionShape, type PolicyRevision } from '../../engine/index.js';
 import { HOST_BUILTIN_PREFIX, NATIVE_BUILTINS } from '../../wasm/native-builtins.js';
+import { CallsPerTurn } from './calls-per-turn.js';
 
 /** Defaults of {@link InlineEvaluatorOptions}. */
-export const INLINE_DEFAULTS = { sliceUnits: 10_000, maxBytes: 1024 * 1024, pauseMs: 10_000, busyShare: 0.95 } as const;
+export const INLINE_DEFAULTS = { sliceUnits: 10_000, maxBytes: 1024 * 1024, pauseMs: 10_000 } as const;
 
-/** How often the serving thread's load is looked at, in ms. */
-const LOAD_WINDOW_MS = 100;
+/** Share of the recent turns bringing several calls from which misses go to the workers (see CallsPerTurn). */
+const CONCURRENT_SHARE = 0.5;
 /**
  * Least time between two instances built here, in ms: under a stream of data writes (each a new
  * revision) building one per write could take a core; misses go to the workers meanwhile.
@@ -34,12 +35,6 @@ export interface InlineEvaluatorOptions {
   maxBytes?: number;
   /** After an evaluation outlasted its slice, how long evaluations go to the workers only, in ms. */
   pauseMs?: number;
-  /**
-   * Share of the time the serving thread's event loop was busy (over windows of at least 100 ms)
-   * above which misses go to the workers (default 0.95): a thread near saturation spreads its work
-   * over the other cores. A thread answering one call at a time can be 70 % busy with the network alone.
-   */
-  busyShare?: number;
   /** Told when an evaluation outlasted its slice (evaluations then pause here). */
   onSliceUsedUp?: (revision: string) => void;
   /** Told of each decision made here. */
@@ -61,8 +56,8 @@ interface SlicedInstance {
 
 /**
  * Decides cache misses on the serving thread, without the round trip to an evaluation worker (two
- * thread wake-ups: most of a cheap miss's latency), while that thread has room to spare (near
- * saturation, the workers' cores do more), and as long as each evaluation is sure to end soon:
+ * thread wake-ups: most of a cheap miss's latency), while calls come one at a time (under a
+ * concurrent load the workers' cores do more, and the thread's own time goes to the network), and as long as each evaluation is sure to end soon:
  * the module must be one Warden built, whose loops and allocations burn an armed slice of work
  * (src/wasm/runtime/fuel.ts), and call only host builtins bounded by their operands. An evaluation
  * that uses its slice up is abandoned, with the instance it ran in, and goes to the pool, which can
@@ -81,33 +76,27 @@ export class InlineEvaluator {
   private readonly sliceUnits: number;
   private readonly maxBytes: number;
   private readonly pauseMs: number;
-  private readonly busyShare: number;
-  /** Whether the serving thread was near saturation in the last window looked at. */
-  private busy = false;
-  private sampledAt = performance.now();
-  private lastLoad = performance.eventLoopUtilization();
+  private readonly turns = new CallsPerTurn();
 
   constructor(private readonly options: InlineEvaluatorOptions) {
     this.sliceUnits = options.sliceUnits ?? INLINE_DEFAULTS.sliceUnits;
     this.maxBytes = options.maxBytes ?? INLINE_DEFAULTS.maxBytes;
     this.pauseMs = options.pauseMs ?? INLINE_DEFAULTS.pauseMs;
-    this.busyShare = options.busyShare ?? INLINE_DEFAULTS.busyShare;
   }
 
-  /** Whether this thread's event loop was busy more than its share since it was last looked at (at most every 100 ms). */
-  private nearSaturation(): boolean {
-    const now = performance.now();
-    if (now - this.sampledAt < LOAD_WINDOW_MS) return this.busy;
-    const load = performance.eventLoopUtilization();
-    this.busy = performance.eventLoopUtilization(load, this.lastLoad).utilization > this.busyShare;
-    this.lastLoad = load;
-    this.sampledAt = now;
-    return this.busy;
+  /** Counts a call that reached the service (see CallsPerTurn). */
+  noteCall(): void {
+    this.turns.noteCall();
   }
 
-  /** Whether this thread has room for evaluations of its own (it is not near saturation). */
+  /**
+   * Whether this thread has room for evaluations of its own: its calls come one at a time, not
+   * together. Under a concurrent load the workers' cores take the evaluations and this thread's
+   * time goes to the network; one call at a time is answered soonest here, without two thread
+   * wake-ups. Of a burst read at once, only the first call is decided here.
+   */
   hasRoom(): boolean {
-    return !this.nearSaturation();
+    return this.turns.sharedTurns < CONCURRENT_SHARE && this.turns.thisTurn < 2;
   }
 
   /** Whether evaluations of `serving` are made here now (else an instance of it may start being built). */
