@@ -1,13 +1,10 @@
 import type { DecisionOutcome, Engine } from '../engine/index.js';
 import { assertedIdentity, type Identity } from '../identity/index.js';
-import { buildAuthzInput } from './authz-input.js';
+import { authzInputJson, type InputRequester } from './authz-input.js';
 import type { AuthzCheckRequest } from './request-types.js';
 
 /** The caller's verified identity and address, as far as a policy input needs them. */
-export interface RequesterOf {
-  requester: Identity;
-  sourceIp: string;
-}
+export type RequesterOf = InputRequester;
 
 /** Whose call a check decides, unless it carries a token (which the caller verifies): an asserted SPIFFE ID, else the requester. */
 export function assertedOrRequester(req: AuthzCheckRequest, requester: Identity): Identity {
@@ -21,6 +18,5 @@ export function assertedOrRequester(req: AuthzCheckRequest, requester: Identity)
  * decision is also remembered for the request's bytes (see `Engine.recall`).
  */
 export function decideAuthz(engine: Engine, entrypoint: string, req: AuthzCheckRequest, subject: Identity, from: RequesterOf, maxDepth: number, requestKey?: string): DecisionOutcome {
-  const input = buildAuthzInput(req, from.requester, subject, from.sourceIp, maxDepth);
-  return engine.decide(input, entrypoint, 'authz', { inputJson: JSON.stringify(input), requestKey });
+  return engine.decide(undefined, entrypoint, 'authz', { inputJson: authzInputJson(req, from, subject, maxDepth), requestKey });
 }

@@ -11,6 +11,8 @@ import { certificateTime } from './tls-files.js';
 export interface ConnectionIdentity {
   /** With keys in sorted order (see buildAuthzInput). */
   requester: Identity;
+  /** `JSON.stringify(requester)`, made once (see authzInputJson). */
+  requesterJson?: string;
   sourceIp: string;
   /** Everything about the connection a policy input can depend on, as text (see requestKey). */
   key: string;
@@ -104,10 +106,12 @@ export function connectionIdentity(call: ServerUnaryCall<unknown, unknown>, chec
     const chain = chainOf(session, cert!.raw);
     const leaf = chain[0]!;
     const sourceIp = peerIp(call.getPeer());
+    const requesterJson = JSON.stringify(requester);
     identity = {
       requester,
+      requesterJson,
       sourceIp,
-      key: JSON.stringify([requester, sourceIp]),
+      key: `[${requesterJson},${JSON.stringify(sourceIp)}]`,
       notBefore: certificateTime(leaf.validFrom),
       notAfter: certificateTime(leaf.validTo),
       chain,

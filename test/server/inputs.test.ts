@@ -1,4 +1,5 @@
 import test from 'ava';
+import { authzInputJson } from '../../src/server/authz-input.js';
 import { buildAuthzInput, buildEnvoyInput, DEFAULT_LIMITS, EnvoyRequestRejected, envoyResponse, jsonNestingExceeds, parseEnvoyBody, parsePath, parseQuery, peerIp } from '../../src/server/index.js';
 import { validateEnvoyCheck } from '../../src/server/validation.js';
 import { envoyRejection } from '../../src/server/envoy-rejection.js';
@@ -220,4 +221,26 @@ test('a context key named __proto__ is kept as data', (t) => {
   const requester: Identity = { authenticated_by: 'mtls', id: 'spiffe://a/b' };
   const input = buildAuthzInput({ action: 'a', context: { fields: { ['__proto__']: { stringValue: 'x' } } } }, requester, requester, '', 32);
   t.is(JSON.stringify(input.context), '{"__proto__":"x"}');
+});
+
+test("the authorizer input's JSON made from its members' JSON is the text of the input built whole", (t) => {
+  const requester = canonicalCopy<Identity>({ id: 'spiffe://a/ns/x/sa/y', trust_domain: 'a', namespace: 'x', service_account: 'y', authenticated_by: 'mtls' });
+  const asserted: Identity = { trust_domain: 'b', id: 'spiffe://b/ns/p/sa/q', authenticated_by: 'requester', service_account: 'q', namespace: 'p' };
+  const texts = ['', 'read', 'ünïcödé ✓', 'quote " and \\ and \u0001 and \u2028', '__proto__', '10', '9', 'constructor'];
+  const values = [{ stringValue: 'x' }, { numberValue: 1.5 }, { numberValue: Infinity }, { boolValue: false }, { nullValue: 'NULL_VALUE' }, { listValue: { values: [{ stringValue: 'a' }, { structValue: { fields: { b: { numberValue: 2 } } } }] } }, {}];
+  let seed = 7;
+  const pick = <T>(xs: readonly T[]): T => xs[(seed = (seed * 1103515245 + 12345) % 2147483648) % xs.length]!;
+  const fields = () => Object.fromEntries(Array.from({ length: seed % 4 }, () => [pick(texts), pick(values)]));
+  for (let i = 0; i < 300; i++) {
+    const req = {
+      ...(i % 5 ? { action: pick(texts) } : {}),
+      ...(i % 3 ? { resource: { service: pick(texts), ...(i % 2 ? { path: pick(texts) } : {}), attributes: Object.fromEntries(Array.from({ length: i % 4 }, () => [pick(texts), pick(texts)])) } } : {}),
+      ...(i % 4 ? { context: { fields: fields() } } : {}),
+    };
+    const subject = i % 2 ? requester : asserted;
+    const sourceIp = pick(['10.0.0.1', '::1', '']);
+    const whole = JSON.stringify(buildAuthzInput(req, requester, subject, sourceIp, 32));
+    t.is(authzInputJson(req, { requester, sourceIp }, subject, 32), whole);
+    t.is(authzInputJson(req, { requester, sourceIp, requesterJson: JSON.stringify(requester) }, subject, 32), whole);
+  }
 });

@@ -2,7 +2,7 @@ import { recordJsonWith } from '../../audit/index.js';
 import type { CredentialChecks, SubjectVerdict } from '../../credentials/credential-checks.js';
 import type { Engine } from '../../engine/index.js';
 import type { Identity, JwtVerifier } from '../../identity/index.js';
-import { buildAuthzInput } from '../authz-input.js';
+import { authzInputJson } from '../authz-input.js';
 import { assertedOrRequester } from '../authz-decide.js';
 import { answerParts, cachedAnswerParts, checkAnswer, type AnswerParts, type EncodeCheckResponse } from '../check-answer.js';
 import type { RequestLimits } from '../config.js';
@@ -36,8 +36,7 @@ export interface AuthorizerCheckData {
 
 /** The input of `req` for `subject`: built canonical, its JSON is cache key, policy input and log text. */
 function inputJsonOf(req: AuthzCheckRequest, subject: Identity, check: Check, deps: AuthorizerRouteDeps): string {
-  const { connection } = check.state;
-  return JSON.stringify(buildAuthzInput(req, connection.requester, subject, connection.sourceIp, deps.limits.maxDepth));
+  return authzInputJson(req, check.state.connection, subject, deps.limits.maxDepth);
 }
 
 /** The subject of a verified credential, or a deny saying why (the policy is not asked about an unverified subject). */

@@ -62,7 +62,7 @@ function connectionOf(key: string): RequesterOf {
   let connection = connections.get(key);
   if (!connection) {
     const [requester, sourceIp] = JSON.parse(key) as [Identity, string];
-    connection = { requester, sourceIp };
+    connection = { requester, sourceIp, requesterJson: JSON.stringify(requester) };
     if (connections.size >= 4096) connections.clear();
     connections.set(key, connection);
   }
