@@ -57,9 +57,10 @@ interface SlicedInstance {
 /**
  * Decides cache misses on the serving thread, without the round trip to an evaluation worker (two
  * thread wake-ups: most of a cheap miss's latency), while calls come one at a time (under a
- * concurrent load the workers' cores do more, and the thread's own time goes to the network), and as long as each evaluation is sure to end soon:
- * the module must be one Warden built, whose loops and allocations burn an armed slice of work
- * (src/wasm/runtime/fuel.ts), and call only host builtins bounded by their operands. An evaluation
+ * concurrent load the workers' cores do more, and this thread's own time goes to the network),
+ * and as long as each evaluation is sure to end soon: the module must be one Warden built, whose
+ * loops and allocations burn an armed slice of work (src/wasm/runtime/fuel.ts), and call only host
+ * builtins bounded by their operands. An evaluation
  * that uses its slice up is abandoned, with the instance it ran in, and goes to the pool, which can
  * stop a runaway; evaluations then pause here for a while, so a policy (or a caller) whose
  * evaluations are long costs the serving thread one slice per pause, not one per call.
