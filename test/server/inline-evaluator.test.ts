@@ -144,7 +144,7 @@ test('a decision made here is kept by its input and by its request, so the same 
   t.like(engine.lookup(inputJson, 't/decision', 'authz'), { cached: true, decision: { allow: true } });
 });
 
-test("a worker's fresh decision is kept on the serving thread while it has room to decide the next itself, not while it is busy", async (t) => {
+test("a worker's fresh decision is kept on the serving thread while it has room to decide the next itself, not under a concurrent load", async (t) => {
   const serving = await revision();
   const engine = new Engine();
   engine.swap(serving);
@@ -160,9 +160,9 @@ test("a worker's fresh decision is kept on the serving thread while it has room 
     t.like(check.outcome, { cached: false, inputJson, decision });
   };
   // Neither ever decides here (a revision too large): the bytes go to the pool.
-  const busy = new InlineEvaluator({ budgetMs: 1000, maxBytes: 0 });
-  await concurrentLoad(busy);
-  await run(busy);
+  const loaded = new InlineEvaluator({ budgetMs: 1000, maxBytes: 0 });
+  await concurrentLoad(loaded);
+  await run(loaded);
   t.is(engine.lookup(inputJson, 't/decision', 'authz'), undefined);
   await run(new InlineEvaluator({ budgetMs: 1000, maxBytes: 0 }));
   t.like(engine.lookup(inputJson, 't/decision', 'authz'), { cached: true, decision });

@@ -45,7 +45,7 @@ function decideInput(check: Check, deps: CheckDeps): StageStep {
   const { route } = check;
   if (deps.pool) {
     const inline = deps.inline?.evaluate(deps.engine.revision, check.inputJson!, route.entrypoint, route.shape);
-    // Remembered by the request's bytes at once: while this thread is busy, the same bytes would
+    // Remembered by the request's bytes at once: once calls come together, the same bytes would
     // otherwise go to a worker, whose cache never saw this decision.
     if (inline) return decided(check, deps, { ...inline, cached: false }, check.requestKey);
     return deps.pool.evaluate(check.inputJson!, route.entrypoint, route.shape).then((result) => pooledInput(check, deps, result));
@@ -94,7 +94,7 @@ function pooledBytes(check: Check, deps: CheckDeps, result: PoolResult): StageSt
   };
   if (result.cached && result.inputJson !== undefined) deps.engine.rememberCached(check.requestKey!, route.entrypoint, route.shape, outcome);
   // Kept here too where this thread may decide the same input itself next (see InlineEvaluator);
-  // not while it is too busy to (that would only add work to every miss).
+  // not while calls come together and the workers decide (that would only add work to every miss).
   else if (!result.cached && outcome.inputJson !== '' && deps.inline?.hasRoom()) deps.engine.store(outcome.inputJson, route.entrypoint, route.shape, outcome);
   check.outcome = outcome;
   check.cacheHit = result.cached;

@@ -4,7 +4,7 @@ import { HOST_BUILTIN_PREFIX, NATIVE_BUILTINS } from '../../wasm/native-builtins
 import { CallsPerTurn } from './calls-per-turn.js';
 
 /** Defaults of {@link InlineEvaluatorOptions}. */
-export const INLINE_DEFAULTS = { sliceUnits: 10_000, maxBytes: 1024 * 1024, pauseMs: 10_000 } as const;
+const INLINE_DEFAULTS = { sliceUnits: 10_000, maxBytes: 1024 * 1024, pauseMs: 10_000 } as const;
 
 /** Share of the recent turns bringing several calls from which misses go to the workers (see CallsPerTurn). */
 const CONCURRENT_SHARE = 0.5;
