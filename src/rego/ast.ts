@@ -108,7 +108,19 @@ export interface LogicalOperand {
   group?: boolean;
 }
 
-export type Expr = Node & ExprKind & { negated: boolean; with: WithModifier[]; logical?: LogicalForm };
+export type Expr = Node &
+  ExprKind & {
+    negated: boolean;
+    with: WithModifier[];
+    logical?: LogicalForm;
+    /**
+     * A negated expression of a module importing `future.keywords.not` (or `future.keywords`, or
+     * `rego.v2`): its operands are evaluated inside the negation, as a `not { … }` body, so one that
+     * is undefined makes the negation hold. Without it, as OPA evaluates `not` by default, they are
+     * evaluated before it (see hoistNegationOperands).
+     */
+    operandsInside?: true;
+  };
 
 export type Body = Expr[];
 

@@ -66,3 +66,40 @@ names := [x | some x in input.xs; not startswith(x.name, "a")]
   t.deepEqual(await evaluate(src, 't/each', { xs: [{ name: 'b' }] }), HOLDS);
   t.deepEqual(await evaluate(src, 't/names', { xs: [{ name: 'b' }, {}, { name: 'ab' }] }), [{ result: [{ name: 'b' }] }]);
 });
+
+// OPA 1.x's opt-in (`import future.keywords.not`, also in `future.keywords` and `rego.v2`): the
+// negated expression's operands are evaluated inside the negation, as a `not { … }` body would
+// be, so an undefined one makes the negation hold — "the condition does not hold".
+for (const imported of ['future.keywords.not', 'future.keywords', 'rego.v2']) {
+  test(`with \`import ${imported}\`, an undefined operand makes the negation hold`, async (t) => {
+    const src = `package t
+import ${imported}
+is_admin(x) if x == "admin"
+allowed contains "a"
+call if not is_admin(input.role)
+sum if not input.x + input.y == 3
+member if not "admin" in input.roles
+key if not allowed[input.spec.x]
+nested if not startswith(lower(input.name), "root")
+withed if not startswith(input.path, "/a") with input as {"other": 1}
+names := [x | some x in input.xs; not startswith(x.name, "a")]
+`;
+    for (const rule of ['call', 'sum', 'member', 'key', 'nested', 'withed']) t.deepEqual(await evaluate(src, `t/${rule}`, {}), HOLDS, rule);
+    t.deepEqual(await evaluate(src, 't/call', { role: 'admin' }), UNDEFINED);
+    t.deepEqual(await evaluate(src, 't/sum', { x: 1, y: 2 }), UNDEFINED);
+    t.deepEqual(await evaluate(src, 't/sum', { x: 1, y: 1 }), HOLDS);
+    t.deepEqual(await evaluate(src, 't/member', { roles: ['admin'] }), UNDEFINED);
+    t.deepEqual(await evaluate(src, 't/key', { spec: { x: 'a' } }), UNDEFINED);
+    t.deepEqual(await evaluate(src, 't/nested', { name: 'ROOT' }), UNDEFINED);
+    t.deepEqual(await evaluate(src, 't/names', { xs: [{ name: 'b' }, {}, { name: 'ab' }] }), [{ result: [{ name: 'b' }, {}] }]);
+  });
+}
+
+test('the opt-in is per module: a module without the import keeps the default', async (t) => {
+  const modules = [
+    { path: 'a.rego', source: 'package t\nimport future.keywords.not\nnew if not startswith(input.path, "/a")\n' },
+    { path: 'b.rego', source: 'package t\nold if not startswith(input.path, "/a")\n' },
+  ];
+  t.deepEqual(await evaluate(modules, 't/new', {}), HOLDS);
+  t.deepEqual(await evaluate(modules, 't/old', {}), UNDEFINED);
+});

@@ -143,7 +143,7 @@ export class Resolver {
   body(body: Body, scope: Scope): Body {
     const out: Body = [];
     for (const e of body) {
-      for (const x of e.negated ? this.hoistNestedCalls(e) : [e]) {
+      for (const x of e.negated && !e.operandsInside ? this.hoistNestedCalls(e) : [e]) {
         const r = this.expr(x, scope);
         if (r) out.push(r);
       }
@@ -152,7 +152,8 @@ export class Resolver {
   }
 
   /**
-   * As OPA's compiler does for every expression: calls nested in a negated expression's operands
+   * As OPA's compiler does for every expression (unless the module imports `future.keywords.not`,
+   * see Expr.operandsInside): calls nested in a negated expression's operands
    * (`not startswith(lower(input.x), "a")`, `not f(1).foo`) are evaluated before it, outside the
    * negation — so an undefined inner call makes the body fail rather than the `not` hold.
    */
@@ -186,7 +187,7 @@ export class Resolver {
 
   private expr(e: Expr, scope: Scope): Expr | undefined {
     const withs = e.with.map((w) => ({ ...w, target: this.withTarget(w.target, scope), value: this.term(w.value, scope) }));
-    const base = { loc: e.loc, negated: e.negated, with: withs };
+    const base = { loc: e.loc, negated: e.negated, with: withs, ...(e.operandsInside ? { operandsInside: true as const } : {}) };
     switch (e.type) {
       case 'term':
         return { ...base, type: 'term', term: this.term(e.term, scope) };

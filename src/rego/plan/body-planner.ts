@@ -90,7 +90,7 @@ export class BodyPlanner {
 
   private planNegated(e: Expr, scope: VarScope, k: K): void {
     const fb = this.fb;
-    const { hoisted, expr } = hoistNegationOperands(e, () => `$not${this.negationVars++}`, (t) => this.isBound(t, scope));
+    const { hoisted, expr } = e.operandsInside ? { hoisted: [], expr: e } : hoistNegationOperands(e, () => `$not${this.negationVars++}`, (t) => this.isBound(t, scope));
     const outside = scope.child();
     const step = (i: number): void => {
       if (i < hoisted.length) {

@@ -119,13 +119,14 @@ export abstract class BodyParser extends TermParser {
     }
     const negated = this.isWord('not') && !this.keywordAsName() ? (this.next(), true) : false;
     if (negated && this.keywords.has('not-block') && this.isPunct('{')) return this.parseNotBlock(start);
+    const inside = negated && this.keywords.has('not-block') ? { operandsInside: true as const } : {};
     const group = negated ? this.parseLogicalGroup() : undefined;
-    if (group) return { ...group, negated: true, loc: this.loc(start) };
+    if (group) return { ...group, negated: true, ...inside, loc: this.loc(start) };
     let kind: ExprKind;
     if (this.isWord('some') && !this.keywordAsName()) kind = this.parseSome();
     else if (this.isKeyword('every') && !this.keywordAsName()) kind = this.parseEvery();
     else kind = this.parseExprTerms(start);
-    return { ...kind, negated, with: [], loc: this.loc(start) } as Expr;
+    return { ...kind, negated, ...inside, with: [], loc: this.loc(start) } as Expr;
   }
 
   /** `not { A; B }` (future keyword `not`): holds when the body has no solution. */
