@@ -33,8 +33,14 @@ const RELATIONS = new Set(['walk']);
 /** The module ABI Warden's compiler emits (`opa_wasm_abi_version`, `opa_wasm_abi_minor_version`). */
 const WASM_ABI = { version: 1, minor_version: 3 };
 
-/** The Rego language features Warden's compiler accepts, in OPA's names. */
-const FEATURES = ['rego_v1', 'rule_head_ref_string_prefixes', 'rule_head_refs'];
+/** The Rego language features Warden's compiler accepts, in OPA's names (OPA 1.20 lists the first, the fourth and the fifth). */
+const FEATURES = ['keywords_in_refs', 'rego_v1', 'rule_head_ref_string_prefixes', 'rule_head_refs', 'template_strings'];
+
+/**
+ * The future keywords a module may import: Rego v1's own (which a v0 module imports) and the ones
+ * OPA 1.20 lists, `and`, `or` and `not` (`not { … }` blocks and the newer reading of negation).
+ */
+const FUTURE_KEYWORDS = ['and', 'contains', 'every', 'if', 'in', 'not', 'or'];
 
 /** OPA's order of types (`types.Compare`), which it keeps union members in. */
 const TYPE_ORDER = ['null', 'boolean', 'number', 'string', 'array', 'object', 'set', 'any', 'union'];
@@ -76,7 +82,7 @@ function capabilityOf(b: Builtin): BuiltinCapability {
 export function currentCapabilities(): Capabilities {
   return {
     builtins: [...BUILTINS.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(capabilityOf),
-    future_keywords: ['contains', 'every', 'if', 'in'],
+    future_keywords: FUTURE_KEYWORDS,
     wasm_abi_versions: [WASM_ABI],
     features: FEATURES,
   };

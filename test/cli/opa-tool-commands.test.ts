@@ -110,7 +110,13 @@ test.serial('warden capabilities: every registry builtin with OPA decl types, an
     type: 'function',
   });
   t.is((byName.get('plus') as { infix: string }).infix, '+');
-  t.deepEqual(caps.future_keywords, ['contains', 'every', 'if', 'in']);
+  t.deepEqual(caps.future_keywords, ['and', 'contains', 'every', 'if', 'in', 'not', 'or']);
+  t.deepEqual(caps.features, ['keywords_in_refs', 'rego_v1', 'rule_head_ref_string_prefixes', 'rule_head_refs', 'template_strings']);
+  // What the document claims compiles: the future keywords and the features.
+  const claimed = 'package p\nimport future.keywords.not\nimport future.keywords.or\nx := $"id {input.in.id}" if { not { input.a; input.b } }\ny if { input.a or input.b }\n';
+  const claims = await loadPolicy(await compile({ modules: [{ path: 'p.rego', source: claimed }], entrypoints: ['p/x', 'p/y'] }), undefined, hostBuiltins);
+  t.deepEqual(claims.evaluate({ in: { id: 7 }, a: true }, 'p/x'), [{ result: 'id 7' }]);
+  t.deepEqual(claims.evaluate({ b: true }, 'p/y'), [{ result: true }]);
   const module = await loadPolicy(await compile({ modules: [{ path: 'p.rego', source: 'package p\nx := 1\n' }], entrypoints: ['p/x'] }), undefined, hostBuiltins);
   // The SDK reads the ABI version the module exports; capabilities must state that one.
   t.deepEqual(caps.wasm_abi_versions, [{ version: 1, minor_version: (module as unknown as { minorVersion: number }).minorVersion }]);
