@@ -23,6 +23,7 @@ import {
   urlqueryEncode,
   urlqueryEncodeObject,
 } from './encoding/serialization.js';
+import { uriIsValid, uriParse } from './encoding/uri.js';
 import { yamlIsValid, yamlMarshal, yamlUnmarshal } from './encoding/yaml.js';
 import { globBuiltins } from './glob/glob-builtins.js';
 import { graphReachable, graphReachablePaths } from './graph/graph.js';
@@ -39,7 +40,7 @@ import { regexBuiltins } from './regex/regex-builtins.js';
 import { regoParseModule } from './rego/parse-module.js';
 import { awsSignReq } from './runtime/aws-sign.js';
 import { runtimeBuiltins } from './runtime/runtime.js';
-import { and, intersection, or, union } from './sets/sets.js';
+import { and, intersection, or, setDiff, union } from './sets/sets.js';
 import {
   anyPrefixMatch,
   anySuffixMatch,
@@ -127,6 +128,7 @@ export const HOST_TABLE: HostBuiltinTable = {
   floor,
   union,
   intersection,
+  set_diff: setDiff,
   type_name: typeNameBuiltin,
   is_number: isNumber,
   is_string: isString,
@@ -192,6 +194,8 @@ export const HOST_TABLE: HostBuiltinTable = {
   'urlquery.decode': urlqueryDecode,
   'urlquery.encode_object': urlqueryEncodeObject,
   'urlquery.decode_object': urlqueryDecodeObject,
+  'uri.parse': uriParse,
+  'uri.is_valid': uriIsValid,
   'json.marshal': jsonMarshal,
   'json.marshal_with_options': jsonMarshalWithOptions,
   'json.unmarshal': jsonUnmarshal,

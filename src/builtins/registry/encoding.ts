@@ -16,6 +16,8 @@ export const ENCODING: BuiltinGroup = {
     { name: 'urlquery.decode', signature: 'string -> string', host: true },
     { name: 'urlquery.encode_object', signature: 'object[string: any<string, array[string], set[string]>] -> string', host: true, unchecked: true },
     { name: 'urlquery.decode_object', signature: 'string -> object[string: array[string]]', host: true, unchecked: true },
+    { name: 'uri.parse', signature: 'string -> object[string: string]', host: true },
+    { name: 'uri.is_valid', signature: 'string -> boolean', host: true },
     { name: 'json.marshal', signature: 'any -> string', host: true },
     { name: 'json.marshal_with_options', signature: 'any, object[string: any] -> string', host: true, unchecked: true },
     { name: 'json.unmarshal', signature: 'string -> any', host: true },

@@ -4,7 +4,7 @@ import { ValueSet } from '../rego-object.js';
 import { makeSet, setElements, setFromNormalised } from '../rego-order.js';
 import { setArg } from '../operands.js';
 
-// Set algebra: union, intersection, `&` and `|`.
+// Set algebra: union, intersection, `&`, `|` and the deprecated set_diff.
 
 function intersect(a: RegoSet, b: RegoSet): RegoSet {
   const have = new ValueSet(setElements(b));
@@ -31,4 +31,10 @@ export const intersection: HostBuiltin = (sets) => {
     acc = acc === undefined ? next : intersect(acc, next);
   }
   return acc ?? makeSet([]);
+};
+
+/** set_diff(a, b): the members of `a` not in `b` (deprecated in OPA for `a - b`; Rego v0 only). */
+export const setDiff: HostBuiltin = (a, b) => {
+  const drop = new ValueSet(setElements(setArg('set_diff', b, 2)));
+  return setFromNormalised(setElements(setArg('set_diff', a, 1)).filter((x) => !drop.has(x)));
 };

@@ -118,6 +118,10 @@ test('set operators and set-of-sets builtins', (t) => {
   fails(t, 'eval_type_error', 'union: operand 1 must be set but got array', 'union', []);
   fails(t, 'eval_type_error', 'union: operand 1 must be set but got number', 'union', set(set(1), 2));
   fails(t, 'eval_type_error', 'intersection: operand 1 must be set but got number', 'intersection', set(set(1), 2));
+  // Deprecated in OPA for `a - b`, still there for Rego v0 modules.
+  same(t, call('set_diff', set(1, 2, 3, 'x'), set(2, 'x', 9)), set(1, 3));
+  same(t, call('set_diff', set(1), set(1.0)), set());
+  fails(t, 'eval_type_error', 'set_diff: operand 2 must be set but got array', 'set_diff', set(), []);
 });
 
 test('type_name and is_*', (t) => {
