@@ -81,7 +81,8 @@ function formatModule(module: Module, source: string, target: FormatTarget, pars
   const v0SetKeys = parseVersion === 0 && !containsKeyword;
   opts.refHeads = module.rules.some((r) => needsRefHeads(viewHead(r, rows, v0SetKeys)));
   const arranged = arrangeImports(module, target, futureKeywords);
-  const imports = dropV0Imports ? arranged.filter((i) => !isRegoV1Import(i.path) && futureKeyword(i.path) === undefined) : arranged;
+  const covered = coveredByRegoV1(module);
+  const imports = dropV0Imports ? arranged.filter((i) => !isRegoV1Import(i.path) && !covered(i)) : arranged;
   const writer = new ModuleWriter(rows, opts as LayoutOptions, sourceComments(module, rows));
   writer.v0SetKeys = v0SetKeys;
   writer.writeModule(module, imports);
@@ -102,11 +103,35 @@ function arrangeImports(module: Module, target: FormatTarget, futureKeywords: st
   });
   if (target !== 'v0' || regoV1Imported) {
     if (!regoV1Imported) for (const kw of futureKeywords) imports = ensureFutureKeyword(imports, kw, loc);
-    else imports = imports.filter((i) => futureKeyword(i.path) === undefined);
+    else imports = imports.filter((i) => !coveredByRegoV1(module)(i));
   } else {
     for (const kw of used) imports = ensureFutureKeyword(imports, kw, loc);
   }
   return imports;
+}
+
+/** The future keywords Rego v1 has: `and`, `or` and `not` (blocks, and the newer reading of negation) are not among them. */
+const REGO_V1_KEYWORDS = new Set(['in', 'every', 'if', 'contains']);
+
+/**
+ * Whether a future-keywords import adds nothing to Rego v1, so `import rego.v1` (or the v1 target)
+ * makes it redundant. `import future.keywords` brings `and`, `or` and `not` as well: it is kept
+ * where the module negates an expression or writes `and`/`or`/`not { … }`.
+ */
+function coveredByRegoV1(module: Module): (i: ImportView) => boolean {
+  let needsAll: boolean | undefined;
+  return (i) => {
+    const kw = futureKeyword(i.path);
+    if (kw === undefined) return false;
+    if (kw !== '*') return REGO_V1_KEYWORDS.has(kw);
+    if (needsAll === undefined) {
+      needsAll = false;
+      walkExprs(module, (e: Expr) => {
+        if (e.negated || e.logical) needsAll = true;
+      });
+    }
+    return !needsAll;
+  };
 }
 
 function sourceComments(module: Module, rows: SourceRows): SourceComment[] {

@@ -4,6 +4,7 @@ import { opaAstJson } from '../syntax/opa-ast-json.js';
 import { FormatError } from './errors.js';
 import { builtinArity } from '../compile/builtin-catalog.js';
 import { futureKeyword, isRegoV1Import, isRegoV2Import } from './imports.js';
+import { walkExprs } from './walk-exprs.js';
 
 /**
  * What a module means, apart from layout: its package, imports and rules as OPA's JSON AST
@@ -14,7 +15,12 @@ import { futureKeyword, isRegoV1Import, isRegoV2Import } from './imports.js';
 function meaning(module: Module): string {
   const { comments: _comments, imports, ...ast } = opaAstJson({ ...module, imports: module.imports.filter((i) => !isRegoV1Import(i.path) && !isRegoV2Import(i.path) && futureKeyword(i.path) === undefined) });
   const sortedImports = ((imports ?? []) as unknown[]).map((i) => JSON.stringify(i)).sort();
-  return JSON.stringify({ ...ast, imports: sortedImports }, (key, value: unknown) => {
+  // How each negation reads its operands (`future.keywords.not`), which OPA's JSON does not show.
+  const negations: string[] = [];
+  walkExprs(module, (e) => {
+    if (e.negated) negations.push(e.operandsInside ? 'inside' : 'before');
+  });
+  return JSON.stringify({ ...ast, imports: sortedImports, negations }, (key, value: unknown) => {
     if (key === 'assign') return undefined;
     if (key === 'terms' && Array.isArray(value)) return withOutputAsEquality(value);
     if (key !== 'head' || typeof value !== 'object' || value === null) return value;
