@@ -68,6 +68,11 @@ browserTest('the login link leaves the address bar and the page loads under its 
   t.is(await page.locator('header .who').textContent(), 'dev-login');
 });
 
+/** Waits for the record panel to show the decision `id` (a record opened before may still be on screen). */
+async function recordShown(id: string): Promise<void> {
+  await page.locator('.record-json', { hasText: id }).waitFor({ timeout: 5_000 });
+}
+
 browserTest('a check made with warden check appears in the live view within 2 s; its record opens', async (t) => {
   await page.goto(`${consoleUrl}/#/live`);
   await page.waitForSelector('.status.ok');
@@ -77,7 +82,7 @@ browserTest('a check made with warden check appears in the live view within 2 s;
   await row.waitFor({ timeout: 2_000 });
   t.regex((await row.textContent()) ?? '', /allowed.*frontend.*orders\.read.*orders/);
   await row.click();
-  await page.waitForSelector('.record-json');
+  await recordShown(decisionId);
   t.true(((await page.locator('.record-json').textContent()) ?? '').includes(decisionId));
   await screenshot(t, 'live-decisions');
 });
@@ -90,7 +95,7 @@ browserTest('a script payload in a path shows as literal text, runs nothing and 
   await row.waitFor({ timeout: 5_000 });
   t.true(((await row.textContent()) ?? '').includes(PAYLOAD), 'the payload is shown as text');
   await row.click();
-  await page.waitForSelector('.record-json');
+  await recordShown(decisionId);
   t.true(((await page.locator('.record-json').textContent()) ?? '').includes('<img src=x onerror='));
   t.is(await page.locator('main img, main svg').count(), 0, 'no element was made from the payload');
   t.is(await page.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned), undefined, 'no global set');
