@@ -7,7 +7,7 @@ export type TypeJson = { type: string; of?: TypeJson | TypeJson[]; dynamic?: Typ
 /** One builtin of `opa capabilities`: its name, declaration, and the flags OPA sets. */
 export interface BuiltinCapability {
   name: string;
-  decl: { args: TypeJson[]; result?: TypeJson; type: 'function' };
+  decl: { args?: TypeJson[]; result?: TypeJson; type: 'function'; variadic?: TypeJson };
   infix?: string;
   relation?: boolean;
   nondeterministic?: boolean;
@@ -42,6 +42,9 @@ const FEATURES = ['keywords_in_refs', 'rego_v1', 'rule_head_ref_string_prefixes'
  */
 const FUTURE_KEYWORDS = ['and', 'contains', 'every', 'if', 'in', 'not', 'or'];
 
+/** `print(…)`, which the compiler turns into `internal.print`: any number of arguments of any type, as OPA declares it. */
+const PRINT: BuiltinCapability = { name: 'print', decl: { type: 'function', variadic: { type: 'any' } } };
+
 /** OPA's order of types (`types.Compare`), which it keeps union members in. */
 const TYPE_ORDER = ['null', 'boolean', 'number', 'string', 'array', 'object', 'set', 'any', 'union'];
 const typeRank = (t: RegoType) => TYPE_ORDER.indexOf(t.kind);
@@ -63,7 +66,8 @@ export function typeJson(t: RegoType): TypeJson {
 }
 
 function capabilityOf(b: Builtin): BuiltinCapability {
-  const decl: BuiltinCapability['decl'] = { args: b.args.map(typeJson), ...(b.result ? { result: typeJson(b.result) } : {}), type: 'function' };
+  // As OPA writes a declaration: no `args` for a builtin that takes none.
+  const decl: BuiltinCapability['decl'] = { ...(b.args.length > 0 ? { args: b.args.map(typeJson) } : {}), ...(b.result ? { result: typeJson(b.result) } : {}), type: 'function' };
   return {
     name: b.name,
     decl,
@@ -80,8 +84,9 @@ function capabilityOf(b: Builtin): BuiltinCapability {
  * Tools such as `opa check --capabilities` and Regal read this document.
  */
 export function currentCapabilities(): Capabilities {
+  const builtins = [...[...BUILTINS.values()].map(capabilityOf), PRINT];
   return {
-    builtins: [...BUILTINS.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(capabilityOf),
+    builtins: builtins.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     future_keywords: FUTURE_KEYWORDS,
     wasm_abi_versions: [WASM_ABI],
     features: FEATURES,

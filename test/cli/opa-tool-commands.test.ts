@@ -110,6 +110,9 @@ test.serial('warden capabilities: every registry builtin with OPA decl types, an
     type: 'function',
   });
   t.is((byName.get('plus') as { infix: string }).infix, '+');
+  // As OPA declares them: print takes any number of arguments; a builtin without arguments has no `args`.
+  t.deepEqual(byName.get('print'), { name: 'print', decl: { type: 'function', variadic: { type: 'any' } } });
+  t.deepEqual((byName.get('time.now_ns') as { decl: unknown }).decl, { result: { type: 'number' }, type: 'function' });
   t.deepEqual(caps.future_keywords, ['and', 'contains', 'every', 'if', 'in', 'not', 'or']);
   t.deepEqual(caps.features, ['keywords_in_refs', 'rego_v1', 'rule_head_ref_string_prefixes', 'rule_head_refs', 'template_strings']);
   // What the document claims compiles: the future keywords and the features.
