@@ -33,7 +33,7 @@ const RELATIONS = new Set(['walk']);
 /** The module ABI Warden's compiler emits (`opa_wasm_abi_version`, `opa_wasm_abi_minor_version`). */
 const WASM_ABI = { version: 1, minor_version: 3 };
 
-/** The Rego language features Warden's compiler accepts, in OPA's names (OPA 1.20 lists the first, the fourth and the fifth). */
+/** The Rego language features Warden's compiler accepts, in OPA's names (OPA 1.20 lists the first, the second and the last). */
 const FEATURES = ['keywords_in_refs', 'rego_v1', 'rule_head_ref_string_prefixes', 'rule_head_refs', 'template_strings'];
 
 /**

@@ -103,7 +103,10 @@ function arrangeImports(module: Module, target: FormatTarget, futureKeywords: st
   });
   if (target !== 'v0' || regoV1Imported) {
     if (!regoV1Imported) for (const kw of futureKeywords) imports = ensureFutureKeyword(imports, kw, loc);
-    else imports = imports.filter((i) => !coveredByRegoV1(module)(i));
+    else {
+      const covered = coveredByRegoV1(module);
+      imports = imports.filter((i) => !covered(i));
+    }
   } else {
     for (const kw of used) imports = ensureFutureKeyword(imports, kw, loc);
   }
