@@ -2,6 +2,7 @@
 import type { RegoObject, RegoValue } from '../value.js';
 import { children, readTlv } from './der.js';
 import { formatIp, parseIp } from '../net/ip-address.js';
+import { parseGoUrl, textOf, UrlError } from '../encoding/go-url.js';
 
 // RFC 5280 name constraints as Go's crypto/x509 parses (parser.go, parseNameConstraintsExtension) and
 // enforces them (verify.go: matchDomainConstraint, matchEmailConstraint, matchURIConstraint,
@@ -257,35 +258,14 @@ function matchEmailConstraint(mailbox: Mailbox, constraint: string, excluded: bo
   return matchDomainConstraint(mailbox.domain, constraint, excluded);
 }
 
-const HOST_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:[\]<>"%]*$/;
-
 /** url.Parse(s).Host, or undefined where url.Parse fails. */
 export function uriHost(s: string): string | undefined {
-  if (/[\x00-\x1f\x7f]/.test(s) || s.startsWith(':')) return undefined;
-  let rest = s.split('#')[0]!;
-  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(rest);
-  if (scheme !== null) rest = rest.slice(scheme[0].length);
-  rest = rest.split('?')[0]!;
-  if (!rest.startsWith('/')) {
-    if (scheme === null && rest.split('/')[0]!.includes(':')) return undefined;
-    return '';
-  }
-  if (!rest.startsWith('//') || (scheme === null && rest.startsWith('///'))) return '';
-  const authority = rest.slice(2).split('/')[0]!;
-  let host = authority.slice(authority.lastIndexOf('@') + 1);
-  if (!HOST_CHARS.test(host) || /%(?![0-9A-Fa-f]{2})/.test(host)) return undefined;
-  if (host.startsWith('[')) {
-    const close = host.indexOf(']');
-    if (close < 0 || !/^(:[0-9]*)?$/.test(host.slice(close + 1))) return undefined;
-  } else if (host.includes(':') && !/^[0-9]*$/.test(host.slice(host.lastIndexOf(':') + 1))) {
-    return undefined;
-  }
   try {
-    host = decodeURIComponent(host);
-  } catch {
-    return undefined;
+    return textOf(parseGoUrl(s).host);
+  } catch (e) {
+    if (e instanceof UrlError) return undefined;
+    throw e;
   }
-  return host;
 }
 
 function matchUriConstraint(uri: string, host: string, constraint: string, excluded: boolean): boolean {
