@@ -12,10 +12,11 @@ const withRedis = (await ensureDebianPackage(console, 'redis-server', REDIS_BINA
 withRedis('two warden serve processes with redis: in --config share one rate limit', async (t) => {
   const redis = await startRedis(t);
   const dir = servingFolder('warden-redis-serve-');
-  // The widest budget: what is proven here is sharing, and a loaded CI machine must not turn answers into fallbacks.
+  // The widest budgets: what is proven here is sharing, and a loaded CI machine must turn answers
+  // neither into fallbacks nor, on a fresh server's first evaluations, into budget denies.
   writeFileSync(
     join(dir, 'warden.yaml'),
-    `redis:\n  url: ${redis.url}\n  keyPrefix: "e2e:"\n  budgetMs: 1000\nrateLimits:\n  - name: per-subject\n    by: subject\n    perSecond: 0.001\n    burst: 3\n`,
+    `redis:\n  url: ${redis.url}\n  keyPrefix: "e2e:"\n  budgetMs: 1000\nevaluation:\n  budgetMs: 10000\nrateLimits:\n  - name: per-subject\n    by: subject\n    perSecond: 0.001\n    burst: 3\n`,
   );
   const servers = [0, 1].map(() => startServe(dir, ['--config', 'warden.yaml', '--listen', '127.0.0.1:0', '--metrics', '127.0.0.1:0']));
   t.teardown(() => servers.forEach((s) => s.kill('SIGTERM')));
