@@ -120,6 +120,11 @@ export type Expr = Node &
      * evaluated before it (see hoistNegationOperands).
      */
     operandsInside?: true;
+    /**
+     * An `x := value` (unification from then on): the value must be bound by other expressions, never
+     * through the variables assigned (OPA 1.19's safety check, open-policy-agent/opa#8874).
+     */
+    fromAssign?: true;
   };
 
 export type Body = Expr[];

@@ -91,3 +91,12 @@ test('an entrypoint that refers to no rule is a compile error, as in opa build -
   // Base data is not a rule: an entrypoint into data.json would be undefined whenever the data lacks it.
   await t.throwsAsync(compile({ modules: [{ path: 'p.rego', source: 'package t\nx := data.cfg\n' }], entrypoints: ['cfg'] }), { instanceOf: CompileError });
 });
+
+test('`:=` is directional: its value must be bound elsewhere, never through what it assigns (OPA 1.19)', async (t) => {
+  const unsafe = async (body: string) => (await diagnostics(`package t\np if {\n\t${body}\n}\n`)).map((d) => [d.code, d.message]);
+  t.deepEqual(await unsafe('x := y; x = 7'), [['rego_unsafe_var_error', 'var y is unsafe']]);
+  t.deepEqual(await unsafe('obj := {"a": 1}; x := y; obj[x]'), [['rego_unsafe_var_error', 'var y is unsafe']]);
+  // Bound by another expression, wherever it stands; iteration on the right is unaffected; `=` still unifies both ways.
+  for (const fine of ['x := y; y = 7', '[a, b] := [1, c]; c = 2', 'some k; v := {"a": 1}[k]', 'x := input.xs[i]; i > 0', 'x = y; x = 7']) t.deepEqual(await unsafe(fine), [], fine);
+  t.deepEqual(await evaluate('package t\np := x if { x := y; y = 7 }\n', 't/p'), [{ result: 7 }]);
+});

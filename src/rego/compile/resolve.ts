@@ -196,7 +196,7 @@ export class Resolver {
         if (name === 'assign' && e.args.length === 2) {
           const value = this.term(e.args[1]!, scope);
           const target = this.declarePattern(e.args[0]!, scope);
-          return { ...base, type: 'call', operator: { ...e.operator, head: variable('eq', e.operator.loc) }, args: [target, value] };
+          return { ...base, fromAssign: true, type: 'call', operator: { ...e.operator, head: variable('eq', e.operator.loc) }, args: [target, value] };
         }
         return { ...base, type: 'call', operator: this.operator(e.operator, scope), args: e.args.map((a) => this.term(a, scope)) };
       }

@@ -167,7 +167,8 @@ export class SafetyChecker {
         const withKeys = new Set(bound);
         for (const a of e.args) this.refKeyVars(a, bound, outer, withKeys);
         if (name === 'eq' && e.args.length === 2) {
-          ok = this.unifiable(e.args[0]!, e.args[1]!, withKeys, outer);
+          // `:=` is directional: its value is read, never bound through the variables it assigns.
+          ok = e.fromAssign ? this.evaluable(e.args[1]!, withKeys, outer) && this.patternOk(e.args[0]!, withKeys, outer) : this.unifiable(e.args[0]!, e.args[1]!, withKeys, outer);
           if (ok) e.args.forEach((a) => this.binds(a, bound, out));
           break;
         }

@@ -15,7 +15,8 @@ export function splitUnifications(body: Body): Body {
   for (const e of body) {
     if (splittable(e)) {
       const [a, b] = (e as Extract<Expr, { type: 'call' }>).args as [Term, Term];
-      for (const [x, y] of pairs(a, b)!) out.push(...splitUnifications([eqExpr(x, y, e.loc)]));
+      const from = e.fromAssign ? { fromAssign: true as const } : {};
+      for (const [x, y] of pairs(a, b)!) out.push(...splitUnifications([{ ...eqExpr(x, y, e.loc), ...from }]));
     } else out.push(e);
   }
   return out;
