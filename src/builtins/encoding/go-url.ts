@@ -2,7 +2,8 @@
 import { GoError } from '../errors.js';
 import { goQuote } from '../strings/rego-format.js';
 
-// URLs as Go's net/url.Parse reads them (what OPA's uri.* builtins rest on), with its error texts.
+// URLs as Go's net/url.Parse reads them (what OPA's uri.* builtins rest on), and its query escaping
+// (urlquery.*), with its error texts.
 // Go works on bytes: the text is handled as a byte string here (one UTF-16 unit per UTF-8 byte,
 // 'latin1'), so that indexes and escapes count bytes as Go's do. Colons in a host are read as
 // Go read them before `urlstrictcolons` (the last one starts the port).
@@ -18,10 +19,13 @@ export interface GoUrl {
   fragment: string;
 }
 
-type Mode = 'path' | 'host' | 'zone' | 'userPassword' | 'fragment';
+type Mode = 'path' | 'host' | 'zone' | 'userPassword' | 'fragment' | 'query';
 
 /** A failed parse: Go's `*url.Error` text, `parse "<url>": <reason>`. */
 export class UrlError extends GoError {}
+
+/** A bad escape in a query component: Go's `url.EscapeError` text. */
+export class UrlEscapeError extends GoError {}
 
 const bytes = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
 /** A byte string as text (invalid UTF-8 becomes U+FFFD, as OPA's JSON writes it). */
@@ -45,9 +49,9 @@ function shouldEscape(c: number, mode: Mode): boolean {
   return true;
 }
 
-/** Go's unescape: `%XX` decoded; what a host may not hold, or a bad escape, is an error (its reason). */
+/** Go's unescape: `%XX` decoded (and `+` a space in a query); what a host may not hold, or a bad escape, is an error (its reason). */
 function unescape(s: string, mode: Mode): string {
-  let escapes = 0;
+  let escapes = mode === 'query' && s.includes('+') ? 1 : 0;
   for (let i = 0; i < s.length; ) {
     const c = s.charCodeAt(i);
     if (c === 0x25) {
@@ -72,19 +76,35 @@ function unescape(s: string, mode: Mode): string {
     if (s.charCodeAt(i) === 0x25) {
       out += String.fromCharCode((unhex(s.charCodeAt(i + 1)) << 4) | unhex(s.charCodeAt(i + 2)));
       i += 2;
-    } else out += s[i];
+    } else out += mode === 'query' && s[i] === '+' ? ' ' : s[i];
   }
   return out;
 }
 
-/** Go's escape for a path (to tell whether the written path was the default encoding of the decoded one). */
-function escapePath(s: string): string {
+/** Go's escape (a space is `+` in a query component). */
+function escape(s: string, mode: Mode): string {
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    out += shouldEscape(c, 'path') ? `%${c.toString(16).toUpperCase().padStart(2, '0')}` : s[i];
+    if (mode === 'query' && c === 0x20) out += '+';
+    else out += shouldEscape(c, mode) ? `%${c.toString(16).toUpperCase().padStart(2, '0')}` : s[i];
   }
   return out;
+}
+
+/** Go's url.QueryEscape. */
+export function queryEscape(text: string): string {
+  return escape(bytes(text), 'query');
+}
+
+/** Go's url.QueryUnescape; a bad escape throws a UrlEscapeError. */
+export function queryUnescape(text: string): string {
+  try {
+    return textOf(unescape(bytes(text), 'query'));
+  } catch (e) {
+    if (e instanceof Reason) throw new UrlEscapeError(e.text);
+    throw e;
+  }
 }
 
 /** Why a parse failed, before Go wraps it with the URL. */
@@ -176,7 +196,7 @@ function parseWithoutFragment(raw: string): GoUrl {
     url.host = parseAuthority(authority);
   }
   url.path = unescape(rest, 'path');
-  url.rawPath = escapePath(url.path) === rest ? '' : rest;
+  url.rawPath = escape(url.path, 'path') === rest ? '' : rest;
   return url;
 }
 

@@ -4,6 +4,7 @@ import { isRegoObject, RegoObjectEntries, RegoSet, typeNameOf, type RegoObject, 
 import { JsonSyntaxError, isValidJson, jsonKey, marshalJson, setKey, unmarshalJson } from './json-text.js';
 import { compareStrings, goQuote, sortedSetItems } from '../strings/rego-format.js';
 import { operandError, stringArg } from '../operands.js';
+import { queryEscape, queryUnescape, UrlEscapeError } from './go-url.js';
 
 // json.* and urlquery.* builtins (OPA's v1/topdown/encoding.go).
 
@@ -56,50 +57,13 @@ export const jsonUnmarshal: HostBuiltin = (x) => {
 
 export const jsonIsValid: HostBuiltin = (x) => typeof x === 'string' && isValidJson(x);
 
-const UNRESERVED = /[A-Za-z0-9\-_.~]/;
-
-/** Go's url.QueryEscape. */
-export function queryEscape(s: string): string {
-  let out = '';
-  for (const byte of Buffer.from(s, 'utf8')) {
-    const c = String.fromCharCode(byte);
-    if (byte < 0x80 && UNRESERVED.test(c)) out += c;
-    else if (c === ' ') out += '+';
-    else out += '%' + byte.toString(16).toUpperCase().padStart(2, '0');
-  }
-  return out;
-}
-
-class EscapeError extends Error {}
-
-const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
-
-/** Go's url.QueryUnescape. */
-export function queryUnescape(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === '%' && (i + 2 >= s.length || !isHex(s[i + 1]) || !isHex(s[i + 2]))) {
-      throw new EscapeError(`invalid URL escape ${goQuote(Buffer.from(s.slice(i), 'utf8').subarray(0, 3).toString('utf8'))}`);
-    }
-  }
-  const bytes: number[] = [];
-  const src = Buffer.from(s, 'utf8');
-  for (let i = 0; i < src.length; i++) {
-    const b = src[i]!;
-    if (b === 0x25) {
-      bytes.push(parseInt(String.fromCharCode(src[i + 1]!, src[i + 2]!), 16));
-      i += 2;
-    } else bytes.push(b === 0x2b ? 0x20 : b);
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
-
 export const urlqueryEncode: HostBuiltin = (x) => queryEscape(stringArg('urlquery.encode', x, 1));
 
 export const urlqueryDecode: HostBuiltin = (x) => {
   try {
     return queryUnescape(stringArg('urlquery.decode', x, 1));
   } catch (e) {
-    if (e instanceof EscapeError) throw builtinError('urlquery.decode', e.message);
+    if (e instanceof UrlEscapeError) throw builtinError('urlquery.decode', e.message);
     throw e;
   }
 };
@@ -151,7 +115,7 @@ export const urlqueryDecodeObject: HostBuiltin = (x) => {
       const prev = Object.hasOwn(out, key) ? (out[key] as RegoValue[]) : [];
       setKey(out, key, [...prev, value]);
     } catch (e) {
-      if (!(e instanceof EscapeError)) throw e;
+      if (!(e instanceof UrlEscapeError)) throw e;
       error ??= e.message;
     }
   }

@@ -3,7 +3,7 @@ import type { FmtArg } from './go-fmt.js';
 import { goSprintf } from './go-printf.js';
 import { formatFloat } from './go-float.js';
 import { TemplateError, type BlockNode, type Node, type Operand, type Pipeline } from './go-template-parse.js';
-import { queryEscape } from '../encoding/serialization.js';
+import { queryEscape } from '../encoding/go-url.js';
 
 // Executes parsed templates over the data OPA passes (ast.As into map[string]any): strings,
 // json.Number numbers (kept as their text), booleans, nil, []any and map[string]any. A key that
