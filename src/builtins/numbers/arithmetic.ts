@@ -2,8 +2,8 @@ import { builtinError, operandTypeError } from '../errors.js';
 import type { HostBuiltin } from '../host-builtin.js';
 import { RegoSet } from '../value.js';
 import * as F from './big-float.js';
-import { ValueSet } from '../rego-object.js';
-import { exactInteger, setElements, setFromNormalised } from '../rego-order.js';
+import { exactInteger } from '../rego-order.js';
+import { difference } from '../sets/sets.js';
 import { integerResult, isIntegral, isNumber, numberArg, typeName } from '../operands.js';
 
 // plus, minus, mul, div, rem, abs, round, ceil and floor as OPA's topdown computes them:
@@ -80,10 +80,7 @@ export const minus: HostBuiltin = (a, b) => {
   const n2 = isNumber(b);
   if (n1 && n2) return subNumbers(a, b);
   const s1 = a instanceof RegoSet;
-  if (s1 && b instanceof RegoSet) {
-    const drop = new ValueSet(setElements(b));
-    return setFromNormalised(setElements(a).filter((v) => !drop.has(v)));
-  }
+  if (s1 && b instanceof RegoSet) return difference(a, b);
   if (!n1 && !s1) throw operandTypeError('minus', 1, 'one of {number, set}', typeName(a));
   if (n2) throw operandTypeError('minus', 2, 'set', typeName(b));
   throw operandTypeError('minus', 2, 'number', typeName(b));

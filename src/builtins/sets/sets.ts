@@ -6,6 +6,12 @@ import { setArg } from '../operands.js';
 
 // Set algebra: union, intersection, `&`, `|` and the deprecated set_diff.
 
+/** The members of `a` not in `b` (`a - b` on sets, and set_diff). */
+export function difference(a: RegoSet, b: RegoSet): RegoSet {
+  const drop = new ValueSet(setElements(b));
+  return setFromNormalised(setElements(a).filter((x) => !drop.has(x)));
+}
+
 function intersect(a: RegoSet, b: RegoSet): RegoSet {
   const have = new ValueSet(setElements(b));
   return setFromNormalised(setElements(a).filter((x) => have.has(x)));
@@ -34,7 +40,4 @@ export const intersection: HostBuiltin = (sets) => {
 };
 
 /** set_diff(a, b): the members of `a` not in `b` (deprecated in OPA for `a - b`; Rego v0 only). */
-export const setDiff: HostBuiltin = (a, b) => {
-  const drop = new ValueSet(setElements(setArg('set_diff', b, 2)));
-  return setFromNormalised(setElements(setArg('set_diff', a, 1)).filter((x) => !drop.has(x)));
-};
+export const setDiff: HostBuiltin = (a, b) => difference(setArg('set_diff', a, 1), setArg('set_diff', b, 2));
