@@ -95,6 +95,11 @@ class PlanChecker {
         this.checkBlock(v, where);
         return;
       case 'blocks':
+        // Go writes an empty slice as null: OPA plans a BlockStmt with no blocks that way.
+        if (v === undefined || v === null) {
+          body[field] = [];
+          return;
+        }
         this.checkBlocks(v, where);
         return;
     }

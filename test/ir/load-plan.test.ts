@@ -45,3 +45,10 @@ test('duplicate function names are rejected', (t) => {
   const e = t.throws(() => loadPlan({ funcs: { funcs: [f, f] } }), { instanceOf: PlanError });
   t.is(e?.where, 'func "g0.data.a"');
 });
+
+test('a BlockStmt whose blocks are null (how Go writes an empty slice) has no blocks', (t) => {
+  const plan = planReturning([], [stmt('BlockStmt', { blocks: null }), stmt('AssignVarStmt', { source: local(0), target: 2 })], 2);
+  const block = loadPlan(plan).plans!.plans[0]!.blocks[0]!.stmts[0]!;
+  t.deepEqual((block.stmt as { blocks: unknown[] }).blocks, []);
+  t.throws(() => loadPlan(planReturning([], [stmt('BlockStmt', { blocks: 'x' })], 0)), { instanceOf: PlanError, message: /expected an array of blocks/ });
+});
