@@ -7,3 +7,9 @@ import type { RegoValue } from './value.js';
 export type HostBuiltin = (...args: RegoValue[]) => RegoValue | undefined;
 
 export type HostBuiltinTable = Record<string, HostBuiltin>;
+
+/**
+ * A host builtin that reads its arguments in the Warden module's marker codec itself (see
+ * host-codec.ts), to see what a Rego value in TypeScript loses: the text of a number.
+ */
+export type MarkedArgsBuiltin = (...args: unknown[]) => RegoValue | undefined;

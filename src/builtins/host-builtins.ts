@@ -1,7 +1,7 @@
 import { HOST_BUILTIN_PREFIX } from '../wasm/native-builtins.js';
 import { decodeArg, encodeError, encodeResult, plainResult } from './host-codec.js';
 import { BuiltinError } from './errors.js';
-import type { HostBuiltinTable } from './host-builtin.js';
+import type { HostBuiltinTable, MarkedArgsBuiltin } from './host-builtin.js';
 import type { RegoValue } from './value.js';
 
 type SdkBuiltin = (...args: unknown[]) => unknown;
@@ -9,14 +9,16 @@ type SdkBuiltin = (...args: unknown[]) => unknown;
 /**
  * Wraps builtin implementations for `@open-policy-agent/opa-wasm`'s custom-builtin hook, twice:
  * `warden/<name>` speaks Warden's marker codec and reports errors as values (the module decides
- * strictness), `<name>` speaks plain JSON and throws, for modules built by OPA.
+ * strictness), `<name>` speaks plain JSON and throws, for modules built by OPA. Where `marked` has
+ * an implementation of the same name, `warden/<name>` calls it with the arguments as they came.
  */
-export function toSdkBuiltins(table: HostBuiltinTable): Record<string, SdkBuiltin> {
+export function toSdkBuiltins(table: HostBuiltinTable, marked: Readonly<Record<string, MarkedArgsBuiltin>> = {}): Record<string, SdkBuiltin> {
   const out: Record<string, SdkBuiltin> = {};
   for (const [name, impl] of Object.entries(table)) {
+    const readsMarkers = Object.prototype.hasOwnProperty.call(marked, name) ? marked[name] : undefined;
     out[HOST_BUILTIN_PREFIX + name] = (...args: unknown[]) => {
       try {
-        const r = impl(...args.map(decodeArg));
+        const r = readsMarkers ? readsMarkers(...args) : impl(...args.map(decodeArg));
         return r === undefined ? undefined : encodeResult(r);
       } catch (e) {
         return encodeError(e, name);

@@ -18,6 +18,14 @@ function numberFromText(text: string): number | bigint {
   return Number(text);
 }
 
+/** The text of a number a Warden module sent as a marker (every number that is not a safe integer), else `undefined`. */
+export function numberMarkerText(v: unknown): string | undefined {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  const text = o[NUM];
+  return typeof text === 'string' && Object.keys(o).length === 1 ? text : undefined;
+}
+
 /** JSON from a Warden module → Rego value. */
 export function decodeArg(v: unknown): RegoValue {
   if (v === null || typeof v !== 'object') return v as RegoValue;

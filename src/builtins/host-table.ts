@@ -1,4 +1,4 @@
-import type { HostBuiltinTable } from './host-builtin.js';
+import type { HostBuiltinTable, MarkedArgsBuiltin } from './host-builtin.js';
 import { all, any, count, max, min, product, sort, sum } from './aggregates/aggregates.js';
 import { arrayConcat, arrayFlatten, arrayReverse, arraySlice, walk } from './arrays/arrays.js';
 import { hashBuiltins } from './crypto/crypto-hash.js';
@@ -62,7 +62,7 @@ import {
 } from './strings/basic.js';
 import { renderTemplate } from './strings/render-template.js';
 import { semverCompare, semverIsValid, uuidParse, uuidRfc4122 } from './strings/semver-uuid.js';
-import { sprintf, templateString } from './strings/sprintf.js';
+import { sprintf, sprintfOfMarkedArgs, templateString } from './strings/sprintf.js';
 import { replaceN, trim, trimLeft, trimPrefix, trimRight, trimSpace, trimSuffix } from './strings/trim.js';
 import { timeBuiltins } from './time/time-builtins.js';
 import { jwtDecodeVerify } from './tokens/jwt-decode-verify.js';
@@ -223,3 +223,6 @@ export const HOST_TABLE: HostBuiltinTable = {
   'json.verify_schema': jsonVerifySchema,
   'providers.aws.sign_req': awsSignReq,
 };
+
+/** Builtins that read what Warden modules send them as it came (see toSdkBuiltins): `sprintf` formats a number by its text, as OPA does. */
+export const MARKED_ARGS_TABLE: Readonly<Record<string, MarkedArgsBuiltin>> = { sprintf: sprintfOfMarkedArgs };

@@ -12,7 +12,7 @@ export const TYPES: BuiltinGroup = {
     { name: 'is_object', signature: 'any -> boolean', native: 'b_is_object', host: true },
     { name: 'is_null', signature: 'any -> boolean', native: 'b_is_null', host: true },
     { name: 'type_name', signature: 'any -> string', native: 'b_type_name', host: true },
-    { name: 'to_number', signature: 'any<null, boolean, number, string> -> number', categories: ['conversions'], host: true },
+    { name: 'to_number', signature: 'any<null, boolean, number, string> -> number', categories: ['conversions'], native: 'b_to_number', defers: true, host: true },
     { name: 'cast_array', signature: 'any -> array[any]', categories: ['casts'], host: true, unchecked: true, deprecated: true },
     { name: 'cast_set', signature: 'any -> set[any]', categories: ['casts'], host: true, unchecked: true, deprecated: true },
     { name: 'cast_string', signature: 'any -> string', categories: ['casts'], host: true, unchecked: true, deprecated: true },

@@ -1,5 +1,6 @@
 import { BuiltinError, operandTypeError } from '../errors.js';
-import type { HostBuiltin } from '../host-builtin.js';
+import { decodeArg, numberMarkerText } from '../host-codec.js';
+import type { HostBuiltin, MarkedArgsBuiltin } from '../host-builtin.js';
 import { RegoSet, typeNameOf, type RegoValue } from '../value.js';
 import type { FmtArg } from './go-fmt.js';
 import { goSprintf } from './go-printf.js';
@@ -25,10 +26,37 @@ export function toFmtArg(v: RegoValue): FmtArg {
   return { kind: 'string', v: regoToString(v) };
 }
 
+/**
+ * How OPA hands Go's fmt a number, from its text (json.Number): an integer literal as an int (or
+ * *big.Int), any other as a float64, so `101.0` prints as a float (`%.2f` is `101.00`, not
+ * `%!f(int=101)`); one too large for a float64 (`2e308`) as the text itself.
+ */
+export function fmtArgOfNumberText(text: string): FmtArg {
+  if (/^-?\d+$/.test(text)) {
+    const b = BigInt(text);
+    return isInt64(b) ? { kind: 'int', v: b } : { kind: 'bigint', v: b };
+  }
+  const v = Number(text);
+  return Number.isFinite(v) ? { kind: 'float', v } : { kind: 'string', v: text };
+}
+
 export const sprintf: HostBuiltin = (format, values) => {
   const fmt = stringArg('sprintf', format, 1);
   if (!Array.isArray(values)) throw operandTypeError('sprintf', 2, 'array', typeNameOf(values ?? null));
   return goSprintf(fmt, values.map(toFmtArg));
+};
+
+/** `sprintf` for Warden modules, which send every number that is not a safe integer with its text. */
+export const sprintfOfMarkedArgs: MarkedArgsBuiltin = (format, values) => {
+  if (!Array.isArray(values)) return sprintf(decodeArg(format), decodeArg(values));
+  const fmt = stringArg('sprintf', decodeArg(format), 1);
+  return goSprintf(
+    fmt,
+    values.map((v) => {
+      const text = numberMarkerText(v);
+      return text === undefined ? toFmtArg(decodeArg(v)) : fmtArgOfNumberText(text);
+    }),
+  );
 };
 
 /**

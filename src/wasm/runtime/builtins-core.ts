@@ -141,6 +141,11 @@ export function b_is_number(v: u32): u32 {
   return boolValue(isNumber(v));
 }
 
+/** A number is its own `to_number`, text and all (`101.0` stays a float to sprintf, as in OPA); the rest is the host's. */
+export function b_to_number(v: u32): u32 {
+  return isNumber(v) ? v : DEFER;
+}
+
 export function b_is_string(v: u32): u32 {
   return boolValue(tag(v) == T_STRING);
 }
