@@ -4,6 +4,7 @@ import { canonicalJson } from './canonical-json.js';
 import { DecisionCache, type DecisionCacheOptions } from './decision-cache.js';
 import { failedDecision, interpretResultSet, type Decision, type DecisionShape } from './decision.js';
 import { EngineError } from './errors.js';
+import { projectedInputKey } from './input-projection.js';
 import { SLICE_USED_UP } from './evaluation-slice.js';
 import type { PolicyRevision } from './revision.js';
 
@@ -48,9 +49,13 @@ export interface EngineOptions {
   budgetMs?: number;
 }
 
-/** A decision's key in the cache: what asked (shape, entrypoint) and the input's canonical JSON. */
-function cacheKey(shape: DecisionShape, entrypoint: string, inputJson: string): string {
-  return `${shape}\0${entrypoint}\0${inputJson}`;
+/**
+ * A decision's key in the cache: what asked (shape, entrypoint) and the input's canonical JSON, or
+ * only what of it the revision's policy reads when its module says (see projectedInputKey).
+ */
+function cacheKey(revision: PolicyRevision, shape: DecisionShape, entrypoint: string, inputJson: string): string {
+  const reads = revision.inputReads?.get(entrypoint);
+  return `${shape}\0${entrypoint}\0${reads ? projectedInputKey(reads, inputJson) : inputJson}`;
 }
 
 /** The reason of a decision whose evaluation ran past its budget. */
@@ -110,7 +115,7 @@ export class Engine {
   decide(input: unknown, entrypoint: string, shape: DecisionShape = 'authz', options: DecideOptions = {}): DecisionOutcome {
     const serving = this.servingOrThrow();
     const inputJson = options.inputJson ?? canonicalJson(input);
-    const key = cacheKey(shape, entrypoint, inputJson);
+    const key = cacheKey(serving.revision, shape, entrypoint, inputJson);
     const hit = this.cachedOutcome(serving, key, inputJson, entrypoint, shape, options.requestKey);
     if (hit) return hit;
     const decision = this.evaluate(serving.revision, inputJson, entrypoint, shape);
@@ -129,7 +134,7 @@ export class Engine {
    */
   lookup(inputJson: string, entrypoint: string, shape: DecisionShape, requestKey?: string): DecisionOutcome | undefined {
     const serving = this.servingOrThrow();
-    return this.cachedOutcome(serving, cacheKey(shape, entrypoint, inputJson), inputJson, entrypoint, shape, requestKey);
+    return this.cachedOutcome(serving, cacheKey(serving.revision, shape, entrypoint, inputJson), inputJson, entrypoint, shape, requestKey);
   }
 
   /**
@@ -141,7 +146,7 @@ export class Engine {
   store(inputJson: string, entrypoint: string, shape: DecisionShape, outcome: DecisionOutcome, requestKey?: string): void {
     const serving = this.serving;
     if (!serving || serving.revision.id !== outcome.revision || outcome.volatile) return;
-    const key = cacheKey(shape, entrypoint, inputJson);
+    const key = cacheKey(serving.revision, shape, entrypoint, inputJson);
     serving.cache.set(key, outcome.decision, outcome.cached ? outcome.ttlLeftMs : undefined);
     if (requestKey !== undefined) serving.cache.remember(requestKey, { decision: outcome.decision, inputJson, entrypoint, shape }, serving.cache.ttlLeft(key));
   }

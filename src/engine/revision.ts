@@ -6,6 +6,7 @@ import { composeDataText, dataSyntaxError, type DataDocument } from '../bundle/d
 import { replayOperations } from './data-writes/apply-operations.js';
 import type { DataOperation } from './data-writes/data-operation.js';
 import { EngineError } from './errors.js';
+import { moduleInputReads, type ReadTree } from './input-projection.js';
 
 /**
  * Rego source → Wasm with OPA's ABI, one entrypoint per rule path (`warden/authz/decision`).
@@ -30,6 +31,8 @@ export interface PolicyRevision {
   readonly modules: readonly PolicyModule[];
   /** Batches of `parts.operations` the data did not take (a journal made again on new data), with why. */
   readonly skippedOperations?: ReadonlyArray<{ index: number; reason: string }>;
+  /** What of the input each entrypoint's decisions depend on, where the module says (see moduleInputReads): that alone keys the decision cache. */
+  readonly inputReads?: ReadonlyMap<string, ReadTree>;
 }
 
 /** A Rego module as loaded: its path in the policy directory or bundle, and its source. */
@@ -115,6 +118,7 @@ export async function buildRevision(parts: RevisionParts, options: BuildOptions 
     throw new EngineError('engine_load_failed', `policy from ${parts.source} does not load: ${message}`, { cause: e });
   }
   const entrypoints = Object.keys((policy.entrypoints ?? {}) as Record<string, number>);
+  const inputReads = moduleInputReads(parts.wasm);
   const id = parts.id ?? contentRevisionId('', parts.wasm, canonicalJson(parts.data ?? {}));
   const { modules: _modules, ...carried } = parts;
   return {
@@ -126,5 +130,6 @@ export async function buildRevision(parts: RevisionParts, options: BuildOptions 
     parts: { ...carried, id },
     modules: parts.modules ?? [],
     ...(skippedOperations?.length ? { skippedOperations } : {}),
+    ...(inputReads ? { inputReads } : {}),
   };
 }

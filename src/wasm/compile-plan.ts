@@ -6,6 +6,7 @@ import { OP } from './opcodes.js';
 import { generateFunc, generateGlobalsReset, generateMemoWrapper, generatePlan, type CodegenContext } from './plan-codegen.js';
 import { loadRuntime, type RuntimeModule } from './runtime-module.js';
 import { StaticData } from './static-data.js';
+import { INPUT_READS_SECTION, inputReads } from './input-reads.js';
 
 export interface CompilePlanOptions {
   /** Builtin errors abort evaluation (default). `false` gives OPA's default: the call is undefined. */
@@ -191,5 +192,12 @@ export function generateModule(plan: unknown, options: CompilePlanOptions = {}):
     extraGlobals: 1 + rules.length + 1 + nullaryGlobals.size,
     startFunction: START,
     staticData: staticBytes,
+    customSections: inputReadsSection(policy),
   };
+}
+
+/** The custom section saying what of the input each entrypoint reads, for those that do not read all of it. */
+function inputReadsSection(policy: Policy): Array<{ name: string; payload: Uint8Array }> {
+  const partial = [...inputReads(policy)].filter(([, reads]) => reads !== true);
+  return partial.length === 0 ? [] : [{ name: INPUT_READS_SECTION, payload: new TextEncoder().encode(JSON.stringify(Object.fromEntries(partial))) }];
 }

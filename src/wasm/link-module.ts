@@ -21,6 +21,8 @@ export interface LinkInput {
   startFunction: number;
   /** Passive data segment with the policy's constants, copied by the start function. */
   staticData: Uint8Array;
+  /** Custom sections, after every other: facts about the policy for its host, ignored by engines. */
+  customSections?: ReadonlyArray<{ name: string; payload: Uint8Array }>;
 }
 
 const I32 = 0x7f;
@@ -86,5 +88,6 @@ export function linkModule(input: LinkInput): Uint8Array {
   section(out, 12, new ByteWriter().u32(rt.data.count + 1));
   section(out, 10, vector(rt.code.count, rt.code.entries, (w) => functions.forEach((f) => w.sized(f.body)), functions.length));
   section(out, 11, vector(rt.data.count, rt.data.entries, (w) => w.byte(1).sized(input.staticData), 1));
+  for (const custom of input.customSections ?? []) section(out, 0, new ByteWriter().name(custom.name).bytes(custom.payload));
   return out.finish().slice();
 }

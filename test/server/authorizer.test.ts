@@ -1,12 +1,14 @@
 import test from 'ava';
 import * as grpc from '@grpc/grpc-js';
-import { CHANNEL_OPTIONS, startFixture, unary, REQUESTER, type Fixture } from './helpers/fixture.js';
+import { CHANNEL_OPTIONS, DEFAULT_GRANTS, startFixture, unary, REQUESTER, type Fixture } from './helpers/fixture.js';
 
 type CheckResponse = { allowed?: boolean; reasons?: string[]; decision_id?: string; policy_revision?: string; cached?: boolean };
 
 let fx: Fixture;
 test.before(async () => {
-  fx = await startFixture();
+  // Decisions are cached by what the policy reads (the subject and the action): the cache tests use
+  // actions of their own, so that their first check is new to the cache.
+  fx = await startFixture({ grants: { ...DEFAULT_GRANTS, [REQUESTER]: { read: true, 'read.catalog': true, 'read.items': true, 'read.stock': true, 'read.big': true } } });
 });
 test.after.always(async () => {
   await fx?.close();
@@ -31,23 +33,27 @@ test.serial('a denied check carries the policy reasons', async (t) => {
   c.close();
 });
 
-test.serial('the second identical check is a cache hit; a different input is not', async (t) => {
+test.serial('the second identical check is a cache hit; one that differs where the policy reads is not', async (t) => {
   const c = fx.clients();
-  const req = { action: 'read', resource: { service: 'catalog', path: '/items', attributes: { a: '1', b: '2' } }, context: { fields: { x: { numberValue: 1 } } } };
+  const req = { action: 'read.catalog', resource: { service: 'catalog', path: '/items', attributes: { a: '1', b: '2' } }, context: { fields: { x: { numberValue: 1 } } } };
   const first = await unary<CheckResponse>(c.authz, 'Check', req);
   const second = await unary<CheckResponse>(c.authz, 'Check', { ...req, resource: { ...req.resource, attributes: { b: '2', a: '1' } } });
   t.falsy(first.cached);
   t.true(second.cached);
   t.true(second.allowed);
   t.not(first.decision_id, second.decision_id);
+  // The test policy reads the subject and the action, not the path.
   const third = await unary<CheckResponse>(c.authz, 'Check', { ...req, resource: { ...req.resource, path: '/other' } });
-  t.falsy(third.cached);
+  t.true(third.cached);
+  const fourth = await unary<CheckResponse>(c.authz, 'Check', { ...req, action: 'read.items' });
+  t.falsy(fourth.cached);
+  t.true(fourth.allowed);
   c.close();
 });
 
 test.serial('a repeated request is answered from the cache for its own requester only', async (t) => {
   const frontend = fx.clients();
-  const req = { action: 'read', resource: { service: 'stock', path: '/s/1' } };
+  const req = { action: 'read.stock', resource: { service: 'stock', path: '/s/1' } };
   t.falsy((await unary<CheckResponse>(frontend.authz, 'Check', req)).cached);
   const again = await unary<CheckResponse>(frontend.authz, 'Check', req);
   t.true(again.cached);
@@ -59,14 +65,14 @@ test.serial('a repeated request is answered from the cache for its own requester
   t.false(theirs.allowed ?? false);
   const lines = await fx.decisions(1, again.decision_id);
   const line = lines.find((l) => l.decision_id === again.decision_id)!;
-  t.like(line, { cached: true, allowed: true, action: 'read', resource: { service: 'stock', path: '/s/1', attributes: {} }, requester: { id: REQUESTER, authenticated_by: 'mtls' } });
+  t.like(line, { cached: true, allowed: true, action: 'read.stock', resource: { service: 'stock', path: '/s/1', attributes: {} }, requester: { id: REQUESTER, authenticated_by: 'mtls' } });
   frontend.close();
   other.close();
 });
 
 test.serial('a large request is cached by its input', async (t) => {
   const c = fx.clients();
-  const req = { action: 'read', resource: { service: 'big' }, context: { fields: { blob: { stringValue: 'x'.repeat(20_000) } } } };
+  const req = { action: 'read.big', resource: { service: 'big' }, context: { fields: { blob: { stringValue: 'x'.repeat(20_000) } } } };
   t.falsy((await unary<CheckResponse>(c.authz, 'Check', req)).cached);
   const again = await unary<CheckResponse>(c.authz, 'Check', req);
   t.true(again.cached);

@@ -13,7 +13,11 @@ const POLICY = `package warden.authz
 
 default decision := {"allow": false, "reasons": ["no rule allows it"]}
 
-decision := {"allow": true, "reasons": []} if input.action == "read"
+# The path is read, so that each new path is a new decision (decisions are cached by what is read).
+decision := {"allow": true, "reasons": []} if {
+  input.action == "read"
+  input.resource.path != ""
+}
 
 decision := {"allow": count(triples) > 0, "reasons": ["spun"]} if input.action == "spin"
 
