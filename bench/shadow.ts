@@ -23,7 +23,7 @@ import { loadPackageDefinition, rawRequestService } from '../src/server/protos.j
 import { Countermeasures } from '../src/protection/countermeasures.js';
 import { parseProtectionConfig } from '../src/protection/protection-config.js';
 import { loadShadowCandidate, ShadowEvaluator, ShadowMetrics } from '../src/shadow/index.js';
-import { checkRequest } from './check/protocol.js';
+import { checkRequest, missRequest } from './check/protocol.js';
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '3' } } });
 const calls = Number(values.calls);
@@ -74,7 +74,7 @@ async function run(check: Handler, requestFor: (i: number) => unknown): Promise<
 }
 
 const hitBytes = method.requestSerialize(checkRequest('/orders/42')) as Buffer;
-const missBytes = (round: number, label: string) => Array.from({ length: calls }, (_, i) => method.requestSerialize(checkRequest(`/${label}/${round}/${i}`)) as Buffer);
+const missBytes = (round: number, label: string) => Array.from({ length: calls }, (_, i) => method.requestSerialize(missRequest(`${label}-${round}-${i}`)) as Buffer);
 console.log(`the handler alone on the serving thread (src/ through tsx), ${calls} calls a run, 64 in flight; shadow = the same policies`);
 const warm = missBytes(-1, 'warm');
 await run(plain, (i) => method.requestDeserialize(warm[i]!));

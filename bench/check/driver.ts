@@ -2,7 +2,7 @@
 // a measured window in which every call's latency is recorded.
 import { performance } from 'node:perf_hooks';
 import { authorizerClient } from './client.js';
-import { checkRequest, type DriverJob, type DriverResult } from './protocol.js';
+import { checkRequest, missRequest, type DriverJob, type DriverResult } from './protocol.js';
 
 const job = JSON.parse(process.argv[2]!) as DriverJob;
 const clients = Array.from({ length: job.channels }, () => authorizerClient(job.address, job.tls));
@@ -17,7 +17,7 @@ let firstError: string | undefined;
 
 function loop(check: (typeof clients)[number]['check']): void {
   if (stopped) return;
-  const request = job.mode === 'hit' ? hitRequest : checkRequest(`/orders/${process.pid}-${sequence++}`);
+  const request = job.mode === 'hit' ? hitRequest : missRequest(`${process.pid}-${sequence++}`);
   const started = performance.now();
   check(request, (error, response) => {
     if (measuring) {

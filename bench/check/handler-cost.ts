@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDevCa, issueDevCertificate } from '../../src/devca/dev-ca.js';
-import { checkRequest } from './protocol.js';
+import { checkRequest, missRequest } from './protocol.js';
 
 type AuditModule = typeof import('../../src/audit/index.js');
 type EngineModule = typeof import('../../src/engine/index.js');
@@ -94,7 +94,7 @@ async function run(label: string, requestFor: (i: number) => unknown): Promise<v
 
 console.log(`warden from ${fromDist ? 'dist/' : 'src/ through tsx'}; the handler alone, 64 calls in flight${limited ? '; one rate limit that never trips' : ''}`);
 const hitBytes = method.requestSerialize(checkRequest('/orders/42')) as Buffer;
-const serialized = (prefix: string) => Array.from({ length: calls }, (_, i) => method.requestSerialize(checkRequest(`${prefix}${i}`)) as Buffer);
+const serialized = (prefix: string) => Array.from({ length: calls }, (_, i) => method.requestSerialize(missRequest(`${prefix}${i}`)) as Buffer);
 const warmBytes = serialized('/warm/');
 await run('warm-up', (i) => method.requestDeserialize(warmBytes[i]!));
 await run('cache hit', () => method.requestDeserialize(hitBytes));

@@ -27,7 +27,7 @@ import { AUTHORIZER_SERVICE, authorizerClient } from './client.js';
 import { freePort } from '../../scripts/fleet/processes.js';
 import { REDIS_SERVER, startRedis } from '../../scripts/fleet/redis-server.js';
 import { refuseStaleDist } from './stale-dist.js';
-import { checkRequest, type DriverJob, type DriverResult, type ServerMessage, type TlsPaths } from './protocol.js';
+import { checkRequest, missRequest, type DriverJob, type DriverResult, type ServerMessage, type TlsPaths } from './protocol.js';
 
 const { values } = parseArgs({
   options: {
@@ -92,7 +92,7 @@ function requestsFile(mode: DriverJob['mode'], round: number): string {
   const serialize = (AUTHORIZER_SERVICE.Check as unknown as { requestSerialize(v: unknown): Buffer }).requestSerialize;
   const count = mode === 'hit' ? 1 : 100_000;
   const lines: string[] = [];
-  for (let i = 0; i < count; i++) lines.push(serialize(checkRequest(mode === 'hit' ? '/orders/42' : `/orders/${round}-${i}`)).toString('base64'));
+  for (let i = 0; i < count; i++) lines.push(serialize(mode === 'hit' ? checkRequest('/orders/42') : missRequest(`${round}-${i}`)).toString('base64'));
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }

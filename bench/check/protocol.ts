@@ -35,10 +35,20 @@ export interface DriverResult {
 }
 
 /** The CheckRequest every call sends (the miss mode changes `resource.path`). */
-export function checkRequest(path: string): Record<string, unknown> {
+export function checkRequest(path: string, action = 'orders.read'): Record<string, unknown> {
   return {
-    action: 'orders.read',
+    action,
     resource: { service: 'orders', path, attributes: { tenant: 'acme', region: 'eu-west-1' } },
     context: { fields: { request_id: { stringValue: 'bench' } } },
   };
+}
+
+/**
+ * A CheckRequest no earlier call made: a new path and a new action. Decisions are cached by what the
+ * policy reads (see src/engine/input-projection.ts), and the bundled policy reads the action but
+ * not the path, so a new path alone would be answered from the cache. Each is a deny (no grant has
+ * that action), decided by the whole policy.
+ */
+export function missRequest(id: string): Record<string, unknown> {
+  return checkRequest(`/orders/${id}`, `orders.read.${id}`);
 }
