@@ -58,12 +58,31 @@ function cacheKey(revision: PolicyRevision, shape: DecisionShape, entrypoint: st
   return `${shape}\0${entrypoint}\0${reads ? projectedInputKey(reads, inputJson) : inputJson}`;
 }
 
+/** The key last composed, with what it was composed of. */
+interface ComposedKey {
+  shape: DecisionShape;
+  entrypoint: string;
+  inputJson: string;
+  key: string;
+}
+
+/** {@link cacheKey} in `serving`, composed once for a lookup and the store that follows it. */
+function keyOf(serving: Serving, shape: DecisionShape, entrypoint: string, inputJson: string): string {
+  const last = serving.lastKey;
+  if (last && last.inputJson === inputJson && last.entrypoint === entrypoint && last.shape === shape) return last.key;
+  const key = cacheKey(serving.revision, shape, entrypoint, inputJson);
+  serving.lastKey = { shape, entrypoint, inputJson, key };
+  return key;
+}
+
 /** The reason of a decision whose evaluation ran past its budget. */
 export const BUDGET_EXCEEDED = 'evaluation budget exceeded';
 
 interface Serving {
   revision: PolicyRevision;
   cache: DecisionCache;
+  /** A miss is looked up, then stored: the key of the last input is kept for the second time. */
+  lastKey?: ComposedKey;
 }
 
 /**
@@ -115,7 +134,7 @@ export class Engine {
   decide(input: unknown, entrypoint: string, shape: DecisionShape = 'authz', options: DecideOptions = {}): DecisionOutcome {
     const serving = this.servingOrThrow();
     const inputJson = options.inputJson ?? canonicalJson(input);
-    const key = cacheKey(serving.revision, shape, entrypoint, inputJson);
+    const key = keyOf(serving, shape, entrypoint, inputJson);
     const hit = this.cachedOutcome(serving, key, inputJson, entrypoint, shape, options.requestKey);
     if (hit) return hit;
     const decision = this.evaluate(serving.revision, inputJson, entrypoint, shape);
@@ -134,7 +153,7 @@ export class Engine {
    */
   lookup(inputJson: string, entrypoint: string, shape: DecisionShape, requestKey?: string): DecisionOutcome | undefined {
     const serving = this.servingOrThrow();
-    return this.cachedOutcome(serving, cacheKey(serving.revision, shape, entrypoint, inputJson), inputJson, entrypoint, shape, requestKey);
+    return this.cachedOutcome(serving, keyOf(serving, shape, entrypoint, inputJson), inputJson, entrypoint, shape, requestKey);
   }
 
   /**
@@ -146,7 +165,7 @@ export class Engine {
   store(inputJson: string, entrypoint: string, shape: DecisionShape, outcome: DecisionOutcome, requestKey?: string): void {
     const serving = this.serving;
     if (!serving || serving.revision.id !== outcome.revision || outcome.volatile) return;
-    const key = cacheKey(serving.revision, shape, entrypoint, inputJson);
+    const key = keyOf(serving, shape, entrypoint, inputJson);
     serving.cache.set(key, outcome.decision, outcome.cached ? outcome.ttlLeftMs : undefined);
     if (requestKey !== undefined) serving.cache.remember(requestKey, { decision: outcome.decision, inputJson, entrypoint, shape }, serving.cache.ttlLeft(key));
   }

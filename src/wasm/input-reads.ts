@@ -30,8 +30,14 @@ class PathTable {
     return id;
   }
 
+  private readonly children = new Map<number, Map<string | number, number>>();
+
   child(parent: number, key: string | number): number {
-    return this.id([...this.paths[parent]!, key]);
+    let byKey = this.children.get(parent);
+    if (!byKey) this.children.set(parent, (byKey = new Map()));
+    let id = byKey.get(key);
+    if (id === undefined) byKey.set(key, (id = this.id([...this.paths[parent]!, key])));
+    return id;
   }
 }
 
