@@ -157,6 +157,33 @@ test.serial('OPA-Envoy decisions: object with headers, boolean, and custom statu
   c.close();
 });
 
+test.serial('an Envoy check is answered from the cache when it differs only where the policy does not read: request id, time, source port', async (t) => {
+  const c = opa.clients(SIDECAR);
+  const ask = async (request: ReturnType<typeof envoyRequest>) => {
+    const res = await unary<EnvoyResponse>(c.envoy, 'Check', request);
+    const id = headerMap(res.ok_response?.headers ?? res.denied_response?.headers)['x-warden-decision-id']!;
+    return (await opa.decisions(1, id)).find((l) => l.decision_id === id)!;
+  };
+  // Every Envoy request carries a fresh id and time; a new connection, a new source port.
+  const fresh = (n: number, path: string) => {
+    const request = envoyRequest({ path, http: { id: `req-${n}`, headers: { ':method': 'GET', 'x-request-id': `req-${n}` } } });
+    request.attributes.request.time = { seconds: 1700000000 + n, nanos: n };
+    request.attributes.source.address.socket_address.port_value = 40000 + n;
+    return request;
+  };
+  // Denied paths (only a first segment "public" is allowed): a first segment no other test asks for.
+  const first = await ask(fresh(1, '/cache-me/a?x=1'));
+  t.is(first.cached, false);
+  t.is(first.allowed, false);
+  const second = await ask(fresh(2, '/cache-me/b?x=2'));
+  t.is(second.cached, true, 'the test policy reads parsed_path[0] and parsed_query.mode[0]: nothing of the id, time, port or the rest of the path');
+  t.like(second.http as object, { path: '/cache-me/b?x=2', headers: { 'x-request-id': 'req-2' } });
+  // What the policy reads differs: another decision.
+  t.is((await ask(fresh(3, '/cache-me-too/a'))).cached, false);
+  t.is((await ask(fresh(4, '/cache-me/a?mode=other'))).cached, false);
+  c.close();
+});
+
 /** `warden_envoy_rejected_requests_total{reason}` as scraped now (-1 when the series is missing). */
 async function rejectedCount(f: Fixture, reason: string): Promise<number> {
   const text = await (await fetch(f.server.metricsUrl!)).text();
