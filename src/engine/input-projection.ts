@@ -8,6 +8,8 @@ interface ReadNode {
   readonly children: readonly ReadTree[];
   /** Object keys looked up → index into `children`. */
   readonly keys: ReadonlyMap<string, number>;
+  /** The same keys by their length, to match a key in the text without cutting it out. */
+  readonly keysByLength: ReadonlyMap<number, ReadonlyArray<{ readonly key: string; readonly at: number }>>;
   /** Array indexes looked up → index into `children`. */
   readonly indexes: ReadonlyMap<number, number>;
 }
@@ -28,7 +30,13 @@ function toReadTree(reads: unknown, depth: number): ReadTree {
     else throw new Error(`bad input-reads key ${k}`);
     children.push(toReadTree((reads as Record<string, unknown>)[k], depth + 1));
   }
-  return { children, keys, indexes };
+  const keysByLength = new Map<number, Array<{ key: string; at: number }>>();
+  for (const [key, at] of keys) {
+    const same = keysByLength.get(key.length) ?? [];
+    same.push({ key, at });
+    keysByLength.set(key.length, same);
+  }
+  return { children, keys, indexes, keysByLength };
 }
 
 /**
@@ -161,9 +169,8 @@ class Projector {
       if (this.text.charCodeAt(this.pos) !== 34) throw NOT_PLAIN;
       const keyStart = this.pos;
       const escaped = this.skipString();
-      const key = escaped ? (JSON.parse(this.text.slice(keyStart, this.pos)) as string) : this.text.slice(keyStart + 1, this.pos - 1);
+      const at = escaped ? tree.keys.get(JSON.parse(this.text.slice(keyStart, this.pos)) as string) : this.keyAt(tree, keyStart + 1, this.pos - keyStart - 2);
       this.expect(58);
-      const at = tree.keys.get(key);
       if (at === undefined) this.skipValue();
       else if (found[at] !== undefined) throw NOT_PLAIN;
       else found[at] = this.value(tree.children[at]!);
@@ -172,6 +179,13 @@ class Projector {
       if (next === 125) return;
       if (next !== 44) throw NOT_PLAIN;
     }
+  }
+
+  /** The child of `tree` for the key written (without escapes) at `start`, `length` long. */
+  private keyAt(tree: ReadNode, start: number, length: number): number | undefined {
+    const candidates = tree.keysByLength.get(length);
+    if (candidates) for (const { key, at } of candidates) if (this.text.startsWith(key, start)) return at;
+    return undefined;
   }
 
   private elements(tree: ReadNode, found: Array<string | undefined>): void {
