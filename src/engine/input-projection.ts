@@ -80,11 +80,10 @@ class Projector {
     while (c === 32 || c === 10 || c === 13 || c === 9) c = t.charCodeAt(++this.pos);
   }
 
-  /** Skips a string at `pos` (its opening quote); whether it held an escape. */
-  private skipString(): boolean {
+  /** Skips a string at `pos` (its opening quote). */
+  private skipString(): void {
     const t = this.text;
-    const start = this.pos + 1;
-    let quote = t.indexOf('"', start);
+    let quote = t.indexOf('"', this.pos + 1);
     // A quote after an odd number of backslashes is part of the string.
     for (;;) {
       if (quote < 0) throw NOT_PLAIN;
@@ -94,8 +93,12 @@ class Projector {
       quote = t.indexOf('"', quote + 1);
     }
     this.pos = quote + 1;
-    const slash = t.indexOf('\\', start);
-    return slash >= 0 && slash < quote;
+  }
+
+  /** Whether the text from `start` to `end` holds a backslash (looked for there only: a search past `end` could cost the rest of the text for every string). */
+  private hasEscape(start: number, end: number): boolean {
+    for (let i = start; i < end; i++) if (this.text.charCodeAt(i) === 92) return true;
+    return false;
   }
 
   private skipValue(): void {
@@ -168,8 +171,8 @@ class Projector {
       this.skipSpace();
       if (this.text.charCodeAt(this.pos) !== 34) throw NOT_PLAIN;
       const keyStart = this.pos;
-      const escaped = this.skipString();
-      const at = escaped ? tree.keys.get(JSON.parse(this.text.slice(keyStart, this.pos)) as string) : this.keyAt(tree, keyStart + 1, this.pos - keyStart - 2);
+      this.skipString();
+      const at = this.hasEscape(keyStart, this.pos) ? tree.keys.get(JSON.parse(this.text.slice(keyStart, this.pos)) as string) : this.keyAt(tree, keyStart + 1, this.pos - keyStart - 2);
       this.expect(58);
       if (at === undefined) this.skipValue();
       else if (found[at] !== undefined) throw NOT_PLAIN;

@@ -135,3 +135,16 @@ test('inputs alike in what an entrypoint reads get the same result from it (gene
   );
   t.true(alike > 200, `only ${alike} pairs of inputs were alike: the property says little`);
 });
+
+test('a projected key reads the input in time linear in its text, and keys text that is not plain JSON by all of it', async (t) => {
+  const wasm = await compile({ modules: [{ path: 'p.rego', source: POLICY }], entrypoints: ['p/decision'] });
+  const tree = moduleInputReads(wasm)!.get('p/decision')!;
+  // Many strings, then a backslash at the very end: each string's search must stop at its own end.
+  const many = `{"action":"read","noise":[${Array.from({ length: 100_000 }, () => '"x"').join(',')}],"user":"a\\\\b"}`;
+  const started = performance.now();
+  t.is(projectedInputKey(tree, many), '{"read","a\\\\b",}');
+  t.true(performance.now() - started < 2_000, 'linear, not quadratic');
+  t.is(projectedInputKey(tree, '{"user":"ann","action":"read"}'), '{"read","ann",}');
+  t.is(projectedInputKey(tree, '{"us\\u0065r":"ann"}'), '{~,"ann",}', 'an escaped key is decoded');
+  for (const bad of ['{"action":"read"', '{"action" "read"}', '{"action":"read"} x', '"open']) t.is(projectedInputKey(tree, bad), `\0${bad}`);
+});
