@@ -9,6 +9,7 @@ import { planDeferredInserts, type DeferredInserts } from './deferred-inserts.js
 import { CodegenError } from './errors.js';
 import { blockLocals, type BlockLocals } from './block-locals.js';
 import { walkStmts } from './ir-walk.js';
+import { dataLookups } from './data-lookups.js';
 import type { GeneratedFunction } from './link-module.js';
 
 /** How generated code reaches what lives outside it. */
@@ -78,6 +79,15 @@ export class BodyGenerator {
   ) {
     this.fb = new FunctionBuilder(params.length);
     params.forEach((p, i) => this.locals.set(p, i));
+  }
+
+  /** Lookups by a key not known when planned into documents of `data` (see dataLookups). */
+  private dataLookups: ReadonlySet<Stmt> = new Set();
+
+  /** Generates `blocks`, the body. */
+  body(blocks: Block[]): void {
+    if (this.params[1] !== undefined) this.dataLookups = dataLookups(blocks, this.params[1]);
+    this.blocks(blocks);
   }
 
   /** A Wasm local for codegen's own use (loop counters, saved values) within the current block. */
@@ -243,7 +253,7 @@ export class BodyGenerator {
         const target = this.local(s.stmt.target);
         this.operand(s.stmt.source);
         this.operand(s.stmt.key);
-        this.rt('rt_dot');
+        this.rt(this.dataLookups.has(s) ? 'rt_dot_data' : 'rt_dot');
         fb.tee(target);
         this.failIfZero();
         return;
@@ -519,7 +529,7 @@ export class BodyGenerator {
 /** Builds a plan function: (input, data) → (), adding result rows to the result-set global. */
 export function generatePlan(ctx: CodegenContext, name: string, blocks: Block[]): Uint8Array {
   const g = new BodyGenerator(ctx, `plan "${name}"`, [0, 1], { conflictKind: 0 });
-  g.blocks(blocks);
+  g.body(blocks);
   return g.finish();
 }
 
@@ -527,7 +537,7 @@ export function generatePlan(ctx: CodegenContext, name: string, blocks: Block[])
 export function generateFunc(ctx: CodegenContext, f: Func, statementLimit?: number): Uint8Array {
   const options = { conflictKind: f.params.length > 2 ? 1 : 0, returnLocal: f.return, statementLimit };
   const g = new BodyGenerator(ctx, `func "${f.name}"`, f.params, options);
-  g.blocks(f.blocks ?? []);
+  g.body(f.blocks ?? []);
   // Falling off the end means no block returned: undefined. A ReturnLocalStmt returns earlier.
   return g.finish(f.return);
 }

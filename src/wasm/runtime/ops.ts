@@ -2,12 +2,13 @@ import {
   T_INT, T_STRING, T_ARRAY, T_OBJECT, T_SET, tag, collLen, collData, arrayGet, setGet, objKey, objVal,
   makeCollection,
   makeInt, makeArray, makeObject, makeSet, arrayPush, strLen, strPtr, boolValue, nullValue,
+  T_REF, intOf, makeString,
 } from './value';
 import {
   objectGet, objectInsert, objectAppend, objectAppendOnce, insertOnce, setAdd, setAppend, setContains,
   copyCollection, finishCollection,
 } from './collections';
-import { toInt } from './number';
+import { toInt, formatInt } from './number';
 import { valuesEqual, compareValues } from './compare';
 import { rt_conflict } from './errors';
 import { burn } from './fuel';
@@ -111,6 +112,25 @@ export function rt_dot(src: u32, key: u32): u32 {
     return arrayGet(src, <u32>i);
   }
   if (t == T_SET) return setContains(src, key) ? key : 0;
+  return 0;
+}
+
+const dataKeyLen = memory.data(8);
+
+/**
+ * `rt_dot` on a document reached from `data` by lookups: a number key also finds the key that is its
+ * text, as OPA reads base documents by storage path (numbers become their text), so
+ * `data.users[input.id]` with `input.id` 123 finds `"123"`.
+ */
+export function rt_dot_data(src: u32, key: u32): u32 {
+  const found = rt_dot(src, key);
+  if (found != 0 || tag(src) != T_OBJECT) return found;
+  const kt = tag(key);
+  if (kt == T_INT) {
+    const p = formatInt(intOf(key), dataKeyLen);
+    return objectGet(src, makeString(p, load<u32>(dataKeyLen)));
+  }
+  if (kt == T_REF) return objectGet(src, makeString(load<u32>(key, 8), load<u32>(key, 4)));
   return 0;
 }
 
