@@ -198,6 +198,13 @@ test('GET /health is 200 {} with a revision loaded (?bundles and ?plugins too); 
   const policies = json(await call('/v1/policies', { method: 'GET' })).result as Array<{ id: string; raw: string }>;
   t.deepEqual(policies.map((p) => p.id.split('/').at(-1)).sort(), ['authz.rego', 'shop.rego', 'system.rego']);
   t.is(policies.find((p) => p.id.endsWith('shop.rego'))!.raw, SHOP);
+  // One policy by its id (a path, slashes and all, as OPA's ids are), and 404 for one that is not there.
+  const shopId = policies.find((p) => p.id.endsWith('shop.rego'))!.id;
+  const one = json(await call(`/v1/policies/${shopId.split('/').map(encodeURIComponent).join('/')}`, { method: 'GET' }));
+  t.deepEqual(one, { result: { id: shopId, raw: SHOP } });
+  const missing = await call('/v1/policies/nope.rego', { method: 'GET' });
+  t.is(missing.status, 404);
+  t.deepEqual(json(missing), { code: 'resource_not_found', message: 'storage_not_found_error: policy id "nope.rego"' });
 });
 
 test('a caller without a client certificate gets no answer at all (the listener requires one)', async (t) => {
