@@ -49,16 +49,7 @@ export interface EngineOptions {
   budgetMs?: number;
 }
 
-/**
- * A decision's key in the cache: what asked (shape, entrypoint) and the input's canonical JSON, or
- * only what of it the revision's policy reads when its module says (see projectedInputKey).
- */
-function cacheKey(revision: PolicyRevision, shape: DecisionShape, entrypoint: string, inputJson: string): string {
-  const reads = revision.inputReads?.get(entrypoint);
-  return `${shape}\0${entrypoint}\0${reads ? projectedInputKey(reads, inputJson) : inputJson}`;
-}
-
-/** The key last composed, with what it was composed of. */
+/** The projected key last composed, with what it was composed of. */
 interface ComposedKey {
   shape: DecisionShape;
   entrypoint: string;
@@ -66,11 +57,17 @@ interface ComposedKey {
   key: string;
 }
 
-/** {@link cacheKey} in `serving`, composed once for a lookup and the store that follows it. */
+/**
+ * A decision's key in `serving`'s cache: what asked (shape, entrypoint) and the input's canonical
+ * JSON, or only what of it the revision's policy reads when its module says (see
+ * projectedInputKey). A projected key is composed once for a lookup and the store that follows it.
+ */
 function keyOf(serving: Serving, shape: DecisionShape, entrypoint: string, inputJson: string): string {
+  const reads = serving.revision.inputReads?.get(entrypoint);
+  if (!reads) return `${shape}\0${entrypoint}\0${inputJson}`;
   const last = serving.lastKey;
   if (last && last.inputJson === inputJson && last.entrypoint === entrypoint && last.shape === shape) return last.key;
-  const key = cacheKey(serving.revision, shape, entrypoint, inputJson);
+  const key = `${shape}\0${entrypoint}\0${projectedInputKey(reads, inputJson)}`;
   serving.lastKey = { shape, entrypoint, inputJson, key };
   return key;
 }
@@ -81,7 +78,7 @@ export const BUDGET_EXCEEDED = 'evaluation budget exceeded';
 interface Serving {
   revision: PolicyRevision;
   cache: DecisionCache;
-  /** A miss is looked up, then stored: the key of the last input is kept for the second time. */
+  /** A miss is looked up, then stored: the projected key of the last input is kept for the second time. */
   lastKey?: ComposedKey;
 }
 

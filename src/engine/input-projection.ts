@@ -160,13 +160,17 @@ class Projector {
     return `${out}}`;
   }
 
-  private members(tree: ReadNode, found: Array<string | undefined>): void {
+  /** Steps into the collection at `pos`; true when it is empty (and stepped over already). */
+  private empty(close: number): boolean {
     this.pos++;
     this.skipSpace();
-    if (this.text.charCodeAt(this.pos) === 125) {
-      this.pos++;
-      return;
-    }
+    if (this.text.charCodeAt(this.pos) !== close) return false;
+    this.pos++;
+    return true;
+  }
+
+  private members(tree: ReadNode, found: Array<string | undefined>): void {
+    if (this.empty(125)) return;
     for (;;) {
       this.skipSpace();
       if (this.text.charCodeAt(this.pos) !== 34) throw NOT_PLAIN;
@@ -192,12 +196,7 @@ class Projector {
   }
 
   private elements(tree: ReadNode, found: Array<string | undefined>): void {
-    this.pos++;
-    this.skipSpace();
-    if (this.text.charCodeAt(this.pos) === 93) {
-      this.pos++;
-      return;
-    }
+    if (this.empty(93)) return;
     for (let index = 0; ; index++) {
       const at = tree.indexes.get(index);
       if (at === undefined) this.skipValue();
