@@ -138,7 +138,8 @@ serial('serve --bundle-url follows nginx: new bundle switches, foreign-signed is
   await nginx.stop();
   server = startServe(dir, args);
   address = await server.serving();
-  t.regex(server.stderrText(), /no bundle from the server at start \(cannot reach 127\.0\.0\.1:\d+.*\): serving the cached bundle/);
+  // The log line may reach stderr after the "serving on" line (the logger writes asynchronously): wait for it.
+  t.true(await stderrMatches(server, /no bundle from the server at start \(cannot reach 127\.0\.0\.1:\d+.*\): serving the cached bundle/), server.stderrText());
   t.is(await revision(), 'rev-second');
   // Polling goes on: nginx back with a new bundle is followed.
   publish(dir, 'first.tar.gz');
