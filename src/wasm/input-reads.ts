@@ -1,5 +1,5 @@
 import type { Block, Func, Operand, Policy, Stmt } from '../ir/types.js';
-import { innerBlocks, readLocals, writtenLocals } from './ir-walk.js';
+import { readLocals, walkStmts, writtenLocals } from './ir-walk.js';
 
 /**
  * What a policy can observe of its input, as a tree of the keys it looks up: `true` where a value
@@ -14,29 +14,21 @@ export const INPUT_READS_SECTION = 'warden.input_reads';
 
 type Path = ReadonlyArray<string | number>;
 
-/** Paths of the input, interned, so that sets of them are sets of numbers. */
+/** Paths of the input, numbered: each is reached from its parent by one key, so that is its identity. */
 class PathTable {
-  private readonly ids = new Map<string, number>();
-  readonly paths: Path[] = [];
-
-  id(path: Path): number {
-    const text = JSON.stringify(path);
-    let id = this.ids.get(text);
-    if (id === undefined) {
-      id = this.paths.length;
-      this.paths.push(path);
-      this.ids.set(text, id);
-    }
-    return id;
-  }
-
+  /** The root, the input itself. */
+  static readonly ROOT = 0;
+  readonly paths: Path[] = [[]];
   private readonly children = new Map<number, Map<string | number, number>>();
 
   child(parent: number, key: string | number): number {
     let byKey = this.children.get(parent);
     if (!byKey) this.children.set(parent, (byKey = new Map()));
     let id = byKey.get(key);
-    if (id === undefined) byKey.set(key, (id = this.id([...this.paths[parent]!, key])));
+    if (id === undefined) {
+      id = this.paths.push([...this.paths[parent]!, key]) - 1;
+      byKey.set(key, id);
+    }
     return id;
   }
 }
@@ -48,7 +40,7 @@ class FunctionState {
   readonly integers = new Map<number, number | null>();
 
   constructor(readonly blocks: Block[], strings: readonly string[]) {
-    walk(blocks, (s) => {
+    walkStmts(blocks, (s) => {
       for (const local of writtenLocals(s)) {
         const value = s.type === 'MakeNumberIntStmt' ? s.stmt.value : s.type === 'MakeNumberRefStmt' ? integerText(strings[s.stmt.Index]) : null;
         const known = this.integers.get(local);
@@ -78,15 +70,6 @@ function integerText(text: string | undefined): number | null {
   return text !== undefined && /^-?\d{1,15}$/.test(text) ? Number(text) : null;
 }
 
-function walk(blocks: Block[], visit: (s: Stmt) => void): void {
-  for (const b of blocks) {
-    for (const s of b.stmts) {
-      visit(s);
-      walk(innerBlocks(s), visit);
-    }
-  }
-}
-
 function operandLocal(o: Operand): number | undefined {
   return o.type === 'local' ? o.value : undefined;
 }
@@ -108,7 +91,7 @@ export function inputReads(policy: Policy): Map<string, InputReads> {
 
 function planInputReads(planBlocks: Block[], funcs: ReadonlyMap<string, Func>, strings: readonly string[]): InputReads {
   const table = new PathTable();
-  const root = table.id([]);
+  const root = PathTable.ROOT;
   const looked = new Set<number>();
   const whole = new Set<number>();
   const plan = new FunctionState(planBlocks, strings);
@@ -187,7 +170,7 @@ function planInputReads(planBlocks: Block[], funcs: ReadonlyMap<string, Func>, s
     // Functions are added to `states` as calls to them are found.
     for (let i = 0; i < states.length; i++) {
       const state = states[i]!;
-      walk(state.blocks, (s) => (changed = transfer(state, s) || changed));
+      walkStmts(state.blocks, (s) => (changed = transfer(state, s) || changed));
     }
   }
   if (whole.has(root)) return true;

@@ -32,10 +32,7 @@ export function toFmtArg(v: RegoValue): FmtArg {
  * `%!f(int=101)`); one too large for a float64 (`2e308`) as the text itself.
  */
 export function fmtArgOfNumberText(text: string): FmtArg {
-  if (/^-?\d+$/.test(text)) {
-    const b = BigInt(text);
-    return isInt64(b) ? { kind: 'int', v: b } : { kind: 'bigint', v: b };
-  }
+  if (/^-?\d+$/.test(text)) return toFmtArg(BigInt(text));
   const v = Number(text);
   return Number.isFinite(v) ? { kind: 'float', v } : { kind: 'string', v: text };
 }
