@@ -596,35 +596,6 @@ export class BodyPlanner {
     this.planTerm(head, scope, (h) => this.planPath(this.fb.toLocal(h), t.path, 0, scope, k));
   }
 
-  /**
-   * A path into base documents. As OPA's storage reads them, an integer key also finds the
-   * object key spelled the same (`data[2]` reads `{"2": …}`).
-   */
-  private planStoredPath(src: number, path: Term[], from: number, scope: VarScope, k: KOp): void {
-    const j = path.findIndex((seg, at) => at >= from && seg.type === 'number' && /^\d+$/.test(seg.text));
-    if (j < 0) return this.planPath(src, path, from, scope, k);
-    const fb = this.fb;
-    const text = (path[j] as Extract<Term, { type: 'number' }>).text;
-    this.planPath(src, path.slice(0, j), from, scope, (v) =>
-      this.planTerm(path[j]!, scope, (numberKey) => {
-        const obj = fb.toLocal(v);
-        const found = fb.newLocal();
-        fb.emit('ResetLocalStmt', { target: found });
-        fb.emit('BlockStmt', { blocks: [fb.block(() => fb.emit('DotStmt', { source: local(obj), key: numberKey, target: found }))] });
-        fb.emit('BlockStmt', {
-          blocks: [
-            fb.block(() => {
-              fb.emit('IsUndefinedStmt', { source: found });
-              fb.emit('DotStmt', { source: local(obj), key: fb.str(text), target: found });
-            }),
-          ],
-        });
-        fb.emit('IsDefinedStmt', { source: found });
-        this.planStoredPath(found, path, j + 1, scope, k);
-      }),
-    );
-  }
-
   /** Applies ref segments to the value in `src`: Dot for known keys, Scan for unbound variables. */
   planPath(src: number, path: Term[], i: number, scope: VarScope, k: KOp): void {
     if (i === path.length) return k(local(src));
@@ -671,7 +642,8 @@ export class BodyPlanner {
     if (mock) {
       return this.planTerm(mock.value, scope, (v) => this.planPath(fb.toLocal(v), path, mock.depth, scope, k));
     }
-    if (!node) return this.planStoredPath(this.dataLocal, path, 0, scope, k);
+    // Base documents: a number key also finds its text there, in codegen (see src/wasm/data-lookups.ts).
+    if (!node) return this.planPath(this.dataLocal, path, 0, scope, k);
     if (node.group) {
       // A function of no arguments (`f() := …`) may be named without parentheses, as in OPA.
       if (node.group.kind === 'function' && node.group.arity > 0) {
