@@ -9,7 +9,7 @@ export const AGGREGATES: BuiltinGroup = {
     { name: 'product', signature: 'any<array[number], set[number]> -> number', host: true },
     { name: 'max', signature: 'any<array[any], set[any]> -> any', host: true },
     { name: 'min', signature: 'any<array[any], set[any]> -> any', host: true },
-    { name: 'sort', signature: 'any<array[any], set[any]> -> array[any]', host: true },
+    { name: 'sort', signature: 'any<array[any], set[any]> -> array[any]', native: 'b_sort', defers: true, host: true },
     { name: 'all', signature: 'any<array[any], set[any]> -> boolean', host: true, deprecated: true },
     { name: 'any', signature: 'any<array[any], set[any]> -> boolean', host: true, deprecated: true },
   ],

@@ -1,11 +1,12 @@
 import {
   T_INT, T_STRING, T_ARRAY, T_OBJECT, T_SET, DEFER,
   tag, intOf, makeInt, boolValue, isNumber, collLen, arrayGet, setGet, objVal, strLen, strPtr,
-  makeSet, stringFromLiteral,
+  makeSet, stringFromLiteral, makeSizedCollection, collData,
 } from './value';
 import { compareValues, valuesEqual } from './compare';
 import { objectGet, setAdd, setContains } from './collections';
-import { mergeSets } from './sorted-build';
+import { mergeSets, sortSlots } from './sorted-build';
+import { heapMark, releaseTo } from './alloc';
 import { toInt } from './number';
 import { countCodePoints } from './ops';
 import { typeNameLiteral, cstr } from './errors';
@@ -104,6 +105,23 @@ export function b_count(v: u32): u32 {
   if (t == T_ARRAY || t == T_OBJECT || t == T_SET) return makeInt(collLen(v));
   if (t == T_STRING) return makeInt(countCodePoints(strPtr(v), strLen(v)));
   return DEFER;
+}
+
+/** `sort`: a set's elements are in Rego order already; an array's are sorted (see sortSlots). */
+export function b_sort(v: u32): u32 {
+  const t = tag(v);
+  if (t != T_ARRAY && t != T_SET) return DEFER;
+  const n = collLen(v);
+  const out = makeSizedCollection(T_ARRAY, n, 4);
+  memory.copy(collData(out), collData(v), n << 2);
+  store<u32>(out, n, 4);
+  if (t == T_ARRAY && n > 1) {
+    // The sort's buffers are scratch: the array it sorts was allocated before the mark.
+    const mark = heapMark();
+    sortSlots(collData(out), n, 4);
+    releaseTo(mark);
+  }
+  return out;
 }
 
 export function b_member_2(x: u32, coll: u32): u32 {
