@@ -54,13 +54,15 @@ export function createLineRedactor(redactPaths: string[] = [], memoOptions: Line
     const latency = text.slice(at + LATENCY.length, -1);
     if (!NUMBER.test(latency)) return full(text);
     const middle = text.slice(head.length, at + LATENCY.length);
-    let redacted = middles.get(middle);
+    // Only cached decisions' middles are remembered: a fresh one is not looked up (hashing a middle costs a pass over it).
+    const recurs = middle.endsWith(CACHED_END);
+    let redacted = recurs ? middles.get(middle) : undefined;
     if (redacted === undefined) {
       const members = `{${middle}0}`;
       const body = screened && !mayNeedRedaction(members) ? members : JSON.stringify(redact(JSON.parse(members)));
       if (!body.endsWith(`${LATENCY}0}`)) return full(text);
       redacted = body.slice(1, -2);
-      if (middle.endsWith(CACHED_END)) middles.set(middle, redacted);
+      if (recurs) middles.set(middle, redacted);
     }
     return `{"log":"decision",${head.slice(1)}${redacted}${latency}}`;
   });

@@ -4,7 +4,7 @@ import { canonicalJson } from './canonical-json.js';
 import { DecisionCache, type DecisionCacheOptions } from './decision-cache.js';
 import { failedDecision, interpretResultSet, type Decision, type DecisionShape } from './decision.js';
 import { EngineError } from './errors.js';
-import { projectedInputKey } from './input-projection.js';
+import { projectedInputKey, projectedInputKeyOfValue } from './input-projection.js';
 import { SLICE_USED_UP } from './evaluation-slice.js';
 import type { PolicyRevision } from './revision.js';
 
@@ -30,6 +30,11 @@ export interface DecisionOutcome {
 export interface DecideOptions {
   /** The input's canonical JSON, when the caller built the input in key order and has it already. */
   inputJson?: string;
+  /**
+   * With `inputJson`: the input as plain JSON data whose `JSON.stringify` is `inputJson`. What the
+   * policy reads of it is taken from the value, not read out of the text (see projectedInputKeyOfValue).
+   */
+  inputValue?: unknown;
   /**
    * A key for the request the input was built from (its bytes and everything else the input
    * depends on): a decision answered from the cache is also remembered under it, for
@@ -62,12 +67,13 @@ interface ComposedKey {
  * JSON, or only what of it the revision's policy reads when its module says (see
  * projectedInputKey). A projected key is composed once for a lookup and the store that follows it.
  */
-function keyOf(serving: Serving, shape: DecisionShape, entrypoint: string, inputJson: string): string {
+function keyOf(serving: Serving, shape: DecisionShape, entrypoint: string, inputJson: string, inputValue?: unknown): string {
   const reads = serving.revision.inputReads?.get(entrypoint);
   if (!reads) return `${shape}\0${entrypoint}\0${inputJson}`;
   const last = serving.lastKey;
   if (last && last.inputJson === inputJson && last.entrypoint === entrypoint && last.shape === shape) return last.key;
-  const key = `${shape}\0${entrypoint}\0${projectedInputKey(reads, inputJson)}`;
+  const projected = inputValue !== undefined ? projectedInputKeyOfValue(reads, inputValue) : projectedInputKey(reads, inputJson);
+  const key = `${shape}\0${entrypoint}\0${projected}`;
   serving.lastKey = { shape, entrypoint, inputJson, key };
   return key;
 }
@@ -131,7 +137,7 @@ export class Engine {
   decide(input: unknown, entrypoint: string, shape: DecisionShape = 'authz', options: DecideOptions = {}): DecisionOutcome {
     const serving = this.servingOrThrow();
     const inputJson = options.inputJson ?? canonicalJson(input);
-    const key = keyOf(serving, shape, entrypoint, inputJson);
+    const key = keyOf(serving, shape, entrypoint, inputJson, options.inputJson !== undefined ? options.inputValue : undefined);
     const hit = this.cachedOutcome(serving, key, inputJson, entrypoint, shape, options.requestKey);
     if (hit) return hit;
     const decision = this.evaluate(serving.revision, inputJson, entrypoint, shape);

@@ -12,9 +12,16 @@ interface ReadNode {
   readonly keysByLength: ReadonlyMap<number, ReadonlyArray<{ readonly key: string; readonly at: number }>>;
   /** Array indexes looked up → index into `children`. */
   readonly indexes: ReadonlyMap<number, number>;
+  /** What each child is looked up by: an object key (a string) or an array index (a number). */
+  readonly slots: ReadonlyArray<string | number>;
 }
 
 const MAX_TREE_DEPTH = 256;
+
+/** An {@link InputReads} tree (as a module's section carries it) made ready to walk. */
+export function readTreeOf(reads: InputReads): ReadTree {
+  return toReadTree(reads, 0);
+}
 
 function toReadTree(reads: unknown, depth: number): ReadTree {
   if (reads === true) return true;
@@ -22,12 +29,14 @@ function toReadTree(reads: unknown, depth: number): ReadTree {
   const children: ReadTree[] = [];
   const keys = new Map<string, number>();
   const indexes = new Map<number, number>();
+  const slots: Array<string | number> = [];
   for (const k of Object.keys(reads).sort()) {
     const kind = k.slice(0, 2);
     const name = k.slice(2);
     if (kind === 's:') keys.set(name, children.length);
     else if (kind === 'n:' && /^-?\d{1,15}$/.test(name)) indexes.set(Number(name), children.length);
     else throw new Error(`bad input-reads key ${k}`);
+    slots.push(kind === 's:' ? name : Number(name));
     children.push(toReadTree((reads as Record<string, unknown>)[k], depth + 1));
   }
   const keysByLength = new Map<number, Array<{ key: string; at: number }>>();
@@ -36,7 +45,7 @@ function toReadTree(reads: unknown, depth: number): ReadTree {
     same.push({ key, at });
     keysByLength.set(key.length, same);
   }
-  return { children, keys, indexes, keysByLength };
+  return { children, keys, indexes, keysByLength, slots };
 }
 
 /**
@@ -225,4 +234,35 @@ export function projectedInputKey(tree: ReadTree, inputJson: string): string {
     if (e !== NOT_PLAIN) throw e;
     return `\0${inputJson}`;
   }
+}
+
+/** The projection of `value` along `tree`, as {@link Projector.value} reads it from `JSON.stringify(value)`. */
+function projectValue(tree: ReadTree, value: unknown): string {
+  // JSON.stringify writes `undefined` (an array's hole) as null.
+  if (tree === true) return JSON.stringify(value) ?? 'null';
+  const isArray = Array.isArray(value);
+  const isObject = !isArray && typeof value === 'object' && value !== null;
+  let out = '{';
+  for (let i = 0; i < tree.slots.length; i++) {
+    const slot = tree.slots[i]!;
+    let part: string | undefined;
+    if (typeof slot === 'string' && isObject) {
+      // JSON.stringify leaves out members whose value is undefined.
+      const member = Object.hasOwn(value, slot) ? (value as Record<string, unknown>)[slot] : undefined;
+      if (member !== undefined) part = projectValue(tree.children[i]!, member);
+    } else if (typeof slot === 'number' && isArray && slot >= 0 && slot < value.length) {
+      part = projectValue(tree.children[i]!, value[slot]);
+    }
+    out += `${part ?? '~'},`;
+  }
+  return `${out}}`;
+}
+
+/**
+ * {@link projectedInputKey} of `JSON.stringify(input)`, read from the value itself rather than its
+ * text: for a caller that holds the input as plain JSON data (no `toJSON`, no functions) and wrote
+ * its text with `JSON.stringify`.
+ */
+export function projectedInputKeyOfValue(tree: ReadTree, input: unknown): string {
+  return projectValue(tree, input);
 }

@@ -1,6 +1,6 @@
 import type { DecisionOutcome, Engine } from '../engine/index.js';
 import { assertedIdentity, type Identity } from '../identity/index.js';
-import { authzInputJson, type InputRequester } from './authz-input.js';
+import { authzInput, type InputRequester } from './authz-input.js';
 import type { AuthzCheckRequest } from './request-types.js';
 
 /** The caller's verified identity and address, as far as a policy input needs them. */
@@ -18,5 +18,6 @@ export function assertedOrRequester(req: AuthzCheckRequest, requester: Identity)
  * decision is also remembered for the request's bytes (see `Engine.recall`).
  */
 export function decideAuthz(engine: Engine, entrypoint: string, req: AuthzCheckRequest, subject: Identity, from: RequesterOf, maxDepth: number, requestKey?: string): DecisionOutcome {
-  return engine.decide(undefined, entrypoint, 'authz', { inputJson: authzInputJson(req, from, subject, maxDepth), requestKey });
+  const input = authzInput(req, from, subject, maxDepth);
+  return engine.decide(undefined, entrypoint, 'authz', { inputJson: input.json, inputValue: input.value, requestKey });
 }

@@ -57,16 +57,34 @@ export interface InputRequester {
   requesterJson?: string;
 }
 
+/** An authorizer check's input, as a value and as its JSON text. */
+export interface AuthzInputParts {
+  /** The input; `JSON.stringify(value)` is `json`. */
+  value: AuthzInput;
+  json: string;
+}
+
 /**
- * `JSON.stringify(buildAuthzInput(req, from.requester, subject, from.sourceIp, maxDepth))`, the same
- * text, made from its members' JSON: the requester's (and the subject's, when the requester is the
- * subject) is made once per connection rather than on every miss.
+ * `buildAuthzInput(req, from.requester, subject, from.sourceIp, maxDepth)` and its JSON, made from
+ * its members' JSON: the requester's (and the subject's, when the requester is the subject) is made
+ * once per connection rather than on every miss.
  */
-export function authzInputJson(req: AuthzCheckRequest, from: InputRequester, subject: Identity, maxDepth: number): string {
+export function authzInput(req: AuthzCheckRequest, from: InputRequester, subject: Identity, maxDepth: number): AuthzInputParts {
   const requesterJson = from.requesterJson ?? JSON.stringify(from.requester);
-  const subjectJson = subject === from.requester ? requesterJson : JSON.stringify(canonicalCopy(subject));
-  const context = JSON.stringify(structToJson(req.context as Parameters<typeof structToJson>[0], maxDepth));
+  const subjectValue = subject === from.requester ? from.requester : canonicalCopy(subject);
+  const subjectJson = subject === from.requester ? requesterJson : JSON.stringify(subjectValue);
+  const context = structToJson(req.context as Parameters<typeof structToJson>[0], maxDepth);
   const { resource } = req;
-  const attributes = JSON.stringify(canonicalCopy(resource?.attributes ?? {}));
-  return `{"action":${JSON.stringify(req.action ?? '')},"context":${context},"requester":${requesterJson},"resource":{"attributes":${attributes},"path":${JSON.stringify(resource?.path ?? '')},"service":${JSON.stringify(resource?.service ?? '')}},"source":{"ip":${JSON.stringify(from.sourceIp)}},"subject":${subjectJson}}`;
+  const attributes = canonicalCopy(resource?.attributes ?? {});
+  const action = req.action ?? '';
+  const path = resource?.path ?? '';
+  const service = resource?.service ?? '';
+  const json = `{"action":${JSON.stringify(action)},"context":${JSON.stringify(context)},"requester":${requesterJson},"resource":{"attributes":${JSON.stringify(attributes)},"path":${JSON.stringify(path)},"service":${JSON.stringify(service)}},"source":{"ip":${JSON.stringify(from.sourceIp)}},"subject":${subjectJson}}`;
+  const value: AuthzInput = { action, context, requester: from.requester, resource: { attributes, path, service }, source: { ip: from.sourceIp }, subject: subjectValue };
+  return { value, json };
+}
+
+/** `JSON.stringify(buildAuthzInput(req, from.requester, subject, from.sourceIp, maxDepth))`, the same text (see {@link authzInput}). */
+export function authzInputJson(req: AuthzCheckRequest, from: InputRequester, subject: Identity, maxDepth: number): string {
+  return authzInput(req, from, subject, maxDepth).json;
 }

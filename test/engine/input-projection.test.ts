@@ -4,11 +4,11 @@ import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { hostBuiltins } from '../../src/builtins/index.js';
 import { canonicalJson } from '../../src/engine/canonical-json.js';
 import { Engine } from '../../src/engine/engine.js';
-import { moduleInputReads, projectedInputKey } from '../../src/engine/input-projection.js';
+import { moduleInputReads, projectedInputKey, projectedInputKeyOfValue, readTreeOf } from '../../src/engine/input-projection.js';
 import { buildRevision } from '../../src/engine/revision.js';
 import { compile, compileToPlan } from '../../src/rego/index.js';
 import { compilePlan } from '../../src/wasm/index.js';
-import { inputReads } from '../../src/wasm/input-reads.js';
+import { inputReads, type InputReads } from '../../src/wasm/input-reads.js';
 import { INDEXED_POLICY_ENTRYPOINTS, randomIndexedData, randomIndexedInput, randomIndexedPolicy } from '../helpers/random-indexed-rules.js';
 import { outcome, RANDOM_POLICY_ENTRYPOINTS, randomPolicy } from '../helpers/random-rule-sets.js';
 
@@ -72,6 +72,19 @@ test('decisions are cached by what the policy reads: inputs that differ elsewher
   t.deepEqual(denied.decision, { allow: false, reasons: ['ann may not write'] });
   t.false(ask({ action: 'read', user: 'bob', request_id: 'r1' }).cached);
   t.false(ask({ action: 'read', request_id: 'r1' }).cached, 'a field missing is not a field present');
+});
+
+test('a decision asked with the input value beside its text is keyed as the text alone would key it', async (t) => {
+  const wasm = await compile({ modules: [{ path: 'p.rego', source: POLICY }], entrypoints: ['p/decision'] });
+  const engine = new Engine();
+  engine.swap(await buildRevision({ wasm, data: { readers: ['ann'] }, source: 'test' }));
+  const withValue = (input: object) => engine.decide(undefined, 'p/decision', 'authz', { inputJson: JSON.stringify(input), inputValue: input });
+  t.false(withValue({ action: 'read', request_id: 'r1', user: 'ann' }).cached);
+  t.truthy(engine.lookup(JSON.stringify({ action: 'read', request_id: 'r2', user: 'ann' }), 'p/decision', 'authz'), 'found by the text of an input alike in what is read');
+  t.true(withValue({ action: 'read', request_id: 'r3', user: 'ann' }).cached);
+  t.false(withValue({ action: 'read', request_id: 'r3', user: 'bob' }).cached);
+  engine.decide(undefined, 'p/decision', 'authz', { inputJson: JSON.stringify({ action: 'write', user: 'cy' }) });
+  t.true(withValue({ action: 'write', user: 'cy', x: 1 }).cached, 'a decision stored by its text is found by the value');
 });
 
 test('a module without the section (built by OPA), or with a bad one, keys the cache by the whole input', async (t) => {
@@ -147,4 +160,38 @@ test('a projected key reads the input in time linear in its text, and keys text 
   t.is(projectedInputKey(tree, '{"user":"ann","action":"read"}'), '{"read","ann",}');
   t.is(projectedInputKey(tree, '{"us\\u0065r":"ann"}'), '{~,"ann",}', 'an escaped key is decoded');
   for (const bad of ['{"action":"read"', '{"action" "read"}', '{"action":"read"} x', '"open']) t.is(projectedInputKey(tree, bad), `\0${bad}`);
+});
+
+test('a projected key read from the input value is the one read from its JSON text (generated values and trees)', (t) => {
+  const key = fc.constantFrom('a', 'b', 'c', '', 'é', 'a"b', 'x\\y', '__proto__', 'constructor');
+  const reads: fc.Arbitrary<InputReads> = fc.letrec<{ node: InputReads }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constant(true as const),
+      fc.dictionary(fc.oneof(key.map((k) => `s:${k}`), fc.integer({ min: -1, max: 3 }).map((i) => `n:${i}`)), tie('node'), { maxKeys: 4 }),
+    ),
+  })).node;
+  const value = fc.jsonValue({ maxDepth: 4 }).chain((v) => fc.constant(v));
+  const withKeys = fc.letrec<{ v: unknown }>((tie) => ({
+    v: fc.oneof(
+      { depthSize: 'small' },
+      value,
+      fc.dictionary(key, tie('v'), { maxKeys: 5 }),
+      fc.array(tie('v'), { maxLength: 4 }),
+    ),
+  })).v;
+  let compared = 0;
+  fc.assert(
+    fc.property(reads, withKeys, (r, v) => {
+      const tree = readTreeOf(r);
+      compared++;
+      return projectedInputKeyOfValue(tree, v) === projectedInputKey(tree, JSON.stringify(v));
+    }),
+    { numRuns: 2000 },
+  );
+  t.true(compared >= 2000);
+  // An array's hole is written null; members whose value is undefined are left out.
+  const tree = readTreeOf({ 's:a': { 'n:1': true, 'n:2': { 's:b': true } }, 's:u': true });
+  const holey = { a: [1, undefined, undefined], u: undefined };
+  t.is(projectedInputKeyOfValue(tree, holey), projectedInputKey(tree, JSON.stringify(holey)));
 });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { authzInputJson } from '../../src/server/authz-input.js';
+import { authzInput, authzInputJson } from '../../src/server/authz-input.js';
 import { buildAuthzInput, buildEnvoyInput, DEFAULT_LIMITS, EnvoyRequestRejected, envoyResponse, jsonNestingExceeds, parseEnvoyBody, parsePath, parseQuery, peerIp } from '../../src/server/index.js';
 import { validateEnvoyCheck } from '../../src/server/validation.js';
 import { envoyRejection } from '../../src/server/envoy-rejection.js';
@@ -223,7 +223,7 @@ test('a context key named __proto__ is kept as data', (t) => {
   t.is(JSON.stringify(input.context), '{"__proto__":"x"}');
 });
 
-test("the authorizer input's JSON made from its members' JSON is the text of the input built whole", (t) => {
+test("the authorizer input's JSON made from its members' JSON is the text of the input built whole, and of the value made beside it", (t) => {
   const requester = canonicalCopy<Identity>({ id: 'spiffe://a/ns/x/sa/y', trust_domain: 'a', namespace: 'x', service_account: 'y', authenticated_by: 'mtls' });
   const asserted: Identity = { trust_domain: 'b', id: 'spiffe://b/ns/p/sa/q', authenticated_by: 'requester', service_account: 'q', namespace: 'p' };
   const texts = ['', 'read', 'ünïcödé ✓', 'quote " and \\ and \u0001 and \u2028', '__proto__', '10', '9', 'constructor'];
@@ -242,5 +242,9 @@ test("the authorizer input's JSON made from its members' JSON is the text of the
     const whole = JSON.stringify(buildAuthzInput(req, requester, subject, sourceIp, 32));
     t.is(authzInputJson(req, { requester, sourceIp }, subject, 32), whole);
     t.is(authzInputJson(req, { requester, sourceIp, requesterJson: JSON.stringify(requester) }, subject, 32), whole);
+    // The value handed beside the text (what the cache key is read from) writes the same text.
+    const parts = authzInput(req, { requester, sourceIp, requesterJson: JSON.stringify(requester) }, subject, 32);
+    t.is(JSON.stringify(parts.value), parts.json);
+    t.is(parts.json, whole);
   }
 });
