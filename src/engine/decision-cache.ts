@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { flatString } from './flat-string.js';
 import type { Decision, DecisionShape } from './decision.js';
 
 /** Size and lifetime of the decision cache. */
@@ -70,7 +71,8 @@ export class DecisionCache {
    */
   remember(requestKey: string, remembered: RememberedDecision, ttlLeftMs: number): void {
     if (!this.byRequest || remembered.decision.failure !== undefined || !(ttlLeftMs > 0)) return;
-    this.byRequest.set(requestKey, remembered, Number.isFinite(ttlLeftMs) ? { ttl: ttlLeftMs } : {});
+    // A request's key is its connection's (shared) and its bytes: two pieces, kept as they are.
+    this.byRequest.set(requestKey, { ...remembered, inputJson: flatString(remembered.inputJson) }, Number.isFinite(ttlLeftMs) ? { ttl: ttlLeftMs } : {});
   }
 
   /** How long the decision cached under `key` stays fresh, in ms (0 when it is not cached, `Infinity` without a TTL). */
@@ -87,8 +89,9 @@ export class DecisionCache {
   /** Stores a decision, unless it records a failure; for at most `ttlLeftMs` when given (finite). */
   set(key: string, decision: Decision, ttlLeftMs?: number): void {
     if (!this.lru || decision.failure !== undefined) return;
-    if (ttlLeftMs === undefined || !Number.isFinite(ttlLeftMs)) this.lru.set(key, decision);
-    else if (ttlLeftMs > 0) this.lru.set(key, decision, { ttl: ttlLeftMs });
+    // Kept as long as the decision: one string, not the pieces it was built of (see flatString).
+    if (ttlLeftMs === undefined || !Number.isFinite(ttlLeftMs)) this.lru.set(flatString(key), decision);
+    else if (ttlLeftMs > 0) this.lru.set(flatString(key), decision, { ttl: ttlLeftMs });
   }
 
   /** Entries currently held. */

@@ -12,6 +12,7 @@ export {
 } from './decision.js';
 export { decisionLimits, type PolicyLimit } from './decision-limits.js';
 export { canonicalJson, canonicalCopy, setMember } from './canonical-json.js';
+export { flatString } from './flat-string.js';
 export { buildRevision, contentRevisionId, revisionBytes, type BuildOptions, type PolicyCompiler, type PolicyModule, type PolicyRevision, type RevisionParts } from './revision.js';
 export { loadRevision, loadBundleRevision, type PolicySourceOptions } from './policy-loader.js';
 export { PolicyManager, type PolicyManagerOptions, type ReloadResult } from './policy-manager.js';

@@ -82,11 +82,6 @@ export function encodeResult(result: CheckResult): string {
   return `${result.id}${SEPARATOR}${JSON.stringify(rest)}${SEPARATOR}${inputJson ?? ''}${SEPARATOR}${answer.logTail}${SEPARATOR}${answer.body.toString('latin1')}`;
 }
 
-/** A copy of `text` that does not share the string it was cut from (concatenation, then flattening). */
-function detached(text: string): string {
-  return ` ${text}`.slice(1);
-}
-
 export function decodeResult(line: string): CheckResult {
   const a = line.indexOf(SEPARATOR);
   const b = line.indexOf(SEPARATOR, a + 1);
@@ -96,9 +91,9 @@ export function decodeResult(line: string): CheckResult {
   if (result.kind === 'decided') {
     const c = line.indexOf(SEPARATOR, b + 1);
     const d = line.indexOf(SEPARATOR, c + 1);
-    // An input that travels is kept (a cached decision's, recalled by its request's bytes): it gets
-    // text of its own, as a slice would keep the whole line alive (V8 slices share their parent).
-    if (c > b + 1) result.inputJson = detached(line.slice(b + 1, c));
+    // An input that travels is kept (a cached decision's, recalled by its request's bytes): the
+    // cache copies it into a string of its own (a slice would keep the whole line alive).
+    if (c > b + 1) result.inputJson = line.slice(b + 1, c);
     result.answer = { logTail: line.slice(c + 1, d), body: Buffer.from(line.slice(d + 1), 'latin1') };
   }
   return result;
