@@ -150,13 +150,13 @@ export class Engine {
 
   /**
    * {@link decide} from the cache alone: `undefined` on a miss (the caller has it evaluated
-   * elsewhere, and hands the decision back with {@link store}).
+   * elsewhere, and hands the decision back with {@link store}). `inputValue` as in {@link DecideOptions}.
    *
    * @throws EngineError `engine_no_revision` when nothing is loaded yet
    */
-  lookup(inputJson: string, entrypoint: string, shape: DecisionShape, requestKey?: string): DecisionOutcome | undefined {
+  lookup(inputJson: string, entrypoint: string, shape: DecisionShape, requestKey?: string, inputValue?: unknown): DecisionOutcome | undefined {
     const serving = this.servingOrThrow();
-    return this.cachedOutcome(serving, keyOf(serving, shape, entrypoint, inputJson), inputJson, entrypoint, shape, requestKey);
+    return this.cachedOutcome(serving, keyOf(serving, shape, entrypoint, inputJson, inputValue), inputJson, entrypoint, shape, requestKey);
   }
 
   /**

@@ -2,7 +2,7 @@ import { recordJsonWith } from '../../audit/index.js';
 import type { CredentialChecks, SubjectVerdict } from '../../credentials/credential-checks.js';
 import type { Engine } from '../../engine/index.js';
 import type { Identity, JwtVerifier } from '../../identity/index.js';
-import { authzInputJson } from '../authz-input.js';
+import { authzInput } from '../authz-input.js';
 import { assertedOrRequester } from '../authz-decide.js';
 import { answerParts, cachedAnswerParts, checkAnswer, type AnswerParts, type EncodeCheckResponse } from '../check-answer.js';
 import type { RequestLimits } from '../config.js';
@@ -34,20 +34,22 @@ export interface AuthorizerCheckData {
   parts?: AnswerParts;
 }
 
-/** The input of `req` for `subject`: built canonical, its JSON is cache key, policy input and log text. */
-function inputJsonOf(req: AuthzCheckRequest, subject: Identity, check: Check, deps: AuthorizerRouteDeps): string {
-  return authzInputJson(req, check.state.connection, subject, deps.limits.maxDepth);
+/** Builds the input of `req` for `subject` into the check: canonical, its JSON is cache key, policy input and log text. */
+function buildInput(req: AuthzCheckRequest, subject: Identity, check: Check, deps: AuthorizerRouteDeps): string {
+  const input = authzInput(req, check.state.connection, subject, deps.limits.maxDepth);
+  check.inputJson = input.json;
+  check.inputValue = input.value;
+  return input.json;
 }
 
 /** The subject of a verified credential, or a deny saying why (the policy is not asked about an unverified subject). */
 function settleSubject(check: Check, req: AuthzCheckRequest, verdict: SubjectVerdict, refusedAs: Identity['authenticated_by'], deps: AuthorizerRouteDeps): void {
   if (verdict.ok) {
-    check.inputJson = inputJsonOf(req, verdict.identity, check, deps);
+    buildInput(req, verdict.identity, check, deps);
     return;
   }
   // The log shows the input without a subject.
-  const inputJson = inputJsonOf(req, { id: '', authenticated_by: refusedAs }, check, deps);
-  check.inputJson = inputJson;
+  const inputJson = buildInput(req, { id: '', authenticated_by: refusedAs }, check, deps);
   check.outcome = { decision: { allow: false, reasons: [verdict.reason], failure: 'error' }, revision: deps.engine.revision?.id ?? '', cached: false, inputJson };
 }
 
@@ -91,7 +93,7 @@ export function authorizerRoute(deps: AuthorizerRouteDeps, asBytes: boolean): Ch
         data.req = req;
       }
       if (carriesCredential(req)) return verifyCredential(check, req, deps);
-      check.inputJson = inputJsonOf(req, assertedOrRequester(req, check.state.connection.requester), check, deps);
+      buildInput(req, assertedOrRequester(req, check.state.connection.requester), check, deps);
       return undefined;
     },
     peekCall(check) {

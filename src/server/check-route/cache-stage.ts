@@ -8,7 +8,7 @@ import type { Check, CheckDeps, CheckStage } from './check.js';
 export function lookupInput(check: Check, deps: CheckDeps): void {
   if (!deps.pool) return;
   const { route } = check;
-  const hit = deps.engine.lookup(check.inputJson!, route.entrypoint, route.shape, check.requestKey);
+  const hit = deps.engine.lookup(check.inputJson!, route.entrypoint, route.shape, check.requestKey, check.inputValue);
   if (hit) {
     check.outcome = hit;
     check.cacheHit = true;

@@ -22,6 +22,8 @@ export interface Check {
   requestKey?: string;
   /** The policy input's canonical JSON, once the identity stage (or a later decode) built it. */
   inputJson?: string;
+  /** The same input as plain data, when the route built both (`JSON.stringify` of it is `inputJson`): the cache key is read from it. */
+  inputValue?: unknown;
   /** The decision, once a stage made one: later deciding stages then stand aside. */
   outcome?: DecisionOutcome;
   /** `true` hit, `false` miss, `undefined` when no cache lookup happened (a refused check). */

@@ -51,7 +51,7 @@ function decideInput(check: Check, deps: CheckDeps): StageStep {
     return deps.pool.evaluate(check.inputJson!, route.entrypoint, route.shape).then((result) => pooledInput(check, deps, result));
   }
   // The cache lookup, for the request's key too, happens in here (see lookupInput).
-  const outcome = deps.engine.decide(undefined, route.entrypoint, route.shape, { inputJson: check.inputJson, requestKey: check.requestKey });
+  const outcome = deps.engine.decide(undefined, route.entrypoint, route.shape, { inputJson: check.inputJson, inputValue: check.inputValue, requestKey: check.requestKey });
   check.outcome = outcome;
   check.cacheHit = outcome.cached;
   return undefined;
