@@ -8,3 +8,4 @@ export * from './builtins-core';
 export { rt_conflict } from './errors';
 export * from './sprintf';
 export { warden_fuel } from './fuel';
+export * from './builtins-strings';

@@ -1,0 +1,70 @@
+import test from 'ava';
+import fc from 'fast-check';
+import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import { compile } from '../../src/rego/index.js';
+import { hostBuiltins } from '../../src/builtins/index.js';
+
+// concat, contains, lower, upper, split, trim_prefix, trim_suffix and array.concat run natively in
+// the module and hand anything off their plain path to the host. The host's implementations (with
+// plain JSON, as OPA-built modules call them) are the oracle, over text mixing ASCII, multi-byte
+// characters and characters whose case Go maps outside ASCII.
+
+const host = hostBuiltins as unknown as Record<string, (...args: unknown[]) => unknown>;
+const SOURCE = `package t
+out := [row |
+  some c in input.cases
+  row := [
+    contains(c.s, c.t), trim_prefix(c.s, c.t), trim_suffix(c.s, c.t), split(c.s, c.t),
+    lower(c.s), upper(c.s), concat(c.t, c.xs), concat(c.t, {x | some x in c.xs}), array.concat(c.xs, c.ys),
+  ]
+]
+`;
+
+const text = fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'Z', 'z', '0', ',', '/', '-', ' ', 'é', 'É', 'ß', 'İ', 'ı', 'ſ', '😀', '\u0000'), maxLength: 8 });
+
+test('string and array builtins give the host implementations\' results', async (t) => {
+  const wasm = await compile({ modules: [{ path: 't.rego', source: SOURCE }], entrypoints: ['t/out'] });
+  const policy = await loadPolicy(wasm, undefined, hostBuiltins);
+  const cases = fc.sample(fc.record({ s: text, t: fc.oneof(text, fc.constantFrom('', 'a', ',', 'é')), xs: fc.array(text, { maxLength: 4 }), ys: fc.array(text, { maxLength: 3 }) }), { numRuns: 400, seed: 21 });
+  // Cases that reach every branch: a prefix, a suffix, separators at both ends, a separator longer than the text.
+  cases.push({ s: ',a,,b,', t: ',', xs: ['b', 'a', 'b'], ys: [] }, { s: 'abcab', t: 'ab', xs: [], ys: ['x'] }, { s: 'a', t: 'abc', xs: ['é'], ys: [] });
+  const [{ result }] = policy.evaluate({ cases }, 't/out') as [{ result: unknown[] }];
+  const expected = cases.map((c) => [
+    host.contains!(c.s, c.t),
+    host.trim_prefix!(c.s, c.t),
+    host.trim_suffix!(c.s, c.t),
+    host.split!(c.s, c.t),
+    host.lower!(c.s),
+    host.upper!(c.s),
+    host.concat!(c.t, c.xs),
+    host.concat!(c.t, [...new Set(c.xs)].sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))))),
+    host['array.concat']!(c.xs, c.ys),
+  ]);
+  for (let i = 0; i < cases.length; i++) t.deepEqual(result[i], expected[i], JSON.stringify(cases[i]));
+});
+
+test('plain operands never reach the host; others do, and keep the host\'s errors', async (t) => {
+  const source = `package t
+out := [concat("/", input.parts), lower(input.name), upper(input.name), split(input.path, "/"), contains(input.path, "b/"), trim_prefix(input.path, "/a"), trim_suffix(input.path, "c"), array.concat(input.parts, ["z"])]
+odd := [lower(input.accented), split(input.path, "")]
+bad := concat("/", input.mixed)
+`;
+  const wasm = await compile({ modules: [{ path: 't.rego', source }], entrypoints: ['t/out', 't/odd', 't/bad'] });
+  const calls: string[] = [];
+  const counted = Object.fromEntries(
+    Object.entries(hostBuiltins).map(([name, f]) => [name, (...args: unknown[]) => (calls.push(name), (f as (...a: unknown[]) => unknown)(...args))]),
+  );
+  const policy = await loadPolicy(wasm, undefined, counted);
+  const input = { parts: ['x', 'y'], name: 'Ann-B', path: '/a/b/c', accented: 'ÀÉ', mixed: ['x', 1] };
+  t.deepEqual(policy.evaluate(input, 't/out'), [{ result: ['x/y', 'ann-b', 'ANN-B', ['', 'a', 'b', 'c'], true, '/b/c', '/a/b/', ['x', 'y', 'z']] }]);
+  t.deepEqual(calls, []);
+  t.deepEqual(policy.evaluate(input, 't/odd'), [{ result: ['àé', ['/', 'a', '/', 'b', '/', 'c']] }]);
+  t.deepEqual(calls.map((c) => c.replace(/^warden\//, '')), ['lower', 'split']);
+  let thrown: unknown;
+  try {
+    policy.evaluate(input, 't/bad');
+  } catch (e) {
+    thrown = e;
+  }
+  t.regex(String(thrown), /concat: operand 2 must be/);
+});
