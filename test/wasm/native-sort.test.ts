@@ -2,6 +2,7 @@ import test from 'ava';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { compile } from '../../src/rego/index.js';
 import { hostBuiltins } from '../../src/builtins/index.js';
+import { countingHostBuiltins } from '../helpers/host-calls.js';
 import { decodeArg, plainResult } from '../../src/builtins/host-codec.js';
 import { normaliseSet, sortValues } from '../../src/builtins/rego-order.js';
 
@@ -47,15 +48,11 @@ test('sort of arrays and sets is in Rego order, as the host sorts', async (t) =>
 test('sort leaves the array it sorts as it was, and takes no host call', async (t) => {
   const source = 'package t\nout := {"sorted": sort(input.xs), "original": input.xs, "again": sort(input.xs)}\n';
   const wasm = await compile({ modules: [{ path: 't.rego', source }], entrypoints: ['t/out'] });
-  let hostCalls = 0;
-  const counting = (...args: unknown[]) => {
-    hostCalls++;
-    return (hostBuiltins['warden/sort'] as (...a: unknown[]) => unknown)(...args);
-  };
-  const policy = await loadPolicy(wasm, undefined, { ...hostBuiltins, 'warden/sort': counting, sort: counting });
+  const { builtins, calls } = countingHostBuiltins();
+  const policy = await loadPolicy(wasm, undefined, builtins);
   const xs = ['b', 3, 'a', null, [1], { k: 1 }, 1, false];
   t.deepEqual(policy.evaluate({ xs }, 't/out'), [{ result: { sorted: [null, false, 1, 3, 'a', 'b', [1], { k: 1 }], original: xs, again: [null, false, 1, 3, 'a', 'b', [1], { k: 1 }] } }]);
-  t.is(hostCalls, 0);
+  t.deepEqual(calls, []);
 });
 
 test('sort of a value neither array nor set is the host\'s type error', async (t) => {

@@ -2,6 +2,7 @@ import test from 'ava';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { compile } from '../../src/rego/index.js';
 import { hostBuiltins } from '../../src/builtins/index.js';
+import { countingHostBuiltins } from '../helpers/host-calls.js';
 
 // sprintf runs natively in the module for plain %s/%v/%d/%% and hands everything else to the host
 // implementation of Go's fmt: either way the text is Go's.
@@ -41,14 +42,10 @@ test('sprintf gives Go\'s text, natively or through the host', async (t) => {
 test('plain formats never reach the host', async (t) => {
   const source = 'package t\nout := sprintf("%s may %v (%d%%)", [input.who, input.what, input.n])\n';
   const wasm = await compile({ modules: [{ path: 't.rego', source }], entrypoints: ['t/out'] });
-  let hostCalls = 0;
-  const counting = (...args: unknown[]) => {
-    hostCalls++;
-    return (hostBuiltins['warden/sprintf'] as (...a: unknown[]) => unknown)(...args);
-  };
-  const policy = await loadPolicy(wasm, undefined, { ...hostBuiltins, 'warden/sprintf': counting, sprintf: counting });
+  const { builtins, calls } = countingHostBuiltins();
+  const policy = await loadPolicy(wasm, undefined, builtins);
   t.deepEqual(policy.evaluate({ who: 'a', what: true, n: 5 }, 't/out'), [{ result: 'a may true (5%)' }]);
-  t.is(hostCalls, 0);
+  t.deepEqual(calls, []);
   t.deepEqual(policy.evaluate({ who: 'a', what: true, n: 5.5 }, 't/out'), [{ result: 'a may true (%!d(float64=5.5)%)' }]);
-  t.is(hostCalls, 1);
+  t.deepEqual(calls, ['sprintf']);
 });
