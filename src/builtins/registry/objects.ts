@@ -4,7 +4,7 @@ import type { BuiltinGroup } from './declaration.js';
 export const OBJECTS: BuiltinGroup = {
   category: 'object',
   builtins: [
-    { name: 'object.get', signature: 'object[any: any], any, any -> any', host: true },
+    { name: 'object.get', signature: 'object[any: any], any, any -> any', native: 'b_object_get', defers: true, host: true },
     { name: 'object.keys', signature: 'object[any: any] -> set[any]', host: true },
     { name: 'object.remove', signature: 'object[any: any], any<array[any], object[any: any], set[any]> -> object[any: any]', host: true },
     { name: 'object.filter', signature: 'object[any: any], any<array[any], object[any: any], set[any]> -> object[any: any]', host: true },

@@ -9,3 +9,4 @@ export { rt_conflict } from './errors';
 export * from './sprintf';
 export { warden_fuel } from './fuel';
 export * from './builtins-strings';
+export * from './builtins-objects';
