@@ -1,5 +1,6 @@
-import { T_STRING, T_ARRAY, T_SET, DEFER, tag, boolValue, collLen, arrayGet, setGet, strLen, strPtr, makeString, makeSizedCollection, collData, arrayPush, makeArray } from './value';
+import { T_STRING, T_ARRAY, T_SET, DEFER, tag, boolValue, collLen, arrayGet, setGet, strLen, strPtr, makeString, makeSizedCollection, collData, arrayPush, makeArray, makeInt } from './value';
 import { newBuf, bufBytes } from './buffer';
+import { countCodePoints } from './ops';
 
 // String and array builtins that policies call on their hot paths (reasons, names, paths), done
 // natively: a host call costs a JSON round trip of its operands and result. Strings are UTF-8 and
@@ -120,4 +121,86 @@ export function b_array_concat(a: u32, b: u32): u32 {
   memory.copy(collData(out) + (la << 2), collData(b), lb << 2);
   store<u32>(out, la + lb, 4);
   return out;
+}
+
+/** Whether byte `c` is one of the bytes of an ASCII `cutset` (`n` bytes at `p`). */
+function inCutset(c: u32, p: u32, n: u32): bool {
+  for (let i: u32 = 0; i < n; i++) if (<u32>load<u8>(p + i) == c) return true;
+  return false;
+}
+
+/**
+ * `s` without the bytes of an ASCII `cutset` at its start (`left`) and end (`right`). A cutset with
+ * other characters is the host's; a character outside ASCII is never in this one, so it stops the
+ * trim where it stands.
+ */
+function trimCutset(s: u32, cutset: u32, left: bool, right: bool): u32 {
+  if (tag(s) != T_STRING || tag(cutset) != T_STRING) return DEFER;
+  const q = strPtr(cutset);
+  const m = strLen(cutset);
+  if (hasNonAscii(q, m)) return DEFER;
+  const p = strPtr(s);
+  let start: u32 = 0;
+  let end = strLen(s);
+  if (left) while (start < end && inCutset(load<u8>(p + start), q, m)) start++;
+  if (right) while (end > start && inCutset(load<u8>(p + end - 1), q, m)) end--;
+  return start == 0 && end == strLen(s) ? s : makeString(p + start, end - start);
+}
+
+export function b_trim(s: u32, cutset: u32): u32 {
+  return trimCutset(s, cutset, true, true);
+}
+
+export function b_trim_left(s: u32, cutset: u32): u32 {
+  return trimCutset(s, cutset, true, false);
+}
+
+export function b_trim_right(s: u32, cutset: u32): u32 {
+  return trimCutset(s, cutset, false, true);
+}
+
+/** Go's ASCII white space (unicode.IsSpace below 0x80). */
+@inline function isAsciiSpace(c: u32): bool {
+  return c == 32 || (c >= 9 && c <= 13);
+}
+
+export function b_trim_space(s: u32): u32 {
+  if (tag(s) != T_STRING) return DEFER;
+  const p = strPtr(s);
+  let start: u32 = 0;
+  let end = strLen(s);
+  while (start < end && isAsciiSpace(load<u8>(p + start))) start++;
+  while (end > start && isAsciiSpace(load<u8>(p + end - 1))) end--;
+  // A character outside ASCII at either edge may be Unicode white space: Go's tables are the host's.
+  if ((start < end && load<u8>(p + start) >= 0x80) || (end > start && load<u8>(p + end - 1) >= 0x80)) return DEFER;
+  return start == 0 && end == strLen(s) ? s : makeString(p + start, end - start);
+}
+
+export function b_replace(s: u32, old: u32, replacement: u32): u32 {
+  // An empty pattern matches between characters: the host's.
+  if (tag(s) != T_STRING || tag(old) != T_STRING || tag(replacement) != T_STRING || strLen(old) == 0) return DEFER;
+  const p = strPtr(s);
+  const len = strLen(s);
+  const q = strPtr(old);
+  const n = strLen(old);
+  let at = indexOfBytes(p, len, q, n);
+  if (at < 0) return s;
+  const b = newBuf(len);
+  let start: u32 = 0;
+  while (at >= 0) {
+    bufBytes(b, p + start, <u32>at);
+    bufBytes(b, strPtr(replacement), strLen(replacement));
+    start += <u32>at + n;
+    at = indexOfBytes(p + start, len - start, q, n);
+  }
+  bufBytes(b, p + start, len - start);
+  return makeString(b.ptr, b.len);
+}
+
+export function b_indexof(s: u32, needle: u32): u32 {
+  // An empty search string is an error the host raises.
+  if (tag(s) != T_STRING || tag(needle) != T_STRING || strLen(needle) == 0) return DEFER;
+  const at = indexOfBytes(strPtr(s), strLen(s), strPtr(needle), strLen(needle));
+  // OPA counts in characters, not bytes.
+  return makeInt(at < 0 ? -1 : <i64>countCodePoints(strPtr(s), <u32>at));
 }
