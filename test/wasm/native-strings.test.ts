@@ -5,7 +5,7 @@ import { compile } from '../../src/rego/index.js';
 import { hostBuiltins } from '../../src/builtins/index.js';
 import { countingHostBuiltins } from '../helpers/host-calls.js';
 
-// concat, contains, indexof, lower, upper, replace, split, the trims and array.concat run natively in
+// concat, contains, indexof, lower, upper, replace, split, substring, the trims and array.concat run natively in
 // the module and hand anything off their plain path to the host. The host's implementations (with
 // plain JSON, as OPA-built modules call them) are the oracle, over text mixing ASCII, multi-byte
 // characters and characters whose case Go maps outside ASCII.
@@ -22,16 +22,23 @@ out := [row |
 ]
 # An empty search string is an error: asked only of the others.
 found := [indexof(c.s, c.t) | some c in input.cases; c.t != ""]
+cut := [substring(c.s, c.i, c.j) | some c in input.cases]
 `;
 
 const text = fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'Z', 'z', '0', ',', '/', '-', ' ', '\t', '\n', 'é', 'É', 'ß', 'İ', 'ı', 'ſ', '😀', '\u0000', '\u00a0', '\u0085', '\u2000'), maxLength: 8 });
 
 test('string and array builtins give the host implementations\' results', async (t) => {
-  const wasm = await compile({ modules: [{ path: 't.rego', source: SOURCE }], entrypoints: ['t/out', 't/found'] });
+  const wasm = await compile({ modules: [{ path: 't.rego', source: SOURCE }], entrypoints: ['t/out', 't/found', 't/cut'] });
   const policy = await loadPolicy(wasm, undefined, hostBuiltins);
-  const cases = fc.sample(fc.record({ s: text, t: fc.oneof(text, fc.constantFrom('', 'a', ',', 'é')), xs: fc.array(text, { maxLength: 4 }), ys: fc.array(text, { maxLength: 3 }) }), { numRuns: 400, seed: 21 });
+  const cases = fc.sample(fc.record({ s: text, t: fc.oneof(text, fc.constantFrom('', 'a', ',', 'é')), xs: fc.array(text, { maxLength: 4 }), ys: fc.array(text, { maxLength: 3 }), i: fc.integer({ min: 0, max: 9 }), j: fc.integer({ min: -2, max: 9 }) }), { numRuns: 400, seed: 21 });
   // Cases that reach every branch: a prefix, a suffix, separators at both ends, a separator longer than the text.
-  cases.push({ s: ',a,,b,', t: ',', xs: ['b', 'a', 'b'], ys: [] }, { s: 'abcab', t: 'ab', xs: [], ys: ['x'] }, { s: 'a', t: 'abc', xs: ['é'], ys: [] }, { s: ' \t x y \n', t: ' x', xs: [], ys: [] }, { s: 'éaé', t: 'a', xs: [], ys: [] });
+  cases.push(
+    { s: ',a,,b,', t: ',', xs: ['b', 'a', 'b'], ys: [], i: 0, j: -1 },
+    { s: 'abcab', t: 'ab', xs: [], ys: ['x'], i: 5, j: 1 },
+    { s: 'a', t: 'abc', xs: ['é'], ys: [], i: 0, j: 0 },
+    { s: ' \t x y \n', t: ' x', xs: [], ys: [], i: 9, j: 2 },
+    { s: 'éaé', t: 'a', xs: [], ys: [], i: 1, j: 1 },
+  );
   const [{ result }] = policy.evaluate({ cases }, 't/out') as [{ result: unknown[] }];
   const expected = cases.map((c) => [
     host.contains!(c.s, c.t),
@@ -52,6 +59,8 @@ test('string and array builtins give the host implementations\' results', async 
   for (let i = 0; i < cases.length; i++) t.deepEqual(result[i], expected[i], JSON.stringify(cases[i]));
   const [{ result: found }] = policy.evaluate({ cases }, 't/found') as [{ result: unknown[] }];
   t.deepEqual(found, cases.filter((c) => c.t !== '').map((c) => host.indexof!(c.s, c.t)));
+  const [{ result: cut }] = policy.evaluate({ cases }, 't/cut') as [{ result: unknown[] }];
+  t.deepEqual(cut, cases.map((c) => host.substring!(c.s, c.i, c.j)));
 });
 
 test('plain operands never reach the host; others do, and keep the host\'s errors', async (t) => {

@@ -17,7 +17,7 @@ export const STRINGS: BuiltinGroup = {
     { name: 'replace', signature: 'string, string, string -> string', native: 'b_replace', defers: true, host: true },
     { name: 'split', signature: 'string, string -> array[string]', native: 'b_split', defers: true, host: true },
     { name: 'sprintf', signature: 'string, array[any] -> string', native: 'b_sprintf', defers: true, host: true },
-    { name: 'substring', signature: 'string, number, number -> string', host: true },
+    { name: 'substring', signature: 'string, number, number -> string', native: 'b_substring', defers: true, host: true },
     { name: 'trim', signature: 'string, string -> string', native: 'b_trim', defers: true, host: true },
     { name: 'trim_left', signature: 'string, string -> string', native: 'b_trim_left', defers: true, host: true },
     { name: 'trim_prefix', signature: 'string, string -> string', native: 'b_trim_prefix', defers: true, host: true },

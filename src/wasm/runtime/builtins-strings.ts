@@ -1,4 +1,4 @@
-import { T_STRING, T_ARRAY, T_SET, DEFER, tag, boolValue, collLen, arrayGet, setGet, strLen, strPtr, makeString, makeSizedCollection, collData, arrayPush, makeArray, makeInt } from './value';
+import { T_STRING, T_ARRAY, T_SET, DEFER, tag, boolValue, collLen, arrayGet, setGet, strLen, strPtr, makeString, makeSizedCollection, collData, arrayPush, makeArray, makeInt, intOf, T_INT } from './value';
 import { newBuf, bufBytes } from './buffer';
 import { countCodePoints } from './ops';
 
@@ -203,4 +203,25 @@ export function b_indexof(s: u32, needle: u32): u32 {
   const at = indexOfBytes(strPtr(s), strLen(s), strPtr(needle), strLen(needle));
   // OPA counts in characters, not bytes.
   return makeInt(at < 0 ? -1 : <i64>countCodePoints(strPtr(s), <u32>at));
+}
+
+/** The byte offset `count` characters after byte `from` in the `n` bytes at `p` (or `n`). */
+function skipChars(p: u32, n: u32, from: u32, count: i64): u32 {
+  let i = from;
+  for (let k: i64 = 0; k < count && i < n; k++) {
+    i++;
+    while (i < n && (load<u8>(p + i) & 0xc0) == 0x80) i++;
+  }
+  return i;
+}
+
+export function b_substring(s: u32, offset: u32, length: u32): u32 {
+  // A negative offset is an error, and a number that is not an int64 an operand the host reads.
+  if (tag(s) != T_STRING || tag(offset) != T_INT || tag(length) != T_INT || intOf(offset) < 0) return DEFER;
+  const p = strPtr(s);
+  const n = strLen(s);
+  const start = skipChars(p, n, 0, intOf(offset));
+  const count = intOf(length);
+  const end = count < 0 ? n : skipChars(p, n, start, count);
+  return makeString(p + start, end - start);
 }
