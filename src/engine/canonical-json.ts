@@ -6,8 +6,17 @@
  * canonicalJson({ b: 1, a: [true, { d: null, c: 'x' }] }) // → '{"a":[true,{"c":"x","d":null}],"b":1}'
  */
 export function canonicalJson(value: unknown): string {
-  // Inputs built in key order (as Warden builds them) take V8's native serialiser.
-  return isCanonical(value, 0) ? JSON.stringify(value) : sortedJson(value);
+  return canonicalJsonOf(value).json;
+}
+
+/**
+ * {@link canonicalJson} of `value`, and whether that text is `JSON.stringify(value)`: plain data
+ * whose keys are in order already (as Warden builds inputs), which can then stand for its text.
+ */
+export function canonicalJsonOf(value: unknown): { json: string; stringified: boolean } {
+  // Inputs built in key order take V8's native serialiser.
+  const stringified = isCanonical(value, 0);
+  return { json: stringified ? JSON.stringify(value) : sortedJson(value), stringified };
 }
 
 /** Plain data whose object keys are already in sorted order at every level, within a depth. */

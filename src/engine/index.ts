@@ -11,7 +11,7 @@ export {
   type RefusalKind,
 } from './decision.js';
 export { decisionLimits, type PolicyLimit } from './decision-limits.js';
-export { canonicalJson, canonicalCopy, setMember } from './canonical-json.js';
+export { canonicalJson, canonicalJsonOf, canonicalCopy, setMember } from './canonical-json.js';
 export { flatString } from './flat-string.js';
 export { buildRevision, contentRevisionId, revisionBytes, type BuildOptions, type PolicyCompiler, type PolicyModule, type PolicyRevision, type RevisionParts } from './revision.js';
 export { loadRevision, loadBundleRevision, type PolicySourceOptions } from './policy-loader.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { canonicalJson, interpretResultSet } from '../../src/engine/index.js';
+import { canonicalJson, canonicalJsonOf, interpretResultSet } from '../../src/engine/index.js';
 
 const EP = 'warden/authz/decision';
 
@@ -52,6 +52,17 @@ test('canonical JSON sorts keys at every level and drops undefined', (t) => {
   t.is(canonicalJson({ b: 1, a: [true, { d: null, c: 'x', u: undefined }] }), '{"a":[true,{"c":"x","d":null}],"b":1}');
   t.is(canonicalJson({ x: { z: 1, y: 2 } }), canonicalJson({ x: { y: 2, z: 1 } }));
   t.not(canonicalJson({ a: '1' }), canonicalJson({ a: 1 }));
+});
+
+test('canonical JSON says when it is the value\'s own JSON.stringify (keys in order, nothing undefined)', (t) => {
+  for (const value of [{ a: 1, b: [{ c: null, d: 'x' }] }, [1, 'a', { k: true }], 'text', null]) {
+    t.deepEqual(canonicalJsonOf(value), { json: JSON.stringify(value), stringified: true });
+  }
+  for (const value of [{ b: 1, a: 2 }, { a: { d: 1, c: 2 } }, { a: undefined }, [{ y: 1, x: 2 }]]) {
+    const { json, stringified } = canonicalJsonOf(value);
+    t.false(stringified, JSON.stringify(value));
+    t.is(json, canonicalJson(value));
+  }
 });
 
 test('a decision may ask for rate limits; malformed ones make it a deny saying why', (t) => {

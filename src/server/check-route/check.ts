@@ -1,5 +1,5 @@
 import type { DecisionApi, DecisionRecord } from '../../audit/index.js';
-import type { DecisionOutcome, DecisionShape, Engine } from '../../engine/index.js';
+import { canonicalJsonOf, type DecisionOutcome, type DecisionShape, type Engine } from '../../engine/index.js';
 import type { AnswerParts } from '../check-answer.js';
 import type { EvaluationPool } from '../check-worker/evaluation-pool.js';
 import type { InlineEvaluator } from '../check-worker/inline-evaluator.js';
@@ -102,4 +102,15 @@ export function runStages(stages: readonly CheckStage[], check: Check, from = 0)
     if (step instanceof Promise) return step.then(() => runStages(stages, check, i + 1));
   }
   return undefined;
+}
+
+/**
+ * Sets `check`'s policy input: its canonical JSON, and the input itself when that JSON is the
+ * input's own `JSON.stringify` (the cache key is then read from the value, not the text).
+ */
+export function setCheckInput(check: Check, input: unknown): string {
+  const { json, stringified } = canonicalJsonOf(input);
+  check.inputJson = json;
+  check.inputValue = stringified ? input : undefined;
+  return json;
 }

@@ -13,7 +13,7 @@ import type { RawRequest } from '../protos.js';
 import type { EnvoyCheckRequest } from '../request-types.js';
 import { ServiceError } from '../errors.js';
 import { validateEnvoyCheck } from '../validation.js';
-import type { Check, CheckRoute } from './check.js';
+import { setCheckInput, type Check, type CheckRoute } from './check.js';
 
 /** What Envoy's route needs. */
 export interface EnvoyRouteDeps {
@@ -117,7 +117,7 @@ export function envoyRoute(deps: EnvoyRouteDeps): CheckRoute {
         check.outcome = { decision: { allow: false, reasons, envoy: { http_status: data.rejection.httpStatus } }, revision: deps.engine.revision?.id ?? '', cached: false, inputJson: '{}' };
         return;
       }
-      check.inputJson = canonicalJson(data.input);
+      setCheckInput(check, data.input);
     },
     answer(check) {
       const { rejection } = check.data as EnvoyCheckData;

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { DecisionRecord } from '../../audit/index.js';
 import { canonicalJson, failedDecision, type Engine } from '../../engine/index.js';
 import type { Identity, JwtVerifier } from '../../identity/index.js';
-import type { Check, CheckRoute } from '../check-route/check.js';
+import { setCheckInput, type Check, type CheckRoute } from '../check-route/check.js';
 import type { ClientTrust } from '../client-trust.js';
 import type { RequestLimits } from '../config.js';
 import { decisionTime } from '../decision-time.js';
@@ -46,11 +46,11 @@ export interface ForwardAuthData {
 /** A refused request's fields go to the logs cut to this many characters. */
 const LOGGED_FIELD_LENGTH = 256;
 
-function buildInput(check: Check, deps: ForwardAuthCheckDeps, subject: Identity | undefined): string {
+function buildInput(check: Check, deps: ForwardAuthCheckDeps, subject: Identity | undefined): EnvoyInput {
   const data = check.data as ForwardAuthData;
   const { attributes, service } = data.forwarded!;
   data.input = buildEnvoyInput(attributes, check.state.connection.requester, deps.limits, { subject, service });
-  return canonicalJson(data.input);
+  return data.input;
 }
 
 /**
@@ -66,7 +66,7 @@ function refuse(check: Check, deps: ForwardAuthCheckDeps, error: unknown): void 
   let inputJson = '{}';
   if (data.forwarded && !data.input) {
     try {
-      inputJson = buildInput(check, deps, undefined);
+      inputJson = canonicalJson(buildInput(check, deps, undefined));
     } catch {
       // The request itself is the problem: it is logged from its fields (see refusedRecord).
     }
@@ -134,7 +134,7 @@ export function forwardAuthCheck(deps: ForwardAuthCheckDeps): CheckRoute {
       }
       const build = (s: Identity) => {
         try {
-          check.inputJson = buildInput(check, deps, s);
+          setCheckInput(check, buildInput(check, deps, s));
         } catch (e) {
           refuse(check, deps, e);
         }

@@ -1,8 +1,7 @@
 import type { DecisionRecord } from '../../audit/index.js';
-import { canonicalJson } from '../../engine/index.js';
 import type { Identity } from '../../identity/index.js';
 import type { ProtectedCall } from '../../protection/protected-call.js';
-import type { Check, CheckRoute } from '../check-route/check.js';
+import { setCheckInput, type Check, type CheckRoute } from '../check-route/check.js';
 import { decisionTime } from '../decision-time.js';
 import { dataReference, opaDecisionAnswer, type OpaAnswerContext } from './opa-answer.js';
 import type { OpaDataRequest } from './opa-request.js';
@@ -53,7 +52,7 @@ export function opaDataCheckRoute(entrypoint: string): CheckRoute {
       const data = check.data as OpaCheckData;
       const { connection } = check.state;
       data.input = opaPolicyInput(data.request, connection.requester);
-      check.inputJson = canonicalJson(data.input);
+      setCheckInput(check, data.input);
       check.call = opaProtectedCall(connection.requester, connection.sourceIp, entrypoint);
     },
     answer(check) {
