@@ -50,7 +50,7 @@ export function buildAuthzInput(req: AuthzCheckRequest, requester: Identity, sub
   };
 }
 
-/** Who asks, for {@link authzInputJson}: `requesterJson` is `JSON.stringify(requester)`, made once per connection. */
+/** Who asks, for {@link authzInput}: `requesterJson` is `JSON.stringify(requester)`, made once per connection. */
 export interface InputRequester {
   requester: Identity;
   sourceIp: string;
@@ -82,9 +82,4 @@ export function authzInput(req: AuthzCheckRequest, from: InputRequester, subject
   const json = `{"action":${JSON.stringify(action)},"context":${JSON.stringify(context)},"requester":${requesterJson},"resource":{"attributes":${JSON.stringify(attributes)},"path":${JSON.stringify(path)},"service":${JSON.stringify(service)}},"source":{"ip":${JSON.stringify(from.sourceIp)}},"subject":${subjectJson}}`;
   const value: AuthzInput = { action, context, requester: from.requester, resource: { attributes, path, service }, source: { ip: from.sourceIp }, subject: subjectValue };
   return { value, json };
-}
-
-/** `JSON.stringify(buildAuthzInput(req, from.requester, subject, from.sourceIp, maxDepth))`, the same text (see {@link authzInput}). */
-export function authzInputJson(req: AuthzCheckRequest, from: InputRequester, subject: Identity, maxDepth: number): string {
-  return authzInput(req, from, subject, maxDepth).json;
 }

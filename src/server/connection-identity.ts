@@ -11,7 +11,7 @@ import { certificateTime } from './tls-files.js';
 export interface ConnectionIdentity {
   /** With keys in sorted order (see buildAuthzInput). */
   requester: Identity;
-  /** `JSON.stringify(requester)`, made once (see authzInputJson). */
+  /** `JSON.stringify(requester)`, made once (see authzInput). */
   requesterJson?: string;
   sourceIp: string;
   /** Everything about the connection a policy input can depend on, as text (see requestKey). */

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { authzInput, authzInputJson } from '../../src/server/authz-input.js';
+import { authzInput } from '../../src/server/authz-input.js';
 import { buildAuthzInput, buildEnvoyInput, DEFAULT_LIMITS, EnvoyRequestRejected, envoyResponse, jsonNestingExceeds, parseEnvoyBody, parsePath, parseQuery, peerIp } from '../../src/server/index.js';
 import { validateEnvoyCheck } from '../../src/server/validation.js';
 import { envoyRejection } from '../../src/server/envoy-rejection.js';
@@ -240,8 +240,8 @@ test("the authorizer input's JSON made from its members' JSON is the text of the
     const subject = i % 2 ? requester : asserted;
     const sourceIp = pick(['10.0.0.1', '::1', '']);
     const whole = JSON.stringify(buildAuthzInput(req, requester, subject, sourceIp, 32));
-    t.is(authzInputJson(req, { requester, sourceIp }, subject, 32), whole);
-    t.is(authzInputJson(req, { requester, sourceIp, requesterJson: JSON.stringify(requester) }, subject, 32), whole);
+    t.is(authzInput(req, { requester, sourceIp }, subject, 32).json, whole);
+    t.is(authzInput(req, { requester, sourceIp, requesterJson: JSON.stringify(requester) }, subject, 32).json, whole);
     // The value handed beside the text (what the cache key is read from) writes the same text.
     const parts = authzInput(req, { requester, sourceIp, requesterJson: JSON.stringify(requester) }, subject, 32);
     t.is(JSON.stringify(parts.value), parts.json);
