@@ -236,8 +236,12 @@ export function projectedInputKey(tree: ReadTree, inputJson: string): string {
   }
 }
 
-/** The projection of `value` along `tree`, as {@link Projector.value} reads it from `JSON.stringify(value)`. */
-function projectValue(tree: ReadTree, value: unknown): string {
+/**
+ * {@link projectedInputKey} of `JSON.stringify(value)`, read from the value itself rather than its
+ * text (as {@link Projector.value} reads it): for a caller that holds the input as plain JSON data
+ * (no `toJSON`, no functions) and wrote its text with `JSON.stringify`.
+ */
+export function projectedInputKeyOfValue(tree: ReadTree, value: unknown): string {
   // JSON.stringify writes `undefined` (an array's hole) as null.
   if (tree === true) return JSON.stringify(value) ?? 'null';
   const isArray = Array.isArray(value);
@@ -249,20 +253,11 @@ function projectValue(tree: ReadTree, value: unknown): string {
     if (typeof slot === 'string' && isObject) {
       // JSON.stringify leaves out members whose value is undefined.
       const member = Object.hasOwn(value, slot) ? (value as Record<string, unknown>)[slot] : undefined;
-      if (member !== undefined) part = projectValue(tree.children[i]!, member);
+      if (member !== undefined) part = projectedInputKeyOfValue(tree.children[i]!, member);
     } else if (typeof slot === 'number' && isArray && slot >= 0 && slot < value.length) {
-      part = projectValue(tree.children[i]!, value[slot]);
+      part = projectedInputKeyOfValue(tree.children[i]!, value[slot]);
     }
     out += `${part ?? '~'},`;
   }
   return `${out}}`;
-}
-
-/**
- * {@link projectedInputKey} of `JSON.stringify(input)`, read from the value itself rather than its
- * text: for a caller that holds the input as plain JSON data (no `toJSON`, no functions) and wrote
- * its text with `JSON.stringify`.
- */
-export function projectedInputKeyOfValue(tree: ReadTree, input: unknown): string {
-  return projectValue(tree, input);
 }

@@ -1,10 +1,10 @@
 import {
   T_INT, T_STRING, T_ARRAY, T_OBJECT, T_SET, DEFER,
   tag, intOf, makeInt, boolValue, isNumber, collLen, arrayGet, setGet, objVal, strLen, strPtr,
-  makeSet, stringFromLiteral, makeSizedCollection, collData,
+  makeSet, stringFromLiteral, collData,
 } from './value';
 import { compareValues, valuesEqual } from './compare';
-import { objectGet, setAdd, setContains } from './collections';
+import { copyCollection, objectGet, setAdd, setContains } from './collections';
 import { mergeSets, sortSlots } from './sorted-build';
 import { heapMark, releaseTo } from './alloc';
 import { toInt } from './number';
@@ -111,10 +111,8 @@ export function b_count(v: u32): u32 {
 export function b_sort(v: u32): u32 {
   const t = tag(v);
   if (t != T_ARRAY && t != T_SET) return DEFER;
-  const n = collLen(v);
-  const out = makeSizedCollection(T_ARRAY, n, 4);
-  memory.copy(collData(out), collData(v), n << 2);
-  store<u32>(out, n, 4);
+  const out = copyCollection(v, T_ARRAY);
+  const n = collLen(out);
   if (t == T_ARRAY && n > 1) {
     // The sort's buffers are scratch: the array it sorts was allocated before the mark.
     const mark = heapMark();

@@ -209,11 +209,12 @@ export function finishCollection(v: u32): u32 {
   return v;
 }
 
-export function copyCollection(v: u32): u32 {
+/** A copy of `v`; with `as` T_ARRAY, an array of a set's (or array's) elements in their order. */
+export function copyCollection(v: u32, as: u32 = 0): u32 {
   const t = tag(v);
   const len = collLen(v);
   const width: u32 = t == T_OBJECT ? 8 : 4;
-  const r = makeCollection(t, len, width);
+  const r = makeCollection(as != 0 ? as : t, len, width);
   memory.copy(collData(r), collData(v), len * width);
   store<u32>(r, len, 4);
   return r;
