@@ -20,7 +20,16 @@ const PREFIX_REFS = ['input.a', 'input.path', 'data.d.k'];
 
 const constant = fc.constantFrom(...CONSTANTS);
 const value = fc.constantFrom('true', '"v1"', '"v2"', '1', 'input.a');
-const prefixTest = fc.tuple(fc.constantFrom(...PREFIX_REFS), fc.constantFrom(...PREFIXES)).map(([r, c]) => `startswith(${r}, ${c})`);
+// glob.match patterns the index reads a prefix from (text before `*`, `**` or `?`), ones it must
+// leave alone (escapes, ranges, alternatives, a malformed range, a leading wildcard), and delimiters
+// OPA takes or refuses (a two-character delimiter is an error whatever the pattern).
+const GLOBS = ['"a*"', '"ab*"', '"a?c"', '"a*d"', '"ab**"', '"abc"', '""', '"é*"', '"日本*"', '"1*"', '"*b"', '"?"', '"a[b]c"', '"{a,ab}*"', '`a\\*`', '"a[b"'];
+const DELIMITERS = ['null', '[]', '["b"]', '["."]', '["ab"]'];
+const globTest = fc.tuple(fc.constantFrom(...PREFIX_REFS), fc.constantFrom(...GLOBS), fc.constantFrom(...DELIMITERS)).map(([r, g, d]) => `glob.match(${g}, ${d}, ${r})`);
+const prefixTest = fc.oneof(
+  { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...PREFIX_REFS), fc.constantFrom(...PREFIXES)).map(([r, c]) => `startswith(${r}, ${c})`) },
+  { weight: 1, arbitrary: globTest },
+);
 // Where a prefix test is not the index's key, it must not fail before the key's comparison: a
 // definition the index rules out is not run, so its error would not be raised (as in OPA's
 // evaluator), and the oracle would differ. input.s is always a string.
@@ -81,7 +90,7 @@ export function randomIndexedPolicy(): fc.Arbitrary<string> {
       pe: fc.array(fc.tuple(fc.constantFrom(...PREFIXES), fc.boolean()), { minLength: 2, maxLength: 8 }),
       ps: fc.array(fc.tuple(value, prefixConditions), { minLength: 2, maxLength: 8 }),
       po: fc.array(fc.tuple(fc.constantFrom('"k1"', '"k2"'), value, prefixConditions), { minLength: 2, maxLength: 6 }),
-      fp: fc.array(fc.tuple(fc.constantFrom(...PREFIXES), prefixValue, fc.constantFrom('true', 'input.n > 2')), { minLength: 2, maxLength: 6 }),
+      fp: fc.array(fc.tuple(fc.constantFrom(...PREFIXES), prefixValue, fc.constantFrom('true', 'input.n > 2'), fc.boolean()), { minLength: 2, maxLength: 6 }),
     })
     .map(({ allow, v, withDefault, s, o, f, pv, pvPrefix, pe, ps, po, fp }) => {
       const out = ['package p', ''];
@@ -102,7 +111,8 @@ export function randomIndexedPolicy(): fc.Arbitrary<string> {
       for (const [prefix, fails] of pe) out.push(`pe if ${body([`startswith(input.path, ${prefix})`, ...(fails ? ['to_number(input.path) >= 0'] : [])])}`);
       for (const [x, when] of ps) out.push(`ps contains ${x} if ${body(when)}`);
       for (const [k, x, when] of po) out.push(`po[${k}] := ${x} if ${body(when)}`);
-      for (const [prefix, x, when] of fp) out.push(`fp(x) := ${x} if {\n\tstartswith(x, ${prefix})\n\t${when}\n}`);
+      // A prefix test, or a glob of the same prefix and a wildcard.
+      for (const [prefix, x, when, glob] of fp) out.push(`fp(x) := ${x} if {\n\t${glob ? `glob.match(${prefix.slice(0, -1)}*", ["/"], x)` : `startswith(x, ${prefix})`}\n\t${when}\n}`);
       out.push('fps := {[c, r] | some c in ["", "a", "abd", "éab", "日本語", "日", 1, null, input.path]; r := fp(c)}');
       out.push('pw := [x, y] if {\n\tx := pv with input.path as "abc"\n\ty := ps with data.d.k as "éa"\n}');
       return out.join('\n');

@@ -200,3 +200,46 @@ test('not indexed: long chains of nested prefixes, prefixes that are not string 
   t.false(await prefixIndexed(flipped, 'allow'), 'the constant is the string, not the prefix');
   await sameAsUnindexed(t, nested, ['p/allow'], [{ path: 'aaa' }, { path: 'b' }]);
 });
+
+test('glob.match with a constant pattern is indexed on the text before its first wildcard', async (t) => {
+  const source = [
+    'package p',
+    'allow if glob.match("/api/v1/orders/*", ["/"], input.path)',
+    `allow if { glob.match("/api/v1/users/**", ["/"], input.path); ${FAILS_IF_RUN} }`,
+    'allow if glob.match("/health", null, input.path)',
+    'allow if glob.match("/api/v?/status", [], input.path)',
+    // Nothing before the wildcard: run whatever the key, in place.
+    'allow if glob.match("*.internal", ["."], input.path)',
+  ].join('\n');
+  t.true(await prefixIndexed(source, 'allow'));
+  const p = await load(source, ['p/allow']);
+  t.deepEqual(p.evaluate({ path: '/api/v1/orders/42' }, 'p/allow'), [{ result: true }]);
+  t.deepEqual(p.evaluate({ path: '/api/v1/orders/42/items' }, 'p/allow'), [], '* stops at a delimiter');
+  t.deepEqual(p.evaluate({ path: '/health' }, 'p/allow'), [{ result: true }]);
+  t.deepEqual(p.evaluate({ path: '/api/v2/status' }, 'p/allow'), [{ result: true }]);
+  t.deepEqual(p.evaluate({ path: 'db.internal' }, 'p/allow'), [{ result: true }]);
+  t.deepEqual(p.evaluate({ path: '/api/v1/order' }, 'p/allow'), []);
+  t.regex(outcome(() => p.evaluate({ path: '/api/v1/users/a/b' }, 'p/allow')), /^error: eval_builtin_error: to_number/, 'the definition whose prefix matches runs');
+  t.deepEqual(p.evaluate({ path: '/api/v1/orders/1' }, 'p/allow'), [{ result: true }], 'and the others do not');
+  const inputs = ['/api/v1/orders/1', '/api/v1/orders/', '/api/v1/users/x', '/api/v1/users', '/health', '/healthz', '/api/v3/status', 'a.internal', '', 7, null].map((path) => ({ path }));
+  await sameAsUnindexed(t, source, ['p/allow'], inputs, { strictBuiltinErrors: false });
+  await sameAsUnindexed(t, source, ['p/allow'], [{ path: '/api/v1/orders/1' }, { path: 7 }, {}]);
+});
+
+test('not indexed on glob.match: patterns with escapes, ranges or alternatives, delimiters it may refuse, a replaced glob.match', async (t) => {
+  const rules = (pattern: string, delimiters = '["/"]') => ['package p', `allow if glob.match(${pattern}, ${delimiters}, input.path)`, `allow if glob.match("/b/*", ${delimiters}, input.path)`].join('\n');
+  t.true(await prefixIndexed(rules('"/a/*"'), 'allow'));
+  for (const pattern of ['"/a/[xy]"', '"/a/{x,y}"', '`/a/\\*`', '"/a/["']) {
+    const source = rules(pattern);
+    // Left with one indexable definition, the rule set is not indexed at all.
+    t.false(await prefixIndexed(source, 'allow'), pattern);
+    await sameAsUnindexed(t, source, ['p/allow'], ['/a/x', '/a/[', '/b/x', 1].map((path) => ({ path })), { strictBuiltinErrors: true });
+  }
+  // A delimiter of two characters is an error glob.match raises for every value.
+  const refused = rules('"/a/*"', '["ab"]');
+  t.false(await prefixIndexed(refused, 'allow'));
+  await sameAsUnindexed(t, refused, ['p/allow'], [{ path: '/a/x' }, { path: '/c' }]);
+  const mocked = [...rules('"/a/*"').split('\n'), 'always(_, _, _) := true', 'm := x if x := allow with glob.match as always'].join('\n');
+  const p = await load(mocked, ['p/m']);
+  t.deepEqual(p.evaluate({ path: '/z' }, 'p/m'), [{ result: true }], 'every definition runs where glob.match is replaced');
+});

@@ -137,8 +137,10 @@ function candidate(key: { id: string; key: IndexKey }, match: IndexMatch, values
  * `ref in {c1, c2}`, `startswith(ref, "c")`.
  */
 function exprCandidates(e: Expr, def: RuleDef, tree: RuleTree): Candidate[] {
-  if (e.type !== 'call' || e.negated || e.with.length > 0 || e.logical || e.args.length !== 2) return [];
+  if (e.type !== 'call' || e.negated || e.with.length > 0 || e.logical) return [];
   const op = refName(e.operator);
+  if (op === 'glob.match' && e.args.length === 3) return globCandidates(e.args as [Term, Term, Term], def, tree);
+  if (e.args.length !== 2) return [];
   const [a, b] = e.args as [Term, Term];
   if (op === 'internal.member_2') {
     const key = keyOf(a, def, tree);
@@ -158,6 +160,27 @@ function exprCandidates(e: Expr, def: RuleDef, tree: RuleTree): Candidate[] {
     if (key) out.push(candidate(key, 'equal', [value]));
   }
   return out;
+}
+
+/**
+ * `glob.match("p…", delimiters, ref)`: a value the pattern matches starts with the pattern's text
+ * before its first wildcard, so the definition is a prefix test's candidate. Only patterns of text,
+ * `*`, `**` and `?` (no escapes, ranges or alternatives) with constant delimiters OPA accepts (null,
+ * or single characters): the call cannot fail then, so a definition the index leaves out would
+ * not have raised an error either. A pattern that opens with a wildcard selects nothing.
+ */
+function globCandidates([pattern, delimiters, subject]: [Term, Term, Term], def: RuleDef, tree: RuleTree): Candidate[] {
+  if (pattern.type !== 'string' || /[\\[\]{}]/.test(pattern.value) || !plainDelimiters(delimiters)) return [];
+  const text = pattern.value.slice(0, pattern.value.search(/[*?]|$/));
+  const key = text === '' ? undefined : keyOf(subject, def, tree);
+  const value = key && indexValue({ type: 'string', value: text, loc: pattern.loc });
+  return key && value ? [candidate(key, 'prefix', [value])] : [];
+}
+
+/** `null`, or an array of one-character strings: delimiters `glob.match` takes without an error. */
+function plainDelimiters(t: Term): boolean {
+  if (t.type === 'null') return true;
+  return t.type === 'array' && t.items.every((i) => i.type === 'string' && Array.from(i.value).length === 1);
 }
 
 /** Every (key, constant) pair of one definition: its constant arguments and its body's equalities. */
@@ -213,10 +236,10 @@ export function buildRuleIndex(group: RuleGroup, tree: RuleTree): RuleIndex | un
 
 /**
  * Whether the index may select definitions where `with` replaces the builtins named in `mocks`: a
- * prefix index stands in for `startswith`, and a replaced `startswith` may hold for any value.
+ * prefix index stands in for `startswith` and `glob.match`, and a replaced one may hold for any value.
  */
 export function indexApplies(index: RuleIndex, mocks: ReadonlyMap<string, unknown>): boolean {
-  return index.match !== 'prefix' || !mocks.has('startswith');
+  return index.match !== 'prefix' || (!mocks.has('startswith') && !mocks.has('glob.match'));
 }
 
 /** Indexes of every group that has one (compile option `ruleIndex: false`: none). */
