@@ -304,7 +304,8 @@ function toRegexp(node: GlobNode, separators: number[]): string {
   }
 }
 
-const cache = new BoundedCache<string>(100);
+// Translated patterns (short strings): as many as the compiled expressions they lead to.
+const cache = new BoundedCache<string>(4096);
 
 /** Compiles a glob (with the given separator characters) to an anchored Go regexp source. */
 export function globToRegexpSource(pattern: string, separators: number[]): string {

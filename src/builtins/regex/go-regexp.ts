@@ -324,7 +324,28 @@ function release(re: WrappedRE2Interface): void {
   (re as unknown as { delete?: () => void }).delete?.();
 }
 
-const cache = new BoundedCache<GoRegexp>(100, (re) => re.release());
+/**
+ * Compiled expressions kept. re2-wasm's engine has a fixed heap of 16 MiB (it cannot grow, and a
+ * compilation or match that finds it full aborts), so the cache keeps to 6 MiB of it by a generous
+ * estimate of each expression's size, leaving the rest for matching. Measured by filling the heap:
+ * a short pattern takes 3–6 KiB, a repetition copies what it repeats (`[a-z]{1,1000}` ~120 KiB,
+ * `.{1,100}` ~70), a Unicode class is large (`\p{L}` ~85 KiB). A policy of a thousand short
+ * patterns keeps them all (the cache held 100: an evaluation that went through more recompiled
+ * every one, ~0.5 ms each).
+ */
+const REGEXP_CACHE = { entries: 2048, bytes: 6 * 1024 * 1024 };
+const cache = new BoundedCache<GoRegexp>(REGEXP_CACHE.entries, (re) => re.release(), { weigh: engineBytes, max: REGEXP_CACHE.bytes });
+
+/** What the engine may hold for `pattern`, in bytes, erring high. */
+function engineBytes(pattern: string): number {
+  const classes = pattern.match(/\\[pP]/g)?.length ?? 0;
+  // An escape such as \x{2f} or \p{Greek} is one character to match, not a repetition.
+  const text = pattern.replace(/\\[xpP]\{[^}]*\}/g, 'x');
+  const anyChar = text.match(/\./g)?.length ?? 0;
+  let repeated = 0;
+  for (const m of text.matchAll(/\{(\d+)(?:,(\d*))?\}/g)) repeated += Number(m[2] || m[1]);
+  return 4096 + 64 * text.length + 2048 * anyChar + 1024 * repeated + 96 * 1024 * classes;
+}
 
 /** Compiles (or reuses) a Go regular expression; throws `GoRegexpSyntaxError`. */
 export function compileGoRegexp(pattern: string): GoRegexp {
