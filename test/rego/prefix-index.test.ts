@@ -220,7 +220,13 @@ test('glob.match with a constant pattern is indexed on the text before its first
   t.deepEqual(p.evaluate({ path: 'db.internal' }, 'p/allow'), [{ result: true }]);
   t.deepEqual(p.evaluate({ path: '/api/v1/order' }, 'p/allow'), []);
   t.regex(outcome(() => p.evaluate({ path: '/api/v1/users/a/b' }, 'p/allow')), /^error: eval_builtin_error: to_number/, 'the definition whose prefix matches runs');
-  t.deepEqual(p.evaluate({ path: '/api/v1/orders/1' }, 'p/allow'), [{ result: true }], 'and the others do not');
+  // A definition failing before its glob shows whether it ran: only where its prefix matches.
+  const failsFirst = source.replace('package p', `package p\nallow if { ${FAILS_IF_RUN}; glob.match("/admin/*", ["/"], input.path) }`);
+  const indexed = await load(failsFirst, ['p/allow']);
+  t.deepEqual(indexed.evaluate({ path: '/api/v1/orders/1' }, 'p/allow'), [{ result: true }]);
+  t.regex(outcome(() => indexed.evaluate({ path: '/admin/x' }, 'p/allow')), /^error: eval_builtin_error: to_number/);
+  const every = await load(failsFirst, ['p/allow'], { ruleIndex: false });
+  t.regex(outcome(() => every.evaluate({ path: '/api/v1/orders/1' }, 'p/allow')), /^error: eval_builtin_error: to_number/, 'unindexed, it runs for every path');
   const inputs = ['/api/v1/orders/1', '/api/v1/orders/', '/api/v1/users/x', '/api/v1/users', '/health', '/healthz', '/api/v3/status', 'a.internal', '', 7, null].map((path) => ({ path }));
   await sameAsUnindexed(t, source, ['p/allow'], inputs, { strictBuiltinErrors: false });
   await sameAsUnindexed(t, source, ['p/allow'], [{ path: '/api/v1/orders/1' }, { path: 7 }, {}]);
