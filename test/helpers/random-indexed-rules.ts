@@ -26,9 +26,14 @@ const value = fc.constantFrom('true', '"v1"', '"v2"', '1', 'input.a');
 const GLOBS = ['"a*"', '"ab*"', '"a?c"', '"a*d"', '"ab**"', '"abc"', '""', '"é*"', '"日本*"', '"1*"', '"*b"', '"?"', '"a[b]c"', '"{a,ab}*"', '`a\\*`', '"a[b"'];
 const DELIMITERS = ['null', '[]', '["b"]', '["."]', '["ab"]'];
 const globTest = fc.tuple(fc.constantFrom(...PREFIX_REFS), fc.constantFrom(...GLOBS), fc.constantFrom(...DELIMITERS)).map(([r, g, d]) => `glob.match(${g}, ${d}, ${r})`);
+// Anchored patterns the index reads a literal prefix from (escapes, a quantifier after the last
+// literal), and ones it must leave alone (alternation, flags first, unanchored, malformed).
+const REGEXES = ['`^a`', '`^ab`', '`^abc$`', '`^ab*`', '`^ab?c`', '`^a.c`', '`^a\\.`', '`^é`', '`^日本`', '`^1`', '`^a{2}`', '`^ab|b`', '`(?i)^a`', '`a`', '`^(ab`', '`^a[b`', '`^\\d`'];
+const regexTest = fc.tuple(fc.constantFrom(...REGEXES), fc.constantFrom(...PREFIX_REFS)).map(([p, r]) => `regex.match(${p}, ${r})`);
 const prefixTest = fc.oneof(
   { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...PREFIX_REFS), fc.constantFrom(...PREFIXES)).map(([r, c]) => `startswith(${r}, ${c})`) },
   { weight: 1, arbitrary: globTest },
+  { weight: 1, arbitrary: regexTest },
 );
 // Where a prefix test is not the index's key, it must not fail before the key's comparison: a
 // definition the index rules out is not run, so its error would not be raised (as in OPA's

@@ -249,3 +249,38 @@ test('not indexed on glob.match: patterns with escapes, ranges or alternatives, 
   const p = await load(mocked, ['p/m']);
   t.deepEqual(p.evaluate({ path: '/z' }, 'p/m'), [{ result: true }], 'every definition runs where glob.match is replaced');
 });
+
+test('regex.match with a pattern anchored at the start is indexed on the literal text it opens with', async (t) => {
+  const source = [
+    'package p',
+    `allow if { ${FAILS_IF_RUN}; regex.match("^/admin/", input.path) }`,
+    'allow if regex.match("^/api/v1/users/[0-9]+$", input.path)',
+    'allow if regex.match(`^/api/v1/files\\.d/`, input.path)',
+    'allow if regex.match("^/api/v2/ab*c$", input.path)',
+  ].join('\n');
+  t.true(await prefixIndexed(source, 'allow'));
+  const p = await load(source, ['p/allow']);
+  t.deepEqual(p.evaluate({ path: '/api/v1/users/42' }, 'p/allow'), [{ result: true }], 'the failing definition is left out');
+  t.deepEqual(p.evaluate({ path: '/api/v1/files.d/x' }, 'p/allow'), [{ result: true }]);
+  t.deepEqual(p.evaluate({ path: '/api/v2/ac' }, 'p/allow'), [{ result: true }], 'b* may be empty: the prefix stops before it');
+  t.deepEqual(p.evaluate({ path: '/api/v1/users/x' }, 'p/allow'), []);
+  t.regex(outcome(() => p.evaluate({ path: '/admin/x' }, 'p/allow')), /^error: eval_builtin_error: to_number/);
+  const every = await load(source, ['p/allow'], { ruleIndex: false });
+  t.regex(outcome(() => every.evaluate({ path: '/api/v1/users/42' }, 'p/allow')), /^error: eval_builtin_error: to_number/, 'unindexed, it runs for every path');
+  const plain = source.replace(/\n.*to_number.*\n/, '\n');
+  const inputs = ['/api/v1/users/42', '/api/v1/users/', '/api/v1/filesXd/x', '/api/v1/files.d/', '/api/v2/abbbc', '/api/v2/ac', '/api/v2/a', '', 7, null].map((path) => ({ path }));
+  await sameAsUnindexed(t, plain, ['p/allow'], inputs);
+});
+
+test('not indexed on regex.match: alternation, flags or anything before the anchor, no anchor, a pattern that does not compile', async (t) => {
+  const rules = (pattern: string) => ['package p', `allow if regex.match(${pattern}, input.path)`, 'allow if regex.match("^/b/", input.path)'].join('\n');
+  t.true(await prefixIndexed(rules('"^/a/"'), 'allow'));
+  for (const pattern of ['"^/a/|^/c/"', '"(?i)^/a/"', '"(?m)^/a/"', '"/a/"', '"^/a/("', '"^\\\\d"', '"^*"']) {
+    const source = rules(pattern);
+    t.false(await prefixIndexed(source, 'allow'), pattern);
+    await sameAsUnindexed(t, source, ['p/allow'], ['/a/x', '/A/x', 'x\n/a/', '/b/x', '1', 1].map((path) => ({ path })), { strictBuiltinErrors: true });
+  }
+  const mocked = [...rules('"^/a/"').split('\n'), 'always(_, _) := true', 'm := x if x := allow with regex.match as always'].join('\n');
+  const p = await load(mocked, ['p/m']);
+  t.deepEqual(p.evaluate({ path: '/z' }, 'p/m'), [{ result: true }], 'every definition runs where regex.match is replaced');
+});

@@ -1,6 +1,7 @@
-import type { Expr, RefTerm, Term } from '../ast.js';
+import type { Expr, RefTerm, StringTerm, Term } from '../ast.js';
 import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
 import { refName, termKey } from '../compile/terms.js';
+import { compileGoRegexp } from '../../builtins/regex/go-regexp.js';
 import { prefixDispatchFits } from './prefix-chains.js';
 import type { RuleTree } from './rule-tree.js';
 
@@ -147,6 +148,7 @@ function exprCandidates(e: Expr, def: RuleDef, tree: RuleTree): Candidate[] {
     const values = constantItems(b);
     return key && values ? [candidate(key, 'equal', values)] : [];
   }
+  if (op === 'regex.match') return regexCandidates(a, b, def, tree);
   if (op === 'startswith') {
     const key = keyOf(a, def, tree);
     const value = b.type === 'string' ? indexValue(b) : undefined;
@@ -175,6 +177,63 @@ function globCandidates([pattern, delimiters, subject]: [Term, Term, Term], def:
   const key = text === '' ? undefined : keyOf(subject, def, tree);
   const value = key && indexValue({ type: 'string', value: text, loc: pattern.loc });
   return key && value ? [candidate(key, 'prefix', [value])] : [];
+}
+
+/**
+ * `regex.match("^text…", ref)`: a value an expression anchored at the start of the text matches
+ * starts with the literal text it opens with (see anchoredLiteral). Only a pattern that compiles:
+ * leaving the definition out must not hide its error.
+ */
+function regexCandidates(pattern: Term, subject: Term, def: RuleDef, tree: RuleTree): Candidate[] {
+  const text = pattern.type === 'string' ? anchoredLiteral(pattern.value) : undefined;
+  const key = text === undefined ? undefined : keyOf(subject, def, tree);
+  if (!key || !compiles((pattern as StringTerm).value)) return [];
+  const value = indexValue({ type: 'string', value: text!, loc: pattern.loc });
+  return value ? [candidate(key, 'prefix', [value])] : [];
+}
+
+function compiles(pattern: string): boolean {
+  try {
+    compileGoRegexp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** ASCII punctuation: escaped, it is itself in Go's syntax (`\.`, `\/`, `\-`). */
+const ESCAPED_LITERAL = /[!-/:-@[-`{-~]/;
+/** What ends a run of literal text in Go's syntax (`{` may open a repetition). */
+const META = /[.[\](){}*+?^$|\\]/;
+const QUANTIFIER = /[*+?{]/;
+
+/**
+ * The text every string `pattern` matches starts with: the literal characters after a leading `^`
+ * (which, without the `m` flag set before it, anchors at the start of the text), up to the first
+ * metacharacter, less the last one when a quantifier follows it (`^ab*` → `a`). None for a pattern
+ * with `|` anywhere (an alternative would not be anchored) or without a leading `^`.
+ */
+export function anchoredLiteral(pattern: string): string | undefined {
+  if (!pattern.startsWith('^') || pattern.includes('|')) return undefined;
+  const chars: string[] = [];
+  let at = 1;
+  while (at < pattern.length) {
+    const c = pattern[at]!;
+    if (c === '\\') {
+      const next = pattern[at + 1];
+      if (next === undefined || !ESCAPED_LITERAL.test(next)) break;
+      chars.push(next);
+      at += 2;
+      continue;
+    }
+    if (META.test(c)) break;
+    const char = String.fromCodePoint(pattern.codePointAt(at)!);
+    chars.push(char);
+    at += char.length;
+  }
+  if (at < pattern.length && QUANTIFIER.test(pattern[at]!)) chars.pop();
+  const text = chars.join('');
+  return text === '' ? undefined : text;
 }
 
 /** `null`, or an array of one-character strings: delimiters `glob.match` takes without an error. */
@@ -236,10 +295,10 @@ export function buildRuleIndex(group: RuleGroup, tree: RuleTree): RuleIndex | un
 
 /**
  * Whether the index may select definitions where `with` replaces the builtins named in `mocks`: a
- * prefix index stands in for `startswith` and `glob.match`, and a replaced one may hold for any value.
+ * prefix index stands in for `startswith`, `glob.match` and `regex.match`, and a replaced one may hold for any value.
  */
 export function indexApplies(index: RuleIndex, mocks: ReadonlyMap<string, unknown>): boolean {
-  return index.match !== 'prefix' || (!mocks.has('startswith') && !mocks.has('glob.match'));
+  return index.match !== 'prefix' || (!mocks.has('startswith') && !mocks.has('glob.match') && !mocks.has('regex.match'));
 }
 
 /** Indexes of every group that has one (compile option `ruleIndex: false`: none). */
