@@ -56,10 +56,18 @@ export const RULE_COUNT_SHAPES: RuleCountShape[] = [
     denied: (n) => ({ path: `/api/r${n - 1}/o1/orders/2` }),
   },
   {
-    // Nothing to index: every rule asks the host, and the host's compiled patterns must all stay cached.
+    // Anchored: indexed on the literal text after `^`.
     name: 'path regexes, last rule matches',
     entrypoint: 'shape/allow',
     source: (n) => lines(['package shape', ''], n, (i) => `allow if regex.match("^/api/r${i}/[^/]+/items/[0-9]+$", input.path)`),
+    allowed: (n) => ({ path: `/api/r${n - 1}/o1/items/2` }),
+    denied: (n) => ({ path: `/api/r${n - 1}/o1/orders/2` }),
+  },
+  {
+    // Nothing to index: every rule asks the host, and the host's compiled patterns must all stay cached.
+    name: 'unanchored regexes, last rule matches',
+    entrypoint: 'shape/allow',
+    source: (n) => lines(['package shape', ''], n, (i) => `allow if regex.match("/api/r${i}/[^/]+/items/[0-9]+$", input.path)`),
     allowed: (n) => ({ path: `/api/r${n - 1}/o1/items/2` }),
     denied: (n) => ({ path: `/api/r${n - 1}/o1/orders/2` }),
   },
