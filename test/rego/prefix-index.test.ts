@@ -4,6 +4,7 @@ import { compile, compileToPlan } from '../../src/rego/index.js';
 import { hostBuiltins } from '../../src/builtins/index.js';
 import type { Func } from '../../src/ir/types.js';
 import { outcome } from '../helpers/random-rule-sets.js';
+import { anchoredLiteral } from '../../src/rego/plan/rule-index.js';
 
 interface Options {
   ruleIndex?: boolean;
@@ -283,4 +284,30 @@ test('not indexed on regex.match: alternation, flags or anything before the anch
   const mocked = [...rules('"^/a/"').split('\n'), 'always(_, _) := true', 'm := x if x := allow with regex.match as always'].join('\n');
   const p = await load(mocked, ['p/m']);
   t.deepEqual(p.evaluate({ path: '/z' }, 'p/m'), [{ result: true }], 'every definition runs where regex.match is replaced');
+});
+
+test('the literal text an anchored pattern opens with', (t) => {
+  const cases: Array<[string, string | undefined]> = [
+    ['^/api/v1/users/[0-9]+$', '/api/v1/users/'],
+    ['^abc', 'abc'],
+    ['^ab*', 'a'],
+    ['^ab?', 'a'],
+    ['^a{2}', undefined],
+    ['^a\\.b', 'a.b'],
+    ['^a\\-b\\/c', 'a-b/c'],
+    ['^a\\\\b', 'a\\b'],
+    ['^a\\d', 'a'],
+    ['^a\\b', 'a'],
+    ['^é日', 'é日'],
+    ['^a b#c', 'a b#c'],
+    ['^a(b)', 'a'],
+    ['^a|b', undefined],
+    ['^a[|]', undefined],
+    ['a', undefined],
+    ['(?i)^a', undefined],
+    ['^', undefined],
+    ['^*', undefined],
+    ['^\\Qx\\E', undefined],
+  ];
+  for (const [pattern, text] of cases) t.is(anchoredLiteral(pattern), text, pattern);
 });
