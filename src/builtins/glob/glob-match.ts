@@ -304,7 +304,7 @@ function toRegexp(node: GlobNode, separators: number[]): string {
   }
 }
 
-// Translated patterns (short strings): as many as the compiled expressions they lead to.
+// Translated patterns: short strings, cheap to keep, so more of them than the compiled expressions they lead to.
 const cache = new BoundedCache<string>(4096);
 
 /** Compiles a glob (with the given separator characters) to an anchored Go regexp source. */

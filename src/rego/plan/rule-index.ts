@@ -149,11 +149,7 @@ function exprCandidates(e: Expr, def: RuleDef, tree: RuleTree): Candidate[] {
     return key && values ? [candidate(key, 'equal', values)] : [];
   }
   if (op === 'regex.match') return regexCandidates(a, b, def, tree);
-  if (op === 'startswith') {
-    const key = keyOf(a, def, tree);
-    const value = b.type === 'string' ? indexValue(b) : undefined;
-    return key && value ? [candidate(key, 'prefix', [value])] : [];
-  }
+  if (op === 'startswith') return b.type === 'string' ? prefixCandidate(keyOf(a, def, tree), b) : [];
   if (op !== 'equal' && op !== 'eq') return [];
   const out: Candidate[] = [];
   for (const [side, other] of [[a, b], [b, a]] as const) {
@@ -174,9 +170,7 @@ function exprCandidates(e: Expr, def: RuleDef, tree: RuleTree): Candidate[] {
 function globCandidates([pattern, delimiters, subject]: [Term, Term, Term], def: RuleDef, tree: RuleTree): Candidate[] {
   if (pattern.type !== 'string' || /[\\[\]{}]/.test(pattern.value) || !plainDelimiters(delimiters)) return [];
   const text = pattern.value.slice(0, pattern.value.search(/[*?]|$/));
-  const key = text === '' ? undefined : keyOf(subject, def, tree);
-  const value = key && indexValue({ type: 'string', value: text, loc: pattern.loc });
-  return key && value ? [candidate(key, 'prefix', [value])] : [];
+  return text === '' ? [] : prefixCandidate(keyOf(subject, def, tree), { type: 'string', value: text, loc: pattern.loc });
 }
 
 /**
@@ -186,10 +180,16 @@ function globCandidates([pattern, delimiters, subject]: [Term, Term, Term], def:
  */
 function regexCandidates(pattern: Term, subject: Term, def: RuleDef, tree: RuleTree): Candidate[] {
   const text = pattern.type === 'string' ? anchoredLiteral(pattern.value) : undefined;
-  const key = text === undefined ? undefined : keyOf(subject, def, tree);
-  if (!key || !compiles((pattern as StringTerm).value)) return [];
-  const value = indexValue({ type: 'string', value: text!, loc: pattern.loc });
-  return value ? [candidate(key, 'prefix', [value])] : [];
+  if (text === undefined) return [];
+  const key = keyOf(subject, def, tree);
+  // Compiled last: only a pattern the index would use.
+  return key && compiles((pattern as StringTerm).value) ? prefixCandidate(key, { type: 'string', value: text, loc: pattern.loc }) : [];
+}
+
+/** The prefix test of `key` against the constant `prefix`, when both can be indexed. */
+function prefixCandidate(key: { id: string; key: IndexKey } | undefined, prefix: StringTerm): Candidate[] {
+  const value = key && indexValue(prefix);
+  return key && value ? [candidate(key, 'prefix', [value])] : [];
 }
 
 function compiles(pattern: string): boolean {
