@@ -1,9 +1,9 @@
 import test from 'ava';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { OffThreadDecisionLog, rotatedFileName, WardenMetrics, type DecisionRecord } from '../../src/audit/index.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const DAY = 86_400_000;
 const retentionMs = 7 * DAY;
@@ -30,7 +30,7 @@ function logFiles(dir: string): string[] {
 }
 
 test('in the log worker: rotated by size with no record lost, split or left unredacted', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-logroll-'));
+  const dir = temporaryDirectory('warden-logroll-');
   const log = new OffThreadDecisionLog({ destination: join(dir, 'decisions.log'), rotation: { schedule: { kind: 'size', bytes: 16 * 1024 }, retentionMs } });
   const count = 3000;
   for (let i = 0; i < count; i++) {
@@ -52,7 +52,7 @@ test('in the log worker: rotated by size with no record lost, split or left unre
 });
 
 test('in the log worker: at start, rotated files past the retention are deleted and younger ones kept', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-logroll-'));
+  const dir = temporaryDirectory('warden-logroll-');
   const eightDays = rotatedFileName('decisions.log', Date.now() - 8 * DAY);
   const sixDays = rotatedFileName('decisions.log', Date.now() - 6 * DAY);
   for (const name of [eightDays, sixDays, 'decisions.log', 'unrelated.txt']) writeFileSync(join(dir, name), '{"old":true}\n');
@@ -66,7 +66,7 @@ test('in the log worker: at start, rotated files past the retention are deleted 
 });
 
 test('a decision log file that cannot be opened is logged at error level and counted; the records are counted as dropped, nothing hangs', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-logroll-'));
+  const dir = temporaryDirectory('warden-logroll-');
   writeFileSync(join(dir, 'a-file'), '');
   const metrics = new WardenMetrics();
   const lines: Array<Record<string, any>> = [];
@@ -86,7 +86,7 @@ test('a decision log file that cannot be opened is logged at error level and cou
 });
 
 test('a rotation that cannot be used is refused when the log is made, not in its worker', (t) => {
-  const destination = join(mkdtempSync(join(tmpdir(), 'warden-logroll-')), 'decisions.log');
+  const destination = join(temporaryDirectory('warden-logroll-'), 'decisions.log');
   t.throws(() => new OffThreadDecisionLog({ destination, rotation: { schedule: { kind: 'daily' }, retentionMs: 0 } }), { message: /retention must be a positive number of milliseconds, not 0/ });
   t.throws(() => new OffThreadDecisionLog({ destination, rotation: { schedule: { kind: 'size', bytes: -1 }, retentionMs } }), { message: /rotation must be/ });
   t.throws(() => new OffThreadDecisionLog({ destination, rotation: { schedule: { kind: 'weekly' } as never, retentionMs } }), { message: /rotation must be .*"weekly"/ });

@@ -1,10 +1,10 @@
 import test from 'ava';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { DecisionLog, WardenMetrics, type DecisionRecord } from '../../src/audit/index.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const record = (over: Partial<DecisionRecord> = {}): DecisionRecord => ({
   decision_id: 'd1',
@@ -24,7 +24,7 @@ const record = (over: Partial<DecisionRecord> = {}): DecisionRecord => ({
 });
 
 test('one JSON line per decision in a file, with the documented fields, redacted', async (t) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'warden-log-')), 'sub', 'decisions.log');
+  const file = join(temporaryDirectory('warden-log-'), 'sub', 'decisions.log');
   const log = new DecisionLog({ destination: file, redactPaths: ['resource.path'] });
   log.write(record());
   log.write(record({ decision_id: 'd2', allowed: false, reasons: ['no'] }));
@@ -59,7 +59,7 @@ test('destination false logs nothing', async (t) => {
 });
 
 test('records the in-process log drops are counted in warden_decision_log_dropped_total and warned about once per window', async (t) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'warden-log-')), 'decisions.log');
+  const file = join(temporaryDirectory('warden-log-'), 'decisions.log');
   const metrics = new WardenMetrics();
   const warnings: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line) as Record<string, unknown>) });

@@ -1,17 +1,17 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readServeConfigFile, ServiceError } from '../../src/server/index.js';
 import { MAIN, servingFolder, startServe, TSX } from '../helpers/serve-process.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 function configFile(yaml: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'warden-logship-config-')), 'warden.yaml');
+  const file = join(temporaryDirectory('warden-logship-config-'), 'warden.yaml');
   writeFileSync(file, yaml);
   return file;
 }

@@ -1,14 +1,14 @@
 import test from 'ava';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { checkLogServiceConfig, LogShipper, type DecisionRecord } from '../../src/audit/index.js';
 import { readServeConfigFile } from '../../src/server/config.js';
 import { createCa } from '../server/helpers/pki.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const record = (i: number) =>
   ({ time: '2026-01-01T00:00:00.000Z', decision_id: `d-${i}`, api: 'authz', allowed: true, reasons: [], revision: 'rev-1', latency: 0.1, cached: false }) as unknown as DecisionRecord;
@@ -19,7 +19,7 @@ async function until(check: () => boolean, ms = 20_000): Promise<boolean> {
 }
 
 test('an https collector with a private CA that asks for a client certificate receives the batches; without the certificate nothing arrives', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-logship-tls-'));
+  const dir = temporaryDirectory('warden-logship-tls-');
   const ca = createCa();
   const server = ca.issue({ cn: 'collector', ips: ['127.0.0.1'] });
   const client = ca.issue({ cn: 'warden' });
@@ -63,7 +63,7 @@ test('decisionLogService.tls: checked (https only, cert and key together), and i
   t.throws(() => checkLogServiceConfig({ url: 'http://logs', tls: { caFile: 'ca.pem' } }), { message: /decisionLogService\.tls is set but \.url is not https/ });
   t.throws(() => checkLogServiceConfig({ url: 'https://logs', tls: { certFile: 'c.pem' } }), { message: /decisionLogService\.tls\.certFile and \.keyFile go together/ });
   t.throws(() => checkLogServiceConfig({ url: 'https://logs', tls: { ca: 'x' } }), { message: /decisionLogService\.tls: unknown fields ca/ });
-  const dir = mkdtempSync(join(tmpdir(), 'warden-logship-conf-'));
+  const dir = temporaryDirectory('warden-logship-conf-');
   writeFileSync(join(dir, 'warden.yaml'), 'decisionLogService:\n  url: https://logs.example.com\n  tls: { caFile: certs/ca.pem }\n');
   const config = readServeConfigFile(join(dir, 'warden.yaml'));
   t.is(config.decisionLogService?.tls?.caFile, join(dir, 'certs/ca.pem'));

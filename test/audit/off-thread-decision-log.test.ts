@@ -1,10 +1,10 @@
 import test from 'ava';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { OffThreadDecisionLog, recordJsonWith, recordTail, WardenMetrics, type DecisionRecord } from '../../src/audit/index.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const record = (id: string): DecisionRecord => ({
   decision_id: id,
@@ -23,7 +23,7 @@ const record = (id: string): DecisionRecord => ({
 });
 
 test('records written from the serving thread reach the file in order, redacted, by close()', async (t) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'warden-offthread-')), 'decisions.log');
+  const file = join(temporaryDirectory('warden-offthread-'), 'decisions.log');
   const log = new OffThreadDecisionLog({ destination: file, redactPaths: ['resource.path'] });
   for (let i = 0; i < 500; i++) log.write(record(`d${i}`));
   await log.close();
@@ -40,7 +40,7 @@ test('records written from the serving thread reach the file in order, redacted,
 });
 
 test('flush() hands everything written so far to the file', async (t) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'warden-offthread-')), 'decisions.log');
+  const file = join(temporaryDirectory('warden-offthread-'), 'decisions.log');
   const log = new OffThreadDecisionLog({ destination: file });
   log.write(record('first'));
   await log.flush();
@@ -66,7 +66,7 @@ async function until(condition: () => boolean, ms = 20_000): Promise<void> {
 const counter = async (metrics: WardenMetrics, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await metrics.registry.metrics())?.[1]);
 
 test('a log worker that dies is restarted, logged and counted; records written around its death still reach the file', async (t) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'warden-offthread-')), 'decisions.log');
+  const file = join(temporaryDirectory('warden-offthread-'), 'decisions.log');
   const metrics = new WardenMetrics();
   const { logger, lines } = captureLogger();
   const log = new OffThreadDecisionLog({ destination: file, metrics, logger });
@@ -91,7 +91,7 @@ test('a log worker that dies is restarted, logged and counted; records written a
 });
 
 test('repeated deaths of the log worker are restarted after a growing wait', async (t) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'warden-offthread-')), 'decisions.log');
+  const file = join(temporaryDirectory('warden-offthread-'), 'decisions.log');
   const metrics = new WardenMetrics();
   const { logger, lines } = captureLogger();
   const log = new OffThreadDecisionLog({ destination: file, metrics, logger, restartBackoff: { firstMs: 300 } });
@@ -111,7 +111,7 @@ test('repeated deaths of the log worker are restarted after a growing wait', asy
 });
 
 test('dropped records are counted in warden_decision_log_dropped_total and warned about at most once per window', async (t) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'warden-offthread-')), 'decisions.log');
+  const file = join(temporaryDirectory('warden-offthread-'), 'decisions.log');
   const metrics = new WardenMetrics();
   const { logger, lines } = captureLogger();
   const windowMs = 400;
@@ -157,7 +157,7 @@ async function largeCachedRecords(log: OffThreadDecisionLog, distinct: number): 
 }
 
 test('under a heap limit, the bounded memo keeps the log worker alive; an unbounded one kills it, and every record is written or counted as dropped', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-offthread-'));
+  const dir = temporaryDirectory('warden-offthread-');
   const run = async (memo: { bytes: number } | undefined) => {
     const file = join(dir, `${memo ? 'unbounded' : 'bounded'}.log`);
     const metrics = new WardenMetrics();
@@ -181,7 +181,7 @@ test('under a heap limit, the bounded memo keeps the log worker alive; an unboun
 });
 
 test('a log worker that dies while closing does not hang close(); what it had not written is counted as dropped', async (t) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'warden-offthread-')), 'decisions.log');
+  const file = join(temporaryDirectory('warden-offthread-'), 'decisions.log');
   const { logger, lines } = captureLogger();
   const log = new OffThreadDecisionLog({ destination: file, logger });
   log.write(record('first'));

@@ -1,9 +1,9 @@
 import test from 'ava';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RotatingFile, type RotatingFileOptions, type RotationProblem } from '../../src/audit/rotating-file.js';
 import { rotatedFileName } from '../../src/audit/rotated-names.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -16,7 +16,7 @@ function fakeClock(iso: string) {
 }
 
 function logFolder(): { dir: string; live: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-rotate-'));
+  const dir = temporaryDirectory('warden-rotate-');
   return { dir, live: join(dir, 'decisions.log') };
 }
 
@@ -208,6 +208,7 @@ test('a failure to rotate or to sweep is reported, and the lines keep going to t
   // The folder moves away and a plain file takes its place: the live path can no longer be renamed.
   const moved = `${dir}.moved`;
   renameSync(dir, moved);
+  t.teardown(() => rmSync(moved, { recursive: true, force: true }));
   writeFileSync(dir, 'not a folder');
   clock.set('2026-12-03T11:00:00.000Z');
   t.notThrows(() => file.write(line(2)));

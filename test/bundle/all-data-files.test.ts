@@ -1,11 +1,11 @@
 import test from 'ava';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPolicyFiles, PolicyFilesError } from '../../src/bundle/index.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'warden-data-files-'));
+  const root = temporaryDirectory('warden-data-files-');
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), content);

@@ -1,13 +1,13 @@
 import test from 'ava';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BundleDownloader, checkBundleServiceConfig, writeCachedBundle, type BundleServiceConfig, type DownloaderEvent } from '../../src/bundle/index.js';
 import { etagAnswer, eventually, startBundleServer } from './helpers/bundle-server.js';
 import { createCa } from '../server/helpers/pki.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 /**
  * A downloader whose `activate` stands in for compile-and-verify: it takes any body but `bad…`, and
@@ -52,7 +52,7 @@ test('sends If-None-Match with the active ETag: 304 keeps the revision, a new ET
 });
 
 test('a refused bundle keeps the revision and is not cached; the one that activated is, with its ETag', async (t) => {
-  const cacheDir = mkdtempSync(join(tmpdir(), 'warden-bundle-cache-'));
+  const cacheDir = temporaryDirectory('warden-bundle-cache-');
   let body = 'good';
   const server = await startBundleServer(etagAnswer(() => body, () => `"${body}"`));
   t.teardown(() => server.close());
@@ -72,7 +72,7 @@ test('a refused bundle keeps the revision and is not cached; the one that activa
 });
 
 test('with the server down, start serves the cached bundle and keeps polling; it then takes the server\'s bundle', async (t) => {
-  const cacheDir = mkdtempSync(join(tmpdir(), 'warden-bundle-cache-'));
+  const cacheDir = temporaryDirectory('warden-bundle-cache-');
   await writeCachedBundle(cacheDir, Buffer.from('cached'), { etag: '"cached"', revision: 'rev-cached', downloadedAt: new Date().toISOString() });
   let up = false;
   const server = await startBundleServer((_n, _req, res) => {
@@ -99,7 +99,7 @@ test('with the server down, start serves the cached bundle and keeps polling; it
 });
 
 test('with neither the server nor a cached bundle, start refuses with both reasons', async (t) => {
-  const cacheDir = mkdtempSync(join(tmpdir(), 'warden-bundle-cache-'));
+  const cacheDir = temporaryDirectory('warden-bundle-cache-');
   const server = await startBundleServer((_n, _req, res) => {
     res.writeHead(500);
     res.end();
@@ -219,7 +219,7 @@ test('a server that does not answer in time is a failed download, not a hang; cl
 });
 
 test('https with a private CA and a client certificate (mTLS): downloads with them, fails without the certificate', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-bundle-mtls-'));
+  const dir = temporaryDirectory('warden-bundle-mtls-');
   const ca = createCa();
   const server = ca.issue({ cn: 'bundles', ips: ['127.0.0.1'] });
   const client = ca.issue({ cn: 'warden' });
@@ -247,7 +247,7 @@ test('https with a private CA and a client certificate (mTLS): downloads with th
 });
 
 test('a refused bundle from a long-polling server is not fetched again at once: it waits as periodic polling does', async (t) => {
-  const cacheDir = mkdtempSync(join(tmpdir(), 'warden-bundle-cache-'));
+  const cacheDir = temporaryDirectory('warden-bundle-cache-');
   await writeCachedBundle(cacheDir, Buffer.from('cached'), { etag: '"cached"', revision: 'rev-cached', downloadedAt: '' });
   const server = await startBundleServer((_n, _req, res) => {
     res.writeHead(200, { ETag: '"bad"', 'Content-Type': 'application/vnd.openpolicyagent.bundles' });

@@ -1,12 +1,12 @@
 import test from 'ava';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkBundleServiceConfig, BUNDLE_SERVICE_DEFAULTS } from '../../src/bundle/index.js';
 import { bundleServiceSettings } from '../../src/server/bundle-service-settings.js';
 import { readServeConfigFile } from '../../src/server/config.js';
 import { outboundAgent } from '../../src/outbound/outbound-tls.js';
 import { createCa } from '../server/helpers/pki.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const URL_ = 'https://bundles.example.com/warden/bundle.tar.gz';
 
@@ -51,7 +51,7 @@ test('bundleService is one policy source: with policies or bundle it is refused;
 });
 
 test('a config file\'s bundleService is checked and its relative paths are found beside the file', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-bundlesvc-config-'));
+  const dir = temporaryDirectory('warden-bundlesvc-config-');
   const file = join(dir, 'warden.yaml');
   writeFileSync(file, `bundleService:\n  url: ${URL_}\n  tls: {caFile: ca.pem}\nbundleCacheDir: cache\n`);
   const config = readServeConfigFile(file);
@@ -62,7 +62,7 @@ test('a config file\'s bundleService is checked and its relative paths are found
 });
 
 test('outbound TLS: files are read at once; a missing file or a key that does not match the certificate is named', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-outbound-tls-'));
+  const dir = temporaryDirectory('warden-outbound-tls-');
   const ca = createCa();
   const a = ca.issue({ cn: 'a' });
   writeFileSync(join(dir, 'ca.pem'), ca.cert);

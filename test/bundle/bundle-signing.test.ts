@@ -1,7 +1,6 @@
 import test from 'ava';
 import { createHash, createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompactSign } from 'jose';
 import {
@@ -18,9 +17,10 @@ import { Engine, EngineError, loadRevision, PolicyManager } from '../../src/engi
 import { jsonDigestText } from '../../src/bundle/json-digest-text.js';
 import { readServeConfigFile } from '../../src/server/config.js';
 import { testCompiler } from '../server/helpers/test-policy.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const EP = 'warden/authz/decision';
-const dir = mkdtempSync(join(tmpdir(), 'warden-signing-'));
+const dir = temporaryDirectory('warden-signing-');
 
 function keyFiles(name: string, type: 'rsa' | 'ec'): { privateKey: string; publicKey: string } {
   const pair = type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });

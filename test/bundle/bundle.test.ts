@@ -1,12 +1,12 @@
 import test from 'ava';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadPolicyFiles, readBundle, readBundleFiles, writeBundle, PolicyFilesError, BundleError } from '../../src/bundle/index.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'warden-bundle-'));
+  const root = temporaryDirectory('warden-bundle-');
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), content);

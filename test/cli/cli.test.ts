@@ -1,10 +1,10 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readBundle } from '../../src/bundle/index.js';
 import { readFileSync } from 'node:fs';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const main = join(process.cwd(), 'src/cli/main.ts');
 
@@ -14,7 +14,7 @@ function warden(args: string[], cwd = process.cwd()) {
 }
 
 function folder(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'warden-cli-'));
+  const root = temporaryDirectory('warden-cli-');
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), content);

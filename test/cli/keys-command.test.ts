@@ -1,9 +1,9 @@
 import test from 'ava';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiKeyStore } from '../../src/credentials/api-key-store.js';
 import { wardenAsync } from '../helpers/cli.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 // `warden keys` as a real process: what it prints where, its exit code, and what the store then holds
 // (read back with the store itself, whose `check` is what the service will use).
@@ -14,7 +14,7 @@ const DAY = 24 * HOUR;
 const KEY_LINE = /^wdn_([a-z2-7]{16})_([A-Za-z0-9_-]{43})\n$/;
 
 function scratch(): string {
-  return mkdtempSync(join(tmpdir(), 'warden-keys-cli-'));
+  return temporaryDirectory('warden-keys-cli-');
 }
 
 // A few processes at a time, so that tests finish one after another even on a busy machine (ava's

@@ -8,8 +8,7 @@
  * global set and no CSP violation. One server and one browser for the whole file.
  */
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ensureChromium } from '../helpers/chromium.js';
@@ -18,6 +17,7 @@ import { openConsole, type ConsoleBrowser } from '../helpers/console-browser.js'
 import { servingFolder } from '../helpers/serve-process.js';
 import { wardenClients, type WardenClients } from '../helpers/warden-grpc.js';
 import { AUDIENCE, ISSUER, signingKey, token, writeJwks, type SigningKey } from '../server/helpers/jwks.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const test = anyTest as TestFn;
 const browserTest = (await ensureChromium(console)) ? test.serial : test.skip;
@@ -111,7 +111,7 @@ test.before(async () => {
   writeFileSync(join(dir, 'policies/warden/authz/quoting.rego'), QUOTING_POLICY);
   writeFileSync(join(dir, 'protection.yaml'), PROTECTION_CONFIG);
   key = await signingKey('k1');
-  const jwks = join(mkdtempSync(join(tmpdir(), 'warden-jwks-')), 'jwks.json');
+  const jwks = join(temporaryDirectory('warden-jwks-'), 'jwks.json');
   writeJwks(jwks, [key]);
   session = await openConsole(dir, { serveArgs: ['--config', 'protection.yaml', '--jwks', jwks, '--jwt-issuer', ISSUER, '--jwt-audience', AUDIENCE] });
   ({ page, consoleUrl } = session);

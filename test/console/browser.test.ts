@@ -4,23 +4,23 @@
  * into docs/console/ too when WARDEN_DOCS_SCREENSHOTS=1 (npm run docs:screenshots).
  */
 import anyTest, { type TestFn } from 'ava';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ensureChromium } from '../helpers/chromium.js';
 import { wardenAsync } from '../helpers/cli.js';
 import { openConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { servingFolder } from '../helpers/serve-process.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const test = anyTest as TestFn;
 const browserTest = (await ensureChromium(console)) ? test.serial : test.skip;
 
 const FRONTEND = 'spiffe://warden.local/ns/shop/sa/frontend';
 const PAYLOAD = '/<img src=x onerror="window.__pwned=1">"><svg onload="window.__pwned=2">{{constructor.constructor(\'window.__pwned=3\')()}}';
-const shots = mkdtempSync(join(tmpdir(), 'warden-console-shots-'));
+const shots = temporaryDirectory('warden-console-shots-');
 let dir: string;
 let session: ConsoleBrowser;
 let grpcAddress: string;

@@ -1,16 +1,16 @@
 import test from 'ava';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiKeySource } from '../../src/credentials/api-key-source.js';
 import { ApiKeyStore } from '../../src/credentials/api-key-store.js';
 import { CredentialError } from '../../src/credentials/errors.js';
 import { readServeConfigFile } from '../../src/server/index.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const NOW = Date.UTC(2026, 11, 3);
 
 function storeFile(): string {
-  return join(mkdtempSync(join(tmpdir(), 'warden-keys-')), 'keys.json');
+  return join(temporaryDirectory('warden-keys-'), 'keys.json');
 }
 
 test('a store that becomes unreadable refuses every key until it is readable again (fail closed); a deleted one holds none', (t) => {
@@ -48,7 +48,7 @@ test('a store that exists and is not a store refuses to start', (t) => {
 });
 
 test('the config file: apiKeys is found beside it, credentials are checked with the rest', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-config-'));
+  const dir = temporaryDirectory('warden-config-');
   const config = join(dir, 'warden.yaml');
   writeFileSync(config, 'apiKeys: keys/api-keys.json\ncredentials:\n  maxTokenAge: 1h\n');
   t.is(readServeConfigFile(config).apiKeys, join(dir, 'keys/api-keys.json'));

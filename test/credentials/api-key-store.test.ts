@@ -1,14 +1,14 @@
 import test from 'ava';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_KEY_REJECTED, ApiKeyStore, apiKeyState } from '../../src/credentials/api-key-store.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const SUBJECT = 'spiffe://example.org/ns/shop/sa/legacy';
 const DAY = 86_400_000;
 
 function storeFile(): string {
-  return join(mkdtempSync(join(tmpdir(), 'warden-keys-')), 'keys.json');
+  return join(temporaryDirectory('warden-keys-'), 'keys.json');
 }
 
 test('a created key has the scannable shape, 256 bits of secret, and the store keeps no secret, mode 0600', (t) => {
@@ -113,7 +113,7 @@ test('create refuses a subject that is not a SPIFFE ID, an empty service and a T
 });
 
 test('the store creates its directory, and a file it rewrites becomes 0600 whatever it was', (t) => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'warden-keys-')), 'not', 'yet');
+  const dir = join(temporaryDirectory('warden-keys-'), 'not', 'yet');
   const file = join(dir, 'keys.json');
   new ApiKeyStore(file).create(SUBJECT, { nowMs: 0 });
   t.is(statSync(file).mode & 0o777, 0o600);
@@ -125,7 +125,7 @@ test('the store creates its directory, and a file it rewrites becomes 0600 whate
 });
 
 test('a store that cannot be written says which file and why, and keeps what it held', (t) => {
-  const parent = mkdtempSync(join(tmpdir(), 'warden-keys-'));
+  const parent = temporaryDirectory('warden-keys-');
   writeFileSync(join(parent, 'plain-file'), '');
   const store = new ApiKeyStore(join(parent, 'plain-file', 'keys.json'));
   t.throws(() => store.create(SUBJECT, { nowMs: 0 }), { code: 'credentials_key_store', message: /cannot write API key store .*plain-file\/keys\.json: / });

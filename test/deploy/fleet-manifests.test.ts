@@ -5,13 +5,13 @@
  * the Dockerfile copies is in the repository, and the security settings the fleet relies on are set.
  */
 import test from 'ava';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { SERVE_USAGE } from '../../src/cli/serve-command.js';
 import { HEALTH_USAGE } from '../../src/cli/health-command.js';
 import { readServeConfigFile } from '../../src/server/config.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 type Json = any;
 const ROOT = process.cwd();
@@ -111,7 +111,7 @@ test('every flag given to warden in the Deployment and the Dockerfile is one its
 });
 
 test('the config files of the ConfigMap and the image load through the real config loader', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-fleet-config-'));
+  const dir = temporaryDirectory('warden-fleet-config-');
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const fleet = one('ConfigMap', 'warden-config').data['warden.yaml'];
   writeFileSync(join(dir, 'warden.yaml'), fleet);

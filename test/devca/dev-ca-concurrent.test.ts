@@ -1,10 +1,10 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const TSX = pathToFileURL(join(process.cwd(), 'node_modules/tsx/dist/loader.mjs')).href;
 const DEV_CA = pathToFileURL(join(process.cwd(), 'src/devca/dev-ca.ts')).href;
@@ -16,7 +16,7 @@ function ensureInChild(dir: string): Promise<number | null> {
 }
 
 test('processes creating the dev CA at once end with one CA whose key signed the server certificate', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-devca-'));
+  const dir = temporaryDirectory('warden-devca-');
   const codes = await Promise.all([1, 2, 3, 4].map(() => ensureInChild(dir)));
   t.deepEqual(codes, [0, 0, 0, 0]);
   const folder = join(dir, '.warden');

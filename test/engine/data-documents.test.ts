@@ -1,9 +1,9 @@
 import test from 'ava';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildRevision, composeDataText, dataDocument, EngineError, loadRevision, type DataDocument } from '../../src/engine/index.js';
 import { compile } from '../../src/rego/index.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const encoder = new TextEncoder();
 const doc = (mount: string[], text: string, file = `${mount.join('/') || '.'}/data.json`): DataDocument => dataDocument(file, mount, encoder.encode(text));
@@ -36,7 +36,7 @@ test('data that is not JSON fails the load with the file and its line:col, found
 });
 
 test('a policy directory loads its data as file texts: the revision id follows the bytes, and no instance is made where other threads evaluate', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-data-docs-'));
+  const dir = temporaryDirectory('warden-data-docs-');
   mkdirSync(join(dir, 'grants'));
   writeFileSync(join(dir, 'p.rego'), 'package p\n\nx := data.grants\n');
   writeFileSync(join(dir, 'grants', 'data.json'), '{"alice": ["read"]}');

@@ -1,9 +1,9 @@
 import test from 'ava';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeBundle } from '../../src/bundle/index.js';
 import { loadRevision } from '../../src/engine/index.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 // Plans that OPA's own planner wrote (`opa build -t plan`), from the shared conformance cases, used
 // where they are: a bundle holding one must load and evaluate as OPA's results say.
@@ -28,7 +28,7 @@ withCases('a bundle built by OPA with -t plan loads and evaluates as OPA says', 
   const cases = [...casesOf('helloworld'), ...casesOf('elsekeyword'), ...casesOf('every')].filter((c) => c.plan && c.want_plan_result && !c.sort_bindings);
   t.true(cases.length >= 10);
   for (const c of cases) {
-    const file = join(mkdtempSync(join(tmpdir(), 'warden-opa-plan-')), 'bundle.tar.gz');
+    const file = join(temporaryDirectory('warden-opa-plan-'), 'bundle.tar.gz');
     writeFileSync(file, await writeBundle({ manifest: { revision: 'opa-built', roots: [''] }, data: c.data ?? {}, modules: [], plan: c.plan }));
     const revision = await loadRevision({ bundle: file, entrypoints: ['eval'] });
     t.is(revision.id, 'opa-built');

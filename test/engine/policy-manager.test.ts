@@ -1,6 +1,5 @@
 import test, { type ExecutionContext } from 'ava';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
@@ -14,11 +13,12 @@ import {
   type SourceEvent,
 } from '../../src/engine/index.js';
 import { testCompiler } from '../server/helpers/test-policy.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const EP = 'warden/authz/decision';
 
 function policyDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-pm-'));
+  const dir = temporaryDirectory('warden-pm-');
   mkdirSync(join(dir, 'grants', 'nested'), { recursive: true });
   writeFileSync(join(dir, 'a.rego'), 'package a\n');
   writeFileSync(join(dir, 'a_test.rego'), 'package a_test\nFAIL this is a test module and is not compiled\n');
@@ -52,13 +52,13 @@ test('load errors carry stable codes and compiler diagnostics', async (t) => {
   t.deepEqual(e?.details, [`${join(dir, 'b.rego')}:1:1: rego_parse_error: test failure`]);
   const missing = await t.throwsAsync(loadRevision({ policies: join(dir, 'nope'), entrypoints: [EP], compiler: testCompiler() }), { instanceOf: EngineError });
   t.is(missing?.code, 'engine_policy_files');
-  const empty = mkdtempSync(join(tmpdir(), 'warden-pm-'));
+  const empty = temporaryDirectory('warden-pm-');
   t.is((await t.throwsAsync(loadRevision({ policies: empty, entrypoints: [EP], compiler: testCompiler() })) as EngineError).code, 'engine_policy_files');
   t.is((await t.throwsAsync(loadRevision({ policies: dir, entrypoints: [EP] })) as EngineError).code, 'engine_invalid_config');
 });
 
 test('a bundle that is not a bundle is engine_policy_files', async (t) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'warden-pm-')), 'bundle.tar.gz');
+  const file = join(temporaryDirectory('warden-pm-'), 'bundle.tar.gz');
   writeFileSync(file, gzipSync('not a tar'));
   const e = await t.throwsAsync(loadRevision({ bundle: file, entrypoints: [EP], compiler: testCompiler() }), { instanceOf: EngineError });
   t.is(e?.code, 'engine_policy_files');
@@ -96,7 +96,7 @@ test('bundles: Wasm and plan bundles load without a compiler; the manifest revis
   const { writeBundle } = await import('../../src/bundle/index.js');
   const { compilePlan } = await import('../../src/wasm/index.js');
   const { testPlan } = await import('../server/helpers/test-policy.js');
-  const dir = mkdtempSync(join(tmpdir(), 'warden-pm-'));
+  const dir = temporaryDirectory('warden-pm-');
   const wasmBundle = join(dir, 'wasm.tar.gz');
   writeFileSync(wasmBundle, await writeBundle({ manifest: { revision: 'v42' }, data: { grants: { alice: { read: true } } }, modules: [], wasm: await compilePlan(testPlan()) }));
   const rev = await loadRevision({ bundle: wasmBundle, entrypoints: [EP] });
@@ -152,7 +152,7 @@ for (const watchEvents of [true, false]) {
   const mode = watchEvents ? 'events and polling' : 'polling alone';
 
   test(`reload (${mode}): in-place write, file renamed over twice, new file, deleted file`, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'warden-pm-'));
+    const dir = temporaryDirectory('warden-pm-');
     writeTree(dir, { alice: { read: true } });
     const { engine } = await watched(t, dir, { watchEvents });
     let rev = engine.revision!.id;
@@ -180,7 +180,7 @@ for (const watchEvents of [true, false]) {
   });
 
   test(`reload (${mode}): a directory removed keeps the last good revision, and is reloaded when recreated`, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'warden-pm-'));
+    const dir = temporaryDirectory('warden-pm-');
     writeTree(dir, { alice: { read: true } });
     const { engine, events } = await watched(t, dir, { watchEvents });
     const rev = engine.revision!.id;
@@ -200,7 +200,7 @@ for (const watchEvents of [true, false]) {
   });
 
   test(`reload (${mode}): Kubernetes ConfigMap ..data symlink swaps`, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'warden-pm-'));
+    const dir = temporaryDirectory('warden-pm-');
     const version = (name: string, grants: Record<string, unknown>) => {
       mkdirSync(join(dir, name));
       writeFileSync(join(dir, name, 'authz.rego'), 'package warden.authz\n');
@@ -233,7 +233,7 @@ test('reload: a bundle file replaced by rename, twice, and its folder removed an
   const { compilePlan } = await import('../../src/wasm/index.js');
   const { testPlan } = await import('../server/helpers/test-policy.js');
   const wasm = await compilePlan(testPlan());
-  const dir = mkdtempSync(join(tmpdir(), 'warden-pm-'));
+  const dir = temporaryDirectory('warden-pm-');
   const file = join(dir, 'bundle.tar.gz');
   const write = async (revision: string, read: boolean) => {
     writeFileSync(`${file}.tmp`, await writeBundle({ manifest: { revision }, data: { grants: { alice: { read } } }, modules: [], wasm }));
@@ -259,7 +259,7 @@ test('reload: a bundle file replaced by rename, twice, and its folder removed an
 test('a revision without the requested entrypoints is a failed load; on reload the last good revision keeps serving', async (t) => {
   const { compile } = await import('../../src/rego/index.js');
   const compiler: PolicyCompiler = (modules, entrypoints) => compile({ modules, entrypoints });
-  const dir = mkdtempSync(join(tmpdir(), 'warden-pm-'));
+  const dir = temporaryDirectory('warden-pm-');
   writeFileSync(join(dir, 'authz.rego'), 'package warden.authz\n\ndecision := {"allow": true, "reasons": []}\n');
   const engine = new Engine();
   const manager = new PolicyManager(engine, { policies: dir, entrypoints: [EP], compiler });

@@ -1,9 +1,10 @@
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EngineError, PolicyWatcher, SourceFingerprinter, type PolicyWatcherOptions, type SourceEvent, type SourceSnapshot } from '../../src/engine/index.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -131,7 +132,7 @@ test('options that are not positive are engine_invalid_config', (t) => {
 });
 
 test('the fingerprint sees what the loader reads, and only that', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-fp-'));
+  const dir = temporaryDirectory('warden-fp-');
   mkdirSync(join(dir, 'grants'));
   mkdirSync(join(dir, '.git'));
   writeFileSync(join(dir, 'authz.rego'), 'package a\n');
@@ -157,7 +158,7 @@ test('the fingerprint sees what the loader reads, and only that', async (t) => {
 });
 
 test('timers and watches never keep the process alive', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-exit-'));
+  const dir = temporaryDirectory('warden-exit-');
   writeFileSync(join(dir, 'authz.rego'), 'package a\n');
   const script = `
     import { Engine, PolicyManager } from ${JSON.stringify(join(process.cwd(), 'src/engine/index.ts'))};

@@ -1,11 +1,11 @@
 /** A real Alertmanager (Debian's `prometheus-alertmanager`) for tests, on a free loopback port. */
 import type { ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { temporaryDirectory } from './temp-dir.js';
 
 export const ALERTMANAGER_BINARY = '/usr/bin/prometheus-alertmanager';
 const BINARY = ALERTMANAGER_BINARY;
@@ -28,7 +28,7 @@ export async function freePort(): Promise<number> {
 
 /** Starts Alertmanager on a free loopback port, clustering off, files in a temp dir; stopped in teardown. */
 export async function startAlertmanager(t: ExecutionContext): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-alertmanager-'));
+  const dir = temporaryDirectory('warden-alertmanager-');
   const config = join(dir, 'alertmanager.yml');
   writeFileSync(config, "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n");
   const port = await freePort();

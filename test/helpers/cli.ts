@@ -1,9 +1,9 @@
 /** Drives the CLI as a user does: real folders, a real process, exit code and output. */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { wardenArgs } from '../../scripts/fleet/warden-command.js';
+import { temporaryDirectory } from './temp-dir.js';
 
 
 /** Runs `warden ARGS…` in `cwd` (tsx named by path, so any folder works). */
@@ -31,7 +31,7 @@ export function wardenAsync(args: string[], cwd: string): Promise<{ code: number
 
 /** A temporary folder holding `files` (paths relative to it). */
 export function folder(files: Record<string, string>, prefix = 'warden-test-'): string {
-  const root = mkdtempSync(join(tmpdir(), prefix));
+  const root = temporaryDirectory(prefix);
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), content);

@@ -1,7 +1,7 @@
 /** Decision records as `warden serve` writes them, crafted for replay and advisor tests. */
-import { mkdtempSync, writeFileSync, cpSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporaryDirectory } from './temp-dir.js';
 
 export function workload(ns: string, sa: string): Record<string, unknown> {
   return { authenticated_by: 'mtls', id: `spiffe://warden.local/ns/${ns}/sa/${sa}`, namespace: ns, service_account: sa, trust_domain: 'warden.local' };
@@ -44,14 +44,14 @@ export function logText(lines: Array<Record<string, unknown> | string>): string 
 
 /** A temporary folder with `files` written in it (text or bytes); returns the folder. */
 export function logFolder(files: Record<string, string | Uint8Array>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-replay-'));
+  const dir = temporaryDirectory('warden-replay-');
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   return dir;
 }
 
 /** A copy of the bundled policies whose grants are `edit`ed; returns the policy directory. */
 export function policiesWith(edit: (grants: Array<{ service: string; caller: { namespace: string; service_account: string }; actions: string[] }>) => unknown[]): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'warden-candidate-')), 'policies');
+  const dir = join(temporaryDirectory('warden-candidate-'), 'policies');
   cpSync(join(process.cwd(), 'policies'), dir, { recursive: true });
   const file = join(dir, 'warden/config/data.json');
   const data = JSON.parse(readFileSync(file, 'utf8')) as { grants: Parameters<typeof edit>[0] };

@@ -1,9 +1,9 @@
 /** `warden serve` as an operator runs it: a real process in a folder of its own, its stderr, its exit. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { temporaryDirectory } from './temp-dir.js';
 
 export const MAIN = join(process.cwd(), 'src/cli/main.ts');
 // The children run in a temporary folder, so tsx is named by path rather than resolved from there.
@@ -11,7 +11,7 @@ export const TSX = pathToFileURL(join(process.cwd(), 'node_modules/tsx/dist/load
 
 /** A temporary folder holding a copy of the bundled policies/. */
 export function servingFolder(prefix = 'warden-serve-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = temporaryDirectory(prefix);
   cpSync(join(process.cwd(), 'policies'), join(dir, 'policies'), { recursive: true });
   return dir;
 }

@@ -1,13 +1,12 @@
 import test from 'ava';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { identityFromClaims, IdentityError, JwtVerifier, type JwtVerifierOptions } from '../../src/identity/index.js';
 import { AUDIENCE, ISSUER, signingKey, token, writeJwks } from '../server/helpers/jwks.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
-const tmp = () => join(mkdtempSync(join(tmpdir(), 'warden-jwt-')), 'jwks.json');
+const tmp = () => join(temporaryDirectory('warden-jwt-'), 'jwks.json');
 
 test('HMAC and none can never be allowed', (t) => {
   for (const algorithms of [['HS256'], ['RS256', 'none'], []]) {

@@ -1,6 +1,5 @@
 import test from 'ava';
-import { mkdtempSync, writeFileSync, renameSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { Protection } from '../../src/protection/protection.js';
 import { parseProtectionConfig } from '../../src/protection/protection-config.js';
@@ -8,6 +7,7 @@ import { MemoryStore } from '../../src/protection/memory-store.js';
 import type { ProtectedCall } from '../../src/protection/protected-call.js';
 import type { Ban } from '../../src/protection/auto-ban.js';
 import type { ActivityEvent } from '../../src/protection/activity.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const call = (over: Partial<ProtectedCall> = {}): ProtectedCall => ({
   subject: 'spiffe://example.org/ns/shop/sa/web',
@@ -43,14 +43,14 @@ test('the address deny list: addresses and CIDRs, IPv4, IPv6 and IPv4-mapped IPv
 
 test('a bad deny rule is refused, naming where it is', (t) => {
   t.throws(() => new Protection(parseProtectionConfig({ ipDeny: ['10.0.0.0/8', '10.0.0.0/33'] })), { message: /ipDeny\[1\]: "10\.0\.0\.0\/33" is not a CIDR: the prefix length must be 0 to 32/ });
-  const dir = mkdtempSync(join(tmpdir(), 'warden-deny-'));
+  const dir = temporaryDirectory('warden-deny-');
   writeFileSync(join(dir, 'deny.txt'), '# bad actors\n10.0.0.1\n\nexample.com  # a name\n');
   t.throws(() => new Protection(parseProtectionConfig({ ipDenyFile: join(dir, 'deny.txt') })), { message: new RegExp(`deny\\.txt:4: "example\\.com" is not an IP address or CIDR`) });
   t.throws(() => new Protection(parseProtectionConfig({ ipDenyFile: join(dir, 'missing.txt') })), { code: 'protection_deny_file' } as never);
 });
 
 test('the deny-list file is re-read when it changes; a broken version leaves the last good list in force', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-deny-'));
+  const dir = temporaryDirectory('warden-deny-');
   const file = join(dir, 'deny.txt');
   writeFileSync(file, '# one\n198.51.100.0/24\n');
   const errors: Error[] = [];

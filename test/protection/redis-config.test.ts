@@ -1,9 +1,9 @@
 import test from 'ava';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRedisConfig, printableRedisUrl } from '../../src/protection/redis-config.js';
 import { readServeConfigFile } from '../../src/server/config.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 test('a URL alone: defaults for the rest', (t) => {
   t.deepEqual(parseRedisConfig('redis://127.0.0.1:6379'), { url: 'redis://127.0.0.1:6379', keyPrefix: 'warden:', budgetMs: 5 });
@@ -11,7 +11,7 @@ test('a URL alone: defaults for the rest', (t) => {
 });
 
 test('an object: password, prefix, budget and TLS files read', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-redis-config-'));
+  const dir = temporaryDirectory('warden-redis-config-');
   writeFileSync(join(dir, 'ca.pem'), 'CA PEM');
   writeFileSync(join(dir, 'cert.pem'), 'CERT PEM');
   writeFileSync(join(dir, 'key.pem'), 'KEY PEM');
@@ -42,7 +42,7 @@ test('a password never shows in the printable URL', (t) => {
 });
 
 test('the config file: redis is a known key, checked when the file is read', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-redis-config-'));
+  const dir = temporaryDirectory('warden-redis-config-');
   const good = join(dir, 'good.yaml');
   writeFileSync(good, 'redis: redis://127.0.0.1:6379\n');
   t.is(readServeConfigFile(good).redis, 'redis://127.0.0.1:6379');

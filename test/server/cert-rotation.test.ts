@@ -1,6 +1,5 @@
 import test from 'ava';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -9,6 +8,7 @@ import { connect } from 'node:tls';
 import type { Counter } from 'prom-client';
 import { CHANNEL_OPTIONS, REQUESTER, startFixture, unary, type Fixture } from './helpers/fixture.js';
 import { createCa, type TestCa } from './helpers/pki.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const pkg = grpc.loadPackageDefinition(protoLoader.loadSync(SERVED_PROTOS, LOADER_OPTIONS)) as unknown as {
   warden: { authz: { v1: { Authorizer: grpc.ServiceClientConstructor } } };
@@ -39,7 +39,7 @@ async function check(address: string, trust: TestCa, issuer: TestCa): Promise<un
 }
 
 test('server certificate and client CA rotate on disk without a restart', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-rotation-'));
+  const dir = temporaryDirectory('warden-rotation-');
   const before = createCa('Warden Test CA (before)');
   serverFiles(dir, before);
   const fx = await startFixture({
@@ -60,7 +60,7 @@ test('server certificate and client CA rotate on disk without a restart', async 
 });
 
 test('reloadAll (SIGHUP) applies rotated TLS files at once, without waiting for the refresh timer', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-rotation-'));
+  const dir = temporaryDirectory('warden-rotation-');
   const before = createCa('Warden Test CA (before)');
   serverFiles(dir, before);
   const fx = await startFixture({
@@ -91,7 +91,7 @@ async function reaches(counter: Counter<string>, n: number): Promise<void> {
 }
 
 async function rotatingFixture(t: import('ava').ExecutionContext, ca: TestCa): Promise<{ fx: Fixture; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-rotation-'));
+  const dir = temporaryDirectory('warden-rotation-');
   serverFiles(dir, ca);
   const fx = await startFixture({
     config: { tls: { cert: join(dir, 'server.pem'), key: join(dir, 'server-key.pem'), clientCa: join(dir, 'ca.pem'), refreshIntervalMs: 100 } },

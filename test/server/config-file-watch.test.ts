@@ -1,9 +1,9 @@
 import test from 'ava';
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { watchConfigFile } from '../../src/server/config-file-watch.js';
 import type { ServeConfig } from '../../src/server/config.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 async function until(ok: () => boolean): Promise<boolean> {
   for (let i = 0; i < 300 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
@@ -11,7 +11,7 @@ async function until(ok: () => boolean): Promise<boolean> {
 }
 
 test('a changed config file is reported parsed; a broken one is an error and what is in force stays', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-config-'));
+  const dir = temporaryDirectory('warden-config-');
   const file = join(dir, 'warden.yaml');
   writeFileSync(file, 'ipDeny: ["10.0.0.1"]\n');
   const changes: Array<Partial<ServeConfig>> = [];

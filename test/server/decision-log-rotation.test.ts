@@ -1,12 +1,12 @@
 import test from 'ava';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readServeConfigFile, ServiceError } from '../../src/server/index.js';
 import { startFixture, unary } from './helpers/fixture.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 function configFile(yaml: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'warden-logroll-config-')), 'warden.yaml');
+  const file = join(temporaryDirectory('warden-logroll-config-'), 'warden.yaml');
   writeFileSync(file, yaml);
   return file;
 }
@@ -36,7 +36,7 @@ test('an embedder passing a bad rotation to startServer is refused before anythi
 });
 
 test('serve with decisionLog and decisionLogRotate from --config: checks are logged to the file and rotated by size', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-logroll-serve-'));
+  const dir = temporaryDirectory('warden-logroll-serve-');
   const fromFile = readServeConfigFile(configFile(`decisionLog: ${join(dir, 'decisions.log')}\ndecisionLogRotate: size:2KB\n`));
   const fx = await startFixture({ config: fromFile });
   t.teardown(() => fx.close());

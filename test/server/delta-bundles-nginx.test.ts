@@ -5,8 +5,7 @@
  * revision keeps serving, and Data API writes are refused while the bundle service owns the data.
  */
 import test from 'ava';
-import { copyFileSync, mkdirSync, mkdtempSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { packFiles, signatureFile, SIGNATURES_FILE } from '../../src/bundle/index.js';
@@ -15,6 +14,7 @@ import { ensureDebianPackage } from '../helpers/debian-package.js';
 import { startFixture, unary, type Clients, type Fixture } from './helpers/fixture.js';
 import { fetchReply, regoCompiler } from './helpers/forward-auth.js';
 import { freePort } from './helpers/proxy-harness.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const available = await ensureDebianPackage(console, 'nginx', NGINX);
 const serial = available ? test.serial : test.skip;
@@ -57,7 +57,7 @@ test.after.always(async () => {
 });
 
 serial('a delta bundle from nginx is applied in place; one outside its roots is refused and the last good revision serves; Data API writes are refused', async (t) => {
-  dir = mkdtempSync(join(tmpdir(), 'warden-delta-'));
+  dir = temporaryDirectory('warden-delta-');
   mkdirSync(join(dir, 'www'));
   await publish({
     '/.manifest': { revision: 'snap-1', roots: ['grants', 'warden'] },
@@ -116,7 +116,7 @@ serial('with bundle verification, a signed delta is applied and an unsigned one 
   await fx?.close();
   await nginx?.stop();
   grpc?.close();
-  dir = mkdtempSync(join(tmpdir(), 'warden-delta-signed-'));
+  dir = temporaryDirectory('warden-delta-signed-');
   mkdirSync(join(dir, 'www'));
   const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyFile = join(dir, 'key.pem');

@@ -1,11 +1,11 @@
 import test, { type ExecutionContext } from 'ava';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOADER_OPTIONS, readServeConfigFile, SERVED_PROTOS } from '../../src/server/index.js';
 import { CHANNEL_OPTIONS, startFixture, unary, type Fixture } from './helpers/fixture.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 type HeaderOption = { header: { key: string; value: string }; append?: { value: boolean } };
 type EnvoyResponse = {
@@ -113,7 +113,7 @@ test.serial('with envoy.exposeReasons the reasons are the body and status.messag
 });
 
 test('a config file may set envoy.exposeReasons', (t) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'warden-config-')), 'warden.yaml');
+  const file = join(temporaryDirectory('warden-config-'), 'warden.yaml');
   writeFileSync(file, 'envoy:\n  exposeReasons: true\nlimits:\n  maxBodyBytes: 4096\n');
   t.deepEqual(readServeConfigFile(file), { envoy: { exposeReasons: true }, limits: { maxBodyBytes: 4096 } });
 });

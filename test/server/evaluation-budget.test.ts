@@ -4,6 +4,7 @@ import { buildRevision, Engine } from '../../src/engine/index.js';
 import { compilePlan } from '../../src/wasm/index.js';
 import { startFixture, unary, type Fixture } from './helpers/fixture.js';
 import { slowCompiler, slowPlan } from './helpers/slow-policy.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 type CheckResponse = { allowed?: boolean; reasons?: string[]; decision_id?: string; cached?: boolean };
 type EnvoyResponse = { status: { code?: number; message?: string }; denied_response?: { body?: string; headers?: Array<{ header: { key: string; value: string } }> } };
@@ -193,10 +194,9 @@ test('checkWorker: false evaluates on the serving thread, and judges the budget 
 
 test('the evaluation settings are checked and read from a config file', async (t) => {
   const { readServeConfigFile } = await import('../../src/server/index.js');
-  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const { writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
-  const { tmpdir } = await import('node:os');
-  const dir = mkdtempSync(join(tmpdir(), 'warden-budget-'));
+  const dir = temporaryDirectory('warden-budget-');
   writeFileSync(join(dir, 'w.yaml'), 'evaluation:\n  budgetMs: 250\n  workers: 3\n');
   t.deepEqual(readServeConfigFile(join(dir, 'w.yaml')).evaluation, { budgetMs: 250, workers: 3 });
   for (const evaluation of [{ budgetMs: 0 }, { budgetMs: -5 }, { workers: 0 }, { workers: 1.5 }, { spares: -1 }]) {

@@ -4,14 +4,14 @@
  * ports and files filled in. Callers prove who they are with a bearer token Warden verifies.
  */
 import test from 'ava';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDebianPackage } from '../helpers/debian-package.js';
 import { startFixture, type Fixture } from './helpers/fixture.js';
 import { fetchReply, FORWARD_AUTH_POLICY, regoCompiler } from './helpers/forward-auth.js';
 import { AUDIENCE, ISSUER, signingKey, token, writeJwks, type SigningKey } from './helpers/jwks.js';
 import { freePort, startProcess, startUpstream, waitForPort, type RunningProcess } from './helpers/proxy-harness.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const CADDY = '/usr/bin/caddy';
 const available = await ensureDebianPackage(console, 'caddy', CADDY);
@@ -41,7 +41,7 @@ function generatedCaddyfile(dir: string, wardenHttp: string): string {
 if (available) {
   test.before(async () => {
     key = await signingKey('k1');
-    const jwks = join(mkdtempSync(join(tmpdir(), 'warden-caddy-jwks-')), 'jwks.json');
+    const jwks = join(temporaryDirectory('warden-caddy-jwks-'), 'jwks.json');
     writeJwks(jwks, [key]);
     fx = await startFixture({ policyFiles: { 'authz.rego': FORWARD_AUTH_POLICY }, config: { compiler: regoCompiler, http: '127.0.0.1:0', jwt: { jwks, issuer: ISSUER, audience: AUDIENCE } } });
     upstream = await startUpstream();

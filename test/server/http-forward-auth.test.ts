@@ -1,11 +1,10 @@
 import test from 'ava';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ApiKeyStore } from '../../src/credentials/api-key-store.js';
 import { startFixture, type Fixture } from './helpers/fixture.js';
 import { fetchReply, FORWARD_AUTH_POLICY, FRONTEND, regoCompiler, type RequestOptions } from './helpers/forward-auth.js';
 import { AUDIENCE, ISSUER, signingKey, token, writeJwks, type SigningKey } from './helpers/jwks.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 const PROXY = 'spiffe://example.org/ns/mesh/sa/ingress';
 
@@ -17,7 +16,7 @@ let apiKey: string;
 
 test.before(async () => {
   key = await signingKey('k1');
-  const jwks = join(mkdtempSync(join(tmpdir(), 'warden-http-jwks-')), 'jwks.json');
+  const jwks = join(temporaryDirectory('warden-http-jwks-'), 'jwks.json');
   writeJwks(jwks, [key]);
   const apiKeys = join(dirname(jwks), 'api-keys.json');
   apiKey = new ApiKeyStore(apiKeys).create(FRONTEND, { nowMs: Date.now(), services: ['orders'] }).key;

@@ -1,12 +1,12 @@
 import test from 'ava';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { startFixture, unary, type Fixture } from './helpers/fixture.js';
 import { compile } from '../../src/rego/index.js';
 import { ServiceError } from '../../src/server/index.js';
 import { AUDIENCE, ISSUER, signingKey, token, unsecuredToken, writeJwks, type SigningKey } from './helpers/jwks.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 type CheckResponse = { allowed?: boolean; reasons?: string[]; decision_id?: string };
 
@@ -16,7 +16,7 @@ let jwksFile: string;
 
 test.before(async () => {
   key1 = await signingKey('k1');
-  const dir = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'warden-jwks-'));
+  const dir = temporaryDirectory('warden-jwks-');
   jwksFile = join(dir, 'jwks.json');
   writeJwks(jwksFile, [key1]);
   fx = await startFixture({ config: { jwt: { jwks: jwksFile, issuer: ISSUER, audience: AUDIENCE, refreshCooldownMs: 0, clockToleranceSeconds: 0 } } });
@@ -113,7 +113,7 @@ test('JWT settings without an issuer or an audience refuse to start, config file
 });
 
 test('the bundled policy denies a Kubernetes-form token subject until data maps its issuer to a trust domain', async (t) => {
-  const policies = join(mkdtempSync(join(tmpdir(), 'warden-bundled-')), 'policies');
+  const policies = join(temporaryDirectory('warden-bundled-'), 'policies');
   cpSync(join(process.cwd(), 'policies'), policies, { recursive: true });
   const served = await startFixture({
     config: {

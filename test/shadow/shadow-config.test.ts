@@ -1,9 +1,9 @@
 import test from 'ava';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readServeConfigFile } from '../../src/server/config.js';
 import { loadShadowCandidate, parseShadowConfig } from '../../src/shadow/index.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 test('shadow settings are checked, naming the key that is wrong', (t) => {
   t.deepEqual(parseShadowConfig({ source: 'cand' }), { source: 'cand', sample: 1 });
@@ -20,7 +20,7 @@ test('shadow settings are checked, naming the key that is wrong', (t) => {
 });
 
 test('a config file: shadow is a known key, its relative source found beside the file, a bad sample refused', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-shadow-config-'));
+  const dir = temporaryDirectory('warden-shadow-config-');
   const file = join(dir, 'warden.yaml');
   writeFileSync(file, 'shadow:\n  source: cand\n  sample: 0.25\n');
   t.deepEqual(readServeConfigFile(file).shadow, { source: join(dir, 'cand'), sample: 0.25 });

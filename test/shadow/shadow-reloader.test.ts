@@ -1,13 +1,13 @@
 import test from 'ava';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { ShadowError, ShadowEvaluator, ShadowMetrics, ShadowReloader, type ShadowCandidate } from '../../src/shadow/index.js';
+import { temporaryDirectory } from '../helpers/temp-dir.js';
 
 /** A candidate whose revision is the source file's content; `broken` in it fails to load, as a compile error would. */
 function fixture(t: import('ava').ExecutionContext) {
-  const source = mkdtempSync(join(tmpdir(), 'warden-shadow-reload-'));
+  const source = temporaryDirectory('warden-shadow-reload-');
   const file = join(source, 'authz.rego');
   writeFileSync(file, 'r1');
   const loads: string[] = [];

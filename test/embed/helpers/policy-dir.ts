@@ -1,7 +1,7 @@
 /** A policy directory in a temp dir, with real Rego that the tests can rewrite to see a reload. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporaryDirectory } from '../../helpers/temp-dir.js';
 
 export const WEB = 'spiffe://example.org/ns/shop/sa/web';
 export const BILLING = 'spiffe://example.org/ns/shop/sa/billing';
@@ -32,7 +32,7 @@ export function writeGrants(dir: string, grants: Record<string, string[]>): void
 
 /** A fresh policy directory granting `grants` (subject → actions). */
 export function policyDir(grants: Record<string, string[]>, source = POLICY): string {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-embed-'));
+  const dir = temporaryDirectory('warden-embed-');
   writeFileSync(join(dir, 'authz.rego'), source);
   writeGrants(dir, grants);
   return dir;

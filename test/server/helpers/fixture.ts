@@ -1,6 +1,5 @@
 /** Starts a Warden server on an ephemeral port with generated certificates, and makes mTLS clients. */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -9,6 +8,7 @@ import { pino } from 'pino';
 import { startServer, LOADER_OPTIONS, SERVED_PROTOS, type ServeConfig, type WardenServer } from '../../../src/server/index.js';
 import { createCa, type Issued, type TestCa } from './pki.js';
 import { testCompiler } from './test-policy.js';
+import { temporaryDirectory } from '../../helpers/temp-dir.js';
 
 export const REQUESTER = 'spiffe://example.org/ns/shop/sa/frontend';
 
@@ -103,7 +103,7 @@ export function writePolicies(dir: string, grants: Record<string, unknown>, extr
 }
 
 export async function startFixture(options: FixtureOptions = {}): Promise<Fixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-test-'));
+  const dir = temporaryDirectory('warden-test-');
   const ca = options.ca ?? createCa();
   const serverCert = ca.issue({ cn: 'warden', dns: ['localhost'], ips: ['127.0.0.1'], uris: ['spiffe://example.org/ns/warden/sa/warden'] });
   writeFileSync(join(dir, 'ca.pem'), ca.cert);

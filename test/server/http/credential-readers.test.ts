@@ -1,6 +1,4 @@
 import test from 'ava';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { ApiKeySource } from '../../../src/credentials/api-key-source.js';
@@ -13,6 +11,7 @@ import { HttpRequestError } from '../../../src/server/http/errors.js';
 import { testCredentialChecks } from '../../helpers/credential-checks.js';
 import { createCa } from '../helpers/pki.js';
 import { AUDIENCE, ISSUER, signingKey, token, writeJwks } from '../helpers/jwks.js';
+import { temporaryDirectory } from '../../helpers/temp-dir.js';
 
 const FRONTEND = 'spiffe://example.org/ns/shop/sa/frontend';
 const ca = createCa();
@@ -77,7 +76,7 @@ test('XFCC: the last element wins; its Cert is checked like X-Client-Cert, else 
 
 test('bearer tokens are verified: a good one is "jwt", a bad one or no verifier a bad credential, another scheme no credential', async (t) => {
   const key = await signingKey('k1');
-  const jwks = join(mkdtempSync(join(tmpdir(), 'warden-jwks-')), 'jwks.json');
+  const jwks = join(temporaryDirectory('warden-jwks-'), 'jwks.json');
   writeJwks(jwks, [key]);
   const jwt = new JwtVerifier({ jwks, issuer: ISSUER, audience: AUDIENCE });
   const good = await token(key, { team: 'payments' });
@@ -99,7 +98,7 @@ test('readers are tried in order: a bad credential is never passed over for a la
 });
 
 test('API keys come first: a verified key is the subject ("api_key"); a bad key, or one for another service, is a bad credential', async (t) => {
-  const file = join(mkdtempSync(join(tmpdir(), 'warden-keys-')), 'keys.json');
+  const file = join(temporaryDirectory('warden-keys-'), 'keys.json');
   const { key, record } = new ApiKeyStore(file).create(FRONTEND, { nowMs: Date.now(), services: ['orders'] });
   const withKeys = { ...context, credentials: testCredentialChecks({ apiKeys: new ApiKeySource(file, { pollMs: 60_000 }) }) };
   const pem = escaped(ca.issue({ cn: 'o', uris: ['spiffe://example.org/ns/shop/sa/other'] }).cert);

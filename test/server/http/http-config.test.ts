@@ -1,10 +1,10 @@
 import test from 'ava';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readServeConfigFile } from '../../../src/server/config.js';
 import { ServiceError } from '../../../src/server/errors.js';
 import { httpSettings, isLoopbackHost, splitListen } from '../../../src/server/http/http-config.js';
+import { temporaryDirectory } from '../../helpers/temp-dir.js';
 
 test('off by default; a listen address and hosts (lower-cased) when given', (t) => {
   t.is(httpSettings({}), undefined);
@@ -33,7 +33,7 @@ test('bad values are config errors saying which key', (t) => {
 });
 
 test('readServeConfigFile takes http, httpPlaintext and hosts, and refuses plaintext off loopback', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-http-config-'));
+  const dir = temporaryDirectory('warden-http-config-');
   const good = join(dir, 'good.yaml');
   writeFileSync(good, 'http: 127.0.0.1:9192\nhttpPlaintext: true\nhosts:\n  orders.internal: orders\n');
   t.like(readServeConfigFile(good), { http: '127.0.0.1:9192', httpPlaintext: true, hosts: { 'orders.internal': 'orders' } });
@@ -80,7 +80,7 @@ test('bad CORS origins and host names are config errors saying which entry and w
 });
 
 test('readServeConfigFile takes http as an object and refuses a wildcard CORS origin, naming the file', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-http-config-'));
+  const dir = temporaryDirectory('warden-http-config-');
   const good = join(dir, 'good.yaml');
   writeFileSync(good, 'http:\n  listen: 127.0.0.1:9192\n  hosts: [warden.internal]\n  cors:\n    origins: [https://app.example.com]\nmetricsHosts: [prometheus-target.internal]\n');
   t.like(readServeConfigFile(good), { http: { listen: '127.0.0.1:9192', hosts: ['warden.internal'] }, metricsHosts: ['prometheus-target.internal'] });

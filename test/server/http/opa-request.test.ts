@@ -1,12 +1,12 @@
 import test from 'ava';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readServeConfigFile } from '../../../src/server/config.js';
 import { ServiceError } from '../../../src/server/errors.js';
 import { OpaApiError } from '../../../src/server/http/errors.js';
 import { opaApiEntrypoints } from '../../../src/server/http/opa-config.js';
 import { opaDocumentPath, opaQueryOptions, parseDataRequest, parseDefaultRequest } from '../../../src/server/http/opa-request.js';
+import { temporaryDirectory } from '../../helpers/temp-dir.js';
 
 const q = (s: string) => new URLSearchParams(s);
 const body = (s: string) => Buffer.from(s);
@@ -59,7 +59,7 @@ test('opaApi.entrypoints: rule paths only, each wrong one named', (t) => {
 });
 
 test('readServeConfigFile takes opaApi and names a wrong entrypoint with the file', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-opa-config-'));
+  const dir = temporaryDirectory('warden-opa-config-');
   const good = join(dir, 'good.yaml');
   writeFileSync(good, 'http: 127.0.0.1:9192\nopaApi:\n  entrypoints: [system/main, shop/allow]\n');
   t.deepEqual(readServeConfigFile(good).opaApi, { entrypoints: ['system/main', 'shop/allow'] });
