@@ -1,4 +1,5 @@
 import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
+import { parseJsonExact } from './exact-json.js';
 
 /**
  * The SDK's instance fields an evaluation reads (opa-wasm's LoadedPolicy, pinned by package-lock;
@@ -70,5 +71,5 @@ export function evaluateJson(policy: LoadedPolicy, inputJson: string, entrypoint
   // The evaluation may have grown the memory.
   view = viewOf(p.mem);
   const end = view.indexOf(0, ret);
-  return JSON.parse(view.toString('utf8', ret, end < 0 ? view.length : end)) as unknown;
+  return parseJsonExact(view.toString('utf8', ret, end < 0 ? view.length : end));
 }

@@ -1,6 +1,9 @@
+import { isLosslessNumber } from './exact-json.js';
+
 /**
  * JSON with object keys sorted at every level, so equal inputs give equal text whatever order their
- * keys were built in. `undefined` members are dropped, as `JSON.stringify` does.
+ * keys were built in. `undefined` members are dropped, as `JSON.stringify` does; a LosslessNumber
+ * (see parseJsonExact) is written as its digits.
  *
  * @example
  * canonicalJson({ b: 1, a: [true, { d: null, c: 'x' }] }) // → '{"a":[true,{"c":"x","d":null}],"b":1}'
@@ -38,6 +41,7 @@ function isCanonical(value: unknown, depth: number): boolean {
 }
 
 function sortedJson(value: unknown): string {
+  if (isLosslessNumber(value)) return value.toString();
   if (value === null || typeof value !== 'object') {
     const s = JSON.stringify(value);
     return s === undefined ? 'null' : s;
@@ -72,7 +76,7 @@ function sortedJson(value: unknown): string {
  * `undefined` members are dropped.
  */
 export function canonicalCopy<T>(value: T): T {
-  if (value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object' || isLosslessNumber(value)) return value;
   if (Array.isArray(value)) return value.map((v: unknown) => (v === undefined ? null : canonicalCopy(v))) as T;
   const obj = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};

@@ -1,11 +1,12 @@
 import type { EvalResult, EvalRow } from './evaluate-query.js';
 import { renderTable } from './text-table.js';
+import { stringifyJsonExact } from '../engine/exact-json.js';
 
 /** `warden eval --format` values, as `opa eval -f`. */
 export const EVAL_FORMATS = ['json', 'values', 'bindings', 'raw', 'pretty'] as const;
 export type EvalFormat = (typeof EVAL_FORMATS)[number];
 
-const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+const json = (value: unknown) => `${stringifyJsonExact(value, 2)}\n`;
 
 /** `--format json`: OPA's output document (`{}` when undefined). */
 function jsonOutput(result: EvalResult, withMetrics: boolean): string {
@@ -18,7 +19,7 @@ function jsonOutput(result: EvalResult, withMetrics: boolean): string {
 
 /** `--format raw`: one line per row, its expressions' values space-separated, strings unquoted. */
 function rawOutput(rows: EvalRow[]): string {
-  return rows.map((row) => `${row.expressions.map((e) => (typeof e.value === 'string' ? e.value : JSON.stringify(e.value))).join(' ')}\n`).join('');
+  return rows.map((row) => `${row.expressions.map((e) => (typeof e.value === 'string' ? e.value : stringifyJsonExact(e.value))).join(' ')}\n`).join('');
 }
 
 /** A column of the pretty table: a query variable's binding, or an expression's value. */
@@ -45,7 +46,7 @@ function prettyResult(rows: EvalRow[]): string {
   const columns = columnsOf(first);
   return renderTable(
     columns.map((c) => c.header),
-    rows.map((row) => columns.map((c) => JSON.stringify(c.cell(row)) ?? '')),
+    rows.map((row) => columns.map((c) => (c.cell(row) === undefined ? '' : stringifyJsonExact(c.cell(row))))),
   );
 }
 

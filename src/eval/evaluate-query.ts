@@ -10,6 +10,8 @@ import { builtinArity } from '../rego/compile/builtin-catalog.js';
 import { refName } from '../rego/compile/terms.js';
 
 import type { PolicyFiles } from '../bundle/policy-files.js';
+import { evaluateJson } from '../engine/abi-evaluate.js';
+import { stringifyJsonExact } from '../engine/exact-json.js';
 
 const BOOLEAN_OPERATORS = new Set(['eq', 'assign', 'equal', 'neq', 'lt', 'lte', 'gt', 'gte', 'internal.member_2', 'internal.member_3']);
 
@@ -132,11 +134,12 @@ export async function prepareQuery(request: EvalRequest): Promise<PreparedQuery>
     const bindings = Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('__warden_expr_')));
     return Object.keys(bindings).length > 0 ? { expressions, bindings } : { expressions };
   };
+  // The query is the module's only entrypoint; its input and results keep numbers exact (see parseJsonExact).
+  const entrypoint = Object.keys(policy.entrypoints)[0]!;
   return {
     metrics,
     run(input) {
-      const text = input === undefined ? undefined : new TextEncoder().encode(JSON.stringify(input)).buffer;
-      return (policy.evaluate(text as unknown as object, 0) as Array<Record<string, unknown>>).map(rowOf);
+      return (evaluateJson(policy, input === undefined ? '' : stringifyJsonExact(input), entrypoint) as Array<Record<string, unknown>>).map(rowOf);
     },
     profile: () => profileOf(reached),
   };

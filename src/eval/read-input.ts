@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { EvalError } from './errors.js';
 import { findJsonSyntaxError, lineColOf } from '../bundle/json-syntax-error.js';
+import { parseJsonExact } from '../engine/exact-json.js';
 
-/** Parses JSON; a syntax error names `source` and the line:col where it is. */
+/** Parses JSON, numbers exact (see parseJsonExact); a syntax error names `source` and the line:col where it is. */
 export function parseJsonText(text: string, source: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonExact(text);
   } catch (e) {
     const where = findJsonSyntaxError(text);
     if (!where) throw new EvalError('eval_input_error', `${source}: not valid JSON: ${(e as Error).message}`, { cause: e });

@@ -1,5 +1,6 @@
 import { EnvoyRequestRejected } from './envoy-rejection.js';
 import type { EnvoyHttpRequest } from './request-types.js';
+import { parseJsonExact } from '../engine/exact-json.js';
 
 /** OPA-Envoy's `parsed_body` and `truncated_body`. */
 export interface EnvoyBody {
@@ -24,7 +25,7 @@ const CLOSE_BRACKET = 0x5d;
  * Whether JSON text nests arrays and objects deeper than `maxDepth` (`{}` is depth 1). One pass,
  * no recursion and no allocation, so a body nested 100,000 deep is measured, not parsed: parsing
  * it would build a value that every later walk (the cache key, the policy input) recurses into.
- * Text that is not JSON is measured all the same; JSON.parse refuses it afterwards.
+ * Text that is not JSON is measured all the same; the parser refuses it afterwards.
  */
 export function jsonNestingExceeds(text: string, maxDepth: number): boolean {
   let depth = 0;
@@ -85,7 +86,7 @@ export function parseEnvoyBody(http: EnvoyHttpRequest, headers: Record<string, s
   if (/^application\/(.+\+)?json/i.test(type)) {
     if (jsonNestingExceeds(text, limits.maxDepth)) throw new EnvoyRequestRejected('body_too_deep', `the JSON body is nested deeper than ${limits.maxDepth} levels`);
     try {
-      return { parsed: JSON.parse(text) as unknown, truncated };
+      return { parsed: parseJsonExact(text), truncated };
     } catch {
       throw new EnvoyRequestRejected('malformed', 'the JSON body does not parse');
     }

@@ -4,6 +4,7 @@ import { decisionChange, type ChangeKind } from '../replay/index.js';
 import type { CandidateDecision } from '../replay/candidate-policy.js';
 import type { DisagreementKind, ShadowMetrics } from './shadow-metrics.js';
 import { DISAGREEMENT_KINDS } from './shadow-metrics.js';
+import { parseJsonExact } from '../engine/exact-json.js';
 
 /** A live decision handed to the shadow: what it was made with and what it was. */
 export interface ShadowJob {
@@ -226,12 +227,12 @@ export class ShadowEvaluator {
     let inputJson: string | undefined;
     try {
       const input = job.inputJson();
-      if (input instanceof Promise) return this.withinBudget(input.then((text) => ((inputJson = text), this.candidate.decide(JSON.parse(text), job.entrypoint, job.shape)))).then(
+      if (input instanceof Promise) return this.withinBudget(input.then((text) => ((inputJson = text), this.candidate.decide(parseJsonExact(text), job.entrypoint, job.shape)))).then(
         (shadow) => this.compare(job, inputJson, shadow),
         (e: unknown) => this.failed(job, inputJson, e),
       );
       inputJson = input;
-      const shadow = this.candidate.decide(JSON.parse(input), job.entrypoint, job.shape);
+      const shadow = this.candidate.decide(parseJsonExact(input), job.entrypoint, job.shape);
       if (shadow instanceof Promise) return this.withinBudget(shadow).then((s) => this.compare(job, inputJson, s), (e: unknown) => this.failed(job, inputJson, e));
       // A synchronous evaluation cannot be interrupted: its budget is judged once it ends, as the live engine's is.
       if (this.clock.now() - started > this.settings.budgetMs) throw new BudgetExceeded(`shadow evaluation budget of ${this.settings.budgetMs} ms exceeded`);

@@ -135,3 +135,11 @@ test.serial('-p/--package: rule names in the query resolve in that package; with
   // Only the user's own variable is named, not the ones eval adds to read values.
   t.regex(without.stderr, /^<query>:1:1: rego_unsafe_var_error: var allow is unsafe\n1 error\n$/);
 });
+
+test.serial('an input number a double cannot hold is compared and printed exactly, as opa eval does', async (t) => {
+  const cwd = folder({ 'p.rego': 'package p\n\nmatch if input.id == 1234567890123456789\n\nnext := input.id + 1\n', 'in.json': '{"id": 1234567890123456789}' });
+  const [raw, json] = await Promise.all([eval_(['-d', 'p.rego', '-i', 'in.json', '-f', 'raw', 'data.p.match; data.p.next; input.id'], cwd), eval_(['-d', 'p.rego', '-i', 'in.json', '-f', 'bindings', 'x := input.id'], cwd)]);
+  t.is(raw.code, 0, raw.stderr);
+  t.is(raw.stdout, 'true 1234567890123456790 1234567890123456789\n');
+  t.is(json.stdout, '{\n  "x": 1234567890123456789\n}\n');
+});

@@ -162,6 +162,13 @@ test('Envoy bodies: JSON and forms parsed within limits; too large, too deep or 
   t.deepEqual(parseEnvoyBody({ raw_body: Buffer.alloc(64).toString('base64') }, {}, limits), { truncated: false }, 'exactly the limit is within it');
 });
 
+test('an Envoy JSON body keeps the digits of a number a double cannot hold, into the input\'s canonical JSON', (t) => {
+  const body = parseEnvoyBody({ body: '{"account": 12345678901234567891, "n": 2}' }, json, limits);
+  t.is(canonicalJson(body.parsed), '{"account":12345678901234567891,"n":2}');
+  const input = buildEnvoyInput({ request: { http: { method: 'POST', body: '{"account": 12345678901234567891}', headers: json } } }, sidecar, limits);
+  t.regex(canonicalJson(input), /"parsed_body":\{"account":12345678901234567891\}/);
+});
+
 test('Envoy bodies cut short by Envoy are truncated and not parsed, as OPA-Envoy does', (t) => {
   t.deepEqual(parseEnvoyBody({ body: '{"a": [1, 2' }, { ...json, 'x-envoy-auth-partial-body': 'true' }, limits), { truncated: true });
   t.deepEqual(parseEnvoyBody({ body: '{"a": [1, 2' }, { ...json, 'content-length': '40' }, limits), { truncated: true });

@@ -1,4 +1,5 @@
 import type { DecisionOutcome } from '../../engine/index.js';
+import { stringifyJsonExact } from '../../engine/exact-json.js';
 import { retryAfterSeconds } from '../envoy-response.js';
 import { OpaApiError } from './errors.js';
 import type { HttpAnswer } from './http-route.js';
@@ -18,12 +19,12 @@ export interface OpaAnswerContext extends OpaQueryOptions {
   version: string;
 }
 
-/** A JSON answer, indented when `pretty`. */
+/** A JSON answer, indented when `pretty`; numbers kept as their digits stay exact (see parseJsonExact). */
 export function opaJson(status: number, body: unknown, pretty = false, headers: Record<string, string> = {}): HttpAnswer {
   return {
     status,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
-    body: pretty ? `${JSON.stringify(body, null, 2)}\n` : JSON.stringify(body),
+    body: pretty ? `${stringifyJsonExact(body, 2)}\n` : stringifyJsonExact(body),
   };
 }
 

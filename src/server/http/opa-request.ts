@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { jsonNestingExceeds } from '../envoy-body.js';
 import { OpaApiError } from './errors.js';
+import { parseJsonExact } from '../../engine/exact-json.js';
 
 /** OPA's data API path; a document's path follows it (`/v1/data/warden/authz/decision`). */
 export const OPA_DATA_PATH = '/v1/data';
@@ -92,7 +93,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
 function parseJson(text: string, where: string, maxDepth: number, wrapped = 0): unknown {
   if (jsonNestingExceeds(text, maxDepth + wrapped)) throw new OpaApiError('invalid_parameter', 400, `the input in ${where} nests deeper than ${maxDepth} levels`);
   try {
-    return JSON.parse(text);
+    return parseJsonExact(text);
   } catch (e) {
     throw new OpaApiError('invalid_parameter', 400, `${where} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { pino } from 'pino';
 import { WardenMetrics, type DecisionRecord, type DecisionSink } from '../../../src/audit/index.js';
-import { buildRevision, Engine } from '../../../src/engine/index.js';
+import { buildRevision, dataDocument, Engine } from '../../../src/engine/index.js';
 import { CheckPipeline } from '../../../src/server/check-route/check-pipeline.js';
 import type { ProtectionCheck } from '../../../src/server/check-route/protection-stage.js';
 import { DEFAULT_LIMITS } from '../../../src/server/config.js';
@@ -17,15 +17,19 @@ const POLICY = `package warden.authz
 decision := {"allow": input.requester.id == "anonymous-proxy", "reasons": []} if input.ready
 `;
 
-/** A plaintext listener with OPA's routes over `engine` (none loaded unless given) and a pipeline with `protection`. */
-async function listen(options: { protection?: ProtectionCheck[]; decisionTimeoutMs?: number; loaded?: boolean } = {}) {
+/**
+ * A plaintext listener with OPA's routes over `engine` (none loaded unless given: POLICY, or
+ * `policy` with `dataJson` as a bundle's data.json) and a pipeline with `protection`.
+ */
+async function listen(options: { protection?: ProtectionCheck[]; decisionTimeoutMs?: number; loaded?: boolean; policy?: string; dataJson?: string } = {}) {
   const records: Array<DecisionRecord | string> = [];
   const logger = pino({ level: 'silent' });
   const decisionLog = { write: (r: DecisionRecord | string) => void records.push(r), flush: async () => {}, close: async () => {}, dropped: 0 } as unknown as DecisionSink;
   const engine = new Engine();
   if (options.loaded) {
-    const modules = [{ path: 'authz.rego', source: POLICY }];
-    engine.swap(await buildRevision({ wasm: await regoCompiler(modules, [DECISION]), data: {}, source: 'test', modules }));
+    const modules = [{ path: 'authz.rego', source: options.policy ?? POLICY }];
+    const data = options.dataJson === undefined ? { data: {} } : { dataDocuments: [dataDocument('data.json', [], new TextEncoder().encode(options.dataJson))] };
+    engine.swap(await buildRevision({ wasm: await regoCompiler(modules, [DECISION]), ...data, source: 'test', modules }));
   }
   const metrics = new WardenMetrics();
   const pipeline = new CheckPipeline({ engine, protection: options.protection ?? [] });
@@ -102,4 +106,30 @@ test('refused before the policy: a rate limit is 429 with retry-after, another r
   t.is(failed.status, 500);
   t.regex(json(failed.body).message, /protection check failed: limit store down/);
   for (const r of [limited, banned, failed]) t.false('result' in json(r.body));
+});
+
+test('numbers a double cannot hold stay exact, as OPA keeps them: from the input and the data to the module and back in the answer', async (t) => {
+  const policy = `package warden.authz
+
+default allow := false
+
+decision := {"allow": allow, "reasons": [sprintf("%v + 1 = %v", [input.user, input.user + 1])], "banned": data.banned}
+
+allow if {
+  input.user == 1234567890123456789
+  not input.user in data.banned
+}
+`;
+  const { listener, ask, records } = await listen({ loaded: true, policy, dataJson: '{"banned": [1234567890123456788, 98765432109876543210]}' });
+  t.teardown(() => listener.close(1000));
+  const allowed = await ask(`/v1/data/${DECISION}`, 'POST', '{"input":{"user":1234567890123456789}}');
+  t.is(allowed.status, 200);
+  // JSON.parse would turn both numbers into 1234567890123456800: the banned one would be let in.
+  t.is(allowed.body.replace(/,"decision_id":"[^"]+"/, ''), '{"result":{"allow":true,"banned":[1234567890123456788,98765432109876543210],"reasons":["1234567890123456789 + 1 = 1234567890123456790"]}}');
+  const banned = await ask(`/v1/data/${DECISION}`, 'POST', '{"input":{"user":1234567890123456788}}');
+  t.false(json(banned.body).result.allow);
+  const pretty = await ask(`/v1/data/${DECISION}?pretty`, 'POST', '{"input":{"user":1234567890123456789}}');
+  t.regex(pretty.body, /^ {6}1234567890123456788,$/m);
+  for (let waited = 0; records.length < 3 && waited < 5_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  t.true(records.some((r) => JSON.stringify(r).includes('1234567890123456788')), 'the decision log has the input as sent');
 });
