@@ -7,6 +7,7 @@ import { applyRegoVersions } from './rego-versions.js';
 import { BundleError } from './errors.js';
 import { signatureFile, type BundleSigningOptions } from './bundle-signing.js';
 import { SIGNATURES_FILE } from './bundle-digests.js';
+import { stringifyJsonExact } from '../engine/exact-json.js';
 
 /** OPA's bundle manifest (`/.manifest`). */
 export interface BundleManifest {
@@ -116,7 +117,7 @@ export async function writeBundle(bundle: Bundle, signing?: BundleSigningOptions
   const add = (name: string, content: Uint8Array | string) => {
     files.set(name, typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content));
   };
-  add('/data.json', JSON.stringify(bundle.data));
+  add('/data.json', stringifyJsonExact(bundle.data));
   for (const m of bundle.modules) add(m.path.startsWith('/') ? m.path : `/${m.path}`, m.source);
   if (bundle.wasm) add('/policy.wasm', bundle.wasm);
   if (bundle.plan !== undefined) add('/plan.json', JSON.stringify(bundle.plan));

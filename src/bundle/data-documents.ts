@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { PolicyFilesError } from './errors.js';
 import { hashInSlices } from './sliced-hash.js';
 import { mountData, parseDataFile } from './policy-files.js';
+import { stringifyJsonExact } from '../engine/exact-json.js';
 
 /**
  * A data file as its JSON text, mounted at a path under `data`: what the threads that evaluate load
@@ -55,7 +56,7 @@ function compose(node: MountNode, at: string[], out: Uint8Array[]): void {
   if (node.document) {
     const merged: Record<string, unknown> = {};
     for (const d of documentsUnder(node, at, [])) mountData(merged, [...d.mount], parseDataFile('data.json', decoder.decode(d.json.slice()), d.file), d.file);
-    out.push(encoder.encode(JSON.stringify(merged)));
+    out.push(encoder.encode(stringifyJsonExact(merged)));
     return;
   }
   let first = true;
@@ -144,7 +145,7 @@ export function dataDocument(file: string, mount: readonly string[], text: Uint8
 export function yamlDataDocument(file: string, mount: readonly string[], text: string): DataDocument {
   const value = parseDataFile(file, text, file);
   if (mount.length === 0 && (typeof value !== 'object' || value === null || Array.isArray(value))) throw new PolicyFilesError(file, 'a data file at the root must hold an object');
-  return { mount, file, json: encoder.encode(JSON.stringify(value ?? null)) };
+  return { mount, file, json: encoder.encode(stringifyJsonExact(value ?? null)) };
 }
 
 /** A SHA-256 over the documents' mounts and bytes, hashed in slices (see hashInSlices). */

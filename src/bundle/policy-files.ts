@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { findJsonSyntaxError, lineColOf } from './json-syntax-error.js';
 import { applyRegoVersions, type RegoVersionFields } from './rego-versions.js';
 import { PolicyFilesError } from './errors.js';
+import { parseJsonExact } from '../engine/exact-json.js';
 
 export interface PolicyFiles {
   /** Rego modules; `regoVersion` where a root's `.manifest` sets one (as `opa build -b` reads it). */
@@ -86,11 +87,11 @@ function mountAt(root: Record<string, unknown>, above: string[], path: string[],
   }
 }
 
-/** Parses a data file's text (JSON for `*.json`, else YAML); a syntax error names the file and its line:col. */
+/** Parses a data file's text (JSON for `*.json`, numbers exact: see parseJsonExact; else YAML); a syntax error names the file and its line:col. */
 export function parseDataFile(name: string, text: string, file: string): unknown {
   if (name.endsWith('.json')) {
     try {
-      return JSON.parse(text);
+      return parseJsonExact(text);
     } catch (e) {
       const where = findJsonSyntaxError(text);
       if (!where) throw new PolicyFilesError(file, `not valid JSON: ${(e as Error).message}`);

@@ -8,6 +8,7 @@ import type { BundleSigningOptions } from '../bundle/bundle-signing.js';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../bundle/bundle-keys.js';
 import { compile, compileToPlan } from '../rego/compile.js';
 import { OPA_EXIT, runCommand } from './output.js';
+import { stringifyJsonExact } from '../engine/exact-json.js';
 
 export const BUILD_USAGE = 'warden build [PATH]... [-b DIR]... [-t wasm|plan] [-e ENTRYPOINT]... [--ignore PATTERN]... [-o FILE] [--revision REV] [--signing-key FILE [--signing-alg ALG] [--signing-key-id ID] [--claims-file FILE]] [--v0]';
 
@@ -56,7 +57,7 @@ export function buildCommand(argv: string[]): Promise<number> {
     const regoVersion = regoVersionOf(values);
     const options = { modules: files.modules, entrypoints, regoVersion };
     const compiled: Pick<Bundle, 'wasm' | 'plan'> = target === 'plan' ? { plan: await compileToPlan(options) } : { wasm: await compile(options) };
-    const revision = values.revision ?? createHash('sha256').update(compiled.wasm ?? JSON.stringify(compiled.plan)).update(JSON.stringify(files.data)).digest('hex').slice(0, 16);
+    const revision = values.revision ?? createHash('sha256').update(compiled.wasm ?? JSON.stringify(compiled.plan)).update(stringifyJsonExact(files.data)).digest('hex').slice(0, 16);
     const archive = await writeBundle({
       manifest: {
         revision,

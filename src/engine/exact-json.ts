@@ -44,3 +44,16 @@ export function stringifyJsonExact(value: unknown, space?: number): string {
   const text = holdsExactNumber(value) ? stringify(value, undefined, space) : JSON.stringify(value, null, space);
   return text ?? 'null';
 }
+
+const encoder = new TextEncoder();
+
+/** A JSON text's UTF-8 bytes in a buffer of their own: what the SDK's `setData` takes as text (a value it would `JSON.stringify`). */
+export function jsonTextBuffer(text: string): ArrayBuffer {
+  const bytes = encoder.encode(text);
+  return bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
+}
+
+/** {@link jsonTextBuffer} of {@link stringifyJsonExact}: data for `setData` with its numbers' digits. */
+export function exactJsonBytes(value: unknown): ArrayBuffer {
+  return jsonTextBuffer(stringifyJsonExact(value));
+}

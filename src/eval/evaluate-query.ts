@@ -11,7 +11,7 @@ import { refName } from '../rego/compile/terms.js';
 
 import type { PolicyFiles } from '../bundle/policy-files.js';
 import { evaluateJson } from '../engine/abi-evaluate.js';
-import { stringifyJsonExact } from '../engine/exact-json.js';
+import { exactJsonBytes, stringifyJsonExact } from '../engine/exact-json.js';
 
 const BOOLEAN_OPERATORS = new Set(['eq', 'assign', 'equal', 'neq', 'lt', 'lte', 'gt', 'gte', 'internal.member_2', 'internal.member_3']);
 
@@ -126,7 +126,7 @@ export async function prepareQuery(request: EvalRequest): Promise<PreparedQuery>
     return true;
   };
   const policy = await loadPolicy(wasm, undefined, { ...hostBuiltins, [HOST_BUILTIN_PREFIX + COVERAGE_BUILTIN]: countLine });
-  policy.setData(files.data);
+  policy.setData(exactJsonBytes(files.data));
   metrics.timer_rego_load_ns = since(start);
   const texts = parsed.body.map((e) => ({ text: query.slice(e.loc.offset, e.loc.end), location: { row: e.loc.line, col: e.loc.col } }));
   const rowOf = (row: Record<string, unknown>): EvalRow => {

@@ -4,8 +4,18 @@ import { askWorkerOnce } from '../threads/ask-worker-once.js';
 import { startModuleWorker } from '../threads/start-module-worker.js';
 import { EvalError } from './errors.js';
 import type { EvalRequest, EvalResult } from './evaluate-query.js';
+import { parseJsonExact, stringifyJsonExact } from '../engine/exact-json.js';
 
-type Reply = { result: EvalResult } | { error: { message: string; diagnostics?: Diagnostic[] } };
+/**
+ * What the worker is asked: the data and the input travel as JSON text (`{"data": …, "input": …}`),
+ * the result back too, since a structured clone would not keep a number's digits (see parseJsonExact).
+ */
+export interface EvalMessage {
+  request: EvalRequest;
+  valuesJson: string;
+}
+
+type Reply = { resultJson: string } | { error: { message: string; diagnostics?: Diagnostic[] } };
 
 /**
  * {@link evaluateQuery} on a worker thread that is terminated after `timeoutMs`: a Wasm evaluation
@@ -14,14 +24,16 @@ type Reply = { result: EvalResult } | { error: { message: string; diagnostics?: 
  */
 export async function evaluateWithin(request: EvalRequest, timeoutMs: number): Promise<EvalResult> {
   const worker = startModuleWorker(import.meta.url, 'eval-worker');
-  const reply = await askWorkerOnce<Reply>(worker, request, timeoutMs, (why) =>
+  const { input, files, ...rest } = request;
+  const message: EvalMessage = { request: { ...rest, files: { ...files, data: {} } }, valuesJson: stringifyJsonExact({ data: files.data, input }) };
+  const reply = await askWorkerOnce<Reply>(worker, message, timeoutMs, (why) =>
     why.kind === 'timeout'
       ? new EvalError('eval_timeout', `evaluation did not finish within ${timeoutMs} ms (--timeout)`)
       : why.kind === 'error'
         ? new EvalError('eval_failed', `evaluation failed: ${why.error.message}`, { cause: why.error })
         : new EvalError('eval_failed', `evaluation thread exited (code ${why.code})`),
   );
-  if ('result' in reply) return reply.result;
+  if ('resultJson' in reply) return parseJsonExact(reply.resultJson) as EvalResult;
   if (reply.error.diagnostics) throw new CompileError(reply.error.diagnostics);
   throw new EvalError('eval_failed', reply.error.message);
 }

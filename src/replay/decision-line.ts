@@ -1,4 +1,5 @@
 import { DECISION_APIS, type DecisionApi, type DecisionRecord } from '../audit/index.js';
+import { parseJsonExact } from '../engine/exact-json.js';
 
 /** What one log line holds: a decision record, a line of some other log, or something unreadable. */
 export type ParsedLine = { kind: 'record'; record: DecisionRecord; timeMs: number } | { kind: 'other' } | { kind: 'unreadable'; problem: string };
@@ -26,7 +27,8 @@ export function parseDecisionLine(text: string): ParsedLine {
   if (text.trim() === '') return { kind: 'other' };
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // A logged input's numbers are replayed with the digits they were decided with.
+    value = parseJsonExact(text);
   } catch (e) {
     return { kind: 'unreadable', problem: `not JSON (${(e as Error).message})` };
   }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { hostBuiltins } from '../builtins/index.js';
 import type { CoverageRecorder } from './coverage.js';
+import { exactJsonBytes } from '../engine/exact-json.js';
 
 /** What evaluating one entrypoint gave: its rows, the error it threw, or nothing within the timeout. */
 export type Evaluation =
@@ -43,7 +44,7 @@ export function evaluateOnce(policy: { evaluate(input: object, entrypoint: strin
 /** Evaluates on this thread: no timeout (a runaway test holds the run), no thread to start. */
 export async function inProcessEvaluator(setup: EvaluatorSetup): Promise<TestEvaluator & { policy: { evaluate(input: object, entrypoint: string): unknown } }> {
   const policy = await loadPolicy(setup.wasm, undefined, setup.coverage ? { ...hostBuiltins, ...setup.coverage.builtins() } : hostBuiltins);
-  policy.setData(setup.data);
+  policy.setData(exactJsonBytes(setup.data));
   return {
     policy,
     evaluate: async (entrypoint) => evaluateOnce(policy, entrypoint),

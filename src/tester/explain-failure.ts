@@ -7,6 +7,7 @@ import { compile, parseModules, renameDuplicateTests, type SourceModule } from '
 import { walkTerm, varsOf } from '../rego/compile/terms.js';
 import { probeContext, ruleNamesOf, topLevelVars, type ProbeContext } from './probe-source.js';
 import type { TestCase } from './find-tests.js';
+import { exactJsonBytes } from '../engine/exact-json.js';
 
 /** Where a failing test stopped, and the values that made it stop. */
 export interface FailureExplanation {
@@ -131,7 +132,7 @@ async function loadProbes(files: PolicyFiles, probes: TestProbes[], contexts: Ma
   try {
     const wasm = await compile({ modules: [...files.modules, ...modules], entrypoints, regoVersion, strictBuiltinErrors: false });
     const policy = await loadPolicy(wasm, undefined, hostBuiltins);
-    policy.setData(files.data);
+    policy.setData(exactJsonBytes(files.data));
     return (entrypoint) => {
       try {
         const rows = policy.evaluate(undefined as unknown as object, entrypoint) as Array<{ result: unknown }>;

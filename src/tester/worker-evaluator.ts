@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../threads/start-module-worker.js';
 import type { Evaluation, EvaluatorSetup, TestEvaluator } from './evaluation.js';
 import { TesterError } from './errors.js';
+import { stringifyJsonExact } from '../engine/exact-json.js';
 
 interface Reply {
   id: number;
@@ -10,7 +11,7 @@ interface Reply {
 }
 
 async function startWorker(setup: EvaluatorSetup): Promise<Worker> {
-  const worker = startModuleWorker(import.meta.url, 'test-worker', { workerData: { wasm: setup.wasm, data: setup.data, coverage: setup.coverage !== undefined } });
+  const worker = startModuleWorker(import.meta.url, 'test-worker', { workerData: { wasm: setup.wasm, dataJson: stringifyJsonExact(setup.data), coverage: setup.coverage !== undefined } });
   await new Promise<void>((resolve, reject) => {
     const failed = (e: unknown) => reject(new TesterError('tester_worker_failed', `the test thread did not start: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
     worker.once('error', failed);

@@ -138,8 +138,33 @@ test.serial('-p/--package: rule names in the query resolve in that package; with
 
 test.serial('an input number a double cannot hold is compared and printed exactly, as opa eval does', async (t) => {
   const cwd = folder({ 'p.rego': 'package p\n\nmatch if input.id == 1234567890123456789\n\nnext := input.id + 1\n', 'in.json': '{"id": 1234567890123456789}' });
-  const [raw, json] = await Promise.all([eval_(['-d', 'p.rego', '-i', 'in.json', '-f', 'raw', 'data.p.match; data.p.next; input.id'], cwd), eval_(['-d', 'p.rego', '-i', 'in.json', '-f', 'bindings', 'x := input.id'], cwd)]);
+  const query = ['-d', 'p.rego', '-i', 'in.json', '-f', 'raw', 'data.p.match; data.p.next; input.id'];
+  // --timeout evaluates on a worker thread: the input goes there and the result comes back.
+  const [raw, timed, json] = await Promise.all([eval_(query, cwd), eval_([...query, '--timeout', '10s'], cwd), eval_(['-d', 'p.rego', '-i', 'in.json', '-f', 'bindings', 'x := input.id'], cwd)]);
   t.is(raw.code, 0, raw.stderr);
   t.is(raw.stdout, 'true 1234567890123456790 1234567890123456789\n');
+  t.is(timed.stdout, raw.stdout, timed.stderr);
   t.is(json.stdout, '{\n  "x": 1234567890123456789\n}\n');
+});
+
+test.serial('a data file\'s numbers keep their digits in eval, in test (with and without --timeout) and through a built bundle', async (t) => {
+  const cwd = folder({
+    'app/ids.rego': 'package app\n\nrefused if input.id in data.app.banned\n',
+    'app/ids_test.rego': 'package app\n\ntest_banned if refused with input.id as 1234567890123456789\n\ntest_neighbour_not_banned if not refused with input.id as 1234567890123456788\n',
+    'app/data.json': '{"banned": [1234567890123456789]}',
+  });
+  const [evaluated, evaluatedTimed, tested, timed] = await Promise.all([
+    eval_(['-d', '.', '-f', 'raw', 'data.app.banned[0]'], cwd),
+    eval_(['-d', '.', '-f', 'raw', '--timeout', '10s', 'data.app.banned[0]'], cwd),
+    wardenAsync(['test', '.'], cwd),
+    wardenAsync(['test', '.', '--timeout', '10s'], cwd),
+  ]);
+  t.is(evaluated.stdout, '1234567890123456789\n', evaluated.stderr);
+  t.is(evaluatedTimed.stdout, '1234567890123456789\n', evaluatedTimed.stderr);
+  t.regex(tested.stdout, /2 passed, 0 failed/, tested.stdout + tested.stderr);
+  t.regex(timed.stdout, /2 passed, 0 failed/, timed.stdout + timed.stderr);
+  const built = await wardenAsync(['build', '.', '-e', 'app/refused', '-o', 'bundle.tar.gz'], cwd);
+  t.is(built.code, 0, built.stderr);
+  const fromBundle = await eval_(['-b', 'bundle.tar.gz', '-f', 'raw', 'data.app.banned[0]'], cwd);
+  t.is(fromBundle.stdout, '1234567890123456789\n', fromBundle.stderr);
 });

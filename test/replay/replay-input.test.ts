@@ -1,6 +1,8 @@
 import test from 'ava';
 import type { DecisionRecord } from '../../src/audit/index.js';
 import { redactedAt, rebuildInput } from '../../src/replay/index.js';
+import { parseDecisionLine } from '../../src/replay/decision-line.js';
+import { canonicalJson } from '../../src/engine/index.js';
 import { authzRecord, workload } from '../helpers/decision-records.js';
 
 const entrypoints = { decision: 'warden/authz/decision', envoyDecision: 'envoy/authz/allow' };
@@ -44,6 +46,15 @@ test("an OPA REST record replays the input and path it asked for; without an inp
   const asked = rebuildInput({ ...base, path: '/warden/authz/decision', input: { action: 'a' } } as unknown as DecisionRecord, entrypoints);
   t.like(asked, { replayable: true, input: { action: 'a' }, entrypoint: 'warden/authz/decision', shape: 'document' });
   t.like(rebuildInput({ ...base, path: 'warden/authz/decision' } as unknown as DecisionRecord, entrypoints), { replayable: false, reason: 'an OPA REST record asked without an input' });
+});
+
+test('a logged input is replayed with the digits of its numbers, not as a double rounds them', (t) => {
+  const line = '{"decision_id":"d","time":"2026-12-03T00:00:00.000Z","api":"opa","allowed":true,"reasons":[],"revision":"r","cached":false,"latency":1,"path":"warden/authz/decision","input":{"account":12345678901234567891}}';
+  const parsed = parseDecisionLine(line);
+  if (parsed.kind !== 'record') return t.fail(parsed.kind);
+  const rebuilt = rebuildInput(parsed.record, entrypoints);
+  if (!rebuilt.replayable) return t.fail(rebuilt.reason);
+  t.is(canonicalJson(rebuilt.input), '{"account":12345678901234567891}');
 });
 
 test('redaction markers are found in values, parts of values and keys, with their path', (t) => {
