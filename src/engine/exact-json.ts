@@ -13,8 +13,13 @@ export { isLosslessNumber, LosslessNumber } from 'lossless-json';
  */
 const MAYBE_INEXACT = /\d[\d.eE+-]{15}|\d[eE][+-]?\d{3}/;
 
+/** Whether this thread ever kept a number as its digits: until then no value can hold one, and writing one needs no search. */
+let keptAny = false;
+
 function exactNumber(digits: string): number | LosslessNumber {
-  return isSafeNumber(digits) ? Number(digits) : new LosslessNumber(digits);
+  if (isSafeNumber(digits)) return Number(digits);
+  keptAny = true;
+  return new LosslessNumber(digits);
 }
 
 /**
@@ -30,18 +35,24 @@ export function parseJsonExact(text: string): unknown {
   return parse(text, null, exactNumber);
 }
 
-/** Whether `value` holds a {@link LosslessNumber} anywhere. */
+/** Whether `value` holds a {@link LosslessNumber} anywhere (primitives are not descended into: this walks whole data documents). */
 export function holdsExactNumber(value: unknown, depth = 0): boolean {
   if (value === null || typeof value !== 'object' || depth > 256) return false;
-  if (isLosslessNumber(value)) return true;
-  if (Array.isArray(value)) return value.some((v) => holdsExactNumber(v, depth + 1));
-  for (const k in value) if (holdsExactNumber((value as Record<string, unknown>)[k], depth + 1)) return true;
+  if (value instanceof LosslessNumber) return true;
+  if (Array.isArray(value)) {
+    for (const v of value) if (typeof v === 'object' && v !== null && holdsExactNumber(v, depth + 1)) return true;
+    return false;
+  }
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k];
+    if (typeof v === 'object' && v !== null && holdsExactNumber(v, depth + 1)) return true;
+  }
   return false;
 }
 
 /** `JSON.stringify(value, null, space)`, writing each {@link LosslessNumber} as its own digits. */
 export function stringifyJsonExact(value: unknown, space?: number): string {
-  const text = holdsExactNumber(value) ? stringify(value, undefined, space) : JSON.stringify(value, null, space);
+  const text = keptAny && holdsExactNumber(value) ? stringify(value, undefined, space) : JSON.stringify(value, null, space);
   return text ?? 'null';
 }
 
