@@ -1,6 +1,7 @@
 import type { BundleManifest } from './bundle-archive.js';
 import { BundleError } from './errors.js';
 import { SIGNATURES_FILE } from './bundle-digests.js';
+import { parseJsonExact } from '../engine/exact-json.js';
 
 /** One operation of a delta bundle's `patch.json`, as OPA defines them. */
 export interface DeltaOperation {
@@ -45,7 +46,7 @@ export function deltaBundle(files: ReadonlyMap<string, Buffer>): DeltaBundle | u
   if (!patchText) throw new BundleError(`a delta bundle needs ${PATCH_FILE}`);
   let patch: unknown;
   try {
-    patch = JSON.parse(patchText.toString('utf8'));
+    patch = parseJsonExact(patchText.toString('utf8'));
   } catch (e) {
     throw new BundleError(`${PATCH_FILE} is not JSON: ${(e as Error).message}`);
   }

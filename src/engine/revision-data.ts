@@ -2,6 +2,7 @@ import { composeDataText } from '../bundle/data-documents.js';
 import { DocumentEditor } from './data-writes/document-editor.js';
 import { editDocument } from './data-writes/data-operation.js';
 import type { RevisionParts } from './revision.js';
+import { copyJsonExact, parseJsonExact } from './exact-json.js';
 
 const decoder = new TextDecoder();
 
@@ -12,8 +13,8 @@ const decoder = new TextDecoder();
  */
 export function revisionDataValue(parts: RevisionParts): Record<string, unknown> {
   const root = parts.dataDocuments
-    ? (JSON.parse(decoder.decode(composeDataText(parts.dataDocuments))) as Record<string, unknown>)
-    : structuredClone(parts.data ?? {});
+    ? (parseJsonExact(decoder.decode(composeDataText(parts.dataDocuments))) as Record<string, unknown>)
+    : copyJsonExact(parts.data ?? {});
   for (const batch of parts.operations ?? []) {
     const editor = new DocumentEditor(root);
     try {

@@ -7,6 +7,7 @@ import { replayOperations } from './data-writes/apply-operations.js';
 import type { DataOperation } from './data-writes/data-operation.js';
 import { EngineError } from './errors.js';
 import { moduleInputReads, type ReadTree } from './input-projection.js';
+import { exactJsonBytes } from './exact-json.js';
 
 /**
  * Rego source → Wasm with OPA's ABI, one entrypoint per rule path (`warden/authz/decision`).
@@ -85,7 +86,7 @@ export interface BuildOptions {
 
 function loadData(policy: LoadedPolicy, parts: RevisionParts): void {
   if (!parts.dataDocuments) {
-    policy.setData(parts.data ?? {});
+    policy.setData(exactJsonBytes(parts.data ?? {}));
     return;
   }
   try {

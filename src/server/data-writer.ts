@@ -10,6 +10,7 @@ import {
   type PolicyRevision,
 } from '../engine/index.js';
 import type { EvaluationPool } from './check-worker/evaluation-pool.js';
+import { stringifyJsonExact } from '../engine/exact-json.js';
 
 /** Who asked for a write and how, for the operational log (never the value). */
 export interface DataWriteOrigin {
@@ -130,7 +131,7 @@ export class DataWriter {
     const path = operations.length === 1 ? `/${operations[0]!.path.join('/')}` : undefined;
     const revision = engine.revision;
     if (!revision) throw new DataWriteError('data_refused', 'no policy revision is loaded yet');
-    const id = how.revision || contentRevisionId(revision.id, JSON.stringify(operations));
+    const id = how.revision || contentRevisionId(revision.id, stringifyJsonExact(operations));
     let written: boolean;
     if (pool) written = await pool.applyDataOperations(revision.id, id, operations);
     else if (revision.policy) written = applyOperations(revision.policy, operations);

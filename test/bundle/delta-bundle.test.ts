@@ -2,6 +2,7 @@ import test from 'ava';
 import { BundleError, deltaBundle, type DeltaBundle } from '../../src/bundle/index.js';
 import { DataWriteError } from '../../src/engine/index.js';
 import { deltaOperations } from '../../src/server/delta-activation.js';
+import { stringifyJsonExact } from '../../src/engine/exact-json.js';
 
 function files(entries: Record<string, unknown>): Map<string, Buffer> {
   return new Map(Object.entries(entries).map(([name, content]) => [name, Buffer.from(typeof content === 'string' ? content : JSON.stringify(content))]));
@@ -23,6 +24,11 @@ test('a delta bundle gives its manifest and operations in order', (t) => {
     manifest: { revision: 'r2', delta: true, roots: ['grants'] },
     operations: [{ op: 'upsert', path: '/grants/bob', value: ['read'] }, { op: 'remove', path: '/grants/alice' }],
   });
+});
+
+test('a delta bundle\'s values keep the digits of numbers a double cannot hold', (t) => {
+  const delta = deltaBundle(files({ '/.manifest': { revision: 'r2', delta: true }, '/patch.json': '{"data": [{"op": "upsert", "path": "/ids", "value": [12345678901234567891]}]}' }));
+  t.is(stringifyJsonExact(delta!.operations[0]), '{"op":"upsert","path":"/ids","value":[12345678901234567891]}');
 });
 
 test('a delta bundle that holds policy or data, lacks patch.json, or has an unknown op is refused saying what', (t) => {

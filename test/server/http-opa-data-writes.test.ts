@@ -109,6 +109,17 @@ test.serial('PATCH applies add, replace, remove, move, copy and test; a failing 
   t.like(JSON.parse(missing.body), { code: 'resource_not_found' });
 });
 
+test.serial('written numbers keep their digits: a PUT, a PATCH test that tells two ids apart, and the answer', async (t) => {
+  t.is((await write('PUT', '/v1/data/roles/ids', '[12345678901234567891]')).status, 204);
+  const near = await write('PATCH', '/v1/data/roles/ids', '[{"op": "test", "path": "/0", "value": 12345678901234567890}]');
+  t.is(near.status, 409, 'a double would make the two ids one');
+  const added = await write('PATCH', '/v1/data/roles/ids', '[{"op": "test", "path": "/0", "value": 12345678901234567891}, {"op": "add", "path": "/-", "value": 98765432109876543210}]');
+  t.is(added.status, 204, added.body);
+  const reply = await fetchReply(`https://${fx.server.httpAddress}/v1/data/shop/roles`, { method: 'POST', tls: caller, body: '{"input": {}}', headers: { 'content-type': 'application/json' } });
+  t.regex(reply.body, /"ids":\[12345678901234567891,98765432109876543210\]/);
+  t.is((await write('DELETE', '/v1/data/roles/ids')).status, 204);
+});
+
 test.serial('DELETE removes a document; a missing one is 404 resource_not_found', async (t) => {
   t.is((await write('PUT', '/v1/data/roles/temp', true)).status, 204);
   t.is((await write('DELETE', '/v1/data/roles/temp')).status, 204);

@@ -3,6 +3,7 @@ import { buildRevision, DataWriteError } from '../../src/engine/index.js';
 import { compile } from '../../src/rego/index.js';
 import { DEFAULT_LIMITS } from '../../src/server/index.js';
 import { EvaluationPool } from '../../src/server/check-worker/evaluation-pool.js';
+import { parseJsonExact, stringifyJsonExact } from '../../src/engine/exact-json.js';
 
 const SOURCE = 'package p\n\ngrants := data.grants\n';
 
@@ -71,4 +72,23 @@ test.serial('a worker started after writes loads the data with them', async (t) 
   t.deepEqual(await grants(pool), { revision: 'r2', value: { alice: ['read'], carol: [] } }, 'the old threads answer until the swap');
   prepared.activate();
   t.deepEqual(await grants(pool), { revision: 'r3', value: { alice: ['read'], carol: [] } });
+});
+
+test.serial('numbers kept exact travel to the workers and back: in the revision\'s data, in a write, in a result, and in a replacement\'s journal', async (t) => {
+  const wasm = await compile({ modules: [{ path: 'p.rego', source: SOURCE }], entrypoints: ['p/grants'] });
+  const data = parseJsonExact('{"grants": {"alice": [12345678901234567891]}}') as Record<string, unknown>;
+  const revision = await buildRevision({ wasm, data, source: 'test', id: 'r1' });
+  const pool = new EvaluationPool({ cache: {}, limits: DEFAULT_LIMITS, decision: 'p/grants', budgetMs: 10_000, workers: 2, spares: 1, onProblem: () => {} });
+  t.teardown(() => pool.stop());
+  pool.serve(revision);
+  t.true(await pool.whenReady(60_000, { workers: 2, spares: 1 }));
+  const text = async () => stringifyJsonExact((await grants(pool)).value);
+  t.is(await text(), '{"alice":[12345678901234567891]}');
+  const bob = parseJsonExact('[98765432109876543210]');
+  t.true(await pool.applyDataOperations('r1', 'r2', [{ kind: 'put', path: ['grants', 'bob'], value: bob }]));
+  for (let i = 0; i < 6; i++) t.is(await text(), '{"alice":[12345678901234567891],"bob":[98765432109876543210]}');
+  // A write no worker answers in time replaces them: the new ones load the revision and its journal.
+  await pool.applyDataOperations('r2', 'r3', [{ kind: 'put', path: ['grants', 'carol'], value: parseJsonExact('[11111111111111111111]') }], 0).catch(() => false);
+  t.true(await pool.whenReady(60_000, { workers: 2 }));
+  t.regex(await text(), /^\{"alice":\[12345678901234567891\],"bob":\[98765432109876543210\](,"carol":\[11111111111111111111\])?\}$/);
 });

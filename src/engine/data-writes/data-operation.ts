@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { DataWriteError } from '../errors.js';
 import type { DocumentEditor } from './document-editor.js';
 import { pointerText, pointerTokens } from './json-pointer.js';
+import { copyJsonExact, stringifyJsonExact } from '../exact-json.js';
 
 /** One JSON Patch operation (RFC 6902), its pointers relative to the document patched. */
 export type JsonPatchOperation =
@@ -42,9 +43,9 @@ export function jsonPatch(body: unknown): JsonPatchOperation[] {
   });
 }
 
-/** A copy no later edit can reach through (JSON values only). */
+/** A copy no later edit can reach through (JSON values only, exact numbers kept). */
 function copyOf(value: unknown): unknown {
-  return value === undefined ? undefined : structuredClone(value);
+  return value === undefined ? undefined : copyJsonExact(value);
 }
 
 function isPrefix(prefix: readonly string[], tokens: readonly string[]): boolean {
@@ -66,7 +67,7 @@ function applyPatch(editor: DocumentEditor, base: string[], patch: readonly Json
       case 'test': {
         const actual = editor.get(path);
         if (actual === undefined) throw new DataWriteError('data_not_found', `${where} (test): ${pointerText(path)}: no such document`);
-        if (!isDeepStrictEqual(actual, op.value)) throw new DataWriteError('data_conflict', `${where} (test) failed: ${pointerText(path)} is not ${JSON.stringify(op.value)}`);
+        if (!isDeepStrictEqual(actual, op.value)) throw new DataWriteError('data_conflict', `${where} (test) failed: ${pointerText(path)} is not ${stringifyJsonExact(op.value)}`);
         return;
       }
       case 'move':

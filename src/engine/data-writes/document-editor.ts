@@ -1,5 +1,6 @@
 import { DataWriteError } from '../errors.js';
 import { pointerText } from './json-pointer.js';
+import { stringifyJsonExact } from '../exact-json.js';
 
 type Container = Record<string, unknown> | unknown[];
 
@@ -113,7 +114,7 @@ export class DocumentEditor {
         this.setMember(current, token, next);
         this.touched.push(here);
       }
-      if (!isContainer(next)) throw new DataWriteError('data_conflict', `${pointerText(here)} is ${JSON.stringify(next)}, not an object: nothing can be written under it`);
+      if (!isContainer(next)) throw new DataWriteError('data_conflict', `${pointerText(here)} is ${stringifyJsonExact(next)}, not an object: nothing can be written under it`);
       current = next;
     }
     if (Array.isArray(current)) this.replace(tokens, value);
@@ -159,7 +160,7 @@ export class DocumentEditor {
   private parent(tokens: readonly string[]): Container {
     const parent = this.get(tokens.slice(0, -1));
     if (parent === undefined) throw new DataWriteError('data_not_found', `${pointerText(tokens.slice(0, -1))}: no such document (the parent of ${pointerText(tokens)})`);
-    if (!isContainer(parent)) throw new DataWriteError('data_conflict', `${pointerText(tokens.slice(0, -1))} is ${JSON.stringify(parent)}, not an object or array`);
+    if (!isContainer(parent)) throw new DataWriteError('data_conflict', `${pointerText(tokens.slice(0, -1))} is ${stringifyJsonExact(parent)}, not an object or array`);
     return parent;
   }
 }

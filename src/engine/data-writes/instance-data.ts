@@ -1,5 +1,6 @@
 import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { internalsOf } from './sdk-internals.js';
+import { copyJsonExact, parseJsonExact } from '../exact-json.js';
 
 /** What a data write needs to know of an instance's data at a path. */
 export interface DataReader {
@@ -29,7 +30,7 @@ function dumped(exports: ReadExports, memory: { buffer: ArrayBuffer }, value: nu
   const at = exports.opa_json_dump(value);
   const bytes = new Uint8Array(memory.buffer);
   const end = bytes.indexOf(0, at);
-  return JSON.parse(decoder.decode(bytes.subarray(at, end)));
+  return parseJsonExact(decoder.decode(bytes.subarray(at, end)));
 }
 
 /**
@@ -84,6 +85,6 @@ export function objectReader(root: unknown): DataReader {
       const value = at(path);
       return value === undefined ? 'absent' : isObject(value) ? 'object' : 'value';
     },
-    read: (path) => structuredClone(at(path)),
+    read: (path) => copyJsonExact(at(path)),
   };
 }

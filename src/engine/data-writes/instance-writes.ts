@@ -1,4 +1,5 @@
 import type { DocumentEditor } from './document-editor.js';
+import { stringifyJsonExact } from '../exact-json.js';
 
 /**
  * One change as an evaluating instance makes it through OPA's Wasm ABI: set the member at `path`
@@ -64,6 +65,6 @@ export function instanceWritesAt(root: Record<string, unknown>, touchedPaths: re
   }
   return kept.map((path) => {
     const value = valueAt(root, path);
-    return value === undefined ? { path } : { path, valueJson: JSON.stringify(value) };
+    return value === undefined ? { path } : { path, valueJson: stringifyJsonExact(value) };
   });
 }

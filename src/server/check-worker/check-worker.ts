@@ -11,7 +11,7 @@ import type { AuthzCheckRequest } from '../request-types.js';
 import { ServiceError } from '../errors.js';
 import { validateAuthzCheck } from '../validation.js';
 import { runawayCapMs } from './runaway-cap.js';
-import { decodeJob, encodeResult, type CheckJob, type CheckResult, type InputJob } from './wire.js';
+import { decodeJob, encodeResult, operationsFromWire, partsFromWire, type CheckJob, type CheckResult, type InputJob, type PartsOnWire } from './wire.js';
 
 // One thread of the EvaluationPool: decides `Check`s (from their bytes) and built inputs the serving
 // thread could not answer from its cache, with the same revision, the same input and a decision
@@ -28,9 +28,9 @@ export interface CheckWorkerData {
 const EVALUATION_NICENESS = 5;
 
 export type ToCheckWorker =
-  | { type: 'revision'; parts: RevisionParts & { id: string } }
-  /** A batch of data writes made in place, moving the instance from revision `from` to `to` (see applyOperations). */
-  | { type: 'data'; from: string; to: string; operations: readonly DataOperation[] }
+  | { type: 'revision'; parts: PartsOnWire }
+  /** A batch of data writes made in place, moving the instance from revision `from` to `to` (see applyOperations), as JSON text (see operationsToWire). */
+  | { type: 'data'; from: string; to: string; operationsJson: string }
   | { type: 'stop' };
 export type FromCheckWorker =
   /** Loaded; `skipped`: batches of `parts.operations` the data did not take. */
@@ -116,7 +116,7 @@ parentPort!.on('message', (m: ToCheckWorker) => {
     parentPort!.close();
     return;
   }
-  loading = loading.then(() => (m.type === 'data' ? writeData(m.from, m.to, m.operations) : load(m.parts)));
+  loading = loading.then(() => (m.type === 'data' ? writeData(m.from, m.to, operationsFromWire(m.operationsJson)) : load(partsFromWire(m.parts))));
 });
 
 /** Between two evaluations (messages are handled while the job loop waits): never during one. */

@@ -4,7 +4,7 @@ import { allocateLineRing, LineRingReader, LineRingWriter } from '../../threads/
 import { startModuleWorker } from '../../threads/start-module-worker.js';
 import { runQueueWaitMs } from '../../threads/thread-wait.js';
 import type { CheckWorkerData, FromCheckWorker, ToCheckWorker } from './check-worker.js';
-import { decodeResult, type CheckResult } from './wire.js';
+import { decodeResult, operationsToWire, partsToWire, type CheckResult } from './wire.js';
 
 /** What the pool answers a job with: the worker's result, or a deny the pool made itself. */
 export type PoolResult = CheckResult | { id: number; kind: 'denied'; reason: string };
@@ -89,7 +89,7 @@ export class PoolWorker {
   serve(parts: RevisionParts & { id: string }): void {
     if (!this.alive) return;
     this.loaded = undefined;
-    this.worker.postMessage({ type: 'revision', parts } satisfies ToCheckWorker);
+    this.worker.postMessage({ type: 'revision', parts: partsToWire(parts) } satisfies ToCheckWorker);
   }
 
   /**
@@ -102,7 +102,7 @@ export class PoolWorker {
     if (!this.alive) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       this.dataAcks.set(to, resolve);
-      this.worker.postMessage({ type: 'data', from, to, operations } satisfies ToCheckWorker);
+      this.worker.postMessage({ type: 'data', from, to, operationsJson: operationsToWire(operations) } satisfies ToCheckWorker);
     });
   }
 

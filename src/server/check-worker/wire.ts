@@ -1,4 +1,5 @@
-import type { Decision, DecisionFailure, DecisionShape, PolicyLimit } from '../../engine/index.js';
+import type { DataOperation, Decision, DecisionFailure, DecisionShape, PolicyLimit, RevisionParts } from '../../engine/index.js';
+import { parseJsonExact, stringifyJsonExact } from '../../engine/exact-json.js';
 import type { ServiceErrorCode } from '../errors.js';
 
 // What travels through the rings between the serving thread and an evaluation worker: one text
@@ -75,17 +76,18 @@ export function decodeJob(line: string): EvaluationJob {
   return { id, kind: 'input', entrypoint: line.slice(b + 1, c), shape: line.slice(c + 1, d) as DecisionShape, inputJson: line.slice(d + 1) };
 }
 
+// Results are written and read keeping numbers' digits (a document's result may hold one: see parseJsonExact).
 export function encodeResult(result: CheckResult): string {
-  if (result.kind !== 'decided') return `${result.id}${SEPARATOR}${JSON.stringify(result)}${SEPARATOR}`;
+  if (result.kind !== 'decided') return `${result.id}${SEPARATOR}${stringifyJsonExact(result)}${SEPARATOR}`;
   const { inputJson, answer, ...rest } = result;
   // JSON texts never hold a raw U+0001; the encoded body may, so it goes last.
-  return `${result.id}${SEPARATOR}${JSON.stringify(rest)}${SEPARATOR}${inputJson ?? ''}${SEPARATOR}${answer.logTail}${SEPARATOR}${answer.body.toString('latin1')}`;
+  return `${result.id}${SEPARATOR}${stringifyJsonExact(rest)}${SEPARATOR}${inputJson ?? ''}${SEPARATOR}${answer.logTail}${SEPARATOR}${answer.body.toString('latin1')}`;
 }
 
 export function decodeResult(line: string): CheckResult {
   const a = line.indexOf(SEPARATOR);
   const b = line.indexOf(SEPARATOR, a + 1);
-  const result = JSON.parse(line.slice(a + 1, b)) as CheckResult;
+  const result = parseJsonExact(line.slice(a + 1, b)) as CheckResult;
   // JSON has no Infinity (a cache without a TTL): it travels as null.
   if ((result.kind === 'decided' || result.kind === 'evaluated') && result.ttlLeftMs === null) result.ttlLeftMs = Infinity;
   if (result.kind === 'decided') {
@@ -98,3 +100,28 @@ export function decodeResult(line: string): CheckResult {
   }
   return result;
 }
+
+/**
+ * A revision's parts as they travel to a worker: the data value and the data writes as JSON text,
+ * which keeps their numbers' digits (a structured clone would turn each kept number into a plain
+ * object: see parseJsonExact).
+ */
+export type PartsOnWire = Omit<RevisionParts, 'data' | 'operations'> & { id: string; valuesJson: string };
+
+export function partsToWire(parts: RevisionParts & { id: string }): PartsOnWire {
+  const { data, operations, ...rest } = parts;
+  return { ...rest, valuesJson: stringifyJsonExact({ data, operations }) };
+}
+
+export function partsFromWire(wire: PartsOnWire): RevisionParts & { id: string } {
+  const { valuesJson, ...rest } = wire;
+  const { data, operations } = parseJsonExact(valuesJson) as Pick<RevisionParts, 'data' | 'operations'>;
+  return { ...rest, ...(data !== undefined ? { data } : {}), ...(operations !== undefined ? { operations } : {}) };
+}
+
+/** A batch of data writes as JSON text, for the same reason. */
+export function operationsFromWire(operationsJson: string): DataOperation[] {
+  return parseJsonExact(operationsJson) as DataOperation[];
+}
+
+export const operationsToWire = (operations: readonly DataOperation[]): string => stringifyJsonExact(operations);

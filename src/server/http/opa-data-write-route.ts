@@ -11,6 +11,7 @@ import { sendAnswer, type HttpContext, type HttpRoute } from './http-route.js';
 import { dataReference, opaErrorAnswer } from './opa-answer.js';
 import { opaProtectedCall } from './opa-data-check.js';
 import { OPA_DATA_PATH, readBody } from './opa-request.js';
+import { parseJsonExact } from '../../engine/exact-json.js';
 
 /** What OPA's Data API writes need. */
 export interface OpaDataWriteDeps {
@@ -58,7 +59,7 @@ function bodyJson(body: Buffer, maxDepth: number): unknown {
   if (text.trim() === '') throw new OpaApiError('invalid_parameter', 400, 'the request body is empty: it must hold the JSON to write');
   if (jsonNestingExceeds(text, maxDepth)) throw new OpaApiError('invalid_parameter', 400, `the request body nests deeper than ${maxDepth} levels`);
   try {
-    return JSON.parse(text);
+    return parseJsonExact(text);
   } catch (e) {
     throw new OpaApiError('invalid_parameter', 400, `the request body is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
