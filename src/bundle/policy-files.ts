@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import { findJsonSyntaxError, lineColOf } from './json-syntax-error.js';
 import { applyRegoVersions, type RegoVersionFields } from './rego-versions.js';
 import { PolicyFilesError } from './errors.js';
 import { parseJsonExact } from '../engine/exact-json.js';
+import { parseYamlExact } from '../engine/exact-yaml.js';
 
 export interface PolicyFiles {
   /** Rego modules; `regoVersion` where a root's `.manifest` sets one (as `opa build -b` reads it). */
@@ -100,7 +100,7 @@ export function parseDataFile(name: string, text: string, file: string): unknown
     }
   }
   try {
-    return parseYaml(text);
+    return parseYamlExact(text);
   } catch (e) {
     throw new PolicyFilesError(file, `not valid YAML: ${(e as Error).message}`);
   }

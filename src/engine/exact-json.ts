@@ -16,7 +16,8 @@ const MAYBE_INEXACT = /\d[\d.eE+-]{15}|\d[eE][+-]?\d{3}/;
 /** Whether this thread ever kept a number as its digits: until then no value can hold one, and writing one needs no search. */
 let keptAny = false;
 
-function exactNumber(digits: string): number | LosslessNumber {
+/** A number's digits as a number when a double holds them exactly, else kept as they are. */
+export function keepDigits(digits: string): number | LosslessNumber {
   if (isSafeNumber(digits)) return Number(digits);
   keptAny = true;
   return new LosslessNumber(digits);
@@ -32,7 +33,7 @@ function exactNumber(digits: string): number | LosslessNumber {
  */
 export function parseJsonExact(text: string): unknown {
   if (!MAYBE_INEXACT.test(text)) return JSON.parse(text);
-  return parse(text, null, exactNumber);
+  return parse(text, null, keepDigits);
 }
 
 /** Whether `value` holds a {@link LosslessNumber} anywhere (primitives are not descended into: this walks whole data documents). */

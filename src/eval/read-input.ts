@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { EvalError } from './errors.js';
 import { findJsonSyntaxError, lineColOf } from '../bundle/json-syntax-error.js';
 import { parseJsonExact } from '../engine/exact-json.js';
+import { parseYamlExact } from '../engine/exact-yaml.js';
 
 /** Parses JSON, numbers exact (see parseJsonExact); a syntax error names `source` and the line:col where it is. */
 export function parseJsonText(text: string, source: string): unknown {
@@ -23,7 +23,7 @@ export function parseJsonText(text: string, source: string): unknown {
 export function parseInputText(text: string, source: string): unknown {
   if (source.endsWith('.json') || /^\s*[[{"]/.test(text)) return parseJsonText(text, source);
   try {
-    return parseYaml(text);
+    return parseYamlExact(text);
   } catch (e) {
     throw new EvalError('eval_input_error', `${source}: not valid YAML: ${(e as Error).message}`, { cause: e });
   }

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { canonicalJson, canonicalCopy } from '../../src/engine/canonical-json.js';
 import { holdsExactNumber, isLosslessNumber, parseJsonExact, stringifyJsonExact } from '../../src/engine/exact-json.js';
+import { parseYamlExact } from '../../src/engine/exact-yaml.js';
 
 test('numbers a double holds are plain numbers; the others keep their digits', (t) => {
   const value = parseJsonExact('{"small": 42, "float": 0.1, "safe": 9007199254740991, "big": 12345678901234567891, "long": 0.12345678901234567891, "huge": 1e400, "s": "12345678901234567891"}') as Record<string, unknown>;
@@ -38,4 +39,10 @@ test('canonical JSON keeps the digits and sorts around them; a canonical copy ke
   t.true(isLosslessNumber(copy.b));
   t.is(canonicalJson(copy), '{"a":[12345678901234567891],"b":98765432109876543210}');
   t.not(canonicalJson(parseJsonExact('{"id": 12345678901234567891}')), canonicalJson(parseJsonExact('{"id": 12345678901234567890}')), 'two ids are two cache keys');
+});
+
+test('YAML integers a double cannot hold keep their digits too; others are plain numbers', (t) => {
+  const value = parseYamlExact('big: 12345678901234567891\nnegative: -9007199254740993\nsmall: 12\nhex: 0x10\nratio: 1.5\nlist: [1, 98765432109876543210]\n');
+  t.is(canonicalJson(value), '{"big":12345678901234567891,"hex":16,"list":[1,98765432109876543210],"negative":-9007199254740993,"ratio":1.5,"small":12}');
+  t.is(stringifyJsonExact(value), '{"big":12345678901234567891,"negative":-9007199254740993,"small":12,"hex":16,"ratio":1.5,"list":[1,98765432109876543210]}');
 });
