@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { parse as parseYaml } from 'yaml';
 import { BundleSignatureError } from './errors.js';
 import { goStringText, jsonDigestText } from './json-digest-text.js';
+import { isLosslessNumber } from '../engine/exact-json.js';
+import { parseYamlExact } from '../engine/exact-yaml.js';
 
 /** The name of a bundle's signature file, which is never part of what it signs. */
 export const SIGNATURES_FILE = '/.signatures.json';
@@ -32,8 +33,9 @@ function isStructured(name: string): boolean {
   return base === 'data.json' || base === 'data.yaml' || base === 'data.yml' || base === '.manifest';
 }
 
-/** The text OPA hashes for a parsed value (YAML data): compact JSON, keys sorted by UTF-8 bytes. */
+/** The text OPA hashes for a parsed value (YAML data): compact JSON, keys sorted by UTF-8 bytes, integers with all their digits. */
 export function structuredDigestText(value: unknown): string {
+  if (isLosslessNumber(value)) return value.toString();
   if (Array.isArray(value)) return `[${value.map(structuredDigestText).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
@@ -46,7 +48,7 @@ export function structuredDigestText(value: unknown): string {
 function structuredText(name: string, content: Uint8Array): string {
   const text = Buffer.from(content).toString('utf8');
   try {
-    if (name.endsWith('.yaml') || name.endsWith('.yml')) return structuredDigestText(parseYaml(text));
+    if (name.endsWith('.yaml') || name.endsWith('.yml')) return structuredDigestText(parseYamlExact(text));
     JSON.parse(text); // the scanner below trusts that the text is JSON
     return jsonDigestText(text);
   } catch (e) {

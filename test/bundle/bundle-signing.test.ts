@@ -15,6 +15,7 @@ import {
 } from '../../src/bundle/index.js';
 import { Engine, EngineError, loadRevision, PolicyManager } from '../../src/engine/index.js';
 import { jsonDigestText } from '../../src/bundle/json-digest-text.js';
+import { fileDigest } from '../../src/bundle/bundle-digests.js';
 import { readServeConfigFile } from '../../src/server/config.js';
 import { testCompiler } from '../server/helpers/test-policy.js';
 import { temporaryDirectory } from '../helpers/temp-dir.js';
@@ -203,6 +204,12 @@ test('config bundleVerification: keyFile found beside the config, bad shapes ref
   t.throws(() => readServeConfigFile(write('no-key.yaml', 'bundleVerification:\n  keyId: ci\n')), { message: /bundleVerification\.keyFile must be the path of a key file/ });
   t.throws(() => readServeConfigFile(write('extra.yaml', 'bundleVerification:\n  keyFile: k.pem\n  exclude: [x]\n')), { message: /bundleVerification: unknown keys exclude/ });
   t.throws(() => readServeConfigFile(write('scope.yaml', 'bundleVerification:\n  keyFile: k.pem\n  scope: 3\n')), { message: /bundleVerification\.scope must be a string/ });
+});
+
+test('a YAML data file is digested as OPA digests it: integers with all their digits', (t) => {
+  const digest = (yaml: string) => fileDigest('/app/data.yaml', Buffer.from(yaml));
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  t.is(digest('ids: [1234567890123456789, 12]\nname: x\n'), sha256('{"ids":[1234567890123456789,12],"name":"x"}'));
 });
 
 test('the JSON digest text keeps numbers as written, keeps the last of duplicate keys and sorts keys by UTF-8 bytes', (t) => {
