@@ -73,7 +73,8 @@ function sortedJson(value: unknown): string {
  * A deep copy of plain JSON data with object keys inserted in sorted order, so that
  * `JSON.stringify` of it is a canonical text: equal values give equal text whatever order their
  * keys came in (V8 lists integer-like keys first, in numeric order, which is just as deterministic).
- * `undefined` members are dropped.
+ * `undefined` members are dropped; a LosslessNumber is kept as it is (immutable, so shared), where
+ * `structuredClone` would make a plain object of it.
  */
 export function canonicalCopy<T>(value: T): T {
   if (value === null || typeof value !== 'object' || isLosslessNumber(value)) return value;

@@ -57,18 +57,6 @@ export function stringifyJsonExact(value: unknown, space?: number): string {
   return text ?? 'null';
 }
 
-/**
- * A deep copy of JSON data that keeps each {@link LosslessNumber} (immutable, so shared):
- * `structuredClone` would turn one into a plain object. A `__proto__` key stays a member.
- */
-export function copyJsonExact<T>(value: T): T {
-  if (value === null || typeof value !== 'object' || value instanceof LosslessNumber) return value;
-  if (Array.isArray(value)) return value.map((v: unknown) => copyJsonExact(v)) as T;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: copyJsonExact(v), enumerable: true, writable: true, configurable: true });
-  return out as T;
-}
-
 const encoder = new TextEncoder();
 
 /** A JSON text's UTF-8 bytes in a buffer of their own: what the SDK's `setData` takes as text (a value it would `JSON.stringify`). */

@@ -2,7 +2,8 @@ import { composeDataText } from '../bundle/data-documents.js';
 import { DocumentEditor } from './data-writes/document-editor.js';
 import { editDocument } from './data-writes/data-operation.js';
 import type { RevisionParts } from './revision.js';
-import { copyJsonExact, parseJsonExact } from './exact-json.js';
+import { canonicalCopy } from './canonical-json.js';
+import { parseJsonExact } from './exact-json.js';
 
 const decoder = new TextDecoder();
 
@@ -14,7 +15,7 @@ const decoder = new TextDecoder();
 export function revisionDataValue(parts: RevisionParts): Record<string, unknown> {
   const root = parts.dataDocuments
     ? (parseJsonExact(decoder.decode(composeDataText(parts.dataDocuments))) as Record<string, unknown>)
-    : copyJsonExact(parts.data ?? {});
+    : canonicalCopy(parts.data ?? {});
   for (const batch of parts.operations ?? []) {
     const editor = new DocumentEditor(root);
     try {

@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { DataWriteError } from '../errors.js';
 import type { DocumentEditor } from './document-editor.js';
 import { pointerText, pointerTokens } from './json-pointer.js';
-import { copyJsonExact, stringifyJsonExact } from '../exact-json.js';
+import { canonicalCopy } from '../canonical-json.js';
+import { stringifyJsonExact } from '../exact-json.js';
 
 /** One JSON Patch operation (RFC 6902), its pointers relative to the document patched. */
 export type JsonPatchOperation =
@@ -45,7 +46,7 @@ export function jsonPatch(body: unknown): JsonPatchOperation[] {
 
 /** A copy no later edit can reach through (JSON values only, exact numbers kept). */
 function copyOf(value: unknown): unknown {
-  return value === undefined ? undefined : copyJsonExact(value);
+  return value === undefined ? undefined : canonicalCopy(value);
 }
 
 function isPrefix(prefix: readonly string[], tokens: readonly string[]): boolean {

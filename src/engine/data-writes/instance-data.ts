@@ -1,6 +1,7 @@
 import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { internalsOf } from './sdk-internals.js';
-import { copyJsonExact, parseJsonExact } from '../exact-json.js';
+import { canonicalCopy } from '../canonical-json.js';
+import { parseJsonExact } from '../exact-json.js';
 
 /** What a data write needs to know of an instance's data at a path. */
 export interface DataReader {
@@ -85,6 +86,6 @@ export function objectReader(root: unknown): DataReader {
       const value = at(path);
       return value === undefined ? 'absent' : isObject(value) ? 'object' : 'value';
     },
-    read: (path) => copyJsonExact(at(path)),
+    read: (path) => canonicalCopy(at(path)),
   };
 }
