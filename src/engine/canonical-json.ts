@@ -41,11 +41,11 @@ function isCanonical(value: unknown, depth: number): boolean {
 }
 
 function sortedJson(value: unknown): string {
-  if (isLosslessNumber(value)) return value.toString();
   if (value === null || typeof value !== 'object') {
     const s = JSON.stringify(value);
     return s === undefined ? 'null' : s;
   }
+  if (isLosslessNumber(value)) return value.toString();
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) {

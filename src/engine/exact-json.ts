@@ -1,6 +1,6 @@
 import { isLosslessNumber, isSafeNumber, LosslessNumber, parse, stringify } from 'lossless-json';
 
-export { isLosslessNumber, LosslessNumber } from 'lossless-json';
+export { isLosslessNumber } from 'lossless-json';
 
 // OPA keeps a JSON number as its digits (Go's json.Number), so 12345678901234567891 in an input
 // equals the same literal in a policy and `x + 1` is exact. A double would turn that number into

@@ -179,11 +179,12 @@ function globCandidates([pattern, delimiters, subject]: [Term, Term, Term], def:
  * leaving the definition out must not hide its error.
  */
 function regexCandidates(pattern: Term, subject: Term, def: RuleDef, tree: RuleTree): Candidate[] {
-  const text = pattern.type === 'string' ? anchoredLiteral(pattern.value) : undefined;
+  if (pattern.type !== 'string') return [];
+  const text = anchoredLiteral(pattern.value);
   if (text === undefined) return [];
   const key = keyOf(subject, def, tree);
   // Compiled last: only a pattern the index would use.
-  return key && compiles((pattern as StringTerm).value) ? prefixCandidate(key, { type: 'string', value: text, loc: pattern.loc }) : [];
+  return key && compiles(pattern.value) ? prefixCandidate(key, { type: 'string', value: text, loc: pattern.loc }) : [];
 }
 
 /** The prefix test of `key` against the constant `prefix`, when both can be indexed. */

@@ -120,8 +120,10 @@ export function partsFromWire(wire: PartsOnWire): RevisionParts & { id: string }
 }
 
 /** A batch of data writes as JSON text, for the same reason. */
+export function operationsToWire(operations: readonly DataOperation[]): string {
+  return stringifyJsonExact(operations);
+}
+
 export function operationsFromWire(operationsJson: string): DataOperation[] {
   return parseJsonExact(operationsJson) as DataOperation[];
 }
-
-export const operationsToWire = (operations: readonly DataOperation[]): string => stringifyJsonExact(operations);
