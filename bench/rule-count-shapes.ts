@@ -72,6 +72,14 @@ export const RULE_COUNT_SHAPES: RuleCountShape[] = [
     denied: (n) => ({ path: `/api/r${n - 1}/o1/orders/2` }),
   },
   {
+    // Three refs, a third of the rules each: dispatched on all three (OPA's trie branches on each).
+    name: 'deny list: users, addresses, paths',
+    entrypoint: 'shape/deny',
+    source: (n) => lines(['package shape', ''], n, (i) => [`deny if input.user == "u${i}"`, `deny if input.ip == "${denyListAddress(i)}"`, `deny if input.path == "/p${i}"`][i % 3]!),
+    allowed: () => ({ user: 'nobody', ip: '192.168.0.1', path: '/' }),
+    denied: (n) => ({ user: 'nobody', ip: denyListAddress(n - 1 - ((n + 1) % 3)), path: '/' }),
+  },
+  {
     name: 'envoy route table',
     entrypoint: 'shape/allow',
     source: (n) =>
@@ -81,6 +89,11 @@ export const RULE_COUNT_SHAPES: RuleCountShape[] = [
     denied: (n) => envoyInput(`/r${n - 1}`, 'POST', `${PRINCIPAL}${n - 1}`),
   },
 ];
+
+/** The address deny-list rule `i` (one of every three, `i % 3 == 1`) denies: the last such rule, in the shape's denied input. */
+function denyListAddress(i: number): string {
+  return `10.${i >> 8}.${i & 255}.1`;
+}
 
 export function envoyInput(path: string, method: string, principal: string): unknown {
   return { attributes: { request: { http: { path, method } }, source: { principal } } };

@@ -92,6 +92,30 @@ test('functions are indexed on constant arguments', async (t) => {
   t.deepEqual(p.evaluate({}, 'p/q'), []);
 });
 
+test('a rule set comparing different refs is dispatched on each of them (a deny list of users, addresses and paths)', async (t) => {
+  const source = ['package p', 'deny if input.user == "u1"', 'deny if input.ip == "10.0.0.1"', 'deny if input.user == "u2"', 'deny if input.ip == "10.0.0.2"', 'deny if input.path == "/admin"', 'deny if { input.path == "/debug"; input.debug == false }'].join('\n');
+  t.is((await leaves(source, 'deny')).length, 6, 'one leaf per constant of each of the three refs');
+  const indexed = await load(source, ['p/deny']);
+  const every = await load(source, ['p/deny'], false);
+  for (const input of [{ ip: '10.0.0.2' }, { user: 'u1', path: '/x' }, { path: '/debug', debug: false }, { path: '/debug' }, { user: 'u3', ip: '10.0.0.3' }, {}]) {
+    t.deepEqual(indexed.evaluate(input, 'p/deny'), every.evaluate(input, 'p/deny'), JSON.stringify(input));
+  }
+  t.deepEqual(indexed.evaluate({ ip: '10.0.0.2' }, 'p/deny'), [{ result: true }]);
+  t.deepEqual(indexed.evaluate({ user: 'u3' }, 'p/deny'), []);
+});
+
+test('across keys, a definition that may fail keeps its place: an early exit does not skip its error', async (t) => {
+  // Dispatching on input.u first would find the third definition and stop before the second's error.
+  const source = ['package p', 'a if input.u == "x"', 'a if { input.ip == "y"; to_number(input.n) > 0 }', 'a if input.u == "w"', 'a if input.ip == "z"'].join('\n');
+  const indexed = await load(source, ['p/a']);
+  const every = await load(source, ['p/a'], false);
+  const input = { u: 'w', ip: 'y', n: 'not a number' };
+  t.regex(outcome(() => every.evaluate(input, 'p/a')), /^error: eval_builtin_error/);
+  t.is(outcome(() => indexed.evaluate(input, 'p/a')), outcome(() => every.evaluate(input, 'p/a')));
+  t.deepEqual(indexed.evaluate({ u: 'w', ip: 'y', n: '1' }, 'p/a'), [{ result: true }]);
+  t.deepEqual(indexed.evaluate({ u: 'w' }, 'p/a'), [{ result: true }]);
+});
+
 test('indexed and unindexed modules give the same results and errors (generated policies × inputs)', async (t) => {
   let cases = 0;
   let prefixIndexed = 0;

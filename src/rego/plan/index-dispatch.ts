@@ -3,7 +3,7 @@ import type { RuleDef } from '../compile/rule-defs.js';
 import { callLeaf, constantOperand, type IndexedGroupPlan, planKey, sharedLocals } from './dispatch-steps.js';
 import { boolOp, local } from './ir-builder.js';
 import { planPrefixRun } from './prefix-dispatch.js';
-import { compareIndexValues, type IndexValue } from './rule-index.js';
+import { compareIndexValues, type GroupIndex, type IndexValue } from './rule-index.js';
 
 // Ranges of at most this many constants compare each directly instead of halving further.
 const LINEAR_LEAVES = 2;
@@ -13,30 +13,73 @@ const LINEAR_LEAVES = 2;
 // 100,000 constants becomes several blocks that can land in different parts.
 const MAX_RUN_DEFS = 8192;
 
+/** An indexed definition with the constants that select it. */
+interface RunEntry {
+  def: RuleDef;
+  values: IndexValue[];
+}
+
+/**
+ * Consecutive indexed definitions planned together: grouped by key (one search each), the groups
+ * in the order their keys first appear. A definition joins a group before a later group only when
+ * it and every definition of the later groups may run out of order (see cannotFail), so order
+ * shows in nothing: not in which error comes first, nor in which definition an early exit skips.
+ */
+class Run {
+  readonly groups: Array<{ key: number; entries: RunEntry[] }> = [];
+  private readonly position = new Map<number, number>();
+  /** The last group holding a definition that must keep its place, or -1. */
+  private lastFixed = -1;
+
+  admits(key: number, reorderable: boolean): boolean {
+    const at = this.position.get(key);
+    if (at === undefined || at === this.groups.length - 1) return true;
+    return reorderable && this.lastFixed <= at;
+  }
+
+  add(key: number, entry: RunEntry, reorderable: boolean): void {
+    let at = this.position.get(key);
+    if (at === undefined) {
+      at = this.groups.length;
+      this.position.set(key, at);
+      this.groups.push({ key, entries: [] });
+    }
+    this.groups[at]!.entries.push(entry);
+    if (!reorderable) this.lastFixed = Math.max(this.lastFixed, at);
+  }
+}
+
 /**
  * The group's definitions as top-level blocks, indexed: each run of indexed definitions evaluates
- * the key in the group's own frame (so `with input…`/`with data…` replacements apply), finds the
- * definitions whose constant equals it by binary search over the run's sorted constants (the `lt`
- * builtin: Rego's order) and calls them, in their order, as one function; a prefix index's runs
- * find the constants the key starts with instead (see `planPrefixRun`). Definitions without an
- * indexable expression run in place between the runs. An undefined key skips the run. A
- * definition the index rules out would have failed on its comparison; as in OPA's evaluator, it
+ * its keys in the group's own frame (so `with input…`/`with data…` replacements apply), finds the
+ * definitions whose constant equals a key by binary search over the run's sorted constants (the
+ * `lt` builtin: Rego's order) and calls them, in their order, as one function; a prefix index's
+ * runs find the constants the key starts with instead (see `planPrefixRun`). Definitions without
+ * an indexable expression run in place between the runs. An undefined key skips its definitions.
+ * A definition the index rules out would have failed on its comparison; as in OPA's evaluator, it
  * does not run at all.
  */
-export function planIndexedDefs(plan: IndexedGroupPlan): Block[] {
-  const { group, index } = plan;
+export function planIndexedDefs(plan: Omit<IndexedGroupPlan, 'index'>, index: GroupIndex): Block[] {
   const blocks: Block[] = [];
-  let run: Array<{ def: RuleDef; values: IndexValue[] }> = [];
+  let run = new Run();
   const flush = (): void => {
-    const planRunOf = index.match === 'prefix' ? planPrefixRun : planEqualityRun;
-    for (let i = 0; i < run.length; i += MAX_RUN_DEFS) blocks.push(planRunOf(plan, run.slice(i, i + MAX_RUN_DEFS)));
-    run = [];
+    for (const { key, entries } of run.groups) {
+      const keyPlan: IndexedGroupPlan = { ...plan, index: index.keys[key]! };
+      const planRunOf = keyPlan.index.match === 'prefix' ? planPrefixRun : planEqualityRun;
+      for (let i = 0; i < entries.length; i += MAX_RUN_DEFS) blocks.push(planRunOf(keyPlan, entries.slice(i, i + MAX_RUN_DEFS)));
+    }
+    run = new Run();
   };
-  group.defs.forEach((def, i) => {
-    const values = index.values[i];
-    if (values) return void run.push({ def, values });
-    flush();
-    blocks.push(plan.planDef(def));
+  plan.group.defs.forEach((def, i) => {
+    const key = index.keys.findIndex((k) => k.values[i] !== undefined);
+    if (key < 0) {
+      flush();
+      blocks.push(plan.planDef(def));
+      return;
+    }
+    const reorderable = index.reorderable[i]!;
+    if (!run.admits(key, reorderable)) flush();
+    run.add(key, { def, values: index.keys[key]!.values[i]! }, reorderable);
   });
   flush();
   return blocks;

@@ -13,7 +13,7 @@ import { annotationValue, metadataChain } from './annotations.js';
 import type { Module } from '../ast.js';
 import { VarScope } from './var-scope.js';
 import { exitsEarly } from './early-exit.js';
-import { indexApplies, type RuleIndex } from './rule-index.js';
+import { applicableIndex, type GroupIndex } from './rule-index.js';
 import { planIndexedDefs } from './index-dispatch.js';
 import type { LeafTarget } from './dispatch-steps.js';
 
@@ -76,7 +76,7 @@ export class Planner implements PlannerServices {
   earlyExit = true;
 
   /** Rule sets whose definitions are visited through an index (stage `ruleIndex`); empty: none. */
-  ruleIndexes: ReadonlyMap<RuleGroup, RuleIndex> = new Map();
+  ruleIndexes: ReadonlyMap<RuleGroup, GroupIndex> = new Map();
 
   markCovered(fb: FnBuilder, loc: Location): void {
     if (!this.coverage) return;
@@ -128,14 +128,14 @@ export class Planner implements PlannerServices {
     if (group.kind === 'set') blocks.push(fb.block(() => fb.emit('MakeSetStmt', { target: ret })));
     if (group.kind === 'object') blocks.push(fb.block(() => fb.emit('MakeObjectStmt', { target: ret })));
     const planDef = (def: RuleDef) => fb.block(() => this.planDef(bp, group, def, ret, early));
-    const index = this.ruleIndexes.get(group);
-    if (index && indexApplies(index, env.mocks)) {
+    const index = applicableIndex(this.ruleIndexes.get(group), env.mocks);
+    if (index) {
       let leaves = 0;
       const planLeaf = (defs: RuleDef[]): string =>
         this.planGroupPart(group, env, `${name}#${leaves++}`, (leafBp, leafRet) => defs.map((def) => leafBp.fb.block(() => this.planDef(leafBp, group, def, leafRet, early))));
       const planPart = (fill: (part: LeafTarget, key: number) => Block[]): string =>
         this.planGroupPart(group, env, `${name}#${leaves++}`, (partBp, partRet) => fill({ bp: partBp, group, ret: partRet, early }, partRet - 1), 1);
-      blocks.push(...planIndexedDefs({ bp, group, index, ret, early, planDef, planLeaf, planPart }));
+      blocks.push(...planIndexedDefs({ bp, group, ret, early, planDef, planLeaf, planPart }, index));
     } else {
       for (const def of group.defs) blocks.push(planDef(def));
     }

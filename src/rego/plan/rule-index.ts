@@ -2,11 +2,12 @@ import type { Expr, RefTerm, StringTerm, Term } from '../ast.js';
 import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
 import { refName, termKey } from '../compile/terms.js';
 import { compileGoRegexp } from '../../builtins/regex/go-regexp.js';
+import { cannotFail, INFALLIBLE_CALLS } from './infallible-def.js';
 import { prefixDispatchFits } from './prefix-chains.js';
 import type { RuleTree } from './rule-tree.js';
 
 /**
- * A rule index (OPA's topdown indexer, reduced to one key per rule set): the definitions of a rule
+ * A rule index on one key (see GroupIndex for a rule set's keys): the definitions of a rule
  * set that compare one ref (or argument) to a scalar constant are visited only when the ref's
  * value equals their constant; or, for a prefix index, those that test `startswith(ref, "c")` only
  * when the ref's value starts with their constant. Definitions are split into runs of indexed ones
@@ -263,17 +264,48 @@ function indexableGroup(group: RuleGroup): boolean {
 }
 
 /**
- * The index for a rule set, or undefined when none helps: the key shared by the most definitions
- * with the most distinct constants (as OPA's trie would branch first on), an equality before a
- * prefix test of as many (an equality selects one constant's definitions, a prefix may select
- * several). Definitions with `else` chains are always run (their later branches may hold when the
- * first body's key does not match).
+ * The indexes of one rule set (OPA's trie branches on every ref its definitions compare): the
+ * first key is chosen over all the definitions, each next one over the definitions no earlier
+ * key covers, so a table of users, addresses and paths is dispatched on all three. A definition is
+ * dispatched on one key at most.
  */
-export function buildRuleIndex(group: RuleGroup, tree: RuleTree): RuleIndex | undefined {
+export interface GroupIndex {
+  keys: RuleIndex[];
+  /** Per definition: whether it may run before or after the others of its run (see cannotFail). */
+  reorderable: boolean[];
+}
+
+/** Keys one rule set is dispatched on at most (each run evaluates its own). */
+const MAX_KEYS = 16;
+
+/**
+ * The index for a rule set, or undefined when none helps: first the key shared by the most
+ * definitions with the most distinct constants (as OPA's trie would branch first on), an equality
+ * before a prefix test of as many (an equality selects one constant's definitions, a prefix may
+ * select several); then, among the definitions it does not cover, the next such key, and so on.
+ * Definitions with `else` chains are always run (their later branches may hold when the first
+ * body's key does not match).
+ */
+export function buildRuleIndex(group: RuleGroup, tree: RuleTree): GroupIndex | undefined {
   if (!indexableGroup(group)) return undefined;
   const perDef = group.defs.map((d) => (d.elses.length > 0 ? [] : defCandidates(d, tree)));
+  const keys: RuleIndex[] = [];
+  const covered = new Array<boolean>(perDef.length).fill(false);
+  while (keys.length < MAX_KEYS) {
+    const best = bestKey(perDef, covered);
+    if (!best) break;
+    keys.push(best);
+    best.values.forEach((v, i) => (covered[i] ||= v !== undefined));
+  }
+  if (keys.length === 0) return undefined;
+  return { keys, reorderable: keys.length > 1 ? group.defs.map((d) => cannotFail(d, tree)) : group.defs.map(() => false) };
+}
+
+/** The best key over the definitions not yet `covered`, with their constants (undefined for the others). */
+function bestKey(perDef: Candidate[][], covered: boolean[]): RuleIndex | undefined {
   const options = new Map<string, { key: IndexKey; match: IndexMatch; values: Array<IndexValue[] | undefined> }>();
   perDef.forEach((cands, i) => {
+    if (covered[i]) return;
     for (const c of cands) {
       const option = options.get(c.id) ?? { key: c.key, match: c.match, values: new Array<IndexValue[] | undefined>(perDef.length).fill(undefined) };
       option.values[i] ??= c.values;
@@ -295,16 +327,23 @@ export function buildRuleIndex(group: RuleGroup, tree: RuleTree): RuleIndex | un
 }
 
 /**
- * Whether the index may select definitions where `with` replaces the builtins named in `mocks`: a
- * prefix index stands in for `startswith`, `glob.match` and `regex.match`, and a replaced one may hold for any value.
+ * The part of `index` that applies where `with` replaces the builtins named in `mocks`: a prefix
+ * index stands in for `startswith`, `glob.match` and `regex.match`, and a replaced one may hold for
+ * any value (its definitions then run in place); a replaced comparison may fail, so no definition
+ * is run out of order.
  */
-export function indexApplies(index: RuleIndex, mocks: ReadonlyMap<string, unknown>): boolean {
-  return index.match !== 'prefix' || (!mocks.has('startswith') && !mocks.has('glob.match') && !mocks.has('regex.match'));
+export function applicableIndex(index: GroupIndex | undefined, mocks: ReadonlyMap<string, unknown>): GroupIndex | undefined {
+  if (!index || mocks.size === 0) return index;
+  const prefixReplaced = mocks.has('startswith') || mocks.has('glob.match') || mocks.has('regex.match');
+  const keys = prefixReplaced ? index.keys.filter((k) => k.match !== 'prefix') : index.keys;
+  if (keys.length === 0) return undefined;
+  const comparisonReplaced = [...INFALLIBLE_CALLS].some((name) => mocks.has(name));
+  return { keys, reorderable: comparisonReplaced ? index.reorderable.map(() => false) : index.reorderable };
 }
 
 /** Indexes of every group that has one (compile option `ruleIndex: false`: none). */
-export function buildRuleIndexes(tree: RuleTree): Map<RuleGroup, RuleIndex> {
-  const out = new Map<RuleGroup, RuleIndex>();
+export function buildRuleIndexes(tree: RuleTree): Map<RuleGroup, GroupIndex> {
+  const out = new Map<RuleGroup, GroupIndex>();
   for (const g of tree.groups) {
     const index = buildRuleIndex(g, tree);
     if (index) out.set(g, index);

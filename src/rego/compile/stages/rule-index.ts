@@ -2,9 +2,9 @@ import { buildRuleIndexes } from '../../plan/rule-index.js';
 import type { CompileState } from './stage.js';
 
 /**
- * Stage `ruleIndex`: for each rule set of several definitions, the key (a ref into `input` or
- * base `data`, or a function argument) whose constant selects the definitions worth running, as
- * OPA's topdown indexer does; `plan` dispatches on it. Compile option `ruleIndex: false` skips it:
+ * Stage `ruleIndex`: for each rule set of several definitions, the keys (refs into `input` or
+ * base `data`, or function arguments) whose constants select the definitions worth running, as
+ * OPA's topdown indexer does; `plan` dispatches on them. Compile option `ruleIndex: false` skips it:
  * every definition runs, as in OPA's Wasm target (tests compare both).
  */
 export function ruleIndexStage(state: CompileState): void {

@@ -8,7 +8,7 @@ import type { SafetyChecker } from '../safety.js';
 import type { OrderedBodies } from '../order-bodies.js';
 import type { RuleTree } from '../../plan/rule-tree.js';
 import type { RuleGroup } from '../rule-defs.js';
-import type { RuleIndex } from '../../plan/rule-index.js';
+import type { GroupIndex } from '../../plan/rule-index.js';
 
 /** The stages of a compile, in order (see `COMPILE_STAGES`). */
 export type StageName = 'parse' | 'resolve' | 'typeCheck' | 'safety' | 'ruleIndex' | 'plan' | 'codegen' | 'link';
@@ -35,7 +35,7 @@ export interface CompileState {
   ordered?: OrderedBodies;
   safety?: SafetyChecker;
   /** ruleIndex: the rule sets planned with an index, and their keys. */
-  ruleIndexes?: ReadonlyMap<RuleGroup, RuleIndex>;
+  ruleIndexes?: ReadonlyMap<RuleGroup, GroupIndex>;
   /** plan: the IR. */
   policy?: Policy;
   /** codegen: the generated functions, ready to link with the runtime. */
