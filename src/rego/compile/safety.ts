@@ -1,5 +1,6 @@
 import type { Body, Expr, Term } from '../ast.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { AddedNames, type BoundNames } from './bound-names.js';
 import { splitUnifications } from './split-unifications.js';
 import { displayName, exprTerms, refName, termKey, varsOf, walkTerm, ROOTS } from './terms.js';
 
@@ -28,7 +29,7 @@ export class SafetyChecker {
     return out;
   }
 
-  evaluable(t: Term, bound: Set<string>, outer: Set<string>): boolean {
+  evaluable(t: Term, bound: BoundNames, outer: Set<string>): boolean {
     switch (t.type) {
       case 'var':
         return bound.has(t.name) || ROOTS.has(t.name);
@@ -53,14 +54,14 @@ export class SafetyChecker {
   }
 
   /** Ref path segments may be unbound variables or patterns: evaluation iterates and binds them. */
-  private pathEvaluable(t: Term, bound: Set<string>, outer: Set<string>): boolean {
+  private pathEvaluable(t: Term, bound: BoundNames, outer: Set<string>): boolean {
     if (t.type === 'var') return true;
     if (t.type === 'array' || t.type === 'object') return this.patternOk(t, bound, outer);
     return this.evaluable(t, bound, outer);
   }
 
   /** A term usable as a unification pattern: unbound vars only where unification can bind them. */
-  patternOk(t: Term, bound: Set<string>, outer: Set<string>): boolean {
+  patternOk(t: Term, bound: BoundNames, outer: Set<string>): boolean {
     if (t.type === 'var') return true;
     if (t.type === 'array') return t.items.every((x) => this.patternOk(x, bound, outer));
     if (t.type === 'object') return t.entries.every(([k, v]) => this.evaluable(k, bound, outer) && this.patternOk(v, bound, outer));
@@ -68,7 +69,7 @@ export class SafetyChecker {
   }
 
   /** Vars that evaluating `t` binds (unbound ref path variables) or unifying it as a pattern binds. */
-  private binds(t: Term, bound: Set<string>, out: Set<string>): void {
+  private binds(t: Term, bound: BoundNames, out: { add(name: string): unknown }): void {
     switch (t.type) {
       case 'var':
         if (!bound.has(t.name) && !ROOTS.has(t.name)) out.add(t.name);
@@ -98,11 +99,11 @@ export class SafetyChecker {
     }
   }
 
-  private unifiable(a: Term, b: Term, bound: Set<string>, outer: Set<string>): boolean {
+  private unifiable(a: Term, b: Term, bound: BoundNames, outer: Set<string>): boolean {
     if (this.evaluable(a, bound, outer) && this.patternOk(b, bound, outer)) return true;
     if (this.evaluable(b, bound, outer) && this.patternOk(a, bound, outer)) return true;
     if (a.type === 'array' && b.type === 'array' && a.items.length === b.items.length) {
-      const scratch = new Set(bound);
+      const scratch = new AddedNames(bound);
       return a.items.every((x, i) => {
         const ok = this.unifiable(x, b.items[i]!, scratch, outer);
         if (ok) {
@@ -114,7 +115,7 @@ export class SafetyChecker {
     }
     if (a.type === 'object' && b.type === 'object' && a.entries.length === b.entries.length) {
       const bByKey = new Map(b.entries.map(([kt, vt]) => [termKey(kt), vt]));
-      const scratch = new Set(bound);
+      const scratch = new AddedNames(bound);
       return a.entries.every(([kt, vt]) => {
         const other = bByKey.get(termKey(kt));
         if (other === undefined || !this.unifiable(vt, other, scratch, outer)) return false;
@@ -127,10 +128,10 @@ export class SafetyChecker {
   }
 
   /** Adds to `out` the key variables of the refs in `t` whose heads are bound (not inside closures). */
-  private refKeyVars(t: Term, bound: Set<string>, outer: Set<string>, out: Set<string>): void {
+  private refKeyVars(t: Term, bound: BoundNames, outer: Set<string>, out: AddedNames): void {
     switch (t.type) {
       case 'ref':
-        if (this.evaluable(t.head, bound, outer)) for (const p of t.path) varsOf(p, out);
+        if (this.evaluable(t.head, bound, outer)) for (const p of t.path) for (const v of varsOf(p)) out.add(v);
         return;
       case 'array':
       case 'set':
@@ -150,7 +151,7 @@ export class SafetyChecker {
   }
 
   /** Whether `e` can run now; if so, the variables it binds. */
-  private runnable(e: Expr, bound: Set<string>, outer: Set<string>): Set<string> | undefined {
+  private runnable(e: Expr, bound: BoundNames, outer: Set<string>): Set<string> | undefined {
     // A `with` value naming a function or builtin replaces it; any other value must be computable.
     if (!e.with.every((w) => (w.value.type === 'ref' || w.value.type === 'var') && this.arityOf(w.value) !== undefined || this.evaluable(w.value, bound, outer))) return undefined;
     const out = new Set<string>();
@@ -164,7 +165,7 @@ export class SafetyChecker {
         const name = refName(e.operator);
         // As OPA's `outputVarsForTerms`: a ref whose head is bound binds its key variables, so
         // they count as bound for the rest of the expression (`i < input.xs[i]`).
-        const withKeys = new Set(bound);
+        const withKeys = new AddedNames(bound);
         for (const a of e.args) this.refKeyVars(a, bound, outer, withKeys);
         if (name === 'eq' && e.args.length === 2) {
           // `:=` is directional: its value is read, never bound through the variables it assigns.

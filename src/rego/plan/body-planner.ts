@@ -4,6 +4,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
 import { valueTerm } from './annotations.js';
 import type { SafetyChecker } from '../compile/safety.js';
+import type { BoundNames } from '../compile/bound-names.js';
 import type { OrderedBodies } from '../compile/order-bodies.js';
 import { DEPRECATED_BUILTINS, builtinArity, isBuiltin } from '../compile/builtin-catalog.js';
 import { displayName, refName, termKey, varsOf, walkTerm, ROOTS } from '../compile/terms.js';
@@ -175,8 +176,8 @@ export class BodyPlanner {
   }
 
   private planCallExpr(written: Extract<Expr, { type: 'call' }>, scope: VarScope, k: K): void {
-    const evaluable = (t: Term, bound: Set<string>) => this.svc.safety.evaluable(t, bound, new Set());
-    const { hoisted, expr: e } = hoistDynamicOperands(written, () => `$dyn${this.dynamicVars++}`, scope.bound(), evaluable);
+    const evaluable = (t: Term, bound: BoundNames) => this.svc.safety.evaluable(t, bound, new Set());
+    const { hoisted, expr: e } = hoistDynamicOperands(written, () => `$dyn${this.dynamicVars++}`, scope, evaluable);
     if (hoisted.length > 0) return this.planHoisted(hoisted, scope, () => this.planCallExpr(e, scope, k));
     const name = refName(e.operator);
     const args = e.args;
@@ -759,7 +760,7 @@ export class BodyPlanner {
   }
 
   private evaluable(t: Term, scope: VarScope): boolean {
-    return this.svc.safety.evaluable(t, scope.bound(), new Set());
+    return this.svc.safety.evaluable(t, scope, new Set());
   }
 
   unify(a: Term, b: Term, scope: VarScope, k: K): void {

@@ -1,4 +1,5 @@
 import type { Expr, Term, VarTerm } from '../ast.js';
+import { AddedNames, type BoundNames } from '../compile/bound-names.js';
 import { refName, varsOf } from '../compile/terms.js';
 
 /** A term evaluated before an expression, and the variable that stands for it inside. */
@@ -94,14 +95,14 @@ export function hoistNegationOperands(e: Expr, fresh: () => string, canHoist: (t
  * `known` holds the variables bound before the expression; `evaluable` says whether a term can be
  * evaluated there (its ref heads and call arguments bound; ref keys may iterate).
  */
-export function hoistDynamicOperands<E extends Expr>(e: E, fresh: () => string, known: Set<string>, evaluable: (t: Term, bound: Set<string>) => boolean): { hoisted: Hoisted[]; expr: E } {
+export function hoistDynamicOperands<E extends Expr>(e: E, fresh: () => string, known: BoundNames, evaluable: (t: Term, bound: BoundNames) => boolean): { hoisted: Hoisted[]; expr: E } {
   const hoisted: Hoisted[] = [];
-  const bound = new Set(known);
+  const bound = new AddedNames(known);
   const expr = hoistOperands(e, (t) => {
     if (!evaluable(t, bound)) return t;
     const name = fresh();
     hoisted.push({ name, term: t });
-    varsOf(t, bound);
+    for (const v of varsOf(t)) bound.add(v);
     bound.add(name);
     return { type: 'var', name, loc: t.loc } satisfies VarTerm;
   }) as E;

@@ -15,9 +15,8 @@ export class VarScope {
     return new VarScope(this);
   }
 
-  bound(): Set<string> {
-    const out = this.parent ? this.parent.bound() : new Set<string>();
-    for (const k of this.vars.keys()) out.add(k);
-    return out;
+  /** Whether `name` is bound here or in a parent (a scope is the safety checks' set of bound names). */
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
   }
 }
