@@ -23,6 +23,9 @@ import type { LeafTarget } from './dispatch-steps.js';
  */
 export const COVERAGE_BUILTIN = 'warden.coverage.mark';
 
+/** Branches of an else chain one function holds at most (see planLongElseChain). */
+const ELSE_BRANCHES_PER_FUNCTION = 64;
+
 /**
  * Plans rule groups into IR functions (on demand, per mock environment) and queries into plans.
  * Bodies come already ordered by the safety stage (`OrderedBodies`).
@@ -61,6 +64,8 @@ export class Planner implements PlannerServices {
   }
 
   private carriers = 0;
+  /** Functions made for parts of long else chains, for their names. */
+  private elseParts = 0;
 
   nextCarrier(): number {
     return this.carriers++;
@@ -211,6 +216,13 @@ export class Planner implements PlannerServices {
     // An else chain: the first branch that succeeds gives this definition's value.
     const chain = fb.newLocal();
     fb.emit('ResetLocalStmt', { target: chain });
+    if (def.elses.length >= ELSE_BRANCHES_PER_FUNCTION) {
+      this.planLongElseChain(bp, group, def, chain);
+      fb.emit('IsDefinedStmt', { source: chain });
+      fb.emit('AssignVarOnceStmt', { source: local(chain), target: ret });
+      if (early) fb.emit('ReturnLocalStmt', { source: ret });
+      return;
+    }
     const branches = [
       fb.block(() => {
         const scope = argScope();
@@ -232,6 +244,56 @@ export class Planner implements PlannerServices {
     fb.emit('IsDefinedStmt', { source: chain });
     fb.emit('AssignVarOnceStmt', { source: local(chain), target: ret });
     if (early) fb.emit('ReturnLocalStmt', { source: ret });
+  }
+
+  /**
+   * An else chain of many branches, in functions of {@link ELSE_BRANCHES_PER_FUNCTION} branches
+   * each, called in turn until one gives a value (into `chain`). One function holding every branch
+   * has the locals of all of them, and V8's compilers take time and memory in proportion to blocks
+   * times locals: 5,000 branches took 1.5 s and 2.6 GB to compile on first use, 20,000 more memory
+   * than the machine had.
+   */
+  private planLongElseChain(bp: BodyPlanner, group: RuleGroup, def: RuleDef, chain: number): void {
+    const fb = bp.fb;
+    const branches = [{ body: def.body, value: def.value, loc: def.loc }, ...def.elses];
+    const params = [0, 1, ...Array.from({ length: group.arity }, (_, i) => i + 2)].map(local);
+    const result = fb.newLocal();
+    const calls = [];
+    for (let i = 0; i < branches.length; i += ELSE_BRANCHES_PER_FUNCTION) {
+      const part = branches.slice(i, i + ELSE_BRANCHES_PER_FUNCTION);
+      const name = this.planGroupPart(group, bp.env, `g${bp.env.id}.data.${group.path.join('.')}#else${this.elseParts++}`, (partBp, partRet) =>
+        part.map((branch) =>
+          partBp.fb.block(() => {
+            const pfb = partBp.fb;
+            partBp.currentDef = def;
+            pfb.loc = branch.loc;
+            pfb.emit('IsUndefinedStmt', { source: partRet });
+            const scope = new VarScope();
+            const step = (a: number): void => {
+              if (a === def.args.length) {
+                partBp.planBody(branch.body, scope, () => {
+                  pfb.loc = branch.loc;
+                  this.markCovered(pfb, branch.loc);
+                  partBp.planTerm(branch.value, scope, (v) => pfb.emit('AssignVarOnceStmt', { source: v, target: partRet }));
+                });
+                return;
+              }
+              partBp.unifyValue(def.args[a]!, local(a + 2), scope, () => step(a + 1));
+            };
+            step(0);
+          }),
+        ),
+      );
+      calls.push(
+        fb.block(() => {
+          fb.loc = part[0]!.loc;
+          fb.emit('IsUndefinedStmt', { source: chain });
+          fb.emit('CallStmt', { func: name, args: params, result });
+          fb.emit('AssignVarStmt', { source: local(result), target: chain });
+        }),
+      );
+    }
+    fb.emit('BlockStmt', { blocks: calls });
   }
 
   /** `p[k1][k2] := v`: nested objects created on the way, the last key inserted once. */
