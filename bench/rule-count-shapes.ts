@@ -80,6 +80,22 @@ export const RULE_COUNT_SHAPES: RuleCountShape[] = [
     denied: (n) => ({ user: 'nobody', ip: denyListAddress(n - 1 - ((n + 1) % 3)), path: '/' }),
   },
   {
+    // One rule of N conditions: compile time must stay linear in a body's length.
+    name: 'one body of N conditions',
+    entrypoint: 'shape/allow',
+    source: (n) => `package shape\n\nallow if {\n${Array.from({ length: n }, (_, i) => `\tinput.user != "u${i}"`).join('\n')}\n}`,
+    allowed: () => ({ user: 'nobody' }),
+    denied: (n) => ({ user: `u${n - 1}` }),
+  },
+  {
+    // A priority table as one else chain of N branches, last branch matching.
+    name: 'else chain of N branches',
+    entrypoint: 'shape/level',
+    source: (n) => ['package shape', '', 'default level := -1', 'level := 0 if input.t == "t0"', ...Array.from({ length: n - 1 }, (_, i) => `else := ${i + 1} if input.t == "t${i + 1}"`)].join('\n'),
+    allowed: (n) => ({ t: `t${n - 1}` }),
+    denied: () => ({ t: 'none' }),
+  },
+  {
     name: 'envoy route table',
     entrypoint: 'shape/allow',
     source: (n) =>

@@ -8,6 +8,7 @@ import { DEFER } from './value-layout.js';
 import { planDeferredInserts, type DeferredInserts } from './deferred-inserts.js';
 import { CodegenError } from './errors.js';
 import { blockLocals, type BlockLocals } from './block-locals.js';
+import { localSpans, type LocalSpans } from './local-spans.js';
 import { walkStmts } from './ir-walk.js';
 import { dataLookups } from './data-lookups.js';
 import type { GeneratedFunction } from './link-module.js';
@@ -69,6 +70,8 @@ export class BodyGenerator {
   private deferred: DeferredInserts = { inserts: new Set(), finishAfter: new Map() };
   /** Wasm locals taken for the top-level block being generated, given back when it ends. */
   private held: number[] | undefined;
+  /** The spans of the top-level block being generated, when its locals have them. */
+  private spans: (LocalSpans & { top: Block; assignedFirst: ReadonlySet<number>; spanned: ReadonlySet<number> }) | undefined;
   private parts = 0;
 
   constructor(
@@ -101,6 +104,8 @@ export class BodyGenerator {
   private local(irLocal: number): number {
     let l = this.locals.get(irLocal);
     if (l === undefined) {
+      // A use outside the span found for it would read another local's value: never compile that.
+      if (this.spans?.spanned.has(irLocal)) throw new CodegenError(this.where, `local ${irLocal} used outside its span`);
       l = this.fb.newLocal();
       this.locals.set(irLocal, l);
     }
@@ -162,21 +167,50 @@ export class BodyGenerator {
     flush();
   }
 
-  /** A top-level block, its own IR locals on Wasm locals that the next block reuses. */
+  /**
+   * A top-level block, its own IR locals on Wasm locals that the next block reuses; within it, each
+   * on a Wasm local only for its span (see localSpans), so later spans reuse it too.
+   */
   private topBlock(b: Block, index: number, locals: BlockLocals): void {
     const held: number[] = [];
     this.held = held;
     const own = locals.own[index]!;
-    for (const irLocal of own) {
-      const { local, stale } = this.fb.takeLocal();
-      held.push(local);
-      this.locals.set(irLocal, local);
-      if (stale && !locals.assignedFirst.has(irLocal)) this.fb.i32(0).set(local);
+    const spans = localSpans(b, new Set(own));
+    if (spans) {
+      this.spans = { ...spans, top: b, assignedFirst: locals.assignedFirst, spanned: new Set(own) };
+      this.block(b);
+      this.spans = undefined;
+    } else {
+      for (const irLocal of own) this.openLocal(irLocal, !locals.assignedFirst.has(irLocal), held);
+      this.block(b);
+      for (const irLocal of own) this.locals.delete(irLocal);
     }
-    this.block(b);
-    for (const irLocal of own) this.locals.delete(irLocal);
     this.fb.releaseLocals(held);
     this.held = undefined;
+  }
+
+  /** Puts `irLocal` on a free Wasm local, reset to undefined when it held another's value and `reset`. */
+  private openLocal(irLocal: number, reset: boolean, held?: number[]): void {
+    const { local, stale } = this.fb.takeLocal();
+    held?.push(local);
+    this.locals.set(irLocal, local);
+    if (stale && reset) this.fb.i32(0).set(local);
+  }
+
+  private openSpans(b: Block, index: number): void {
+    const spans = this.spans;
+    const opening = spans?.opens.get(b)?.get(index);
+    if (!spans || !opening) return;
+    // A span in the top-level block itself starts at its first use: one that assigns needs no reset.
+    for (const irLocal of opening) this.openLocal(irLocal, b !== spans.top || !spans.assignedFirst.has(irLocal));
+  }
+
+  private closeSpans(b: Block, index: number): void {
+    const closing = this.spans?.closes.get(b)?.get(index);
+    if (!closing) return;
+    const free = closing.map((irLocal) => this.locals.get(irLocal)!);
+    for (const irLocal of closing) this.locals.delete(irLocal);
+    this.fb.releaseLocals(free);
   }
 
   /**
@@ -200,13 +234,15 @@ export class BodyGenerator {
 
   private block(b: Block, tail?: () => void): void {
     this.fb.open(OP.block, true);
-    for (const s of b.stmts) {
+    b.stmts.forEach((s, index) => {
+      this.openSpans(b, index);
       this.stmt(s);
       for (const obj of this.deferred.finishAfter.get(s) ?? []) {
         this.fb.get(this.local(obj));
         this.rt('rt_finish_object');
       }
-    }
+      this.closeSpans(b, index);
+    });
     tail?.();
     this.fb.close(true);
   }

@@ -49,8 +49,10 @@ function compileToPlanOf(source: string, entrypoint: string): Promise<unknown> {
 
 /** A plan whose one block assigns `n` distinct locals (a body no reuse can shrink). */
 function planWithLocals(n: number): unknown {
+  // Each local is read again at the end, so all are live at once (a local whose value is dead shares a Wasm local).
   const stmts = Array.from({ length: n }, (_, i) => stmt('MakeNullStmt', { target: 100 + i }));
-  return planReturning([], [...stmts, stmt('AssignVarStmt', { source: local(100 + n - 1), target: 2 })], 2);
+  const reads = Array.from({ length: n }, (_, i) => stmt('IsDefinedStmt', { source: 100 + i }));
+  return planReturning([], [...stmts, ...reads, stmt('AssignVarStmt', { source: local(100 + n - 1), target: 2 })], 2);
 }
 
 test('a function just under V8\'s 50,000 locals loads; one over is refused at compile time naming the limit and the function', async (t) => {
@@ -64,10 +66,10 @@ test('a function just under V8\'s 50,000 locals loads; one over is refused at co
 });
 
 test('a rule body V8 would refuse is a CodegenError from compile, naming the rule and the limit', async (t) => {
-  // One body of 7,000 expressions on 8-step refs: 56,000 locals live in one block, where no reuse
-  // between blocks helps. (The planner runs such a body in its large-stack worker.)
-  const exprs = Array.from({ length: 7_000 }, (_, i) => `\tinput.a.b.c.d.e.f.g.h${i} == "x"`);
-  const source = `package huge\n\nallow if {\n${exprs.join('\n')}\n}\n`;
+  // An array of 51,000 refs: each is evaluated into a local before the array is made, so all are
+  // live at once (locals whose values are dead share Wasm locals, see local-spans.ts).
+  const items = Array.from({ length: 51_000 }, (_, i) => `input.a${i}`);
+  const source = `package huge\n\nallow if {\n\txs := [${items.join(', ')}]\n\tcount(xs) > 0\n}\n`;
   const err = await t.throwsAsync(compile({ modules: [{ path: 'huge.rego', source }], entrypoints: ['huge/allow'] }), { instanceOf: CodegenError });
-  t.regex(err!.message, /^func "g0\.data\.huge\.allow".*: locals \(parameters included\) 56,\d{3}, over the engine's limit of 50,000 \(V8's kV8MaxWasmFunctionLocals\)/);
+  t.regex(err!.message, /^func "g0\.data\.huge\.allow".*: locals \(parameters included\) 51,\d{3}, over the engine's limit of 50,000 \(V8's kV8MaxWasmFunctionLocals\)/);
 });

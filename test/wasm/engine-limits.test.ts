@@ -4,10 +4,11 @@ import { V8_LIMITS, checkEngineLimits, declaredLocals } from '../../src/wasm/eng
 import { CodegenError } from '../../src/wasm/errors.js';
 import { local, planReturning, stmt } from '../helpers/plan-builder.js';
 
-/** A plan whose one block assigns `n` distinct locals. */
+/** A plan whose one block assigns `n` distinct locals, all read again at the end (live at once, so none shares a Wasm local). */
 function planWithLocals(n: number): unknown {
   const stmts = Array.from({ length: n }, (_, i) => stmt('MakeNullStmt', { target: 100 + i }));
-  return planReturning([], [...stmts, stmt('AssignVarStmt', { source: local(100), target: 2 })], 2);
+  const reads = Array.from({ length: n }, (_, i) => stmt('IsDefinedStmt', { source: 100 + i }));
+  return planReturning([], [...stmts, ...reads, stmt('AssignVarStmt', { source: local(100), target: 2 })], 2);
 }
 
 test('a module within the limits passes; one local over a lowered limit is refused naming the plan and the limit', (t) => {
