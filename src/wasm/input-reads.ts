@@ -14,6 +14,9 @@ export const INPUT_READS_SECTION = 'warden.input_reads';
 
 type Path = ReadonlyArray<string | number>;
 
+/** Input paths longer than this are not followed further (see the DotStmt transfer). */
+const MAX_PATH_DEPTH = 64;
+
 /** Paths of the input, numbered: each is reached from its parent by one key, so that is its identity. */
 class PathTable {
   /** The root, the input itself. */
@@ -129,6 +132,9 @@ function planInputReads(planBlocks: Block[], funcs: ReadonlyMap<string, Func>, s
         if (source === undefined || state.pathsOf(source).size === 0) return changed;
         const key = s.stmt.key.type === 'string_index' ? strings[s.stmt.key.value] : keyLocal !== undefined ? state.integers.get(keyLocal) : undefined;
         if (key === undefined || key === null) return readWhole(state, source) || changed;
+        // A path this deep comes from a cycle (`x := input.x; … with input as x` makes the input
+        // hold input.x, input.x.x, …): it is read whole, so the paths stay finite and the analysis ends.
+        if ([...state.pathsOf(source)].some((p) => table.paths[p]!.length >= MAX_PATH_DEPTH)) return readWhole(state, source) || changed;
         const children = [...state.pathsOf(source)].map((p) => table.child(p, key));
         for (const c of children) looked.add(c);
         return state.add(s.stmt.target, children) || changed;
