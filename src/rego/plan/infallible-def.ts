@@ -1,6 +1,7 @@
 import type { Expr, RefTerm, Term } from '../ast.js';
 import type { RuleDef } from '../compile/rule-defs.js';
 import { refName } from '../compile/terms.js';
+import { isConstant } from './early-exit.js';
 import type { RuleTree } from './rule-tree.js';
 
 /**
@@ -41,39 +42,29 @@ function infallibleExpr(e: Expr, tree: RuleTree): boolean {
   }
 }
 
+const SCALARS: ReadonlySet<Term['type']> = new Set(['null', 'boolean', 'number', 'string']);
+
 function infallibleTerm(t: Term, tree: RuleTree): boolean {
   switch (t.type) {
-    case 'null':
-    case 'boolean':
-    case 'number':
-    case 'string':
-      return true;
     case 'var':
       // Rules of the package were resolved to `data` refs: a variable left is a local one.
       return t.name !== 'data';
+    case 'ref':
+      return infallibleRef(t, tree);
     case 'array':
     case 'set':
       return t.items.every((x) => infallibleTerm(x, tree));
     case 'object':
       // Computed keys could collide.
-      return t.entries.every(([k, v]) => (k.type === 'string' || k.type === 'number' || k.type === 'boolean' || k.type === 'null') && infallibleTerm(v, tree));
-    case 'ref':
-      return infallibleRef(t, tree);
+      return t.entries.every(([k, v]) => SCALARS.has(k.type) && infallibleTerm(v, tree));
     default:
-      return false;
+      // Scalars; calls, comprehensions and templates may fail.
+      return isConstant(t);
   }
 }
 
-/** A ref into `input`, a local value, or base `data` (its constant prefix leaves the rule tree before anything varies). */
+/** A ref into `input`, a local value, or base `data`. */
 function infallibleRef(t: RefTerm, tree: RuleTree): boolean {
   if (t.head.type !== 'var' || !t.path.every((p) => infallibleTerm(p, tree))) return false;
-  if (t.head.name !== 'data') return true;
-  let node = tree.root;
-  for (const seg of t.path) {
-    if (node.group || seg.type !== 'string') return false;
-    const next = node.children.get(seg.value);
-    if (!next) return true;
-    node = next;
-  }
-  return false;
+  return t.head.name !== 'data' || tree.isBaseData(t.path);
 }

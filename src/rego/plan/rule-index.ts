@@ -91,16 +91,7 @@ function indexableRef(t: Term, tree: RuleTree): t is RefTerm {
   if (t.type !== 'ref' || t.head.type !== 'var' || t.path.length === 0) return false;
   if (!t.path.every((p) => p.type === 'string' || (p.type === 'number' && /^\d+$/.test(p.text)))) return false;
   if (t.head.name === 'input') return true;
-  if (t.head.name !== 'data') return false;
-  let node = tree.root;
-  for (const seg of t.path) {
-    if (node.group || seg.type !== 'string') return false;
-    const next = node.children.get(seg.value);
-    if (!next) return true;
-    node = next;
-  }
-  // The whole path names rules or packages: a virtual document.
-  return false;
+  return t.head.name === 'data' && tree.isBaseData(t.path);
 }
 
 // A definition tested by `in` is planned once per item: long allow-lists are left unindexed.

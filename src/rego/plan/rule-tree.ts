@@ -127,6 +127,22 @@ export class RuleTree {
     return node;
   }
 
+  /**
+   * Whether `data` along `path` is base data: its leading string keys leave the tree of rules and
+   * packages before any rule, or any key that is not a string, is reached.
+   */
+  isBaseData(path: readonly Term[]): boolean {
+    let node = this.root;
+    for (const seg of path) {
+      if (node.group || seg.type !== 'string') return false;
+      const next = node.children.get(seg.value);
+      if (!next) return true;
+      node = next;
+    }
+    // The whole path names rules or packages: a virtual document.
+    return false;
+  }
+
   /** The group of the rule at `path` or at an ancestor of it, and how many segments it takes. */
   ruleAlong(path: string[]): { group: RuleGroup; depth: number } | undefined {
     let node: TreeNode | undefined = this.root;
