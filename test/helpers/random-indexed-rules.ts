@@ -19,7 +19,8 @@ const PREFIXES = ['""', '"a"', '"ab"', '"abc"', '"b"', '"é"', '"éa"', '"日本
 const PREFIX_REFS = ['input.a', 'input.path', 'data.d.k'];
 
 const constant = fc.constantFrom(...CONSTANTS);
-const value = fc.constantFrom('true', '"v1"', '"v2"', '1', 'input.a');
+// sprintf: a violation's message, which leaves a definition free to run out of order.
+const value = fc.constantFrom('true', '"v1"', '"v2"', '1', 'input.a', 'sprintf("%v/%d", [input.a, input.b])');
 // glob.match patterns the index reads a prefix from (text before `*`, `**` or `?`), ones it must
 // leave alone (escapes, ranges, alternatives, a malformed range, a leading wildcard), and delimiters
 // OPA takes or refuses (a two-character delimiter is an error whatever the pattern).

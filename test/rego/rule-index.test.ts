@@ -116,6 +116,31 @@ test('across keys, a definition that may fail keeps its place: an early exit doe
   t.deepEqual(indexed.evaluate({ u: 'w' }, 'p/a'), [{ result: true }]);
 });
 
+test('violations with sprintf messages over different refs are dispatched on each; a replaced sprintf keeps every definition in place', async (t) => {
+  const source = [
+    'package p',
+    'violations contains sprintf("kind %s", [input.kind]) if input.kind == "K1"',
+    'violations contains sprintf("user %s", [input.user]) if input.user == "u1"',
+    'violations contains sprintf("kind %s", [input.kind]) if input.kind == "K2"',
+    'violations contains sprintf("user %s", [input.user]) if input.user == "u2"',
+    'a if input.u == "x"',
+    'a if { input.ip == "y"; sprintf("%v", [input.n]) == "1" }',
+    'a if input.u == "w"',
+    'a if input.ip == "z"',
+    'failing(_, _) := to_number("not a number")',
+    'r if a with sprintf as failing',
+  ].join('\n');
+  t.is((await leaves(source, 'violations')).length, 4, 'one run: a leaf per constant of both refs');
+  const indexed = await load(source, ['p/violations', 'p/a', 'p/r']);
+  const every = await load(source, ['p/violations', 'p/a', 'p/r'], false);
+  const input = { kind: 'K2', user: 'u1', u: 'w', ip: 'y', n: 1 };
+  t.deepEqual(indexed.evaluate(input, 'p/violations'), [{ result: ['kind K2', 'user u1'] }]);
+  t.deepEqual(indexed.evaluate(input, 'p/a'), [{ result: true }]);
+  // The second definition fails under the replacement: it must still run before the third.
+  t.regex(outcome(() => every.evaluate(input, 'p/r')), /^error: eval_builtin_error/);
+  t.is(outcome(() => indexed.evaluate(input, 'p/r')), outcome(() => every.evaluate(input, 'p/r')));
+});
+
 test('indexed and unindexed modules give the same results and errors (generated policies × inputs)', async (t) => {
   let cases = 0;
   let prefixIndexed = 0;

@@ -10,11 +10,14 @@ import type { RuleTree } from './rule-tree.js';
  */
 export const INFALLIBLE_CALLS: ReadonlySet<string> = new Set(['eq', 'equal', 'neq', 'lt', 'gt', 'lte', 'gte', 'internal.member_2', 'internal.member_3']);
 
+/** Every builtin {@link cannotFail} counts on: where `with` replaces one, nothing is run out of order. */
+export const INFALLIBLE_BUILTINS: readonly string[] = [...INFALLIBLE_CALLS, 'sprintf'];
+
 /**
  * Whether evaluating `def` can neither raise an error nor do anything but give its result: its
  * arguments, body, key and value are made of constants, local variables, refs into `input` or
- * base `data` (no rule is evaluated), and comparisons, unifications and membership tests of them,
- * without `with`. Such definitions can run in any order among each other with the same outcome:
+ * base `data` (no rule is evaluated), comparisons, unifications and membership tests of them, and
+ * `sprintf` with a constant format, without `with`. Such definitions can run in any order among each other with the same outcome:
  * with early exit, whichever holds first gives the one constant; otherwise each runs anyway.
  * Conservative: anything else (builtin calls, rules, comprehensions, else chains) is not.
  */
@@ -57,6 +60,10 @@ function infallibleTerm(t: Term, tree: RuleTree): boolean {
     case 'object':
       // Computed keys could collide.
       return t.entries.every(([k, v]) => SCALARS.has(k.type) && infallibleTerm(v, tree));
+    case 'call':
+      // A violation's message: sprintf with a constant format and an array cannot fail (Go's fmt
+      // prints a verb that does not fit its value as `%!d(string=…)`).
+      return refName(t.operator) === 'sprintf' && t.args.length === 2 && t.args[0]!.type === 'string' && t.args[1]!.type === 'array' && infallibleTerm(t.args[1]!, tree);
     default:
       // Scalars; calls, comprehensions and templates may fail.
       return isConstant(t);

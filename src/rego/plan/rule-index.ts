@@ -2,7 +2,7 @@ import type { Expr, RefTerm, StringTerm, Term } from '../ast.js';
 import type { RuleDef, RuleGroup } from '../compile/rule-defs.js';
 import { refName, termKey } from '../compile/terms.js';
 import { compileGoRegexp } from '../../builtins/regex/go-regexp.js';
-import { cannotFail, INFALLIBLE_CALLS } from './infallible-def.js';
+import { cannotFail, INFALLIBLE_BUILTINS } from './infallible-def.js';
 import { prefixDispatchFits } from './prefix-chains.js';
 import type { RuleTree } from './rule-tree.js';
 
@@ -320,15 +320,15 @@ function bestKey(perDef: Candidate[][], covered: boolean[]): RuleIndex | undefin
 /**
  * The part of `index` that applies where `with` replaces the builtins named in `mocks`: a prefix
  * index stands in for `startswith`, `glob.match` and `regex.match`, and a replaced one may hold for
- * any value (its definitions then run in place); a replaced comparison may fail, so no definition
- * is run out of order.
+ * any value (its definitions then run in place); a replaced comparison (or sprintf) may fail, so
+ * no definition is run out of order.
  */
 export function applicableIndex(index: GroupIndex | undefined, mocks: ReadonlyMap<string, unknown>): GroupIndex | undefined {
   if (!index || mocks.size === 0) return index;
   const prefixReplaced = mocks.has('startswith') || mocks.has('glob.match') || mocks.has('regex.match');
   const keys = prefixReplaced ? index.keys.filter((k) => k.match !== 'prefix') : index.keys;
   if (keys.length === 0) return undefined;
-  const comparisonReplaced = [...INFALLIBLE_CALLS].some((name) => mocks.has(name));
+  const comparisonReplaced = INFALLIBLE_BUILTINS.some((name) => mocks.has(name));
   return { keys, reorderable: comparisonReplaced ? index.reorderable.map(() => false) : index.reorderable };
 }
 
