@@ -80,6 +80,16 @@ export const RULE_COUNT_SHAPES: RuleCountShape[] = [
     denied: (n) => ({ user: 'nobody', ip: denyListAddress(n - 1 - ((n + 1) % 3)), path: '/' }),
   },
   {
+    // Violations with sprintf messages on two refs in turn: one run of two searches (sprintf with a constant format cannot fail).
+    name: 'violations: kinds and users in turn',
+    entrypoint: 'shape/violations',
+    source: (n) =>
+      lines(['package shape', ''], n, (i) =>
+        i % 2 ? `violations contains msg if {\n\tinput.kind == "K${i}"\n\tmsg := sprintf("kind %s is not allowed", [input.kind])\n}` : `violations contains msg if {\n\tinput.user == "u${i}"\n\tmsg := sprintf("user %s is not allowed", [input.user])\n}`),
+    allowed: () => ({ kind: 'none', user: 'nobody' }),
+    denied: (n) => ({ kind: `K${n - 1 - (n % 2)}`, user: 'u0' }),
+  },
+  {
     // One rule of N conditions: compile time must stay linear in a body's length.
     name: 'one body of N conditions',
     entrypoint: 'shape/allow',
