@@ -17,8 +17,9 @@ export const INFALLIBLE_BUILTINS: readonly string[] = [...INFALLIBLE_CALLS, 'spr
  * Whether evaluating `def` can neither raise an error nor do anything but give its result: its
  * arguments, body, key and value are made of constants, local variables, refs into `input` or
  * base `data` (no rule is evaluated), comparisons, unifications and membership tests of them, and
- * `sprintf` with a constant format, without `with`. Such definitions can run in any order among each other with the same outcome:
- * with early exit, whichever holds first gives the one constant; otherwise each runs anyway.
+ * `sprintf` with a constant format, without `with`. Such definitions can run in any order among
+ * each other with the same outcome: with early exit, whichever holds first gives the one constant;
+ * otherwise each runs anyway.
  * Conservative: anything else (builtin calls, rules, comprehensions, else chains) is not.
  */
 export function cannotFail(def: RuleDef, tree: RuleTree): boolean {
