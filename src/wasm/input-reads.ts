@@ -134,8 +134,9 @@ function planInputReads(planBlocks: Block[], funcs: ReadonlyMap<string, Func>, s
         if (key === undefined || key === null) return readWhole(state, source) || changed;
         // A path this deep comes from a cycle (`x := input.x; … with input as x` makes the input
         // hold input.x, input.x.x, …): it is read whole, so the paths stay finite and the analysis ends.
-        if ([...state.pathsOf(source)].some((p) => table.paths[p]!.length >= MAX_PATH_DEPTH)) return readWhole(state, source) || changed;
-        const children = [...state.pathsOf(source)].map((p) => table.child(p, key));
+        const parents = [...state.pathsOf(source)];
+        if (parents.some((p) => table.paths[p]!.length >= MAX_PATH_DEPTH)) return readWhole(state, source) || changed;
+        const children = parents.map((p) => table.child(p, key));
         for (const c of children) looked.add(c);
         return state.add(s.stmt.target, children) || changed;
       }

@@ -175,9 +175,10 @@ export class BodyGenerator {
     const held: number[] = [];
     this.held = held;
     const own = locals.own[index]!;
-    const spans = localSpans(b, new Set(own));
+    const spanned = new Set(own);
+    const spans = localSpans(b, spanned);
     if (spans) {
-      this.spans = { ...spans, top: b, assignedFirst: locals.assignedFirst, spanned: new Set(own) };
+      this.spans = { ...spans, top: b, assignedFirst: locals.assignedFirst, spanned };
       this.block(b);
       this.spans = undefined;
     } else {

@@ -26,6 +26,13 @@ export const COVERAGE_BUILTIN = 'warden.coverage.mark';
 /** Branches of an else chain one function holds at most (see planLongElseChain). */
 const ELSE_BRANCHES_PER_FUNCTION = 64;
 
+/** A definition's first body or one of its `else` branches. */
+interface ChainBranch {
+  body: Body;
+  value: Term;
+  loc: Location;
+}
+
 /**
  * Plans rule groups into IR functions (on demand, per mock environment) and queries into plans.
  * Bodies come already ordered by the safety stage (`OrderedBodies`).
@@ -182,14 +189,6 @@ export class Planner implements PlannerServices {
     const fb = bp.fb;
     bp.currentDef = def;
     fb.loc = def.loc;
-    const argScope = (): VarScope => new VarScope();
-    const withArgs = (scope: VarScope, k: () => void): void => {
-      const step = (i: number): void => {
-        if (i === def.args.length) return k();
-        bp.unifyValue(def.args[i]!, local(i + 2), scope, () => step(i + 1));
-      };
-      step(0);
-    };
     const head = (scope: VarScope, target: number) => (): void => {
       fb.loc = def.loc;
       this.markCovered(fb, def.loc);
@@ -207,43 +206,50 @@ export class Planner implements PlannerServices {
           });
       }
     };
-    const bodyThen = (body: Body, scope: VarScope, k: () => void) => withArgs(scope, () => bp.planBody(body, scope, k));
     if (group.kind === 'set' || group.kind === 'object' || def.elses.length === 0) {
-      const scope = argScope();
-      bodyThen(def.body, scope, head(scope, ret));
+      const scope = new VarScope();
+      this.unifyArgs(bp, def, scope, () => bp.planBody(def.body, scope, head(scope, ret)));
       return;
     }
     // An else chain: the first branch that succeeds gives this definition's value.
     const chain = fb.newLocal();
     fb.emit('ResetLocalStmt', { target: chain });
-    if (def.elses.length >= ELSE_BRANCHES_PER_FUNCTION) {
-      this.planLongElseChain(bp, group, def, chain);
-      fb.emit('IsDefinedStmt', { source: chain });
-      fb.emit('AssignVarOnceStmt', { source: local(chain), target: ret });
-      if (early) fb.emit('ReturnLocalStmt', { source: ret });
-      return;
-    }
-    const branches = [
-      fb.block(() => {
-        const scope = argScope();
-        bodyThen(def.body, scope, head(scope, chain));
-      }),
-      ...def.elses.map((e) =>
-        fb.block(() => {
-          fb.loc = e.loc;
-          fb.emit('IsUndefinedStmt', { source: chain });
-          const scope = argScope();
-          bodyThen(e.body, scope, () => {
-            this.markCovered(fb, e.loc);
-            bp.planTerm(e.value, scope, (v) => fb.emit('AssignVarOnceStmt', { source: v, target: chain }));
-          });
-        }),
-      ),
-    ];
-    fb.emit('BlockStmt', { blocks: branches });
+    const branches = [{ body: def.body, value: def.value, loc: def.loc }, ...def.elses];
+    if (def.elses.length >= ELSE_BRANCHES_PER_FUNCTION) this.planLongElseChain(bp, group, def, branches, chain);
+    else fb.emit('BlockStmt', { blocks: branches.map((branch, i) => fb.block(() => this.planChainBranch(bp, def, branch, chain, i === 0))) });
     fb.emit('IsDefinedStmt', { source: chain });
     fb.emit('AssignVarOnceStmt', { source: local(chain), target: ret });
     if (early) fb.emit('ReturnLocalStmt', { source: ret });
+  }
+
+  /** Unifies the definition's arguments with the function's parameters (locals 2…), then `k`. */
+  private unifyArgs(bp: BodyPlanner, def: RuleDef, scope: VarScope, k: () => void): void {
+    const step = (i: number): void => {
+      if (i === def.args.length) return k();
+      bp.unifyValue(def.args[i]!, local(i + 2), scope, () => step(i + 1));
+    };
+    step(0);
+  }
+
+  /**
+   * One branch of an else chain: its body, then its value into `target`. Every branch but the
+   * first runs only while `target` is still undefined (no earlier branch held).
+   */
+  private planChainBranch(bp: BodyPlanner, def: RuleDef, branch: ChainBranch, target: number, first: boolean): void {
+    const fb = bp.fb;
+    bp.currentDef = def;
+    if (!first) {
+      fb.loc = branch.loc;
+      fb.emit('IsUndefinedStmt', { source: target });
+    }
+    const scope = new VarScope();
+    this.unifyArgs(bp, def, scope, () =>
+      bp.planBody(branch.body, scope, () => {
+        if (first) fb.loc = def.loc;
+        this.markCovered(fb, branch.loc);
+        bp.planTerm(branch.value, scope, (v) => fb.emit('AssignVarOnceStmt', { source: v, target }));
+      }),
+    );
   }
 
   /**
@@ -253,36 +259,15 @@ export class Planner implements PlannerServices {
    * times locals: 5,000 branches took 1.5 s and 2.6 GB to compile on first use, 20,000 more memory
    * than the machine had.
    */
-  private planLongElseChain(bp: BodyPlanner, group: RuleGroup, def: RuleDef, chain: number): void {
+  private planLongElseChain(bp: BodyPlanner, group: RuleGroup, def: RuleDef, branches: ChainBranch[], chain: number): void {
     const fb = bp.fb;
-    const branches = [{ body: def.body, value: def.value, loc: def.loc }, ...def.elses];
     const params = [0, 1, ...Array.from({ length: group.arity }, (_, i) => i + 2)].map(local);
     const result = fb.newLocal();
     const calls = [];
     for (let i = 0; i < branches.length; i += ELSE_BRANCHES_PER_FUNCTION) {
       const part = branches.slice(i, i + ELSE_BRANCHES_PER_FUNCTION);
       const name = this.planGroupPart(group, bp.env, `g${bp.env.id}.data.${group.path.join('.')}#else${this.elseParts++}`, (partBp, partRet) =>
-        part.map((branch) =>
-          partBp.fb.block(() => {
-            const pfb = partBp.fb;
-            partBp.currentDef = def;
-            pfb.loc = branch.loc;
-            pfb.emit('IsUndefinedStmt', { source: partRet });
-            const scope = new VarScope();
-            const step = (a: number): void => {
-              if (a === def.args.length) {
-                partBp.planBody(branch.body, scope, () => {
-                  pfb.loc = branch.loc;
-                  this.markCovered(pfb, branch.loc);
-                  partBp.planTerm(branch.value, scope, (v) => pfb.emit('AssignVarOnceStmt', { source: v, target: partRet }));
-                });
-                return;
-              }
-              partBp.unifyValue(def.args[a]!, local(a + 2), scope, () => step(a + 1));
-            };
-            step(0);
-          }),
-        ),
+        part.map((branch, j) => partBp.fb.block(() => this.planChainBranch(partBp, def, branch, partRet, i + j === 0))),
       );
       calls.push(
         fb.block(() => {
