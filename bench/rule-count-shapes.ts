@@ -4,7 +4,8 @@
 export interface RuleCountShape {
   name: string;
   entrypoint: string;
-  source(rules: number): string;
+  /** The policy: one module, or several (one package each). */
+  source(rules: number): string | string[];
   allowed(rules: number): unknown;
   denied(rules: number): unknown;
 }
@@ -104,6 +105,25 @@ export const RULE_COUNT_SHAPES: RuleCountShape[] = [
     source: (n) => ['package shape', '', 'default level := -1', 'level := 0 if input.t == "t0"', ...Array.from({ length: n - 1 }, (_, i) => `else := ${i + 1} if input.t == "t${i + 1}"`)].join('\n'),
     allowed: (n) => ({ t: `t${n - 1}` }),
     denied: () => ({ t: 'none' }),
+  },
+  {
+    // A package per service, the decision dispatching on the caller's service: one package is looked up, not all.
+    name: 'packages by service name',
+    entrypoint: 'shape/allow',
+    source: (n) => [
+      ...Array.from({ length: n }, (_, i) => `package svc.s${i}\n\nallow if {\n\tinput.method == "GET"\n\tinput.caller == "c${i}"\n}`),
+      'package shape\n\nallow if data.svc[input.service].allow',
+    ],
+    allowed: (n) => ({ service: `s${n - 1}`, method: 'GET', caller: `c${n - 1}` }),
+    denied: (n) => ({ service: `s${n - 1}`, method: 'GET', caller: 'nobody' }),
+  },
+  {
+    // Ref-head rules as a table, read by a key from the input: one rule is looked up, not all.
+    name: 'ref-head route table',
+    entrypoint: 'shape/allow',
+    source: (n) => lines(['package shape', '', 'allow if route[input.path] == input.service'], n, (i) => `route["/r${i}"] := "svc${i % 13}"`),
+    allowed: (n) => ({ path: `/r${n - 1}`, service: `svc${(n - 1) % 13}` }),
+    denied: (n) => ({ path: `/r${n}`, service: 'svc0' }),
   },
   {
     name: 'envoy route table',

@@ -47,12 +47,13 @@ function fmt(n: number): string {
 }
 
 // Warm the compiler (runtime parse, JIT) before timing.
-await compile({ modules: [{ path: 'w.rego', source: RULE_COUNT_SHAPES[0]!.source(50) }], entrypoints: ['shape/allow'] });
+await compile({ modules: [{ path: 'w.rego', source: String(RULE_COUNT_SHAPES[0]!.source(50)) }], entrypoints: ['shape/allow'] });
 
 console.log('shape | rules | eval CPU µs allowed | eval CPU µs denied | compile CPU ms | module KiB | loads');
 for (const shape of shapes) {
   for (const n of counts) {
-    const modules = [{ path: 'shape.rego', source: shape.source(n) }];
+    const source = shape.source(n);
+    const modules = (Array.isArray(source) ? source : [source]).map((text, i) => ({ path: `shape${i}.rego`, source: text }));
     const t0 = cpuMs();
     let wasm: Uint8Array;
     try {

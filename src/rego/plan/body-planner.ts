@@ -14,6 +14,10 @@ import type { RuleTree, TreeNode } from './rule-tree.js';
 import { hoistDynamicOperands, hoistNegationOperands, type Hoisted } from './operand-hoisting.js';
 import { VarScope } from './var-scope.js';
 import { isConstant } from './early-exit.js';
+import { planSortedSearch } from './sorted-search.js';
+
+/** Strings in Rego's order (their UTF-8 bytes), the order the `lt` builtin searches them in. */
+const regoStringOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 type K = () => void;
 type KOp = (op: Operand) => void;
@@ -658,9 +662,46 @@ export class BodyPlanner {
       const merged = this.mergeChildren(result, node, ground);
       return this.planPath(merged, path, i, scope, k);
     }
+    if (i < path.length && this.isBound(path[i]!, scope)) return this.planKeyedChild(node, ground, path, i, scope, k);
     const rest = path.slice(i).map((seg) => (seg.type === 'string' ? seg.value : null));
     const doc = this.virtualDoc(node, ground, true, rest);
     this.planPath(doc, path, i, scope, k);
+  }
+
+  /**
+   * `data.…[key]…` with a key known only when evaluated, at a prefix of rule paths: the document
+   * under that key alone, as OPA's evaluator looks it up, where the whole document at the prefix
+   * would evaluate every rule below it (a table of thousands of packages or ref-head rules). The
+   * key is searched for among the names below the prefix; the document of the one it equals is
+   * built as in the whole document; with no such name, or no value there, the key reads the base
+   * data at the prefix, again as in the whole document.
+   */
+  private planKeyedChild(node: TreeNode, ground: string[], path: Term[], i: number, scope: VarScope, k: KOp): void {
+    const fb = this.fb;
+    const names = [...node.children].filter(([, child]) => child.group?.kind !== 'function').map(([name]) => name).sort(regoStringOrder);
+    const pattern = path.slice(i + 1).map((seg) => (seg.type === 'string' ? seg.value : null));
+    this.planTerm(path[i]!, scope, (keyOp) => {
+      const key = fb.toLocal(keyOp);
+      const found = fb.newLocal();
+      // Inside a loop, the value found in an earlier iteration must not stand for this one's.
+      fb.emit('ResetLocalStmt', { target: found });
+      const search = fb.block(() =>
+        planSortedSearch(fb, key, names.length, (j) => fb.str(names[j]!), (j) => {
+          const name = names[j]!;
+          this.planChildDoc(node.children.get(name)!, [...ground, name], true, pattern, (v) => fb.emit('AssignVarStmt', { source: v, target: found }));
+        }),
+      );
+      const base = fb.block(() => {
+        fb.emit('IsUndefinedStmt', { source: found });
+        const obj = fb.newLocal();
+        fb.emit('MakeObjectStmt', { target: obj });
+        this.mergeBaseInto(obj, ground);
+        fb.emit('DotStmt', { source: local(obj), key: local(key), target: found });
+      });
+      fb.emit('BlockStmt', { blocks: [search, base] });
+      fb.emit('IsDefinedStmt', { source: found });
+      this.planPath(found, path, i + 1, scope, k);
+    });
   }
 
   private mockAlong(ground: string[]): { value: Term; depth: number } | undefined {
@@ -695,27 +736,27 @@ export class BodyPlanner {
     // own their keys; base data only adds the keys no rule is under.
     if (withBase) this.mergeBaseInto(obj, path);
     for (const [name, child] of [...node.children].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const childPath = [...path, name];
       if (child.group?.kind === 'function') continue;
       if (typeof pattern[0] === 'string' && pattern[0] !== name) continue;
-      const block = fb.block(() => {
-        let value: number;
-        const mock = this.env.mocks.get(`data.${childPath.join('.')}`);
-        if (mock) {
-          this.planTerm(mock, new VarScope(), (v) => fb.emit('ObjectInsertStmt', { key: fb.str(name), value: v, object: obj }));
-          return;
-        }
-        if (child.group) {
-          value = fb.newLocal();
-          fb.emit('CallStmt', { func: this.svc.funcName(child.group, this.env), args: [local(this.inputLocal), local(this.dataLocal)], result: value });
-          if (child.children.size > 0) value = this.mergeChildren(value, child, childPath);
-          if (withBase) value = this.underBase(value, childPath);
-        } else value = this.virtualDoc(child, childPath, true, pattern.slice(1));
-        fb.emit('ObjectInsertStmt', { key: fb.str(name), value: local(value), object: obj });
-      });
+      const block = fb.block(() => this.planChildDoc(child, [...path, name], withBase, pattern.slice(1), (v) => fb.emit('ObjectInsertStmt', { key: fb.str(name), value: v, object: obj })));
       fb.emit('BlockStmt', { blocks: [block] });
     }
     return obj;
+  }
+
+  /** The document of `child` (at `childPath`) in its parent's document, to `k`; undefined ends the block. */
+  private planChildDoc(child: TreeNode, childPath: string[], withBase: boolean, pattern: Array<string | null>, k: KOp): void {
+    const fb = this.fb;
+    const mock = this.env.mocks.get(`data.${childPath.join('.')}`);
+    if (mock) return this.planTerm(mock, new VarScope(), k);
+    let value: number;
+    if (child.group) {
+      value = fb.newLocal();
+      fb.emit('CallStmt', { func: this.svc.funcName(child.group, this.env), args: [local(this.inputLocal), local(this.dataLocal)], result: value });
+      if (child.children.size > 0) value = this.mergeChildren(value, child, childPath);
+      if (withBase) value = this.underBase(value, childPath);
+    } else value = this.virtualDoc(child, childPath, true, pattern);
+    k(local(value));
   }
 
   /**

@@ -1,12 +1,9 @@
 import type { Block } from '../../ir/types.js';
 import type { RuleDef } from '../compile/rule-defs.js';
 import { callLeaf, constantOperand, type IndexedGroupPlan, planKey, sharedLocals } from './dispatch-steps.js';
-import { boolOp, local } from './ir-builder.js';
 import { planPrefixRun } from './prefix-dispatch.js';
+import { planSortedSearch } from './sorted-search.js';
 import { compareIndexValues, type GroupIndex, type IndexValue } from './rule-index.js';
-
-// Ranges of at most this many constants compare each directly instead of halving further.
-const LINEAR_LEAVES = 2;
 
 // Definitions per run at most: a run is one top-level block of the rule's function, and codegen
 // moves whole top-level blocks into parts when a function grows past V8's size limit, so a run of
@@ -105,41 +102,10 @@ function planEqualityRun(plan: IndexedGroupPlan, run: Array<{ def: RuleDef; valu
   const leaves = [...byValue.values()].sort((a, b) => compareIndexValues(a.value, b.value));
   const names = leaves.map((l) => plan.planLeaf(l.defs));
   const shared = sharedLocals(fb);
-  const below: number[] = [];
-  let key = 0;
-  const search = (lo: number, hi: number, depth: number): void => {
-    if (hi - lo <= LINEAR_LEAVES) {
-      for (let i = lo; i < hi; i++) {
-        const block = fb.block(() => {
-          fb.emit('EqualStmt', { a: local(key), b: constantOperand(fb, leaves[i]!.value, shared.constant) });
-          callLeaf(plan, names[i]!, shared);
-        });
-        fb.emit('BlockStmt', { blocks: [block] });
-      }
-      return;
-    }
-    const mid = (lo + hi) >> 1;
-    const isBelow = (below[depth] ??= fb.newLocal());
-    fb.ir.useBuiltin('lt', 2);
-    fb.emit('CallStmt', { func: 'lt', args: [local(key), constantOperand(fb, leaves[mid]!.value, shared.constant)], result: isBelow });
-    fb.emit('BlockStmt', {
-      blocks: [
-        fb.block(() => {
-          fb.emit('EqualStmt', { a: local(isBelow), b: boolOp(true) });
-          search(lo, mid, depth + 1);
-        }),
-        fb.block(() => {
-          fb.emit('EqualStmt', { a: local(isBelow), b: boolOp(false) });
-          search(mid, hi, depth + 1);
-        }),
-      ],
-    });
-  };
   return fb.block(() => {
     planKey(plan, (k) => {
-      key = k;
       fb.loc = run[0]!.def.loc;
-      search(0, leaves.length, 0);
+      planSortedSearch(fb, k, leaves.length, (i) => constantOperand(fb, leaves[i]!.value, shared.constant), (i) => callLeaf(plan, names[i]!, shared));
     });
   });
 }
