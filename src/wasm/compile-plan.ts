@@ -3,7 +3,7 @@ import type { BuiltinFunc, Func, Policy } from '../ir/types.js';
 import { FunctionBuilder } from './function-builder.js';
 import { linkModule, type GeneratedFunction, type LinkInput } from './link-module.js';
 import { OP } from './opcodes.js';
-import { generateFunc, generateGlobalsReset, generateMemoWrapper, generatePlan, type CodegenContext } from './plan-codegen.js';
+import { generateEpochBump, generateFunc, generateMemoWrapper, generatePlan, type CodegenContext } from './plan-codegen.js';
 import { loadRuntime, type RuntimeModule } from './runtime-module.js';
 import { StaticData } from './static-data.js';
 import { INPUT_READS_SECTION, inputReads } from './input-reads.js';
@@ -16,6 +16,11 @@ export interface CompilePlanOptions {
    * this size (default 10,000). Tests lower it to exercise splitting on small policies.
    */
   functionStatementLimit?: number;
+  /**
+   * The memo epoch that starts the count again at 1 (default 2^32, which wraps to 0). Tests set a
+   * small one to see memos of earlier rounds forgotten.
+   */
+  memoEpochWrap?: number;
 }
 
 const DEFAULT_FUNCTION_STATEMENT_LIMIT = 10_000;
@@ -91,9 +96,12 @@ export function generateModule(plan: unknown, options: CompilePlanOptions = {}):
   // to reset on every evaluation.
   const rules = funcs.map((f, i) => ({ f, i })).filter(({ f }) => f.params.length === 2 && f.path !== undefined);
   const funcIndex = new Map(funcs.map((f, i) => [f.name, firstNew + firstFunc + i]));
+  // Globals after the result set's: each rule's memo value, then each one's memo epoch, the epoch.
   const firstMemoGlobal = rt.globals.count + 1;
+  const memoOf = (j: number) => ({ value: firstMemoGlobal + j, epoch: firstMemoGlobal + rules.length + j });
+  const epochGlobal = firstMemoGlobal + 2 * rules.length;
   rules.forEach(({ f }, j) => funcIndex.set(f.name, firstNew + firstWrapper + j));
-  const partReturnGlobal = firstMemoGlobal + rules.length;
+  const partReturnGlobal = epochGlobal + 1;
   const nullaryGlobals = new Map<string, number>();
   const firstNullaryGlobal = partReturnGlobal + 1;
   const firstPart = firstWrapper + rules.length;
@@ -130,14 +138,18 @@ export function generateModule(plan: unknown, options: CompilePlanOptions = {}):
     generated[firstFunc + i] = { params: f.params.length, results: 1, body: generateFunc(ctx, f, statementLimit), name: `func "${f.name}"` };
   });
   rules.forEach(({ i }, j) => {
-    generated[firstWrapper + j] = { params: 2, results: 1, body: generateMemoWrapper(firstMemoGlobal + j, firstNew + firstFunc + i) };
+    generated[firstWrapper + j] = { params: 2, results: 1, body: generateMemoWrapper(memoOf(j), epochGlobal, firstNew + firstFunc + i) };
   });
   parts.forEach((f, k) => {
     generated[firstPart + k] = f;
   });
-  const memoGlobals = rules.map((_, j) => firstMemoGlobal + j);
-  generated[MEMO_RESET] = { params: 0, results: 0, body: generateGlobalsReset(memoGlobals) };
-  generated[EVAL_RESET] = { params: 0, results: 0, body: generateGlobalsReset([...memoGlobals, ...nullaryGlobals.values()]) };
+  generated[MEMO_RESET] = { params: 0, results: 0, body: generateEpochBump(epochGlobal, rules.map((_, j) => memoOf(j).epoch), (options.memoEpochWrap ?? 0) | 0) };
+  {
+    const fb = new FunctionBuilder(0);
+    fb.call(firstNew + MEMO_RESET);
+    for (const g of nullaryGlobals.values()) fb.i32(0).globalSet(g);
+    generated[EVAL_RESET] = { params: 0, results: 0, body: fb.finish() };
+  }
   generated[BUILTINS] = jsonConstant(rtFn, data, Object.fromEntries(ctx.hostIds));
   generated[ENTRYPOINTS] = jsonConstant(rtFn, data, Object.fromEntries(plans.map((p, i) => [p.name, i])));
 
@@ -189,7 +201,7 @@ export function generateModule(plan: unknown, options: CompilePlanOptions = {}):
       ['eval', LEGACY_EVAL],
     ]),
     keepRuntimeExports: (name) => name.startsWith('opa_') || name.startsWith('warden_'),
-    extraGlobals: 1 + rules.length + 1 + nullaryGlobals.size,
+    extraGlobals: 1 + 2 * rules.length + 1 + 1 + nullaryGlobals.size,
     startFunction: START,
     staticData: staticBytes,
     customSections: inputReadsSection(policy),

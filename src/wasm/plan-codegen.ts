@@ -579,29 +579,43 @@ export function generateFunc(ctx: CodegenContext, f: Func, statementLimit?: numb
   return g.finish(f.return);
 }
 
-/** Sentinel in a memo global: the rule was evaluated and is undefined. Never a value pointer. */
-const MEMO_UNDEFINED = 1;
+/** Where a rule's memo lives: its value (0: undefined) and the memo epoch it was evaluated in. */
+export interface MemoGlobals {
+  value: number;
+  epoch: number;
+}
 
 /**
  * Wraps a rule (an IR function of input and data only) so that it is evaluated at most once per
- * evaluation, as OPA memoizes rules: `memoGlobal` holds 0 (not yet), MEMO_UNDEFINED, or the value.
+ * evaluation, as OPA memoizes rules: its memo holds when it was stored in the current epoch.
+ * Starting an evaluation, or entering or leaving a `with`, only moves the epoch on (see
+ * generateEpochBump), so forgetting every memo costs the same for 20,000 rules as for one.
  */
-export function generateMemoWrapper(memoGlobal: number, implIndex: number): Uint8Array {
+export function generateMemoWrapper(memo: MemoGlobals, epochGlobal: number, implIndex: number): Uint8Array {
   const fb = new FunctionBuilder(2);
   const v = fb.newLocal();
-  fb.globalGet(memoGlobal).tee(v).open(OP.if);
-  fb.get(v).i32(MEMO_UNDEFINED).op(OP.i32Eq).open(OP.if).i32(0).op(OP.return).close();
-  fb.get(v).op(OP.return).close();
-  fb.get(0).get(1).call(implIndex).tee(v).op(OP.i32Eqz).open(OP.if);
-  fb.i32(MEMO_UNDEFINED).globalSet(memoGlobal).i32(0).op(OP.return).close();
-  fb.get(v).globalSet(memoGlobal).get(v);
+  fb.globalGet(memo.epoch).globalGet(epochGlobal).op(OP.i32Eq).open(OP.if);
+  fb.globalGet(memo.value).op(OP.return).close();
+  // Stored with the epoch current when the rule returns: a `with` inside it has moved the epoch on
+  // and back out, and the value is the rule's in the evaluation's own context.
+  fb.get(0).get(1).call(implIndex).tee(v).globalSet(memo.value);
+  fb.globalGet(epochGlobal).globalSet(memo.epoch);
+  fb.get(v);
   return fb.finish();
 }
 
-/** Zeroes the given globals. */
-export function generateGlobalsReset(globals: number[]): Uint8Array {
+/**
+ * Moves the memo epoch on, forgetting every memo. When the count reaches `wrap` (0: after 2^32
+ * moves) it starts again at 1, and the memos' epochs are zeroed first, so that none stored in an
+ * earlier round passes for the current epoch.
+ */
+export function generateEpochBump(epochGlobal: number, memoEpochs: number[], wrap: number): Uint8Array {
   const fb = new FunctionBuilder(0);
-  for (const g of globals) fb.i32(0).globalSet(g);
+  fb.globalGet(epochGlobal).i32(1).op(OP.i32Add).globalSet(epochGlobal);
+  fb.globalGet(epochGlobal).i32(wrap).op(OP.i32Eq).open(OP.if);
+  for (const g of memoEpochs) fb.i32(0).globalSet(g);
+  fb.i32(1).globalSet(epochGlobal);
+  fb.close();
   return fb.finish();
 }
 
