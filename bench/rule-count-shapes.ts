@@ -126,6 +126,14 @@ export const RULE_COUNT_SHAPES: RuleCountShape[] = [
     denied: (n) => ({ path: `/r${n}`, service: 'svc0' }),
   },
   {
+    // A table written in the policy as one object: built once when the module loads, not per evaluation.
+    name: 'object of N routes in the policy',
+    entrypoint: 'shape/allow',
+    source: (n) => `package shape\n\nroutes := {\n${Array.from({ length: n }, (_, i) => `\t"/r${i}": {"GET", "HEAD"},`).join('\n')}\n}\n\nallow if input.method in routes[input.path]`,
+    allowed: (n) => ({ path: `/r${n - 1}`, method: 'HEAD' }),
+    denied: (n) => ({ path: `/r${n - 1}`, method: 'POST' }),
+  },
+  {
     name: 'envoy route table',
     entrypoint: 'shape/allow',
     source: (n) =>

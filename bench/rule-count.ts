@@ -2,7 +2,8 @@
 // and an Envoy-shaped route table at 10 to 20,000 rules, evaluated through @open-policy-agent/opa-wasm.
 // Times are process CPU time (compile ms, µs per evaluation), steadier than wall time on a busy
 // machine; `loads` includes optimizing the module. Usage: npm run bench:rules [-- --counts 10,100,1000] [-- --shape route] [-- --no-index]
-// (`--no-index`: compiled with `ruleIndex: false`, every body tried, as before issue 21 part 1)
+// (`--no-index`: compiled with `ruleIndex: false`, every body tried, as before issue 21 part 1;
+// `--no-constants`: with `constantsOnce: false`, a table in the policy built in every evaluation)
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
@@ -15,7 +16,7 @@ import { RULE_COUNT_SHAPES } from './rule-count-shapes.js';
 // background, which on a loaded machine takes longer than the measurement.
 setFlagsFromString('--no-liftoff');
 
-const { values } = parseArgs({ options: { counts: { type: 'string' }, shape: { type: 'string' }, 'no-index': { type: 'boolean' } } });
+const { values } = parseArgs({ options: { counts: { type: 'string' }, shape: { type: 'string' }, 'no-index': { type: 'boolean' }, 'no-constants': { type: 'boolean' } } });
 const counts = (values.counts ?? '10,100,1000,5000,20000').split(',').map(Number);
 const shapes = RULE_COUNT_SHAPES.filter((s) => !values.shape || s.name.includes(values.shape));
 
@@ -57,7 +58,7 @@ for (const shape of shapes) {
     const t0 = cpuMs();
     let wasm: Uint8Array;
     try {
-      wasm = await compile({ modules, entrypoints: [shape.entrypoint], ruleIndex: !values['no-index'] });
+      wasm = await compile({ modules, entrypoints: [shape.entrypoint], ruleIndex: !values['no-index'], constantsOnce: !values['no-constants'] });
     } catch (e) {
       console.log(`${shape.name} | ${n} | - | - | - | - | does not compile: ${(e as Error).message.split('\n')[0]}`);
       continue;

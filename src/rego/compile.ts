@@ -47,6 +47,12 @@ export interface CompileOptions {
    * indexes rules (default). `false`: every definition runs, as in OPA's Wasm target.
    */
   ruleIndex?: boolean;
+  /**
+   * Rules whose value is the same in every evaluation (a table written in the policy) are built
+   * once, when the module is instantiated (default). `false`: built in every evaluation, as in
+   * OPA's Wasm target.
+   */
+  constantsOnce?: boolean;
   /** Run each definition of a test rule as its own test, as `opa test` (see renameDuplicateTests). */
   separateDuplicateTests?: boolean;
 }

@@ -3,9 +3,10 @@ import type { BuiltinFunc, Func, Policy } from '../ir/types.js';
 import { FunctionBuilder } from './function-builder.js';
 import { linkModule, type GeneratedFunction, type LinkInput } from './link-module.js';
 import { OP } from './opcodes.js';
-import { generateEpochBump, generateFunc, generateMemoWrapper, generatePlan, type CodegenContext } from './plan-codegen.js';
+import { generateConstantWrapper, generateEpochBump, generateFunc, generateMemoWrapper, generatePlan, type CodegenContext } from './plan-codegen.js';
 import { loadRuntime, type RuntimeModule } from './runtime-module.js';
 import { StaticData } from './static-data.js';
+import { constantRules } from './constant-rules.js';
 import { INPUT_READS_SECTION, inputReads } from './input-reads.js';
 
 export interface CompilePlanOptions {
@@ -21,6 +22,11 @@ export interface CompilePlanOptions {
    * small one to see memos of earlier rounds forgotten.
    */
   memoEpochWrap?: number;
+  /**
+   * Rules whose value is the same in every evaluation are built once, when the module is
+   * instantiated (default true; see constantRules). Tests turn it off for an oracle.
+   */
+  constantsOnce?: boolean;
 }
 
 const DEFAULT_FUNCTION_STATEMENT_LIMIT = 10_000;
@@ -137,8 +143,12 @@ export function generateModule(plan: unknown, options: CompilePlanOptions = {}):
   funcs.forEach((f, i) => {
     generated[firstFunc + i] = { params: f.params.length, results: 1, body: generateFunc(ctx, f, statementLimit), name: `func "${f.name}"` };
   });
-  rules.forEach(({ i }, j) => {
-    generated[firstWrapper + j] = { params: 2, results: 1, body: generateMemoWrapper(memoOf(j), epochGlobal, firstNew + firstFunc + i) };
+  // Built by the start function, below the heap the SDK resets before every evaluation.
+  const constants = options.constantsOnce === false ? [] : constantRules(rules.map(({ f }) => f));
+  const constantNames = new Set(constants.map((f) => f.name));
+  rules.forEach(({ f, i }, j) => {
+    const body = constantNames.has(f.name) ? generateConstantWrapper(memoOf(j).value) : generateMemoWrapper(memoOf(j), epochGlobal, firstNew + firstFunc + i);
+    generated[firstWrapper + j] = { params: 2, results: 1, body };
   });
   parts.forEach((f, k) => {
     generated[firstPart + k] = f;
@@ -188,6 +198,11 @@ export function generateModule(plan: unknown, options: CompilePlanOptions = {}):
     fb.i32(data.base).i32(0).i32(staticBytes.length);
     fb.code.byte(OP.prefixFC).u32(OP.memoryInit).u32(rt.data.count).byte(0);
     fb.code.byte(OP.prefixFC).u32(OP.dataDrop).u32(rt.data.count);
+    const ruleOf = new Map(rules.map(({ f, i }, j) => [f.name, { i, j }]));
+    for (const f of constants) {
+      const { i, j } = ruleOf.get(f.name)!;
+      fb.i32(0).i32(0).call(firstNew + firstFunc + i).globalSet(memoOf(j).value);
+    }
     generated[START] = { params: 0, results: 0, body: fb.finish() };
   }
 

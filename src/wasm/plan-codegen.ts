@@ -604,6 +604,11 @@ export function generateMemoWrapper(memo: MemoGlobals, epochGlobal: number, impl
   return fb.finish();
 }
 
+/** A rule whose value the start function built (see constantRules): that value, in every evaluation. */
+export function generateConstantWrapper(valueGlobal: number): Uint8Array {
+  return new FunctionBuilder(2).globalGet(valueGlobal).finish();
+}
+
 /**
  * Moves the memo epoch on, forgetting every memo. When the count reaches `wrap` (0: after 2^32
  * moves) it starts again at 1, and the memos' epochs are zeroed first, so that none stored in an
