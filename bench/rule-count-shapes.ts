@@ -118,6 +118,17 @@ export const RULE_COUNT_SHAPES: RuleCountShape[] = [
     denied: (n) => ({ service: `s${n - 1}`, method: 'GET', caller: 'nobody' }),
   },
   {
+    // Packages two levels deep (50 namespaces), both keys from the input: one package is looked up.
+    name: 'packages by namespace and service',
+    entrypoint: 'shape/allow',
+    source: (n) => [
+      ...Array.from({ length: n }, (_, i) => `package svc.ns${i % 50}.s${i}\n\nallow if {\n\tinput.method == "GET"\n\tinput.caller == "c${i}"\n}`),
+      'package shape\n\nallow if data.svc[input.namespace][input.service].allow',
+    ],
+    allowed: (n) => ({ namespace: `ns${(n - 1) % 50}`, service: `s${n - 1}`, method: 'GET', caller: `c${n - 1}` }),
+    denied: (n) => ({ namespace: `ns${(n - 1) % 50}`, service: `s${n - 1}`, method: 'GET', caller: 'nobody' }),
+  },
+  {
     // Ref-head rules as a table, read by a key from the input: one rule is looked up, not all.
     name: 'ref-head route table',
     entrypoint: 'shape/allow',

@@ -96,3 +96,47 @@ test('randomized: the keyed lookup equals the lookup in the whole document', asy
     { numRuns: 60 },
   );
 });
+
+// Two levels: a name holds either a rule (its value an object, or not) or rules one level down.
+const nested = fc.record({
+  entries: fc.uniqueArray(
+    fc.record({
+      name: fc.constantFrom(...NAMES),
+      when: fc.integer({ min: 0, max: 2 }),
+      below: fc.option(fc.uniqueArray(fc.record({ name: fc.constantFrom(...NAMES), when: fc.integer({ min: 0, max: 2 }), value: fc.integer({ min: 0, max: 9 }) }), { selector: (r) => r.name, minLength: 1, maxLength: 4 }), { nil: undefined }),
+      value: fc.oneof(fc.integer({ min: 10, max: 19 }), fc.constant({ a: 'obj', '日本': [1] }), fc.constant({ b: { a: 'deep' } })),
+    }),
+    { selector: (r) => r.name, minLength: 1, maxLength: 8 },
+  ),
+  base: fc.dictionary(fc.constantFrom(...NAMES, 'other'), fc.oneof(fc.integer({ min: 100, max: 109 }), fc.dictionary(fc.constantFrom(...NAMES), fc.integer({ min: 200, max: 209 }), { maxKeys: 3 })), { maxKeys: 5 }),
+  withBase: fc.boolean(),
+});
+
+test('randomized: two known keys in a row equal the lookup in the whole document', async (t) => {
+  await fc.assert(
+    fc.asyncProperty(nested, fc.array(fc.tuple(fc.constantFrom(...KEYS), fc.constantFrom(...KEYS)), { minLength: 1, maxLength: 5 }), fc.integer({ min: 0, max: 2 }), async ({ entries, base, withBase }, pairs, c) => {
+      const rules = entries.flatMap((e) =>
+        e.below ? e.below.map((b) => `doc[${JSON.stringify(e.name)}][${JSON.stringify(b.name)}] := ${b.value} if input.c != ${b.when}`) : [`doc[${JSON.stringify(e.name)}] := ${JSON.stringify(e.value)} if input.c != ${e.when}`],
+      );
+      const source = [
+        'package p',
+        ...rules,
+        'two := data.p.doc[input.k1][input.k2]',
+        'oracle_two := d[input.k1][input.k2] if d := data.p.doc',
+        'named := data.p.doc[input.k1].a',
+        'oracle_named := d[input.k1].a if d := data.p.doc',
+        'looped := [[k1, k2, v] | some [k1, k2] in input.pairs; v := data.p.doc[k1][k2]]',
+        'oracle_looped := [[k1, k2, v] | some [k1, k2] in input.pairs; d := data.p.doc; v := d[k1][k2]]',
+      ].join('\n');
+      const entrypoints = ['p/two', 'p/oracle_two', 'p/named', 'p/oracle_named', 'p/looped', 'p/oracle_looped'];
+      const p = await load([source], entrypoints, withBase ? { p: { doc: base } } : undefined);
+      for (const [k1, k2] of pairs) {
+        const input = { k1, k2, c };
+        t.is(outcome(() => p.evaluate(input, 'p/two')), outcome(() => p.evaluate(input, 'p/oracle_two')), `${source}\nkeys ${JSON.stringify([k1, k2])}`);
+        t.is(outcome(() => p.evaluate(input, 'p/named')), outcome(() => p.evaluate(input, 'p/oracle_named')), `${source}\nkeys ${JSON.stringify([k1, k2])}`);
+      }
+      t.is(outcome(() => p.evaluate({ pairs, c }, 'p/looped')), outcome(() => p.evaluate({ pairs, c }, 'p/oracle_looped')), source);
+    }),
+    { numRuns: 60 },
+  );
+});

@@ -672,36 +672,92 @@ export class BodyPlanner {
    * `data.…[key]…` with a key known only when evaluated, at a prefix of rule paths: the document
    * under that key alone, as OPA's evaluator looks it up, where the whole document at the prefix
    * would evaluate every rule below it (a table of thousands of packages or ref-head rules). The
-   * key is searched for among the names below the prefix; the document of the one it equals is
-   * built as in the whole document; with no such name, or no value there, the key reads the base
-   * data at the prefix, again as in the whole document.
+   * known segments that follow (`data.svc[ns][name].allow`) are looked up the same way, level by
+   * level, down to the first segment that iterates; what is found there gives the same value as
+   * the whole document would.
    */
   private planKeyedChild(node: TreeNode, ground: string[], path: Term[], i: number, scope: VarScope, k: KOp): void {
     const fb = this.fb;
-    const names = [...node.children].filter(([, child]) => child.group?.kind !== 'function').map(([name]) => name).sort(regoStringOrder);
-    const pattern = path.slice(i + 1).map((seg) => (seg.type === 'string' ? seg.value : null));
-    this.planTerm(path[i]!, scope, (keyOp) => {
-      const key = fb.toLocal(keyOp);
-      const found = fb.newLocal();
-      // Inside a loop, the value found in an earlier iteration must not stand for this one's.
-      fb.emit('ResetLocalStmt', { target: found });
-      const search = fb.block(() =>
-        planSortedSearch(fb, key, names.length, (j) => fb.str(names[j]!), (j) => {
-          const name = names[j]!;
-          this.planChildDoc(node.children.get(name)!, [...ground, name], true, pattern, (v) => fb.emit('AssignVarStmt', { source: v, target: found }));
-        }),
-      );
-      const base = fb.block(() => {
-        fb.emit('IsUndefinedStmt', { source: found });
-        const obj = fb.newLocal();
-        fb.emit('MakeObjectStmt', { target: obj });
-        this.mergeBaseInto(obj, ground);
-        fb.emit('DotStmt', { source: local(obj), key: local(key), target: found });
+    let end = i + 1;
+    while (end < path.length && this.isBound(path[end]!, scope)) end++;
+    // The keys are evaluated once, before any search, in the order they are written.
+    const keys: Operand[] = [];
+    const planKeys = (j: number, done: () => void): void => {
+      if (j === end) return done();
+      const seg = path[j]!;
+      if (seg.type === 'string') {
+        keys[j] = fb.str(seg.value);
+        return planKeys(j + 1, done);
+      }
+      this.planTerm(seg, scope, (op) => {
+        keys[j] = local(fb.toLocal(op));
+        planKeys(j + 1, done);
       });
-      fb.emit('BlockStmt', { blocks: [search, base] });
+    };
+    planKeys(i, () => {
+      const found = fb.newLocal();
+      // Inside a loop, what an earlier iteration found must not stand for this one's.
+      fb.emit('ResetLocalStmt', { target: found });
+      this.planKeyedLevel(node, ground, path, i, end, keys, found);
       fb.emit('IsDefinedStmt', { source: found });
-      this.planPath(found, path, i + 1, scope, k);
+      this.planPath(found, path, end, scope, k);
     });
+  }
+
+  /**
+   * Assigns to `found` the value at `path[j..end)` in the document of `node` (at `nodePath`), as the
+   * whole document would give it: the child whose name equals key `j` (searched for among the names,
+   * or named by a string segment) gives it, a package by the same lookup one level down, a rule or
+   * a `with` replacement by its value; when no child's name equals the key, or the child's value is
+   * undefined, the base data at `nodePath` does.
+   */
+  private planKeyedLevel(node: TreeNode, nodePath: string[], path: Term[], j: number, end: number, keys: Operand[], found: number): void {
+    const fb = this.fb;
+    const settled = fb.newLocal();
+    fb.emit('ResetLocalStmt', { target: settled });
+    const dotsToEnd = (value: Operand, from: number): void => {
+      let v = fb.toLocal(value);
+      for (let x = from; x < end; x++) {
+        const next = fb.newLocal();
+        fb.emit('DotStmt', { source: local(v), key: keys[x]!, target: next });
+        v = next;
+      }
+      fb.emit('AssignVarStmt', { source: local(v), target: found });
+    };
+    const viaChild = (name: string, child: TreeNode): void => {
+      const childPath = [...nodePath, name];
+      if (!child.group && !this.env.mocks.has(`data.${childPath.join('.')}`) && j + 1 < end) {
+        // A package's document is an object whatever is below it: the key has found its value here.
+        fb.emit('AssignVarStmt', { source: boolOp(true), target: settled });
+        return this.planKeyedLevel(child, childPath, path, j + 1, end, keys, found);
+      }
+      const pattern = path.slice(j + 1).map((seg) => (seg.type === 'string' ? seg.value : null));
+      this.planChildDoc(child, childPath, true, pattern, (v) => {
+        fb.emit('AssignVarStmt', { source: boolOp(true), target: settled });
+        dotsToEnd(v, j + 1);
+      });
+    };
+    const seg = path[j]!;
+    const search = fb.block(() => {
+      if (seg.type === 'string') {
+        const child = node.children.get(seg.value);
+        if (child && child.group?.kind !== 'function') viaChild(seg.value, child);
+        return;
+      }
+      const names = [...node.children].filter(([, c]) => c.group?.kind !== 'function').map(([name]) => name).sort(regoStringOrder);
+      const key = (keys[j] as Extract<Operand, { type: 'local' }>).value;
+      planSortedSearch(fb, key, names.length, (x) => fb.str(names[x]!), (x) => viaChild(names[x]!, node.children.get(names[x]!)!));
+    });
+    const base = fb.block(() => {
+      fb.emit('IsUndefinedStmt', { source: settled });
+      const obj = fb.newLocal();
+      fb.emit('MakeObjectStmt', { target: obj });
+      this.mergeBaseInto(obj, nodePath);
+      const value = fb.newLocal();
+      fb.emit('DotStmt', { source: local(obj), key: keys[j]!, target: value });
+      dotsToEnd(local(value), j + 1);
+    });
+    fb.emit('BlockStmt', { blocks: [search, base] });
   }
 
   private mockAlong(ground: string[]): { value: Term; depth: number } | undefined {
