@@ -1,6 +1,6 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import fc from 'fast-check';
-import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import { loadPolicy, type LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { compile } from '../../src/rego/index.js';
 import { hostBuiltins } from '../../src/builtins/index.js';
 import { outcome } from '../helpers/random-rule-sets.js';
@@ -65,6 +65,19 @@ test('`with` on a document below the prefix applies to the keyed lookup', async 
 const NAMES = ['a', 'b', 'A', 'é', 'z', '日本', '😀', '\uFFFD', '', '1', '10', '2', 'a b', 'ﬀ', 'level'];
 const KEYS: unknown[] = [...NAMES, 'missing', 1, 2, 10, true, null];
 
+/** A policy of `rules` with each lookup beside its oracle in the whole document (`name`, `oracle_name`). */
+async function withOracles(rules: string[], lookups: Record<string, [string, string]>, data: unknown) {
+  const lines = Object.entries(lookups).flatMap(([name, [direct, oracle]]) => [`${name} := ${direct}`, `oracle_${name} := ${oracle}`]);
+  const source = ['package p', ...rules, ...lines].join('\n');
+  const entrypoints = Object.keys(lookups).flatMap((name) => [`p/${name}`, `p/oracle_${name}`]);
+  return { source, policy: await load([source], entrypoints, data) };
+}
+
+/** Each of `names` gives for `input` what its oracle gives. */
+function agree(t: ExecutionContext, policy: LoadedPolicy, names: string[], input: unknown, label: string): void {
+  for (const name of names) t.is(outcome(() => policy.evaluate(input, `p/${name}`)), outcome(() => policy.evaluate(input, `p/oracle_${name}`)), `${label}\n${name} ${JSON.stringify(input)}`);
+}
+
 const tree = fc.record({
   rules: fc.uniqueArray(fc.record({ name: fc.constantFrom(...NAMES), when: fc.integer({ min: 0, max: 2 }), value: fc.oneof(fc.integer({ min: 0, max: 9 }), fc.constant({ x: 'obj', y: [1] })) }), { selector: (r) => r.name, minLength: 1, maxLength: 10 }),
   base: fc.dictionary(fc.constantFrom(...NAMES, 'other', '1'), fc.oneof(fc.integer({ min: 100, max: 109 }), fc.constant({ x: 'base', z: true })), { maxKeys: 5 }),
@@ -74,24 +87,17 @@ const tree = fc.record({
 test('randomized: the keyed lookup equals the lookup in the whole document', async (t) => {
   await fc.assert(
     fc.asyncProperty(tree, fc.array(fc.constantFrom(...KEYS), { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 2 }), async ({ rules, base, withBase }, keys, c) => {
-      const source = [
-        'package p',
-        ...rules.map((r) => `doc[${JSON.stringify(r.name)}] := ${JSON.stringify(r.value)} if input.c != ${r.when}`),
-        'direct := data.p.doc[input.k]',
-        'oracle := d[input.k] if d := data.p.doc',
-        'deep := data.p.doc[input.k].x',
-        'oracle_deep := d[input.k].x if d := data.p.doc',
-        'looped := [v | some k in input.ks; v := data.p.doc[k]]',
-        'oracle_looped := [v | some k in input.ks; d := data.p.doc; v := d[k]]',
-      ].join('\n');
-      const entrypoints = ['p/direct', 'p/oracle', 'p/deep', 'p/oracle_deep', 'p/looped', 'p/oracle_looped'];
-      const p = await load([source], entrypoints, withBase ? { p: { doc: base } } : undefined);
-      for (const k of keys) {
-        const input = { k, ks: keys, c };
-        t.is(outcome(() => p.evaluate(input, 'p/direct')), outcome(() => p.evaluate(input, 'p/oracle')), `${source}\nkey ${JSON.stringify(k)}`);
-        t.is(outcome(() => p.evaluate(input, 'p/deep')), outcome(() => p.evaluate(input, 'p/oracle_deep')), `${source}\nkey ${JSON.stringify(k)}`);
-      }
-      t.is(outcome(() => p.evaluate({ ks: keys, c }, 'p/looped')), outcome(() => p.evaluate({ ks: keys, c }, 'p/oracle_looped')), source);
+      const { source, policy } = await withOracles(
+        rules.map((r) => `doc[${JSON.stringify(r.name)}] := ${JSON.stringify(r.value)} if input.c != ${r.when}`),
+        {
+          direct: ['data.p.doc[input.k]', 'd[input.k] if d := data.p.doc'],
+          deep: ['data.p.doc[input.k].x', 'd[input.k].x if d := data.p.doc'],
+          looped: ['[v | some k in input.ks; v := data.p.doc[k]]', '[v | some k in input.ks; d := data.p.doc; v := d[k]]'],
+        },
+        withBase ? { p: { doc: base } } : undefined,
+      );
+      for (const k of keys) agree(t, policy, ['direct', 'deep'], { k, c }, source);
+      agree(t, policy, ['looped'], { ks: keys, c }, source);
     }),
     { numRuns: 60 },
   );
@@ -118,24 +124,17 @@ test('randomized: two known keys in a row equal the lookup in the whole document
       const rules = entries.flatMap((e) =>
         e.below ? e.below.map((b) => `doc[${JSON.stringify(e.name)}][${JSON.stringify(b.name)}] := ${b.value} if input.c != ${b.when}`) : [`doc[${JSON.stringify(e.name)}] := ${JSON.stringify(e.value)} if input.c != ${e.when}`],
       );
-      const source = [
-        'package p',
-        ...rules,
-        'two := data.p.doc[input.k1][input.k2]',
-        'oracle_two := d[input.k1][input.k2] if d := data.p.doc',
-        'named := data.p.doc[input.k1].a',
-        'oracle_named := d[input.k1].a if d := data.p.doc',
-        'looped := [[k1, k2, v] | some [k1, k2] in input.pairs; v := data.p.doc[k1][k2]]',
-        'oracle_looped := [[k1, k2, v] | some [k1, k2] in input.pairs; d := data.p.doc; v := d[k1][k2]]',
-      ].join('\n');
-      const entrypoints = ['p/two', 'p/oracle_two', 'p/named', 'p/oracle_named', 'p/looped', 'p/oracle_looped'];
-      const p = await load([source], entrypoints, withBase ? { p: { doc: base } } : undefined);
-      for (const [k1, k2] of pairs) {
-        const input = { k1, k2, c };
-        t.is(outcome(() => p.evaluate(input, 'p/two')), outcome(() => p.evaluate(input, 'p/oracle_two')), `${source}\nkeys ${JSON.stringify([k1, k2])}`);
-        t.is(outcome(() => p.evaluate(input, 'p/named')), outcome(() => p.evaluate(input, 'p/oracle_named')), `${source}\nkeys ${JSON.stringify([k1, k2])}`);
-      }
-      t.is(outcome(() => p.evaluate({ pairs, c }, 'p/looped')), outcome(() => p.evaluate({ pairs, c }, 'p/oracle_looped')), source);
+      const { source, policy } = await withOracles(
+        rules,
+        {
+          two: ['data.p.doc[input.k1][input.k2]', 'd[input.k1][input.k2] if d := data.p.doc'],
+          named: ['data.p.doc[input.k1].a', 'd[input.k1].a if d := data.p.doc'],
+          looped: ['[[k1, k2, v] | some [k1, k2] in input.pairs; v := data.p.doc[k1][k2]]', '[[k1, k2, v] | some [k1, k2] in input.pairs; d := data.p.doc; v := d[k1][k2]]'],
+        },
+        withBase ? { p: { doc: base } } : undefined,
+      );
+      for (const [k1, k2] of pairs) agree(t, policy, ['two', 'named'], { k1, k2, c }, source);
+      agree(t, policy, ['looped'], { pairs, c }, source);
     }),
     { numRuns: 60 },
   );
