@@ -1,5 +1,5 @@
 import type { Block, Func, Operand, Stmt } from '../ir/types.js';
-import { innerBlocks, readLocals } from './ir-walk.js';
+import { innerBlocks, readLocals, walkStmts } from './ir-walk.js';
 
 // Statements that neither read anything an evaluation changes nor can fail: what a rule made only
 // of them builds is the same in every evaluation. (Conflicts, builtins, `with` and reads of input
@@ -77,18 +77,11 @@ export function constantRules(rules: readonly Func[]): Func[] {
     if (placed.has(name) || !candidates.has(name)) return;
     placed.add(name);
     const f = byName.get(name)!;
-    forEachCall(f.blocks ?? [], place);
+    walkStmts(f.blocks ?? [], (s) => {
+      if (s.type === 'CallStmt') place(s.stmt.func);
+    });
     ordered.push(f);
   };
   for (const f of rules) place(f.name);
   return ordered;
-}
-
-function forEachCall(blocks: Block[], visit: (func: string) => void): void {
-  for (const b of blocks) {
-    for (const s of b.stmts) {
-      if (s.type === 'CallStmt') visit(s.stmt.func);
-      forEachCall(innerBlocks(s), visit);
-    }
-  }
 }
